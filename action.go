@@ -1,0 +1,373 @@
+package actionbot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is where an action stands.
+type Status string
+
+const (
+	StatusOpen    Status = "open"
+	StatusAtRisk  Status = "at_risk"
+	StatusBlocked Status = "blocked"
+	StatusDone    Status = "done"
+)
+
+// Label is the status as people say it: "open", "at risk", "blocked", "done".
+func (s Status) Label() string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// ParseStatus validates a status ("at risk", "at-risk" and "at_risk" are one).
+func ParseStatus(s string) (Status, error) {
+	k := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	switch st := Status(k); st {
+	case StatusOpen, StatusAtRisk, StatusBlocked, StatusDone:
+		return st, nil
+	case "on_track", "ontrack":
+		return StatusOpen, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a status: use open, at risk, blocked or done.", s)
+}
+
+// Action is one numbered action of a plan, such as 5.2 "Promote Speedwatch
+// across the District including training for volunteers".
+type Action struct {
+	ID       int64   `json:"-"`
+	PlanID   int64   `json:"-"`
+	Ref      string  `json:"ref"`
+	Priority int     `json:"priority"`
+	Text     string  `json:"text"`
+	Lead     []Party `json:"lead"`
+	Partners []Party `json:"partners,omitempty"`
+	// Deadline is the current deadline; Original is the one the plan agreed.
+	// They differ once the deadline has been moved.
+	Deadline Deadline `json:"deadline"`
+	Original Deadline `json:"original"`
+	Funding  string   `json:"funding,omitempty"`
+
+	Status Status `json:"status"`
+	// Reason says why the action is blocked or at risk.
+	Reason   string `json:"reason,omitempty"`
+	Progress int    `json:"progress"`
+	// Review is non-empty when the action's text needs a coordinator's review
+	// (the source was damaged); it says why.
+	Review string `json:"review,omitempty"`
+	// SnoozedUntil holds the action's reminders until that instant.
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
+	// LastActivity is the last time a person updated the action; zero if never.
+	LastActivity time.Time `json:"last_activity,omitzero"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+
+	// LastUpdate is the latest audit entry, when the store loads it.
+	LastUpdate *AuditEntry `json:"-"`
+}
+
+// IsDone reports whether the action is complete.
+func (a *Action) IsDone() bool { return a.Status == StatusDone }
+
+// Moved reports whether the deadline has been moved from the plan's.
+func (a *Action) Moved() bool { return a.Deadline != a.Original }
+
+// LeadCodes returns the codes of the lead agencies.
+func (a *Action) LeadCodes() []string { return codes(a.Lead) }
+
+// PartnerCodes returns the codes of the partner agencies.
+func (a *Action) PartnerCodes() []string { return codes(a.Partners) }
+
+func codes(ps []Party) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Agency
+	}
+	return out
+}
+
+// LeadBy reports whether any of agencies leads the action.
+func (a *Action) LeadBy(agencies []string) bool { return anyParty(a.Lead, agencies, false) }
+
+// PartneredBy reports whether any of agencies is a partner on the action.
+// "All Partners" includes every agency.
+func (a *Action) PartneredBy(agencies []string) bool { return anyParty(a.Partners, agencies, true) }
+
+func anyParty(ps []Party, agencies []string, all bool) bool {
+	for _, p := range ps {
+		if all && p.Agency == AllPartners && len(agencies) > 0 {
+			return true
+		}
+		for _, g := range agencies {
+			if strings.EqualFold(p.Agency, g) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DueIn returns the days from today to the deadline (negative when overdue)
+// and false for ongoing actions.
+func (a *Action) DueIn(today Date) (int, bool) {
+	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() {
+		return 0, false
+	}
+	return today.DaysUntil(a.Deadline.Due), true
+}
+
+// Overdue reports whether the action is past its deadline and not done.
+func (a *Action) Overdue(today Date) bool {
+	n, ok := a.DueIn(today)
+	return ok && n < 0 && !a.IsDone()
+}
+
+// ParseRef normalises an action reference: "5.2", "#5.2" and "5.2." are all
+// "5.2". It returns false when s is not a reference.
+func ParseRef(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "#")
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 16 {
+		return "", false
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return "", false
+	}
+	for i, p := range parts {
+		if p == "" || len(p) > 4 {
+			return "", false
+		}
+		for _, r := range p {
+			if r < '0' || r > '9' {
+				return "", false
+			}
+		}
+		n, _ := strconv.Atoi(p)
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, "."), true
+}
+
+// RefKey returns the numeric parts of a reference, for ordering.
+func RefKey(ref string) []int {
+	parts := strings.Split(ref, ".")
+	out := make([]int, len(parts))
+	for i, p := range parts {
+		out[i], _ = strconv.Atoi(p)
+	}
+	return out
+}
+
+// CompareRefs orders references as plans do: 1.2 before 1.10 before 2.1.
+func CompareRefs(a, b string) int {
+	ka, kb := RefKey(a), RefKey(b)
+	for i := 0; i < len(ka) && i < len(kb); i++ {
+		if c := cmpInt(ka[i], kb[i]); c != 0 {
+			return c
+		}
+	}
+	return cmpInt(len(ka), len(kb))
+}
+
+// RefPriority returns the priority number a reference belongs to (5 for "5.2").
+func RefPriority(ref string) int { return RefKey(ref)[0] }
+
+// Verb is something a person can do to an action.
+type Verb string
+
+const (
+	VerbDone     Verb = "done"
+	VerbProgress Verb = "progress"
+	VerbNote     Verb = "note"
+	VerbBlocked  Verb = "blocked"
+	VerbUnblock  Verb = "unblock"
+	VerbAtRisk   Verb = "at-risk"
+	VerbReopen   Verb = "reopen"
+	VerbDue      Verb = "due"
+	VerbSnooze   Verb = "snooze"
+	// VerbImport is recorded when an import changes an action.
+	VerbImport Verb = "import"
+)
+
+// NoteOnly reports whether the verb only adds to the record, which members of
+// partner agencies may do as well as leads.
+func (v Verb) NoteOnly() bool { return v == VerbNote }
+
+// MaxNoteLength is the longest note, reason or evidence accepted, in characters.
+const MaxNoteLength = 2000
+
+// Op is one change a person asks for.
+type Op struct {
+	Verb     Verb
+	Progress int       // for VerbProgress
+	Deadline Deadline  // for VerbDue
+	Until    time.Time // for VerbSnooze
+	Note     string    // the note, reason or evidence
+}
+
+// Apply applies op to a, made by actor at now, and returns the audit entry
+// describing it. It changes nothing and returns an error when the op is
+// invalid for the action's state (ECONFLICT, EINVALID) or would change nothing
+// (EUNCHANGED): in that case a is left as it was.
+func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) {
+	b := *a
+	e := &AuditEntry{ActionID: a.ID, Ref: a.Ref, At: now, Actor: actor, Verb: op.Verb, Note: op.Note}
+	set := func(field, from, to string) {
+		if from != to {
+			e.Changes = append(e.Changes, Change{Field: field, From: from, To: to})
+		}
+	}
+	setStatus := func(s Status, reason string) {
+		set("status", string(b.Status), string(s))
+		set("reason", b.Reason, reason)
+		b.Status, b.Reason = s, reason
+	}
+	setProgress := func(p int) {
+		set("progress", strconv.Itoa(b.Progress), strconv.Itoa(p))
+		b.Progress = p
+	}
+	if len([]rune(op.Note)) > MaxNoteLength {
+		return nil, Errorf(EINVALID, "That text is %d characters long; the limit is %d. Please shorten it.", len([]rune(op.Note)), MaxNoteLength)
+	}
+	needText := func(what string) error {
+		if strings.TrimSpace(op.Note) == "" {
+			return Errorf(EINVALID, "Please give %s: `/action %s %s <%s>`.", what, a.Ref, op.Verb, what)
+		}
+		return nil
+	}
+	notDone := func(what string) error {
+		if a.IsDone() {
+			return Errorf(ECONFLICT, "%s is done, so it cannot be %s. Reopen it first: `/action %s reopen <reason>`.", a.Ref, what, a.Ref)
+		}
+		return nil
+	}
+
+	switch op.Verb {
+	case VerbDone:
+		if a.IsDone() {
+			return nil, Errorf(EUNCHANGED, "%s is already done.", a.Ref)
+		}
+		setStatus(StatusDone, "")
+		setProgress(100)
+	case VerbProgress:
+		if op.Progress < 0 || op.Progress > 100 {
+			return nil, Errorf(EINVALID, "Progress is a percentage from 0 to 100; %d is outside that.", op.Progress)
+		}
+		if err := notDone("given progress"); err != nil {
+			return nil, err
+		}
+		if op.Progress == a.Progress {
+			return nil, Errorf(EUNCHANGED, "%s is already at %d%%.", a.Ref, a.Progress)
+		}
+		setProgress(op.Progress)
+	case VerbNote:
+		if err := needText("note"); err != nil {
+			return nil, err
+		}
+	case VerbBlocked:
+		if err := needText("reason"); err != nil {
+			return nil, err
+		}
+		if err := notDone("blocked"); err != nil {
+			return nil, err
+		}
+		if a.Status == StatusBlocked && a.Reason == op.Note {
+			return nil, Errorf(EUNCHANGED, "%s is already blocked for that reason.", a.Ref)
+		}
+		setStatus(StatusBlocked, op.Note)
+	case VerbAtRisk:
+		if err := needText("reason"); err != nil {
+			return nil, err
+		}
+		if err := notDone("at risk"); err != nil {
+			return nil, err
+		}
+		if a.Status == StatusAtRisk && a.Reason == op.Note {
+			return nil, Errorf(EUNCHANGED, "%s is already flagged at risk for that reason.", a.Ref)
+		}
+		setStatus(StatusAtRisk, op.Note)
+	case VerbUnblock:
+		if a.Status != StatusBlocked && a.Status != StatusAtRisk {
+			return nil, Errorf(EUNCHANGED, "%s is not blocked or at risk; it is %s.", a.Ref, a.Status.Label())
+		}
+		setStatus(StatusOpen, "")
+	case VerbReopen:
+		if err := needText("reason"); err != nil {
+			return nil, err
+		}
+		if !a.IsDone() {
+			return nil, Errorf(EUNCHANGED, "%s is not done, so there is nothing to reopen; it is %s.", a.Ref, a.Status.Label())
+		}
+		setStatus(StatusOpen, "")
+	case VerbDue:
+		if err := needText("reason"); err != nil {
+			return nil, err
+		}
+		if op.Deadline.Due == a.Deadline.Due && op.Deadline.Ongoing == a.Deadline.Ongoing {
+			return nil, Errorf(EUNCHANGED, "%s is already due %s.", a.Ref, DescribeDeadline(a.Deadline))
+		}
+		set("deadline", a.Deadline.String(), op.Deadline.String())
+		b.Deadline = op.Deadline
+	case VerbSnooze:
+		if err := notDone("snoozed"); err != nil {
+			return nil, err
+		}
+		if !a.SnoozedUntil.IsZero() && !op.Until.After(a.SnoozedUntil) {
+			return nil, Errorf(EUNCHANGED, "%s's reminders are already snoozed until %s.", a.Ref, a.SnoozedUntil.Format("Mon 2 Jan 2006 15:04"))
+		}
+		from := ""
+		if !a.SnoozedUntil.IsZero() {
+			from = a.SnoozedUntil.UTC().Format(time.RFC3339)
+		}
+		set("snoozed_until", from, op.Until.UTC().Format(time.RFC3339))
+		b.SnoozedUntil = op.Until
+	default:
+		return nil, Errorf(EINVALID, "%q is not something I can do to an action.", op.Verb)
+	}
+	if op.Verb != VerbSnooze {
+		b.LastActivity = now
+	}
+	b.UpdatedAt = now
+	*a = b
+	return e, nil
+}
+
+// DescribeDeadline formats a deadline for people: "March 2013 (31 Mar 2013)"
+// or "Ongoing".
+func DescribeDeadline(d Deadline) string {
+	if d.Ongoing {
+		return "Ongoing"
+	}
+	if d.Written == "" || d.Written == d.Due.String() {
+		return d.Due.UK()
+	}
+	return fmt.Sprintf("%s (%s)", d.Written, d.Due.UK())
+}
+
+// ActionFilter selects actions of a plan. Conditions combine with AND; zero
+// fields do not filter.
+type ActionFilter struct {
+	PlanID   int64
+	Refs     []string
+	Priority int
+	// Agency selects actions the agency leads or is named a partner on.
+	Agency string
+	// LedBy selects actions led by any of these agencies.
+	LedBy []string
+	// PartneredBy selects actions any of these agencies partners on (named,
+	// or as "All Partners") and none of them leads.
+	PartneredBy []string
+	Statuses    []Status
+	NotDone     bool
+	// DueFrom and DueTo select dated actions due within [DueFrom, DueTo].
+	DueFrom, DueTo Date
+	Ongoing        bool
+	// StaleBefore selects actions not done and not updated by a person since
+	// that instant.
+	StaleBefore time.Time
+	// Words selects actions whose text contains every word (case-insensitive).
+	Words []string
+	Limit int
+}

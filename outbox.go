@@ -1,0 +1,41 @@
+package actionbot
+
+import "time"
+
+// OutboxState is where an outgoing message stands.
+type OutboxState string
+
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSent    OutboxState = "sent"
+	OutboxFailed  OutboxState = "failed" // permanently: recorded for a coordinator
+)
+
+// Outgoing is a message queued for delivery to a channel or a person: an
+// announcement of a change, a reminder, the daily digest. It is written in
+// the same transaction as the change that caused it and delivered by a
+// sender that drains the outbox, so it is neither lost nor sent twice.
+type Outgoing struct {
+	ID int64 `json:"id"`
+	// Key makes queuing idempotent: a second message with the same key is
+	// not queued ("reminder:5.2:7:2013-03-31").
+	Key  string `json:"key"`
+	Kind string `json:"kind"` // "announce", "reminder", "digest", "escalation"...
+	// To is a channel ID (C…, G…) or, for a direct message, a user ID (U…, W…).
+	To          string      `json:"to"`
+	Message     Message     `json:"message"`
+	State       OutboxState `json:"state"`
+	Attempts    int         `json:"attempts"`
+	NextAttempt time.Time   `json:"next_attempt"`
+	LastError   string      `json:"last_error,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	SentAt      time.Time   `json:"sent_at,omitzero"`
+	// RemoteRef is the delivered message's identifier on the transport (a
+	// Slack message ts), so it can be updated later.
+	RemoteRef string `json:"remote_ref,omitempty"`
+}
+
+// IsDirect reports whether the message goes to a person rather than a channel.
+func (o *Outgoing) IsDirect() bool {
+	return len(o.To) > 0 && (o.To[0] == 'U' || o.To[0] == 'W')
+}

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+type actionRow struct {
+	ID              int64          `db:"id"`
+	PlanID          int64          `db:"plan_id"`
+	Ref             string         `db:"ref"`
+	Priority        int            `db:"priority"`
+	Text            string         `db:"text"`
+	ByWhen          string         `db:"by_when"`
+	Due             sql.NullString `db:"due"`
+	Ongoing         bool           `db:"ongoing"`
+	OriginalByWhen  string         `db:"original_by_when"`
+	OriginalDue     sql.NullString `db:"original_due"`
+	OriginalOngoing bool           `db:"original_ongoing"`
+	Funding         string         `db:"funding"`
+	Status          string         `db:"status"`
+	Reason          string         `db:"reason"`
+	Progress        int            `db:"progress"`
+	Review          string         `db:"review"`
+	SnoozedUntil    sql.NullString `db:"snoozed_until"`
+	LastActivity    sql.NullString `db:"last_activity"`
+	CreatedAt       string         `db:"created_at"`
+	UpdatedAt       string         `db:"updated_at"`
+}
+
+const actionColumns = `a.id, a.plan_id, a.ref, a.priority, a.text, a.by_when, a.due, a.ongoing,
+	a.original_by_when, a.original_due, a.original_ongoing, a.funding, a.status, a.reason,
+	a.progress, a.review, a.snoozed_until, a.last_activity, a.created_at, a.updated_at`
+
+func (r *actionRow) action() (*actionbot.Action, error) {
+	a := &actionbot.Action{
+		ID: r.ID, PlanID: r.PlanID, Ref: r.Ref, Priority: r.Priority, Text: r.Text,
+		Deadline: actionbot.Deadline{Written: r.ByWhen, Ongoing: r.Ongoing},
+		Original: actionbot.Deadline{Written: r.OriginalByWhen, Ongoing: r.OriginalOngoing},
+		Funding:  r.Funding, Status: actionbot.Status(r.Status), Reason: r.Reason,
+		Progress: r.Progress, Review: r.Review,
+	}
+	var err error
+	if a.Deadline.Due, err = parseNullDate(r.Due); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	if a.Original.Due, err = parseNullDate(r.OriginalDue); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	if a.SnoozedUntil, err = parseTime(r.SnoozedUntil.String); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	if a.LastActivity, err = parseTime(r.LastActivity.String); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	if a.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	if a.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
+		return nil, fmt.Errorf("action %s: %w", r.Ref, err)
+	}
+	return a, nil
+}
+
+// loadActions returns the actions matching where (on alias a), in plan order,
+// with their parties.
+func loadActions(ctx context.Context, q queryer, where string, args ...any) ([]*actionbot.Action, error) {
+	var rows []actionRow
+	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + where + ` ORDER BY a.plan_id, a.sort_key`
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("load actions: %w", err)
+	}
+	out := make([]*actionbot.Action, len(rows))
+	byID := make(map[int64]*actionbot.Action, len(rows))
+	for i := range rows {
+		a, err := rows[i].action()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+		byID[a.ID] = a
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := loadParties(ctx, q, out, byID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loadParties fills in lead and partner agencies, by id for a few actions and
+// by plan for many.
+func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID map[int64]*actionbot.Action) error {
+	var rows []struct {
+		ActionID int64  `db:"action_id"`
+		Kind     string `db:"kind"`
+		Agency   string `db:"agency"`
+		Role     string `db:"role"`
+	}
+	var err error
+	const cols = `p.action_id, p.kind, p.agency, p.role`
+	if len(as) <= 200 {
+		ids := make([]string, len(as))
+		for i, a := range as {
+			ids[i] = fmt.Sprint(a.ID)
+		}
+		err = q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p WHERE p.action_id IN (`+strings.Join(ids, ",")+`) ORDER BY p.action_id, p.kind, p.position`)
+	} else {
+		err = q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID)
+	}
+	if err != nil {
+		return fmt.Errorf("load action parties: %w", err)
+	}
+	for _, r := range rows {
+		a := byID[r.ActionID]
+		if a == nil {
+			continue
+		}
+		p := actionbot.Party{Agency: r.Agency, Role: r.Role}
+		if r.Kind == "lead" {
+			a.Lead = append(a.Lead, p)
+		} else {
+			a.Partners = append(a.Partners, p)
+		}
+	}
+	return nil
+}
+
+// FindAction returns one action of a plan with its latest audit entry, or
+// ENOTFOUND.
+func (db *DB) FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error) {
+	a, err := findAction(ctx, db.ro, planID, ref)
+	if err != nil {
+		return nil, err
+	}
+	es, err := auditEntries(ctx, db.ro, `a.action_id = ?`, []any{a.ID}, true, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) > 0 {
+		a.LastUpdate = es[0]
+	}
+	return a, nil
+}
+
+func findAction(ctx context.Context, q queryer, planID int64, ref string) (*actionbot.Action, error) {
+	as, err := loadActions(ctx, q, `a.plan_id = ? AND a.ref = ?`, planID, ref)
+	if err != nil {
+		return nil, fmt.Errorf("find action %s: %w", ref, err)
+	}
+	if len(as) == 0 {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
+	}
+	return as[0], nil
+}
+
+// Refs returns every action reference of a plan, in plan order.
+func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
+	var refs []string
+	if err := db.ro.SelectContext(ctx, &refs, `SELECT ref FROM actions WHERE plan_id = ? ORDER BY sort_key`, planID); err != nil {
+		return nil, fmt.Errorf("list action refs: %w", err)
+	}
+	return refs, nil
+}
+
+// FindActions returns the actions matching f, in plan order.
+func (db *DB) FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
+	where, args := filterSQL(f)
+	if f.Limit > 0 {
+		where += fmt.Sprintf(" ORDER BY a.sort_key LIMIT %d", f.Limit)
+		where = `a.id IN (SELECT a.id FROM actions a WHERE ` + where + `)`
+	}
+	as, err := loadActions(ctx, db.ro, where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find actions: %w", err)
+	}
+	return as, nil
+}
+
+func filterSQL(f actionbot.ActionFilter) (string, []any) {
+	conds := []string{`a.plan_id = ?`}
+	args := []any{f.PlanID}
+	in := func(col string, vals []string) {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")
+		conds = append(conds, col+` IN (`+ph+`)`)
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	if len(f.Refs) > 0 {
+		in(`a.ref`, f.Refs)
+	}
+	if f.Priority > 0 {
+		conds = append(conds, `a.priority = ?`)
+		args = append(args, f.Priority)
+	}
+	if f.Agency != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.agency = ?)`)
+		args = append(args, f.Agency)
+	}
+	if len(f.LedBy) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.LedBy)), ",")
+		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'lead' AND p.agency IN (`+ph+`))`)
+		for _, g := range f.LedBy {
+			args = append(args, g)
+		}
+	}
+	if len(f.PartneredBy) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.PartneredBy)), ",")
+		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'partner' AND (p.agency = '`+actionbot.AllPartners+`' OR p.agency IN (`+ph+`)))`,
+			`NOT EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'lead' AND p.agency IN (`+ph+`))`)
+		for range 2 {
+			for _, g := range f.PartneredBy {
+				args = append(args, g)
+			}
+		}
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		in(`a.status`, ss)
+	}
+	if f.NotDone {
+		conds = append(conds, `a.status <> 'done'`)
+	}
+	if !f.DueFrom.IsZero() {
+		conds = append(conds, `a.due >= ?`)
+		args = append(args, f.DueFrom.String())
+	}
+	if !f.DueTo.IsZero() {
+		conds = append(conds, `a.due <= ?`)
+		args = append(args, f.DueTo.String())
+	}
+	if f.Ongoing {
+		conds = append(conds, `a.ongoing = 1`)
+	}
+	if !f.StaleBefore.IsZero() {
+		conds = append(conds, `a.status <> 'done' AND (a.last_activity IS NULL OR a.last_activity < ?)`)
+		args = append(args, formatTime(f.StaleBefore))
+	}
+	for _, w := range f.Words {
+		conds = append(conds, `LOWER(a.text) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(strings.ToLower(w))+"%")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateAction changes one action of the current plan in a transaction: it
+// loads the action, lets change modify it and describe the change as an
+// audit entry, writes the action and the entry, queues the messages then
+// returns, and commits. If change returns an error nothing is written and the
+// error is returned as it is (EUNCHANGED, ECONFLICT...).
+func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
+	change func(*actionbot.Action) (*actionbot.AuditEntry, error),
+	then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
+) (*actionbot.Action, *actionbot.AuditEntry, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	var current bool
+	if err := tx.GetContext(ctx, &current, `SELECT is_current FROM plans WHERE id = ?`, planID); errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("update action %s: %w", ref, err)
+	} else if !current {
+		return nil, nil, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
+	}
+	a, err := findAction(ctx, tx, planID, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := change(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := db.now()
+	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
+		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
+		WHERE id = ?`,
+		string(a.Status), a.Reason, a.Progress,
+		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
+		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("update action %s: %w", ref, err)
+	}
+	e.ActionID, e.Ref = a.ID, a.Ref
+	if err := insertAudit(ctx, tx, e, now); err != nil {
+		return nil, nil, err
+	}
+	if then != nil {
+		if _, err := enqueue(ctx, tx, now, then(a, e)); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("update action %s: commit: %w", ref, err)
+	}
+	a.LastUpdate = e
+	return a, e, nil
+}
+
+func insertAudit(ctx context.Context, tx execer, e *actionbot.AuditEntry, now string) error {
+	at := now
+	if !e.At.IsZero() {
+		at = formatTime(e.At)
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO audit (action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?)`,
+		e.ActionID, at, e.Actor, string(e.Verb), e.Note)
+	if err != nil {
+		return fmt.Errorf("write audit entry for %s: %w", e.Ref, err)
+	}
+	if e.ID, err = r.LastInsertId(); err != nil {
+		return fmt.Errorf("write audit entry for %s: %w", e.Ref, err)
+	}
+	for i, c := range e.Changes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES (?, ?, ?, ?, ?)`,
+			e.ID, i, c.Field, c.From, c.To); err != nil {
+			return fmt.Errorf("write audit change for %s: %w", e.Ref, err)
+		}
+	}
+	return nil
+}
+
+// History returns an action's audit entries, newest first, at most limit
+// (all when limit <= 0).
+func (db *DB) History(ctx context.Context, planID int64, ref string, limit int) ([]*actionbot.AuditEntry, error) {
+	var id int64
+	err := db.ro.GetContext(ctx, &id, `SELECT id FROM actions WHERE plan_id = ? AND ref = ?`, planID, ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
+	} else if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", ref, err)
+	}
+	return auditEntries(ctx, db.ro, `a.action_id = ?`, []any{id}, true, limit)
+}
+
+// AuditSince returns the audit entries of a plan's actions made in [from, to),
+// oldest first.
+func (db *DB) AuditSince(ctx context.Context, planID int64, from, to time.Time) ([]*actionbot.AuditEntry, error) {
+	return auditEntries(ctx, db.ro, `x.plan_id = ? AND a.at >= ? AND a.at < ?`,
+		[]any{planID, formatTime(from), formatTime(to)}, false, 0)
+}
+
+// AuditCount returns the number of audit entries of an action.
+func (db *DB) AuditCount(ctx context.Context, planID int64, ref string) (int, error) {
+	var n int
+	err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM audit a JOIN actions x ON x.id = a.action_id WHERE x.plan_id = ? AND x.ref = ?`, planID, ref)
+	if err != nil {
+		return 0, fmt.Errorf("count audit entries of %s: %w", ref, err)
+	}
+	return n, nil
+}
+
+func auditEntries(ctx context.Context, q queryer, where string, args []any, newestFirst bool, limit int) ([]*actionbot.AuditEntry, error) {
+	order := `a.id`
+	if newestFirst {
+		order = `a.id DESC`
+	}
+	query := `SELECT a.id, a.action_id, x.ref, a.at, a.actor, a.verb, a.note FROM audit a JOIN actions x ON x.id = a.action_id WHERE ` + where + ` ORDER BY ` + order
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	var rows []struct {
+		ID       int64  `db:"id"`
+		ActionID int64  `db:"action_id"`
+		Ref      string `db:"ref"`
+		At       string `db:"at"`
+		Actor    string `db:"actor"`
+		Verb     string `db:"verb"`
+		Note     string `db:"note"`
+	}
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("load audit entries: %w", err)
+	}
+	out := make([]*actionbot.AuditEntry, len(rows))
+	byID := make(map[int64]*actionbot.AuditEntry, len(rows))
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		at, err := parseTime(r.At)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &actionbot.AuditEntry{ID: r.ID, ActionID: r.ActionID, Ref: r.Ref, At: at, Actor: r.Actor, Verb: actionbot.Verb(r.Verb), Note: r.Note}
+		byID[r.ID] = out[i]
+		ids[i] = fmt.Sprint(r.ID)
+	}
+	for start := 0; start < len(ids); start += 500 {
+		end := min(start+500, len(ids))
+		var cs []struct {
+			AuditID int64  `db:"audit_id"`
+			Field   string `db:"field"`
+			From    string `db:"from_value"`
+			To      string `db:"to_value"`
+		}
+		if err := q.SelectContext(ctx, &cs, `SELECT audit_id, field, from_value, to_value FROM audit_changes WHERE audit_id IN (`+strings.Join(ids[start:end], ",")+`) ORDER BY audit_id, position`); err != nil {
+			return nil, fmt.Errorf("load audit changes: %w", err)
+		}
+		for _, c := range cs {
+			e := byID[c.AuditID]
+			e.Changes = append(e.Changes, actionbot.Change{Field: c.Field, From: c.From, To: c.To})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Agencies returns every agency with its aliases, sorted by code.
+func (db *DB) Agencies(ctx context.Context) ([]*actionbot.Agency, error) {
+	return agencies(ctx, db.ro)
+}
+
+func agencies(ctx context.Context, q queryer) ([]*actionbot.Agency, error) {
+	var rows []struct {
+		Code string `db:"code"`
+		Name string `db:"name"`
+	}
+	if err := q.SelectContext(ctx, &rows, `SELECT code, name FROM agencies ORDER BY code`); err != nil {
+		return nil, fmt.Errorf("list agencies: %w", err)
+	}
+	var aliases []struct {
+		Alias string `db:"alias"`
+		Code  string `db:"code"`
+	}
+	if err := q.SelectContext(ctx, &aliases, `SELECT alias, code FROM agency_aliases ORDER BY alias`); err != nil {
+		return nil, fmt.Errorf("list agency aliases: %w", err)
+	}
+	out := make([]*actionbot.Agency, len(rows))
+	byCode := map[string]*actionbot.Agency{}
+	for i, r := range rows {
+		out[i] = &actionbot.Agency{Code: r.Code, Name: r.Name}
+		byCode[r.Code] = out[i]
+	}
+	for _, al := range aliases {
+		if a := byCode[al.Code]; a != nil {
+			a.Aliases = append(a.Aliases, al.Alias)
+		}
+	}
+	return out, nil
+}
+
+// Directory returns the agency directory, for resolving names and aliases.
+func (db *DB) Directory(ctx context.Context) (*actionbot.Directory, error) {
+	db.dirMu.Lock()
+	defer db.dirMu.Unlock()
+	if db.dir != nil {
+		return db.dir, nil
+	}
+	as, err := agencies(ctx, db.ro)
+	if err != nil {
+		return nil, err
+	}
+	db.dir = actionbot.NewDirectory(as)
+	return db.dir, nil
+}
+
+// forgetDirectory drops the cached directory after agencies change.
+func (db *DB) forgetDirectory() {
+	db.dirMu.Lock()
+	db.dir = nil
+	db.dirMu.Unlock()
+}
+
+// ensureAgencies creates the agencies that do not exist yet, with their
+// aliases, and returns their codes.
+func ensureAgencies(ctx context.Context, tx execer, as []*actionbot.Agency, now string) ([]string, error) {
+	var created []string
+	for _, a := range as {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM agencies WHERE code = ?`, a.Code); err != nil {
+			return nil, fmt.Errorf("find agency %s: %w", a.Code, err)
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, created_at) VALUES (?, ?, ?)`, a.Code, a.Name, now); err != nil {
+			return nil, fmt.Errorf("add agency %s: %w", a.Code, err)
+		}
+		for _, al := range a.Aliases {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO agency_aliases (alias, code) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING`, al, a.Code); err != nil {
+				return nil, fmt.Errorf("add alias %q of agency %s: %w", al, a.Code, err)
+			}
+		}
+		created = append(created, a.Code)
+	}
+	return created, nil
+}
+
+// MemberAgencies returns the codes of the agencies a user is a member of.
+func (db *DB) MemberAgencies(ctx context.Context, userID string) ([]string, error) {
+	var codes []string
+	if err := db.ro.SelectContext(ctx, &codes, `SELECT agency FROM members WHERE user_id = ? ORDER BY agency`, userID); err != nil {
+		return nil, fmt.Errorf("agencies of user: %w", err)
+	}
+	return codes, nil
+}
+
+// Members returns the members of the given agencies (all when none given),
+// by agency then user.
+func (db *DB) Members(ctx context.Context, agencies ...string) ([]actionbot.Member, error) {
+	var rows []struct {
+		UserID  string `db:"user_id"`
+		Agency  string `db:"agency"`
+		AddedBy string `db:"added_by"`
+		AddedAt string `db:"added_at"`
+	}
+	q := `SELECT user_id, agency, added_by, added_at FROM members`
+	var args []any
+	if len(agencies) > 0 {
+		q += ` WHERE agency IN (` + strings.TrimSuffix(strings.Repeat("?,", len(agencies)), ",") + `)`
+		for _, a := range agencies {
+			args = append(args, a)
+		}
+	}
+	if err := db.ro.SelectContext(ctx, &rows, q+` ORDER BY agency, user_id`, args...); err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	out := make([]actionbot.Member, len(rows))
+	for i, r := range rows {
+		at, err := parseTime(r.AddedAt)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = actionbot.Member{UserID: r.UserID, Agency: r.Agency, AddedBy: r.AddedBy, AddedAt: at}
+	}
+	return out, nil
+}
+
+// AddMember registers a user as a member of an agency. EUNCHANGED when they
+// already are; ENOTFOUND for an unknown agency.
+func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error {
+	return db.adminChange(ctx, actor, "member add", userID, agency, func(tx execer, now string) (bool, error) {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM agencies WHERE code = ?`, agency); err != nil {
+			return false, fmt.Errorf("find agency %s: %w", agency, err)
+		} else if n == 0 {
+			return false, actionbot.Errorf(actionbot.ENOTFOUND, "There is no agency %s.", agency)
+		}
+		r, err := tx.ExecContext(ctx, `INSERT INTO members (user_id, agency, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, agency) DO NOTHING`,
+			userID, agency, actor, now)
+		if err != nil {
+			return false, fmt.Errorf("add member to %s: %w", agency, err)
+		}
+		n64, _ := r.RowsAffected()
+		return n64 > 0, nil
+	})
+}
+
+// RemoveMember removes a user from an agency. EUNCHANGED when they were not
+// a member.
+func (db *DB) RemoveMember(ctx context.Context, userID, agency, actor string) error {
+	return db.adminChange(ctx, actor, "member remove", userID, agency, func(tx execer, now string) (bool, error) {
+		r, err := tx.ExecContext(ctx, `DELETE FROM members WHERE user_id = ? AND agency = ?`, userID, agency)
+		if err != nil {
+			return false, fmt.Errorf("remove member from %s: %w", agency, err)
+		}
+		n, _ := r.RowsAffected()
+		return n > 0, nil
+	})
+}
+
+// Coordinators returns the users with the coordinator role recorded in the
+// database (those named by configuration are added by the caller).
+func (db *DB) Coordinators(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := db.ro.SelectContext(ctx, &ids, `SELECT user_id FROM coordinators ORDER BY user_id`); err != nil {
+		return nil, fmt.Errorf("list coordinators: %w", err)
+	}
+	return ids, nil
+}
+
+// IsCoordinator reports whether the database gives a user the coordinator role.
+func (db *DB) IsCoordinator(ctx context.Context, userID string) (bool, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM coordinators WHERE user_id = ?`, userID); err != nil {
+		return false, fmt.Errorf("check coordinator: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AddCoordinator gives a user the coordinator role. EUNCHANGED if they have it.
+func (db *DB) AddCoordinator(ctx context.Context, userID, actor string) error {
+	return db.adminChange(ctx, actor, "coordinator add", userID, "", func(tx execer, now string) (bool, error) {
+		r, err := tx.ExecContext(ctx, `INSERT INTO coordinators (user_id, added_by, added_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING`, userID, actor, now)
+		if err != nil {
+			return false, fmt.Errorf("add coordinator: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		return n > 0, nil
+	})
+}
+
+// RemoveCoordinator takes the coordinator role away. EUNCHANGED if they did
+// not have it.
+func (db *DB) RemoveCoordinator(ctx context.Context, userID, actor string) error {
+	return db.adminChange(ctx, actor, "coordinator remove", userID, "", func(tx execer, now string) (bool, error) {
+		r, err := tx.ExecContext(ctx, `DELETE FROM coordinators WHERE user_id = ?`, userID)
+		if err != nil {
+			return false, fmt.Errorf("remove coordinator: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		return n > 0, nil
+	})
+}
+
+// adminChange runs one change to who may do what and audits it, in one
+// transaction. change reports whether anything changed.
+func (db *DB) adminChange(ctx context.Context, actor, what, subject, detail string, change func(tx execer, now string) (bool, error)) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.now()
+	changed, err := change(tx, now)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		return actionbot.Errorf(actionbot.EUNCHANGED, "Nothing to change.")
+	}
+	if err := adminAudit(ctx, tx, now, actor, what, subject, detail); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}
+
+func adminAudit(ctx context.Context, tx execer, now, actor, what, subject, detail string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO admin_audit (at, actor, what, subject, detail) VALUES (?, ?, ?, ?, ?)`,
+		now, actor, what, subject, detail); err != nil {
+		return fmt.Errorf("record %s: %w", what, err)
+	}
+	return nil
+}
+
+// AdminEntry is one recorded change to members, coordinators or channels.
+type AdminEntry struct {
+	At      string `db:"at"`
+	Actor   string `db:"actor"`
+	What    string `db:"what"`
+	Subject string `db:"subject"`
+	Detail  string `db:"detail"`
+}
+
+// AdminLog returns the recorded changes to members, coordinators and
+// channels, oldest first.
+func (db *DB) AdminLog(ctx context.Context) ([]AdminEntry, error) {
+	var out []AdminEntry
+	if err := db.ro.SelectContext(ctx, &out, `SELECT at, actor, what, subject, detail FROM admin_audit ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("admin log: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,263 @@
+// Package store keeps the plan of record in SQLite through sqlx: plans,
+// actions, agencies, the audit trail and the outbox. Every change and its
+// audit entry are written in one transaction. The SQL is kept portable so
+// that a PostgreSQL backend can follow.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeFormat stores instants as fixed-width UTC text, so they sort as text.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// DB is the SQLite database. Writes go through a single connection that
+// begins transactions with BEGIN IMMEDIATE, so concurrent writers queue
+// rather than fail; reads use a pool of query-only connections, which WAL
+// lets run beside the writer.
+type DB struct {
+	rw   *sqlx.DB
+	ro   *sqlx.DB
+	Path string
+	// Sync is SQLite's synchronous setting: "NORMAL" (the default, durable
+	// across a crash of the process) or "FULL" (durable across power loss).
+	Sync string
+	// BusyTimeout is how long a connection waits for a lock held by another
+	// process (the CLI beside the running bot) before failing.
+	BusyTimeout time.Duration
+
+	// Now returns the current instant; tests replace it.
+	Now func() time.Time
+
+	// dir caches the agency directory: agencies change only on import, and
+	// every command resolves names through it.
+	dirMu sync.Mutex
+	dir   *actionbot.Directory
+}
+
+// NewDB returns a DB for the SQLite file at path; call Open before use.
+func NewDB(path string) *DB {
+	return &DB{Path: path, Sync: "NORMAL", BusyTimeout: 10 * time.Second, Now: time.Now}
+}
+
+// Open creates the file if needed (readable by its owner only), opens both
+// pools and applies pending migrations.
+func (db *DB) Open() error {
+	if db.Path == "" {
+		return errors.New("open database: no path given")
+	}
+	if strings.Contains(db.Path, ":memory:") || strings.HasPrefix(db.Path, "file:") {
+		return fmt.Errorf("open database %q: give a file path (a shared in-memory database is not supported)", db.Path)
+	}
+	if dir := filepath.Dir(db.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("open database: create directory %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(db.Path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	f.Close()
+
+	if db.rw, err = sqlx.Open("sqlite3", db.dsn(false)); err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	db.rw.SetMaxOpenConns(1)
+	db.rw.SetMaxIdleConns(1)
+	db.rw.SetConnMaxLifetime(0)
+	if db.ro, err = sqlx.Open("sqlite3", db.dsn(true)); err != nil {
+		db.rw.Close()
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	db.ro.SetMaxOpenConns(n)
+	db.ro.SetMaxIdleConns(n)
+
+	if err := db.migrate(context.Background()); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
+}
+
+func (db *DB) dsn(readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", fmt.Sprint(db.BusyTimeout.Milliseconds()))
+	q.Set("_synchronous", db.Sync)
+	if readOnly {
+		q.Set("_query_only", "true")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: db.Path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.ro != nil {
+		errs = append(errs, db.ro.Close())
+	}
+	if db.rw != nil {
+		errs = append(errs, db.rw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.ro.GetContext(ctx, &one, `SELECT 1`); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.rw.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.rw.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: begin: %w", name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, db.now()); err != nil {
+		return fmt.Errorf("migrate %s: record: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: commit: %w", name, err)
+	}
+	return nil
+}
+
+// Migrations returns the names of the applied migrations, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	var names []string
+	if err := db.ro.SelectContext(ctx, &names, `SELECT name FROM schema_migrations ORDER BY name`); err != nil {
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	return names, nil
+}
+
+// now returns the current instant as stored text.
+func (db *DB) now() string { return formatTime(db.Now()) }
+
+// begin starts a write transaction.
+func (db *DB) begin(ctx context.Context) (*sqlx.Tx, error) {
+	tx, err := db.rw.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	return tx, nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+func nullDate(d actionbot.Date) sql.NullString {
+	if d.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: d.String(), Valid: true}
+}
+
+func parseNullDate(s sql.NullString) (actionbot.Date, error) {
+	if !s.Valid || s.String == "" {
+		return actionbot.Date{}, nil
+	}
+	return actionbot.ParseISODate(s.String)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// queryer is what read helpers need: the read pool or a transaction.
+type queryer interface {
+	sqlx.QueryerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// execer is what write helpers need: a transaction.
+type execer interface {
+	queryer
+	sqlx.ExecerContext
+}

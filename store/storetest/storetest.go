@@ -1,0 +1,87 @@
+// Package storetest opens real SQLite databases for tests: a file in the
+// test's temporary directory, with the shipped plan loaded and the clock
+// under the test's control.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// Clock is a settable clock, safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock reading t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set sets the clock.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// London is Europe/London, the partnership's time zone.
+var London = MustLoadLocation("Europe/London")
+
+// MustLoadLocation loads a time zone or panics.
+func MustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// PlanStart is 9:00 on the first day of the shipped plan, in London.
+var PlanStart = time.Date(2012, time.April, 2, 9, 0, 0, 0, London)
+
+// MustOpenEmpty opens a new database file in tb's temporary directory, with
+// no plan, its clock set to clock, and closes it when the test ends.
+func MustOpenEmpty(tb testing.TB, clock *Clock) *store.DB {
+	tb.Helper()
+	db := store.NewDB(filepath.Join(tb.TempDir(), "actionbot.db"))
+	db.Now = clock.Now
+	if err := db.Open(); err != nil {
+		tb.Fatalf("open database: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("close database: %v", err)
+		}
+	})
+	return db
+}
+
+// MustOpen opens a new database with the shipped plan loaded.
+func MustOpen(tb testing.TB, clock *Clock) *store.DB {
+	tb.Helper()
+	db := MustOpenEmpty(tb, clock)
+	if _, err := plans.EnsurePlan(context.Background(), db); err != nil {
+		tb.Fatalf("load plan: %v", err)
+	}
+	return db
+}
