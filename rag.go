@@ -74,8 +74,8 @@ func DefaultRAGRules() RAGRules {
 
 // Assessment is a rating with the reason for it.
 type Assessment struct {
-	RAG    RAG
-	Reason string
+	RAG RAG
+	Why string // "4 days overdue", "blocked: waiting for vetting"
 }
 
 // Assess rates a at today, for a plan starting on planStart. now is the

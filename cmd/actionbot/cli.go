@@ -1,0 +1,490 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+var errHelp = flag.ErrHelp
+
+// flags parses a subcommand's flags; -h prints its usage and returns errHelp.
+func (a *app) flags(name, args string, fs *flag.FlagSet, argv []string) error {
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "Usage: actionbot %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(argv); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return &usageError{err.Error()}
+	}
+	return nil
+}
+
+// open opens the database; unless bare, it loads the shipped plan into an
+// empty one.
+func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error) {
+	db := store.NewDB(c.DB)
+	db.Sync = c.Sync
+	if err := db.Open(); err != nil {
+		return nil, err
+	}
+	if !bare {
+		loaded, err := plans.EnsurePlan(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if loaded {
+			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", c.DB)
+		}
+	}
+	return db, nil
+}
+
+func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
+	return &commands.Handler{
+		Store:        db,
+		Now:          time.Now,
+		Location:     c.TZ,
+		Coordinators: c.Coordinators,
+		RAG:          c.RAG,
+		Logger:       newLogger(c, os.Stderr),
+	}
+}
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dbFlag(fs, c)
+	fs.StringVar(&c.ConsoleUser, "user", c.ConsoleUser, "acting `user` in the console (ACTIONBOT_CONSOLE_USER)")
+	if err := a.flags("serve", "", fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if slackServer != nil {
+		if handled, err := slackServer(ctx, a, c, db); handled {
+			return err
+		}
+	}
+	return a.runConsole(ctx, c, db)
+}
+
+// slackServer, when set (by slack.go), runs the bot on Slack if the
+// environment configures it, reporting whether it did.
+var slackServer func(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error)
+
+// backgroundJob runs beside the bot in every mode (the reminder scheduler)
+// until ctx is done. The console is given so jobs can show what they do.
+type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) error
+
+// backgroundJobs are registered by the files that define them, with init.
+var backgroundJobs []backgroundJob
+
+// startJobs starts the background jobs; the returned function waits for
+// them to return after ctx is done.
+func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func()) {
+	log := newLogger(c, os.Stderr)
+	done := make(chan struct{}, len(backgroundJobs))
+	for _, job := range backgroundJobs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			if err := job(ctx, a, c, db); err != nil && ctx.Err() == nil {
+				log.Error("background job stopped", "err", err)
+			}
+		}()
+	}
+	return func() {
+		for range backgroundJobs {
+			<-done
+		}
+	}
+}
+
+// runConsole runs the console adapter until input ends.
+func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return err
+	}
+	h := a.handler(c, db)
+	// The person at the console owns the database file: they coordinate.
+	h.Coordinators = append(h.Coordinators, c.ConsoleUser)
+	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: "CCONSOLE", Prompt: isTerminal(a.stdin), Logger: h.Logger}
+	con.Banner(plan.Name)
+	dctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		con.Deliver(dctx, db, time.Now, time.Second)
+	}()
+	waitJobs := a.startJobs(dctx, c, db)
+	err = con.Run(ctx)
+	cancel()
+	<-done
+	waitJobs()
+	// Show what the last command queued before leaving.
+	if derr := con.DeliverOnce(context.WithoutCancel(ctx), db, time.Now()); derr != nil && err == nil {
+		err = derr
+	}
+	return err
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (a *app) importCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dbFlag(fs, c)
+	name := fs.String("name", "", "the plan's `name` (derived from the period when not given)")
+	period := fs.String("period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
+	dry := fs.Bool("dry-run", false, "check the file and say what would change, without importing")
+	if err := a.flags("import", "FILE.csv", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"import takes one CSV file"}
+	}
+	opt := plancsv.Options{Name: *name, Source: fs.Arg(0), Actor: "import"}
+	if *period != "" {
+		if opt.Period, err = actionbot.ParsePeriod(*period); err != nil {
+			return err
+		}
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+
+	db, err := a.open(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	known, err := db.Agencies(ctx)
+	if err != nil {
+		return err
+	}
+	shipped, err := plans.Agencies()
+	if err != nil {
+		return err
+	}
+	res, err := plancsv.Read(f, actionbot.NewDirectory(append(known, shipped...)), opt)
+	if err != nil {
+		var inv *plancsv.InvalidError
+		if errors.As(err, &inv) {
+			return actionbot.Errorf(actionbot.EINVALID, "%s: %s", fs.Arg(0), inv.Error())
+		}
+		return err
+	}
+	for _, s := range res.Chose {
+		fmt.Fprintf(a.stdout, "Chose: %s.\n", s)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
+	}
+	if *dry {
+		fmt.Fprintf(a.stdout, "The file is valid: %d actions in %d priorities. Nothing was imported (--dry-run).\n", len(res.Import.Actions), len(res.Import.Priorities))
+		return nil
+	}
+	res.Import.Agencies = append(res.Import.Agencies, shipped...)
+	out, err := db.ImportPlan(ctx, res.Import)
+	if err != nil {
+		return err
+	}
+	printImport(a.stdout, out)
+	return nil
+}
+
+func printImport(w io.Writer, r *actionbot.ImportResult) {
+	if r.Created {
+		fmt.Fprintf(w, "Imported %q (%s) as the current plan.\n", r.Plan.Name, r.Plan.Period)
+		if r.Archived != nil {
+			fmt.Fprintf(w, "The previous plan, %q, is kept read-only for its history.\n", r.Archived.Name)
+		}
+	} else {
+		fmt.Fprintf(w, "Updated %q (%s).\n", r.Plan.Name, r.Plan.Period)
+	}
+	fmt.Fprintf(w, "%d added, %d updated, %d unchanged.\n", len(r.Added), len(r.Updated), r.Unchanged)
+	if len(r.Added) > 0 && !r.Created {
+		fmt.Fprintf(w, "Added: %s.\n", strings.Join(r.Added, ", "))
+	}
+	for _, d := range r.Updated {
+		var cs []string
+		for _, ch := range d.Changes {
+			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, clipText(ch.From, 60), clipText(ch.To, 60)))
+		}
+		fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
+	}
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(w, "Not in the file, kept as they are: %s.\n", strings.Join(r.Missing, ", "))
+	}
+	if len(r.NewAgencies) > 0 {
+		fmt.Fprintf(w, "New agencies: %s.\n", strings.Join(r.NewAgencies, ", "))
+	}
+	for _, n := range r.Retitled {
+		fmt.Fprintf(w, "Priority %d has a new title.\n", n)
+	}
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (a *app) exportCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dbFlag(fs, c)
+	out := fs.String("o", "", "write to `file` instead of standard output")
+	format := fs.String("format", "csv", "csv, or another registered `format` ("+strings.Join(exportFormatNames(), ", ")+")")
+	if err := a.flags("export", "", fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *format != "csv" {
+		ex, ok := exportFormats[*format]
+		if !ok {
+			return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
+		}
+		return writeOut(*out, a.stdout, func(w io.Writer) error { return ex(ctx, c, db, w) })
+	}
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return err
+	}
+	priorities, err := db.Priorities(ctx, plan.ID)
+	if err != nil {
+		return err
+	}
+	actions, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID})
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(c.TZ)
+	today := actionbot.DateOf(now)
+	rate := func(act *actionbot.Action) actionbot.RAG { return c.RAG.Assess(act, plan.Period.Start, today, now).RAG }
+	return writeOut(*out, a.stdout, func(w io.Writer) error {
+		return plancsv.Write(w, priorities, actions, rate, c.TZ)
+	})
+}
+
+// exportFormats are the formats of "export" besides CSV, registered with
+// init by the files that write them.
+var exportFormats = map[string]func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error{}
+
+func exportFormatNames() []string {
+	names := []string{"csv"}
+	for n := range exportFormats {
+		names = append(names, n)
+	}
+	sort.Strings(names[1:])
+	return names
+}
+
+// writeOut writes to the named file (replacing it only once complete), or to
+// stdout when name is empty.
+func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error {
+	if name == "" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(dirOf(name), ".actionbot-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+func dirOf(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		return name[:i+1]
+	}
+	return "."
+}
+
+func (a *app) memberCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("member", flag.ContinueOnError)
+	dbFlag(fs, c)
+	if err := a.flags("member", "add|remove USER AGENCY | list [AGENCY]", fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	agency := func(name string) (*actionbot.Agency, error) {
+		ag, ok := dir.Lookup(name)
+		if !ok {
+			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q (near: %s)", name, strings.Join(dir.Suggest(name, 3), ", "))
+		}
+		return ag, nil
+	}
+	rest := fs.Args()
+	switch {
+	case len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove"):
+		user, ok := commands.ParseUser(rest[1])
+		if !ok {
+			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		}
+		ag, err := agency(strings.Join(rest[2:], " "))
+		if err != nil {
+			return err
+		}
+		if rest[0] == "add" {
+			err = db.AddMember(ctx, user, ag.Code, "cli")
+		} else {
+			err = db.RemoveMember(ctx, user, ag.Code, "cli")
+		}
+		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
+			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a member of %s.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"], ag.Code)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s: %s %s %s (%s).\n", map[bool]string{true: "Added", false: "Removed"}[rest[0] == "add"], user,
+			map[bool]string{true: "to", false: "from"}[rest[0] == "add"], ag.Code, ag.Name)
+		return nil
+	case len(rest) >= 1 && rest[0] == "list":
+		var codes []string
+		if len(rest) > 1 {
+			ag, err := agency(strings.Join(rest[1:], " "))
+			if err != nil {
+				return err
+			}
+			codes = append(codes, ag.Code)
+		}
+		ms, err := db.Members(ctx, codes...)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			fmt.Fprintln(a.stdout, "Nobody is registered yet: actionbot member add U123 CSU")
+		}
+		for _, m := range ms {
+			fmt.Fprintf(a.stdout, "%s\t%s\t%s\tadded by %s on %s\n", m.Agency, dir.Name(m.Agency), m.UserID, m.AddedBy, m.AddedAt.In(c.TZ).Format("2006-01-02"))
+		}
+		return nil
+	}
+	return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
+}
+
+func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("coordinator", flag.ContinueOnError)
+	dbFlag(fs, c)
+	if err := a.flags("coordinator", "add|remove USER | list", fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rest := fs.Args()
+	switch {
+	case len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove"):
+		user, ok := commands.ParseUser(rest[1])
+		if !ok {
+			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		}
+		if rest[0] == "add" {
+			err = db.AddCoordinator(ctx, user, "cli")
+		} else {
+			err = db.RemoveCoordinator(ctx, user, "cli")
+		}
+		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
+			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a coordinator.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"])
+			return nil
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s is %s a coordinator.\n", user, map[bool]string{true: "now", false: "no longer"}[rest[0] == "add"])
+		return nil
+	case len(rest) == 1 && rest[0] == "list":
+		ids, err := db.Coordinators(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			fmt.Fprintf(a.stdout, "%s\n", id)
+		}
+		for _, id := range c.Coordinators {
+			fmt.Fprintf(a.stdout, "%s\t(ACTIONBOT_COORDINATORS)\n", id)
+		}
+		if len(ids)+len(c.Coordinators) == 0 {
+			fmt.Fprintln(a.stdout, "No coordinators yet: actionbot coordinator add U123")
+		}
+		return nil
+	}
+	return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Config is the bot's configuration, from the environment with flags for
+// the common settings. README.md has a table of every variable.
+type Config struct {
+	DB           string
+	TZ           *time.Location
+	TZName       string
+	Coordinators []string
+	LogLevel     slog.Level
+	Sync         string
+	ConsoleUser  string
+	RAG          actionbot.RAGRules
+}
+
+// getenv looks up environment variables; tests supply their own.
+type getenv func(string) string
+
+func loadConfig(env getenv) (*Config, error) {
+	c := &Config{
+		DB:          or(env("ACTIONBOT_DB"), "actionbot.db"),
+		TZName:      or(env("ACTIONBOT_TZ"), "Europe/London"),
+		Sync:        strings.ToUpper(or(env("ACTIONBOT_SYNC"), "normal")),
+		ConsoleUser: or(env("ACTIONBOT_CONSOLE_USER"), "UCONSOLE"),
+		RAG:         actionbot.DefaultRAGRules(),
+	}
+	var err error
+	if c.TZ, err = time.LoadLocation(c.TZName); err != nil {
+		return nil, fmt.Errorf("ACTIONBOT_TZ=%q is not an IANA time zone such as Europe/London: %w", c.TZName, err)
+	}
+	for _, id := range strings.Split(env("ACTIONBOT_COORDINATORS"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			c.Coordinators = append(c.Coordinators, id)
+		}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(env("ACTIONBOT_LOG_LEVEL"), "info"))); err != nil {
+		return nil, fmt.Errorf("ACTIONBOT_LOG_LEVEL: %w", err)
+	}
+	if c.Sync != "NORMAL" && c.Sync != "FULL" {
+		return nil, fmt.Errorf("ACTIONBOT_SYNC=%q: use normal or full", c.Sync)
+	}
+	if err := loadRAG(env, &c.RAG); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func loadRAG(env getenv, r *actionbot.RAGRules) error {
+	for _, v := range []struct {
+		name string
+		f    *float64
+		i    *int
+	}{
+		{"ACTIONBOT_RAG_BEHIND_RATIO", &r.BehindRatio, nil},
+		{"ACTIONBOT_RAG_MIN_ELAPSED", &r.MinElapsed, nil},
+		{"ACTIONBOT_RAG_DUE_SOON_DAYS", nil, &r.DueSoonDays},
+		{"ACTIONBOT_RAG_DUE_SOON_PROGRESS", nil, &r.DueSoonProgress},
+		{"ACTIONBOT_STALE_DAYS", nil, &r.StaleDays},
+	} {
+		s := env(v.name)
+		if s == "" {
+			continue
+		}
+		var err error
+		if v.f != nil {
+			_, err = fmt.Sscanf(s, "%g", v.f)
+		} else {
+			_, err = fmt.Sscanf(s, "%d", v.i)
+		}
+		if err != nil {
+			return fmt.Errorf("%s=%q is not a number: %w", v.name, s, err)
+		}
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// dbFlag adds -db to a flag set, defaulting to the configured path.
+func dbFlag(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database `file` (ACTIONBOT_DB)")
+}
+
+func newLogger(c *Config, w *os.File) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: c.LogLevel}))
+}

@@ -1,0 +1,109 @@
+package commands
+
+import (
+	"strconv"
+	"strings"
+)
+
+// AdminOp is a coordinator's operation.
+type AdminOp string
+
+const (
+	AdminMemberAdd         AdminOp = "member add"
+	AdminMemberRemove      AdminOp = "member remove"
+	AdminCoordinatorAdd    AdminOp = "coordinator add"
+	AdminCoordinatorRemove AdminOp = "coordinator remove"
+	AdminChannel           AdminOp = "channel"
+	AdminFailed            AdminOp = "failed"
+	AdminRetry             AdminOp = "retry"
+)
+
+// Admin is a parsed "/action admin ..." command.
+type Admin struct {
+	Op       AdminOp
+	User     string // member and coordinator operations
+	Agency   string // as typed: a code or a name
+	Priority int    // channel
+	Channel  string // channel; "" clears it
+	ID       int64  // retry
+}
+
+const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY`, `/action admin member remove @person AGENCY`, " +
+	"`/action admin coordinator add @person`, `/action admin coordinator remove @person`, `/action admin channel <priority> #channel` (or `none`), " +
+	"`/action admin failed` (messages that could not be delivered) and `/action admin retry <id>`."
+
+func parseAdmin(p *parser, i int) (*Admin, error) {
+	sub, op := p.word(i), p.word(i+1)
+	switch sub {
+	case "member", "members":
+		a := &Admin{}
+		switch op {
+		case "add":
+			a.Op = AdminMemberAdd
+		case "remove", "rm", "delete":
+			a.Op = AdminMemberRemove
+		default:
+			return nil, invalid("`/action admin member add @person AGENCY` or `/action admin member remove @person AGENCY`.")
+		}
+		if i+2 >= len(p.toks) {
+			return nil, invalid("Who? Mention the person: `/action admin %s @person AGENCY`.", a.Op)
+		}
+		user, ok := ParseUser(p.toks[i+2].s)
+		if !ok {
+			return nil, invalid("%q is not a person: mention them with @ so that Slack sends who they are.", p.toks[i+2].s)
+		}
+		a.User = user
+		a.Agency = p.rest(i + 3)
+		if a.Agency == "" {
+			return nil, invalid("Which agency? `/action admin %s @person CSU` (a code or a name; `/action agencies` lists them).", a.Op)
+		}
+		return a, nil
+	case "coordinator", "coordinators", "coord":
+		a := &Admin{}
+		switch op {
+		case "add":
+			a.Op = AdminCoordinatorAdd
+		case "remove", "rm", "delete":
+			a.Op = AdminCoordinatorRemove
+		default:
+			return nil, invalid("`/action admin coordinator add @person` or `/action admin coordinator remove @person`.")
+		}
+		if i+2 >= len(p.toks) {
+			return nil, invalid("Who? Mention the person: `/action admin %s @person`.", a.Op)
+		}
+		user, ok := ParseUser(p.toks[i+2].s)
+		if !ok {
+			return nil, invalid("%q is not a person: mention them with @ so that Slack sends who they are.", p.toks[i+2].s)
+		}
+		if extra := p.rest(i + 3); extra != "" {
+			return nil, invalid("`/action admin %s` takes one person; remove %q.", a.Op, extra)
+		}
+		a.User = user
+		return a, nil
+	case "channel":
+		n, err := strconv.Atoi(op)
+		if err != nil || n < 1 || i+2 >= len(p.toks) {
+			return nil, invalid("`/action admin channel <priority> #channel`, or `none` to clear it.")
+		}
+		a := &Admin{Op: AdminChannel, Priority: n}
+		if w := p.word(i + 2); w != "none" && w != "clear" {
+			ch, ok := ParseChannel(p.toks[i+2].s)
+			if !ok {
+				return nil, invalid("%q is not a channel: mention it with # so that Slack sends which one it is.", p.toks[i+2].s)
+			}
+			a.Channel = ch
+		}
+		return a, nil
+	case "failed", "outbox":
+		return &Admin{Op: AdminFailed}, nil
+	case "retry":
+		id, err := strconv.ParseInt(strings.TrimPrefix(op, "#"), 10, 64)
+		if err != nil || id < 1 {
+			return nil, invalid("`/action admin retry <id>`: the id is the number `/action admin failed` shows.")
+		}
+		return &Admin{Op: AdminRetry, ID: id}, nil
+	case "":
+		return nil, invalid(adminUsage)
+	}
+	return nil, unknownVerb(sub, []string{"member", "coordinator", "channel", "failed", "retry"})
+}

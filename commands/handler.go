@@ -1,0 +1,496 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Store is what the command handler needs of the plan of record.
+type Store interface {
+	CurrentPlan(ctx context.Context) (*actionbot.Plan, error)
+	Priorities(ctx context.Context, planID int64) ([]*actionbot.Priority, error)
+	Directory(ctx context.Context) (*actionbot.Directory, error)
+	Refs(ctx context.Context, planID int64) ([]string, error)
+	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
+	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
+	UpdateAction(ctx context.Context, planID int64, ref string,
+		change func(*actionbot.Action) (*actionbot.AuditEntry, error),
+		then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
+	) (*actionbot.Action, *actionbot.AuditEntry, error)
+	History(ctx context.Context, planID int64, ref string, limit int) ([]*actionbot.AuditEntry, error)
+
+	MemberAgencies(ctx context.Context, userID string) ([]string, error)
+	Members(ctx context.Context, agencies ...string) ([]actionbot.Member, error)
+	AddMember(ctx context.Context, userID, agency, actor string) error
+	RemoveMember(ctx context.Context, userID, agency, actor string) error
+	Coordinators(ctx context.Context) ([]string, error)
+	IsCoordinator(ctx context.Context, userID string) (bool, error)
+	AddCoordinator(ctx context.Context, userID, actor string) error
+	RemoveCoordinator(ctx context.Context, userID, actor string) error
+	SetPriorityChannel(ctx context.Context, number int, channel, actor string) error
+
+	RecordMeasure(ctx context.Context, v *actionbot.MeasureValue) error
+	LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error)
+
+	Outgoing(ctx context.Context, state actionbot.OutboxState, limit int) ([]*actionbot.Outgoing, error)
+	Requeue(ctx context.Context, id int64) error
+}
+
+// Handler runs /action commands against the store.
+type Handler struct {
+	Store Store
+	// Now returns the current instant; tests fix it.
+	Now func() time.Time
+	// Location is the partnership's time zone (Europe/London).
+	Location *time.Location
+	// Coordinators are the users given the coordinator role by
+	// configuration (ACTIONBOT_COORDINATORS), beside those in the database.
+	Coordinators []string
+	// RAG are the rating thresholds.
+	RAG    actionbot.RAGRules
+	Logger *slog.Logger
+}
+
+// Request is one command: who typed it, where, and the text after "/action".
+type Request struct {
+	UserID    string
+	ChannelID string
+	Text      string
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) loc() *time.Location {
+	if h.Location != nil {
+		return h.Location
+	}
+	return time.UTC
+}
+
+func (h *Handler) rules() actionbot.RAGRules {
+	if h.RAG == (actionbot.RAGRules{}) {
+		return actionbot.DefaultRAGRules()
+	}
+	return h.RAG
+}
+
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.Default()
+}
+
+// Handle parses and runs a command and returns the reply. It never fails:
+// an error becomes a friendly message; an internal error is logged and
+// answered with a generic apology.
+func (h *Handler) Handle(ctx context.Context, req Request) actionbot.Message {
+	cmd, err := Parse(req.Text)
+	if err != nil {
+		return errorMessage(err)
+	}
+	return h.Run(ctx, req, cmd)
+}
+
+// Run runs a parsed command.
+func (h *Handler) Run(ctx context.Context, req Request, cmd *Command) actionbot.Message {
+	msg, err := h.run(ctx, req, cmd)
+	if err != nil {
+		if actionbot.ErrorCode(err) == actionbot.EINTERNAL {
+			// Never log the text: it may be a note. The verb and id are enough.
+			h.logger().Error("command failed", "verb", cmd.Verb, "ref", cmd.Ref, "user", req.UserID, "err", err)
+		}
+		return errorMessage(err)
+	}
+	msg.Public = msg.Public || cmd.Share
+	return msg
+}
+
+// errorMessage renders an error for the person who caused it.
+func errorMessage(err error) actionbot.Message {
+	text := actionbot.ErrorMessage(err)
+	icon := "⚠️ "
+	switch actionbot.ErrorCode(err) {
+	case actionbot.EUNCHANGED:
+		icon = "ℹ️ "
+		text += " Nothing was changed."
+	case actionbot.EUNAUTHORIZED:
+		icon = "🔒 "
+	case actionbot.EINTERNAL:
+		icon = "❌ "
+	}
+	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section(inlineCode(icon + text)...)}}
+}
+
+// inlineCode turns `code` spans of a message into code spans.
+func inlineCode(s string) []any {
+	var parts []any
+	for i, seg := range strings.Split(s, "`") {
+		if i%2 == 1 {
+			parts = append(parts, actionbot.C(seg))
+		} else {
+			parts = append(parts, seg)
+		}
+	}
+	return parts
+}
+
+// env is what most commands need: the plan and the clock.
+type env struct {
+	plan  *actionbot.Plan
+	dir   *actionbot.Directory
+	now   time.Time
+	today actionbot.Date
+}
+
+func (h *Handler) env(ctx context.Context) (*env, error) {
+	plan, err := h.Store.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := h.Store.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now().In(h.loc())
+	return &env{plan: plan, dir: dir, now: now, today: actionbot.DateOf(now)}, nil
+}
+
+func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
+	if cmd.Verb == VerbHelp {
+		return helpMessage(cmd.Text), nil
+	}
+	e, err := h.env(ctx)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	switch cmd.Verb {
+	case VerbShow:
+		return h.show(ctx, e, cmd.Ref)
+	case VerbHistory:
+		return h.history(ctx, e, cmd.Ref)
+	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
+		return h.change(ctx, e, req, cmd)
+	case VerbMine:
+		return h.mine(ctx, e, req.UserID)
+	case VerbList:
+		return h.list(ctx, e, cmd.Filter)
+	case VerbFind:
+		return h.find(ctx, e, cmd.Text)
+	case VerbAgencies:
+		return h.agencies(ctx, e)
+	case VerbWhoami:
+		return h.whoami(ctx, e, req.UserID)
+	case VerbReport:
+		return h.report(ctx, e, cmd.Priority)
+	case VerbMeasure:
+		return h.measure(ctx, e, req.UserID, cmd)
+	case VerbAdmin:
+		return h.admin(ctx, e, req.UserID, cmd.Admin)
+	}
+	return actionbot.Message{}, fmt.Errorf("run: unhandled verb %q", cmd.Verb)
+}
+
+// findAction loads an action or explains that there is none, suggesting the
+// nearest ids.
+func (h *Handler) findAction(ctx context.Context, e *env, ref string) (*actionbot.Action, error) {
+	a, err := h.Store.FindAction(ctx, e.plan.ID, ref)
+	if actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
+		return a, err
+	}
+	refs, rerr := h.Store.Refs(ctx, e.plan.ID)
+	if rerr != nil {
+		return nil, rerr
+	}
+	near := nearestRefs(ref, refs, 2)
+	if len(near) == 0 {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s in %s. `/action list` shows them all.", ref, e.plan.Name)
+	}
+	return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s — did you mean %s?", ref, strings.Join(near, " or "))
+}
+
+// nearestRefs suggests references close to ref: in the same priority, the
+// numerically nearest; otherwise those one edit away.
+func nearestRefs(ref string, refs []string, max int) []string {
+	key := actionbot.RefKey(ref)
+	type cand struct {
+		ref  string
+		dist int
+	}
+	var cs []cand
+	for _, r := range refs {
+		k := actionbot.RefKey(r)
+		if len(k) == len(key) && slices.Equal(k[:len(k)-1], key[:len(key)-1]) {
+			d := k[len(k)-1] - key[len(key)-1]
+			cs = append(cs, cand{r, abs(d)})
+		}
+	}
+	if len(cs) == 0 {
+		for _, r := range refs {
+			if d := actionbot.Levenshtein(ref, r); d <= 1 {
+				cs = append(cs, cand{r, 100 + abs(actionbot.RefKey(r)[0]-key[0])})
+			}
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].dist != cs[j].dist {
+			return cs[i].dist < cs[j].dist
+		}
+		return actionbot.CompareRefs(cs[i].ref, cs[j].ref) < 0
+	})
+	var out []string
+	for i := 0; i < len(cs) && i < max; i++ {
+		out = append(out, cs[i].ref)
+	}
+	return out
+}
+
+func abs(a int) int { return max(a, -a) }
+
+// who is what the handler knows of a user.
+type who struct {
+	agencies    []string
+	coordinator bool
+}
+
+func (h *Handler) who(ctx context.Context, userID string) (*who, error) {
+	ags, err := h.Store.MemberAgencies(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	coord, err := h.isCoordinator(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return &who{agencies: ags, coordinator: coord}, nil
+}
+
+func (h *Handler) isCoordinator(ctx context.Context, userID string) (bool, error) {
+	if userID != "" && slices.Contains(h.Coordinators, userID) {
+		return true, nil
+	}
+	return h.Store.IsCoordinator(ctx, userID)
+}
+
+// coordinatorsText names who can help: the coordinators, as mentions.
+func (h *Handler) coordinatorsText(ctx context.Context) actionbot.RichText {
+	ids, err := h.Store.Coordinators(ctx)
+	if err != nil {
+		h.logger().Error("list coordinators", "err", err)
+	}
+	ids = append(ids, h.Coordinators...)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return actionbot.Txt("a coordinator")
+	}
+	rt := actionbot.Txt("a coordinator (")
+	for i, id := range ids {
+		if i > 0 {
+			rt = append(rt, actionbot.Span{Text: ", "})
+		}
+		rt = append(rt, actionbot.UserRef(id))
+	}
+	return append(rt, actionbot.Span{Text: ")"})
+}
+
+// change applies an action verb.
+func (h *Handler) change(ctx context.Context, e *env, req Request, cmd *Command) (actionbot.Message, error) {
+	a, err := h.findAction(ctx, e, cmd.Ref)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	if what := personalDataIn(cmd.Text, e.today.Year); what != "" {
+		return actionbot.Message{}, privacyRefusal(what)
+	}
+	if n := len([]rune(cmd.Text)); n > actionbot.MaxNoteLength {
+		return actionbot.Message{}, invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
+	}
+	w, err := h.who(ctx, req.UserID)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	verb := actionbot.Verb(cmd.Verb)
+	allowed := w.coordinator || a.LeadBy(w.agencies) || verb.NoteOnly() && a.PartneredBy(w.agencies)
+	if !allowed {
+		return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
+	}
+	op := actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: cmd.Text}
+	if verb == actionbot.VerbSnooze {
+		op.Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
+	}
+	priorities, err := h.Store.Priorities(ctx, e.plan.ID)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	channel := ""
+	for _, p := range priorities {
+		if p.Number == a.Priority {
+			channel = p.Channel
+		}
+	}
+	updated, entry, err := h.Store.UpdateAction(ctx, e.plan.ID, a.Ref,
+		func(a *actionbot.Action) (*actionbot.AuditEntry, error) { return a.Apply(op, req.UserID, e.now) },
+		func(a *actionbot.Action, entry *actionbot.AuditEntry) []*actionbot.Outgoing {
+			if channel == "" || !changesState(entry) {
+				return nil
+			}
+			return []*actionbot.Outgoing{announcement(channel, a, entry, e)}
+		})
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	msg := h.card(e, updated, priorities, true)
+	confirm := confirmation(updated, entry, e)
+	msg.Text = confirm.Plain()
+	msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
+	return msg, nil
+}
+
+// changesState reports whether an audit entry changed status, progress or
+// the deadline (a note or a snooze does not).
+func changesState(e *actionbot.AuditEntry) bool {
+	for _, c := range e.Changes {
+		switch c.Field {
+		case "status", "progress", "deadline":
+			return true
+		}
+	}
+	return false
+}
+
+// refusal explains who can make a change.
+func (h *Handler) refusal(ctx context.Context, e *env, a *actionbot.Action, verb actionbot.Verb, w *who) error {
+	leads := make([]string, len(a.Lead))
+	for i, p := range a.Lead {
+		leads[i] = p.Agency
+	}
+	who := "members of " + joinAnd(leads) + " (the lead agencies)"
+	if len(leads) == 1 {
+		who = "members of " + leads[0] + " (the lead agency)"
+	}
+	if verb.NoteOnly() {
+		who = "members of the lead and partner agencies"
+	}
+	yours := "You are not registered with any agency yet."
+	if len(w.agencies) > 0 {
+		yours = "You are registered with " + joinAnd(w.agencies) + "."
+	}
+	return actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only %s or a coordinator can %s. %s If that's wrong, ask %s to add you: `/action admin member add @you AGENCY`.",
+		who, fmt.Sprintf(verbPhrase(verb), a.Ref), yours, h.coordinatorsText(ctx).Plain())
+}
+
+func verbPhrase(v actionbot.Verb) string {
+	switch v {
+	case actionbot.VerbDone:
+		return "mark %s done"
+	case actionbot.VerbProgress:
+		return "update the progress of %s"
+	case actionbot.VerbNote:
+		return "add notes to %s"
+	case actionbot.VerbBlocked:
+		return "mark %s blocked"
+	case actionbot.VerbUnblock:
+		return "unblock %s"
+	case actionbot.VerbAtRisk:
+		return "flag %s at risk"
+	case actionbot.VerbReopen:
+		return "reopen %s"
+	case actionbot.VerbDue:
+		return "move the deadline of %s"
+	case actionbot.VerbSnooze:
+		return "snooze the reminders of %s"
+	}
+	return "change %s"
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// confirmation says what a change did, in one line.
+func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env) actionbot.RichText {
+	ref := actionbot.B(a.Ref)
+	switch entry.Verb {
+	case actionbot.VerbDone:
+		return actionbot.Txt(ref, " is marked done.")
+	case actionbot.VerbProgress:
+		return actionbot.Txt(ref, " is now at ", strconv.Itoa(a.Progress), "%.")
+	case actionbot.VerbNote:
+		return actionbot.Txt("Note added to ", ref, ".")
+	case actionbot.VerbBlocked:
+		return actionbot.Txt(ref, " is marked blocked.")
+	case actionbot.VerbAtRisk:
+		return actionbot.Txt(ref, " is flagged at risk.")
+	case actionbot.VerbUnblock:
+		return actionbot.Txt(ref, " is back on track.")
+	case actionbot.VerbReopen:
+		return actionbot.Txt(ref, " is reopened.")
+	case actionbot.VerbDue:
+		return actionbot.Txt(ref, " is now due ", actionbot.DescribeDeadline(a.Deadline), " (the plan said ", actionbot.DescribeDeadline(a.Original), ").")
+	case actionbot.VerbSnooze:
+		return actionbot.Txt("Reminders for ", ref, " are snoozed until ", a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006"), ".")
+	}
+	return actionbot.Txt(ref, " updated.")
+}
+
+// announcement is the one line posted to the task group's channel.
+func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEntry, e *env) *actionbot.Outgoing {
+	line := actionbot.Txt(actionbot.UserRef(entry.Actor), " ")
+	switch entry.Verb {
+	case actionbot.VerbDone:
+		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " done")...)
+	case actionbot.VerbProgress:
+		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref), " to ", strconv.Itoa(a.Progress), "%")...)
+	case actionbot.VerbBlocked:
+		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " blocked")...)
+	case actionbot.VerbAtRisk:
+		line = append(line, actionbot.Txt("flagged ", actionbot.B(a.Ref), " at risk")...)
+	case actionbot.VerbUnblock:
+		line = append(line, actionbot.Txt("put ", actionbot.B(a.Ref), " back on track")...)
+	case actionbot.VerbReopen:
+		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref))...)
+	case actionbot.VerbDue:
+		line = append(line, actionbot.Txt("moved ", actionbot.B(a.Ref), " to ", actionbot.DescribeDeadline(a.Deadline))...)
+	default:
+		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref))...)
+	}
+	line = append(line, actionbot.Txt(" — ", clip(a.Text, 80))...)
+	if entry.Note != "" {
+		line = append(line, actionbot.Txt(": “", clip(entry.Note, 200), "”")...)
+	}
+	return &actionbot.Outgoing{
+		Key:     fmt.Sprintf("announce:%d", entry.ID),
+		Kind:    "announce",
+		To:      channel,
+		Message: actionbot.Message{Text: line.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: line}}, Public: true},
+	}
+}
+
+// clip shortens s to at most n characters, with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

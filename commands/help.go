@@ -1,0 +1,107 @@
+package commands
+
+import (
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// dueList is the help key of "/action due [days]", which shares its word
+// with "/action 5.2 due ...".
+const dueList = "due-list"
+
+// usages are the one-line forms of each verb.
+var usages = map[string]string{
+	VerbShow:     "5.2",
+	VerbDone:     "5.2 done [evidence]",
+	VerbProgress: "5.2 progress 60 [note]",
+	VerbNote:     "5.2 note <text>",
+	VerbBlocked:  "5.2 blocked <reason>",
+	VerbUnblock:  "5.2 unblock [note]",
+	VerbAtRisk:   "5.2 at-risk <reason>",
+	VerbReopen:   "5.2 reopen <reason>",
+	VerbDue:      "5.2 due <June 2013 | 2013-06-30 | 30/06/2013> <reason>",
+	VerbSnooze:   "5.2 snooze [days]",
+	VerbHistory:  "5.2 history",
+	VerbMine:     "mine",
+	VerbList:     "list [priority N] [agency CODE] [overdue] [due [days]] [blocked] [at-risk] [done] [open] [ongoing] [stale]",
+	"overdue":    "overdue",
+	dueList:      "due [days]",
+	VerbFind:     "find <words>",
+	VerbAgencies: "agencies",
+	VerbWhoami:   "whoami",
+	VerbReport:   "report [priority N]",
+	VerbMeasure:  "measure <priority> <n> <value> [note]",
+	VerbAdmin:    "admin member|coordinator|channel|failed|retry ...",
+	VerbHelp:     "help [verb]",
+}
+
+// explanations say what each verb does, with an example, for "help <verb>".
+var explanations = map[string]string{
+	VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action 5.2",
+	VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action 5.2 done 14 volunteers trained, see CSU report",
+	VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. Lead agencies and coordinators only. Example: /action 5.2 progress 60 two of three schemes running",
+	VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action 5.2 note DVLA data request sent",
+	VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action 5.2 blocked waiting for volunteer vetting",
+	VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note. Example: /action 5.2 unblock vetting complete",
+	VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action 5.2 at-risk training venue fell through",
+	VerbReopen:   "Reopens a done action, with the reason. Example: /action 5.2 reopen second round of training agreed",
+	VerbDue:      "Moves the deadline, with the reason. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give).",
+	VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action 5.2 snooze 14",
+	VerbHistory:  "Lists every change to an action: who, when, what, and the note. Example: /action 5.2 history",
+	VerbMine:     "Lists the actions your agencies lead, then those they are partners on. Example: /action mine",
+	VerbList:     "Lists actions. Filters combine: priority 3, agency KCC, overdue, due (next 14 days) or due 30, blocked, at-risk, done, open, ongoing, stale (no update for 30 days). Example: /action list priority 5 overdue",
+	"overdue":    "Lists actions past their deadline and not done, most overdue first. Same as /action list overdue.",
+	dueList:      "Lists actions due in the next 14 days (or the days you give). Example: /action due 30",
+	VerbFind:     "Searches the actions' text for all the words you give. Example: /action find speedwatch volunteers",
+	VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
+	VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
+	VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions. Example: /action report priority 6",
+	VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a percentage, or yes/no) and a note saying where it comes from. Example: /action measure 3 1 2.5 police figures to September",
+	VerbAdmin:    adminUsage,
+	VerbHelp:     "Shows what you can type. /action help <verb> explains one. Example: /action help done",
+}
+
+// helpMessage is the usage card, or the explanation of one verb.
+func helpMessage(topic string) actionbot.Message {
+	if topic != "" {
+		u := usages[topic]
+		return actionbot.Message{
+			Text: "/action " + u,
+			Blocks: []actionbot.Block{
+				actionbot.Section(actionbot.C("/action " + u)),
+				actionbot.Section(explanations[topic]),
+			},
+		}
+	}
+	lines := func(verbs ...string) actionbot.RichText {
+		var rt actionbot.RichText
+		for i, v := range verbs {
+			if i > 0 {
+				rt = append(rt, actionbot.Span{Text: "\n"})
+			}
+			rt = append(rt, actionbot.C("/action "+usages[v]))
+		}
+		return rt
+	}
+	return actionbot.Message{
+		Text: "How to use /action",
+		Blocks: []actionbot.Block{
+			actionbot.Header("/action — the partnership's action plan"),
+			actionbot.Section(actionbot.B("Look things up"), "\n", lines(VerbShow, VerbMine, "overdue", dueList, VerbList, VerbFind, VerbHistory, VerbReport, VerbAgencies, VerbWhoami)),
+			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze)),
+			actionbot.Context("Ids can be written 5.2, #5.2 or 5.2. — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
+				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
+				actionbot.C("/action share report"), ". Coordinators: ", actionbot.C("/action help admin"), "."),
+		},
+	}
+}
+
+// verbList formats verbs for a message: "`done`, `progress`".
+func verbList(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = "`" + v + "`"
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,606 @@
+// Package commands is the /action command language: it parses what a
+// lead-agency officer types, checks who may do it, applies it to the plan of
+// record and answers with a transport-neutral message that the Slack and
+// console adapters render. It knows nothing of Slack's types.
+package commands
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Command is a parsed /action command.
+type Command struct {
+	Verb string // one of the Verb* constants below
+	Ref  string // the action, for action verbs
+
+	Progress int                // VerbProgress
+	Deadline actionbot.Deadline // VerbDue
+	Days     int                // VerbSnooze, and the window of "due N"
+	Text     string             // note, reason, evidence, search words, help topic
+	Filter   Filter             // VerbList
+	Admin    *Admin             // VerbAdmin
+	Measure  *MeasureArgs       // VerbMeasure
+	Priority int                // VerbReport ("report priority 3"); 0 for all
+
+	// Share asks for the reply to be shown to the channel, not just to the
+	// person who asked ("/action share 5.2").
+	Share bool
+}
+
+// MeasureArgs are the arguments of "measure <priority> <n> <value> [note]".
+type MeasureArgs struct {
+	Priority int
+	N        int
+	Value    string
+}
+
+// Verbs of the command language. The action verbs take an action id.
+const (
+	VerbHelp     = "help"
+	VerbShow     = "show"
+	VerbHistory  = "history"
+	VerbMine     = "mine"
+	VerbList     = "list"
+	VerbFind     = "find"
+	VerbAgencies = "agencies"
+	VerbWhoami   = "whoami"
+	VerbAdmin    = "admin"
+	VerbReport   = "report"
+	VerbMeasure  = "measure"
+
+	VerbDone     = string(actionbot.VerbDone)
+	VerbProgress = string(actionbot.VerbProgress)
+	VerbNote     = string(actionbot.VerbNote)
+	VerbBlocked  = string(actionbot.VerbBlocked)
+	VerbUnblock  = string(actionbot.VerbUnblock)
+	VerbAtRisk   = string(actionbot.VerbAtRisk)
+	VerbReopen   = string(actionbot.VerbReopen)
+	VerbDue      = string(actionbot.VerbDue)
+	VerbSnooze   = string(actionbot.VerbSnooze)
+)
+
+// actionVerbs act on one action; the order is the order of the help card.
+var actionVerbs = []string{VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbHistory}
+
+// topVerbs stand on their own.
+var topVerbs = []string{VerbHelp, VerbMine, VerbList, "overdue", "due", VerbFind, VerbAgencies, VerbWhoami, VerbReport, VerbMeasure, VerbAdmin}
+
+// verbAliases maps other spellings to verbs.
+var verbAliases = map[string]string{
+	"complete": VerbDone, "completed": VerbDone, "finished": VerbDone,
+	"block": VerbBlocked, "unblocked": VerbUnblock, "ontrack": VerbUnblock, "on-track": VerbUnblock,
+	"atrisk": VerbAtRisk, "at_risk": VerbAtRisk, "risk": VerbAtRisk,
+	"comment": VerbNote, "notes": VerbNote,
+	"deadline": VerbDue,
+	"log":      VerbHistory, "audit": VerbHistory,
+	"show": VerbShow, "view": VerbShow, "card": VerbShow,
+	"search": VerbFind, "me": VerbWhoami,
+	"?": VerbHelp, "usage": VerbHelp,
+}
+
+// Mutates reports whether the command changes the plan of record.
+func (c *Command) Mutates() bool {
+	switch c.Verb {
+	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbMeasure:
+		return true
+	case VerbAdmin:
+		return c.Admin != nil && c.Admin.Op != AdminFailed
+	}
+	return false
+}
+
+// token is a word of the command with where it starts in the text.
+type token struct {
+	s   string
+	pos int
+}
+
+func tokenize(text string) []token {
+	var toks []token
+	start := -1
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				toks = append(toks, token{text[start:i], start})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		toks = append(toks, token{text[start:], start})
+	}
+	return toks
+}
+
+// unescape undoes Slack's escaping of &, < and > in message text.
+func unescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// parser holds the text and its tokens while parsing.
+type parser struct {
+	text string
+	toks []token
+}
+
+// rest returns the text from token i to the end, as typed.
+func (p *parser) rest(i int) string {
+	if i >= len(p.toks) {
+		return ""
+	}
+	return strings.TrimSpace(p.text[p.toks[i].pos:])
+}
+
+func (p *parser) word(i int) string {
+	if i >= len(p.toks) {
+		return ""
+	}
+	return strings.ToLower(p.toks[i].s)
+}
+
+// canonicalVerb returns the verb a word names, if any.
+func canonicalVerb(w string) (string, bool) {
+	w = strings.ToLower(w)
+	if v, ok := verbAliases[w]; ok {
+		return v, true
+	}
+	for _, v := range actionVerbs {
+		if w == v {
+			return v, true
+		}
+	}
+	for _, v := range topVerbs {
+		if w == v {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Parse parses the text of an /action command (without "/action"). Errors
+// are EINVALID with a message that says what to type instead.
+func Parse(text string) (*Command, error) {
+	text = unescape(text)
+	p := &parser{text: text, toks: tokenize(text)}
+	c := &Command{}
+	i := 0
+	if p.word(0) == "share" {
+		c.Share = true
+		i = 1
+	}
+	if i >= len(p.toks) {
+		c.Verb = VerbHelp
+		return c, nil
+	}
+	first := p.toks[i].s
+	if ref, ok := actionbot.ParseRef(first); ok {
+		c.Ref = ref
+		return c, p.actionVerb(c, i+1)
+	}
+	verb, ok := canonicalVerb(first)
+	if ok && slicesContains(actionVerbs, verb) && verb != VerbHistory || verb == VerbShow {
+		// verb first: "/action done 5.2 ..."
+		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
+			c.Ref = ref
+			p.toks = append([]token{p.toks[i+1], p.toks[i]}, p.toks[i+2:]...)
+			return c, p.actionVerb(c, 1)
+		}
+		if verb != VerbDue {
+			return nil, invalid("Which action? Put its number first, for example `/action 5.2 %s`.", usageVerb(verb))
+		}
+	}
+	if verb == VerbHistory {
+		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
+			c.Ref, c.Verb = ref, VerbHistory
+			return c, nil
+		}
+		return nil, invalid("Whose history? Put the action's number first: `/action 5.2 history`.")
+	}
+	if !ok {
+		if looksLikeRef(first) {
+			return nil, invalid("%q is not an action number; they look like 5.2.", first)
+		}
+		if _, isRef := actionbot.ParseRef(p.word(i + 1)); isRef {
+			return nil, unknownVerb(first, actionVerbs) // "/action dne 5.2"
+		}
+		return nil, unknownVerb(first, topVerbs)
+	}
+	return c, p.topVerb(c, verb, i+1)
+}
+
+func slicesContains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+func looksLikeRef(s string) bool {
+	s = strings.TrimPrefix(s, "#")
+	return s != "" && (s[0] >= '0' && s[0] <= '9') && strings.ContainsAny(s, ".,")
+}
+
+func invalid(format string, args ...any) error {
+	return actionbot.Errorf(actionbot.EINVALID, format, args...)
+}
+
+func usageVerb(v string) string {
+	if u, ok := usages[v]; ok {
+		return u
+	}
+	return v
+}
+
+// unknownVerb suggests the nearest verbs.
+func unknownVerb(w string, verbs []string) error {
+	near := nearest(strings.ToLower(w), verbs, 2)
+	if len(near) == 0 {
+		return invalid("I don't know %q. Type `/action help` to see what I can do.", w)
+	}
+	for i, v := range near {
+		near[i] = "`" + v + "`"
+	}
+	return invalid("I don't know %q. Did you mean %s? Type `/action help` for everything.", w, strings.Join(near, " or "))
+}
+
+// nearest returns up to max words of vocab within a small edit distance of w.
+func nearest(w string, vocab []string, max int) []string {
+	type cand struct {
+		v string
+		d int
+	}
+	var cs []cand
+	for _, v := range vocab {
+		d := actionbot.Levenshtein(w, v)
+		if strings.HasPrefix(v, w) && len(w) >= 2 {
+			d = 1
+		}
+		if d <= 2 || d <= len(v)/3 {
+			cs = append(cs, cand{v, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < max; i++ {
+		out = append(out, cs[i].v)
+	}
+	return out
+}
+
+// actionVerb parses what follows an action id.
+func (p *parser) actionVerb(c *Command, i int) error {
+	if i >= len(p.toks) {
+		c.Verb = VerbShow
+		return nil
+	}
+	w := p.word(i)
+	if w == "at" && p.word(i+1) == "risk" { // "at risk"
+		w, i = VerbAtRisk, i+1
+	}
+	verb, ok := canonicalVerb(w)
+	if !ok || !(slicesContains(actionVerbs, verb) || verb == VerbShow) {
+		if n, ok := parsePercent(w); ok { // "/action 5.2 60%"
+			c.Verb, c.Progress, c.Text = VerbProgress, n, p.rest(i+1)
+			return checkProgress(n, p.toks[i].s)
+		}
+		return unknownVerb(p.toks[i].s, append(append([]string{}, actionVerbs...), "show"))
+	}
+	c.Verb = verb
+	rest := p.rest(i + 1)
+	switch verb {
+	case VerbShow, VerbHistory:
+		if c.Share = c.Share || strings.EqualFold(rest, "share"); rest != "" && !strings.EqualFold(rest, "share") {
+			return invalid("`/action %s %s` takes nothing after it.", c.Ref, verb)
+		}
+	case VerbDone, VerbNote, VerbUnblock:
+		c.Text = rest
+		if verb == VerbNote && rest == "" {
+			return invalid("What is the note? `/action %s note <text>`.", c.Ref)
+		}
+	case VerbBlocked, VerbAtRisk, VerbReopen:
+		c.Text = rest
+		if rest == "" {
+			return invalid("Please give a reason: `/action %s %s <reason>`.", c.Ref, verb)
+		}
+	case VerbProgress:
+		if i+1 >= len(p.toks) {
+			return invalid("How far along is it? `/action %s progress 60` (a percentage from 0 to 100).", c.Ref)
+		}
+		raw := p.toks[i+1].s
+		n, ok := parsePercent(raw)
+		if !ok {
+			return invalid("%q is not a percentage: write a whole number from 0 to 100, like `/action %s progress 60`.", raw, c.Ref)
+		}
+		c.Progress, c.Text = n, p.rest(i+2)
+		return checkProgress(n, raw)
+	case VerbDue:
+		return p.due(c, i+1)
+	case VerbSnooze:
+		c.Days = 7
+		if d := p.word(i + 1); d != "" {
+			d = strings.TrimSuffix(strings.TrimSuffix(d, "days"), "d")
+			n, err := strconv.Atoi(strings.TrimSpace(d))
+			if err != nil || n < 1 || n > 90 {
+				return invalid("Snooze for how many days? `/action %s snooze 7` (1 to 90; 7 when left out).", c.Ref)
+			}
+			c.Days = n
+			if extra := p.rest(i + 2); extra != "" && !strings.EqualFold(extra, "days") {
+				c.Text = strings.TrimSpace(strings.TrimPrefix(extra, "days"))
+			}
+		}
+	}
+	return nil
+}
+
+func parsePercent(s string) (int, bool) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
+	if s == "" || len(s) > 6 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+func checkProgress(n int, raw string) error {
+	if n < 0 || n > 100 {
+		return invalid("Progress is a percentage from 0 to 100; %s is outside that.", raw)
+	}
+	return nil
+}
+
+// due parses "<deadline> <reason>": the longest run of up to three words
+// that reads as a deadline, then the reason.
+func (p *parser) due(c *Command, i int) error {
+	if i >= len(p.toks) {
+		return invalid("When is it due now, and why? `/action %s due June 2013 <reason>` (or 2013-06-30, 30/06/2013, ongoing).", c.Ref)
+	}
+	var firstErr error
+	for n := min(3, len(p.toks)-i); n >= 1; n-- {
+		end := len(p.text)
+		if i+n < len(p.toks) {
+			end = p.toks[i+n].pos
+		}
+		dl, err := actionbot.ParseDeadline(p.text[p.toks[i].pos:end])
+		if err != nil {
+			if n == 1 || firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		c.Deadline, c.Text = dl, p.rest(i+n)
+		if c.Text == "" {
+			return invalid("Moving a deadline needs a reason, for the record: `/action %s due %s <reason>`.", c.Ref, dl.Written)
+		}
+		return nil
+	}
+	return invalid("I couldn't read %q as a new deadline. Write a month and year (`June 2013`), a date (`2013-06-30` or `30/06/2013`) or `ongoing`, then the reason.", p.toks[i].s)
+}
+
+// topVerb parses a command that does not start with an action id.
+func (p *parser) topVerb(c *Command, verb string, i int) error {
+	c.Verb = verb
+	switch verb {
+	case VerbHelp:
+		c.Text = p.word(i)
+		if c.Text != "" {
+			v, ok := canonicalVerb(c.Text)
+			if !ok {
+				return unknownVerb(c.Text, append(append([]string{}, topVerbs...), actionVerbs...))
+			}
+			c.Text = v
+		}
+	case VerbMine, VerbAgencies, VerbWhoami:
+		if rest := p.rest(i); rest != "" && !strings.EqualFold(rest, "share") {
+			return invalid("`/action %s` takes nothing after it.", verb)
+		} else if rest != "" {
+			c.Share = true
+		}
+	case VerbList:
+		f, err := parseFilter(p, i)
+		c.Filter = f
+		return err
+	case "overdue", "due":
+		c.Verb = VerbList
+		f, err := parseFilter(p, i-1)
+		c.Filter = f
+		return err
+	case VerbFind:
+		c.Text = p.rest(i)
+		if c.Text == "" {
+			return invalid("Find what? `/action find speedwatch`.")
+		}
+	case VerbReport:
+		switch {
+		case i >= len(p.toks):
+		case p.word(i) == "priority" || p.word(i) == "p":
+			n, err := strconv.Atoi(p.word(i + 1))
+			if err != nil || n < 1 {
+				return invalid("Which priority? `/action report priority 3`.")
+			}
+			c.Priority = n
+		default:
+			if n, err := strconv.Atoi(p.word(i)); err == nil && n > 0 {
+				c.Priority = n
+			} else {
+				return invalid("`/action report` takes an optional priority: `/action report priority 3`.")
+			}
+		}
+	case VerbMeasure:
+		return p.measure(c, i)
+	case VerbAdmin:
+		a, err := parseAdmin(p, i)
+		c.Admin = a
+		return err
+	default:
+		return invalid("`%s` needs an action number first: `/action 5.2 %s`.", verb, verb)
+	}
+	return nil
+}
+
+func (p *parser) measure(c *Command, i int) error {
+	const usage = "Record a success measure's latest figure: `/action measure <priority> <measure number> <value> [note]`, e.g. `/action measure 3 1 2.5 police figures for Q2` (a percentage, or yes/no)."
+	if len(p.toks) < i+3 {
+		return invalid(usage)
+	}
+	prio, err1 := strconv.Atoi(p.word(i))
+	n, err2 := strconv.Atoi(p.word(i + 1))
+	if err1 != nil || err2 != nil || prio < 0 || n < 1 {
+		return invalid(usage)
+	}
+	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: p.toks[i+2].s}
+	c.Text = p.rest(i + 3)
+	return nil
+}
+
+// Filter is the parsed filter of a list command.
+type Filter struct {
+	Priority int
+	Agency   string // as typed; resolved by the handler
+	Overdue  bool
+	DueDays  int // due within this many days; 0 for no such filter
+	Blocked  bool
+	AtRisk   bool
+	Done     bool
+	Open     bool
+	Ongoing  bool
+	Stale    bool
+}
+
+// DefaultDueDays is the window of "/action due".
+const DefaultDueDays = 14
+
+var filterWords = []string{"priority", "agency", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale"}
+
+func parseFilter(p *parser, i int) (Filter, error) {
+	var f Filter
+	for first := i; i < len(p.toks); {
+		w := p.word(i)
+		i++
+		switch w {
+		case "share":
+			// handled by the caller through Command.Share
+		case "priority", "p":
+			n, err := strconv.Atoi(p.word(i))
+			if err != nil || n < 1 {
+				return f, invalid("Which priority? `/action list priority 3`.")
+			}
+			f.Priority = n
+			i++
+		case "agency", "lead", "by":
+			// An agency name may be several words; take words up to the next filter word.
+			j := i
+			for j < len(p.toks) && !slicesContains(filterWords, p.word(j)) {
+				j++
+			}
+			if j == i {
+				return f, invalid("Which agency? `/action list agency CSU` (a code or a name).")
+			}
+			f.Agency = strings.Join(tokStrings(p.toks[i:j]), " ")
+			i = j
+		case "overdue", "late":
+			f.Overdue = true
+		case "due":
+			f.DueDays = DefaultDueDays
+			if n, err := strconv.Atoi(strings.TrimSuffix(p.word(i), "d")); err == nil {
+				if n < 1 || n > 366 {
+					return f, invalid("`due %d`: give a number of days from 1 to 366.", n)
+				}
+				f.DueDays = n
+				i++
+			}
+		case "blocked":
+			f.Blocked = true
+		case "at-risk", "atrisk", "risk":
+			f.AtRisk = true
+		case "at":
+			if p.word(i) == "risk" {
+				f.AtRisk = true
+				i++
+			} else {
+				return f, unknownFilter("at")
+			}
+		case "done", "complete", "completed":
+			f.Done = true
+		case "open":
+			f.Open = true
+		case "ongoing":
+			f.Ongoing = true
+		case "stale":
+			f.Stale = true
+		default:
+			if n, err := strconv.Atoi(w); err == nil && n > 0 && i == first+1 { // "/action list 3"
+				f.Priority = n
+				continue
+			}
+			return f, unknownFilter(p.toks[i-1].s)
+		}
+	}
+	if f.Done && (f.Open || f.Overdue || f.Blocked || f.AtRisk || f.DueDays > 0 || f.Stale) {
+		return f, invalid("`done` cannot be combined with open, overdue, due, blocked, at-risk or stale: done actions are none of those.")
+	}
+	return f, nil
+}
+
+func tokStrings(ts []token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.s
+	}
+	return out
+}
+
+func unknownFilter(w string) error {
+	near := nearest(strings.ToLower(w), filterWords, 2)
+	hint := ""
+	if len(near) > 0 {
+		hint = " Did you mean `" + strings.Join(near, "` or `") + "`?"
+	}
+	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE, overdue, due [days], blocked, at-risk, done, open, ongoing, stale.", w, hint)
+}
+
+// Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
+
+// ParseUser returns the user ID in a mention or a bare ID.
+func ParseUser(s string) (string, bool) {
+	s = unescape(strings.TrimSpace(s))
+	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
+		s = s[2 : len(s)-1]
+		if i := strings.IndexByte(s, '|'); i >= 0 {
+			s = s[:i]
+		}
+	}
+	return s, isSlackID(s, "UW")
+}
+
+// ParseChannel returns the channel ID in a mention or a bare ID.
+func ParseChannel(s string) (string, bool) {
+	s = unescape(strings.TrimSpace(s))
+	if strings.HasPrefix(s, "<#") && strings.HasSuffix(s, ">") {
+		s = s[2 : len(s)-1]
+		if i := strings.IndexByte(s, '|'); i >= 0 {
+			s = s[:i]
+		}
+	}
+	return s, isSlackID(s, "CGD")
+}
+
+func isSlackID(s, prefixes string) bool {
+	if len(s) < 2 || len(s) > 24 || !strings.ContainsRune(prefixes, rune(s[0])) {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

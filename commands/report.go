@@ -1,0 +1,266 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Report rates the current plan's actions and pairs each priority's measures
+// with their status: what "/action report", the board report and the digest
+// are made from.
+type Report struct {
+	Plan      *actionbot.Plan
+	Today     actionbot.Date
+	Summaries []*actionbot.PrioritySummary
+	Latest    map[string]*actionbot.MeasureValue
+}
+
+// BuildReport rates the plan's actions at e's instant.
+func (h *Handler) buildReport(ctx context.Context, e *env) (*Report, error) {
+	priorities, err := h.Store.Priorities(ctx, e.plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	actions, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID})
+	if err != nil {
+		return nil, err
+	}
+	latest, err := h.Store.LatestMeasureValues(ctx, e.plan.ID, e.today)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Plan: e.plan, Today: e.today, Latest: latest,
+		Summaries: actionbot.Summarize(h.rules(), e.plan, priorities, actions, e.today, e.now)}, nil
+}
+
+// ragCounts formats "🔴 2 🟠 1 🟢 3 🔵 0".
+func ragCounts(counts map[actionbot.RAG]int) string {
+	var parts []string
+	for _, r := range actionbot.RAGs {
+		parts = append(parts, fmt.Sprintf("%s %d", r.Emoji(), counts[r]))
+	}
+	return strings.Join(parts, "  ")
+}
+
+// onTargetTarget returns the priority's "N% on target" measure, if it has one.
+func onTargetTarget(p *actionbot.Priority) *actionbot.Measure {
+	for i := range p.Measures {
+		if p.Measures[i].Kind == actionbot.MeasureOnTarget {
+			return &p.Measures[i]
+		}
+	}
+	return nil
+}
+
+func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.Message, error) {
+	r, err := h.buildReport(ctx, e)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	blocks := []actionbot.Block{actionbot.Header(clip(e.plan.Name+" — where we stand", 150)),
+		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. On target means complete or green.", e.today.UK()))}
+	found := false
+	total := map[actionbot.RAG]int{}
+	n := 0
+	for _, s := range r.Summaries {
+		for k, v := range s.Counts {
+			total[k] += v
+		}
+		n += s.Total()
+		if priority > 0 && s.Priority.Number != priority {
+			continue
+		}
+		if priority == 0 && s.Total() == 0 && len(s.Priority.Measures) == 0 {
+			continue
+		}
+		found = true
+		blocks = append(blocks, h.prioritySection(s, r))
+	}
+	if priority > 0 && !found {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND, "There is no priority %d in %s.", priority, e.plan.Name)
+	}
+	if priority == 0 {
+		pct := 0.0
+		if n > 0 {
+			pct = 100 * float64(total[actionbot.RAGComplete]+total[actionbot.RAGGreen]) / float64(n)
+		}
+		blocks = append(blocks, actionbot.Context(fmt.Sprintf("Whole plan: %s — %.0f%% of %d actions on target. `/action report priority N` for one priority; `actionbot report` writes the board report.", ragCounts(total), pct, n)))
+	}
+	return actionbot.Message{Text: "Action plan report, " + e.today.UK(), Blocks: blocks}, nil
+}
+
+// prioritySection summarises one priority: counts, on-target share against
+// the plan's target, measures, and the red actions.
+func (h *Handler) prioritySection(s *actionbot.PrioritySummary, r *Report) actionbot.Block {
+	p := s.Priority
+	title := fmt.Sprintf("%d. %s", p.Number, p.Title)
+	if p.Number == 0 {
+		title = p.Title
+	}
+	rt := actionbot.Txt(actionbot.B(clip(title, 200)))
+	if s.Total() > 0 {
+		line := fmt.Sprintf("\n%s — %.0f%% on target (%d of %d)", ragCounts(s.Counts), s.OnTargetPercent(), s.OnTarget(), s.Total())
+		if m := onTargetTarget(p); m != nil && m.Target != nil {
+			status, _ := m.Evaluate(s.OnTargetPercent(), nil)
+			line += fmt.Sprintf("; target %s: %s", m.TargetString(), status)
+		}
+		rt = append(rt, actionbot.Span{Text: line})
+	}
+	for _, m := range p.Measures {
+		if m.Kind == actionbot.MeasureOnTarget {
+			continue
+		}
+		latest := r.Latest[actionbot.MeasureKey(m.Priority, m.N)]
+		status, actual := m.Evaluate(s.OnTargetPercent(), latest)
+		line := fmt.Sprintf("\nMeasure %d: %s — target %s", m.N, clip(m.Text, 160), m.TargetString())
+		if latest != nil {
+			line += fmt.Sprintf(", actual %s (%s)", actual, latest.AsOf.UK())
+		}
+		rt = append(rt, actionbot.Span{Text: line + " — "}, actionbot.Span{Text: string(status), Style: actionbot.Bold})
+	}
+	reds := s.Red()
+	for i, a := range reds {
+		if i == 8 {
+			rt = append(rt, actionbot.Span{Text: fmt.Sprintf("\n…and %d more red — `/action list priority %d overdue`", len(reds)-8, p.Number)})
+			break
+		}
+		rt = append(rt, actionbot.Span{Text: "\n🔴 "}, actionbot.B(a.Ref), actionbot.Span{Text: " " + clip(a.Text, 70) + " — " + a.Why})
+	}
+	return actionbot.Block{Kind: actionbot.BlockSection, Text: rt}
+}
+
+func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Command) (actionbot.Message, error) {
+	if ok, err := h.isCoordinator(ctx, userID); err != nil {
+		return actionbot.Message{}, err
+	} else if !ok {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can record success measures. Ask %s.", h.coordinatorsText(ctx).Plain())
+	}
+	if what := personalDataIn(cmd.Text, e.today.Year); what != "" {
+		return actionbot.Message{}, privacyRefusal(what)
+	}
+	r, err := h.buildReport(ctx, e)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	args := cmd.Measure
+	var m *actionbot.Measure
+	var sum *actionbot.PrioritySummary
+	for _, s := range r.Summaries {
+		if s.Priority.Number != args.Priority {
+			continue
+		}
+		sum = s
+		for i := range s.Priority.Measures {
+			if s.Priority.Measures[i].N == args.N {
+				m = &s.Priority.Measures[i]
+			}
+		}
+	}
+	if m == nil {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d. `/action report priority %d` lists its measures.", args.Priority, args.N, max(args.Priority, 1))
+	}
+	value, err := actionbot.ParseMeasureValue(m.Kind, args.Value)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	v := &actionbot.MeasureValue{Priority: m.Priority, N: m.N, Value: value, AsOf: e.today, Source: cmd.Text, Actor: userID, At: e.now}
+	if err := h.Store.RecordMeasure(ctx, v); err != nil {
+		return actionbot.Message{}, err
+	}
+	status, actual := m.Evaluate(sum.OnTargetPercent(), v)
+	text := fmt.Sprintf("Recorded %s for measure %d.%d (“%s”): target %s — %s.", actual, m.Priority, m.N, clip(m.Text, 120), m.TargetString(), status)
+	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section("✅ " + text)}}, nil
+}
+
+// admin runs a coordinator's command.
+func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (actionbot.Message, error) {
+	if ok, err := h.isCoordinator(ctx, userID); err != nil {
+		return actionbot.Message{}, err
+	} else if !ok {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can do that. The coordinators are %s.", strings.TrimPrefix(h.coordinatorsText(ctx).Plain(), "a coordinator "))
+	}
+	done := func(parts ...any) (actionbot.Message, error) {
+		rt := actionbot.Txt(append([]any{"✅ "}, parts...)...)
+		return actionbot.Message{Text: rt.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: rt}}}, nil
+	}
+	already := func(err error, parts ...any) (actionbot.Message, error) {
+		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
+			return actionbot.Message{}, actionbot.Errorf(actionbot.EUNCHANGED, "%s", actionbot.Txt(parts...).Plain())
+		}
+		return actionbot.Message{}, err
+	}
+	switch a.Op {
+	case AdminMemberAdd, AdminMemberRemove:
+		ag, err := resolveAgency(e.dir, a.Agency)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		if ag.Code == actionbot.AllPartners {
+			return actionbot.Message{}, invalid("“All Partners” is not an agency anyone can join: add the person to their own agency.")
+		}
+		if a.Op == AdminMemberAdd {
+			if err := h.Store.AddMember(ctx, a.User, ag.Code, userID); err != nil {
+				return already(err, "@"+a.User+" is already a member of "+ag.Code+".")
+			}
+			return done("Added ", actionbot.UserRef(a.User), " to "+ag.Code+" ("+ag.Name+"). They can now update the actions "+ag.Code+" leads.")
+		}
+		if err := h.Store.RemoveMember(ctx, a.User, ag.Code, userID); err != nil {
+			return already(err, "@"+a.User+" is not a member of "+ag.Code+".")
+		}
+		return done("Removed ", actionbot.UserRef(a.User), " from "+ag.Code+".")
+	case AdminCoordinatorAdd:
+		if err := h.Store.AddCoordinator(ctx, a.User, userID); err != nil {
+			return already(err, "@"+a.User+" is already a coordinator.")
+		}
+		return done(actionbot.UserRef(a.User), " is now a coordinator.")
+	case AdminCoordinatorRemove:
+		if err := h.Store.RemoveCoordinator(ctx, a.User, userID); err != nil {
+			for _, c := range h.Coordinators {
+				if c == a.User {
+					return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration (ACTIONBOT_COORDINATORS); change it there.", a.User)
+				}
+			}
+			return already(err, "@"+a.User+" is not a coordinator.")
+		}
+		return done(actionbot.UserRef(a.User), " is no longer a coordinator.")
+	case AdminChannel:
+		if err := h.Store.SetPriorityChannel(ctx, a.Priority, a.Channel, userID); err != nil {
+			return actionbot.Message{}, err
+		}
+		if a.Channel == "" {
+			return done(fmt.Sprintf("Priority %d has no task-group channel now.", a.Priority))
+		}
+		return done(fmt.Sprintf("Priority %d's task group talks in ", a.Priority), actionbot.ChannelRef(a.Channel), ": changes to its actions will be announced there. Invite me to the channel so that I can post.")
+	case AdminFailed:
+		failed, err := h.Store.Outgoing(ctx, actionbot.OutboxFailed, 50)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		if len(failed) == 0 {
+			return done("Every message has been delivered; none failed.")
+		}
+		var lines []actionbot.RichText
+		for _, o := range failed {
+			to := actionbot.ChannelRef(o.To)
+			if o.IsDirect() {
+				to = actionbot.UserRef(o.To)
+			}
+			lines = append(lines, actionbot.Txt(actionbot.B("#"+strconv.FormatInt(o.ID, 10)), " "+o.Kind+" to ", to,
+				" — "+o.CreatedAt.In(e.now.Location()).Format("2 Jan 15:04")+" — ", actionbot.C(o.LastError), " — "+clip(o.Message.Text, 80)))
+		}
+		blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("Undelivered messages — %d", len(failed)))}
+		blocks = append(blocks, linesBlocks(lines)...)
+		blocks = append(blocks, actionbot.Context("Fix the cause (invite me to the channel, re-add the person), then `/action admin retry <id>`."))
+		return actionbot.Message{Text: fmt.Sprintf("%d undelivered messages", len(failed)), Blocks: blocks}, nil
+	case AdminRetry:
+		if err := h.Store.Requeue(ctx, a.ID); err != nil {
+			return actionbot.Message{}, err
+		}
+		return done(fmt.Sprintf("Message #%d is queued again.", a.ID))
+	}
+	return actionbot.Message{}, fmt.Errorf("admin: unhandled op %q", a.Op)
+}

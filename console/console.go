@@ -1,0 +1,179 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+)
+
+// Outbox is what the console needs to show queued posts as they go out.
+type Outbox interface {
+	PendingOutgoing(ctx context.Context, now time.Time, limit int) ([]*actionbot.Outgoing, error)
+	MarkSent(ctx context.Context, id int64, remoteRef string) error
+}
+
+// Console reads commands from In and writes answers to Out.
+type Console struct {
+	Handler *commands.Handler
+	In      io.Reader
+	Out     io.Writer
+	// User is the acting user; /as switches it.
+	User string
+	// Channel is the channel the console pretends to be in.
+	Channel string
+	// Prompt writes a prompt before each line (for a terminal).
+	Prompt bool
+	Logger *slog.Logger
+
+	mu sync.Mutex // serialises writes to Out
+}
+
+// Banner is printed when the console starts.
+func (c *Console) Banner(planName string) {
+	c.printf("actionbot console — %s\n", planName)
+	c.printf("Type /action help, or an action number such as /action 5.2. You are %s; /as U123 acts as another person. /quit leaves.\n\n", c.User)
+}
+
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.Out, format, args...)
+}
+
+func (c *Console) prompt() {
+	if c.Prompt {
+		c.printf("%s> ", c.User)
+	}
+}
+
+// Run reads lines until /quit, end of input or ctx is done.
+func (c *Console) Run(ctx context.Context) error {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(c.In)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	c.prompt()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				if err := <-errc; err != nil {
+					return fmt.Errorf("read console input: %w", err)
+				}
+				return nil
+			}
+			if quit := c.line(ctx, line); quit {
+				return nil
+			}
+			c.prompt()
+		}
+	}
+}
+
+// line handles one line; it reports whether to quit.
+func (c *Console) line(ctx context.Context, line string) bool {
+	line = strings.TrimSpace(line)
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(word) {
+	case "":
+		return false
+	case "/quit", "/exit", "/q":
+		return true
+	case "/as":
+		id, ok := commands.ParseUser(rest)
+		if !ok {
+			c.printf("Give a Slack-style user ID: /as U123ABC\n")
+			return false
+		}
+		c.User = id
+		c.printf("You are now %s.\n", id)
+		return false
+	case "/in":
+		id, ok := commands.ParseChannel(rest)
+		if !ok {
+			c.printf("Give a Slack-style channel ID: /in C123ABC\n")
+			return false
+		}
+		c.Channel = id
+		c.printf("You are now in #%s.\n", id)
+		return false
+	case "/help":
+		c.printf("Console commands: /action <command> (or just the command), /as <user> to act as someone else, /in <channel>, /quit.\n")
+		return false
+	case "/action":
+		line = rest
+	default:
+		if strings.HasPrefix(word, "/") {
+			c.printf("Unknown console command %s: try /action help, /as U123, /quit.\n", word)
+			return false
+		}
+	}
+	msg := c.Handler.Handle(ctx, commands.Request{UserID: c.User, ChannelID: c.Channel, Text: line})
+	c.printf("%s\n", Render(msg))
+	return false
+}
+
+// Deliver prints queued posts as a Slack sender would send them, and marks
+// them sent. It returns when ctx is done.
+func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := c.DeliverOnce(ctx, box, now()); err != nil && ctx.Err() == nil {
+			c.logger().Error("console delivery", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverOnce prints every pending post due at now.
+func (c *Console) DeliverOnce(ctx context.Context, box Outbox, now time.Time) error {
+	msgs, err := box.PendingOutgoing(ctx, now, 100)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		to := "#" + m.To
+		if m.IsDirect() {
+			to = "@" + m.To + " (direct message)"
+		}
+		c.printf("\n── posted to %s (%s) ──\n%s\n", to, m.Kind, Render(m.Message))
+		if err := box.MarkSent(ctx, m.ID, "console"); err != nil {
+			return fmt.Errorf("mark %d sent: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
+func (c *Console) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.Default()
+}
