@@ -283,6 +283,10 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		return nil
 	}
 	w := p.word(i)
+	if w == "share" && i+1 == len(p.toks) { // "/action 5.2 share"
+		c.Verb, c.Share = VerbShow, true
+		return nil
+	}
 	if w == "at" && p.word(i+1) == "risk" { // "at risk"
 		w, i = VerbAtRisk, i+1
 	}

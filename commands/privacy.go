@@ -15,7 +15,7 @@ var personalData = []struct {
 	{"an e-mail address", regexp.MustCompile(`(?i)[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)+`)},
 	{"a UK postcode", regexp.MustCompile(`(?i)\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b`)},
 	{"a phone number", regexp.MustCompile(`(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}\b`)},
-	{"a National Insurance number", regexp.MustCompile(`(?i)\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)},
+	{"a National Insurance number", regexp.MustCompile(`(?i)\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)},
 	{"a date of birth", regexp.MustCompile(`(?i)\b(d\.?o\.?b\.?|date of birth|born(\s+on)?)\s*:?\s*(\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,9})[\s/.-]+\d{2,4})`)},
 }
 

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sevenoaks-csp/actionbot/plans"
+)
+
+// invocation runs the command in-process with its own database and
+// environment, as a fresh machine would.
+type invocation struct {
+	env map[string]string
+}
+
+func newInvocation(tb testing.TB) *invocation {
+	tb.Helper()
+	return &invocation{env: map[string]string{"ACTIONBOT_DB": filepath.Join(tb.TempDir(), "actionbot.db")}}
+}
+
+func (iv *invocation) run(tb testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
+	tb.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return iv.env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestConsoleAnswersFromTheShippedPlan(t *testing.T) {
+	iv := newInvocation(t)
+	code, out, errs := iv.run(t, "/action 5.2\n/action list\n/quit\n/action 7.6 history\n")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"actionbot console — Sevenoaks District CSP Action Plan 2012-13",
+		"5.2 Promote Speedwatch across the District including training for volunteers",
+		"Lead: Kent Police (POLICE) – Training, Community Safety Unit (CSU) – Promotion/Volunteers",
+		"Partners: DVLA", "Deadline: March 2012 (31 Mar 2012)", "Funding: Existing resources",
+		"Actions — 42 actions",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "History of 7.6") {
+		t.Error("/quit did not stop the console")
+	}
+	if !strings.Contains(errs, "Created") {
+		t.Errorf("first run should say it created the database: %q", errs)
+	}
+}
+
+func TestConsoleSwitchesUser(t *testing.T) {
+	iv := newInvocation(t)
+	if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "Community Safety Unit"); code != 0 {
+		t.Fatalf("member add: %s", errs)
+	}
+	_, out, _ := iv.run(t, strings.Join([]string{
+		"/as U0OUT", "/action 5.2 done", "/as <@U0CSU|jo>", "5.2 progress 60 started", "/as nobody",
+	}, "\n"))
+	for _, want := range []string{"You are now U0OUT.", "🔒 Only members of POLICE and CSU", "You are now U0CSU.", "✅ 5.2 is now at 60%.", "Give a Slack-style user ID"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConsolePrintsQueuedPosts(t *testing.T) {
+	iv := newInvocation(t)
+	_, out, _ := iv.run(t, "/action admin channel 5 <#C0SPEED>\n/action 5.2 progress 30\n")
+	if !strings.Contains(out, "── posted to #C0SPEED (announce) ──") || !strings.Contains(out, "@UCONSOLE updated 5.2 to 30%") {
+		t.Fatalf("the announcement was not shown:\n%s", out)
+	}
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first.csv"), filepath.Join(dir, "second.csv")
+	iv := newInvocation(t)
+	if code, _, errs := iv.run(t, "", "export", "-o", first); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	b1, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b1, []byte("\r\n")); n != 43 {
+		t.Fatalf("export has %d lines, want 43", n)
+	}
+	lines := strings.Split(string(b1), "\r\n")
+	var refs []string
+	for _, l := range lines[1:43] {
+		refs = append(refs, strings.SplitN(l, ",", 2)[0])
+	}
+	want := "1.1 1.2 1.3 1.4 1.5 1.6 1.7 2.1 2.2 2.3 2.4 2.5 2.6 3.1 3.2 3.3 3.4 3.5 4.1 4.2 4.3 4.5 4.6 4.7 5.1 5.2 5.3 5.4 5.5 5.6 5.7 6.1 6.2 6.3 6.4 6.5 7.1 7.2 7.3 7.4 7.5 7.6"
+	if strings.Join(refs, " ") != want {
+		t.Fatalf("export order %v", refs)
+	}
+
+	other := newInvocation(t)
+	code, out, errs := other.run(t, "", "import", "--name", "Sevenoaks District CSP Action Plan 2012-13", first)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	if !strings.Contains(out, "Chose: took the period 2012-04-01..2013-03-31") || !strings.Contains(out, "42 added") {
+		t.Fatalf("import output:\n%s", out)
+	}
+	if code, _, errs := other.run(t, "", "export", "-o", second); code != 0 {
+		t.Fatalf("second export: %s", errs)
+	}
+	b2, _ := os.ReadFile(second)
+	if !bytes.Equal(b1, b2) {
+		t.Fatalf("round trip differs")
+	}
+	// Importing the same file again changes nothing.
+	_, out, _ = other.run(t, "", "import", "--name", "Sevenoaks District CSP Action Plan 2012-13", first)
+	if !strings.Contains(out, "0 added, 0 updated, 42 unchanged") {
+		t.Fatalf("re-import:\n%s", out)
+	}
+}
+
+func TestImportShippedCSVWarnsOfEarlyDeadlines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.csv")
+	if err := os.WriteFile(path, plans.SevenoaksCSV(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	iv := newInvocation(t)
+	code, out, errs := iv.run(t, "", "import", path)
+	if code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	for _, want := range []string{
+		`named the plan "Action Plan 2012-13"`,
+		"line 4, column by_when: action 1.3 is due March 2012 (31 Mar 2012), before the plan starts on 1 Apr 2012; kept as written",
+		"action 2.3 is due June 2011", "action 7.6 is due January 2012",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "Warning:"); n != 6 {
+		t.Errorf("%d warnings, want 6 (1.3, 2.3, 3.4, 5.2, 6.2, 7.6)", n)
+	}
+}
+
+func TestImportRejectsAnInvalidFileWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,T,Fine,CSU,,March 2016,\n1.1,1,T,Dup,CSU,,soon,\n"
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	iv := newInvocation(t)
+	code, _, errs := iv.run(t, "", "import", path)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"2 problems; nothing was imported", "line 3, column id: action 1.1 appears twice", "line 3, column by_when"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if _, out, _ := iv.run(t, "", "coordinator", "list"); !strings.Contains(out, "No coordinators") {
+		t.Fatal(out)
+	}
+	// The database got no plan from the bad file: the shipped one was loaded on the next command.
+	_, out, _ := iv.run(t, "/action 5.2\n")
+	if !strings.Contains(out, "Speedwatch") {
+		t.Fatal("expected the shipped plan, the bad import having added nothing")
+	}
+}
+
+func TestCLIUsageAndErrors(t *testing.T) {
+	iv := newInvocation(t)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"version"}, 0, "actionbot "},
+		{[]string{"help"}, 0, "actionbot import"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"import"}, 2, "import takes one CSV file"},
+		{[]string{"import", "-h"}, 0, "-period"},
+		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
+		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
+		{[]string{"member", "add", "jo", "CSU"}, 2, "not a Slack user ID"},
+		{[]string{"member", "add", "U1", "Polise"}, 1, `unknown agency "Polise"`},
+		{[]string{"member"}, 2, "member add USER AGENCY"},
+		{[]string{"coordinator", "add", "U1"}, 0, "U1 is now a coordinator"},
+		{[]string{"coordinator", "add", "U1"}, 0, "already a coordinator"},
+		{[]string{"export", "--format", "pdf"}, 2, `unknown export format "pdf"`},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errs := iv.run(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errs, tc.want) {
+				t.Fatalf("exit %d (want %d), output %q %q, want %q", code, tc.code, out, errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestBadConfiguration(t *testing.T) {
+	iv := newInvocation(t)
+	iv.env["ACTIONBOT_TZ"] = "GMT+1"
+	if code, _, errs := iv.run(t, "", "export"); code != 1 || !strings.Contains(errs, "ACTIONBOT_TZ") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}

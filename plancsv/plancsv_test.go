@@ -1,0 +1,194 @@
+package plancsv_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/plans"
+)
+
+const header = "id,priority,priority_title,action,lead,partners,by_when,funding\n"
+
+func mustDirectory(tb testing.TB) *actionbot.Directory {
+	tb.Helper()
+	as, err := plans.Agencies()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return actionbot.NewDirectory(as)
+}
+
+func TestReadValidFile(t *testing.T) {
+	in := header +
+		"1.1,1,Anti-social behaviour,Reduce graffiti,CSU,Police;SDC (Parking),March 2016,Existing resources\n" +
+		"1.2,1,Anti-social behaviour,\"Run four events, one per quarter\",Kent Police (Training),,On going,\n" +
+		"2.1,2,Young people,Youth diversion,KCC,All Partners,30/06/2015,Grant\n"
+	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{Source: "t.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := res.Import
+	if imp.Period.String() != "2015-04-01..2016-03-31" || imp.Name != "Action Plan 2015-16" {
+		t.Fatalf("derived %q %s", imp.Name, imp.Period)
+	}
+	if len(res.Chose) != 2 {
+		t.Fatalf("chose %v: want the period and the name explained", res.Chose)
+	}
+	if len(imp.Actions) != 3 || len(imp.Priorities) != 2 {
+		t.Fatalf("%d actions, %d priorities", len(imp.Actions), len(imp.Priorities))
+	}
+	a := imp.Actions[0]
+	if a.Ref != "1.1" || a.Lead[0].Agency != "CSU" || a.Partners[1] != (actionbot.Party{Agency: "SDC", Role: "Parking"}) {
+		t.Fatalf("action %+v", a)
+	}
+	if a.Deadline.Due != actionbot.D(2016, 3, 31) || a.Original != a.Deadline {
+		t.Fatalf("deadline %+v", a.Deadline)
+	}
+	if imp.Actions[1].Text != "Run four events, one per quarter" || !imp.Actions[1].Deadline.Ongoing {
+		t.Fatalf("action 1.2 %+v", imp.Actions[1])
+	}
+	if len(res.Warnings) != 0 {
+		t.Fatalf("warnings %v", res.Warnings)
+	}
+}
+
+func TestReadWarnsOfDeadlinesBeforeThePlan(t *testing.T) {
+	in := header +
+		"5.2,5,Speeding,Promote Speedwatch,Police,DVLA,March 2012,Existing resources\n" +
+		"5.3,5,Speeding,Op Zig Zag,KCC,,March 2013,\n"
+	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{Period: actionbot.Period{Start: actionbot.D(2012, 4, 1), End: actionbot.D(2013, 3, 31)}, Name: "Plan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Line != 2 || res.Warnings[0].Column != "by_when" || !strings.Contains(res.Warnings[0].Message, "5.2") {
+		t.Fatalf("warnings %v", res.Warnings)
+	}
+	if res.Import.Actions[0].Deadline.Written != "March 2012" || res.Import.Actions[0].Deadline.Due != actionbot.D(2012, 3, 31) {
+		t.Fatalf("the early deadline must be kept as written: %+v", res.Import.Actions[0].Deadline)
+	}
+	if len(res.Chose) != 0 {
+		t.Fatalf("chose %v though name and period were given", res.Chose)
+	}
+}
+
+func TestReadReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string // each a problem's text, line first
+	}{
+		{"empty file", "", []string{"the file is empty"}},
+		{"wrong header", "id,action\n1.1,x\n", []string{"line 1: the header row must be"}},
+		{"header only", header, []string{"no actions"}},
+		{"bad id", header + "one,1,T,Text,CSU,,March 2013,\n", []string{`line 2, column id: "one" is not an action id`}},
+		{"empty id", header + ",1,T,Text,CSU,,March 2013,\n", []string{"line 2, column id: the action id is empty"}},
+		{"duplicate id", header + "1.1,1,T,A,CSU,,March 2013,\n1.1,1,T,B,CSU,,March 2013,\n", []string{"line 3, column id: action 1.1 appears twice, here and on line 2"}},
+		{"unknown priority", header + "1.1,x,T,A,CSU,,March 2013,\n", []string{`line 2, column priority: "x" is not a priority number`}},
+		{"priority mismatch", header + "1.1,2,T,A,CSU,,March 2013,\n", []string{"line 2, column priority: action 1.1 is numbered under priority 1 but this row says priority 2"}},
+		{"title mismatch", header + "1.1,1,T,A,CSU,,March 2013,\n1.2,1,U,B,CSU,,March 2013,\n", []string{`line 3, column priority_title: priority 1 is titled "T" on line 2 but "U" here`}},
+		{"empty action text", header + "1.1,1,T,  ,CSU,,March 2013,\n", []string{"line 2, column action: the action text is empty"}},
+		{"no lead", header + "1.1,1,T,A,,,March 2013,\n", []string{"line 2, column lead: no lead agency"}},
+		{"typo in agency", header + "1.1,1,T,A,Kent Polise,,March 2013,\n", []string{`line 2, column lead: unknown agency "Kent Polise": did you mean`}},
+		{"agency twice", header + "1.1,1,T,A,CSU;Community Safety Unit,,March 2013,\n", []string{"line 2, column lead: Community Safety Unit is listed twice"}},
+		{"bad deadline", header + "1.1,1,T,A,CSU,,soon,\n", []string{`line 2, column by_when: "soon" is not a deadline I understand`}},
+		{"short row", header + "1.1,1,T\n", []string{"line 2: has 3 cells; a row needs 8"}},
+		{"bad quoting", header + "1.1,1,T,\"A,CSU,,March 2013,\n", []string{"not valid CSV"}},
+		{"not utf-8", header + "1.1,1,T,Caf\xe9,CSU,,March 2013,\n", []string{"not UTF-8"}},
+		{"no dated deadline", header + "1.1,1,T,A,CSU,,Ongoing,\n", []string{"cannot be worked out: give it with --period"}},
+		{"several at once", header + "1.1,1,T,,CSU,,soon,\n1.x,1,T,B,CSU,,March 2013,\n", []string{"line 2, column action", "line 2, column by_when", "line 3, column id"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := plancsv.Read(strings.NewReader(tc.in), mustDirectory(t), plancsv.Options{})
+			var inv *plancsv.InvalidError
+			if !errors.As(err, &inv) {
+				t.Fatalf("Read = %+v, %v; want *InvalidError", res, err)
+			}
+			if res != nil {
+				t.Fatal("an invalid file must yield no plan")
+			}
+			if len(inv.Problems) != len(tc.want) {
+				t.Fatalf("problems %v, want %d", inv.Problems, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if got := inv.Problems[i].String(); !strings.Contains(got, w) {
+					t.Errorf("problem %d = %q, want it to contain %q", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestReadNewAgencyIsWarnedAndCreated(t *testing.T) {
+	in := header + "1.1,1,T,A,National Trust,Neighbourhood Watch (Edenbridge),March 2013,\n"
+	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{}
+	for _, a := range res.Import.Agencies {
+		got = append(got, a.Code+"="+a.Name)
+	}
+	if strings.Join(got, ",") != "NATIONAL-TRUST=National Trust,NEIGHBOURHOOD-WATCH=Neighbourhood Watch" {
+		t.Fatalf("new agencies %v", got)
+	}
+	if p := res.Import.Actions[0].Partners[0]; p.Role != "Edenbridge" {
+		t.Fatalf("partner %+v", p)
+	}
+	if len(res.Warnings) != 2 {
+		t.Fatalf("warnings %v", res.Warnings)
+	}
+}
+
+func TestReadExcelFile(t *testing.T) {
+	// Excel writes a byte order mark, CRLF line endings and quoted cells with
+	// line breaks in them.
+	in := "\xef\xbb\xbf" + strings.ReplaceAll(header, "\n", "\r\n") +
+		"1.1,1,T,\"Two lines\r\nof text\",CSU,,\"March\r\n2013\",\r\n"
+	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Import.Actions[0]
+	if a.Text != "Two lines of text" || a.Deadline.Written != "March 2013" {
+		t.Fatalf("action %+v", a)
+	}
+}
+
+func TestWriteThenReadRoundTrip(t *testing.T) {
+	imp, err := plans.Sevenoaks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prios []*actionbot.Priority
+	for i := range imp.Priorities {
+		prios = append(prios, &imp.Priorities[i])
+	}
+	rate := func(*actionbot.Action) actionbot.RAG { return actionbot.RAGGreen }
+	var first bytes.Buffer
+	if err := plancsv.Write(&first, prios, imp.Actions, rate, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(first.Bytes(), []byte("\xef\xbb\xbfid,priority,priority_title,action,lead,partners,by_when,funding,status,progress,rag,updated\r\n")) {
+		t.Fatalf("header %q", first.String()[:120])
+	}
+	res, err := plancsv.Read(bytes.NewReader(first.Bytes()), mustDirectory(t), plancsv.Options{Name: imp.Name, Period: imp.Period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second bytes.Buffer
+	if err := plancsv.Write(&second, prios, res.Import.Actions, rate, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != second.String() {
+		t.Fatalf("round trip differs:\n%s\n---\n%s", first.String(), second.String())
+	}
+	if n := strings.Count(first.String(), "\r\n"); n != 43 {
+		t.Fatalf("%d lines, want a header and 42 actions", n)
+	}
+}
