@@ -111,8 +111,8 @@ func Read(r io.Reader, dir *actionbot.Directory, opt Options) (*Result, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -123,6 +123,7 @@ func Read(r io.Reader, dir *actionbot.Directory, opt Options) (*Result, error) {
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		rd.row(line, rec)
 		if len(rd.problems) >= maxProblems {
 			rd.problem(line, "", "too many problems; stopped reading here")
