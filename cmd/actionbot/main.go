@@ -68,13 +68,17 @@ Usage:
   actionbot member add|remove USER AGENCY, member list [AGENCY]
   actionbot coordinator add|remove USER, coordinator list
   actionbot version
-Every command takes -db FILE (default $ACTIONBOT_DB or actionbot.db).
+`
+
+const usageFooter = `
+Every command takes -db FILE (default $ACTIONBOT_DB or actionbot.db), and -h for its flags.
+README.md documents the environment variables.
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -100,8 +104,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		for _, name := range sortedSubcommands() {
-			fmt.Fprintf(stdout, "  actionbot %-30s %s\n", name+" "+subcommands[name].args, subcommands[name].summary)
+			fmt.Fprintf(stdout, "  actionbot %s %s\n      %s\n", name, subcommands[name].args, subcommands[name].summary)
 		}
+		fmt.Fprint(stdout, usageFooter)
 	}
 	var ue *usageError
 	switch {
@@ -110,7 +115,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, errHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "actionbot: %s\n\n%s", ue.msg, usage)
+		fmt.Fprintf(stderr, "actionbot: %s\n\nRun actionbot help for the commands.\n", ue.msg)
 		return 2
 	case actionbot.ErrorCode(err) != actionbot.EINTERNAL:
 		fmt.Fprintf(stderr, "actionbot: %s\n", actionbot.ErrorMessage(err))

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+func init() {
+	subcommands["backup"] = subcommand{
+		args:    "FILE",
+		summary: "write a consistent copy of the live database to FILE (safe while the bot runs)",
+		run:     (*app).backupCmd,
+	}
+}
+
+func (a *app) backupCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dbFlag(fs, c)
+	if err := a.flags("backup", "FILE", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"backup takes the file to write"}
+	}
+	db, err := a.open(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Backed up %s to %s.\n", c.DB, fs.Arg(0))
+	return nil
+}
