@@ -369,5 +369,8 @@ type ActionFilter struct {
 	StaleBefore time.Time
 	// Words selects actions whose text contains every word (case-insensitive).
 	Words []string
+	// Limit returns at most this many (0: all): the first in plan order, or
+	// the earliest due with ByDue.
 	Limit int
+	ByDue bool
 }

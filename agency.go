@@ -198,3 +198,8 @@ func Levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// PartyCounts is how many actions of a plan an agency leads and partners on.
+type PartyCounts struct {
+	Lead, Partner int
+}

@@ -21,6 +21,8 @@ type Store interface {
 	Refs(ctx context.Context, planID int64) ([]string, error)
 	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
 	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
+	CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error)
+	AgencyActionCounts(ctx context.Context, planID int64) (map[string]actionbot.PartyCounts, error)
 	UpdateAction(ctx context.Context, planID int64, ref string,
 		change func(*actionbot.Action) (*actionbot.AuditEntry, error),
 		then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -231,28 +230,42 @@ func (h *Handler) itemLine(e *env, a *actionbot.Action) actionbot.RichText {
 	return append(line, actionbot.Span{Text: st})
 }
 
-// listMessage renders a titled list of actions, at most maxListItems.
-func (h *Handler) listMessage(e *env, title string, as []*actionbot.Action, empty, more string) actionbot.Message {
-	blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("%s — %s", title, actionbot.Plural(len(as), "action")))}
-	if len(as) == 0 {
+// page is up to maxListItems actions of a list and how many there are in all.
+type page struct {
+	items []*actionbot.Action
+	total int
+}
+
+// findPage loads the first maxListItems actions matching f, and counts them all.
+func (h *Handler) findPage(ctx context.Context, f actionbot.ActionFilter) (page, error) {
+	total, err := h.Store.CountActions(ctx, f)
+	if err != nil || total == 0 {
+		return page{}, err
+	}
+	f.Limit = maxListItems
+	items, err := h.Store.FindActions(ctx, f)
+	return page{items, total}, err
+}
+
+// listMessage renders a titled list of actions.
+func (h *Handler) listMessage(e *env, title string, p page, empty, more string) actionbot.Message {
+	blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("%s — %s", title, actionbot.Plural(p.total, "action")))}
+	if p.total == 0 {
 		blocks = append(blocks, actionbot.Section(empty))
 		return actionbot.Message{Text: title + ": none", Blocks: blocks}
 	}
-	blocks = append(blocks, h.itemBlocks(e, as, more)...)
-	return actionbot.Message{Text: fmt.Sprintf("%s: %s", title, actionbot.Plural(len(as), "action")), Blocks: blocks}
+	blocks = append(blocks, h.itemBlocks(e, p, more)...)
+	return actionbot.Message{Text: fmt.Sprintf("%s: %s", title, actionbot.Plural(p.total, "action")), Blocks: blocks}
 }
 
-func (h *Handler) itemBlocks(e *env, as []*actionbot.Action, more string) []actionbot.Block {
+func (h *Handler) itemBlocks(e *env, p page, more string) []actionbot.Block {
 	var lines []actionbot.RichText
-	for i, a := range as {
-		if i == maxListItems {
-			break
-		}
+	for _, a := range p.items {
 		lines = append(lines, h.itemLine(e, a))
 	}
 	blocks := linesBlocks(lines)
-	if len(as) > maxListItems {
-		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more. %s", len(as)-maxListItems, more)))
+	if p.total > len(p.items) {
+		blocks = append(blocks, actionbot.Context(inlineCode(fmt.Sprintf("…and %d more. %s", p.total-len(p.items), more))...))
 	}
 	return blocks
 }
@@ -267,27 +280,27 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string) (actionbot.Me
 			"You are not registered with an agency yet, so I don't know which actions are yours. Ask %s to add you (`/action admin member add @you AGENCY`); meanwhile `/action list agency CSU` lists any agency's actions.",
 			h.coordinatorsText(ctx).Plain())
 	}
-	led, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: ags})
+	led, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: ags})
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	partnered, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: ags})
+	partnered, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: ags})
 	if err != nil {
 		return actionbot.Message{}, err
 	}
 	names := joinAnd(ags)
 	blocks := []actionbot.Block{actionbot.Header("Your actions — " + names)}
-	blocks = append(blocks, actionbot.Section(actionbot.B(fmt.Sprintf("Led by %s (%d)", names, len(led)))))
-	if len(led) == 0 {
+	blocks = append(blocks, actionbot.Section(actionbot.B(fmt.Sprintf("Led by %s (%d)", names, led.total))))
+	if led.total == 0 {
 		blocks = append(blocks, actionbot.Context("None in "+e.plan.Name+"."))
 	}
 	blocks = append(blocks, h.itemBlocks(e, led, "`/action list agency "+ags[0]+"` lists them all.")...)
-	blocks = append(blocks, actionbot.Divider(), actionbot.Section(actionbot.B(fmt.Sprintf("Partner on (%d)", len(partnered)))))
-	if len(partnered) == 0 {
+	blocks = append(blocks, actionbot.Divider(), actionbot.Section(actionbot.B(fmt.Sprintf("Partner on (%d)", partnered.total))))
+	if partnered.total == 0 {
 		blocks = append(blocks, actionbot.Context("None."))
 	}
-	blocks = append(blocks, h.itemBlocks(e, partnered, "")...)
-	return actionbot.Message{Text: fmt.Sprintf("Your actions: %d led, %d as partner", len(led), len(partnered)), Blocks: blocks}, nil
+	blocks = append(blocks, h.itemBlocks(e, partnered, "Narrow it down with `/action list agency "+ags[0]+" overdue`.")...)
+	return actionbot.Message{Text: fmt.Sprintf("Your actions: %d led, %d as partner", led.total, partnered.total), Blocks: blocks}, nil
 }
 
 // resolveAgency finds an agency by code or name, suggesting near ones.
@@ -356,15 +369,14 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 		none = e.plan.Period.Start.In(e.now.Location()).After(cutoff)
 		title = append(title, fmt.Sprintf("stale (no update for %d days)", h.rules().StaleDays))
 	}
-	var as []*actionbot.Action
+	// Overdue: most overdue first; due soon: soonest first.
+	af.ByDue = f.Overdue || f.DueDays > 0
+	var p page
 	if !none {
 		var err error
-		if as, err = h.Store.FindActions(ctx, af); err != nil {
+		if p, err = h.findPage(ctx, af); err != nil {
 			return actionbot.Message{}, err
 		}
-	}
-	if f.Overdue || f.DueDays > 0 {
-		sort.SliceStable(as, func(i, j int) bool { return as[i].Deadline.Due.Before(as[j].Deadline.Due) })
 	}
 	heading := "Actions"
 	if len(title) > 0 {
@@ -377,7 +389,7 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	case f.DueDays > 0 && len(title) == 1:
 		empty = fmt.Sprintf("Nothing is due in the next %d days.", f.DueDays)
 	}
-	return h.listMessage(e, heading, as, empty, "Narrow it down with filters, e.g. `/action list priority 3 overdue`."), nil
+	return h.listMessage(e, heading, p, empty, "Narrow it down with filters, e.g. `/action list priority 3 overdue`."), nil
 }
 
 func (h *Handler) find(ctx context.Context, e *env, text string) (actionbot.Message, error) {
@@ -385,27 +397,18 @@ func (h *Handler) find(ctx context.Context, e *env, text string) (actionbot.Mess
 	if len(words) > 10 {
 		return actionbot.Message{}, invalid("Give me up to 10 words to look for.")
 	}
-	as, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, Words: words})
+	p, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, Words: words})
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	return h.listMessage(e, fmt.Sprintf("Actions mentioning “%s”", clip(text, 60)), as,
+	return h.listMessage(e, fmt.Sprintf("Actions mentioning “%s”", clip(text, 60)), p,
 		"No action's text has all of those words. Try fewer words, or `/action list`.", "Add words to narrow it down."), nil
 }
 
 func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, error) {
-	all, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID})
+	counts, err := h.Store.AgencyActionCounts(ctx, e.plan.ID)
 	if err != nil {
 		return actionbot.Message{}, err
-	}
-	leads, partners := map[string]int{}, map[string]int{}
-	for _, a := range all {
-		for _, p := range a.Lead {
-			leads[p.Agency]++
-		}
-		for _, p := range a.Partners {
-			partners[p.Agency]++
-		}
 	}
 	members, err := h.Store.Members(ctx)
 	if err != nil {
@@ -417,12 +420,13 @@ func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, erro
 	}
 	var lines []actionbot.RichText
 	for _, ag := range e.dir.Agencies() {
-		if leads[ag.Code] == 0 && partners[ag.Code] == 0 && len(byAgency[ag.Code]) == 0 {
+		c := counts[ag.Code]
+		if c.Lead == 0 && c.Partner == 0 && len(byAgency[ag.Code]) == 0 {
 			continue
 		}
-		line := actionbot.Txt(actionbot.B(ag.Code), " "+ag.Name+fmt.Sprintf(" — leads %d, partner on %d — ", leads[ag.Code], partners[ag.Code]))
+		line := actionbot.Txt(actionbot.B(ag.Code), " "+ag.Name+fmt.Sprintf(" — leads %d, partner on %d — ", c.Lead, c.Partner))
 		if ag.Code == actionbot.AllPartners {
-			line = actionbot.Txt(actionbot.B(ag.Code), " "+ag.Name+fmt.Sprintf(" — every agency is a partner on %d actions", partners[ag.Code]))
+			line = actionbot.Txt(actionbot.B(ag.Code), " "+ag.Name+fmt.Sprintf(" — every agency is a partner on %d actions", c.Partner))
 			lines = append(lines, line)
 			continue
 		}
@@ -457,18 +461,18 @@ func (h *Handler) whoami(ctx context.Context, e *env, userID string) (actionbot.
 		for _, c := range w.agencies {
 			names = append(names, c+" ("+e.dir.Name(c)+")")
 		}
-		led, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: w.agencies})
+		led, err := h.Store.CountActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: w.agencies})
 		if err != nil {
 			return actionbot.Message{}, err
 		}
-		partnered, err := h.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: w.agencies})
+		partnered, err := h.Store.CountActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: w.agencies})
 		if err != nil {
 			return actionbot.Message{}, err
 		}
 		blocks = append(blocks,
 			actionbot.Section("Agencies: "+strings.Join(names, ", ")+"."),
 			actionbot.Section(fmt.Sprintf("You can update the %s your agencies lead, and add notes to the %s they are partners on. `/action mine` lists them.",
-				actionbot.Plural(len(led), "action"), actionbot.Plural(len(partnered), "action"))))
+				actionbot.Plural(led, "action"), actionbot.Plural(partnered, "action"))))
 	}
 	if w.coordinator {
 		blocks = append(blocks, actionbot.Section("You are a coordinator: you can update any action and manage members (`/action help admin`)."))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,8 +72,13 @@ func (r *actionRow) action() (*actionbot.Action, error) {
 // loadActions returns the actions matching where (on alias a), in plan order,
 // with their parties.
 func loadActions(ctx context.Context, q queryer, where string, args ...any) ([]*actionbot.Action, error) {
+	return loadActionsOrdered(ctx, q, where+` ORDER BY a.plan_id, a.sort_key`, args...)
+}
+
+// loadActionsOrdered is loadActions with the ORDER BY (and LIMIT) given.
+func loadActionsOrdered(ctx context.Context, q queryer, whereOrder string, args ...any) ([]*actionbot.Action, error) {
 	var rows []actionRow
-	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + where + ` ORDER BY a.plan_id, a.sort_key`
+	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + whereOrder
 	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("load actions: %w", err)
 	}
@@ -104,19 +110,23 @@ func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID ma
 		Agency   string `db:"agency"`
 		Role     string `db:"role"`
 	}
-	var err error
 	const cols = `p.action_id, p.kind, p.agency, p.role`
-	if len(as) <= 200 {
-		ids := make([]string, len(as))
-		for i, a := range as {
-			ids[i] = fmt.Sprint(a.ID)
+	if len(as) > 2000 { // most of a plan: one pass over its parties
+		if err := q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID); err != nil {
+			return fmt.Errorf("load action parties: %w", err)
 		}
-		err = q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p WHERE p.action_id IN (`+strings.Join(ids, ",")+`) ORDER BY p.action_id, p.kind, p.position`)
 	} else {
-		err = q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID)
-	}
-	if err != nil {
-		return fmt.Errorf("load action parties: %w", err)
+		for start := 0; start < len(as); start += 500 {
+			ids := make([]string, 0, 500)
+			for _, a := range as[start:min(start+500, len(as))] {
+				ids = append(ids, strconv.FormatInt(a.ID, 10))
+			}
+			var chunk = rows[:0:0]
+			if err := q.SelectContext(ctx, &chunk, `SELECT `+cols+` FROM action_parties p WHERE p.action_id IN (`+strings.Join(ids, ",")+`) ORDER BY p.action_id, p.kind, p.position`); err != nil {
+				return fmt.Errorf("load action parties: %w", err)
+			}
+			rows = append(rows, chunk...)
+		}
 	}
 	for _, r := range rows {
 		a := byID[r.ActionID]
@@ -170,29 +180,56 @@ func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
 	return refs, nil
 }
 
-// FindActions returns the actions matching f, in plan order.
+// FindActions returns the actions matching f, in plan order (or, with
+// ByDue, earliest deadline first, then plan order).
 func (db *DB) FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
 	where, args := filterSQL(f)
-	if f.Limit > 0 {
-		where += fmt.Sprintf(" ORDER BY a.sort_key LIMIT %d", f.Limit)
-		where = `a.id IN (SELECT a.id FROM actions a WHERE ` + where + `)`
+	order := ` ORDER BY a.plan_id, a.sort_key`
+	if f.ByDue {
+		order = ` ORDER BY a.plan_id, a.due, a.sort_key`
 	}
-	as, err := loadActions(ctx, db.ro, where, args...)
+	if f.Limit > 0 {
+		order += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	as, err := loadActionsOrdered(ctx, db.ro, where+order, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find actions: %w", err)
 	}
 	return as, nil
 }
 
+// CountActions returns how many actions match f (ignoring its Limit).
+func (db *DB) CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error) {
+	where, args := filterSQL(f)
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM actions a WHERE `+where, args...); err != nil {
+		return 0, fmt.Errorf("count actions: %w", err)
+	}
+	return n, nil
+}
+
+// filterSQL turns a filter into a WHERE clause on actions a. Agency
+// conditions are uncorrelated IN subqueries, evaluated once, so that their
+// cost does not multiply with the plan's size whatever the statistics say.
 func filterSQL(f actionbot.ActionFilter) (string, []any) {
 	conds := []string{`a.plan_id = ?`}
 	args := []any{f.PlanID}
+	placeholders := func(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 	in := func(col string, vals []string) {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")
-		conds = append(conds, col+` IN (`+ph+`)`)
+		conds = append(conds, col+` IN (`+placeholders(len(vals))+`)`)
 		for _, v := range vals {
 			args = append(args, v)
 		}
+	}
+	parties := func(kind string, agencies []string, orAll bool) string {
+		q := `SELECT p.action_id FROM action_parties p WHERE p.kind = '` + kind + `' AND (p.agency IN (` + placeholders(len(agencies)) + `)`
+		if orAll {
+			q += ` OR p.agency = '` + actionbot.AllPartners + `'`
+		}
+		for _, g := range agencies {
+			args = append(args, g)
+		}
+		return q + `)`
 	}
 	if len(f.Refs) > 0 {
 		in(`a.ref`, f.Refs)
@@ -202,25 +239,15 @@ func filterSQL(f actionbot.ActionFilter) (string, []any) {
 		args = append(args, f.Priority)
 	}
 	if f.Agency != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.agency = ?)`)
+		conds = append(conds, `a.id IN (SELECT p.action_id FROM action_parties p WHERE p.agency = ?)`)
 		args = append(args, f.Agency)
 	}
 	if len(f.LedBy) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.LedBy)), ",")
-		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'lead' AND p.agency IN (`+ph+`))`)
-		for _, g := range f.LedBy {
-			args = append(args, g)
-		}
+		conds = append(conds, `a.id IN (`+parties("lead", f.LedBy, false)+`)`)
 	}
 	if len(f.PartneredBy) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.PartneredBy)), ",")
-		conds = append(conds, `EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'partner' AND (p.agency = '`+actionbot.AllPartners+`' OR p.agency IN (`+ph+`)))`,
-			`NOT EXISTS (SELECT 1 FROM action_parties p WHERE p.action_id = a.id AND p.kind = 'lead' AND p.agency IN (`+ph+`))`)
-		for range 2 {
-			for _, g := range f.PartneredBy {
-				args = append(args, g)
-			}
-		}
+		conds = append(conds, `a.id IN (`+parties("partner", f.PartneredBy, true)+`)`)
+		conds = append(conds, `a.id NOT IN (`+parties("lead", f.PartneredBy, false)+`)`)
 	}
 	if len(f.Statuses) > 0 {
 		ss := make([]string, len(f.Statuses))

@@ -257,3 +257,28 @@ func (db *DB) AdminLog(ctx context.Context) ([]AdminEntry, error) {
 	}
 	return out, nil
 }
+
+// AgencyActionCounts returns, per agency code, how many of a plan's actions
+// it leads and is named a partner on.
+func (db *DB) AgencyActionCounts(ctx context.Context, planID int64) (map[string]actionbot.PartyCounts, error) {
+	var rows []struct {
+		Agency string `db:"agency"`
+		Kind   string `db:"kind"`
+		N      int    `db:"n"`
+	}
+	if err := db.ro.SelectContext(ctx, &rows, `SELECT p.agency, p.kind, COUNT(DISTINCT p.action_id) AS n
+		FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? GROUP BY p.agency, p.kind`, planID); err != nil {
+		return nil, fmt.Errorf("count actions per agency: %w", err)
+	}
+	out := map[string]actionbot.PartyCounts{}
+	for _, r := range rows {
+		c := out[r.Agency]
+		if r.Kind == "lead" {
+			c.Lead = r.N
+		} else {
+			c.Partner = r.N
+		}
+		out[r.Agency] = c
+	}
+	return out, nil
+}
