@@ -115,6 +115,10 @@ func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID ma
 		if err := q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID); err != nil {
 			return fmt.Errorf("load action parties: %w", err)
 		}
+	} else if len(as) == 1 { // a card: a fixed statement, prepared once per connection
+		if err := q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p WHERE p.action_id = ? ORDER BY p.kind, p.position`, as[0].ID); err != nil {
+			return fmt.Errorf("load action parties: %w", err)
+		}
 	} else {
 		for start := 0; start < len(as); start += 500 {
 			ids := make([]string, 0, 500)
@@ -434,7 +438,14 @@ func auditEntries(ctx context.Context, q queryer, where string, args []any, newe
 			From    string `db:"from_value"`
 			To      string `db:"to_value"`
 		}
-		if err := q.SelectContext(ctx, &cs, `SELECT audit_id, field, from_value, to_value FROM audit_changes WHERE audit_id IN (`+strings.Join(ids[start:end], ",")+`) ORDER BY audit_id, position`); err != nil {
+		var err error
+		const cols = `SELECT audit_id, field, from_value, to_value FROM audit_changes WHERE audit_id`
+		if len(rows) == 1 {
+			err = q.SelectContext(ctx, &cs, cols+` = ? ORDER BY position`, rows[0].ID)
+		} else {
+			err = q.SelectContext(ctx, &cs, cols+` IN (`+strings.Join(ids[start:end], ",")+`) ORDER BY audit_id, position`)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("load audit changes: %w", err)
 		}
 		for _, c := range cs {

@@ -42,28 +42,6 @@ func agencies(ctx context.Context, q queryer) ([]*actionbot.Agency, error) {
 	return out, nil
 }
 
-// Directory returns the agency directory, for resolving names and aliases.
-func (db *DB) Directory(ctx context.Context) (*actionbot.Directory, error) {
-	db.dirMu.Lock()
-	defer db.dirMu.Unlock()
-	if db.dir != nil {
-		return db.dir, nil
-	}
-	as, err := agencies(ctx, db.ro)
-	if err != nil {
-		return nil, err
-	}
-	db.dir = actionbot.NewDirectory(as)
-	return db.dir, nil
-}
-
-// forgetDirectory drops the cached directory after agencies change.
-func (db *DB) forgetDirectory() {
-	db.dirMu.Lock()
-	db.dir = nil
-	db.dirMu.Unlock()
-}
-
 // ensureAgencies creates the agencies that do not exist yet, with their
 // aliases, and returns their codes.
 func ensureAgencies(ctx context.Context, tx execer, as []*actionbot.Agency, now string) ([]string, error) {

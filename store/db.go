@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -50,10 +49,9 @@ type DB struct {
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
 
-	// dir caches the agency directory: agencies change only on import, and
-	// every command resolves names through it.
-	dirMu sync.Mutex
-	dir   *actionbot.Directory
+	// cache keeps the current plan, its priorities and the agency
+	// directory between changes (cache.go).
+	cache planCache
 }
 
 // NewDB returns a DB for the SQLite file at path; call Open before use.
@@ -108,6 +106,9 @@ func (db *DB) dsn(readOnly bool) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", fmt.Sprint(db.BusyTimeout.Milliseconds()))
 	q.Set("_synchronous", db.Sync)
+	// Each connection keeps its prepared statements: the hot queries are
+	// few and fixed, and preparing was a quarter of an action card's cost.
+	q.Set("_stmt_cache_size", "64")
 	if readOnly {
 		q.Set("_query_only", "true")
 	} else {

@@ -42,12 +42,6 @@ func (r *planRow) plan() (*actionbot.Plan, error) {
 
 const planColumns = `id, name, period_start, period_end, is_current, created_at, updated_at`
 
-// CurrentPlan returns the current plan, or ENOTFOUND when the database holds
-// no plan yet.
-func (db *DB) CurrentPlan(ctx context.Context) (*actionbot.Plan, error) {
-	return currentPlan(ctx, db.ro)
-}
-
 func currentPlan(ctx context.Context, q queryer) (*actionbot.Plan, error) {
 	var r planRow
 	err := q.GetContext(ctx, &r, `SELECT `+planColumns+` FROM plans WHERE is_current = 1`)
@@ -74,12 +68,6 @@ func (db *DB) Plans(ctx context.Context) ([]*actionbot.Plan, error) {
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// Priorities returns a plan's priorities in order, with their measures and
-// task-group channels. Priority 0, when present, holds plan-wide measures.
-func (db *DB) Priorities(ctx context.Context, planID int64) ([]*actionbot.Priority, error) {
-	return priorities(ctx, db.ro, planID)
 }
 
 func priorities(ctx context.Context, q queryer, planID int64) ([]*actionbot.Priority, error) {
@@ -142,6 +130,9 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 		return actionbot.Errorf(actionbot.ENOTFOUND, "There is no priority %d in %s.", number, plan.Name)
 	}
 	if err := adminAudit(ctx, tx, db.now(), actor, "channel", "priority "+strconv.Itoa(number), channel); err != nil {
+		return err
+	}
+	if err := bumpPlanRevision(ctx, tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -212,6 +203,9 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 		planID, now, imp.Actor, imp.Source, summary); err != nil {
 		return nil, fmt.Errorf("import: record import: %w", err)
 	}
+	if err := bumpPlanRevision(ctx, tx); err != nil {
+		return nil, err
+	}
 	var r planRow
 	if err := tx.GetContext(ctx, &r, `SELECT `+planColumns+` FROM plans WHERE id = ?`, planID); err != nil {
 		return nil, fmt.Errorf("import: reload plan: %w", err)
@@ -221,9 +215,6 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("import: commit: %w", err)
-	}
-	if len(res.NewAgencies) > 0 {
-		db.forgetDirectory()
 	}
 	return res, nil
 }
