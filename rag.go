@@ -2,6 +2,7 @@ package actionbot
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,18 +53,22 @@ func (r RAG) Emoji() string {
 	return "⚪"
 }
 
-// RAGRules are the thresholds of the RAG rating.
+// RAGRules are the thresholds of the RAG rating. DefaultRAGRules has the
+// documented values; the ACTIONBOT_RAG_* and ACTIONBOT_STALE_DAYS variables
+// change them.
 type RAGRules struct {
-	// BehindRatio: an action is behind schedule when progress divided by the
-	// share of time elapsed is below this (0.9)...
+	// BehindRatio: a dated action is behind schedule when its progress divided
+	// by the share of the time elapsed between the plan's start and its
+	// deadline is below this (0.9)...
 	BehindRatio float64
-	// MinElapsed: ...once at least this share of the time has elapsed (0.25).
+	// MinElapsed: ...once at least this share of that time has elapsed (0.25).
 	MinElapsed float64
 	// DueSoonDays and DueSoonProgress: amber when due within DueSoonDays days
 	// with progress under DueSoonProgress percent (14, 50).
 	DueSoonDays     int
 	DueSoonProgress int
-	// StaleDays: an ongoing action with no update for this many days is amber (30).
+	// StaleDays: an ongoing action not updated for more than this many days
+	// is amber (30).
 	StaleDays int
 }
 
@@ -72,33 +77,54 @@ func DefaultRAGRules() RAGRules {
 	return RAGRules{BehindRatio: 0.9, MinElapsed: 0.25, DueSoonDays: 14, DueSoonProgress: 50, StaleDays: 30}
 }
 
+// Validate checks that the thresholds make sense, naming the setting that
+// does not (EINVALID).
+func (r RAGRules) Validate() error {
+	switch {
+	case !(r.BehindRatio > 0 && r.BehindRatio <= 2):
+		return Errorf(EINVALID, "ACTIONBOT_RAG_BEHIND_RATIO is %g: it is a ratio of progress to time elapsed, above 0 and at most 2 (0.9 by default).", r.BehindRatio)
+	case !(r.MinElapsed >= 0 && r.MinElapsed <= 1):
+		return Errorf(EINVALID, "ACTIONBOT_RAG_MIN_ELAPSED is %g: it is a share of the time to the deadline, from 0 to 1 (0.25 by default).", r.MinElapsed)
+	case r.DueSoonDays < 0 || r.DueSoonDays > 366:
+		return Errorf(EINVALID, "ACTIONBOT_RAG_DUE_SOON_DAYS is %d: it is a number of days from 0 to 366 (14 by default).", r.DueSoonDays)
+	case r.DueSoonProgress < 0 || r.DueSoonProgress > 100:
+		return Errorf(EINVALID, "ACTIONBOT_RAG_DUE_SOON_PROGRESS is %d: it is a percentage from 0 to 100 (50 by default).", r.DueSoonProgress)
+	case r.StaleDays < 1 || r.StaleDays > 366:
+		return Errorf(EINVALID, "ACTIONBOT_STALE_DAYS is %d: it is a number of days from 1 to 366 (30 by default).", r.StaleDays)
+	}
+	return nil
+}
+
 // Assessment is a rating with the reason for it.
 type Assessment struct {
 	RAG RAG
 	Why string // "4 days overdue", "blocked: waiting for vetting"
 }
 
-// Assess rates a at today, for a plan starting on planStart. now is the
-// instant (for staleness of ongoing actions).
+// Assess rates a on the day today of a plan starting on planStart; now is
+// the instant, in the plan's time zone (it dates the last update of an
+// ongoing action). The rules, in order:
+//
+//   - Complete: done.
+//   - Red: blocked; or past its deadline (the deadline day itself is not
+//     past).
+//   - Ongoing actions (no due date): amber when flagged at risk or when not
+//     updated by a person for more than StaleDays calendar days (counted
+//     from the plan's start if never updated); green otherwise.
+//   - Amber: flagged at risk; due within DueSoonDays days with progress
+//     under DueSoonProgress%; or behind schedule: once at least MinElapsed
+//     of the time from the plan's start to the deadline has passed, progress
+//     divided by the share elapsed is below BehindRatio.
+//   - Green: otherwise.
 func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) Assessment {
 	if a.IsDone() {
 		return Assessment{RAGComplete, "done"}
 	}
 	if a.Status == StatusBlocked {
-		return Assessment{RAGRed, "blocked: " + a.Reason}
+		return Assessment{RAGRed, withReason("blocked", a.Reason)}
 	}
 	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() {
-		last := planStart.In(now.Location())
-		if a.LastActivity.After(last) && !a.LastActivity.After(now) {
-			last = a.LastActivity
-		}
-		if days := int(now.Sub(last) / (24 * time.Hour)); days > r.StaleDays {
-			return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update for %d days", days)}
-		}
-		if a.Status == StatusAtRisk {
-			return Assessment{RAGAmber, "at risk: " + a.Reason}
-		}
-		return Assessment{RAGGreen, "ongoing, updated recently"}
+		return r.assessOngoing(a, planStart, today, now)
 	}
 	due := a.Deadline.Due
 	left := today.DaysUntil(due)
@@ -106,20 +132,66 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 		return Assessment{RAGRed, fmt.Sprintf("%s overdue", Plural(-left, "day"))}
 	}
 	if a.Status == StatusAtRisk {
-		return Assessment{RAGAmber, "at risk: " + a.Reason}
+		return Assessment{RAGAmber, withReason("at risk", a.Reason)}
 	}
 	if left <= r.DueSoonDays && a.Progress < r.DueSoonProgress {
-		return Assessment{RAGAmber, fmt.Sprintf("due in %s at %d%%", Plural(left, "day"), a.Progress)}
+		when := "due today"
+		if left > 0 {
+			when = "due in " + Plural(left, "day")
+		}
+		return Assessment{RAGAmber, fmt.Sprintf("%s at %d%%", when, a.Progress)}
 	}
+	// The share of the time from the plan's start to the deadline that has
+	// passed. A deadline on or before the plan's start leaves no time to
+	// share out: such an action is overdue (above) or not yet started.
 	if total := planStart.DaysUntil(due); total > 0 {
-		share := float64(planStart.DaysUntil(today)) / float64(total)
-		if share >= r.MinElapsed && share > 0 {
+		elapsed := planStart.DaysUntil(today)
+		share := float64(elapsed) / float64(total)
+		if elapsed > 0 && share >= r.MinElapsed {
 			if ratio := float64(a.Progress) / 100 / share; ratio < r.BehindRatio {
 				return Assessment{RAGAmber, fmt.Sprintf("behind schedule: %d%% done with %.0f%% of the time gone", a.Progress, min(share, 1)*100)}
 			}
 		}
 	}
 	return Assessment{RAGGreen, "on schedule"}
+}
+
+// assessOngoing rates an action with no due date by how recently a person
+// updated it: green while updated within StaleDays days, amber when flagged
+// at risk or stale (blocked, rated red, is handled before).
+func (r RAGRules) assessOngoing(a *Action, planStart Date, today Date, now time.Time) Assessment {
+	loc := now.Location()
+	updated := !a.LastActivity.IsZero() && !a.LastActivity.After(now) && !DateOf(a.LastActivity.In(loc)).Before(planStart)
+	since := planStart
+	if updated {
+		since = DateOf(a.LastActivity.In(loc))
+	}
+	days := max(since.DaysUntil(today), 0)
+	if a.Status == StatusAtRisk {
+		return Assessment{RAGAmber, withReason("at risk", a.Reason)}
+	}
+	if days > r.StaleDays {
+		if updated {
+			return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update for %s", Plural(days, "day"))}
+		}
+		return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update since the plan started %s ago", Plural(days, "day"))}
+	}
+	switch {
+	case !updated:
+		return Assessment{RAGGreen, "ongoing, no update yet"}
+	case days == 0:
+		return Assessment{RAGGreen, "ongoing, updated today"}
+	}
+	return Assessment{RAGGreen, fmt.Sprintf("ongoing, updated %s ago", Plural(days, "day"))}
+}
+
+// withReason formats "blocked: waiting for vetting", or "blocked" when no
+// reason was given.
+func withReason(what, reason string) string {
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return what
+	}
+	return what + ": " + reason
 }
 
 // Plural formats n with a noun: "1 day", "3 days".

@@ -1,6 +1,7 @@
 package actionbot
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,27 @@ func (s *PrioritySummary) OnTargetPercent() float64 {
 		return 0
 	}
 	return 100 * float64(s.OnTarget()) / float64(s.Total())
+}
+
+// OnTargetMeasure returns the priority's "N% on target" measure, or nil
+// when it has none.
+func (s *PrioritySummary) OnTargetMeasure() *Measure {
+	for i := range s.Priority.Measures {
+		if s.Priority.Measures[i].Kind == MeasureOnTarget {
+			return &s.Priority.Measures[i]
+		}
+	}
+	return nil
+}
+
+// Evaluate judges one of the priority's measures: an on-target measure
+// against the priority's actions (no data when it has none), any other
+// against its latest recorded value (nil when none).
+func (s *PrioritySummary) Evaluate(m Measure, latest *MeasureValue) (MeasureStatus, string) {
+	if m.Kind == MeasureOnTarget && s.Total() == 0 {
+		return MeasureNoData, ""
+	}
+	return m.Evaluate(s.OnTargetPercent(), latest)
 }
 
 // Red returns the red actions, in plan order.
@@ -73,6 +95,30 @@ func Summarize(rules RAGRules, plan *Plan, priorities []*Priority, actions []*Ac
 	return out
 }
 
+// Overall adds up the priorities' summaries: the whole plan, in plan order,
+// titled "Whole plan" (priority number -1).
+func Overall(ss []*PrioritySummary) *PrioritySummary {
+	all := &PrioritySummary{Priority: &Priority{Number: -1, Title: "Whole plan"}, Counts: map[RAG]int{}}
+	for _, s := range ss {
+		all.Actions = append(all.Actions, s.Actions...)
+		for k, v := range s.Counts {
+			all.Counts[k] += v
+		}
+	}
+	return all
+}
+
+// FormatPercent formats a share for people: "80%", "83.3%". It rounds down
+// to a tenth, so a share shown as meeting a whole-number target meets it
+// (84.96% is "84.9%", not "85.0%", against a target of 85%).
+func FormatPercent(v float64) string {
+	if v != v {
+		return "—"
+	}
+	t := math.Floor(v*10+1e-9) / 10
+	return strconv.FormatFloat(t, 'f', -1, 64) + "%"
+}
+
 // MeasureValue is a figure recorded for a success measure: the actual
 // against the target, as of a date, with its source.
 type MeasureValue struct {
@@ -86,10 +132,14 @@ type MeasureValue struct {
 }
 
 // ParseMeasureValue reads a figure for a measure of kind k: a number
-// ("2.5", "2.5%", "-1") or, for yes/no measures, yes or no.
+// ("2.5", "2.5%", "-1") or, for yes/no measures, yes or no. For reduction
+// and increase measures the number is the change in percent in the
+// measure's direction (a negative reduction is a rise); for percentage
+// measures it is a rate from 0 to 100.
 func ParseMeasureValue(k MeasureKind, s string) (float64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
-	if k == MeasureYesNo {
+	switch k {
+	case MeasureYesNo:
 		switch t {
 		case "yes", "y", "met", "true", "1", "achieved":
 			return 1, nil
@@ -97,13 +147,15 @@ func ParseMeasureValue(k MeasureKind, s string) (float64, error) {
 			return 0, nil
 		}
 		return 0, Errorf(EINVALID, "This measure is met or not: record yes or no, not %q.", s)
-	}
-	if k == MeasureOnTarget {
+	case MeasureOnTarget:
 		return 0, Errorf(EINVALID, "This measure is worked out from the actions themselves; there is nothing to record.")
 	}
-	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
 	if err != nil || v != v || v > 1e6 || v < -1e6 {
 		return 0, Errorf(EINVALID, "%q is not a figure: give a number, as a percentage (for example 2.5).", s)
+	}
+	if k == MeasurePercentage && (v < 0 || v > 100) {
+		return 0, Errorf(EINVALID, "This measure is a rate from 0%% to 100%%; %s is outside that.", strings.TrimSpace(s))
 	}
 	return v, nil
 }
@@ -119,10 +171,11 @@ const (
 
 // Evaluate judges a measure: on-target measures against the live share of
 // the priority's actions on target, the others against the latest recorded
-// value (nil when none). It returns the status and the actual, formatted.
+// value (nil when none). It returns the status and the actual as a board
+// report writes it: "83.3%", "2.5% reduction", "1% rise", "yes".
 func (m Measure) Evaluate(onTargetPercent float64, latest *MeasureValue) (MeasureStatus, string) {
 	if m.Kind == MeasureOnTarget {
-		actual := strconv.FormatFloat(onTargetPercent, 'f', 0, 64) + "%"
+		actual := FormatPercent(onTargetPercent)
 		if m.Target == nil || onTargetPercent >= *m.Target {
 			return MeasureMet, actual
 		}
@@ -137,8 +190,8 @@ func (m Measure) Evaluate(onTargetPercent float64, latest *MeasureValue) (Measur
 		}
 		return MeasureNotMet, "no"
 	}
-	actual := strconv.FormatFloat(latest.Value, 'f', -1, 64) + "%"
-	met := false
+	actual := m.FormatValue(latest.Value)
+	var met bool
 	if m.Target == nil {
 		met = latest.Value > 0 // "reduced", "increased": any change in the right direction
 	} else {
@@ -148,6 +201,64 @@ func (m Measure) Evaluate(onTargetPercent float64, latest *MeasureValue) (Measur
 		return MeasureMet, actual
 	}
 	return MeasureNotMet, actual
+}
+
+// FormatValue formats a recorded figure in the measure's terms: "2.5%
+// reduction" (or "1% rise" when negative) for reductions, "12% increase"
+// (or "3% fall") for increases, "78%" for rates, "yes"/"no".
+func (m Measure) FormatValue(v float64) string {
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) + "%" }
+	switch m.Kind {
+	case MeasureYesNo:
+		if v >= 1 {
+			return "yes"
+		}
+		return "no"
+	case MeasureReduction:
+		switch {
+		case v < 0:
+			return num(-v) + " rise"
+		case v == 0:
+			return "no change"
+		}
+		return num(v) + " reduction"
+	case MeasureIncrease:
+		switch {
+		case v < 0:
+			return num(-v) + " fall"
+		case v == 0:
+			return "no change"
+		}
+		return num(v) + " increase"
+	}
+	return num(v)
+}
+
+// TargetLabel is the target as a board report writes it: "85% on target",
+// "2% reduction", "any reduction", "10% increase", "75%", "achieved".
+func (m Measure) TargetLabel() string {
+	if m.Kind == MeasureYesNo {
+		return "achieved"
+	}
+	if m.Target == nil {
+		switch m.Kind {
+		case MeasureReduction:
+			return "any reduction"
+		case MeasureIncrease:
+			return "any increase"
+		}
+		return "—"
+	}
+	t := strconv.FormatFloat(*m.Target, 'f', -1, 64) + "%"
+	switch m.Kind {
+	case MeasureOnTarget:
+		return t + " on target"
+	case MeasureReduction:
+		return t + " reduction"
+	case MeasureIncrease:
+		return t + " increase"
+	}
+	return t
 }
 
 // MeasureKey names a measure as "priority.n": "3.1".

@@ -46,16 +46,6 @@ func ragCounts(counts map[actionbot.RAG]int) string {
 	return strings.Join(parts, "  ")
 }
 
-// onTargetTarget returns the priority's "N% on target" measure, if it has one.
-func onTargetTarget(p *actionbot.Priority) *actionbot.Measure {
-	for i := range p.Measures {
-		if p.Measures[i].Kind == actionbot.MeasureOnTarget {
-			return &p.Measures[i]
-		}
-	}
-	return nil
-}
-
 func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.Message, error) {
 	r, err := h.buildReport(ctx, e)
 	if err != nil {
@@ -64,13 +54,7 @@ func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.M
 	blocks := []actionbot.Block{actionbot.Header(clip(e.plan.Name+" — where we stand", 150)),
 		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. On target means complete or green.", e.today.UK()))}
 	found := false
-	total := map[actionbot.RAG]int{}
-	n := 0
 	for _, s := range r.Summaries {
-		for k, v := range s.Counts {
-			total[k] += v
-		}
-		n += s.Total()
 		if priority > 0 && s.Priority.Number != priority {
 			continue
 		}
@@ -84,11 +68,9 @@ func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.M
 		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND, "There is no priority %d in %s.", priority, e.plan.Name)
 	}
 	if priority == 0 {
-		pct := 0.0
-		if n > 0 {
-			pct = 100 * float64(total[actionbot.RAGComplete]+total[actionbot.RAGGreen]) / float64(n)
-		}
-		blocks = append(blocks, actionbot.Context(fmt.Sprintf("Whole plan: %s — %.0f%% of %d actions on target. `/action report priority N` for one priority; `actionbot report` writes the board report.", ragCounts(total), pct, n)))
+		all := actionbot.Overall(r.Summaries)
+		blocks = append(blocks, actionbot.Context(fmt.Sprintf("Whole plan: %s — %s of %s on target. `/action report priority N` for one priority; `actionbot report` writes the board report.",
+			ragCounts(all.Counts), actionbot.FormatPercent(all.OnTargetPercent()), actionbot.Plural(all.Total(), "action"))))
 	}
 	return actionbot.Message{Text: "Action plan report, " + e.today.UK(), Blocks: blocks}, nil
 }
@@ -103,22 +85,22 @@ func (h *Handler) prioritySection(s *actionbot.PrioritySummary, r *Report) actio
 	}
 	rt := actionbot.Txt(actionbot.B(clip(title, 200)))
 	if s.Total() > 0 {
-		line := fmt.Sprintf("\n%s — %.0f%% on target (%d of %d)", ragCounts(s.Counts), s.OnTargetPercent(), s.OnTarget(), s.Total())
-		if m := onTargetTarget(p); m != nil && m.Target != nil {
-			status, _ := m.Evaluate(s.OnTargetPercent(), nil)
-			line += fmt.Sprintf("; target %s: %s", m.TargetString(), status)
+		line := fmt.Sprintf("\n%s — %s on target (%d of %d)", ragCounts(s.Counts), actionbot.FormatPercent(s.OnTargetPercent()), s.OnTarget(), s.Total())
+		if m := s.OnTargetMeasure(); m != nil && m.Target != nil {
+			status, _ := s.Evaluate(*m, nil)
+			line += fmt.Sprintf("; target %s: %s", actionbot.FormatPercent(*m.Target), status)
 		}
 		rt = append(rt, actionbot.Span{Text: line})
 	}
 	for _, m := range p.Measures {
-		if m.Kind == actionbot.MeasureOnTarget {
-			continue
+		if m.Kind == actionbot.MeasureOnTarget && s.Total() > 0 {
+			continue // on the line above
 		}
 		latest := r.Latest[actionbot.MeasureKey(m.Priority, m.N)]
-		status, actual := m.Evaluate(s.OnTargetPercent(), latest)
-		line := fmt.Sprintf("\nMeasure %d: %s — target %s", m.N, clip(m.Text, 160), m.TargetString())
-		if latest != nil {
-			line += fmt.Sprintf(", actual %s (%s)", actual, latest.AsOf.UK())
+		status, actual := s.Evaluate(m, latest)
+		line := fmt.Sprintf("\nMeasure %d: %s — target %s", m.N, clip(m.Text, 160), m.TargetLabel())
+		if latest != nil && m.Kind != actionbot.MeasureOnTarget {
+			line += fmt.Sprintf(", actual %s (as of %s)", actual, latest.AsOf.UK())
 		}
 		rt = append(rt, actionbot.Span{Text: line + " — "}, actionbot.Span{Text: string(status), Style: actionbot.Bold})
 	}
@@ -171,8 +153,8 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 	if err := h.Store.RecordMeasure(ctx, v); err != nil {
 		return actionbot.Message{}, err
 	}
-	status, actual := m.Evaluate(sum.OnTargetPercent(), v)
-	text := fmt.Sprintf("Recorded %s for measure %d.%d (“%s”): target %s — %s.", actual, m.Priority, m.N, clip(m.Text, 120), m.TargetString(), status)
+	status, actual := sum.Evaluate(*m, v)
+	text := fmt.Sprintf("Recorded %s as of %s for measure %d.%d (“%s”): target %s — %s.", actual, v.AsOf.UK(), m.Priority, m.N, clip(m.Text, 120), m.TargetLabel(), status)
 	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section("✅ " + text)}}, nil
 }
 

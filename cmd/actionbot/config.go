@@ -53,6 +53,9 @@ func loadConfig(env getenv) (*Config, error) {
 	if err := loadRAG(env, &c.RAG); err != nil {
 		return nil, err
 	}
+	if err := c.RAG.Validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/report"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+func init() {
+	subcommands["report"] = subcommand{
+		args:    "[--as-of DATE] [--format md|csv|html] [-o FILE]",
+		summary: "write the monitoring report for the board",
+		run:     (*app).reportCmd,
+	}
+	subcommands["measure"] = subcommand{
+		args:    "PRIORITY N VALUE [--as-of DATE] [--source TEXT]",
+		summary: "record a success measure's latest figure",
+		run:     (*app).measureCmd,
+	}
+	exportFormats["ics"] = exportICS
+}
+
+// reportWriters are the formats of "report".
+var reportWriters = map[string]func(io.Writer, *report.Report) error{
+	"md":   report.WriteMarkdown,
+	"csv":  report.WriteCSV,
+	"html": report.WriteHTML,
+}
+
+// reportFormat chooses the format: the one given, else the output file's
+// extension, else Markdown.
+func reportFormat(format, out string) (string, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".csv":
+			return "csv", nil
+		case ".html", ".htm":
+			return "html", nil
+		}
+		return "md", nil
+	}
+	f := strings.ToLower(format)
+	switch f {
+	case "markdown":
+		f = "md"
+	case "htm":
+		f = "html"
+	}
+	if _, ok := reportWriters[f]; !ok {
+		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv or html", format)}
+	}
+	return f, nil
+}
+
+// asOfDate parses --as-of, a date in the plan's time zone; empty is today.
+func asOfDate(s string, now time.Time) (actionbot.Date, error) {
+	if s == "" {
+		return actionbot.DateOf(now), nil
+	}
+	d, err := actionbot.ParseISODate(strings.TrimSpace(s))
+	if err != nil {
+		return actionbot.Date{}, &usageError{fmt.Sprintf("--as-of %q is not a date like 2012-10-01", s)}
+	}
+	return d, nil
+}
+
+func (a *app) reportCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	dbFlag(fs, c)
+	asOf := fs.String("as-of", "", "the `date` the report stands at, e.g. 2012-10-01, in the plan's time zone (default today)")
+	format := fs.String("format", "", "md, csv or html (default: from the -o file's extension, else md)")
+	out := fs.String("o", "", "write to `file` instead of standard output (replaced only once complete)")
+	if err := a.flags("report", "", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("report takes flags only, not %q", fs.Arg(0))}
+	}
+	f, err := reportFormat(*format, *out)
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(c.TZ)
+	day, err := asOfDate(*asOf, now)
+	if err != nil {
+		return err
+	}
+	at, err := report.Instant(day, now)
+	if err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := buildReport(ctx, c, db, at, now)
+	if err != nil {
+		return err
+	}
+	if err := writeOut(*out, a.stdout, func(w io.Writer) error { return reportWriters[f](w, r) }); err != nil {
+		return err
+	}
+	if *out != "" {
+		fmt.Fprintf(a.stderr, "Wrote the report as of %s to %s.\n", r.AsOf.UK(), *out)
+	}
+	return nil
+}
+
+func buildReport(ctx context.Context, c *Config, db *store.DB, at, produced time.Time) (*report.Report, error) {
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return report.Build(ctx, db, plan, report.Options{At: at, Rules: c.RAG, Produced: produced})
+}
+
+// exportICS writes the deadlines calendar as it stands now.
+func exportICS(ctx context.Context, c *Config, db *store.DB, w io.Writer) error {
+	now := time.Now().In(c.TZ)
+	r, err := buildReport(ctx, c, db, now, now)
+	if err != nil {
+		return err
+	}
+	return report.WriteICS(w, r)
+}
+
+// splitArgs separates flags from positional arguments, which may come in any
+// order. A negative number ("-1", a rise recorded against a reduction) is a
+// positional argument, not a flag; every flag of valueFlags takes a value,
+// given after "=" or as the next argument; "--" ends the flags.
+func splitArgs(args []string, valueFlags map[string]bool) (flags, positional []string) {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return flags, append(positional, args[i+1:]...)
+		}
+		if _, err := strconv.ParseFloat(strings.TrimSuffix(arg, "%"), 64); err == nil || !strings.HasPrefix(arg, "-") || arg == "-" {
+			positional = append(positional, arg)
+			continue
+		}
+		flags = append(flags, arg)
+		name := strings.TrimLeft(arg, "-")
+		if valueFlags[name] && !strings.Contains(name, "=") && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, positional
+}
+
+func (a *app) measureCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
+	dbFlag(fs, c)
+	asOf := fs.String("as-of", "", "the `date` the figure stands at, e.g. 2012-09-30 (default today)")
+	source := fs.String("source", "", "where the figure comes from, e.g. \"Kent Police figures to September\"")
+	flags, pos := splitArgs(args, map[string]bool{"db": true, "as-of": true, "source": true})
+	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
+		return err
+	}
+	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 2.5 --source \"police figures to September\""
+	if len(pos) != 3 {
+		return &usageError{usage}
+	}
+	priority, err1 := strconv.Atoi(pos[0])
+	n, err2 := strconv.Atoi(pos[1])
+	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
+		return &usageError{usage}
+	}
+	if len([]rune(*source)) > actionbot.MaxNoteLength {
+		return actionbot.Errorf(actionbot.EINVALID, "The source is %d characters long; the limit is %d.", len([]rune(*source)), actionbot.MaxNoteLength)
+	}
+	now := time.Now().In(c.TZ)
+	day, err := asOfDate(*asOf, now)
+	if err != nil {
+		return err
+	}
+	if day.After(actionbot.DateOf(now)) {
+		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day, actionbot.DateOf(now).UK())
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := buildReport(ctx, c, db, now, now)
+	if err != nil {
+		return err
+	}
+	if day.Before(r.Plan.Period.Start) {
+		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is before %s starts (%s): that figure belongs to an earlier plan.", day, r.Plan.Name, r.Plan.Period.Start.UK())
+	}
+	var m *actionbot.Measure
+	var sum *report.Priority
+	var before *actionbot.MeasureValue // the latest figure until now
+	for _, p := range r.Priorities {
+		for i, row := range p.Measures {
+			if p.Number() == priority && row.N == n {
+				m, sum, before = &p.Measures[i].Measure, p, row.Latest
+			}
+		}
+	}
+	if m == nil {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `actionbot report` lists the measures.", priority, n, r.Plan.Name)
+	}
+	value, err := actionbot.ParseMeasureValue(m.Kind, pos[2])
+	if err != nil {
+		return err
+	}
+	v := &actionbot.MeasureValue{Priority: priority, N: n, Value: value, AsOf: day, Source: strings.TrimSpace(*source), Actor: "cli", At: now}
+	if err := db.RecordMeasure(ctx, v); err != nil {
+		return err
+	}
+	status, actual := sum.Evaluate(*m, v)
+	fmt.Fprintf(a.stdout, "Recorded %s as of %s for measure %d.%d (%q): target %s — %s.\n", actual, day.UK(), priority, n, m.Text, m.TargetLabel(), status)
+	if before != nil && before.AsOf.After(day) {
+		_, later := sum.Evaluate(*m, before)
+		fmt.Fprintf(a.stdout, "A later figure, %s as of %s, stays the latest: reports as of %s or after show that one.\n", later, before.AsOf.UK(), before.AsOf.UK())
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+//go:embed report.css
+var cssSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":      func(v float64) string { return actionbot.FormatPercent(v) },
+	"counts":   CountsText,
+	"ontarget": OnTargetText,
+	"dash":     orDash,
+	"line":     oneLine,
+	"red":      func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGRed] },
+	"amber":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGAmber] },
+	"green":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGGreen] },
+	"complete": func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGComplete] },
+	"chart":    newChart,
+	"statuscls": func(s any) string {
+		return strings.ReplaceAll(fmt.Sprint(s), " ", "-")
+	},
+}).Parse(htmlSource))
+
+// WriteHTML writes the report as one self-contained HTML page: inline CSS
+// and SVG, no scripts, fonts, images or links to fetch, so it can be
+// emailed, opened offline and printed on A4 (each priority starts a page,
+// table headings repeat, colours print). RAG ratings are coloured and
+// always spelt out, for readers who cannot tell the colours apart; each
+// priority has a bar chart of its ratings with the on-target share against
+// its target.
+func WriteHTML(w io.Writer, r *Report) error {
+	b := bufio.NewWriter(w)
+	data := struct {
+		*Report
+		CSS template.CSS
+	}{r, template.CSS(cssSource)}
+	if err := htmlTemplate.Execute(b, data); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	return nil
+}
+
+// chart is the geometry of a priority's bar chart: one bar, as wide as the
+// chart, split into complete, green, amber and red segments in that order,
+// so that the on-target share (complete and green) runs from the left edge
+// and can be read against the target line.
+type chart struct {
+	Width, BarY, BarH float64
+	Segments          []segment
+	OnTargetX         float64
+	OnTargetLabel     string
+	HasTarget         bool
+	TargetX           float64
+	TargetLabel       string
+	TargetAnchor      string
+	Description       string
+}
+
+type segment struct {
+	X, W   float64
+	Class  string
+	Label  string // "G 3", shown when the segment is wide enough
+	Title  string // "Green: 3 actions"
+	TextX  float64
+	OnDark bool
+}
+
+const chartWidth = 640
+
+func newChart(s *actionbot.PrioritySummary) *chart {
+	c := &chart{Width: chartWidth, BarY: 22, BarH: 28}
+	total := s.Total()
+	if total == 0 {
+		return nil
+	}
+	x := 0.0
+	for _, g := range []actionbot.RAG{actionbot.RAGComplete, actionbot.RAGGreen, actionbot.RAGAmber, actionbot.RAGRed} {
+		n := s.Counts[g]
+		if n == 0 {
+			continue
+		}
+		w := chartWidth * float64(n) / float64(total)
+		seg := segment{X: round1(x), W: round1(w), Class: "rag-" + string(g), Title: fmt.Sprintf("%s: %s", g.Label(), actionbot.Plural(n, "action")), TextX: round1(x + w/2), OnDark: g != actionbot.RAGAmber}
+		switch {
+		case w >= 90:
+			seg.Label = fmt.Sprintf("%s %d", g.Label(), n)
+		case w >= 30:
+			seg.Label = fmt.Sprintf("%s %d", g.Label()[:1], n)
+		}
+		c.Segments = append(c.Segments, seg)
+		x += w
+	}
+	c.OnTargetX = round1(chartWidth * s.OnTargetPercent() / 100)
+	c.OnTargetLabel = "On target " + actionbot.FormatPercent(s.OnTargetPercent())
+	c.Description = fmt.Sprintf("%s. %s.", CountsText(s), OnTargetText(s))
+	if m := s.OnTargetMeasure(); m != nil && m.Target != nil {
+		status, _ := s.Evaluate(*m, nil)
+		c.HasTarget = true
+		c.TargetX = round1(chartWidth * min(max(*m.Target, 0), 100) / 100)
+		c.TargetLabel = "Target " + actionbot.FormatPercent(*m.Target)
+		c.TargetAnchor = "middle"
+		switch {
+		case c.TargetX < 60:
+			c.TargetAnchor = "start"
+		case c.TargetX > chartWidth-60:
+			c.TargetAnchor = "end"
+		}
+		c.Description += fmt.Sprintf(" Target %s: %s.", actionbot.FormatPercent(*m.Target), status)
+	}
+	return c
+}
+
+func round1(v float64) float64 {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 1, 64), 64)
+	return f
+}

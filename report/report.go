@@ -1,0 +1,417 @@
+// Package report produces the partnership board's quarterly monitoring
+// report and the deadlines calendar.
+//
+// A Report is computed at an instant: the plan as the database holds it,
+// rated at that instant with actionbot.RAGRules (the same ratings and
+// figures as "/action report" and the daily digest, through
+// actionbot.Summarize), with each measure's latest figure as of the report's
+// date and each action's latest note made by then. It is written as
+// Markdown, CSV (for Excel), a self-contained HTML page that prints on A4,
+// or an iCalendar file of the deadlines.
+package report
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Store is what a report reads.
+type Store interface {
+	Priorities(ctx context.Context, planID int64) ([]*actionbot.Priority, error)
+	Directory(ctx context.Context) (*actionbot.Directory, error)
+	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
+	LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error)
+	AuditSince(ctx context.Context, planID int64, from, to time.Time) ([]*actionbot.AuditEntry, error)
+}
+
+// Options say when and how a report is computed.
+type Options struct {
+	// At is the instant the report is computed at, in the plan's time zone;
+	// its date is the report's as-of date. Instant chooses it for a date.
+	At time.Time
+	// Rules are the RAG thresholds; zero means actionbot.DefaultRAGRules.
+	Rules actionbot.RAGRules
+	// Produced is when the report was made, printed in its introduction;
+	// zero leaves it out.
+	Produced time.Time
+}
+
+// Report is the quarterly monitoring report: per priority, in plan order,
+// its measures and RAG summary and every action.
+type Report struct {
+	Plan     *actionbot.Plan
+	AsOf     actionbot.Date
+	At       time.Time
+	Produced time.Time
+	Rules    actionbot.RAGRules
+	// Priorities are in plan order: priority 0 (the plan-wide measures)
+	// first. Priorities with neither actions nor measures are left out.
+	Priorities []*Priority
+	// Overall is the whole plan's RAG summary.
+	Overall *actionbot.PrioritySummary
+}
+
+// Priority is one priority's part of the report.
+type Priority struct {
+	*actionbot.PrioritySummary
+	Measures []MeasureRow
+	Actions  []ActionRow // in plan order
+}
+
+// Number is the priority's number (0 for the plan-wide measures).
+func (p *Priority) Number() int { return p.Priority.Number }
+
+// Title is "5. Speeding vehicles including road safety", or the bare title
+// of priority 0.
+func (p *Priority) Title() string {
+	if p.Priority.Number <= 0 {
+		return p.Priority.Title
+	}
+	return fmt.Sprintf("%d. %s", p.Priority.Number, p.Priority.Title)
+}
+
+// Target is the priority's "N% on target" measure, or nil.
+func (p *Priority) Target() *actionbot.Measure { return p.OnTargetMeasure() }
+
+// MeasureRow is a success measure with where it stands.
+type MeasureRow struct {
+	actionbot.Measure
+	// Live is true for measures worked out from the actions ("85% on
+	// target"); the others are judged on the latest recorded figure.
+	Live   bool
+	Status actionbot.MeasureStatus
+	// Actual is the live share or the latest figure, formatted; "" with no
+	// data.
+	Actual string
+	// Latest is the latest figure recorded on or before the report's date;
+	// nil for live measures and when there is none.
+	Latest *actionbot.MeasureValue
+}
+
+// ActionRow is an action with its rating and what the report says of it.
+type ActionRow struct {
+	actionbot.Rated
+	// Lead and Partners name the agencies: "Kent Police – Training, Community
+	// Safety Unit".
+	Lead, Partners string
+	// Note is the latest audit entry with a note made by a person on or
+	// before the report's instant; nil when none.
+	Note *actionbot.AuditEntry
+	// Moves counts the times the deadline has been changed (by "due" or a
+	// re-import) up to the report's instant.
+	Moves int
+}
+
+// Instant returns the instant a report as of asOf is computed at: now when
+// asOf is today (in now's location, the plan's time zone), and the last
+// moment of asOf for a past date, so that everything recorded that day
+// counts. A future date is refused: a report says where things stand on a
+// day that has come.
+func Instant(asOf actionbot.Date, now time.Time) (time.Time, error) {
+	today := actionbot.DateOf(now)
+	switch {
+	case asOf.IsZero() || asOf == today:
+		return now, nil
+	case asOf.After(today):
+		return time.Time{}, actionbot.Errorf(actionbot.EINVALID, "%s is in the future (today is %s): a report states where the plan stands on a day that has come.", asOf.UK(), today.UK())
+	}
+	return asOf.AddDays(1).In(now.Location()).Add(-time.Microsecond), nil
+}
+
+// Build computes the report for plan at opt.At.
+func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*Report, error) {
+	if opt.At.IsZero() {
+		return nil, fmt.Errorf("build report for %s: no instant given", plan.Name)
+	}
+	rules := opt.Rules
+	if rules == (actionbot.RAGRules{}) {
+		rules = actionbot.DefaultRAGRules()
+	}
+	at := opt.At
+	today := actionbot.DateOf(at)
+	priorities, err := st.Priorities(ctx, plan.ID)
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	dir, err := st.Directory(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	actions, err := st.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID})
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	latest, err := st.LatestMeasureValues(ctx, plan.ID, today)
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	// Every audit entry up to and including the instant (AuditSince's end
+	// is exclusive; instants are stored to the microsecond).
+	entries, err := st.AuditSince(ctx, plan.ID, time.Unix(0, 0), at.Add(time.Microsecond))
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	hist := history(entries)
+
+	rated := make([]*actionbot.Action, len(actions))
+	for i, a := range actions {
+		rated[i] = asAt(a, hist[a.ID], at)
+	}
+	sums := actionbot.Summarize(rules, plan, priorities, rated, today, at)
+	r := &Report{Plan: plan, AsOf: today, At: at, Produced: opt.Produced, Rules: rules, Overall: actionbot.Overall(sums)}
+	for _, s := range sums {
+		if s.Total() == 0 && len(s.Priority.Measures) == 0 {
+			continue
+		}
+		p := &Priority{PrioritySummary: s}
+		for _, m := range s.Priority.Measures {
+			row := MeasureRow{Measure: m, Live: m.Kind == actionbot.MeasureOnTarget}
+			if !row.Live {
+				row.Latest = latest[actionbot.MeasureKey(m.Priority, m.N)]
+			}
+			row.Status, row.Actual = s.Evaluate(m, row.Latest)
+			p.Measures = append(p.Measures, row)
+		}
+		for _, ra := range s.Actions {
+			row := ActionRow{Rated: ra, Lead: parties(dir, ra.Lead), Partners: parties(dir, ra.Partners)}
+			if h := hist[ra.ID]; h != nil {
+				row.Note, row.Moves = h.note, h.moves
+			}
+			p.Actions = append(p.Actions, row)
+		}
+		r.Priorities = append(r.Priorities, p)
+	}
+	return r, nil
+}
+
+// actionHistory is what the audit trail up to the report's instant says of
+// one action.
+type actionHistory struct {
+	note     *actionbot.AuditEntry // latest entry with a note by a person
+	activity time.Time             // latest update by a person
+	moves    int                   // deadline changes
+}
+
+func history(entries []*actionbot.AuditEntry) map[int64]*actionHistory {
+	out := map[int64]*actionHistory{}
+	for _, e := range entries { // oldest first
+		h := out[e.ActionID]
+		if h == nil {
+			h = &actionHistory{}
+			out[e.ActionID] = h
+		}
+		for _, c := range e.Changes {
+			if c.Field == "deadline" || c.Field == "by_when" || c.Field == "due" {
+				h.moves++
+				break
+			}
+		}
+		if e.Verb == actionbot.VerbImport {
+			continue
+		}
+		if e.Verb != actionbot.VerbSnooze {
+			h.activity = e.At
+		}
+		if strings.TrimSpace(e.Note) != "" {
+			h.note = e
+		}
+	}
+	return out
+}
+
+// asAt returns the action as the rating at the instant should see it: an
+// update a person made after the instant does not count as one made before
+// it, so the last activity is taken from the audit trail up to the instant.
+func asAt(a *actionbot.Action, h *actionHistory, at time.Time) *actionbot.Action {
+	if !a.LastActivity.After(at) {
+		return a
+	}
+	b := *a
+	b.LastActivity = time.Time{}
+	if h != nil {
+		b.LastActivity = h.activity
+	}
+	return &b
+}
+
+// parties names agencies with their roles: "Kent Police – Training, CSU".
+func parties(dir *actionbot.Directory, ps []actionbot.Party) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = dir.Name(p.Agency)
+		if p.Role != "" {
+			out[i] += " – " + p.Role
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// DeadlineText is the deadline as the report writes it, with the plan's own
+// beside a moved one: "June 2013 (30 Jun 2013); plan: March 2013 (31 Mar
+// 2013)".
+func (a ActionRow) DeadlineText() string {
+	s := actionbot.DescribeDeadline(a.Deadline)
+	if a.Moved() {
+		s += "; plan: " + actionbot.DescribeDeadline(a.Original)
+	}
+	return s
+}
+
+// CurrentDeadline is the deadline in force: "June 2013 (30 Jun 2013)".
+func (a ActionRow) CurrentDeadline() string { return actionbot.DescribeDeadline(a.Deadline) }
+
+// PlanDeadline is the plan's own deadline when it has been moved, else "".
+func (a ActionRow) PlanDeadline() string {
+	if !a.Moved() {
+		return ""
+	}
+	return actionbot.DescribeDeadline(a.Original)
+}
+
+// StatusText is the status with a capital: "Open", "At risk", "Done".
+func (a ActionRow) StatusText() string { return capitalise(a.Status.Label()) }
+
+// NoteText is the latest note with its date: "12 Sep 2012: 14 volunteers
+// trained"; "" when none.
+func (a ActionRow) NoteText(loc *time.Location) string {
+	if a.Note == nil {
+		return ""
+	}
+	return actionbot.DateOf(a.Note.At.In(loc)).UK() + ": " + oneLine(a.Note.Note)
+}
+
+// RAGText is "Red — 12 days overdue".
+func (a ActionRow) RAGText() string { return a.RAG.Label() + " — " + a.Why }
+
+// priorityCount is the number of priorities with actions.
+func (r *Report) priorityCount() int {
+	n := 0
+	for _, p := range r.Priorities {
+		if p.Total() > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// priorities formats "1 priority", "7 priorities".
+func priorities(n int) string {
+	if n == 1 {
+		return "1 priority"
+	}
+	return fmt.Sprintf("%d priorities", n)
+}
+
+// Location is the plan's time zone, the instant's.
+func (r *Report) Location() *time.Location { return r.At.Location() }
+
+// Title is the report's title.
+func (r *Report) Title() string { return r.Plan.Name + " — monitoring report" }
+
+// Subtitle says when the report stands.
+func (r *Report) Subtitle() string {
+	return "As of " + r.AsOf.UK() + ", for the partnership board"
+}
+
+// Intro says what the report is and when it was produced.
+func (r *Report) Intro() string {
+	s := fmt.Sprintf("Plan year %s to %s. Each action is rated on %s from the plan as recorded by the partners.", r.Plan.Period.Start.UK(), r.Plan.Period.End.UK(), r.AsOf.UK())
+	if r.Produced.IsZero() {
+		return s
+	}
+	produced := r.Produced.In(r.Location())
+	s += " Produced " + produced.Format("2 Jan 2006 at 15:04") + "."
+	if actionbot.DateOf(produced).After(r.AsOf) {
+		s += fmt.Sprintf(" Status and progress are as recorded when it was produced; notes and measure figures are those of %s or before.", r.AsOf.UK())
+	}
+	return s
+}
+
+// KeyItem is one line of the key to the ratings.
+type KeyItem struct {
+	RAG  actionbot.RAG
+	Rule string
+}
+
+// Key explains the ratings, with the thresholds in force.
+func (r *Report) Key() []KeyItem {
+	ru := r.Rules
+	return []KeyItem{
+		{actionbot.RAGRed, "past its deadline and not done, or blocked."},
+		{actionbot.RAGAmber, fmt.Sprintf("flagged at risk by its lead; behind schedule (progress below %s of the share of the time gone between the plan's start and the deadline, once %s of that time has passed); due within %s at under %d%%; or, for ongoing work, no update for more than %s.",
+			actionbot.FormatPercent(100*ru.BehindRatio), actionbot.FormatPercent(100*ru.MinElapsed), actionbot.Plural(ru.DueSoonDays, "day"), ru.DueSoonProgress, actionbot.Plural(ru.StaleDays, "day"))},
+		{actionbot.RAGGreen, "on schedule, or ongoing and updated recently."},
+		{actionbot.RAGComplete, "done."},
+	}
+}
+
+// TargetText is the priority's on-target target and whether it is met:
+// ("85%", "not met"), or ("", "") when it has none.
+func (p *Priority) TargetText() (target, result string) {
+	m := p.Target()
+	if m == nil || m.Target == nil {
+		return "", ""
+	}
+	status, _ := p.Evaluate(*m, nil)
+	return actionbot.FormatPercent(*m.Target), string(status)
+}
+
+// TargetPercentText is the on-target target, "85%", or "" when the
+// priority has none.
+func (p *Priority) TargetPercentText() string {
+	t, _ := p.TargetText()
+	return t
+}
+
+// TargetResult is "met" or "not met" against the on-target target, or ""
+// when the priority has none.
+func (p *Priority) TargetResult() string {
+	_, r := p.TargetText()
+	return r
+}
+
+// CountsText is "Red 1 · Amber 2 · Green 3 · Complete 1".
+func CountsText(s *actionbot.PrioritySummary) string {
+	parts := make([]string, len(actionbot.RAGs))
+	for i, g := range actionbot.RAGs {
+		parts[i] = fmt.Sprintf("%s %d", g.Label(), s.Counts[g])
+	}
+	return strings.Join(parts, " · ")
+}
+
+// OnTargetText is "4 of 7 actions on target (57.1%)".
+func OnTargetText(s *actionbot.PrioritySummary) string {
+	return fmt.Sprintf("%d of %s on target (%s)", s.OnTarget(), actionbot.Plural(s.Total(), "action"), actionbot.FormatPercent(s.OnTargetPercent()))
+}
+
+// AsOfText is the date the latest figure stands at: "30 Sep 2012"; "" when
+// there is none.
+func (m MeasureRow) AsOfText() string {
+	if m.Latest == nil {
+		return ""
+	}
+	return m.Latest.AsOf.UK()
+}
+
+// SourceText is where the latest figure comes from, on one line.
+func (m MeasureRow) SourceText() string {
+	if m.Latest == nil {
+		return ""
+	}
+	return oneLine(m.Latest.Source)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// oneLine folds runs of white space, line breaks included, into single
+// spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
