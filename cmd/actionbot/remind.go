@@ -1,0 +1,491 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/calendar"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/reminders"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+func init() {
+	subcommands["digest"] = subcommand{
+		args:    "[--as-of 2012-11-05T08:30] [--post]",
+		summary: "show the daily tasking digest for an instant; --post posts it (once a day)",
+		run:     (*app).digestCmd,
+	}
+	subcommands["remind"] = subcommand{
+		args:    "[--as-of 2013-03-01] [--post]",
+		summary: "list the reminders the sweep would send at an instant, and to whom; --post sends them",
+		run:     (*app).remindCmd,
+	}
+	backgroundJobs = append(backgroundJobs, reminderJob)
+}
+
+// remindNow is the clock of the scheduler and of the commands' default
+// instant; tests fix it.
+var remindNow = time.Now
+
+// consoleChannel is the channel the console pretends to be in (see
+// runConsole): without Slack, the digest and channel reminders go there, and
+// the console prints them as posted.
+const consoleChannel = "CCONSOLE"
+
+// remindConfig is the reminders' and digest's configuration.
+type remindConfig struct {
+	rules reminders.Rules
+	// remindCron and digestCron are the schedules; "" when off.
+	remindCron, digestCron string
+	digestChannel          string
+	taskingChannel         string
+	// console is true when no Slack setting is given: posts are printed.
+	console bool
+}
+
+// loadRemindConfig reads the reminder settings from the environment. Errors
+// name the variable at fault.
+func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
+	// Without any Slack setting the bot runs as the console (see slack.go).
+	rc := &remindConfig{console: env("SLACK_BOT_TOKEN") == "" && env("SLACK_APP_TOKEN") == "" && env("SLACK_SIGNING_SECRET") == ""}
+	var err error
+	schedule := func(name, def string) (string, error) {
+		v := strings.TrimSpace(env(name))
+		if v == "" {
+			v = def
+		}
+		if strings.EqualFold(v, "off") {
+			return "", nil
+		}
+		if _, err := reminders.ParseSchedule(v); err != nil {
+			return "", fmt.Errorf("%s=%q is not a cron schedule like %q (minute hour day-of-month month day-of-week, in ACTIONBOT_TZ), or off: %w", name, v, def, err)
+		}
+		return v, nil
+	}
+	if rc.remindCron, err = schedule("ACTIONBOT_REMIND_CRON", reminders.DefaultRemindCron); err != nil {
+		return nil, err
+	}
+	if rc.digestCron, err = schedule("ACTIONBOT_DIGEST_CRON", reminders.DefaultDigestCron); err != nil {
+		return nil, err
+	}
+	days, err := reminders.ParseDays(or(env("ACTIONBOT_REMIND_DAYS"), "28,14,7,1,0"))
+	if err != nil {
+		return nil, fmt.Errorf("ACTIONBOT_REMIND_DAYS=%q: %w", env("ACTIONBOT_REMIND_DAYS"), err)
+	}
+	esc, err := strconv.Atoi(strings.TrimSpace(or(env("ACTIONBOT_ESCALATE_AFTER"), "14")))
+	if err != nil || esc < 1 || esc > 366 {
+		return nil, fmt.Errorf("ACTIONBOT_ESCALATE_AFTER=%q is not a number of days overdue from 1 to 366", env("ACTIONBOT_ESCALATE_AFTER"))
+	}
+	if c.RAG.StaleDays < 1 || c.RAG.StaleDays > 366 {
+		return nil, fmt.Errorf("ACTIONBOT_STALE_DAYS=%d: give a number of days from 1 to 366", c.RAG.StaleDays)
+	}
+	channel := func(name string) (string, error) {
+		v := strings.TrimSpace(env(name))
+		if v == "" {
+			return "", nil
+		}
+		id, ok := commands.ParseChannel(v)
+		if !ok {
+			return "", fmt.Errorf("%s=%q is not a Slack channel ID such as C0123ABCDEF (the channel's details in Slack show it)", name, v)
+		}
+		return id, nil
+	}
+	if rc.digestChannel, err = channel("ACTIONBOT_DIGEST_CHANNEL"); err != nil {
+		return nil, err
+	}
+	if rc.taskingChannel, err = channel("ACTIONBOT_TASKING_CHANNEL"); err != nil {
+		return nil, err
+	}
+	if rc.console && rc.digestChannel == "" {
+		rc.digestChannel = consoleChannel
+	}
+	if rc.taskingChannel == "" {
+		rc.taskingChannel = rc.digestChannel
+	}
+	if rc.digestChannel == "" {
+		rc.digestCron = "" // nowhere to post it
+	}
+	cal, err := loadCalendar(env)
+	if err != nil {
+		return nil, err
+	}
+	rc.rules = reminders.Rules{Location: c.TZ, Calendar: cal, Days: days, EscalateAfter: esc, StaleDays: c.RAG.StaleDays}
+	if err := rc.rules.Validate(); err != nil {
+		return nil, err
+	}
+	return rc, nil
+}
+
+// loadCalendar loads the bank holidays: the embedded gov.uk copy, or a newer
+// one from ACTIONBOT_HOLIDAYS_FILE, for ACTIONBOT_HOLIDAY_DIVISION.
+func loadCalendar(env getenv) (*calendar.Calendar, error) {
+	division := strings.TrimSpace(or(env("ACTIONBOT_HOLIDAY_DIVISION"), calendar.DefaultDivision))
+	file := env("ACTIONBOT_HOLIDAYS_FILE")
+	if file == "" {
+		cal, err := calendar.Embedded(division)
+		if err != nil {
+			return nil, fmt.Errorf("ACTIONBOT_HOLIDAY_DIVISION=%q: %w", division, err)
+		}
+		return cal, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("ACTIONBOT_HOLIDAYS_FILE: %w", err)
+	}
+	defer f.Close()
+	cal, err := calendar.Load(f, division)
+	if err != nil {
+		return nil, fmt.Errorf("ACTIONBOT_HOLIDAYS_FILE=%q with ACTIONBOT_HOLIDAY_DIVISION=%q: %w", file, division, err)
+	}
+	return cal, nil
+}
+
+func (rc *remindConfig) service(c *Config, db *store.DB, log *slog.Logger) *reminders.Service {
+	return &reminders.Service{
+		Store:          db,
+		Rules:          rc.rules,
+		TaskingChannel: rc.taskingChannel,
+		DigestChannel:  rc.digestChannel,
+		RAG:            c.RAG,
+		Logger:         log,
+	}
+}
+
+func (a *app) remindLogger(c *Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
+}
+
+// warnCalendar warns when the bank holidays run out before day.
+func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) {
+	if !cal.Covers(day) {
+		first, last := cal.Years()
+		log.Warn("the bank holidays known run from "+strconv.Itoa(first)+" to "+strconv.Itoa(last)+
+			": only weekends count as non-working days; set ACTIONBOT_HOLIDAYS_FILE to a newer copy of https://www.gov.uk/bank-holidays.json",
+			"day", day.String())
+	}
+}
+
+// reminderJob runs the reminder sweep and the digest on their schedules
+// while the bot serves, in every mode. In the console the outbox is printed
+// as it is delivered, so the console shows scheduled posts as they happen.
+func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
+	log := a.remindLogger(c).With("job", "reminders")
+	rc, err := loadRemindConfig(a.env, c)
+	if err != nil {
+		// The bot serves on; say clearly what is off and why.
+		log.Error("reminders and the digest are off: fix the setting and restart", "err", err)
+		return nil
+	}
+	if rc.digestChannel == "" {
+		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
+	}
+	if rc.taskingChannel == "" {
+		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
+	}
+	warnCalendar(log, rc.rules.Calendar, actionbot.Today(remindNow(), c.TZ))
+	s := &reminders.Scheduler{
+		Service:    rc.service(c, db, log),
+		RemindSpec: rc.remindCron,
+		DigestSpec: rc.digestCron,
+		Now:        remindNow,
+		Logger:     log,
+	}
+	return s.Run(ctx)
+}
+
+// parseAsOf reads --as-of in the partnership's time zone: a date and time
+// ("2012-11-05T08:30"), an RFC 3339 instant, or a date alone, meaning the
+// first time sched runs that day (or def's, when sched does not run then).
+// Empty means now.
+func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return remindNow().In(loc), nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), nil
+	}
+	day, err := actionbot.ParseISODate(s)
+	if err != nil {
+		return time.Time{}, &usageError{fmt.Sprintf("--as-of %q: give a date and time in ACTIONBOT_TZ such as 2012-11-05T08:30, or a date such as 2012-11-05", s)}
+	}
+	for _, spec := range []string{sched, def} {
+		if spec == "" {
+			continue
+		}
+		if sc, err := cron.ParseStandard(spec); err == nil {
+			if t, ok := reminders.FirstRunOn(sc, day, loc); ok {
+				return t, nil
+			}
+		}
+	}
+	return day.At(12, 0, loc), nil
+}
+
+func remindWhen(t time.Time) string { return t.Format("Mon 2 Jan 2006 15:04 MST") }
+
+func (a *app) digestCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	dbFlag(fs, c)
+	asOf := fs.String("as-of", "", "the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)")
+	post := fs.Bool("post", false, "post it to the digest channel too: once per working day, however often this runs")
+	if err := a.flags("digest", "", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{"digest takes no arguments besides its flags"}
+	}
+	rc, err := loadRemindConfig(a.env, c)
+	if err != nil {
+		return err
+	}
+	at, err := parseAsOf(*asOf, c.TZ, rc.digestCron, reminders.DefaultDigestCron)
+	if err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := a.remindLogger(c)
+	svc := rc.service(c, db, log)
+	day := actionbot.DateOf(at)
+	warnCalendar(log, rc.rules.Calendar, day)
+	if !rc.rules.Calendar.IsWorkingDay(day) {
+		fmt.Fprintf(a.stdout, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.\n",
+			day.In(c.TZ).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(day).In(c.TZ).Format("Mon 2 Jan 2006"))
+		if *post {
+			return actionbot.Errorf(actionbot.EINVALID, "Nothing was posted.")
+		}
+		return nil
+	}
+	if !*post {
+		d, err := svc.BuildDigest(ctx, at)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", remindWhen(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
+		return nil
+	}
+	d, queued, err := svc.PostDigest(ctx, at)
+	if err != nil {
+		return err
+	}
+	if !queued {
+		fmt.Fprintf(a.stdout, "The digest for %s has already been posted; it goes out once a working day, so nothing more was queued.\n", day.In(c.TZ).Format("Mon 2 Jan 2006"))
+		return nil
+	}
+	if rc.console {
+		return a.printPostedToConsole(ctx, db, "digest:"+day.String())
+	}
+	fmt.Fprintf(a.stdout, "%s\nQueued for #%s: the running bot posts it.\n", console.Render(d.Message), rc.digestChannel)
+	return nil
+}
+
+func digestChannelText(ch string) string {
+	if ch == "" {
+		return "no channel (ACTIONBOT_DIGEST_CHANNEL is not set)"
+	}
+	return "#" + ch
+}
+
+func (a *app) remindCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
+	dbFlag(fs, c)
+	asOf := fs.String("as-of", "", "the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)")
+	post := fs.Bool("post", false, "send them: record each step and queue its messages, once")
+	if err := a.flags("remind", "", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{"remind takes no arguments besides its flags"}
+	}
+	rc, err := loadRemindConfig(a.env, c)
+	if err != nil {
+		return err
+	}
+	at, err := parseAsOf(*asOf, c.TZ, rc.remindCron, reminders.DefaultRemindCron)
+	if err != nil {
+		return err
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := a.remindLogger(c)
+	svc := rc.service(c, db, log)
+	warnCalendar(log, rc.rules.Calendar, actionbot.DateOf(at))
+	var run *reminders.Run
+	if *post {
+		run, err = svc.Sweep(ctx, at)
+	} else {
+		run, err = svc.Due(ctx, at)
+	}
+	if run == nil {
+		return err
+	}
+	printRun(a.stdout, run, c.TZ, rc, *post)
+	if err != nil {
+		return err
+	}
+	if *post && rc.console {
+		var keys []string
+		for _, r := range run.Queued() {
+			for _, m := range r.Messages {
+				keys = append(keys, m.Key)
+			}
+		}
+		return a.printPostedToConsole(ctx, db, keys...)
+	}
+	return nil
+}
+
+// printRun lists a sweep's reminders and their recipients.
+func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindConfig, posted bool) {
+	if !run.WorkingDay {
+		fmt.Fprintf(w, "%s is not a working day (a weekend or a bank holiday): the sweep sends nothing. Steps due on such a day go out on the working day before; the next working day is %s.\n",
+			run.Day.In(loc).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(run.Day).In(loc).Format("Mon 2 Jan 2006"))
+		return
+	}
+	fmt.Fprintf(w, "Reminders due at %s (%s): %d.\n", remindWhen(run.At), loc, len(run.Reminders))
+	msgs, unsent := 0, 0
+	for _, r := range run.Reminders {
+		a := r.Action
+		what := r.Step.String()
+		if a.Deadline.Ongoing || a.Deadline.Due.IsZero() {
+			what += fmt.Sprintf(" (ongoing, no update for %d days)", r.Days)
+		} else {
+			what += fmt.Sprintf(" (due %s, %s)", a.Deadline.Due.In(loc).Format("Mon 2 Jan 2006"), remindDaysText(r.Days))
+		}
+		if r.Escalated {
+			what += ", escalated"
+		}
+		fmt.Fprintf(w, "\n%s %s — %s\n", a.Ref, clipText(a.Text, 60), what)
+		for _, rcp := range r.Recipients {
+			switch rcp.Kind {
+			case reminders.RecipientDirect:
+				fmt.Fprintf(w, "    → @%s, direct message (%s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
+			case reminders.RecipientChannel:
+				fmt.Fprintf(w, "    → #%s (nobody registered for %s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
+			case reminders.RecipientEscalation:
+				extra := ""
+				if len(rcp.Unregistered) > 0 {
+					extra = "; nobody registered for " + strings.Join(rcp.Unregistered, ", ")
+				}
+				fmt.Fprintf(w, "    → #%s, escalation naming %s%s\n", rcp.To, strings.Join(rcp.Agencies, ", "), extra)
+			}
+		}
+		msgs += len(r.Messages)
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "    ⚠ %s\n", p)
+		}
+		switch {
+		case len(r.Messages) == 0:
+			unsent++
+			fmt.Fprintf(w, "    ⚠ Not sent: it stays due, and is reported each sweep, until it has somewhere to go.\n")
+		case posted && !r.Queued:
+			fmt.Fprintf(w, "    (already sent by another sweep)\n")
+		}
+		switch n := len(r.Superseded); {
+		case n == 0:
+		case n <= 3:
+			var ss []string
+			for _, s := range r.Superseded {
+				ss = append(ss, s.String())
+			}
+			fmt.Fprintf(w, "    Earlier steps not sent and superseded: %s.\n", strings.Join(ss, ", "))
+		default:
+			fmt.Fprintf(w, "    %d earlier steps not sent and superseded.\n", n)
+		}
+	}
+	fmt.Fprintln(w)
+	if run.AlreadySent > 0 {
+		fmt.Fprintf(w, "Already sent: the due step of %s.\n", actionbot.Plural(run.AlreadySent, "action"))
+	}
+	if len(run.Snoozed) > 0 {
+		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(run.Snoozed, ", "))
+	}
+	if unsent > 0 {
+		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",
+			actionbot.Plural(unsent, "reminder"))
+	}
+	if !posted {
+		fmt.Fprintf(w, "%s to send. Nothing was sent: run with --post to send them.\n", actionbot.Plural(msgs, "message"))
+		return
+	}
+	queued, qmsgs := 0, 0
+	for _, r := range run.Queued() {
+		queued++
+		qmsgs += len(r.Messages)
+	}
+	fmt.Fprintf(w, "Sent: %s, %s queued.\n", actionbot.Plural(queued, "reminder"), actionbot.Plural(qmsgs, "message"))
+}
+
+func remindDaysText(n int) string {
+	switch {
+	case n == 0:
+		return "today"
+	case n == 1:
+		return "tomorrow"
+	case n > 1:
+		return "in " + actionbot.Plural(n, "day")
+	}
+	return actionbot.Plural(-n, "day") + " overdue"
+}
+
+// printPosted prints queued messages as the console would post them, and
+// marks them sent: without Slack, the console is where they go.
+func (a *app) printPostedToConsole(ctx context.Context, db *store.DB, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	pending, err := db.Outgoing(ctx, actionbot.OutboxPending, 100000)
+	if err != nil {
+		return err
+	}
+	for _, m := range pending {
+		if !want[m.Key] {
+			continue
+		}
+		to := "#" + m.To
+		if m.IsDirect() {
+			to = "@" + m.To + " (direct message)"
+		}
+		fmt.Fprintf(a.stdout, "\n── posted to %s (%s) ──\n%s", to, m.Kind, console.Render(m.Message))
+		if err := db.MarkSent(ctx, m.ID, "console"); err != nil {
+			return fmt.Errorf("mark %s sent: %w", m.Key, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,329 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+)
+
+// DueSoonDays is the window of the digest's "due in the next 14 days".
+const DueSoonDays = 14
+
+// Block Kit limits the digest keeps within: at most MaxBlocks blocks a
+// message and MaxSectionChars characters a section's text. A list is cut at
+// maxItems lines, or sooner to stay within sectionBudget (which leaves room
+// for the escaping and markup a renderer adds), with "…and N more" after it.
+const (
+	MaxBlocks       = 50
+	MaxSectionChars = 3000
+	sectionBudget   = 2800
+	maxItems        = 20
+)
+
+// Digest is the daily tasking digest of a working day.
+type Digest struct {
+	PlanID int64
+	Day    actionbot.Date
+	// From and To bound the changes it reports: from the end of the
+	// previous digest (or the previous working day at the same time of day
+	// when there is none) to the instant it was built.
+	From, To time.Time
+	Message  actionbot.Message
+
+	Total, Open, Overdue, DueSoon, Blocked, DoneSince, Changes, Stale int
+}
+
+// Quiet reports whether nothing is overdue and nothing is due soon.
+func (d *Digest) Quiet() bool { return d.Overdue == 0 && d.DueSoon == 0 }
+
+// digestFrom is where the digest of e.today starts: the end of the previous
+// digest, or the previous working day at the same time of day.
+func (s *Service) digestFrom(ctx context.Context, e *env) (time.Time, error) {
+	last, err := s.Store.LastDigestBefore(ctx, e.today)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !last.IsZero() && last.Before(e.now) {
+		return last.In(s.Rules.Location), nil
+	}
+	prev := s.Rules.Calendar.PreviousWorkingDay(e.today)
+	return time.Date(prev.Year, prev.Month, prev.Day, e.now.Hour(), e.now.Minute(), 0, 0, s.Rules.Location), nil
+}
+
+// BuildDigest builds the digest for the tasking meeting at now: headline
+// counts, overdue actions (most overdue first), actions due in the next 14
+// days, blocked actions with their reasons, what changed since the previous
+// digest and who did it, ongoing actions nobody has updated, and a line of
+// RAG counts per priority. It records and queues nothing.
+func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, error) {
+	e, err := s.load(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	from, err := s.digestFrom(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	actions, err := s.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.Store.AuditSince(ctx, e.plan.ID, from, e.now)
+	if err != nil {
+		return nil, err
+	}
+	d := &Digest{PlanID: e.plan.ID, Day: e.today, From: from, To: e.now, Total: len(actions), Changes: len(changes)}
+
+	var overdue, dueSoon, blocked, stale []*actionbot.Action
+	staleFor := map[string]int{}
+	for _, a := range actions {
+		if a.IsDone() {
+			continue
+		}
+		d.Open++
+		if n, dated := a.DueIn(e.today); dated {
+			switch {
+			case n < 0:
+				overdue = append(overdue, a)
+			case n <= DueSoonDays:
+				dueSoon = append(dueSoon, a)
+			}
+		} else if _, periods, days := s.Rules.staleness(a, e.plan.Period.Start, e.now); periods > 0 {
+			stale = append(stale, a)
+			staleFor[a.Ref] = days
+		}
+		if a.Status == actionbot.StatusBlocked {
+			blocked = append(blocked, a)
+		}
+	}
+	byDue := func(as []*actionbot.Action) {
+		sort.SliceStable(as, func(i, j int) bool { return as[i].Deadline.Due.Before(as[j].Deadline.Due) })
+	}
+	byDue(overdue)
+	byDue(dueSoon)
+	sort.SliceStable(stale, func(i, j int) bool { return staleFor[stale[i].Ref] > staleFor[stale[j].Ref] })
+	d.Overdue, d.DueSoon, d.Blocked, d.Stale = len(overdue), len(dueSoon), len(blocked), len(stale)
+	done := map[string]bool{}
+	for _, c := range changes {
+		if ch, ok := c.Changed("status"); ok && ch.To == string(actionbot.StatusDone) {
+			done[c.Ref] = true
+		}
+	}
+	d.DoneSince = len(done)
+
+	loc := s.Rules.Location
+	sinceText := from.In(loc).Format("Mon 2 Jan 15:04")
+	blocks := []actionbot.Block{
+		actionbot.Header("Daily tasking digest — " + dayText(e.today)),
+		actionbot.Context(fmt.Sprintf("%s · changes since %s", e.plan.Name, sinceText)),
+		actionbot.Section(actionbot.B(actionbot.Plural(d.Total, "action")+": "), fmt.Sprintf("%d open · %d overdue · %d due in the next %d days · %d blocked · %d done since the last digest",
+			d.Open, d.Overdue, d.DueSoon, DueSoonDays, d.Blocked, d.DoneSince)),
+	}
+	if d.Quiet() {
+		blocks = append(blocks, actionbot.Section(fmt.Sprintf("✅ Nothing overdue, nothing due in the next %d days.", DueSoonDays)))
+	}
+	if len(overdue) > 0 {
+		var lines []actionbot.RichText
+		for _, a := range overdue {
+			n, _ := a.DueIn(e.today)
+			lines = append(lines, actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")"))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), lines, "/action list overdue")...)
+	}
+	if len(dueSoon) > 0 {
+		var lines []actionbot.RichText
+		for _, a := range dueSoon {
+			n, _ := a.DueIn(e.today)
+			when := "due today"
+			switch {
+			case n == 1:
+				when = "due tomorrow"
+			case n > 1:
+				when = "due in " + actionbot.Plural(n, "day")
+			}
+			lines = append(lines, actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress)))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("Due in the next %d days (%d)", DueSoonDays, len(dueSoon)), lines, "/action due")...)
+	}
+	if len(blocked) > 0 {
+		var lines []actionbot.RichText
+		for _, a := range blocked {
+			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — blocked: ")
+			lines = append(lines, append(line, actionbot.Span{Text: clip(a.Reason, 200)}))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("Blocked (%d)", len(blocked)), lines, "/action list blocked")...)
+	}
+	if len(changes) == 0 {
+		blocks = append(blocks, actionbot.Divider(), actionbot.Section("No changes since "+sinceText+"."))
+	} else {
+		var lines []actionbot.RichText
+		for _, c := range changes {
+			lines = append(lines, changeLine(c, loc))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("What changed since %s (%d)", sinceText, len(changes)), lines, "/action <ref> history")...)
+	}
+	if len(stale) > 0 {
+		var lines []actionbot.RichText
+		for _, a := range stale {
+			lines = append(lines, actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref])))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), lines, "/action list stale")...)
+	}
+	var rag []actionbot.RichText
+	for _, ps := range actionbot.Summarize(s.rag(), e.plan, e.priorities, actions, e.today, e.now) {
+		if ps.Total() == 0 {
+			continue
+		}
+		var counts []string
+		for _, r := range actionbot.RAGs {
+			counts = append(counts, fmt.Sprintf("%s %d", r.Emoji(), ps.Counts[r]))
+		}
+		rag = append(rag, actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+clip(ps.Priority.Title, 60)+": "+strings.Join(counts, " · ")+
+			fmt.Sprintf(" — %.0f%% on target", ps.OnTargetPercent())))
+	}
+	if len(rag) > 0 {
+		blocks = append(blocks, listBlocks("RAG by priority (red · amber · green · complete)", rag, "/action report")...)
+	}
+	blocks = append(blocks, actionbot.Context("Update an action with ", actionbot.C("/action 5.2 progress 60"), " or ", actionbot.C("/action 5.2 done"),
+		"; ", actionbot.C("/action report"), " has the RAG detail."))
+	d.Message = actionbot.Message{
+		Text: fmt.Sprintf("Daily tasking digest, %s: %d overdue, %d due in the next %d days, %d blocked, %s",
+			dayText(e.today), d.Overdue, d.DueSoon, DueSoonDays, d.Blocked, actionbot.Plural(d.Changes, "change")),
+		Blocks: blocks,
+		Public: true,
+	}
+	return d, nil
+}
+
+// changeLine says who did what: "Fri 2 Nov 14:05 @U123 updated 4.5 to 60%:
+// “note”". The note is kept in a plain span.
+func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText {
+	ref := actionbot.B(c.Ref)
+	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actorSpan(c.Actor), " ")
+	switch c.Verb {
+	case actionbot.VerbDone:
+		line = append(line, actionbot.Txt("marked ", ref, " done")...)
+	case actionbot.VerbProgress:
+		p, _ := c.Changed("progress")
+		line = append(line, actionbot.Txt("updated ", ref, " from "+p.From+"% to "+p.To+"%")...)
+	case actionbot.VerbBlocked:
+		line = append(line, actionbot.Txt("marked ", ref, " blocked")...)
+	case actionbot.VerbAtRisk:
+		line = append(line, actionbot.Txt("flagged ", ref, " at risk")...)
+	case actionbot.VerbUnblock:
+		line = append(line, actionbot.Txt("put ", ref, " back on track")...)
+	case actionbot.VerbReopen:
+		line = append(line, actionbot.Txt("reopened ", ref)...)
+	case actionbot.VerbDue:
+		dl, _ := c.Changed("deadline")
+		line = append(line, actionbot.Txt("moved ", ref, " from "+dl.From+" to "+dl.To)...)
+	case actionbot.VerbSnooze:
+		line = append(line, actionbot.Txt("snoozed the reminders of ", ref)...)
+	case actionbot.VerbNote:
+		line = append(line, actionbot.Txt("added a note to ", ref)...)
+	default:
+		line = append(line, actionbot.Txt(string(c.Verb)+" changed ", ref, ": "+c.Summary())...)
+	}
+	if c.Note != "" {
+		line = append(line, actionbot.Span{Text: ": “"}, actionbot.Span{Text: clip(c.Note, 150)}, actionbot.Span{Text: "”"})
+	}
+	return line
+}
+
+// actorSpan mentions a Slack user, or names the system ("import", "cli").
+func actorSpan(actor string) actionbot.Span {
+	if id, ok := commands.ParseUser(actor); ok {
+		return actionbot.UserRef(id)
+	}
+	return actionbot.I(actor)
+}
+
+// listBlocks renders a titled list as a divider and one section, cut to fit
+// Block Kit's limits, with "…and N more — <command>" after it when cut.
+func listBlocks(title string, lines []actionbot.RichText, more string) []actionbot.Block {
+	text := actionbot.Txt(actionbot.B(title))
+	size := MrkdwnLen(text)
+	shown := 0
+	for _, l := range lines {
+		n := MrkdwnLen(l) + 1
+		if shown == maxItems || size+n > sectionBudget {
+			break
+		}
+		text = append(text, actionbot.Span{Text: "\n"})
+		text = append(text, l...)
+		size += n
+		shown++
+	}
+	blocks := []actionbot.Block{actionbot.Divider(), {Kind: actionbot.BlockSection, Text: text}}
+	if rest := len(lines) - shown; rest > 0 {
+		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more — ", rest), actionbot.C(more)))
+	}
+	return blocks
+}
+
+// MrkdwnLen estimates, generously, the length of rich text once rendered as
+// Slack mrkdwn: &, < and > escaped, a pair of markers per style, mentions
+// as <@U…>.
+func MrkdwnLen(rt actionbot.RichText) int {
+	n := 0
+	for _, s := range rt {
+		switch {
+		case s.User != "":
+			n += len(s.User) + 3
+		case s.Channel != "":
+			n += len(s.Channel) + 3
+		default:
+			n += utf8.RuneCountInString(s.Text) + 4*strings.Count(s.Text, "&") + 3*(strings.Count(s.Text, "<")+strings.Count(s.Text, ">"))
+			if s.URL != "" {
+				n += len(s.URL) + 3
+			}
+			for st := actionbot.Bold; st <= actionbot.Strike; st <<= 1 {
+				if s.Style&st != 0 {
+					n += 4 // the markers, and room for separators around them
+				}
+			}
+		}
+	}
+	return n
+}
+
+// PostDigest queues the digest of the working day of now to the digest
+// channel, once: it returns the digest and true when this call queued it,
+// or nil and false when that day's digest was already queued (by an earlier
+// run, a restart, or a concurrent one). On a day that is not a working day
+// it posts nothing and returns an EINVALID error saying so.
+func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool, error) {
+	today := actionbot.Today(now, s.Rules.Location)
+	if !s.Rules.Calendar.IsWorkingDay(today) {
+		return nil, false, actionbot.Errorf(actionbot.EINVALID, "%s is not a working day, so there is no digest; the next is on %s.",
+			dayText(today), dayText(s.Rules.Calendar.NextWorkingDay(today)))
+	}
+	if s.DigestChannel == "" {
+		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID.")
+	}
+	posted, err := s.Store.DigestPosted(ctx, today)
+	if err != nil || posted {
+		return nil, false, err
+	}
+	d, err := s.BuildDigest(ctx, now)
+	if err != nil {
+		return nil, false, fmt.Errorf("digest of %s: %w", today, err)
+	}
+	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: "digest", To: s.DigestChannel, Message: d.Message}
+	ok, err := s.Store.RecordDigest(ctx, d.PlanID, today, d.From, d.To, msg)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
+	return d, true, nil
+}

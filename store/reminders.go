@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Reminder ledger states.
+const (
+	// ReminderSent is a step whose messages were queued.
+	ReminderSent = "sent"
+	// ReminderSuperseded is a step that a later step replaced (after
+	// downtime or a snooze); it never goes out.
+	ReminderSuperseded = "superseded"
+)
+
+// ReminderState returns how a step of an action's reminders is recorded in
+// the ledger: ReminderSent, ReminderSuperseded, or "" when it is not.
+func (db *DB) ReminderState(ctx context.Context, actionID int64, deadline, step string) (string, error) {
+	var state string
+	err := db.ro.GetContext(ctx, &state, `SELECT state FROM reminder_ledger WHERE action_id = ? AND step = ? AND deadline = ?`, actionID, step, deadline)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("reminder ledger: read step %s of action %d: %w", step, actionID, err)
+	}
+	return state, nil
+}
+
+// RecordReminder records a step of an action's reminders as sent, keyed by
+// (action, step, deadline), and queues its messages, in one transaction. It
+// also records the earlier steps it supersedes, so that they never go out.
+// It returns false, and queues nothing, when the step is already recorded:
+// by an earlier sweep, or by a concurrent one that got there first.
+func (db *DB) RecordReminder(ctx context.Context, actionID int64, deadline, step string, sendOn actionbot.Date,
+	superseded []string, msgs []*actionbot.Outgoing) (bool, error) {
+	if step == "" || deadline == "" {
+		return false, fmt.Errorf("reminder ledger: action %d: step and deadline are required", actionID)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	now := db.now()
+	const insert = `INSERT INTO reminder_ledger (action_id, step, deadline, state, send_on, messages, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id, step, deadline) DO NOTHING`
+	r, err := tx.ExecContext(ctx, insert, actionID, step, deadline, ReminderSent, sendOn.String(), len(msgs), now)
+	if err != nil {
+		return false, fmt.Errorf("reminder ledger: record step %s of action %d: %w", step, actionID, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	for _, s := range superseded {
+		if s == step {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, insert, actionID, s, deadline, ReminderSuperseded, sendOn.String(), 0, now); err != nil {
+			return false, fmt.Errorf("reminder ledger: supersede step %s of action %d: %w", s, actionID, err)
+		}
+	}
+	if _, err := enqueue(ctx, tx, now, msgs); err != nil {
+		return false, fmt.Errorf("reminder ledger: step %s of action %d: %w", step, actionID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("reminder ledger: step %s of action %d: commit: %w", step, actionID, err)
+	}
+	return true, nil
+}
+
+// LedgerEntry is one recorded step of an action's reminders.
+type LedgerEntry struct {
+	Ref        string
+	Step       string
+	Deadline   string
+	State      string
+	SendOn     actionbot.Date
+	Messages   int
+	RecordedAt time.Time
+}
+
+// ReminderLedger returns the recorded steps of a plan's actions, in plan
+// order then in the order they were recorded.
+func (db *DB) ReminderLedger(ctx context.Context, planID int64) ([]LedgerEntry, error) {
+	var rows []struct {
+		Ref        string `db:"ref"`
+		Step       string `db:"step"`
+		Deadline   string `db:"deadline"`
+		State      string `db:"state"`
+		SendOn     string `db:"send_on"`
+		Messages   int    `db:"messages"`
+		RecordedAt string `db:"recorded_at"`
+	}
+	err := db.ro.SelectContext(ctx, &rows, `SELECT a.ref, l.step, l.deadline, l.state, l.send_on, l.messages, l.recorded_at
+		FROM reminder_ledger l JOIN actions a ON a.id = l.action_id WHERE a.plan_id = ? ORDER BY a.sort_key, l.id`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("reminder ledger: %w", err)
+	}
+	out := make([]LedgerEntry, len(rows))
+	for i, r := range rows {
+		d, err := actionbot.ParseISODate(r.SendOn)
+		if err != nil {
+			return nil, fmt.Errorf("reminder ledger: %w", err)
+		}
+		at, err := parseTime(r.RecordedAt)
+		if err != nil {
+			return nil, fmt.Errorf("reminder ledger: %w", err)
+		}
+		out[i] = LedgerEntry{Ref: r.Ref, Step: r.Step, Deadline: r.Deadline, State: r.State, SendOn: d, Messages: r.Messages, RecordedAt: at}
+	}
+	return out, nil
+}
+
+// DigestPosted reports whether the digest of a working day has been queued.
+func (db *DB) DigestPosted(ctx context.Context, day actionbot.Date) (bool, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM digests WHERE day = ?`, day.String()); err != nil {
+		return false, fmt.Errorf("digest of %s: %w", day, err)
+	}
+	return n > 0, nil
+}
+
+// LastDigestBefore returns the end of the period covered by the latest
+// digest of a day before day, or the zero time when there is none.
+func (db *DB) LastDigestBefore(ctx context.Context, day actionbot.Date) (time.Time, error) {
+	var to string
+	err := db.ro.GetContext(ctx, &to, `SELECT covers_to FROM digests WHERE day < ? ORDER BY day DESC LIMIT 1`, day.String())
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("digest before %s: %w", day, err)
+	}
+	return parseTime(to)
+}
+
+// RecordDigest records the digest of a working day, covering [from, to), and
+// queues it, in one transaction. It returns false, and queues nothing, when
+// that day's digest is already recorded.
+func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing) (bool, error) {
+	if msg == nil || msg.Key == "" || msg.To == "" {
+		return false, fmt.Errorf("digest of %s: a message with a key and a channel is required", day)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	now := db.now()
+	r, err := tx.ExecContext(ctx, `INSERT INTO digests (day, plan_id, channel, covers_from, covers_to, outbox_key, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO NOTHING`,
+		day.String(), planID, msg.To, formatTime(from), formatTime(to), msg.Key, now)
+	if err != nil {
+		return false, fmt.Errorf("digest of %s: record: %w", day, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if _, err := enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+		return false, fmt.Errorf("digest of %s: %w", day, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("digest of %s: commit: %w", day, err)
+	}
+	return true, nil
+}
