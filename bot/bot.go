@@ -1,0 +1,255 @@
+// Package bot is the Slack adapter: it takes slash commands, button clicks,
+// modal submissions and Events API callbacks over HTTP (signed requests) or
+// Socket Mode, runs them through the command handler, renders the
+// transport-neutral replies as Block Kit, publishes the App Home, and
+// delivers the outbox (announcements, reminders, the digest) with pacing,
+// retries and exactly-once bookkeeping. Commands are never interpreted here:
+// commands.Handler is the only place they run.
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// Store is what the adapter needs of the database, beside the command
+// handler's own store.
+type Store interface {
+	// Ping checks that the database answers (GET /healthz).
+	Ping(ctx context.Context) error
+	CurrentPlan(ctx context.Context) (*actionbot.Plan, error)
+	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
+	// FirstDelivery records a delivery id and reports whether it is new.
+	FirstDelivery(ctx context.Context, id string, ttl time.Duration) (bool, error)
+	// SentMessage finds a message the bot posted through the outbox.
+	SentMessage(ctx context.Context, channel, ts string) (*store.Delivery, error)
+	ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error)
+}
+
+// DefaultDeliveryTTL is how long delivery ids are remembered. Slack retries
+// an Events API delivery three times within about an hour, and redelivers a
+// Socket Mode envelope within minutes.
+const DefaultDeliveryTTL = 24 * time.Hour
+
+// workTimeout bounds the work done after an ack (a reply through
+// response_url, a modal, a Home tab).
+const workTimeout = 30 * time.Second
+
+// Bot handles what Slack sends, whatever the transport.
+type Bot struct {
+	Handler *commands.Handler
+	Store   Store
+	// API calls Slack's Web API with the bot token.
+	API *slack.Client
+	// HTTPClient posts replies to response URLs.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// Now returns the current instant; tests fix it.
+	Now func() time.Time
+	// DeliveryTTL is how long delivery ids are remembered (DefaultDeliveryTTL).
+	DeliveryTTL time.Duration
+
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	locks map[string]*msgLock
+}
+
+type msgLock struct {
+	sync.Mutex
+	users int
+}
+
+func (b *Bot) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+func (b *Bot) log() *slog.Logger {
+	if b.Logger != nil {
+		return b.Logger
+	}
+	return slog.Default()
+}
+
+// defaultHTTPClient posts to response URLs when Bot.HTTPClient is nil.
+var defaultHTTPClient = &http.Client{Timeout: 10 * time.Second}
+
+func (b *Bot) httpClient() *http.Client {
+	if b.HTTPClient != nil {
+		return b.HTTPClient
+	}
+	return defaultHTTPClient
+}
+
+// spawn runs work after an ack, in the background, with its own deadline:
+// it is not cut short when the request or the server's context ends. Wait
+// waits for it.
+func (b *Bot) spawn(work func(ctx context.Context)) {
+	if work == nil {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), workTimeout)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				b.log().Error("slack: work after ack panicked", "panic", fmt.Sprint(p))
+			}
+		}()
+		work(ctx)
+	}()
+}
+
+// Wait waits for the work started after acks to finish.
+func (b *Bot) Wait() { b.wg.Wait() }
+
+// first reports whether a delivery is seen for the first time. An empty id
+// (a transport that does not redeliver) is always new. When the record
+// cannot be written it returns an error and the delivery must not be acted
+// on: acting twice is worse than asking the person to try again.
+func (b *Bot) first(ctx context.Context, id string) (bool, error) {
+	if id == "" {
+		return true, nil
+	}
+	ttl := b.DeliveryTTL
+	if ttl <= 0 {
+		ttl = DefaultDeliveryTTL
+	}
+	ok, err := b.Store.FirstDelivery(ctx, id, ttl)
+	if err != nil {
+		b.log().Error("slack: record delivery", "delivery", id, "err", err)
+		return false, err
+	}
+	if !ok {
+		b.log().Info("slack: redelivery ignored", "delivery", id)
+	}
+	return ok, nil
+}
+
+// sorry is the answer when a request could not be handled at all.
+var sorry = actionbot.Simple("❌ " + actionbot.ErrorMessage(errors.New("internal")))
+
+// reply is what to answer Slack at once (the HTTP response body or the
+// Socket Mode ack payload; nil for an empty answer), and the work to do
+// after answering.
+type reply struct {
+	body []byte
+	// responseURL is where a body too large for a Socket Mode ack may be
+	// posted instead.
+	responseURL string
+	later       func(ctx context.Context)
+}
+
+// encodeResponse renders a message as the JSON of a slash command or
+// response_url reply: {"response_type", "replace_original", "text",
+// "blocks"}, ephemeral unless the message is public.
+func encodeResponse(msg actionbot.Message, replace bool) []byte {
+	rt := "ephemeral"
+	if msg.Public {
+		rt = "in_channel"
+	}
+	b := make([]byte, 0, 4096)
+	b = append(b, `{"response_type":`...)
+	b = appendJSONString(b, rt)
+	b = append(b, `,"replace_original":`...)
+	b = strconv.AppendBool(b, replace)
+	b = append(b, `,"text":`...)
+	b = appendJSONString(b, Fallback(msg))
+	if blocks := Blocks(msg, MaxMessageBlocks); len(blocks) > 0 {
+		b = append(b, `,"blocks":`...)
+		b = appendBlocksJSON(b, blocks)
+	}
+	return append(b, '}')
+}
+
+// respond posts a reply to a response_url: a new ephemeral message (or
+// public, if the message is) or, with replace, a replacement of the message
+// the interaction came from.
+func (b *Bot) respond(ctx context.Context, responseURL string, msg actionbot.Message, replace bool) error {
+	return b.postResponse(ctx, responseURL, encodeResponse(msg, replace))
+}
+
+func (b *Bot) postResponse(ctx context.Context, responseURL string, body []byte) error {
+	if responseURL == "" {
+		return errors.New("post reply: no response_url")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("post reply: %w", redactURL(err))
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := b.httpClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("post reply: %w", redactURL(err))
+	}
+	defer resp.Body.Close()
+	detail, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode != http.StatusOK {
+		// Slack answers 404 "expired_url" or "used_url" once a response_url
+		// has had its five uses or thirty minutes.
+		return fmt.Errorf("post reply: Slack answered %s: %.100s", resp.Status, detail)
+	}
+	return nil
+}
+
+// redactURL strips the URL from a transport error: a response_url is a
+// credential for its conversation, and must not reach the logs.
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}
+
+// lockMessage serialises in-place updates of one message, so that two
+// clicks on one digest cannot overwrite each other's change.
+func (b *Bot) lockMessage(key string) func() {
+	b.mu.Lock()
+	if b.locks == nil {
+		b.locks = map[string]*msgLock{}
+	}
+	l := b.locks[key]
+	if l == nil {
+		l = &msgLock{}
+		b.locks[key] = l
+	}
+	l.users++
+	b.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		b.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(b.locks, key)
+		}
+		b.mu.Unlock()
+	}
+}
+
+// location is the partnership's time zone, for times shown in messages.
+func (b *Bot) location() *time.Location {
+	if b.Handler != nil && b.Handler.Location != nil {
+		return b.Handler.Location
+	}
+	return time.UTC
+}

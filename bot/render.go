@@ -1,0 +1,432 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Slack's Block Kit limits. Lengths are counted as Slack counts characters
+// (UTF-16 code units, so an emoji outside the basic plane counts two), which
+// is never fewer than the characters a person sees.
+const (
+	MaxMessageBlocks  = 50
+	MaxViewBlocks     = 100
+	maxTextLen        = 3000
+	maxFieldLen       = 2000
+	maxFields         = 10
+	maxHeaderLen      = 150
+	maxButtonTextLen  = 75
+	maxActionIDLen    = 255
+	maxBlockIDLen     = 255
+	maxButtonValueLen = 2000
+	maxActionElements = 25
+	maxConfirmTitle   = 100
+	maxConfirmText    = 300
+	maxConfirmButton  = 30
+	maxFallbackLen    = 3000
+)
+
+// ellipsis marks text cut to fit a limit.
+const ellipsis = "…"
+
+// actionsBlockPrefix starts the block_id of a row of buttons; the rest is the
+// block's index in the transport-neutral message, so that a click can be
+// traced back to the row it came from.
+const actionsBlockPrefix = "actions:"
+
+// textLen is the length of s as Slack counts it.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeLen(r)
+	}
+	return n
+}
+
+func runeLen(r rune) int {
+	if r >= 0x10000 {
+		return 2
+	}
+	return 1
+}
+
+// clipPlain cuts plain text (no markup) to at most max characters, ending
+// with an ellipsis when cut.
+func clipPlain(s string, max int) string {
+	if textLen(s) <= max {
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		if n+runeLen(r) > max-1 {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + ellipsis
+		}
+		n += runeLen(r)
+	}
+	return s
+}
+
+// mrkdwn writes rich text as Slack mrkdwn within a length limit. Text is
+// escaped (&, < and > become entities, so user text can never be read as a
+// mention, a link or a command); mentions become <@U…> and <#C…>. When the
+// limit is reached the text is cut between characters, never inside an
+// entity, a mention or a link, and ends with an ellipsis.
+type mrkdwn struct {
+	b     []byte
+	n     int // length so far, as Slack counts it
+	limit int
+	cut   bool
+}
+
+func newMrkdwn(limit int) *mrkdwn { return &mrkdwn{limit: limit} }
+
+func (w *mrkdwn) String() string { return string(w.b) }
+
+// room is what is left before the limit, keeping one character for an
+// ellipsis.
+func (w *mrkdwn) room() int { return w.limit - w.n - 1 }
+
+func (w *mrkdwn) atom(s string) bool {
+	if w.cut {
+		return false
+	}
+	l := textLen(s)
+	if l > w.room() {
+		w.finish()
+		return false
+	}
+	w.b = append(w.b, s...)
+	w.n += l
+	return true
+}
+
+func (w *mrkdwn) finish() {
+	if !w.cut {
+		w.cut = true
+		w.b = append(w.b, ellipsis...)
+		w.n++
+	}
+}
+
+// escaped writes s escaped, keeping reserve characters free for what must
+// follow (a closing style marker). It reports whether all of s fitted.
+func (w *mrkdwn) escaped(s string, reserve int) bool {
+	for _, r := range s {
+		var enc string
+		var l int
+		switch r {
+		case '&':
+			enc, l = "&amp;", 5
+		case '<':
+			enc, l = "&lt;", 4
+		case '>':
+			enc, l = "&gt;", 4
+		default:
+			l = runeLen(r)
+		}
+		if l > w.room()-reserve {
+			return false
+		}
+		if enc != "" {
+			w.b = append(w.b, enc...)
+		} else {
+			w.b = utf8.AppendRune(w.b, r)
+		}
+		w.n += l
+	}
+	return true
+}
+
+// markers returns the mrkdwn markers of a style, outermost first.
+func markers(st actionbot.Style) string {
+	var m []byte
+	if st&actionbot.Bold != 0 {
+		m = append(m, '*')
+	}
+	if st&actionbot.Italic != 0 {
+		m = append(m, '_')
+	}
+	if st&actionbot.Strike != 0 {
+		m = append(m, '~')
+	}
+	if st&actionbot.Code != 0 {
+		m = append(m, '`')
+	}
+	return string(m)
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+// span writes one span.
+func (w *mrkdwn) span(s actionbot.Span) {
+	if w.cut {
+		return
+	}
+	switch {
+	case s.User != "" && isID(s.User):
+		w.atom("<@" + s.User + ">")
+		return
+	case s.Channel != "" && isID(s.Channel):
+		w.atom("<#" + s.Channel + ">")
+		return
+	case s.User != "":
+		s = actionbot.Span{Text: "@" + s.User} // not an ID: shown as text
+	case s.Channel != "":
+		s = actionbot.Span{Text: "#" + s.Channel}
+	case s.URL != "":
+		label := s.Text
+		if label == "" {
+			label = s.URL
+		}
+		esc := newMrkdwn(w.limit)
+		esc.escaped(label, 0)
+		if link := "<" + linkURL(s.URL) + "|" + esc.String() + ">"; textLen(link) <= w.room() {
+			w.b = append(w.b, link...)
+			w.n += textLen(link)
+			return
+		}
+		s = actionbot.Span{Text: label} // no room for the link: its label, cut
+	}
+	m := markers(s.Style)
+	// A marker inside the text would end the style early: show such text
+	// plain. Spaces at the edges go outside the markers, or Slack ignores
+	// them.
+	if m != "" && strings.ContainsAny(s.Text, m) {
+		m = ""
+	}
+	core := strings.TrimSpace(s.Text)
+	if m == "" || core == "" {
+		if !w.escaped(s.Text, 0) {
+			w.finish()
+		}
+		return
+	}
+	lead := s.Text[:strings.Index(s.Text, core)]
+	trail := s.Text[len(lead)+len(core):]
+	if !w.escaped(lead, 0) || w.room() < 2*len(m)+1 {
+		w.finish()
+		return
+	}
+	w.b = append(w.b, m...)
+	w.n += len(m)
+	if !w.escaped(core, len(m)) {
+		w.b = append(w.b, ellipsis...)
+		w.n++
+		w.b = append(w.b, reverse(m)...)
+		w.n += len(m)
+		w.cut = true
+		return
+	}
+	w.b = append(w.b, reverse(m)...)
+	w.n += len(m)
+	if !w.escaped(trail, 0) {
+		w.finish()
+	}
+}
+
+// isID reports whether s is a Slack ID (U0123ABC, C0456DEF…), which alone
+// may go inside a mention.
+func isID(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// linkURL makes a URL safe inside <url|label>.
+func linkURL(u string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
+}
+
+// Mrkdwn renders rich text as Slack mrkdwn of at most limit characters.
+func Mrkdwn(rt actionbot.RichText, limit int) string {
+	// Render in full; only text over the limit is rendered again, cut.
+	if s := renderSpans(rt, 1<<30); textLen(s) <= limit {
+		return s
+	}
+	return renderSpans(rt, limit)
+}
+
+func renderSpans(rt actionbot.RichText, limit int) string {
+	w := newMrkdwn(limit)
+	for _, s := range rt {
+		w.span(s)
+		if w.cut {
+			break
+		}
+	}
+	return w.String()
+}
+
+// EscapeText escapes plain text for a mrkdwn field or the text fallback, and
+// cuts it to limit characters.
+func EscapeText(s string, limit int) string {
+	return Mrkdwn(actionbot.RichText{{Text: s}}, limit)
+}
+
+func plainText(s string, limit int) *slack.TextBlockObject {
+	return &slack.TextBlockObject{Type: slack.PlainTextType, Text: clipPlain(s, limit)}
+}
+
+func mrkdwnText(rt actionbot.RichText, limit int) *slack.TextBlockObject {
+	return &slack.TextBlockObject{Type: slack.MarkdownType, Text: Mrkdwn(rt, limit)}
+}
+
+// Blocks renders a message's blocks for a surface allowing at most maxBlocks
+// blocks (MaxMessageBlocks for messages, MaxViewBlocks for the Home tab and
+// modals). Every limit of Block Kit is kept: text is cut with a visible "…",
+// a section with more than ten fields continues in another section, and
+// blocks past the limit are replaced by a line saying how many were left out.
+func Blocks(msg actionbot.Message, maxBlocks int) []slack.Block {
+	out := make([]slack.Block, 0, len(msg.Blocks)+1)
+	if len(msg.Blocks) == 0 && msg.Text != "" {
+		out = append(out, slack.NewSectionBlock(mrkdwnText(actionbot.Txt(msg.Text), maxTextLen), nil, nil))
+	}
+	for i, bl := range msg.Blocks {
+		switch bl.Kind {
+		case actionbot.BlockHeader:
+			if t := strings.TrimSpace(bl.Text.Plain()); t != "" {
+				out = append(out, slack.NewHeaderBlock(plainText(t, maxHeaderLen)))
+			}
+		case actionbot.BlockSection:
+			out = appendSections(out, bl)
+		case actionbot.BlockContext:
+			if len(bl.Text) > 0 {
+				out = append(out, slack.NewContextBlock("", mrkdwnText(bl.Text, maxTextLen)))
+			}
+		case actionbot.BlockDivider:
+			out = append(out, slack.NewDividerBlock())
+		case actionbot.BlockActions:
+			if ab := actionsBlock(bl.Buttons, actionsBlockPrefix+strconv.Itoa(i)); ab != nil {
+				out = append(out, ab)
+			}
+		}
+	}
+	if len(out) > maxBlocks {
+		left := len(out) - (maxBlocks - 1)
+		out = append(out[:maxBlocks-1], slack.NewContextBlock("", mrkdwnText(actionbot.Txt(
+			"…and "+actionbot.Plural(left, "more part")+" not shown: Slack shows at most "+strconv.Itoa(maxBlocks)+" blocks. Narrow the request down to see them."), maxTextLen)))
+	}
+	return out
+}
+
+func appendSections(out []slack.Block, bl actionbot.Block) []slack.Block {
+	var text *slack.TextBlockObject
+	if len(bl.Text) > 0 {
+		text = mrkdwnText(bl.Text, maxTextLen)
+	}
+	fields := make([]*slack.TextBlockObject, 0, len(bl.Fields))
+	for _, f := range bl.Fields {
+		rt := make(actionbot.RichText, 0, len(f.Value)+2)
+		rt = append(append(rt, actionbot.B(f.Label), actionbot.Span{Text: "\n"}), f.Value...)
+		fields = append(fields, mrkdwnText(rt, maxFieldLen))
+	}
+	if text == nil && len(fields) == 0 {
+		return out
+	}
+	for first := true; first || len(fields) > 0; first = false {
+		n := min(len(fields), maxFields)
+		var fs []*slack.TextBlockObject
+		if n > 0 {
+			fs = fields[:n:n]
+		}
+		if first {
+			out = append(out, slack.NewSectionBlock(text, fs, nil))
+		} else {
+			out = append(out, slack.NewSectionBlock(nil, fs, nil))
+		}
+		fields = fields[n:]
+	}
+	return out
+}
+
+// actionsBlock renders a row of buttons. Action ids are unique within the
+// row: a repeated one gets "#2", "#3"… (ActionID strips it).
+func actionsBlock(bs []actionbot.Button, blockID string) *slack.ActionBlock {
+	if len(bs) == 0 {
+		return nil
+	}
+	seen := map[string]int{}
+	var els []slack.BlockElement
+	for _, b := range bs {
+		if len(els) == maxActionElements {
+			break
+		}
+		id := clipPlain(b.Action, maxActionIDLen-4)
+		if seen[id]++; seen[id] > 1 {
+			id += "#" + strconv.Itoa(seen[id])
+		}
+		value := b.Value
+		if len(value) > maxButtonValueLen {
+			value = value[:maxButtonValueLen]
+		}
+		btn := slack.NewButtonBlockElement(id, value, plainText(b.Label, maxButtonTextLen))
+		if b.Style == "primary" || b.Style == "danger" {
+			btn.Style = slack.Style(b.Style)
+		}
+		if c := b.Confirm; c != nil {
+			btn.Confirm = slack.NewConfirmationBlockObject(plainText(c.Title, maxConfirmTitle), plainText(c.Text, maxConfirmText),
+				plainText(or(c.Yes, "Yes"), maxConfirmButton), plainText(or(c.No, "Cancel"), maxConfirmButton))
+			if b.Style == "danger" {
+				btn.Confirm.Style = slack.StyleDanger
+			}
+		}
+		els = append(els, btn)
+	}
+	return slack.NewActionBlock(clipPlain(blockID, maxBlockIDLen), els...)
+}
+
+// ActionID returns the button action id a rendered action_id stands for.
+func ActionID(renderedID string) string {
+	if i := strings.IndexByte(renderedID, '#'); i >= 0 {
+		return renderedID[:i]
+	}
+	return renderedID
+}
+
+// sourceBlock returns the index, in the transport-neutral message, of the
+// row of buttons a rendered block_id names, or -1.
+func sourceBlock(blockID string) int {
+	s, ok := strings.CutPrefix(blockID, actionsBlockPrefix)
+	if !ok {
+		return -1
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// Fallback returns the message's plain text for notifications, escaped.
+func Fallback(msg actionbot.Message) string {
+	t := msg.Text
+	if t == "" && len(msg.Blocks) > 0 {
+		t = msg.Blocks[0].Text.Plain()
+	}
+	return EscapeText(t, maxFallbackLen)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/sevenoaks-csp/actionbot/bot"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+func init() {
+	slackServer = serveSlack
+}
+
+// Slack modes.
+const (
+	modeSocket = "socket"
+	modeHTTP   = "http"
+)
+
+// slackConfig is the Slack part of the configuration, from the environment.
+type slackConfig struct {
+	mode          string
+	appToken      string // SLACK_APP_TOKEN, xapp-: Socket Mode
+	botToken      string // SLACK_BOT_TOKEN, xoxb-
+	signingSecret string // SLACK_SIGNING_SECRET: HTTP mode
+	addr          string // ACTIONBOT_ADDR, default :3000
+	apiURL        string // SLACK_API_URL: the Web API base URL
+}
+
+// loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
+// and SLACK_BOT_TOKEN; otherwise HTTP with SLACK_SIGNING_SECRET and
+// SLACK_BOT_TOKEN. It returns nil when no Slack setting is given (the
+// console runs), and an error naming what is missing when some are. No
+// error ever shows a token.
+func loadSlackConfig(env getenv) (*slackConfig, error) {
+	c := &slackConfig{
+		appToken:      strings.TrimSpace(env("SLACK_APP_TOKEN")),
+		botToken:      strings.TrimSpace(env("SLACK_BOT_TOKEN")),
+		signingSecret: strings.TrimSpace(env("SLACK_SIGNING_SECRET")),
+		addr:          or(env("ACTIONBOT_ADDR"), ":3000"),
+		apiURL:        strings.TrimSpace(env("SLACK_API_URL")),
+	}
+	if c.appToken == "" && c.botToken == "" && c.signingSecret == "" {
+		return nil, nil
+	}
+	if c.botToken == "" {
+		return nil, errors.New("SLACK_BOT_TOKEN is not set: Slack needs the bot token (xoxb-…) from the app's OAuth & Permissions page, with SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP; unset the Slack variables to use the console")
+	}
+	if !strings.HasPrefix(c.botToken, "xoxb-") {
+		return nil, errors.New("SLACK_BOT_TOKEN does not look like a bot token: it starts with xoxb-")
+	}
+	switch {
+	case c.appToken != "":
+		if !strings.HasPrefix(c.appToken, "xapp-") {
+			return nil, errors.New("SLACK_APP_TOKEN does not look like an app-level token: it starts with xapp- (Basic Information → App-Level Tokens, scope connections:write)")
+		}
+		c.mode = modeSocket
+	case c.signingSecret != "":
+		c.mode = modeHTTP
+	default:
+		return nil, errors.New("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is")
+	}
+	if c.apiURL != "" && !strings.HasSuffix(c.apiURL, "/") {
+		c.apiURL += "/"
+	}
+	return c, nil
+}
+
+// refusedToken are auth.test's answers for a token that will never work.
+var refusedToken = map[string]bool{
+	"invalid_auth": true, "not_authed": true, "token_revoked": true, "token_expired": true,
+	"account_inactive": true, "not_allowed_token_type": true, "team_access_not_granted": true,
+}
+
+// serveSlack runs the bot on Slack when the environment configures it.
+func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error) {
+	sc, err := loadSlackConfig(a.env)
+	if sc == nil && err == nil {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	log := newLogger(c, os.Stderr)
+	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
+	if sc.apiURL != "" {
+		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
+	}
+	if sc.appToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(sc.appToken))
+	}
+	api := slack.New(sc.botToken, opts...)
+
+	authCtx, cancelAuth := context.WithTimeout(ctx, 15*time.Second)
+	who, err := api.AuthTestContext(authCtx)
+	cancelAuth()
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &se) && refusedToken[se.Err]:
+		log.Error("Slack refused the bot token", "error", se.Err)
+		return true, fmt.Errorf("Slack refused SLACK_BOT_TOKEN (%s): reinstall the app and copy the Bot User OAuth Token again", se.Err)
+	case err != nil:
+		// Slack may be unreachable for a while: start anyway; the sender
+		// retries and Socket Mode reconnects.
+		log.Warn("could not check the bot token with Slack; starting anyway", "err", err.Error())
+	default:
+		log.Info("Slack bot token accepted", "bot_user", who.UserID, "team", who.TeamID)
+	}
+
+	h := a.handler(c, db)
+	h.Logger = log
+	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log}
+	sender := &bot.Sender{Outbox: db, API: api, Logger: log}
+
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	// The sender outlives the server by a little: it stops after the last
+	// request in hand is answered, and finishes the post it is making.
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
+	senderDone := make(chan struct{})
+	go func() {
+		defer close(senderDone)
+		sender.Run(senderCtx)
+	}()
+	waitJobs := a.startJobs(serveCtx, c, db)
+
+	switch sc.mode {
+	case modeSocket:
+		log.Info("starting in Slack Socket Mode")
+		client := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug)))
+		err = b.RunSocketMode(serveCtx, client)
+		var fatal *bot.FatalSocketError
+		if errors.As(err, &fatal) {
+			log.Error("Slack refused the Socket Mode connection; stopping", "error", fatal.Cause.Error())
+		}
+	case modeHTTP:
+		err = serveHTTP(serveCtx, b, sc, log)
+	}
+	stopServing()
+	b.Wait()
+	waitJobs()
+	stopSender()
+	<-senderDone
+	if err == nil {
+		log.Info("stopped cleanly")
+	}
+	return true, err
+}
+
+// serveHTTP serves Slack's HTTP requests on sc.addr until ctx is done, then
+// stops taking requests and finishes those in hand.
+func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", sc.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (ACTIONBOT_ADDR): %w", sc.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           b.HTTPHandler(bot.NewVerifier(sc.signingSecret)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("Slack HTTP mode listening", "addr", ln.Addr().String(),
+		"endpoints", "/slack/events /slack/commands /slack/interactivity /healthz")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("HTTP server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("stopping: finishing the requests in hand")
+	sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("stop the HTTP server: %w", err)
+	}
+	<-errc
+	return nil
+}
