@@ -397,6 +397,16 @@ func (db *DB) AuditCount(ctx context.Context, planID int64, ref string) (int, er
 	return n, nil
 }
 
+// AuditCountBy returns the number of audit entries made by an actor, in
+// every plan.
+func (db *DB) AuditCountBy(ctx context.Context, actor string) (int, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM audit WHERE actor = ?`, actor); err != nil {
+		return 0, fmt.Errorf("count audit entries by actor: %w", err)
+	}
+	return n, nil
+}
+
 func auditEntries(ctx context.Context, q queryer, where string, args []any, newestFirst bool, limit int) ([]*actionbot.AuditEntry, error) {
 	order := `a.id`
 	if newestFirst {

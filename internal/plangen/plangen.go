@@ -28,8 +28,15 @@ var objects = []string{"Speedwatch training for volunteers", "multi-agency opera
 var places = []string{"Swanley", "Edenbridge", "Sevenoaks town", "Westerham", "the rural wards", "town centres", "the A25 corridor", "schools"}
 
 // Generate returns a plan of n actions in priorities priority sections
-// (numbered 1..priorities), ready to import, with the shipped agencies.
+// (numbered 1..priorities), ready to import, with the shipped agencies, for
+// the shipped plan's year.
 func Generate(n, priorities int, seed uint64) (*actionbot.PlanImport, error) {
+	return GenerateFor(Period, n, priorities, seed)
+}
+
+// GenerateFor is Generate for another plan year (a load test generates the
+// current one, so that the running bot sees a realistic mix of deadlines).
+func GenerateFor(period actionbot.Period, n, priorities int, seed uint64) (*actionbot.PlanImport, error) {
 	if n < 1 || priorities < 1 {
 		return nil, fmt.Errorf("generate plan: need at least one action and one priority, got %d and %d", n, priorities)
 	}
@@ -45,8 +52,8 @@ func Generate(n, priorities int, seed uint64) (*actionbot.PlanImport, error) {
 	}
 	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	imp := &actionbot.PlanImport{
-		Name:     fmt.Sprintf("Generated plan, %d actions (seed %d)", n, seed),
-		Period:   Period,
+		Name:     fmt.Sprintf("Generated plan %s, %d actions (seed %d)", period.Label(), n, seed),
+		Period:   period,
 		Agencies: agencies,
 		Source:   "plangen",
 		Actor:    "import",
@@ -76,10 +83,10 @@ func Generate(n, priorities int, seed uint64) (*actionbot.PlanImport, error) {
 		case x < 2: // ongoing
 			a.Deadline = actionbot.Deadline{Written: "On going", Ongoing: true}
 		case x < 3: // before the plan year, as the real plan has
-			d := Period.Start.AddDays(-1 - r.IntN(300)).EndOfMonth()
+			d := period.Start.AddDays(-1 - r.IntN(300)).EndOfMonth()
 			a.Deadline = actionbot.Deadline{Written: d.Month.String() + " " + fmt.Sprint(d.Year), Due: d}
 		default:
-			d := Period.Start.AddDays(r.IntN(455)).EndOfMonth()
+			d := period.Start.AddDays(r.IntN(455)).EndOfMonth()
 			a.Deadline = actionbot.Deadline{Written: d.Month.String() + " " + fmt.Sprint(d.Year), Due: d}
 		}
 		a.Original = a.Deadline
@@ -117,10 +124,16 @@ type Store interface {
 	AddMember(ctx context.Context, userID, agency, actor string) error
 }
 
-// Load imports a generated plan and registers members: perAgency users
-// (U0CSU1, U0CSU2...) for every agency, so reminders have recipients.
+// Load imports a generated plan for the shipped plan's year and registers
+// members: perAgency users (U0CSU1, U0CSU2...) for every agency, so
+// reminders have recipients.
 func Load(ctx context.Context, s Store, n, priorities, perAgency int, seed uint64) (*actionbot.ImportResult, error) {
-	imp, err := Generate(n, priorities, seed)
+	return LoadFor(ctx, s, Period, n, priorities, perAgency, seed)
+}
+
+// LoadFor is Load for another plan year.
+func LoadFor(ctx context.Context, s Store, period actionbot.Period, n, priorities, perAgency int, seed uint64) (*actionbot.ImportResult, error) {
+	imp, err := GenerateFor(period, n, priorities, seed)
 	if err != nil {
 		return nil, err
 	}

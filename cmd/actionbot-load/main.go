@@ -1,0 +1,542 @@
+// Command actionbot-load measures the bot over HTTP the way Slack uses it:
+// it sends signed slash commands at a chosen concurrency for a chosen time
+// and reports requests per second and latency (p50, p99, max) separately for
+// queries (/action 1.1, /action list overdue, /action mine) and for durable
+// updates (/action 1.1 progress 60), whose latency runs until the bot's
+// reply reaches the response_url, that is until the change is committed.
+//
+// With -bot it prepares a database with a generated plan (internal/plangen),
+// starts the bot binary in HTTP mode against a fake Slack Web API on
+// loopback, measures its start-up time and resident memory, runs the load,
+// stops it with SIGTERM, and checks that every acknowledged update is in the
+// audit trail:
+//
+//	go build -o /tmp/actionbot ./cmd/actionbot && go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 10s
+//
+// Without -bot it loads a running bot at -url with -secret, reading its
+// actions from its database (-db).
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	crand "crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/plangen"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+type config struct {
+	bot, url, secret, db, phases string
+	actions, conc                int
+	dur, warmup                  time.Duration
+	seed                         uint64
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.bot, "bot", "", "bot `binary` to start in HTTP mode (otherwise load the bot at -url)")
+	flag.StringVar(&c.url, "url", "", "base `URL` of a running bot (with -secret)")
+	flag.StringVar(&c.secret, "secret", "", "the running bot's Slack signing `secret`")
+	flag.StringVar(&c.db, "db", "", "database `file`: created for -bot (default: a new temporary file), or the running bot's")
+	flag.IntVar(&c.actions, "actions", 10000, "actions in the generated plan, for -bot")
+	flag.IntVar(&c.conc, "c", 16, "concurrent clients")
+	flag.DurationVar(&c.dur, "d", 10*time.Second, "duration of each phase")
+	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each phase")
+	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order")
+	flag.Uint64Var(&c.seed, "seed", plangen.Seed, "seed of the generated plan")
+	flag.Parse()
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "actionbot-load:", err)
+		os.Exit(1)
+	}
+}
+
+// loadUser is the coordinator the updates are made as; queryUser a CSU
+// officer, so that "mine" has something to show.
+const loadUser = "U0LOADCOORD"
+
+var queryUser = plangen.MemberID("CSU", 1)
+
+func run(c config) error {
+	ctx := context.Background()
+	refs, open, err := prepare(&c)
+	if err != nil {
+		return err
+	}
+	rs := newReplyServer()
+	defer rs.close()
+
+	var bot *spawned
+	if c.bot != "" {
+		if bot, err = spawn(ctx, &c); err != nil {
+			return err
+		}
+		defer bot.stop()
+		fmt.Printf("start-up: %v from exec to the first 200 from /healthz\n", bot.startup.Round(time.Millisecond))
+	}
+	if c.url == "" || c.secret == "" {
+		return errors.New("give -bot, or -url and -secret of a running bot")
+	}
+	l := &loader{c: c, refs: refs, rs: rs, client: &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: c.conc * 2, MaxIdleConnsPerHost: c.conc * 2, IdleConnTimeout: time.Minute},
+	}}
+	for _, ref := range refs { // plan order, so each worker's share is spread over the plan
+		if p, ok := open[ref]; ok {
+			l.open = append(l.open, ref)
+			l.progress.Store(ref, p)
+		}
+	}
+	fmt.Printf("load: %d clients, %v per phase after %v warm-up, %d actions (%d open)\n\n", c.conc, c.dur, c.warmup, len(refs), len(open))
+	fmt.Printf("%-8s %9s %7s %10s %9s %9s %9s\n", "phase", "requests", "errors", "req/s", "p50", "p99", "max")
+	var updates int64
+	for _, phase := range strings.Split(c.phases, ",") {
+		if phase != "query" && phase != "update" {
+			return fmt.Errorf("unknown phase %q", phase)
+		}
+		l.phase(ctx, phase, c.warmup) // warm-up, not reported
+		res := l.phase(ctx, phase, c.dur)
+		res.print(phase)
+		if bot != nil {
+			fmt.Printf("         resident memory %s (peak %s)\n", bot.mem("VmRSS"), bot.mem("VmHWM"))
+		}
+		if phase == "update" {
+			updates = l.acked.Load()
+		}
+		if res.errors > 0 {
+			for _, e := range res.samples {
+				fmt.Printf("         first error: %s\n", e)
+				break
+			}
+		}
+	}
+	if bot == nil || !strings.Contains(c.phases, "update") {
+		return nil
+	}
+	if err := bot.stop(); err != nil {
+		return err
+	}
+	return verify(ctx, c.db, updates)
+}
+
+// prepare creates the database with a plan generated for the current UK
+// financial year (for -bot) and returns its action references, and those
+// open to progress updates (not done). Without -bot it assumes plangen's
+// numbering.
+func prepare(c *config) (refs []string, open map[string]int, err error) {
+	if c.bot == "" && c.db == "" {
+		return nil, nil, errors.New("without -bot, give the running bot's database with -db so the load knows its actions")
+	}
+	if c.db == "" {
+		dir, err := os.MkdirTemp("", "actionbot-load-*")
+		if err != nil {
+			return nil, nil, err
+		}
+		c.db = filepath.Join(dir, "load.db")
+	}
+	db := store.NewDB(c.db)
+	if err := db.Open(); err != nil {
+		return nil, nil, err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.CurrentPlan(ctx); actionbot.ErrorCode(err) == actionbot.ENOTFOUND && c.bot != "" {
+		start := time.Now()
+		year := actionbot.DateOf(time.Now()).FinancialYear()
+		if _, err := plangen.LoadFor(ctx, db, year, c.actions, 7, 2, c.seed); err != nil {
+			return nil, nil, err
+		}
+		fmt.Printf("prepared %s: %d actions for %s in %v\n", c.db, c.actions, year.Label(), time.Since(start).Round(time.Millisecond))
+	} else if err != nil {
+		return nil, nil, err
+	}
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if refs, err = db.Refs(ctx, p.ID); err != nil {
+		return nil, nil, err
+	}
+	as, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: p.ID, NotDone: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	open = map[string]int{}
+	for _, a := range as {
+		open[a.Ref] = a.Progress
+	}
+	return refs, open, nil
+}
+
+type spawned struct {
+	cmd     *exec.Cmd
+	startup time.Duration
+	fake    *http.Server
+	once    sync.Once
+	err     error
+}
+
+// spawn starts the bot in HTTP mode with a fake Slack Web API and waits
+// until it answers /healthz.
+func spawn(ctx context.Context, c *config) (*spawned, error) {
+	secret := make([]byte, 16)
+	crand.Read(secret)
+	c.secret = hex.EncodeToString(secret)
+	fakeLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	fake := &http.Server{Handler: http.HandlerFunc(fakeSlack)}
+	go fake.Serve(fakeLn)
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	cmd := exec.CommandContext(ctx, c.bot, "serve")
+	cmd.Env = append(os.Environ(),
+		"ACTIONBOT_DB="+c.db, "ACTIONBOT_ADDR="+addr, "ACTIONBOT_COORDINATORS="+loadUser, "ACTIONBOT_LOG_LEVEL=warn",
+		"SLACK_SIGNING_SECRET="+c.secret, "SLACK_BOT_TOKEN=xoxb-load-test", "SLACK_API_URL=http://"+fakeLn.Addr().String()+"/api/")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", c.bot, err)
+	}
+	s := &spawned{cmd: cmd, fake: fake}
+	health := "http://" + addr + "/healthz"
+	for {
+		resp, err := http.Get(health)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Since(start) > 30*time.Second {
+			s.stop()
+			return nil, errors.New("the bot did not answer /healthz within 30 s")
+		}
+		time.Sleep(time.Millisecond) // polling a real process; not a test
+	}
+	s.startup = time.Since(start)
+	c.url = "http://" + addr
+	return s, nil
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// fakeSlack answers the Web API calls the bot makes with success.
+func fakeSlack(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/auth.test"):
+		io.WriteString(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0LOAD","bot_id":"B0BOT"}`)
+	case strings.HasSuffix(r.URL.Path, "/conversations.open"):
+		io.WriteString(w, `{"ok":true,"channel":{"id":"D0LOAD"}}`)
+	case strings.HasSuffix(r.URL.Path, "/conversations.history"):
+		io.WriteString(w, `{"ok":true,"messages":[]}`)
+	default:
+		io.WriteString(w, `{"ok":true,"channel":"C0LOAD","ts":"1352106000.000100"}`)
+	}
+}
+
+func (s *spawned) mem(field string) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+		}
+	}
+	return "?"
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (s *spawned) stop() error {
+	s.once.Do(func() {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- s.cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				s.err = fmt.Errorf("the bot exited with %w after SIGTERM", err)
+			}
+		case <-time.After(30 * time.Second):
+			s.cmd.Process.Kill()
+			s.err = errors.New("the bot did not exit within 30 s of SIGTERM")
+		}
+		s.fake.Close()
+	})
+	return s.err
+}
+
+// verify checks that every acknowledged update is in the audit trail.
+func verify(ctx context.Context, path string, acked int64) error {
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.AuditCountBy(ctx, loadUser)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\naudit: %d updates acknowledged, %d audit entries by the load user\n", acked, n)
+	if int64(n) < acked {
+		return fmt.Errorf("%d acknowledged updates are missing from the audit trail", acked-int64(n))
+	}
+	return nil
+}
+
+// replyServer receives the bot's replies to response_urls.
+type replyServer struct {
+	srv     *http.Server
+	base    string
+	mu      sync.Mutex
+	waiting map[string]chan string
+	seq     atomic.Int64
+}
+
+func newReplyServer() *replyServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	rs := &replyServer{base: "http://" + ln.Addr().String() + "/r/", waiting: map[string]chan string{}}
+	rs.srv = &http.Server{Handler: rs}
+	go rs.srv.Serve(ln)
+	return rs
+}
+
+func (rs *replyServer) close() { rs.srv.Close() }
+
+// expect registers a response_url and returns it with the channel its
+// reply will arrive on.
+func (rs *replyServer) expect() (string, chan string) {
+	id := strconv.FormatInt(rs.seq.Add(1), 10)
+	ch := make(chan string, 1)
+	rs.mu.Lock()
+	rs.waiting[id] = ch
+	rs.mu.Unlock()
+	return rs.base + id, ch
+}
+
+func (rs *replyServer) forget(u string) {
+	rs.mu.Lock()
+	delete(rs.waiting, strings.TrimPrefix(u, rs.base))
+	rs.mu.Unlock()
+}
+
+func (rs *replyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	id := strings.TrimPrefix(r.URL.Path, "/r/")
+	rs.mu.Lock()
+	ch := rs.waiting[id]
+	delete(rs.waiting, id)
+	rs.mu.Unlock()
+	if ch != nil {
+		ch <- string(body)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"ok":true}`)
+}
+
+type loader struct {
+	c      config
+	refs   []string
+	open   []string // refs that take progress updates
+	rs     *replyServer
+	client *http.Client
+	acked  atomic.Int64
+	// progress per ref; each worker owns its own refs (refs are split by worker).
+	progress sync.Map
+}
+
+type result struct {
+	lat     []time.Duration
+	errors  int
+	samples []string
+	elapsed time.Duration
+}
+
+func (r *result) print(phase string) {
+	slices.Sort(r.lat)
+	q := func(p float64) time.Duration {
+		if len(r.lat) == 0 {
+			return 0
+		}
+		return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
+	}
+	rps := float64(len(r.lat)) / r.elapsed.Seconds()
+	fmt.Printf("%-8s %9d %7d %10.0f %9s %9s %9s\n", phase, len(r.lat), r.errors, rps,
+		fmtDur(q(0.50)), fmtDur(q(0.99)), fmtDur(q(1)))
+}
+
+func fmtDur(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+
+func (l *loader) phase(ctx context.Context, phase string, d time.Duration) *result {
+	deadline := time.Now().Add(d)
+	results := make([]*result, l.c.conc)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range l.c.conc {
+		results[w] = &result{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 42))
+			res := results[w]
+			for i := 0; time.Now().Before(deadline); i++ {
+				var lat time.Duration
+				var err error
+				if phase == "query" {
+					lat, err = l.query(ctx, r, i)
+				} else {
+					lat, err = l.update(ctx, w, i)
+				}
+				if err != nil {
+					res.errors++
+					if len(res.samples) < 1 {
+						res.samples = append(res.samples, err.Error())
+					}
+					continue
+				}
+				res.lat = append(res.lat, lat)
+			}
+		}()
+	}
+	wg.Wait()
+	out := &result{elapsed: time.Since(start)}
+	for _, r := range results {
+		out.lat = append(out.lat, r.lat...)
+		out.errors += r.errors
+		out.samples = append(out.samples, r.samples...)
+	}
+	return out
+}
+
+func (l *loader) query(ctx context.Context, r *rand.Rand, i int) (time.Duration, error) {
+	var text string
+	switch i % 3 {
+	case 0:
+		text = l.refs[r.IntN(len(l.refs))]
+	case 1:
+		text = "list overdue"
+	default:
+		text = "mine"
+	}
+	start := time.Now()
+	body, err := l.post(ctx, queryUser, text, "")
+	if err != nil {
+		return 0, err
+	}
+	if !strings.Contains(body, `"blocks"`) {
+		return 0, fmt.Errorf("query %q: no blocks in the answer: %.200s", text, body)
+	}
+	return time.Since(start), nil
+}
+
+// update sets the progress of one of this worker's actions to a value it
+// has not got, so that every update is a change and writes one audit entry.
+func (l *loader) update(ctx context.Context, w, i int) (time.Duration, error) {
+	n := len(l.open) / l.c.conc
+	ref := l.open[w+l.c.conc*(i%max(n, 1))]
+	prev, _ := l.progress.Load(ref)
+	next := (prev.(int) + 1) % 101
+	respURL, reply := l.rs.expect()
+	defer l.rs.forget(respURL)
+	start := time.Now()
+	if _, err := l.post(ctx, loadUser, fmt.Sprintf("%s progress %d", ref, next), respURL); err != nil {
+		return 0, err
+	}
+	select {
+	case body := <-reply:
+		if !strings.Contains(body, "✅") {
+			if strings.Contains(body, "already at") {
+				l.progress.Store(ref, next)
+				return 0, fmt.Errorf("update %s: unchanged", ref)
+			}
+			return 0, fmt.Errorf("update %s: %.200s", ref, body)
+		}
+	case <-time.After(10 * time.Second):
+		return 0, fmt.Errorf("update %s: no reply within 10 s", ref)
+	}
+	l.progress.Store(ref, next)
+	l.acked.Add(1)
+	return time.Since(start), nil
+}
+
+// post sends a signed slash command and returns the immediate answer.
+func (l *loader) post(ctx context.Context, user, text, responseURL string) (string, error) {
+	if responseURL == "" {
+		responseURL = l.rs.base + "unused"
+	}
+	form := url.Values{
+		"token": {"unused"}, "team_id": {"T0LOAD"}, "team_domain": {"sevenoaks-csp"}, "channel_id": {"C0LOAD"},
+		"channel_name": {"load"}, "user_id": {user}, "user_name": {"load"}, "command": {"/action"}, "text": {text},
+		"api_app_id": {"A0LOAD"}, "response_url": {responseURL}, "trigger_id": {"1.2.3"},
+	}
+	body := form.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(l.c.secret))
+	io.WriteString(mac, "v0:"+ts+":"+body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(l.c.url, "/")+"/slack/commands", bytes.NewBufferString(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, b)
+	}
+	if len(b) > 0 && !json.Valid(b) {
+		return "", fmt.Errorf("the answer is not JSON: %.200s", b)
+	}
+	return string(b), nil
+}
