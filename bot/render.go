@@ -117,6 +117,14 @@ func (w *mrkdwn) finish() {
 // escaped writes s escaped, keeping reserve characters free for what must
 // follow (a closing style marker). It reports whether all of s fitted.
 func (w *mrkdwn) escaped(s string, reserve int) bool {
+	// Most text has nothing to escape and fits: copy it whole.
+	if !strings.ContainsAny(s, "&<>") {
+		if l := textLen(s); l <= w.room()-reserve {
+			w.b = append(w.b, s...)
+			w.n += l
+			return true
+		}
+	}
 	for _, r := range s {
 		var enc string
 		var l int

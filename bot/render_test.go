@@ -224,7 +224,7 @@ func TestHandlerRepliesRender(t *testing.T) {
 	}{
 		{"card", uCSU, "5.2", []string{"5.2 Promote Speedwatch", "*Lead*", "Mark done"}},
 		{"help", uCSU, "help", []string{"/action 5.2 done"}},
-		{"list", uCSU, "list", []string{"*1.1*", "*7.4*", "…and 2 more"}},
+		{"list", uCSU, "list", []string{"*1.1*", "*5.1*", "…and 17 more"}},
 		{"report", uCSU, "report", []string{"where we stand"}},
 		{"history", uCSU, "5.2 history", []string{"History of 5.2"}},
 		{"agencies", uCSU, "agencies", []string{"<@UCSU1>"}},

@@ -8,7 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -22,6 +25,7 @@ type Store interface {
 	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
 	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
 	CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error)
+	PageActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, int, error)
 	AgencyActionCounts(ctx context.Context, planID int64) (map[string]actionbot.PartyCounts, error)
 	UpdateAction(ctx context.Context, planID int64, ref string,
 		change func(*actionbot.Action) (*actionbot.AuditEntry, error),
@@ -59,6 +63,10 @@ type Handler struct {
 	// RAG are the rating thresholds.
 	RAG    actionbot.RAGRules
 	Logger *slog.Logger
+
+	// lines remembers rendered list lines (views.go).
+	lines     sync.Map // *actionbot.Action -> cached line
+	lineCount atomic.Int64
 }
 
 // Request is one command: who typed it, where, and the text after "/action".
@@ -490,9 +498,18 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 
 // clip shortens s to at most n characters, with an ellipsis.
 func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if len(s) <= n { // no more bytes than n: no more characters either
 		return s
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			if utf8.RuneCountInString(s[i:]) <= 1 {
+				return s
+			}
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+		count++
+	}
+	return s
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// maxListItems bounds a list reply; the rest is counted.
-const maxListItems = 40
+// maxListItems bounds a list reply, which is read in a chat window; the
+// rest is counted, with the filter that narrows it.
+const maxListItems = 25
 
 func (h *Handler) show(ctx context.Context, e *env, ref string) (actionbot.Message, error) {
 	a, err := h.findAction(ctx, e, ref)
@@ -215,19 +216,43 @@ func linesBlocks(lines []actionbot.RichText) []actionbot.Block {
 }
 
 // itemLine is an action in a list: rating, id, text, leads, deadline, status.
+// Lines are remembered per action and day: an action the store hands out is
+// never modified (a change makes a new one), so the line only changes with
+// the day.
 func (h *Handler) itemLine(e *env, a *actionbot.Action) actionbot.RichText {
+	type cached struct {
+		day  actionbot.Date
+		line actionbot.RichText
+	}
+	if v, ok := h.lines.Load(a); ok && v.(cached).day == e.today {
+		return v.(cached).line
+	}
+	line := h.renderItemLine(e, a)
+	if h.lineCount.Add(1) > maxCachedLines { // a bound: start afresh
+		h.lines.Clear()
+		h.lineCount.Store(1)
+	}
+	h.lines.Store(a, cached{e.today, line})
+	return line
+}
+
+// maxCachedLines bounds the remembered list lines (about 200 bytes each).
+const maxCachedLines = 50_000
+
+func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText {
 	r := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
-	line := actionbot.Txt(r.RAG.Emoji()+" ", actionbot.B(a.Ref), " "+clip(a.Text, 90)+" — "+partiesText(e.dir, a.Lead, false)+" — ")
+	var b strings.Builder
+	b.WriteString(" " + clip(a.Text, 90) + " — " + partiesText(e.dir, a.Lead, false) + " — ")
 	if a.Deadline.Ongoing {
-		line = append(line, actionbot.Span{Text: "ongoing"})
+		b.WriteString("ongoing")
 	} else {
-		line = append(line, actionbot.Span{Text: a.Deadline.String() + ", " + dueText(a, e.today)})
+		b.WriteString(a.Deadline.String() + ", " + dueText(a, e.today))
 	}
-	st := fmt.Sprintf(" — %s %d%%", a.Status.Label(), a.Progress)
+	b.WriteString(" — " + a.Status.Label() + " " + strconv.Itoa(a.Progress) + "%")
 	if a.Reason != "" {
-		st += " (" + clip(a.Reason, 80) + ")"
+		b.WriteString(" (" + clip(a.Reason, 80) + ")")
 	}
-	return append(line, actionbot.Span{Text: st})
+	return actionbot.RichText{{Text: r.RAG.Emoji() + " "}, actionbot.B(a.Ref), {Text: b.String()}}
 }
 
 // page is up to maxListItems actions of a list and how many there are in all.
@@ -238,12 +263,8 @@ type page struct {
 
 // findPage loads the first maxListItems actions matching f, and counts them all.
 func (h *Handler) findPage(ctx context.Context, f actionbot.ActionFilter) (page, error) {
-	total, err := h.Store.CountActions(ctx, f)
-	if err != nil || total == 0 {
-		return page{}, err
-	}
 	f.Limit = maxListItems
-	items, err := h.Store.FindActions(ctx, f)
+	items, total, err := h.Store.PageActions(ctx, f)
 	return page{items, total}, err
 }
 

@@ -150,6 +150,15 @@ func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID ma
 // FindAction returns one action of a plan with its latest audit entry, or
 // ENOTFOUND.
 func (db *DB) FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error) {
+	if s, err := db.snapshotFor(ctx, planID); err != nil {
+		return nil, err
+	} else if s != nil {
+		a, ok := s.find(ref)
+		if !ok {
+			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
+		}
+		return a, nil
+	}
 	a, err := findAction(ctx, db.ro, planID, ref)
 	if err != nil {
 		return nil, err
@@ -177,6 +186,15 @@ func findAction(ctx context.Context, q queryer, planID int64, ref string) (*acti
 
 // Refs returns every action reference of a plan, in plan order.
 func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
+	if s, err := db.snapshotFor(ctx, planID); err != nil {
+		return nil, err
+	} else if s != nil {
+		refs := make([]string, len(s.actions))
+		for i, a := range s.actions {
+			refs[i] = a.Ref
+		}
+		return refs, nil
+	}
 	var refs []string
 	if err := db.ro.SelectContext(ctx, &refs, `SELECT ref FROM actions WHERE plan_id = ? ORDER BY sort_key`, planID); err != nil {
 		return nil, fmt.Errorf("list action refs: %w", err)
@@ -186,7 +204,40 @@ func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
 
 // FindActions returns the actions matching f, in plan order (or, with
 // ByDue, earliest deadline first, then plan order).
+//
+// For the current plan the actions come from memory and are shared: callers
+// must not modify them.
 func (db *DB) FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
+	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
+		return nil, err
+	} else if s != nil {
+		as, _ := s.filter(f)
+		return as, nil
+	}
+	return db.findActionsSQL(ctx, f)
+}
+
+// PageActions returns the actions matching f (at most f.Limit) and how many
+// match in all: a page of a list and its length, in one pass for the
+// current plan.
+func (db *DB) PageActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, int, error) {
+	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
+		return nil, 0, err
+	} else if s != nil {
+		as, total := s.filter(f)
+		return as, total, nil
+	}
+	total, err := db.CountActions(ctx, f)
+	if err != nil || total == 0 {
+		return nil, total, err
+	}
+	as, err := db.findActionsSQL(ctx, f)
+	return as, total, err
+}
+
+// findActionsSQL is FindActions answered by SQLite (archived plans, and the
+// test that keeps the two in agreement).
+func (db *DB) findActionsSQL(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
 	where, args := filterSQL(f)
 	order := ` ORDER BY a.plan_id, a.sort_key`
 	if f.ByDue {
@@ -204,6 +255,13 @@ func (db *DB) FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*act
 
 // CountActions returns how many actions match f (ignoring its Limit).
 func (db *DB) CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error) {
+	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
+		return 0, err
+	} else if s != nil {
+		f.Limit = 0
+		_, n := s.filter(f)
+		return n, nil
+	}
 	where, args := filterSQL(f)
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM actions a WHERE `+where, args...); err != nil {
@@ -341,6 +399,7 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("update action %s: commit: %w", ref, err)
 	}
+	db.changed()
 	a.LastUpdate = e
 	return a, e, nil
 }

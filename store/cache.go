@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -22,13 +24,40 @@ type planCache struct {
 	dir        *actionbot.Directory
 }
 
-// planRevision reads the revision counter.
-func planRevision(ctx context.Context, q queryer) (int64, error) {
-	var n int64
-	if err := q.GetContext(ctx, &n, `SELECT n FROM revisions WHERE name = 'plan'`); err != nil {
-		return 0, fmt.Errorf("read plan revision: %w", err)
+// changeWatch tells the caches whether the database has changed. It reads
+// two counters: the 'plan' revision (bumped with any change to a plan's
+// definition) and the highest audit entry id (every change to an action
+// writes one). With RecheckEvery set, it reads them at most that often,
+// unless this process has written since: a change made here is seen at
+// once, one made by another process within RecheckEvery.
+type changeWatch struct {
+	mu        sync.Mutex
+	last      counters
+	checkedAt time.Time
+	valid     bool
+	dirty     atomic.Bool
+}
+
+// changed records that this process has written: the next read checks.
+func (db *DB) changed() { db.watch.dirty.Store(true) }
+
+// counters returns the change counters, read afresh unless read within
+// RecheckEvery with no write from this process since.
+func (db *DB) counters(ctx context.Context) (counters, error) {
+	w := &db.watch
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if db.RecheckEvery > 0 && w.valid && !w.dirty.Load() && time.Since(w.checkedAt) < db.RecheckEvery {
+		return w.last, nil
 	}
-	return n, nil
+	w.dirty.Store(false) // a write from here on marks it again
+	var c counters
+	if err := db.ro.GetContext(ctx, &c, countersQuery); err != nil {
+		w.valid = false
+		return c, fmt.Errorf("read change counters: %w", err)
+	}
+	w.last, w.checkedAt, w.valid = c, time.Now(), true
+	return c, nil
 }
 
 // bumpPlanRevision records, inside a write transaction, that the plan's
@@ -44,11 +73,11 @@ func bumpPlanRevision(ctx context.Context, tx execer) error {
 // The caller holds c.mu.
 func (db *DB) freshCache(ctx context.Context) (*planCache, error) {
 	c := &db.cache
-	rev, err := planRevision(ctx, db.ro)
+	cs, err := db.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !c.loaded || rev != c.rev {
+	if rev := cs.Rev; !c.loaded || rev != c.rev {
 		c.rev, c.loaded = rev, true
 		c.plan, c.dir = nil, nil
 		c.priorities = map[int64][]*actionbot.Priority{}

@@ -49,9 +49,19 @@ type DB struct {
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
 
+	// RecheckEvery bounds how often the in-memory caches ask the database
+	// whether another process has changed it (0: on every read). Changes
+	// made through this DB are seen at once either way. The bot sets it so
+	// that a request costs no extra query; the CLI leaves it at 0.
+	RecheckEvery time.Duration
+
 	// cache keeps the current plan, its priorities and the agency
 	// directory between changes (cache.go).
 	cache planCache
+	// snap keeps the current plan's actions in memory (snapshot.go).
+	snap snapState
+	// watch tells them when the database has changed (cache.go).
+	watch changeWatch
 }
 
 // NewDB returns a DB for the SQLite file at path; call Open before use.

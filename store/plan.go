@@ -138,6 +138,7 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set channel of priority %d: commit: %w", number, err)
 	}
+	db.changed()
 	return nil
 }
 
@@ -216,6 +217,7 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("import: commit: %w", err)
 	}
+	db.changed()
 	return res, nil
 }
 

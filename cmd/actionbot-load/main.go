@@ -24,7 +24,6 @@ import (
 	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,6 +50,7 @@ import (
 
 type config struct {
 	bot, url, secret, db, phases string
+	pprof                        string
 	actions, conc                int
 	dur, warmup                  time.Duration
 	seed                         uint64
@@ -68,6 +68,7 @@ func main() {
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each phase")
 	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order")
 	flag.Uint64Var(&c.seed, "seed", plangen.Seed, "seed of the generated plan")
+	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (e.g. 127.0.0.1:6060)")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "actionbot-load:", err)
@@ -219,7 +220,7 @@ func spawn(ctx context.Context, c *config) (*spawned, error) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	cmd := exec.CommandContext(ctx, c.bot, "serve")
 	cmd.Env = append(os.Environ(),
-		"ACTIONBOT_DB="+c.db, "ACTIONBOT_ADDR="+addr, "ACTIONBOT_COORDINATORS="+loadUser, "ACTIONBOT_LOG_LEVEL=warn",
+		"ACTIONBOT_DB="+c.db, "ACTIONBOT_ADDR="+addr, "ACTIONBOT_PPROF_ADDR="+c.pprof, "ACTIONBOT_COORDINATORS="+loadUser, "ACTIONBOT_LOG_LEVEL=warn",
 		"SLACK_SIGNING_SECRET="+c.secret, "SLACK_BOT_TOKEN=xoxb-load-test", "SLACK_API_URL=http://"+fakeLn.Addr().String()+"/api/")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	start := time.Now()
@@ -535,8 +536,10 @@ func (l *loader) post(ctx context.Context, user, text, responseURL string) (stri
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, b)
 	}
-	if len(b) > 0 && !json.Valid(b) {
-		return "", fmt.Errorf("the answer is not JSON: %.200s", b)
+	// A JSON object or nothing (a change is acked empty). Checked cheaply:
+	// the load generator shares the machine with the bot.
+	if len(b) > 0 && (b[0] != '{' || b[len(b)-1] != '}') {
+		return "", fmt.Errorf("the answer is not a JSON object: %.200s", b)
 	}
 	return string(b), nil
 }

@@ -85,6 +85,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// The bot answers from memory; a change the CLI makes meanwhile is seen
+	// within this. Its own changes are seen at once.
+	db.RecheckEvery = 250 * time.Millisecond
 	if slackServer != nil {
 		if handled, err := slackServer(ctx, a, c, db); handled {
 			return err

@@ -1,0 +1,4 @@
+package store
+
+// FindActionsSQL exposes the SQL path of FindActions to the tests.
+var FindActionsSQL = (*DB).findActionsSQL

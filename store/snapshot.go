@@ -1,0 +1,448 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// snapshot is the current plan's actions in memory, in plan order, with
+// each action's latest audit entry. Queries, lists and filters over the
+// current plan are answered from it; the database stays the record.
+//
+// It is kept fresh by two counters read on every use: the 'plan' revision
+// (an import or a coordinator's change to the plan: reload everything) and
+// the highest audit entry id (every change to an action writes one: reload
+// just the actions changed since). Writers are serialised by BEGIN
+// IMMEDIATE across processes, so audit ids are assigned in commit order and
+// "changed since id N" misses nothing, whichever process made the change.
+//
+// A published snapshot is never modified: an update copies the slice and
+// replaces the changed actions, so readers need no lock. Actions handed out
+// are shared and must not be modified by callers.
+type snapshot struct {
+	planID   int64
+	planRev  int64
+	auditMax int64
+	actions  []*actionbot.Action
+	// byRef maps a reference to its position; positions, and the parties
+	// of each action, change only on a full reload (an import), so
+	// incremental updates share these.
+	byRef map[string]int
+	byID  map[int64]int
+	// agency numbers the agencies named in the plan; parties[i] holds the
+	// lead and partner agencies of actions[i] as sets of those numbers.
+	agency  map[string]int
+	parties []partySets
+
+	// memo keeps the answers to filters asked of this snapshot: the same
+	// lists ("overdue", an agency's "mine") are asked again and again, and
+	// the snapshot never changes, so an answer stays right until the next
+	// change makes a new snapshot.
+	memo     sync.Map // filter key -> memoEntry
+	memoSize atomic.Int32
+}
+
+type memoEntry struct {
+	items []*actionbot.Action
+	total int
+}
+
+// maxMemo bounds the remembered answers per snapshot.
+const maxMemo = 512
+
+// agencySet is a set of agencies, by their number in the snapshot.
+type agencySet []uint64
+
+func (s agencySet) add(i int) agencySet {
+	for len(s) <= i/64 {
+		s = append(s, 0)
+	}
+	s[i/64] |= 1 << (i % 64)
+	return s
+}
+
+func (s agencySet) has(i int) bool { return i >= 0 && i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0 }
+
+func (s agencySet) meets(t agencySet) bool {
+	for i := 0; i < len(s) && i < len(t); i++ {
+		if s[i]&t[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+type partySets struct{ lead, partner agencySet }
+
+// indexParties numbers the agencies and builds each action's sets.
+func (s *snapshot) indexParties() {
+	s.agency = map[string]int{}
+	num := func(code string) int {
+		i, ok := s.agency[code]
+		if !ok {
+			i = len(s.agency)
+			s.agency[code] = i
+		}
+		return i
+	}
+	num(actionbot.AllPartners)
+	s.parties = make([]partySets, len(s.actions))
+	for i, a := range s.actions {
+		for _, p := range a.Lead {
+			s.parties[i].lead = s.parties[i].lead.add(num(p.Agency))
+		}
+		for _, p := range a.Partners {
+			s.parties[i].partner = s.parties[i].partner.add(num(p.Agency))
+		}
+	}
+}
+
+// agencies returns the set of the given agencies (those the plan names).
+func (s *snapshot) agencies(codes ...string) agencySet {
+	var set agencySet
+	for _, c := range codes {
+		if i, ok := s.agency[c]; ok {
+			set = set.add(i)
+		}
+	}
+	return set
+}
+
+// snapState is the DB's snapshot and the lock that serialises its refresh.
+type snapState struct {
+	mu  sync.Mutex
+	cur atomic.Pointer[snapshot]
+}
+
+type counters struct {
+	Rev      int64         `db:"rev"`
+	AuditMax sql.NullInt64 `db:"audit_max"`
+}
+
+const countersQuery = `SELECT (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max`
+
+// snapshotFor returns a fresh snapshot if planID is the current plan, or
+// nil (with no error) for another plan, which callers read from SQL.
+func (db *DB) snapshotFor(ctx context.Context, planID int64) (*snapshot, error) {
+	s, err := db.currentSnapshot(ctx)
+	if err != nil || s == nil || s.planID != planID {
+		return nil, err
+	}
+	return s, nil
+}
+
+// currentSnapshot returns the snapshot of the current plan, refreshed if the
+// database has changed; nil when there is no plan.
+func (db *DB) currentSnapshot(ctx context.Context) (*snapshot, error) {
+	c, err := db.counters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s := db.snap.cur.Load(); s != nil && s.planRev == c.Rev && s.auditMax == c.AuditMax.Int64 {
+		return s, nil
+	}
+	db.snap.mu.Lock()
+	defer db.snap.mu.Unlock()
+	if s := db.snap.cur.Load(); s != nil && s.planRev == c.Rev && s.auditMax == c.AuditMax.Int64 {
+		return s, nil // refreshed by another caller meanwhile
+	}
+	// Read the counters again and the data inside one read transaction, so
+	// the snapshot is exactly the database at one instant.
+	tx, err := db.ro.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("refresh actions: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.GetContext(ctx, &c, countersQuery); err != nil {
+		return nil, fmt.Errorf("refresh actions: %w", err)
+	}
+	// The snapshot is at least as fresh as these: remember them.
+	db.watch.mu.Lock()
+	if db.watch.valid && !db.watch.dirty.Load() {
+		db.watch.last = c
+	}
+	db.watch.mu.Unlock()
+	old := db.snap.cur.Load()
+	var s *snapshot
+	if old == nil || old.planRev != c.Rev {
+		s, err = loadSnapshot(ctx, tx, c)
+	} else {
+		s, err = old.update(ctx, tx, c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.snap.cur.Store(s)
+	return s, nil
+}
+
+// loadSnapshot reads the current plan's actions whole.
+func loadSnapshot(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, error) {
+	s := &snapshot{planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: map[string]int{}, byID: map[int64]int{}}
+	plan, err := currentPlan(ctx, tx)
+	if actionbot.ErrorCode(err) == actionbot.ENOTFOUND {
+		return s, nil
+	} else if err != nil {
+		return nil, err
+	}
+	s.planID = plan.ID
+	if s.actions, err = loadActions(ctx, tx, `a.plan_id = ?`, plan.ID); err != nil {
+		return nil, err
+	}
+	for i, a := range s.actions {
+		s.byRef[a.Ref] = i
+		s.byID[a.ID] = i
+	}
+	s.indexParties()
+	latest, err := auditEntries(ctx, tx, `a.id IN (SELECT MAX(au.id) FROM audit au JOIN actions x2 ON x2.id = au.action_id WHERE x2.plan_id = ? GROUP BY au.action_id)`,
+		[]any{plan.ID}, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range latest {
+		if i, ok := s.byID[e.ActionID]; ok {
+			s.actions[i].LastUpdate = e
+		}
+	}
+	return s, nil
+}
+
+// update returns a copy of s with the actions changed since s.auditMax
+// reloaded.
+func (s *snapshot) update(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, error) {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, `SELECT DISTINCT action_id FROM audit WHERE id > ?`, s.auditMax); err != nil {
+		return nil, fmt.Errorf("refresh actions: %w", err)
+	}
+	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
+		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
+	var mine []string
+	for _, id := range ids {
+		if _, ok := s.byID[id]; ok {
+			mine = append(mine, strconv.FormatInt(id, 10))
+		}
+	}
+	for start := 0; start < len(mine); start += 500 {
+		chunk := strings.Join(mine[start:min(start+500, len(mine))], ",")
+		as, err := loadActions(ctx, tx, `a.id IN (`+chunk+`)`)
+		if err != nil {
+			return nil, err
+		}
+		latest, err := auditEntries(ctx, tx, `a.id IN (SELECT MAX(id) FROM audit WHERE action_id IN (`+chunk+`) GROUP BY action_id)`, nil, false, 0)
+		if err != nil {
+			return nil, err
+		}
+		byID := map[int64]*actionbot.AuditEntry{}
+		for _, e := range latest {
+			byID[e.ActionID] = e
+		}
+		for _, a := range as {
+			a.LastUpdate = byID[a.ID]
+			n.actions[s.byID[a.ID]] = a
+		}
+	}
+	return n, nil
+}
+
+// find returns a copy of the action with that reference.
+func (s *snapshot) find(ref string) (*actionbot.Action, bool) {
+	i, ok := s.byRef[ref]
+	if !ok {
+		return nil, false
+	}
+	a := *s.actions[i]
+	return &a, true
+}
+
+// filter returns the actions matching f, in plan order or by deadline, at
+// most f.Limit, and how many match in all.
+func (s *snapshot) filter(f actionbot.ActionFilter) ([]*actionbot.Action, int) {
+	// A filter on staleness depends on the instant; every other one on the
+	// snapshot alone (dates are days).
+	key := ""
+	if f.StaleBefore.IsZero() {
+		key = fmt.Sprintf("%+v", f)
+		if e, ok := s.memo.Load(key); ok {
+			me := e.(memoEntry)
+			return slices.Clone(me.items), me.total // callers may reorder theirs
+		}
+	}
+	items, total := s.scan(f)
+	if key != "" && s.memoSize.Add(1) <= maxMemo {
+		s.memo.Store(key, memoEntry{slices.Clone(items), total})
+	}
+	return items, total
+}
+
+// scan is filter without the memo.
+func (s *snapshot) scan(f actionbot.ActionFilter) ([]*actionbot.Action, int) {
+	m := s.matcher(f)
+	if f.ByDue && f.Limit > 0 {
+		return s.earliest(m, f.Limit)
+	}
+	var out []*actionbot.Action
+	total := 0
+	for pos, a := range s.actions {
+		if m.match(pos, a) {
+			total++
+			if f.Limit == 0 || len(out) < f.Limit {
+				out = append(out, a)
+			}
+		}
+	}
+	if f.ByDue {
+		slices.SortStableFunc(out, func(a, b *actionbot.Action) int { return a.Deadline.Due.Compare(b.Deadline.Due) })
+	}
+	return out, total
+}
+
+// earliest returns the k matching actions due first (ties in plan order)
+// and how many match, in one pass that keeps only k candidates.
+func (s *snapshot) earliest(m *matcher, k int) ([]*actionbot.Action, int) {
+	type cand struct {
+		a   *actionbot.Action
+		pos int
+	}
+	// before orders by deadline, then plan position.
+	before := func(x, y cand) bool {
+		if c := x.a.Deadline.Due.Compare(y.a.Deadline.Due); c != 0 {
+			return c < 0
+		}
+		return x.pos < y.pos
+	}
+	// h is a max-heap of the k best so far: h[0] is the worst of them.
+	h := make([]cand, 0, k)
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(h) && before(h[worst], h[l]) {
+				worst = l
+			}
+			if r := l + 1; r < len(h) && before(h[worst], h[r]) {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			h[i], h[worst] = h[worst], h[i]
+			i = worst
+		}
+	}
+	total := 0
+	for pos, a := range s.actions {
+		if !m.match(pos, a) {
+			continue
+		}
+		total++
+		c := cand{a, pos}
+		switch {
+		case len(h) < k:
+			h = append(h, c)
+			for i := len(h) - 1; i > 0 && before(h[(i-1)/2], h[i]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+		case before(c, h[0]):
+			h[0] = c
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(x, y cand) int {
+		if before(x, y) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]*actionbot.Action, len(h))
+	for i, c := range h {
+		out[i] = c.a
+	}
+	return out, total
+}
+
+// matcher is an ActionFilter prepared for matching in a snapshot. It must
+// agree with filterSQL; a test checks them against each other.
+type matcher struct {
+	f         actionbot.ActionFilter
+	s         *snapshot
+	refs      map[string]bool
+	statuses  map[actionbot.Status]bool
+	words     []string
+	agency    agencySet // f.Agency
+	led       agencySet // f.LedBy
+	partnered agencySet // f.PartneredBy
+	all       int       // the number of "All Partners"
+}
+
+func (s *snapshot) matcher(f actionbot.ActionFilter) *matcher {
+	m := &matcher{f: f, s: s, all: s.agency[actionbot.AllPartners]}
+	if len(f.Refs) > 0 {
+		m.refs = map[string]bool{}
+		for _, r := range f.Refs {
+			m.refs[r] = true
+		}
+	}
+	if len(f.Statuses) > 0 {
+		m.statuses = map[actionbot.Status]bool{}
+		for _, st := range f.Statuses {
+			m.statuses[st] = true
+		}
+	}
+	for _, w := range f.Words {
+		m.words = append(m.words, strings.ToLower(w))
+	}
+	m.agency = s.agencies(f.Agency)
+	m.led = s.agencies(f.LedBy...)
+	m.partnered = s.agencies(f.PartneredBy...)
+	return m
+}
+
+// match reports whether the action at position pos matches.
+func (m *matcher) match(pos int, a *actionbot.Action) bool {
+	f := &m.f
+	ps := m.s.parties[pos]
+	switch {
+	case m.refs != nil && !m.refs[a.Ref]:
+		return false
+	case f.Priority > 0 && a.Priority != f.Priority:
+		return false
+	case f.Agency != "" && !ps.lead.meets(m.agency) && !ps.partner.meets(m.agency):
+		return false
+	case len(f.LedBy) > 0 && !ps.lead.meets(m.led):
+		return false
+	case len(f.PartneredBy) > 0 && (!(ps.partner.meets(m.partnered) || ps.partner.has(m.all)) || ps.lead.meets(m.partnered)):
+		return false
+	case m.statuses != nil && !m.statuses[a.Status]:
+		return false
+	case f.NotDone && a.Status == actionbot.StatusDone:
+		return false
+	case (!f.DueFrom.IsZero() || !f.DueTo.IsZero()) && a.Deadline.Due.IsZero():
+		return false
+	case !f.DueFrom.IsZero() && a.Deadline.Due.Before(f.DueFrom):
+		return false
+	case !f.DueTo.IsZero() && a.Deadline.Due.After(f.DueTo):
+		return false
+	case f.Ongoing && !a.Deadline.Ongoing:
+		return false
+	case !f.StaleBefore.IsZero() && (a.Status == actionbot.StatusDone || !a.LastActivity.IsZero() && !a.LastActivity.Before(f.StaleBefore)):
+		return false
+	}
+	if len(m.words) > 0 {
+		text := strings.ToLower(a.Text)
+		for _, w := range m.words {
+			if !strings.Contains(text, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
