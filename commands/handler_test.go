@@ -446,7 +446,7 @@ func TestListsOnTheRealPlan(t *testing.T) {
 			}
 			m := f.run(outsider, tc.text)
 			mustContain(t, m, fmt.Sprintf("— %d action", len(want))) // the header counts them all
-			if len(want) > 25 { // a reply shows 25 and counts the rest
+			if len(want) > 25 {                                      // a reply shows 25 and counts the rest
 				mustContain(t, m, fmt.Sprintf("…and %d more.", len(want)-25))
 				want = want[:25]
 			}
