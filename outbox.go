@@ -39,3 +39,21 @@ type Outgoing struct {
 func (o *Outgoing) IsDirect() bool {
 	return len(o.To) > 0 && (o.To[0] == 'U' || o.To[0] == 'W')
 }
+
+// ReminderKey identifies a step of an action's reminders in the ledger that
+// makes each step go out once: the action, the deadline the step counts
+// from, and the step ("before:14", "overdue:2", "checkin:1").
+type ReminderKey struct {
+	ActionID int64
+	Deadline string
+	Step     string
+}
+
+// ReminderRecord is a step to record as sent, with the earlier steps it
+// supersedes (they never go out) and the messages to queue with it.
+type ReminderRecord struct {
+	ReminderKey
+	SendOn     Date
+	Superseded []string
+	Messages   []*Outgoing
+}

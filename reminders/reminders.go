@@ -33,13 +33,13 @@ type Store interface {
 	Members(ctx context.Context, agencies ...string) ([]actionbot.Member, error)
 	AuditSince(ctx context.Context, planID int64, from, to time.Time) ([]*actionbot.AuditEntry, error)
 
-	// ReminderState is "sent", "superseded" or "" for a step not recorded.
-	ReminderState(ctx context.Context, actionID int64, deadline, step string) (string, error)
-	// RecordReminder records a step as sent, and the steps it supersedes,
-	// and queues its messages, in one transaction; false when the step was
-	// already recorded (nothing is queued then).
-	RecordReminder(ctx context.Context, actionID int64, deadline, step string, sendOn actionbot.Date, superseded []string, msgs []*actionbot.Outgoing) (bool, error)
-
+	// ReminderStates returns the ledger state ("sent" or "superseded") of
+	// each of the steps that is recorded; steps not recorded are absent.
+	ReminderStates(ctx context.Context, keys []actionbot.ReminderKey) (map[actionbot.ReminderKey]string, error)
+	// RecordReminders records steps as sent, and the steps each supersedes,
+	// and queues their messages, in one transaction; ok[i] is false when a
+	// step was already recorded (nothing is queued for it then).
+	RecordReminders(ctx context.Context, recs []actionbot.ReminderRecord) (ok []bool, err error)
 	DigestPosted(ctx context.Context, day actionbot.Date) (bool, error)
 	// LastDigestBefore is the end of the period the latest digest before
 	// day covered; zero when there is none.
@@ -205,7 +205,13 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	members := map[string][]string{} // agency → user IDs, loaded once per agency
+	// First what is due, then which of it is recorded, in one lookup.
+	type candidate struct {
+		a *actionbot.Action
+		d due
+	}
+	var cands []candidate
+	var keys []actionbot.ReminderKey
 	for _, a := range actions {
 		if a.SnoozedUntil.After(e.now) {
 			run.Snoozed = append(run.Snoozed, a.Ref)
@@ -215,13 +221,29 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		if !ok {
 			continue
 		}
-		state, err := s.Store.ReminderState(ctx, a.ID, d.deadline, d.Step.Key())
-		if err != nil {
-			return nil, err
+		cands = append(cands, candidate{a, d})
+		keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.Step.Key()})
+		if n := len(d.earlier); n > 0 {
+			keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.earlier[n-1].Key()})
 		}
-		if state != "" {
+	}
+	recorded, err := s.Store.ReminderStates(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	members := map[string][]string{} // agency → user IDs, loaded once per agency
+	for _, c := range cands {
+		a, d := c.a, c.d
+		if recorded[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.Step.Key()}] != "" {
 			run.AlreadySent++
 			continue
+		}
+		// When the step before this one is recorded, so are all before it
+		// (recording a step records those it supersedes): there is nothing
+		// to supersede. Otherwise the bot was down, or this is the first
+		// sweep: the earlier steps are superseded now.
+		if n := len(d.earlier); n > 0 && recorded[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.earlier[n-1].Key()}] != "" {
+			d.earlier = nil
 		}
 		rem := &Reminder{Action: a, Step: d.Step, Deadline: d.deadline, SendOn: d.SendOn, Superseded: d.earlier,
 			Days: d.days, Escalated: s.Rules.escalates(d)}
@@ -332,8 +354,14 @@ func nobodyFor(code string) string {
 	return "nobody is registered for " + code
 }
 
+// sweepBatch is how many reminders a sweep records per transaction: each
+// commit costs a write to the log, and a daily sweep of a large plan queues
+// thousands.
+const sweepBatch = 200
+
 // Sweep sends the reminders due at now: for each, it records the step in the
-// ledger and queues its messages in one transaction, so a second sweep, or
+// ledger and queues its messages in one transaction (with others, in
+// batches), so a second sweep, or
 // one racing this, sends nothing again. A reminder with nowhere to go is
 // logged as a warning, not recorded, and reported in the run. An error with
 // one action does not stop the others; the errors are joined.
@@ -348,6 +376,42 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	var errs []error
 	queued := 0
+	var batch []*Reminder
+	// record writes a batch of reminders in one transaction. If the batch
+	// fails, each is tried alone, so that one bad reminder does not hold up
+	// the others.
+	record := func(batch []*Reminder) {
+		recs := make([]actionbot.ReminderRecord, len(batch))
+		for i, rem := range batch {
+			var sup []string
+			for _, st := range rem.Superseded {
+				sup = append(sup, st.Key())
+			}
+			recs[i] = actionbot.ReminderRecord{ReminderKey: actionbot.ReminderKey{ActionID: rem.Action.ID, Deadline: rem.Deadline, Step: rem.Step.Key()},
+				SendOn: rem.SendOn, Superseded: sup, Messages: rem.Messages}
+		}
+		ok, err := s.Store.RecordReminders(ctx, recs)
+		if err != nil && len(recs) > 1 {
+			ok = make([]bool, len(recs))
+			for i := range recs {
+				one, err := s.Store.RecordReminders(ctx, recs[i:i+1])
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				ok[i] = one[0]
+			}
+		} else if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		for i, rem := range batch {
+			rem.Queued = ok[i]
+			if ok[i] {
+				queued++
+			}
+		}
+	}
 	for _, rem := range run.Reminders {
 		for _, p := range rem.Problems {
 			s.logger().Warn("reminder cannot be delivered in full", "action", rem.Action.Ref, "step", rem.Step.Key(), "problem", p)
@@ -355,19 +419,13 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 		if len(rem.Messages) == 0 {
 			continue
 		}
-		var keys []string
-		for _, st := range rem.Superseded {
-			keys = append(keys, st.Key())
+		if batch = append(batch, rem); len(batch) == sweepBatch {
+			record(batch)
+			batch = nil
 		}
-		ok, err := s.Store.RecordReminder(ctx, rem.Action.ID, rem.Deadline, rem.Step.Key(), rem.SendOn, keys, rem.Messages)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		rem.Queued = ok
-		if ok {
-			queued++
-		}
+	}
+	if len(batch) > 0 {
+		record(batch)
 	}
 	s.logger().Info("reminder sweep", "day", run.Day.String(), "queued", queued, "already_sent", run.AlreadySent, "snoozed", len(run.Snoozed))
 	return run, errors.Join(errs...)

@@ -148,7 +148,8 @@ func ParseDays(s string) ([]int, error) {
 // Steps returns the steps for a deadline whose day to go out is on or
 // before upTo, in order: the ladder, then the weekly overdue reminders.
 func (r Rules) Steps(due, upTo actionbot.Date) []Scheduled {
-	var out []Scheduled
+	weeks := max(due.DaysUntil(upTo)/7, 0)
+	out := make([]Scheduled, 0, len(r.Days)+weeks+1)
 	for _, n := range r.Days {
 		nominal := due.AddDays(-n)
 		s := Scheduled{Step: Step{StepBefore, n}, Nominal: nominal, SendOn: r.Calendar.OnOrBefore(nominal)}

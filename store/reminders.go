@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -32,6 +33,36 @@ func (db *DB) ReminderState(ctx context.Context, actionID int64, deadline, step 
 	return state, nil
 }
 
+// ReminderStates returns the ledger state of each of the given steps that is
+// recorded (absent ones are not in the map), in a few queries whatever the
+// number of steps.
+func (db *DB) ReminderStates(ctx context.Context, keys []actionbot.ReminderKey) (map[actionbot.ReminderKey]string, error) {
+	out := make(map[actionbot.ReminderKey]string)
+	const chunk = 300 // three parameters each, within SQLite's limit
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, 0, 3*len(part))
+		for _, k := range part {
+			args = append(args, k.ActionID, k.Step, k.Deadline)
+		}
+		var rows []struct {
+			ActionID int64  `db:"action_id"`
+			Step     string `db:"step"`
+			Deadline string `db:"deadline"`
+			State    string `db:"state"`
+		}
+		q := `SELECT action_id, step, deadline, state FROM reminder_ledger WHERE (action_id, step, deadline) IN (VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",") + `)`
+		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("reminder ledger: read %d steps: %w", len(part), err)
+		}
+		for _, r := range rows {
+			out[actionbot.ReminderKey{ActionID: r.ActionID, Deadline: r.Deadline, Step: r.Step}] = r.State
+		}
+	}
+	return out, nil
+}
+
 // RecordReminder records a step of an action's reminders as sent, keyed by
 // (action, step, deadline), and queues its messages, in one transaction. It
 // also records the earlier steps it supersedes, so that they never go out.
@@ -39,39 +70,57 @@ func (db *DB) ReminderState(ctx context.Context, actionID int64, deadline, step 
 // by an earlier sweep, or by a concurrent one that got there first.
 func (db *DB) RecordReminder(ctx context.Context, actionID int64, deadline, step string, sendOn actionbot.Date,
 	superseded []string, msgs []*actionbot.Outgoing) (bool, error) {
-	if step == "" || deadline == "" {
-		return false, fmt.Errorf("reminder ledger: action %d: step and deadline are required", actionID)
+	ok, err := db.RecordReminders(ctx, []actionbot.ReminderRecord{{ReminderKey: actionbot.ReminderKey{ActionID: actionID, Deadline: deadline, Step: step},
+		SendOn: sendOn, Superseded: superseded, Messages: msgs}})
+	if err != nil {
+		return false, err
+	}
+	return ok[0], nil
+}
+
+// RecordReminders is RecordReminder for several steps in one transaction:
+// each step's row and messages are written together, and the batch commits
+// or fails as a whole. ok[i] is false for a step already recorded.
+func (db *DB) RecordReminders(ctx context.Context, recs []actionbot.ReminderRecord) (ok []bool, err error) {
+	for _, r := range recs {
+		if r.Step == "" || r.Deadline == "" {
+			return nil, fmt.Errorf("reminder ledger: action %d: step and deadline are required", r.ActionID)
+		}
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer tx.Rollback()
 	now := db.now()
 	const insert = `INSERT INTO reminder_ledger (action_id, step, deadline, state, send_on, messages, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id, step, deadline) DO NOTHING`
-	r, err := tx.ExecContext(ctx, insert, actionID, step, deadline, ReminderSent, sendOn.String(), len(msgs), now)
-	if err != nil {
-		return false, fmt.Errorf("reminder ledger: record step %s of action %d: %w", step, actionID, err)
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return false, nil
-	}
-	for _, s := range superseded {
-		if s == step {
+	ok = make([]bool, len(recs))
+	for i, rec := range recs {
+		r, err := tx.ExecContext(ctx, insert, rec.ActionID, rec.Step, rec.Deadline, ReminderSent, rec.SendOn.String(), len(rec.Messages), now)
+		if err != nil {
+			return nil, fmt.Errorf("reminder ledger: record step %s of action %d: %w", rec.Step, rec.ActionID, err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, insert, actionID, s, deadline, ReminderSuperseded, sendOn.String(), 0, now); err != nil {
-			return false, fmt.Errorf("reminder ledger: supersede step %s of action %d: %w", s, actionID, err)
+		for _, s := range rec.Superseded {
+			if s == rec.Step {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, insert, rec.ActionID, s, rec.Deadline, ReminderSuperseded, rec.SendOn.String(), 0, now); err != nil {
+				return nil, fmt.Errorf("reminder ledger: supersede step %s of action %d: %w", s, rec.ActionID, err)
+			}
 		}
-	}
-	if _, err := enqueue(ctx, tx, now, msgs); err != nil {
-		return false, fmt.Errorf("reminder ledger: step %s of action %d: %w", step, actionID, err)
+		if _, err := enqueue(ctx, tx, now, rec.Messages); err != nil {
+			return nil, fmt.Errorf("reminder ledger: step %s of action %d: %w", rec.Step, rec.ActionID, err)
+		}
+		ok[i] = true
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("reminder ledger: step %s of action %d: commit: %w", step, actionID, err)
+		return nil, fmt.Errorf("reminder ledger: %d steps: commit: %w", len(recs), err)
 	}
-	return true, nil
+	return ok, nil
 }
 
 // LedgerEntry is one recorded step of an action's reminders.
