@@ -191,6 +191,15 @@ const (
 	VerbImport Verb = "import"
 )
 
+// IsChange reports whether the verb is a change a person makes to an action.
+func (v Verb) IsChange() bool {
+	switch v {
+	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
+		return true
+	}
+	return false
+}
+
 // NoteOnly reports whether the verb only adds to the record, which members of
 // partner agencies may do as well as leads.
 func (v Verb) NoteOnly() bool { return v == VerbNote }

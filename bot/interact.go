@@ -124,19 +124,26 @@ type outcome struct {
 	errMsg actionbot.Message // the handler's explanation of err
 }
 
-// apply runs commands in order through the handler, stopping at the first
-// that is refused.
+// apply runs a click's or a form's commands through the handler: one
+// command as typed, several (the progress form) as one change, applied
+// together in one transaction or not at all.
 func (b *Bot) apply(ctx context.Context, user, channel string, cmds []*commands.Command) outcome {
 	var out outcome
 	req := commands.Request{UserID: user, ChannelID: channel}
+	var msg actionbot.Message
+	var err error
+	if len(cmds) == 1 {
+		msg, err = b.Handler.Try(ctx, req, cmds[0])
+	} else {
+		msg, err = b.Handler.TryAll(ctx, req, cmds)
+	}
+	if err != nil {
+		out.err, out.errMsg = err, msg
+		return out
+	}
+	out.done = append(out.done, msg.Text)
+	out.last = msg
 	for _, cmd := range cmds {
-		msg, err := b.Handler.Try(ctx, req, cmd)
-		if err != nil {
-			out.err, out.errMsg = err, msg
-			return out
-		}
-		out.done = append(out.done, msg.Text)
-		out.last = msg
 		if cmd.Verb == commands.VerbDone {
 			out.closed = true
 		}

@@ -266,7 +266,7 @@ func TestProgressFormApplied(t *testing.T) {
 	}{
 		{"progress and at risk, from an ephemeral card", uCSU, "60", "at_risk", "training venue fell through", false,
 			actionbot.StatusAtRisk, 60, "training venue fell through", 2,
-			[]string{"✅ 5.2 is flagged at risk.", "✅ *5.2* is now at 60%.", "at risk: training venue fell through · 60%"}},
+			[]string{"✅ *5.2* is flagged at risk. *5.2* is now at 60%.", "at risk: training venue fell through · 60%"}},
 		{"progress with a note, from a posted reminder", uCSU, "35", "open", "two schemes running", true,
 			actionbot.StatusOpen, 35, "", 1, []string{"✅ 5.2 is now at 35%. — <@UCSU1>, 20 Jun 09:00"}},
 		{"a note alone", uCSU, "0", "open", "DVLA data requested", false, actionbot.StatusOpen, 0, "", 1, []string{"Note added to *5.2*."}},

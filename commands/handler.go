@@ -27,10 +27,10 @@ type Store interface {
 	CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error)
 	PageActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, int, error)
 	AgencyActionCounts(ctx context.Context, planID int64) (map[string]actionbot.PartyCounts, error)
-	UpdateAction(ctx context.Context, planID int64, ref string,
-		change func(*actionbot.Action) (*actionbot.AuditEntry, error),
-		then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
-	) (*actionbot.Action, *actionbot.AuditEntry, error)
+	UpdateActionSteps(ctx context.Context, planID int64, ref string,
+		change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
+		then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
+	) (*actionbot.Action, []*actionbot.AuditEntry, error)
 	History(ctx context.Context, planID int64, ref string, limit int) ([]*actionbot.AuditEntry, error)
 
 	MemberAgencies(ctx context.Context, userID string) ([]string, error)
@@ -117,16 +117,60 @@ func (h *Handler) Handle(ctx context.Context, req Request) actionbot.Message {
 
 // Run runs a parsed command.
 func (h *Handler) Run(ctx context.Context, req Request, cmd *Command) actionbot.Message {
+	msg, _ := h.Try(ctx, req, cmd)
+	return msg
+}
+
+// Try runs a parsed command like Run, and also returns the application error
+// the reply explains, if any (nil when the command succeeded). Adapters use
+// it to tell a change that was made from one that was refused, for instance
+// to update a message in place only when something changed.
+func (h *Handler) Try(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
 	msg, err := h.run(ctx, req, cmd)
+	return h.finish(req, cmd, msg, err)
+}
+
+// TryAll applies several changes to one action as one: a form that sets the
+// status and the progress and adds a note. Each is checked as if typed, and
+// then all are applied in one transaction, each with its audit entry, or
+// none is. A step that would change nothing is skipped; if all would, the
+// reply says so (EUNCHANGED).
+func (h *Handler) TryAll(ctx context.Context, req Request, cmds []*Command) (actionbot.Message, error) {
+	if len(cmds) == 0 {
+		return h.finish(req, &Command{}, actionbot.Message{}, invalid("Nothing to change."))
+	}
+	e, err := h.env(ctx)
+	var msg actionbot.Message
+	if err == nil {
+		msg, err = h.change(ctx, e, req, cmds)
+	}
+	return h.finish(req, cmds[0], msg, err)
+}
+
+// finish turns an outcome into the reply: an error is explained (and logged
+// when internal, without the text, which may be a note).
+func (h *Handler) finish(req Request, cmd *Command, msg actionbot.Message, err error) (actionbot.Message, error) {
 	if err != nil {
 		if actionbot.ErrorCode(err) == actionbot.EINTERNAL {
-			// Never log the text: it may be a note. The verb and id are enough.
 			h.logger().Error("command failed", "verb", cmd.Verb, "ref", cmd.Ref, "user", req.UserID, "err", err)
 		}
-		return errorMessage(err)
+		return errorMessage(err), err
 	}
 	msg.Public = msg.Public || cmd.Share
-	return msg
+	return msg, nil
+}
+
+// CheckText checks a note or reason before it is used, as the commands do:
+// its length and that it holds no personal data. Forms (the Slack modal)
+// call it to show the problem beside the field, before anything is changed.
+func (h *Handler) CheckText(text string) error {
+	if n := len([]rune(text)); n > actionbot.MaxNoteLength {
+		return invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
+	}
+	if what := personalDataIn(text, actionbot.DateOf(h.now().In(h.loc())).Year); what != "" {
+		return privacyRefusal(what)
+	}
+	return nil
 }
 
 // errorMessage renders an error for the person who caused it.
@@ -193,7 +237,7 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	case VerbHistory:
 		return h.history(ctx, e, cmd.Ref)
 	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
-		return h.change(ctx, e, req, cmd)
+		return h.change(ctx, e, req, []*Command{cmd})
 	case VerbMine:
 		return h.mine(ctx, e, req.UserID)
 	case VerbList:
@@ -317,30 +361,37 @@ func (h *Handler) coordinatorsText(ctx context.Context) actionbot.RichText {
 	return append(rt, actionbot.Span{Text: ")"})
 }
 
-// change applies an action verb.
-func (h *Handler) change(ctx context.Context, e *env, req Request, cmd *Command) (actionbot.Message, error) {
-	a, err := h.findAction(ctx, e, cmd.Ref)
+// change applies one or more action verbs to one action, in one
+// transaction.
+func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Command) (actionbot.Message, error) {
+	ref := cmds[0].Ref
+	a, err := h.findAction(ctx, e, ref)
 	if err != nil {
 		return actionbot.Message{}, err
-	}
-	if what := personalDataIn(cmd.Text, e.today.Year); what != "" {
-		return actionbot.Message{}, privacyRefusal(what)
-	}
-	if n := len([]rune(cmd.Text)); n > actionbot.MaxNoteLength {
-		return actionbot.Message{}, invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
 	}
 	w, err := h.who(ctx, req.UserID)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	verb := actionbot.Verb(cmd.Verb)
-	allowed := w.coordinator || a.LeadBy(w.agencies) || verb.NoteOnly() && a.PartneredBy(w.agencies)
-	if !allowed {
-		return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
-	}
-	op := actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: cmd.Text}
-	if verb == actionbot.VerbSnooze {
-		op.Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
+	ops := make([]actionbot.Op, len(cmds))
+	for i, cmd := range cmds {
+		verb := actionbot.Verb(cmd.Verb)
+		switch {
+		case cmd.Ref != ref:
+			return actionbot.Message{}, fmt.Errorf("change: steps on %s and %s together", ref, cmd.Ref)
+		case !verb.IsChange():
+			return actionbot.Message{}, fmt.Errorf("change: %q is not a change", cmd.Verb)
+		}
+		if err := h.CheckText(cmd.Text); err != nil {
+			return actionbot.Message{}, err
+		}
+		if allowed := w.coordinator || a.LeadBy(w.agencies) || verb.NoteOnly() && a.PartneredBy(w.agencies); !allowed {
+			return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
+		}
+		ops[i] = actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: cmd.Text}
+		if verb == actionbot.VerbSnooze {
+			ops[i].Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
+		}
 	}
 	priorities, err := h.Store.Priorities(ctx, e.plan.ID)
 	if err != nil {
@@ -352,19 +403,45 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmd *Command)
 			channel = p.Channel
 		}
 	}
-	updated, entry, err := h.Store.UpdateAction(ctx, e.plan.ID, a.Ref,
-		func(a *actionbot.Action) (*actionbot.AuditEntry, error) { return a.Apply(op, req.UserID, e.now) },
-		func(a *actionbot.Action, entry *actionbot.AuditEntry) []*actionbot.Outgoing {
-			if channel == "" || !changesState(entry) {
-				return nil
+	updated, entries, err := h.Store.UpdateActionSteps(ctx, e.plan.ID, a.Ref,
+		func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
+			var es []*actionbot.AuditEntry
+			var unchanged error
+			for _, op := range ops {
+				entry, err := a.Apply(op, req.UserID, e.now)
+				if actionbot.ErrorCode(err) == actionbot.EUNCHANGED && len(ops) > 1 {
+					unchanged = err // one step of several: skip it
+					continue
+				} else if err != nil {
+					return nil, err
+				}
+				es = append(es, entry)
 			}
-			return []*actionbot.Outgoing{announcement(channel, a, entry, e)}
+			if len(es) == 0 {
+				return nil, unchanged
+			}
+			return es, nil
+		},
+		func(a *actionbot.Action, es []*actionbot.AuditEntry) []*actionbot.Outgoing {
+			var out []*actionbot.Outgoing
+			for _, entry := range es {
+				if channel != "" && changesState(entry) {
+					out = append(out, announcement(channel, a, entry, e))
+				}
+			}
+			return out
 		})
 	if err != nil {
 		return actionbot.Message{}, err
 	}
 	msg := h.card(e, updated, priorities, true)
-	confirm := confirmation(updated, entry, e)
+	var confirm actionbot.RichText
+	for i, entry := range entries {
+		if i > 0 {
+			confirm = append(confirm, actionbot.Span{Text: " "})
+		}
+		confirm = append(confirm, confirmation(updated, entry, e)...)
+	}
 	msg.Text = confirm.Plain()
 	msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
 	return msg, nil

@@ -559,3 +559,40 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
+
+func TestTryAllIsOneChange(t *testing.T) {
+	f := mustFixture(t)
+	req := commands.Request{UserID: csuUser, ChannelID: "C1"}
+	// A later step fails: the earlier one is not applied either.
+	_, err := f.h.TryAll(ctx, req, []*commands.Command{
+		{Verb: commands.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
+		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 140},
+	})
+	if actionbot.ErrorCode(err) != actionbot.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	if a := f.action(t, "5.2"); a.Status != actionbot.StatusOpen || f.audits(t, "5.2") != 0 {
+		t.Fatalf("half applied: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
+	}
+	// A step that changes nothing is skipped; the others apply, each audited.
+	msg, err := f.h.TryAll(ctx, req, []*commands.Command{
+		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 0},
+		{Verb: commands.VerbBlocked, Ref: "5.2", Text: "no trainer"},
+		{Verb: commands.VerbNote, Ref: "5.2", Text: "asked KFRS"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, msg, "5.2 is marked blocked. Note added to 5.2.")
+	if a := f.action(t, "5.2"); a.Status != actionbot.StatusBlocked || f.audits(t, "5.2") != 2 {
+		t.Fatalf("after the form: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
+	}
+	// Permissions are checked for every step.
+	_, err = f.h.TryAll(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
+		{Verb: commands.VerbNote, Ref: "5.2", Text: "partner note"},
+		{Verb: commands.VerbDone, Ref: "5.2"},
+	})
+	if actionbot.ErrorCode(err) != actionbot.EUNAUTHORIZED || f.audits(t, "5.2") != 2 {
+		t.Fatalf("partner marking done: %v, %d audit entries", err, f.audits(t, "5.2"))
+	}
+}

@@ -214,31 +214,3 @@ func (h *Handler) homeHeadline(e *env, priorities []*actionbot.Priority, all []*
 	}}
 }
 
-// Try runs a parsed command like Run, and also returns the application error
-// the reply explains, if any (nil when the command succeeded). Adapters use
-// it to tell a change that was made from one that was refused, for instance
-// to update a message in place only when something changed.
-func (h *Handler) Try(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
-	msg, err := h.run(ctx, req, cmd)
-	if err != nil {
-		if actionbot.ErrorCode(err) == actionbot.EINTERNAL {
-			h.logger().Error("command failed", "verb", cmd.Verb, "ref", cmd.Ref, "user", req.UserID, "err", err)
-		}
-		return errorMessage(err), err
-	}
-	msg.Public = msg.Public || cmd.Share
-	return msg, nil
-}
-
-// CheckText checks a note or reason before it is used, as the commands do:
-// its length and that it holds no personal data. Forms (the Slack modal)
-// call it to show the problem beside the field, before anything is changed.
-func (h *Handler) CheckText(text string) error {
-	if n := len([]rune(text)); n > actionbot.MaxNoteLength {
-		return invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
-	}
-	if what := personalDataIn(text, actionbot.DateOf(h.now().In(h.loc())).Year); what != "" {
-		return privacyRefusal(what)
-	}
-	return nil
-}

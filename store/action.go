@@ -356,6 +356,31 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	change func(*actionbot.Action) (*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
 ) (*actionbot.Action, *actionbot.AuditEntry, error) {
+	var thenAll func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing
+	if then != nil {
+		thenAll = func(a *actionbot.Action, es []*actionbot.AuditEntry) []*actionbot.Outgoing { return then(a, es[0]) }
+	}
+	a, es, err := db.UpdateActionSteps(ctx, planID, ref, func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
+		e, err := change(a)
+		if err != nil {
+			return nil, err
+		}
+		return []*actionbot.AuditEntry{e}, nil
+	}, thenAll)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, es[0], nil
+}
+
+// UpdateActionSteps is UpdateAction for a change made of several steps (a
+// form that sets the status and the progress and adds a note): change
+// returns an audit entry per step, and all of them, the action and the
+// messages are written in one transaction, or nothing is.
+func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string,
+	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
+	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
+) (*actionbot.Action, []*actionbot.AuditEntry, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -373,9 +398,12 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := change(a)
+	es, err := change(a)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(es) == 0 {
+		return nil, nil, fmt.Errorf("update action %s: the change described no step", ref)
 	}
 	now := db.now()
 	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
@@ -387,12 +415,14 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	if err != nil {
 		return nil, nil, fmt.Errorf("update action %s: %w", ref, err)
 	}
-	e.ActionID, e.Ref = a.ID, a.Ref
-	if err := insertAudit(ctx, tx, e, now); err != nil {
-		return nil, nil, err
+	for _, e := range es {
+		e.ActionID, e.Ref = a.ID, a.Ref
+		if err := insertAudit(ctx, tx, e, now); err != nil {
+			return nil, nil, err
+		}
 	}
 	if then != nil {
-		if _, err := enqueue(ctx, tx, now, then(a, e)); err != nil {
+		if _, err := enqueue(ctx, tx, now, then(a, es)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -400,8 +430,8 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 		return nil, nil, fmt.Errorf("update action %s: commit: %w", ref, err)
 	}
 	db.changed()
-	a.LastUpdate = e
-	return a, e, nil
+	a.LastUpdate = es[len(es)-1]
+	return a, es, nil
 }
 
 func insertAudit(ctx context.Context, tx execer, e *actionbot.AuditEntry, now string) error {
