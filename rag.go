@@ -67,8 +67,9 @@ type RAGRules struct {
 	// with progress under DueSoonProgress percent (14, 50).
 	DueSoonDays     int
 	DueSoonProgress int
-	// StaleDays: an ongoing action not updated for more than this many days
-	// is amber (30).
+	// StaleDays: an ongoing action not updated for this many days or more is
+	// amber (30); the same threshold makes an action "stale" in lists, the
+	// digest and the check-in reminders.
 	StaleDays int
 }
 
@@ -109,7 +110,7 @@ type Assessment struct {
 //   - Red: blocked; or past its deadline (the deadline day itself is not
 //     past).
 //   - Ongoing actions (no due date): amber when flagged at risk or when not
-//     updated by a person for more than StaleDays calendar days (counted
+//     updated by a person for StaleDays calendar days or more (counted
 //     from the plan's start if never updated); green otherwise.
 //   - Amber: flagged at risk; due within DueSoonDays days with progress
 //     under DueSoonProgress%; or behind schedule: once at least MinElapsed
@@ -170,7 +171,7 @@ func (r RAGRules) assessOngoing(a *Action, planStart Date, today Date, now time.
 	if a.Status == StatusAtRisk {
 		return Assessment{RAGAmber, withReason("at risk", a.Reason)}
 	}
-	if days > r.StaleDays {
+	if days >= r.StaleDays {
 		if updated {
 			return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update for %s", Plural(days, "day"))}
 		}

@@ -385,10 +385,12 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	}
 	none := false
 	if f.Stale {
-		cutoff := e.now.Add(-time.Duration(h.rules().StaleDays) * 24 * time.Hour)
-		af.StaleBefore = cutoff
-		none = e.plan.Period.Start.In(e.now.Location()).After(cutoff)
-		title = append(title, fmt.Sprintf("stale (no update for %d days)", h.rules().StaleDays))
+		// Stale: no update for StaleDays calendar days or more, counted from
+		// the plan's start for an action never updated (as the RAG counts).
+		days := h.rules().StaleDays
+		af.StaleBefore = e.today.AddDays(-(days - 1)).In(e.now.Location())
+		none = e.plan.Period.Start.DaysUntil(e.today) < days
+		title = append(title, fmt.Sprintf("stale (no update for %d days or more)", days))
 	}
 	// Overdue: most overdue first; due soon: soonest first.
 	af.ByDue = f.Overdue || f.DueDays > 0

@@ -186,7 +186,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			counts = append(counts, fmt.Sprintf("%s %d", r.Emoji(), ps.Counts[r]))
 		}
 		rag = append(rag, actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+clip(ps.Priority.Title, 60)+": "+strings.Join(counts, " · ")+
-			fmt.Sprintf(" — %.0f%% on target", ps.OnTargetPercent())))
+			" — "+actionbot.FormatPercent(ps.OnTargetPercent())+" on target"))
 	}
 	if len(rag) > 0 {
 		blocks = append(blocks, listBlocks("RAG by priority (red · amber · green · complete)", rag, "/action report")...)

@@ -80,6 +80,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := a.flags("serve", "", fs, args); err != nil {
 		return err
 	}
+	// Settings are checked before anything starts: a mistake stops the bot
+	// with a message naming the variable, rather than a bot half running.
+	for _, check := range configChecks {
+		if err := check(a.env, c); err != nil {
+			return err
+		}
+	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
@@ -106,6 +113,10 @@ type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) er
 
 // backgroundJobs are registered by the files that define them, with init.
 var backgroundJobs []backgroundJob
+
+// configChecks validate the settings of the files that register them (the
+// reminders), before serve starts anything.
+var configChecks []func(env getenv, c *Config) error
 
 // startJobs starts the background jobs; the returned function waits for
 // them to return after ctx is done.
@@ -136,7 +147,7 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	h := a.handler(c, db)
 	// The person at the console owns the database file: they coordinate.
 	h.Coordinators = append(h.Coordinators, c.ConsoleUser)
-	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: "CCONSOLE", Prompt: isTerminal(a.stdin), Logger: h.Logger}
+	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
 	con.Banner(plan.Name)
 	dctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

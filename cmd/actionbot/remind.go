@@ -33,6 +33,10 @@ func init() {
 		run:     (*app).remindCmd,
 	}
 	backgroundJobs = append(backgroundJobs, reminderJob)
+	configChecks = append(configChecks, func(env getenv, c *Config) error {
+		_, err := loadRemindConfig(env, c)
+		return err
+	})
 }
 
 // remindNow is the clock of the scheduler and of the commands' default
@@ -183,10 +187,8 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	log := a.remindLogger(c).With("job", "reminders")
 	rc, err := loadRemindConfig(a.env, c)
-	if err != nil {
-		// The bot serves on; say clearly what is off and why.
-		log.Error("reminders and the digest are off: fix the setting and restart", "err", err)
-		return nil
+	if err != nil { // serve checked the settings before starting
+		return err
 	}
 	if rc.digestChannel == "" {
 		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")

@@ -368,11 +368,12 @@ func TestServeWithBadReminderSettings(t *testing.T) {
 	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	c := newRemindCLI(t, map[string]string{"ACTIONBOT_REMIND_DAYS": "fortnightly"})
 	code, out, errs := c.run("/action 5.2\n", "serve")
-	if code != 0 || !strings.Contains(out, "5.2 Promote Speedwatch") {
-		t.Fatalf("the bot should serve on: exit %d\n%s", code, out)
+	// The bot does not start half working: it stops and names the setting.
+	if code != 1 || strings.Contains(out, "5.2 Promote Speedwatch") {
+		t.Fatalf("serve with a bad setting: exit %d\n%s", code, out)
 	}
-	if !strings.Contains(errs, "reminders and the digest are off") || !strings.Contains(errs, "ACTIONBOT_REMIND_DAYS") {
-		t.Errorf("the error does not say what is off and why:\n%s", errs)
+	if !strings.Contains(errs, `ACTIONBOT_REMIND_DAYS="fortnightly"`) {
+		t.Errorf("the error does not name the setting:\n%s", errs)
 	}
 	if n := len(c.outbox()); n != 0 {
 		t.Errorf("%d messages queued", n)
