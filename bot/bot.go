@@ -39,6 +39,12 @@ type Store interface {
 	// SentMessage finds a message the bot posted through the outbox.
 	SentMessage(ctx context.Context, channel, ts string) (*store.Delivery, error)
 	ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error)
+
+	// The inbox records a change typed as a slash command before it is
+	// acknowledged (slash.go).
+	Receive(ctx context.Context, it *store.InboxItem) (int64, bool, error)
+	PendingInbox(ctx context.Context) ([]*store.InboxItem, error)
+	CompleteInbox(ctx context.Context, id int64) error
 }
 
 // DefaultDeliveryTTL is how long delivery ids are remembered. Slack retries

@@ -27,7 +27,7 @@ type Store interface {
 	CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error)
 	PageActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, int, error)
 	AgencyActionCounts(ctx context.Context, planID int64) (map[string]actionbot.PartyCounts, error)
-	UpdateActionSteps(ctx context.Context, planID int64, ref string,
+	UpdateActionSteps(ctx context.Context, planID int64, ref string, inbox int64,
 		change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 		then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
 	) (*actionbot.Action, []*actionbot.AuditEntry, error)
@@ -74,6 +74,11 @@ type Request struct {
 	UserID    string
 	ChannelID string
 	Text      string
+	// Inbox, when not zero, is the command's durable record (the store's
+	// inbox): a change to an action completes it in the change's own
+	// transaction, so a command run again after a crash changes nothing
+	// twice.
+	Inbox int64
 }
 
 func (h *Handler) now() time.Time {
@@ -172,6 +177,11 @@ func (h *Handler) CheckText(text string) error {
 	}
 	return nil
 }
+
+// ErrorReply renders an error as the reply to the person who caused it:
+// the friendly message of an application error, a generic apology for any
+// other.
+func ErrorReply(err error) actionbot.Message { return errorMessage(err) }
 
 // errorMessage renders an error for the person who caused it.
 func errorMessage(err error) actionbot.Message {
@@ -403,7 +413,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 			channel = p.Channel
 		}
 	}
-	updated, entries, err := h.Store.UpdateActionSteps(ctx, e.plan.ID, a.Ref,
+	updated, entries, err := h.Store.UpdateActionSteps(ctx, e.plan.ID, a.Ref, req.Inbox,
 		func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
 			var es []*actionbot.AuditEntry
 			var unchanged error

@@ -360,7 +360,7 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	if then != nil {
 		thenAll = func(a *actionbot.Action, es []*actionbot.AuditEntry) []*actionbot.Outgoing { return then(a, es[0]) }
 	}
-	a, es, err := db.UpdateActionSteps(ctx, planID, ref, func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
+	a, es, err := db.UpdateActionSteps(ctx, planID, ref, 0, func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
 		e, err := change(a)
 		if err != nil {
 			return nil, err
@@ -376,8 +376,11 @@ func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 // UpdateActionSteps is UpdateAction for a change made of several steps (a
 // form that sets the status and the progress and adds a note): change
 // returns an audit entry per step, and all of them, the action and the
-// messages are written in one transaction, or nothing is.
-func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string,
+// messages are written in one transaction, or nothing is. A non-zero inbox
+// is the recorded command asking for the change (Receive): it is completed
+// in the same transaction, so the change is made once even if the command
+// is run again after a crash (ECONFLICT then).
+func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, inbox int64,
 	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
 ) (*actionbot.Action, []*actionbot.AuditEntry, error) {
@@ -424,6 +427,13 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string,
 	if then != nil {
 		if _, err := enqueue(ctx, tx, now, then(a, es)); err != nil {
 			return nil, nil, err
+		}
+	}
+	if inbox != 0 {
+		if fresh, err := completeInbox(ctx, tx, inbox, now); err != nil {
+			return nil, nil, err
+		} else if !fresh {
+			return nil, nil, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
 		}
 	}
 	if err := tx.Commit(); err != nil {

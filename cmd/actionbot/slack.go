@@ -134,6 +134,10 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		sender.Run(senderCtx)
 	}()
 	waitJobs := a.startJobs(serveCtx, c, db)
+	// Changes acknowledged before the last stop but not made are made now.
+	if err := b.RecoverInbox(serveCtx); err != nil {
+		log.Error("could not recover acknowledged changes", "err", err)
+	}
 
 	switch sc.mode {
 	case modeSocket:

@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// A change acknowledged just before a crash is recorded but not made: the
+// next start makes it, once, and answers while the response_url lives.
+func TestRecoverInboxMakesAcknowledgedChanges(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	before := e.mustAuditCount(t, "5.2")
+	// What slashCommand records before it acks; the process then dies.
+	for _, it := range []*store.InboxItem{
+		{UserID: uCSU, ChannelID: "C0CHAN", Text: "5.2 progress 55 recovered", ResponseURL: e.slack.ResponseURL("r1")},
+		{UserID: uStranger, ChannelID: "C0CHAN", Text: "5.2 done", ResponseURL: e.slack.ResponseURL("r2")},
+		{UserID: uCSU, ChannelID: "C0CHAN", Text: "5.2 note too late to answer", ResponseURL: e.slack.ResponseURL("r3")},
+	} {
+		if _, fresh, err := e.db.Receive(ctx, it); err != nil || !fresh {
+			t.Fatalf("receive: %v %v", fresh, err)
+		}
+		if it.Text == "5.2 progress 55 recovered" {
+			e.clock.Advance(40 * time.Minute) // the third's response_url will be alive, these two's not
+		}
+	}
+	e.clock.Advance(5 * time.Minute)
+	if err := e.bot.RecoverInbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.bot.Wait()
+	a := e.mustAction(t, "5.2")
+	if a.Progress != 55 || e.mustAuditCount(t, "5.2") != before+2 {
+		t.Fatalf("after recovery: %d%%, %d audit entries (want 55%%, %d)", a.Progress, e.mustAuditCount(t, "5.2"), before+2)
+	}
+	if got := e.slack.Requests("response:r1"); len(got) != 0 {
+		t.Errorf("answered through a response_url 45 minutes old: %v", got)
+	}
+	if got := e.slack.Wait(t, "response:r3", 1)[0]; !strings.Contains(blocksText(got.JSON["blocks"]), "Note added to *5.2*") {
+		t.Errorf("answer %v", got.JSON)
+	}
+	if pending, err := e.db.PendingInbox(ctx); err != nil || len(pending) != 0 {
+		t.Fatalf("pending after recovery: %v %v", pending, err)
+	}
+	// A second start finds nothing to do.
+	if err := e.bot.RecoverInbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.bot.Wait()
+	if n := e.mustAuditCount(t, "5.2"); n != before+2 {
+		t.Fatalf("a second recovery changed things again: %d", n)
+	}
+}
+
+// Running the same recorded change twice (two recoveries racing) makes it
+// once: the item is completed in the change's own transaction.
+func TestInboxItemMakesItsChangeOnce(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	it := &store.InboxItem{UserID: uCSU, ChannelID: "C0CHAN", Text: "5.2 note only once"}
+	if _, _, err := e.db.Receive(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	before := e.mustAuditCount(t, "5.2")
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			e.bot.runInbox(ctx, it)
+			done <- struct{}{}
+		}()
+	}
+	<-done
+	<-done
+	if n := e.mustAuditCount(t, "5.2"); n != before+1 {
+		t.Fatalf("%d audit entries, want %d", n, before+1)
+	}
+}
+
+// A note with personal data is refused in the ack and never stored, not
+// even in the inbox.
+func TestPersonalDataNeverReachesTheInbox(t *testing.T) {
+	e := mustEnv(t)
+	status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 note ring 07700 900123", "r1"), nil)
+	if status != 200 || !strings.Contains(string(body), "personal data") {
+		t.Fatalf("ack %d %s", status, body)
+	}
+	if n, err := e.db.InboxSize(context.Background()); err != nil || n != 0 {
+		t.Fatalf("inbox rows %d, %v", n, err)
+	}
+}
