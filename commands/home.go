@@ -213,4 +213,3 @@ func (h *Handler) homeHeadline(e *env, priorities []*actionbot.Priority, all []*
 		{Label: "Done", Value: actionbot.Txt(fmt.Sprint(done))},
 	}}
 }
-
