@@ -126,8 +126,15 @@ func (s *Sender) Run(ctx context.Context) error {
 		after = time.After
 	}
 	for {
-		if _, err := s.Step(ctx); err != nil && ctx.Err() == nil {
+		n, err := s.Step(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.log().Error("slack sender: read the outbox", "err", err)
+		}
+		// After delivering, the next message of a busy conversation is due
+		// one pace later; otherwise read the outbox again after Poll.
+		wait := durOr(s.Poll, DefaultPoll)
+		if n > 0 {
+			wait = min(wait, durOr(s.PerChannel, DefaultPerChannel))
 		}
 		s.mu.Lock()
 		wake := s.wake
@@ -136,7 +143,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-wake:
-		case <-after(durOr(s.Poll, DefaultPoll)):
+		case <-after(wait):
 		}
 	}
 }
@@ -149,6 +156,7 @@ func (s *Sender) Step(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+
 	n := 0
 	for _, d := range heads {
 		if ctx.Err() != nil {
