@@ -88,13 +88,16 @@ type Server struct {
 	*httptest.Server
 	tb testing.TB
 
-	mu       sync.Mutex
-	reqs     []Request
-	changed  chan struct{}
-	scripts  map[string][]func(Request) *Reply
-	always   map[string]func(Request) *Reply
-	history  map[string][]Message // channel → messages, oldest first
-	ts       int64
+	mu      sync.Mutex
+	reqs    []Request
+	changed chan struct{}
+	scripts map[string][]func(Request) *Reply
+	always  map[string]func(Request) *Reply
+	history map[string][]Message // channel → messages, oldest first
+	ts      int64
+	// Clock, when set, dates message timestamps as Slack does, from the
+	// time they are posted; otherwise they count up from October 2012.
+	Clock    func() time.Time
 	sockets  chan *Socket
 	upgrader websocket.Upgrader
 }
@@ -234,6 +237,9 @@ func (s *Server) AddHistory(m Message) {
 
 func (s *Server) nextTS() string {
 	s.ts += 100
+	if s.Clock != nil {
+		s.ts = max(s.ts, s.Clock().UnixMicro())
+	}
 	return fmt.Sprintf("%d.%06d", s.ts/1_000_000, s.ts%1_000_000)
 }
 

@@ -36,6 +36,9 @@ type slackConfig struct {
 	signingSecret string // SLACK_SIGNING_SECRET: HTTP mode
 	addr          string // ACTIONBOT_ADDR, default :3000
 	apiURL        string // SLACK_API_URL: the Web API base URL
+	// pace is the least time between two posts to one conversation
+	// (ACTIONBOT_SLACK_PACE, default 1s: Slack allows about one a second).
+	pace time.Duration
 }
 
 // loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
@@ -70,6 +73,13 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 		c.mode = modeHTTP
 	default:
 		return nil, errors.New("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is")
+	}
+	if p := strings.TrimSpace(env("ACTIONBOT_SLACK_PACE")); p != "" {
+		d, err := time.ParseDuration(p)
+		if err != nil || d < 0 || d > time.Minute {
+			return nil, fmt.Errorf("ACTIONBOT_SLACK_PACE=%q is not a duration from 0s to 1m such as 1s", p)
+		}
+		c.pace = d
 	}
 	if c.apiURL != "" && !strings.HasSuffix(c.apiURL, "/") {
 		c.apiURL += "/"
@@ -121,7 +131,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	h := a.handler(c, db)
 	h.Logger = log
 	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log}
-	sender := &bot.Sender{Outbox: db, API: api, Logger: log}
+	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
