@@ -220,10 +220,15 @@ func loadSnapshot(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, erro
 // update returns a copy of s with the actions changed since s.auditMax
 // reloaded.
 func (s *snapshot) update(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, error) {
+	// The entries since the last refresh, by their ids (the rowid: a range,
+	// whatever the size of the trail). Not DISTINCT: SQLite would answer that
+	// by walking the whole (action_id, id) index, every refresh.
 	var ids []int64
-	if err := tx.SelectContext(ctx, &ids, `SELECT DISTINCT action_id FROM audit WHERE id > ?`, s.auditMax); err != nil {
+	if err := tx.SelectContext(ctx, &ids, `SELECT action_id FROM audit WHERE id > ? ORDER BY id`, s.auditMax); err != nil {
 		return nil, fmt.Errorf("refresh actions: %w", err)
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
 		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
 	var mine []string
