@@ -69,10 +69,15 @@ type Bot struct {
 	Now func() time.Time
 	// DeliveryTTL is how long delivery ids are remembered (DefaultDeliveryTTL).
 	DeliveryTTL time.Duration
+	// SyncChanges is how many typed changes may be made at once before
+	// their ack, and answered in it; others (and all, when 0) are recorded,
+	// acked, made after and answered through the response_url.
+	SyncChanges int
 
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	locks map[string]*msgLock
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	locks   map[string]*msgLock
+	syncSem chan struct{}
 }
 
 type msgLock struct {

@@ -92,3 +92,36 @@ func TestPersonalDataNeverReachesTheInbox(t *testing.T) {
 		t.Fatalf("inbox rows %d, %v", n, err)
 	}
 }
+
+// With a place free, a change is made before the ack and answered in it;
+// with none, it is recorded, acked empty and answered after.
+func TestChangeMadeBeforeTheAckWhileThereIsRoom(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 1
+	status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 progress 30 on track", "r1"), nil)
+	if status != 200 || !strings.Contains(string(body), "*5.2* is now at 30%.") {
+		t.Fatalf("ack %d %s", status, body)
+	}
+	if a := e.mustAction(t, "5.2"); a.Progress != 30 {
+		t.Fatalf("not made before the ack: %d%%", a.Progress)
+	}
+	if n, _ := e.db.InboxSize(context.Background()); n != 0 {
+		t.Errorf("a change made before the ack was also recorded in the inbox (%d)", n)
+	}
+	// The only place is taken: the next change goes through the inbox.
+	release, ok := e.bot.syncSlot()
+	if !ok {
+		t.Fatal("the place was not free")
+	}
+	defer release()
+	status, body = e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 progress 40", "r2"), nil)
+	if status != 200 || len(body) != 0 {
+		t.Fatalf("ack %d %s; want an empty ack", status, body)
+	}
+	if got := e.slack.Wait(t, "response:r2", 1)[0]; !strings.Contains(blocksText(got.JSON["blocks"]), "*5.2* is now at 40%.") {
+		t.Errorf("answer %v", got.JSON)
+	}
+	if n, _ := e.db.InboxSize(context.Background()); n != 1 {
+		t.Errorf("inbox holds %d, want 1", n)
+	}
+}

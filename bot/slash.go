@@ -34,6 +34,14 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	if err := b.Handler.CheckText(cmd.Text); err != nil {
 		return reply{body: encodeResponse(commands.ErrorReply(err), false), responseURL: sc.ResponseURL}
 	}
+	// A change takes milliseconds: while few are in hand it is made before
+	// the ack and answered in it, committed before Slack hears anything.
+	// Under a burst, the rest are recorded and made after the ack.
+	if release, ok := b.syncSlot(); ok {
+		msg := b.Handler.Run(ctx, req, cmd)
+		release()
+		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	}
 	it := &store.InboxItem{Delivery: deliveryID, UserID: sc.UserID, ChannelID: sc.ChannelID, Text: sc.Text, ResponseURL: sc.ResponseURL}
 	_, fresh, err := b.Store.Receive(ctx, it)
 	if err != nil {
@@ -45,6 +53,26 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return reply{}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
+}
+
+// syncSlot takes one of the SyncChanges places for a change made before its
+// ack; ok is false when all are taken (or there are none).
+func (b *Bot) syncSlot() (release func(), ok bool) {
+	if b.SyncChanges <= 0 {
+		return nil, false
+	}
+	b.mu.Lock()
+	if b.syncSem == nil {
+		b.syncSem = make(chan struct{}, b.SyncChanges)
+	}
+	sem := b.syncSem
+	b.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, true
+	default:
+		return nil, false
+	}
 }
 
 // notRecorded is the answer when a change could not be recorded.

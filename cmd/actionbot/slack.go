@@ -130,7 +130,10 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 
 	h := a.handler(c, db)
 	h.Logger = log
-	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log}
+	// Typed changes are made before Slack is answered while no more than
+	// this many are in hand: each takes milliseconds, well inside Slack's
+	// 3 seconds. A burst beyond it is recorded and made after the ack.
+	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16}
 	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
