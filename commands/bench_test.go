@@ -125,3 +125,24 @@ func BenchmarkListFilters(b *testing.B) { benchHandle(b, "list priority 3 agency
 
 // BenchmarkMine is "/action mine" for a CSU officer.
 func BenchmarkMine(b *testing.B) { benchHandle(b, "mine") }
+
+// BenchmarkListOverdueAfterChange is "/action list overdue" when every
+// query follows a change: the in-memory plan is refreshed and the list
+// scanned afresh each time (no remembered answer), as under mixed load.
+// Each iteration includes the change itself (a note, one transaction).
+func BenchmarkListOverdueAfterChange(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			db := mustBenchDB(b, sz.n)
+			h := &commands.Handler{Store: db, Now: func() time.Time { return benchAt }, Location: storetest.London, Coordinators: []string{coord}}
+			list := commands.Request{UserID: sz.user, ChannelID: "C1", Text: "list overdue"}
+			note := commands.Request{UserID: coord, ChannelID: "C1", Text: "1.1 note benchmark"}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				h.Handle(ctx, note)
+				h.Handle(ctx, list)
+			}
+		})
+	}
+}
