@@ -141,6 +141,7 @@ func TestConcurrentUpdatesOverHTTP(t *testing.T) {
 		before[ref] = e.mustAuditCount(t, ref)
 	}
 	const people, each = 24, 10
+	e.httpServer(t) // started once, before the goroutines share it
 	var wg sync.WaitGroup
 	for p := range people {
 		wg.Add(1)
