@@ -1,6 +1,9 @@
 package actionbot
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Message is a transport-neutral reply or post: the Slack adapter renders it
 // as Block Kit, the console as plain text. Text in it is held as spans, never
@@ -157,4 +160,34 @@ func Buttons(bs ...Button) Block { return Block{Kind: BlockActions, Buttons: bs}
 // Simple returns a message of one paragraph of plain text.
 func Simple(text string) Message {
 	return Message{Text: text, Blocks: []Block{Section(text)}}
+}
+
+// Clip shortens s to at most n characters, ending with an ellipsis when it
+// cuts.
+func Clip(s string, n int) string {
+	if len(s) <= n { // no more bytes than n: no more characters either
+		return s
+	}
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			if utf8.RuneCountInString(s[i:]) <= 1 {
+				return s
+			}
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+		count++
+	}
+	return s
+}
+
+// JoinAnd joins words as a sentence does: "CSU", "CSU and SDC", "CSU, SDC and KCC".
+func JoinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -475,7 +474,7 @@ func (h *Handler) refusal(ctx context.Context, e *env, a *actionbot.Action, verb
 	for i, p := range a.Lead {
 		leads[i] = p.Agency
 	}
-	who := "members of " + joinAnd(leads) + " (the lead agencies)"
+	who := "members of " + actionbot.JoinAnd(leads) + " (the lead agencies)"
 	if len(leads) == 1 {
 		who = "members of " + leads[0] + " (the lead agency)"
 	}
@@ -484,7 +483,7 @@ func (h *Handler) refusal(ctx context.Context, e *env, a *actionbot.Action, verb
 	}
 	yours := "You are not registered with any agency yet."
 	if len(w.agencies) > 0 {
-		yours = "You are registered with " + joinAnd(w.agencies) + "."
+		yours = "You are registered with " + actionbot.JoinAnd(w.agencies) + "."
 	}
 	return actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only %s or a coordinator can %s. %s If that's wrong, ask %s to add you: `/action admin member add @you AGENCY`.",
 		who, fmt.Sprintf(verbPhrase(verb), a.Ref), yours, h.coordinatorsText(ctx).Plain())
@@ -512,16 +511,6 @@ func verbPhrase(v actionbot.Verb) string {
 		return "snooze the reminders of %s"
 	}
 	return "change %s"
-}
-
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // confirmation says what a change did, in one line.
@@ -571,9 +560,9 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 	default:
 		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref))...)
 	}
-	line = append(line, actionbot.Txt(" — ", clip(a.Text, 80))...)
+	line = append(line, actionbot.Txt(" — ", actionbot.Clip(a.Text, 80))...)
 	if entry.Note != "" {
-		line = append(line, actionbot.Txt(": “", clip(entry.Note, 200), "”")...)
+		line = append(line, actionbot.Txt(": “", actionbot.Clip(entry.Note, 200), "”")...)
 	}
 	return &actionbot.Outgoing{
 		Key:     fmt.Sprintf("announce:%d", entry.ID),
@@ -581,22 +570,4 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 		To:      channel,
 		Message: actionbot.Message{Text: line.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: line}}, Public: true},
 	}
-}
-
-// clip shortens s to at most n characters, with an ellipsis.
-func clip(s string, n int) string {
-	if len(s) <= n { // no more bytes than n: no more characters either
-		return s
-	}
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			if utf8.RuneCountInString(s[i:]) <= 1 {
-				return s
-			}
-			return strings.TrimSpace(s[:i]) + "…"
-		}
-		count++
-	}
-	return s
 }

@@ -40,7 +40,7 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 	}
 
 	blocks := []actionbot.Block{
-		actionbot.Header(clip(e.plan.Name, 150)),
+		actionbot.Header(actionbot.Clip(e.plan.Name, 150)),
 		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. This page is refreshed each time you open it.",
 			e.now.Format("Mon 2 Jan 2006, 15:04"))),
 	}

@@ -51,7 +51,7 @@ func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.M
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	blocks := []actionbot.Block{actionbot.Header(clip(e.plan.Name+" — where we stand", 150)),
+	blocks := []actionbot.Block{actionbot.Header(actionbot.Clip(e.plan.Name+" — where we stand", 150)),
 		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. On target means complete or green.", e.today.UK()))}
 	found := false
 	for _, s := range r.Summaries {
@@ -83,7 +83,7 @@ func (h *Handler) prioritySection(s *actionbot.PrioritySummary, r *Report) actio
 	if p.Number == 0 {
 		title = p.Title
 	}
-	rt := actionbot.Txt(actionbot.B(clip(title, 200)))
+	rt := actionbot.Txt(actionbot.B(actionbot.Clip(title, 200)))
 	if s.Total() > 0 {
 		line := fmt.Sprintf("\n%s — %s on target (%d of %d)", ragCounts(s.Counts), actionbot.FormatPercent(s.OnTargetPercent()), s.OnTarget(), s.Total())
 		if m := s.OnTargetMeasure(); m != nil && m.Target != nil {
@@ -98,7 +98,7 @@ func (h *Handler) prioritySection(s *actionbot.PrioritySummary, r *Report) actio
 		}
 		latest := r.Latest[actionbot.MeasureKey(m.Priority, m.N)]
 		status, actual := s.Evaluate(m, latest)
-		line := fmt.Sprintf("\nMeasure %d: %s — target %s", m.N, clip(m.Text, 160), m.TargetLabel())
+		line := fmt.Sprintf("\nMeasure %d: %s — target %s", m.N, actionbot.Clip(m.Text, 160), m.TargetLabel())
 		if latest != nil && m.Kind != actionbot.MeasureOnTarget {
 			line += fmt.Sprintf(", actual %s (as of %s)", actual, latest.AsOf.UK())
 		}
@@ -110,7 +110,7 @@ func (h *Handler) prioritySection(s *actionbot.PrioritySummary, r *Report) actio
 			rt = append(rt, actionbot.Span{Text: fmt.Sprintf("\n…and %d more red — `/action list priority %d overdue`", len(reds)-8, p.Number)})
 			break
 		}
-		rt = append(rt, actionbot.Span{Text: "\n🔴 "}, actionbot.B(a.Ref), actionbot.Span{Text: " " + clip(a.Text, 70) + " — " + a.Why})
+		rt = append(rt, actionbot.Span{Text: "\n🔴 "}, actionbot.B(a.Ref), actionbot.Span{Text: " " + actionbot.Clip(a.Text, 70) + " — " + a.Why})
 	}
 	return actionbot.Block{Kind: actionbot.BlockSection, Text: rt}
 }
@@ -154,7 +154,7 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 		return actionbot.Message{}, err
 	}
 	status, actual := sum.Evaluate(*m, v)
-	text := fmt.Sprintf("Recorded %s as of %s for measure %d.%d (“%s”): target %s — %s.", actual, v.AsOf.UK(), m.Priority, m.N, clip(m.Text, 120), m.TargetLabel(), status)
+	text := fmt.Sprintf("Recorded %s as of %s for measure %d.%d (“%s”): target %s — %s.", actual, v.AsOf.UK(), m.Priority, m.N, actionbot.Clip(m.Text, 120), m.TargetLabel(), status)
 	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section("✅ " + text)}}, nil
 }
 
@@ -232,7 +232,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 				to = actionbot.UserRef(o.To)
 			}
 			lines = append(lines, actionbot.Txt(actionbot.B("#"+strconv.FormatInt(o.ID, 10)), " "+o.Kind+" to ", to,
-				" — "+o.CreatedAt.In(e.now.Location()).Format("2 Jan 15:04")+" — ", actionbot.C(o.LastError), " — "+clip(o.Message.Text, 80)))
+				" — "+o.CreatedAt.In(e.now.Location()).Format("2 Jan 15:04")+" — ", actionbot.C(o.LastError), " — "+actionbot.Clip(o.Message.Text, 80)))
 		}
 		blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("Undelivered messages — %d", len(failed)))}
 		blocks = append(blocks, linesBlocks(lines)...)

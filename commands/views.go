@@ -99,7 +99,7 @@ func priorityTitle(priorities []*actionbot.Priority, n int) string {
 func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool) actionbot.Message {
 	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
 	blocks := []actionbot.Block{
-		actionbot.Header(fmt.Sprintf("%s %s", a.Ref, clip(a.Text, 140))),
+		actionbot.Header(fmt.Sprintf("%s %s", a.Ref, actionbot.Clip(a.Text, 140))),
 		actionbot.Context(fmt.Sprintf("Priority %d: %s · %s", a.Priority, priorityTitle(priorities, a.Priority), e.plan.Name)),
 		actionbot.Section(a.Text),
 		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
@@ -123,7 +123,7 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		blocks = append(blocks, actionbot.Buttons(CardButtons(a.Ref, false)...))
 	}
 	return actionbot.Message{
-		Text:   fmt.Sprintf("%s %s — %s, %s", a.Ref, clip(a.Text, 80), statusText(a), dueText(a, e.today)),
+		Text:   fmt.Sprintf("%s %s — %s, %s", a.Ref, actionbot.Clip(a.Text, 80), statusText(a), dueText(a, e.today)),
 		Blocks: blocks,
 	}
 }
@@ -152,7 +152,7 @@ func orDash(s string) string {
 func latestText(u *actionbot.AuditEntry, loc *time.Location) []any {
 	parts := []any{"Latest: ", actorSpan(u.Actor), ", " + u.At.In(loc).Format("2 Jan 2006 15:04") + " — " + u.Summary()}
 	if u.Note != "" {
-		parts = append(parts, ": “"+clip(u.Note, 300)+"”")
+		parts = append(parts, ": “"+actionbot.Clip(u.Note, 300)+"”")
 	}
 	return parts
 }
@@ -176,7 +176,7 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	blocks := []actionbot.Block{actionbot.Header("History of " + a.Ref), actionbot.Context(clip(a.Text, 200))}
+	blocks := []actionbot.Block{actionbot.Header("History of " + a.Ref), actionbot.Context(actionbot.Clip(a.Text, 200))}
 	if len(entries) == 0 {
 		blocks = append(blocks, actionbot.Section("No changes yet: the action stands as the plan agreed it."))
 	}
@@ -188,7 +188,7 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 		}
 		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.Summary())
 		if en.Note != "" {
-			line = append(line, actionbot.Txt(": “", clip(en.Note, 300), "”")...)
+			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
 		}
 		lines = append(lines, line)
 	}
@@ -242,7 +242,7 @@ const maxCachedLines = 50_000
 func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText {
 	r := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
 	var b strings.Builder
-	b.WriteString(" " + clip(a.Text, 90) + " — " + partiesText(e.dir, a.Lead, false) + " — ")
+	b.WriteString(" " + actionbot.Clip(a.Text, 90) + " — " + partiesText(e.dir, a.Lead, false) + " — ")
 	if a.Deadline.Ongoing {
 		b.WriteString("ongoing")
 	} else {
@@ -250,7 +250,7 @@ func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText
 	}
 	b.WriteString(" — " + a.Status.Label() + " " + strconv.Itoa(a.Progress) + "%")
 	if a.Reason != "" {
-		b.WriteString(" (" + clip(a.Reason, 80) + ")")
+		b.WriteString(" (" + actionbot.Clip(a.Reason, 80) + ")")
 	}
 	return actionbot.RichText{{Text: r.RAG.Emoji() + " "}, actionbot.B(a.Ref), {Text: b.String()}}
 }
@@ -309,7 +309,7 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string) (actionbot.Me
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	names := joinAnd(ags)
+	names := actionbot.JoinAnd(ags)
 	blocks := []actionbot.Block{actionbot.Header("Your actions — " + names)}
 	blocks = append(blocks, actionbot.Section(actionbot.B(fmt.Sprintf("Led by %s (%d)", names, led.total))))
 	if led.total == 0 {
@@ -424,7 +424,7 @@ func (h *Handler) find(ctx context.Context, e *env, text string) (actionbot.Mess
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	return h.listMessage(e, fmt.Sprintf("Actions mentioning “%s”", clip(text, 60)), p,
+	return h.listMessage(e, fmt.Sprintf("Actions mentioning “%s”", actionbot.Clip(text, 60)), p,
 		"No action's text has all of those words. Try fewer words, or `/action list`.", "Add words to narrow it down."), nil
 }
 

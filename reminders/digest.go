@@ -133,7 +133,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		var lines []actionbot.RichText
 		for _, a := range overdue {
 			n, _ := a.DueIn(e.today)
-			lines = append(lines, actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")"))
+			lines = append(lines, actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")"))
 		}
 		blocks = append(blocks, listBlocks(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), lines, "/action list overdue")...)
 	}
@@ -148,15 +148,15 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			case n > 1:
 				when = "due in " + actionbot.Plural(n, "day")
 			}
-			lines = append(lines, actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress)))
+			lines = append(lines, actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress)))
 		}
 		blocks = append(blocks, listBlocks(fmt.Sprintf("Due in the next %d days (%d)", DueSoonDays, len(dueSoon)), lines, "/action due")...)
 	}
 	if len(blocked) > 0 {
 		var lines []actionbot.RichText
 		for _, a := range blocked {
-			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+" — blocked: ")
-			lines = append(lines, append(line, actionbot.Span{Text: clip(a.Reason, 200)}))
+			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — blocked: ")
+			lines = append(lines, append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)}))
 		}
 		blocks = append(blocks, listBlocks(fmt.Sprintf("Blocked (%d)", len(blocked)), lines, "/action list blocked")...)
 	}
@@ -172,7 +172,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(stale) > 0 {
 		var lines []actionbot.RichText
 		for _, a := range stale {
-			lines = append(lines, actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref])))
+			lines = append(lines, actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref])))
 		}
 		blocks = append(blocks, listBlocks(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), lines, "/action list stale")...)
 	}
@@ -185,7 +185,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		for _, r := range actionbot.RAGs {
 			counts = append(counts, fmt.Sprintf("%s %d", r.Emoji(), ps.Counts[r]))
 		}
-		rag = append(rag, actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+clip(ps.Priority.Title, 60)+": "+strings.Join(counts, " · ")+
+		rag = append(rag, actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+actionbot.Clip(ps.Priority.Title, 60)+": "+strings.Join(counts, " · ")+
 			" — "+actionbot.FormatPercent(ps.OnTargetPercent())+" on target"))
 	}
 	if len(rag) > 0 {
@@ -232,7 +232,7 @@ func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText 
 		line = append(line, actionbot.Txt(string(c.Verb)+" changed ", ref, ": "+c.Summary())...)
 	}
 	if c.Note != "" {
-		line = append(line, actionbot.Span{Text: ": “"}, actionbot.Span{Text: clip(c.Note, 150)}, actionbot.Span{Text: "”"})
+		line = append(line, actionbot.Span{Text: ": “"}, actionbot.Span{Text: actionbot.Clip(c.Note, 150)}, actionbot.Span{Text: "”"})
 	}
 	return line
 }

@@ -60,7 +60,7 @@ func whenText(a *actionbot.Action, days int) string {
 func statusText(a *actionbot.Action) actionbot.RichText {
 	rt := actionbot.Txt(fmt.Sprintf("%s, %d%%", a.Status.Label(), a.Progress))
 	if a.Reason != "" {
-		rt = append(rt, actionbot.Span{Text: ": "}, actionbot.Span{Text: clip(a.Reason, 300)})
+		rt = append(rt, actionbot.Span{Text: ": "}, actionbot.Span{Text: actionbot.Clip(a.Reason, 300)})
 	}
 	return rt
 }
@@ -92,7 +92,7 @@ func (s *Service) reminderMessage(e *env, rem *Reminder, d due, aud audience) ac
 	p := e.priority(a.Priority)
 	blocks := []actionbot.Block{
 		{Kind: actionbot.BlockSection, Text: lead},
-		actionbot.Section(clip(a.Text, 600)),
+		actionbot.Section(actionbot.Clip(a.Text, 600)),
 		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
 			{Label: "Lead", Value: actionbot.Txt(leadNames(e.dir, a.Lead))},
 			{Label: "Deadline", Value: actionbot.Txt(actionbot.DescribeDeadline(a.Deadline))},
@@ -112,7 +112,7 @@ func (s *Service) reminderMessage(e *env, rem *Reminder, d due, aud audience) ac
 		case len(aud.missing) == 1 && aud.missing[0] == "":
 			why = actionbot.Txt("This action has no lead agency, so its reminder comes to this channel. A coordinator can fix the plan and re-import it.")
 		default:
-			why = actionbot.Txt("Nobody is registered for ", actionbot.B(joinAnd(names)), ", so this reminder comes to this channel. A coordinator can register someone: ",
+			why = actionbot.Txt("Nobody is registered for ", actionbot.B(actionbot.JoinAnd(names)), ", so this reminder comes to this channel. A coordinator can register someone: ",
 				actionbot.C("/action admin member add @person "+aud.missing[0]), ".")
 		}
 		blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: why})
@@ -128,7 +128,7 @@ func (s *Service) footer(a *actionbot.Action, d due, aud audience) string {
 	var why string
 	switch {
 	case len(aud.direct) > 0:
-		why = "You get this because you are registered with " + joinAnd(aud.direct) + ", which leads " + a.Ref + ". "
+		why = "You get this because you are registered with " + actionbot.JoinAnd(aud.direct) + ", which leads " + a.Ref + ". "
 	case aud.escalation:
 		why = fmt.Sprintf("Escalated because it has been overdue for %s or more. ", actionbot.Plural(s.Rules.EscalateAfter, "day"))
 	}
@@ -137,23 +137,4 @@ func (s *Service) footer(a *actionbot.Action, d due, aud audience) string {
 		how = fmt.Sprintf("A note is enough: `/action %s note <what happened>`, or `/action %s progress 60`; `/action %s snooze` holds check-ins for 7 days.", a.Ref, a.Ref, a.Ref)
 	}
 	return why + how
-}
-
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
-}
-
-// clip shortens s to at most n characters, with an ellipsis.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

@@ -260,7 +260,7 @@ func printImport(w io.Writer, r *actionbot.ImportResult) {
 	for _, d := range r.Updated {
 		var cs []string
 		for _, ch := range d.Changes {
-			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, clipText(ch.From, 60), clipText(ch.To, 60)))
+			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, actionbot.Clip(ch.From, 60), actionbot.Clip(ch.To, 60)))
 		}
 		fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
 	}
@@ -273,14 +273,6 @@ func printImport(w io.Writer, r *actionbot.ImportResult) {
 	for _, n := range r.Retitled {
 		fmt.Fprintf(w, "Priority %d has a new title.\n", n)
 	}
-}
-
-func clipText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func (a *app) exportCmd(ctx context.Context, args []string) error {

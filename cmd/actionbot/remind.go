@@ -389,7 +389,7 @@ func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindCon
 		if r.Escalated {
 			what += ", escalated"
 		}
-		fmt.Fprintf(w, "\n%s %s — %s\n", a.Ref, clipText(a.Text, 60), what)
+		fmt.Fprintf(w, "\n%s %s — %s\n", a.Ref, actionbot.Clip(a.Text, 60), what)
 		for _, rcp := range r.Recipients {
 			switch rcp.Kind {
 			case reminders.RecipientDirect:

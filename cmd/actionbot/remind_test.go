@@ -189,8 +189,8 @@ func TestRemindCommand(t *testing.T) {
 			"Reminders due at Fri 1 Mar 2013 09:00 GMT (Europe/London): 40.",
 			"\n3.2 Work with Town & Parish Councils and National Trust to redu… — 28 days before (due Sun 31 Mar 2013, in 30 days)\n    → @U0CSU1, direct message (CSU)\n",
 			"\n5.7 Work with communities to identify long term road safety iss… — 28 days before (due Sun 31 Mar 2013, in 30 days)\n    → @U0POL1, direct message (POLICE)\n    → #CCONSOLE (nobody registered for HIGHWAYS)\n",
-			"\n1.3 Where possible, work with families rather than individuals … — week 48 overdue (due Sat 31 Mar 2012, 335 days overdue), escalated\n    → #CCONSOLE, escalation naming ASBTG, KCC-CFE; nobody registered for ASBTG, KCC-CFE\n    52 earlier steps not sent and superseded.\n",
-			"\n1.1 Implement risk assessments for ASB reports and ensure high … — check-in 11 (ongoing, no update for 334 days)\n    → @U0CSU1, direct message (CSU)\n",
+			"\n1.3 Where possible, work with families rather than individuals… — week 48 overdue (due Sat 31 Mar 2012, 335 days overdue), escalated\n    → #CCONSOLE, escalation naming ASBTG, KCC-CFE; nobody registered for ASBTG, KCC-CFE\n    52 earlier steps not sent and superseded.\n",
+			"\n1.1 Implement risk assessments for ASB reports and ensure high… — check-in 11 (ongoing, no update for 334 days)\n    → @U0CSU1, direct message (CSU)\n",
 			"Nothing was sent: run with --post to send them.",
 		} {
 			if !strings.Contains(out, want) {
