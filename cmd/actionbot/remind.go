@@ -243,47 +243,72 @@ func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, erro
 
 func remindWhen(t time.Time) string { return t.Format("Mon 2 Jan 2006 15:04 MST") }
 
-func (a *app) digestCmd(ctx context.Context, args []string) error {
+// remindRun is what the digest and remind commands share: the settings, the
+// instant asked for, the database and the service.
+type remindRun struct {
+	c    *Config
+	rc   *remindConfig
+	at   time.Time
+	post bool
+	db   *store.DB
+	log  *slog.Logger
+	svc  *reminders.Service
+}
+
+// remindSetup parses a digest or remind command's flags and opens what it
+// needs; the caller closes run.db.
+func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string) (*remindRun, error) {
 	c, err := loadConfig(a.env)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dbFlag(fs, c)
-	asOf := fs.String("as-of", "", "the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)")
-	post := fs.Bool("post", false, "post it to the digest channel too: once per working day, however often this runs")
-	if err := a.flags("digest", "", fs, args); err != nil {
-		return err
+	asOf := fs.String("as-of", "", asOfHelp)
+	post := fs.Bool("post", false, postHelp)
+	if err := a.flags(name, "", fs, args); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return &usageError{"digest takes no arguments besides its flags"}
+		return nil, &usageError{name + " takes no arguments besides its flags"}
 	}
 	rc, err := loadRemindConfig(a.env, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	at, err := parseAsOf(*asOf, c.TZ, rc.digestCron, reminders.DefaultDigestCron)
+	at, err := parseAsOf(*asOf, c.TZ, schedule(rc), def)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
+		return nil, err
+	}
+	log := a.remindLogger(c)
+	return &remindRun{c: c, rc: rc, at: at, post: *post, db: db, log: log, svc: rc.service(c, db, log)}, nil
+}
+
+func (a *app) digestCmd(ctx context.Context, args []string) error {
+	r, err := a.remindSetup(ctx, "digest", args,
+		"the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)",
+		"post it to the digest channel too: once per working day, however often this runs",
+		func(rc *remindConfig) string { return rc.digestCron }, reminders.DefaultDigestCron)
+	if err != nil {
 		return err
 	}
-	defer db.Close()
-	log := a.remindLogger(c)
-	svc := rc.service(c, db, log)
+	defer r.db.Close()
+	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
 	day := actionbot.DateOf(at)
 	warnCalendar(log, rc.rules.Calendar, day)
 	if !rc.rules.Calendar.IsWorkingDay(day) {
 		fmt.Fprintf(a.stdout, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.\n",
 			day.In(c.TZ).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(day).In(c.TZ).Format("Mon 2 Jan 2006"))
-		if *post {
+		if post {
 			return actionbot.Errorf(actionbot.EINVALID, "Nothing was posted.")
 		}
 		return nil
 	}
-	if !*post {
+	if !post {
 		d, err := svc.BuildDigest(ctx, at)
 		if err != nil {
 			return err
@@ -314,38 +339,18 @@ func digestChannelText(ch string) string {
 }
 
 func (a *app) remindCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	r, err := a.remindSetup(ctx, "remind", args,
+		"the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)",
+		"send them: record each step and queue its messages, once",
+		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron)
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
-	dbFlag(fs, c)
-	asOf := fs.String("as-of", "", "the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)")
-	post := fs.Bool("post", false, "send them: record each step and queue its messages, once")
-	if err := a.flags("remind", "", fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &usageError{"remind takes no arguments besides its flags"}
-	}
-	rc, err := loadRemindConfig(a.env, c)
-	if err != nil {
-		return err
-	}
-	at, err := parseAsOf(*asOf, c.TZ, rc.remindCron, reminders.DefaultRemindCron)
-	if err != nil {
-		return err
-	}
-	db, err := a.open(ctx, c, false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	log := a.remindLogger(c)
-	svc := rc.service(c, db, log)
+	defer r.db.Close()
+	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
 	warnCalendar(log, rc.rules.Calendar, actionbot.DateOf(at))
 	var run *reminders.Run
-	if *post {
+	if post {
 		run, err = svc.Sweep(ctx, at)
 	} else {
 		run, err = svc.Due(ctx, at)
@@ -353,11 +358,11 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if run == nil {
 		return err
 	}
-	printRun(a.stdout, run, c.TZ, rc, *post)
+	printRun(a.stdout, run, c.TZ, rc, post)
 	if err != nil {
 		return err
 	}
-	if *post && rc.console {
+	if post && rc.console {
 		var keys []string
 		for _, r := range run.Queued() {
 			for _, m := range r.Messages {
