@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,24 +39,6 @@ const (
 	uStranger = "USTRANGE1"
 )
 
-// lockedBuffer collects log output from many goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // testEnv is a bot on the shipped plan in a real SQLite file, talking to a
 // fake Slack on loopback.
 type testEnv struct {
@@ -67,7 +48,7 @@ type testEnv struct {
 	slack *fakeslack.Server
 	api   *slack.Client
 	bot   *Bot
-	logs  *lockedBuffer
+	logs  *storetest.LogBuffer
 	plan  *actionbot.Plan
 	srv   *httptest.Server
 }
@@ -88,7 +69,7 @@ func mustEnv(tb testing.TB) *testEnv {
 		tb.Fatal(err)
 	}
 	fs := fakeslack.New(tb)
-	logs := &lockedBuffer{}
+	logs := &storetest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := slack.New(testBotToken, slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(testAppToken))
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{uCoord}, Logger: log}

@@ -1,11 +1,9 @@
 package reminders_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,24 +34,6 @@ const (
 	tasking    = "CTASKING"
 )
 
-// syncBuffer collects log output from concurrent sweeps.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // fixture is the shipped plan in a real SQLite file, with a clock, and the
 // reminders service on it.
 type fixture struct {
@@ -62,7 +42,7 @@ type fixture struct {
 	db    *store.DB
 	plan  *actionbot.Plan
 	svc   *reminders.Service
-	logs  *syncBuffer
+	logs  *storetest.LogBuffer
 }
 
 func mustCalendar(tb testing.TB, division string) *calendar.Calendar {
@@ -84,7 +64,7 @@ func mustFixture(tb testing.TB, start time.Time) *fixture {
 	if err != nil {
 		tb.Fatalf("current plan: %v", err)
 	}
-	logs := &syncBuffer{}
+	logs := &storetest.LogBuffer{}
 	svc := &reminders.Service{
 		Store:          db,
 		Rules:          reminders.DefaultRules(london, mustCalendar(tb, calendar.DefaultDivision)),

@@ -1,7 +1,6 @@
 package reminders
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -36,23 +35,6 @@ func (g *gatedStore) DigestPosted(context.Context, actionbot.Date) (bool, error)
 	panic("digest record unreadable")
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestCronWiring checks the cron the scheduler runs: its time zone, its
 // schedules across a clock change, and the wrappers around its jobs.
 func TestCronWiring(t *testing.T) {
@@ -64,7 +46,7 @@ func TestCronWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &storetest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	gs := &gatedStore{DB: db, entered: make(chan struct{}), release: make(chan struct{})}
 	s := &Scheduler{

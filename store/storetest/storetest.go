@@ -4,6 +4,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"sync"
@@ -84,4 +85,25 @@ func MustOpen(tb testing.TB, clock *Clock) *store.DB {
 		tb.Fatalf("load plan: %v", err)
 	}
 	return db
+}
+
+// LogBuffer collects log output written from many goroutines, for tests
+// that read the logs (to check what was said, or that no secret was).
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends to the buffer.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
