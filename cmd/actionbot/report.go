@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -184,8 +185,10 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
 		return &usageError{usage}
 	}
-	if len([]rune(*source)) > actionbot.MaxNoteLength {
-		return actionbot.Errorf(actionbot.EINVALID, "The source is %d characters long; the limit is %d.", len([]rune(*source)), actionbot.MaxNoteLength)
+	// The same checks as /action measure: the length, and no personal data.
+	checker := &commands.Handler{Location: c.TZ}
+	if err := checker.CheckText(*source); err != nil {
+		return err
 	}
 	now := time.Now().In(c.TZ)
 	day, err := asOfDate(*asOf, now)

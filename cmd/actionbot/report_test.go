@@ -184,6 +184,8 @@ func TestMeasureCommand(t *testing.T) {
 		{"an unknown flag", []string{"measure", "3", "1", "2", "--note", "x"}, 2, nil, "flag provided but not defined: -note"},
 		{"before the plan", []string{"measure", "3", "1", "2", "--as-of", "2012-03-31"}, 1, nil, "--as-of 2012-03-31 is before Sevenoaks District CSP Action Plan 2012-13 starts (1 Apr 2012)"},
 		{"in the future", []string{"measure", "3", "1", "2", "--as-of", "2999-01-01"}, 1, nil, "--as-of 2999-01-01 is in the future"},
+		{"personal data in the source", []string{"measure", "3", "1", "2", "--as-of", "2012-09-30", "--source", "ask jo.bloggs@example.org"}, 1, nil,
+			"personal data (an e-mail address), so I haven't saved it"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
