@@ -70,6 +70,26 @@ func crashPort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// postChange sends a signed /action change as the test coordinator and
+// reports whether the bot acknowledged it: made and answered in the ack, or
+// recorded to be made (an empty ack). A bot that is gone acknowledges nothing.
+func postChange(base string, fake *fakeslack.Server, text string) bool {
+	body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
+		"text": {text}, "response_url": {fake.ResponseURL("crash")}, "trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}.Encode())
+	ts, sig := bot.Sign(e2eSigningSecret, time.Now(), body)
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK && (len(out) == 0 || bytes.Contains(out, []byte("✅")))
+}
+
 // serveCrashBot starts the bot in HTTP mode and waits until it answers.
 func serveCrashBot(t *testing.T, bin string, env []string) *crashBot {
 	t.Helper()
@@ -166,21 +186,7 @@ func TestCrashAndRestart(t *testing.T) {
 	acked := map[string]bool{} // note texts whose command was acknowledged
 	sent := 0
 	update := func(base, text string) {
-		body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
-			"text": {text}, "response_url": {fake.ResponseURL("crash")}, "trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}.Encode())
-		ts, sig := bot.Sign(e2eSigningSecret, time.Now(), body)
-		req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", sig)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return // killed: not acknowledged
-		}
-		out, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		// Acknowledged: made and answered in the ack, or recorded to be made.
-		if resp.StatusCode == http.StatusOK && (len(out) == 0 || bytes.Contains(out, []byte("✅"))) {
+		if postChange(base, fake, text) {
 			mu.Lock()
 			acked[text] = true
 			mu.Unlock()

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -55,21 +51,7 @@ func TestGracefulShutdown(t *testing.T) {
 					return
 				default:
 				}
-				body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
-					"text": {fmt.Sprintf("5.2 note shutdown worker %d update %d", w, i)}, "response_url": {fake.ResponseURL("s")}}.Encode())
-				ts, sig := bot.Sign(e2eSigningSecret, time.Now(), body)
-				req, _ := http.NewRequest(http.MethodPost, p.base+"/slack/commands", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("X-Slack-Request-Timestamp", ts)
-				req.Header.Set("X-Slack-Signature", sig)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					continue // the bot has stopped listening
-				}
-				out, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				// Acknowledged: made and answered in the ack, or recorded to be made.
-				if resp.StatusCode == http.StatusOK && (len(out) == 0 || bytes.Contains(out, []byte("✅"))) {
+				if postChange(p.base, fake, fmt.Sprintf("5.2 note shutdown worker %d update %d", w, i)) {
 					mu.Lock()
 					acked++
 					mu.Unlock()

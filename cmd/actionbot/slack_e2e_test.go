@@ -192,40 +192,12 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 		}
 	}
 
-	p := &e2eProcess{lines: make(chan string, 1000), exited: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve")
-	p.cmd.Env = append(env,
+	p := startE2E(t, bin, append(env,
 		"SLACK_BOT_TOKEN="+e2eBotToken,
 		"SLACK_SIGNING_SECRET="+e2eSigningSecret,
 		"SLACK_API_URL="+fake.APIURL(),
 		"ACTIONBOT_ADDR=127.0.0.1:0",
-	)
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	scanned := make(chan struct{})
-	go func() {
-		defer close(scanned)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			p.mu.Lock()
-			p.stderr.WriteString(sc.Text() + "\n")
-			p.mu.Unlock()
-			select {
-			case p.lines <- sc.Text():
-			default:
-			}
-		}
-	}()
-	go func() {
-		<-scanned
-		p.exited <- p.cmd.Wait()
-	}()
-	t.Cleanup(func() { p.cmd.Process.Kill() })
+	), "serve")
 
 	addr := p.waitLine(t, regexp.MustCompile(`msg="Slack HTTP mode listening" addr=(\S+)`))[1]
 	base := "http://" + addr
