@@ -1,0 +1,69 @@
+package actionbot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// unsafeRune reports whether r must never reach the database or a terminal
+// from user text: a C0 control other than newline and tab, DEL, a C1
+// control, or a bidirectional embedding, override or isolate, which can
+// make a line read differently from what it holds.
+func unsafeRune(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// CleanText removes from user text (a note, a reason, evidence, a
+// measure's source, an imported cell) what must never be stored: C0 and C1
+// control characters other than newline and tab, and bidirectional
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069). A carriage return
+// is removed too, so "\r\n" becomes "\n". Invalid UTF-8 becomes U+FFFD.
+// Every door applies it before checking and storing text.
+func CleanText(s string) string {
+	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s { // invalid bytes arrive as utf8.RuneError
+		if !unsafeRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Printable makes text already stored safe to write to a terminal: every
+// rune CleanText would remove is shown as an escape (\x1b, \u202e) instead
+// of acting on the terminal. Newlines and tabs are kept. It is for output
+// (the console, the CLI's reports): text written before CleanText existed,
+// or by another program, may hold anything.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unsafeRune(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
