@@ -168,6 +168,7 @@ func (h *Handler) finish(req Request, cmd *Command, msg actionbot.Message, err e
 // its length and that it holds no personal data. Forms (the Slack modal)
 // call it to show the problem beside the field, before anything is changed.
 func (h *Handler) CheckText(text string) error {
+	text = actionbot.CleanText(text)
 	if n := len([]rune(text)); n > actionbot.MaxNoteLength {
 		return invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
 	}
@@ -391,13 +392,15 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 		case !verb.IsChange():
 			return actionbot.Message{}, fmt.Errorf("change: %q is not a change", cmd.Verb)
 		}
-		if err := h.CheckText(cmd.Text); err != nil {
+		// A form's steps come here without Parse: clean them too.
+		text := actionbot.CleanText(cmd.Text)
+		if err := h.CheckText(text); err != nil {
 			return actionbot.Message{}, err
 		}
 		if allowed := w.coordinator || a.LeadBy(w.agencies) || verb.NoteOnly() && a.PartneredBy(w.agencies); !allowed {
 			return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
 		}
-		ops[i] = actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: cmd.Text}
+		ops[i] = actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: text}
 		if verb == actionbot.VerbSnooze {
 			ops[i].Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
 		}

@@ -296,8 +296,8 @@ func TestLongAndOddTexts(t *testing.T) {
 	}
 	rtl := "Agreed \u202eto\u202c roll out; control\x07char"
 	mustContain(t, f.run(csuUser, "5.2 note "+rtl), "Note added")
-	if got := f.action(t, "5.2").LastUpdate.Note; got != rtl {
-		t.Fatalf("note %q", got)
+	if got, want := f.action(t, "5.2").LastUpdate.Note, "Agreed to roll out; controlchar"; got != want {
+		t.Fatalf("note %q, want %q: the bidi override and BEL removed", got, want)
 	}
 }
 

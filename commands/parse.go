@@ -167,7 +167,8 @@ func canonicalVerb(w string) (string, bool) {
 // Parse parses the text of an /action command (without "/action"). Errors
 // are EINVALID with a message that says what to type instead.
 func Parse(text string) (*Command, error) {
-	text = unescape(text)
+	// Control characters and bidi overrides never get further (CleanText).
+	text = actionbot.CleanText(unescape(text))
 	p := &parser{text: text, toks: tokenize(text)}
 	c := &Command{}
 	i := 0

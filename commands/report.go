@@ -121,8 +121,9 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 	} else if !ok {
 		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can record success measures. Ask %s.", h.coordinatorsText(ctx).Plain())
 	}
-	if what := personalDataIn(cmd.Text, e.today.Year); what != "" {
-		return actionbot.Message{}, privacyRefusal(what)
+	source := actionbot.CleanText(cmd.Text)
+	if err := h.CheckText(source); err != nil {
+		return actionbot.Message{}, err
 	}
 	r, err := h.buildReport(ctx, e)
 	if err != nil {
@@ -149,7 +150,7 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	v := &actionbot.MeasureValue{Priority: m.Priority, N: m.N, Value: value, AsOf: e.today, Source: cmd.Text, Actor: userID, At: e.now}
+	v := &actionbot.MeasureValue{Priority: m.Priority, N: m.N, Value: value, AsOf: e.today, Source: source, Actor: userID, At: e.now}
 	if err := h.Store.RecordMeasure(ctx, v); err != nil {
 		return actionbot.Message{}, err
 	}
