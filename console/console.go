@@ -45,7 +45,8 @@ func (c *Console) Banner(planName string) {
 func (c *Console) printf(format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.Out, format, args...)
+	// Nothing non-printable reaches the terminal, whatever the database holds.
+	io.WriteString(c.Out, actionbot.Printable(fmt.Sprintf(format, args...)))
 }
 
 func (c *Console) prompt() {

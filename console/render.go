@@ -10,8 +10,12 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// Render renders a message as plain text.
-func Render(m actionbot.Message) string {
+// Render renders a message as plain text for a terminal: anything
+// non-printable in it (text stored before CleanText, or by another program)
+// is shown escaped, never obeyed (actionbot.Printable).
+func Render(m actionbot.Message) string { return actionbot.Printable(render(m)) }
+
+func render(m actionbot.Message) string {
 	var b strings.Builder
 	if len(m.Blocks) == 0 {
 		b.WriteString(m.Text)

@@ -332,40 +332,6 @@ func exportFormatNames() []string {
 	return names
 }
 
-// writeOut writes to the named file (replacing it only once complete), or to
-// stdout when name is empty.
-func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error {
-	if name == "" {
-		return write(stdout)
-	}
-	tmp, err := os.CreateTemp(dirOf(name), ".actionbot-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return nil
-}
-
-func dirOf(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		return name[:i+1]
-	}
-	return "."
-}
-
 func (a *app) memberCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)
 	if err != nil {

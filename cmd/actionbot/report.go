@@ -112,7 +112,11 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeOut(*out, a.stdout, func(w io.Writer) error { return reportWriters[f](w, r) }); err != nil {
+	write := func(w io.Writer) error { return reportWriters[f](w, r) }
+	if f == "md" { // read on a terminal: escape what a terminal would obey
+		write = printableOutput(write)
+	}
+	if err := writeOut(*out, a.stdout, write); err != nil {
 		return err
 	}
 	if *out != "" {
@@ -186,6 +190,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 		return &usageError{usage}
 	}
 	// The same checks as /action measure: the length, and no personal data.
+	*source = strings.TrimSpace(actionbot.CleanText(*source))
 	checker := &commands.Handler{Location: c.TZ}
 	if err := checker.CheckText(*source); err != nil {
 		return err

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// writeOut writes to the named file, or to stdout when name is empty.
+//
+// A regular file (or a new one) is replaced only once the output is
+// complete: it is written beside the file and renamed over it, so a reader
+// never sees half a report. A symbolic link is followed, and the file it
+// names is the one replaced. Anything else (a device such as /dev/null, a
+// FIFO, a socket) is written in place and never replaced: renaming over
+// /dev/null as root would turn the device into a regular file for every
+// user of the machine.
+//
+// A new file is created with mode 0666 less the umask, as any program's
+// output is (reports hold notes and blocked reasons: a umask of 077 keeps
+// them private); a file that exists keeps its mode.
+func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error {
+	if name == "" {
+		return write(stdout)
+	}
+	st, err := os.Stat(name) // follows a symbolic link
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return replaceFile(name, 0, write)
+	case err != nil:
+		return fmt.Errorf("write %s: %w", name, err)
+	case st.Mode().IsRegular():
+		target, err := filepath.EvalSymlinks(name)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		return replaceFile(target, st.Mode().Perm(), write)
+	case st.IsDir():
+		return fmt.Errorf("write %s: it is a directory; give a file name", name)
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// replaceFile writes a file beside name and renames it over name once
+// complete. perm is the mode to give it; 0 means a new file's usual mode,
+// 0666 less the umask, which the kernel applies at creation.
+func replaceFile(name string, perm fs.FileMode, write func(io.Writer) error) error {
+	var tmp *os.File
+	for range 10 {
+		var b [8]byte
+		rand.Read(b[:])
+		t := filepath.Join(filepath.Dir(name), ".actionbot-"+hex.EncodeToString(b[:]))
+		var err error
+		tmp, err = os.OpenFile(t, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		break
+	}
+	if tmp == nil {
+		return fmt.Errorf("write %s: could not create a temporary file beside it", name)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if perm != 0 {
+		if err := tmp.Chmod(perm); err != nil {
+			tmp.Close()
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// printableOutput makes a writer's text safe for a terminal: anything
+// non-printable already in the database (an escape sequence, a bidi
+// override) is shown escaped rather than obeyed (actionbot.Printable).
+func printableOutput(write func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) error {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, actionbot.Printable(buf.String()))
+		return err
+	}
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+func mustWriteOut(tb testing.TB, name, text string) {
+	tb.Helper()
+	if err := writeOut(name, io.Discard, func(w io.Writer) error {
+		_, err := io.WriteString(w, text)
+		return err
+	}); err != nil {
+		tb.Fatalf("writeOut(%s): %v", name, err)
+	}
+}
+
+func mustMode(tb testing.TB, name string) fs.FileMode {
+	tb.Helper()
+	st, err := os.Lstat(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st.Mode()
+}
+
+// withUmask runs fn under a umask, restoring the old one after.
+func withUmask(mask int, fn func()) {
+	old := syscall.Umask(mask)
+	defer syscall.Umask(old)
+	fn()
+}
+
+func TestOutputReplacesARegularFileWhole(t *testing.T) {
+	dir := t.TempDir()
+	t.Run("a new file honours the umask", func(t *testing.T) {
+		for _, tc := range []struct {
+			mask int
+			want fs.FileMode
+		}{{0o022, 0o644}, {0o077, 0o600}, {0o027, 0o640}} {
+			name := filepath.Join(dir, "new-"+tc.want.String()+".md")
+			withUmask(tc.mask, func() { mustWriteOut(t, name, "report\n") })
+			if got := mustMode(t, name).Perm(); got != tc.want {
+				t.Errorf("umask %03o: mode %v, want %v", tc.mask, got, tc.want)
+			}
+		}
+	})
+	t.Run("an existing file keeps its mode and gets the new text", func(t *testing.T) {
+		name := filepath.Join(dir, "board.md")
+		if err := os.WriteFile(name, []byte("old report, much longer than the new one\n"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(name, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		mustWriteOut(t, name, "new\n")
+		if b, _ := os.ReadFile(name); string(b) != "new\n" {
+			t.Errorf("content %q", b)
+		}
+		if got := mustMode(t, name); got != 0o640 {
+			t.Errorf("mode %v, want -rw-r----- kept", got)
+		}
+	})
+	t.Run("a failed write leaves the old file and no temporary file", func(t *testing.T) {
+		name := filepath.Join(dir, "kept.md")
+		if err := os.WriteFile(name, []byte("whole\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := writeOut(name, io.Discard, func(w io.Writer) error {
+			io.WriteString(w, "half")
+			return io.ErrUnexpectedEOF
+		})
+		if err == nil {
+			t.Fatal("the failure was not returned")
+		}
+		if b, _ := os.ReadFile(name); string(b) != "whole\n" {
+			t.Errorf("content %q: the old file was damaged", b)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".actionbot-*")); len(left) != 0 {
+			t.Errorf("temporary files left: %v", left)
+		}
+	})
+	t.Run("a symbolic link is followed and stays a link", func(t *testing.T) {
+		target := filepath.Join(dir, "target.md")
+		link := filepath.Join(dir, "link.md")
+		if err := os.WriteFile(target, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		mustWriteOut(t, link, "through the link\n")
+		if mustMode(t, link)&fs.ModeSymlink == 0 {
+			t.Error("the link was replaced by a file")
+		}
+		if b, _ := os.ReadFile(target); string(b) != "through the link\n" {
+			t.Errorf("target holds %q", b)
+		}
+	})
+	t.Run("a directory is refused", func(t *testing.T) {
+		err := writeOut(dir, io.Discard, func(w io.Writer) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "is a directory") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestOutputWritesDevicesAndFIFOsInPlace(t *testing.T) {
+	c := newReportCLI(t)
+	c.mustUpdate(t)
+
+	t.Run("a FIFO is written, not replaced", func(t *testing.T) {
+		fifo := filepath.Join(c.dir, "report.fifo")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("cannot make a FIFO here: %v", err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			f, err := os.Open(fifo) // blocks until the writer opens it
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			defer f.Close()
+			b, _ := io.ReadAll(f)
+			got <- string(b)
+		}()
+		if code, _, errs := c.run(t, nil, "export", "-o", fifo); code != 0 {
+			t.Fatalf("export -o FIFO: exit %d: %s", code, errs)
+		}
+		select {
+		case text := <-got:
+			if !strings.Contains(text, "Promote Speedwatch") {
+				t.Errorf("the reader got %q", actionbot.Clip(text, 200))
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the reader got nothing")
+		}
+		if m := mustMode(t, fifo); m&fs.ModeNamedPipe == 0 {
+			t.Errorf("the FIFO became %v", m)
+		}
+	})
+	t.Run("a character device is written, not replaced", func(t *testing.T) {
+		dev := filepath.Join(c.dir, "null")
+		// The numbers of /dev/null: writes vanish, so the test harms nothing.
+		if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+			t.Skipf("cannot make a character device here (needs CAP_MKNOD): %v", err)
+		}
+		for _, args := range [][]string{{"report", "-o", dev, "--format", "md"}, {"export", "-o", dev}} {
+			if code, _, errs := c.run(t, nil, args...); code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			if m := mustMode(t, dev); m&fs.ModeCharDevice == 0 || m&fs.ModeDevice == 0 {
+				t.Fatalf("after %v the device is %v", args, m)
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(c.dir, ".actionbot-*")); len(left) != 0 {
+			t.Errorf("temporary files left: %v", left)
+		}
+	})
+}
+
+func TestReportMarkdownEscapesWhatATerminalWouldObey(t *testing.T) {
+	c := newReportCLI(t)
+	// A note written before notes were cleaned, or by another program.
+	clock := storetest.NewClock(time.Date(2012, time.September, 20, 10, 0, 0, 0, storetest.London))
+	c.mustStore(t, clock, func(db *store.DB, plan *actionbot.Plan) {
+		if _, _, err := db.UpdateAction(context.Background(), plan.ID, "6.5", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(actionbot.Op{Verb: actionbot.VerbBlocked, Note: "\x1b[2J\x1b[H FAKE LINE \x1b]8;;http://evil\x07 \u202eKDAAT"}, "ULEAD", clock.Now())
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, out, errs := c.run(t, nil, "report", "--format", "md", "--as-of", "2012-10-01")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `\x1b`) || !strings.Contains(out, `\x07 \u202eKDAAT`) || !strings.Contains(out, "FAKE LINE") {
+		t.Errorf("the stored note is not shown escaped:\n%s", out)
+	}
+	for _, r := range out {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
+			t.Fatalf("the report holds %U", r)
+		}
+	}
+}
+
+func TestConsoleAndDigestEscapeWhatATerminalWouldObey(t *testing.T) {
+	c := newReportCLI(t)
+	clock := storetest.NewClock(time.Date(2012, time.November, 2, 10, 0, 0, 0, storetest.London))
+	c.mustStore(t, clock, func(db *store.DB, plan *actionbot.Plan) {
+		if _, _, err := db.UpdateAction(context.Background(), plan.ID, "5.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(actionbot.Op{Verb: actionbot.VerbNote, Note: "\x1b[2J\x1b[H FAKE LINE \x00\u202eend"}, "ULEAD", clock.Now())
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	env := func(k string) string { return c.env[k] }
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"the console's history", "/action 5.2 history\n/action 5.2\n", nil, "History of 5.2"},
+		{"the digest", "", []string{"digest", "--as-of", "2012-11-05T08:30"}, "Daily tasking digest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb strings.Builder
+			if code := run(context.Background(), tc.args, strings.NewReader(tc.stdin), &out, &errb, env); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			text := out.String()
+			if !strings.Contains(text, tc.want) || !strings.Contains(text, `\x1b[2J\x1b[H FAKE LINE \x00\u202eend`) {
+				t.Errorf("the stored note is not shown escaped:\n%s", text)
+			}
+			for _, r := range text {
+				if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
+					t.Fatalf("the output holds %U", r)
+				}
+			}
+		})
+	}
+}
