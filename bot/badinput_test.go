@@ -120,11 +120,17 @@ func TestControlAndRightToLeftCharactersInNotes(t *testing.T) {
 		t.Fatalf("ack %d %s", status, body)
 	}
 	e.bot.Wait()
-	if got := e.mustAction(t, "5.2").LastUpdate.Note; got != note {
-		t.Fatalf("stored %q, want %q", got, note)
+	// The override, its terminator and the bell never reach the database
+	// nor Slack; the tab stays.
+	want := "agreed <!channel> with bell & tab\there"
+	if got := e.mustAction(t, "5.2").LastUpdate.Note; got != want {
+		t.Fatalf("stored %q, want %q", got, want)
 	}
 	reply := e.slack.Wait(t, "response:r1", 1)[0]
 	raw, _ := json.Marshal(reply.JSON)
+	if strings.Contains(string(raw), `\u202e`) || strings.Contains(string(raw), `\u0007`) || strings.ContainsAny(string(raw), "\u202e\a") {
+		t.Errorf("a control or bidi character reached Slack: %s", raw)
+	}
 	if strings.Contains(string(raw), "<!channel>") || !strings.Contains(blocksText(reply.JSON["blocks"]), "&lt;!channel&gt;") {
 		t.Errorf("the note is not escaped in the reply: %s", raw)
 	}
