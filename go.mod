@@ -10,3 +10,5 @@ require (
 	github.com/slack-go/slack v0.35.0
 	golang.org/x/net v0.62.0
 )
+
+require golang.org/x/text v0.44.0

@@ -315,7 +315,12 @@ func TestPersonalDataIsRefused(t *testing.T) {
 		{"NI QQ 12 34 56 C", "a National Insurance number"},
 		{"DOB 12/03/1980", "a date of birth"},
 		{"born on 3 March 1990", "a date of birth"},
-		{"seen 12/03/1979 at the park", "a date of birth"},
+		{"spoke to Mr Smith", "a person's name"},
+		{"visited 12 Swanley Road", "a street address"},
+		// A date of birth needs a cue: the plan's own dates are not one,
+		// however long ago.
+		{"seen 12/03/1979 at the park", ""},
+		{"baseline 31/03/2010, data since 01/04/2005", ""},
 		{"meeting on 12/06/2012 agreed the route", ""},
 		{"A21 closure delayed the event", ""},
 		{"9 out of 12 cameras deployed, 75%", ""},

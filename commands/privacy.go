@@ -2,41 +2,226 @@ package commands
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// The plan tracks partnership work, never cases. Notes and reasons that look
-// like they carry personal data are refused before anything is stored.
-var personalData = []struct {
-	what string
-	re   *regexp.Regexp
-}{
-	{"an e-mail address", regexp.MustCompile(`(?i)[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)+`)},
-	{"a UK postcode", regexp.MustCompile(`(?i)\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b`)},
-	{"a phone number", regexp.MustCompile(`(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}\b`)},
-	{"a National Insurance number", regexp.MustCompile(`(?i)\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)},
-	{"a date of birth", regexp.MustCompile(`(?i)\b(d\.?o\.?b\.?|date of birth|born(\s+on)?)\s*:?\s*(\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,9})[\s/.-]+\d{2,4})`)},
+// The plan tracks partnership work, never cases. Notes, reasons, evidence
+// and sources that look like they carry personal data are refused before
+// anything is stored.
+//
+// Text is normalised first (normaliseForGuard), so that a full-width
+// postcode, a non-breaking space or tab inside a phone number, or "＠" in
+// an address are seen as what they are. The guard never looks at the
+// clock: what it refuses today it refuses in any year.
+
+// normaliseForGuard returns text as the guard reads it: Unicode NFKC
+// (full-width letters and digits, "＠", ligatures and non-breaking spaces
+// become their plain forms), every dash as "-", invisible format characters
+// (zero-width spaces, soft hyphens) removed, and every run of whitespace as
+// one space.
+func normaliseForGuard(text string) string {
+	text = norm.NFKC.String(text)
+	var b strings.Builder
+	b.Grow(len(text))
+	space := false
+	for _, r := range text {
+		switch {
+		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+			space = true
+			continue
+		case unicode.Is(unicode.Cf, r):
+			continue
+		case unicode.Is(unicode.Pd, r) || r == '\u2212': // dashes, minus
+			r = '-'
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
-// fullDate finds day-first dates, to catch a bare date of birth.
-var fullDate = regexp.MustCompile(`\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b`)
+// sep is a run of separators people put inside postcodes, phone numbers and
+// NI numbers: spaces, dashes, dots.
+const sep = `[ .\-]{0,3}`
+
+var (
+	// An e-mail address: "@" or an "(at)" spelling, and a dotted domain
+	// ("." or "(dot)").
+	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+'\-]+(?: ?@ ?| ?[(\[{<] ?at ?[)\]}>] ?)(?:[a-z0-9\-]+(?:\.| ?[(\[{<] ?dot ?[)\]}>] ?))+[a-z]{2,}\b`)
+
+	// A UK postcode: outward code, any separator run, inward code.
+	postcodeRE = regexp.MustCompile(`(?i)\b(GIR` + sep + `0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?` + sep + `([0-9][ABD-HJLNP-UW-Z]{2}))\b`)
+
+	// A National Insurance number: two letters, three pairs of digits, a
+	// letter A to D, with any separators.
+	niRE = regexp.MustCompile(`(?i)\b[A-Z]{2}` + sep + `\d{2}` + sep + `\d{2}` + sep + `\d{2}` + sep + `[A-D]\b`)
+
+	// digitRun is a candidate phone number: digits and the separators and
+	// brackets people write between them, perhaps after "+".
+	digitRun = regexp.MustCompile(`\+?\(?\d[\d .\-()]*\d\)?`)
+
+	// A date of birth needs a cue. After "DOB" or "date of birth" any
+	// date counts, a month and year or a year alone too; after "born" only
+	// a full date ("the scheme was born in April 2011" is not a person).
+	dobRE  = regexp.MustCompile(`(?i)\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date of birth)` + cueGap + `(?:` + fullDate + `|` + partDate + `)`)
+	bornRE = regexp.MustCompile(`(?i)\bborn` + cueGap + `(?:` + fullDate + `)`)
+
+	// A title and a capitalised word: "Mr Smith", "Dr. Patel", "Mrs J Jones".
+	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|DR|mr|mrs)\.? ?(\p{Lu}[\p{L}'’\-]*)`)
+
+	// A street address: a house number, one to three capitalised words and
+	// a street word.
+	addressRE = regexp.MustCompile(`\b\d{1,3}[A-Za-z]?,? (?:[A-Z][\p{L}'’\-]*,? ){1,3}(?i:` + streetWords + `)\b`)
+)
+
+// months are the month names and their abbreviations.
+const months = `jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?`
+
+// cueGap is what may stand between a cue and its date.
+const cueGap = `(?:[ :,\-]|\bis\b|\bwas\b)*(?:(?:on|in) )?(?:the )?`
+
+// fullDate is a date with a day, a month and a year, as people write one.
+const fullDate = `\d{1,2}(?:st|nd|rd|th)? ?(?:of )?(?:` + months + `)\.?,? ?\d{2,4}` + // 1st of February 1990, 1 Feb 90
+	`|(?:` + months + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:, ?| )\d{2,4}` + // February 1, 1990
+	`|\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{2,4}` + // 01/02/1990, 1.2.90
+	`|\d{4} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{1,2}` // 1990-02-01
+
+// partDate is a month and year, or a year alone.
+const partDate = `(?:` + months + `)\.?,? \d{4}|(?:19|20)\d{2}\b`
+
+// streetWords end a street address.
+const streetWords = `road|rd|street|st|avenue|ave|close|lane|ln|drive|dr|way|crescent|cres|gardens|gdns|place|pl|court|ct|grove|terrace|hill|square|sq|walk|rise|mews|row|parade|gate|green|view|park`
+
+// notNames are capitalised words after a title that are not a person:
+// "Dr Barnardo's" is a children's charity, "Ms Teams" a tool.
+var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnardos": true, "Teams": true, "Word": true, "Excel": true, "Forms": true, "Office": true}
 
 // personalDataIn returns what kind of personal data text seems to hold, or
-// "" when none. thisYear lets a bare full date far in the past (a date of
-// birth, not a date of partnership work) be recognised.
-func personalDataIn(text string, thisYear int) string {
-	for _, pd := range personalData {
-		if pd.re.MatchString(text) {
-			return pd.what
-		}
-	}
-	for _, m := range fullDate.FindAllStringSubmatch(text, -1) {
-		if y, _ := strconv.Atoi(m[3]); y < thisYear-15 {
-			return "a date of birth"
-		}
+// "" when none.
+func personalDataIn(text string) string {
+	s := normaliseForGuard(text)
+	switch {
+	case emailRE.MatchString(s):
+		return "an e-mail address"
+	case hasPostcode(s):
+		return "a UK postcode"
+	case hasPhone(s):
+		return "a phone number"
+	case niRE.MatchString(s):
+		return "a National Insurance number"
+	case dobRE.MatchString(s) || bornRE.MatchString(s):
+		return "a date of birth"
+	case hasTitledName(s):
+		return "a person's name"
+	case hasAddress(s):
+		return "a street address"
 	}
 	return ""
+}
+
+// hasPostcode finds a postcode, but not an ordinal after a road number
+// written in lower case ("the A21 3rd phase").
+func hasPostcode(s string) bool {
+	for _, m := range postcodeRE.FindAllStringSubmatch(s, -1) {
+		inward := m[2]
+		if inward != "" && inward != strings.ToUpper(inward) {
+			switch strings.ToLower(inward[1:]) {
+			case "st", "nd", "rd", "th":
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// hasPhone finds a UK phone number (0 and ten digits, or +44 or 0044 and
+// ten, with "(0)" allowed) or an international one (+ or 00, a country code
+// and eight to thirteen digits), written with any separators. A number of
+// ten digits beginning 0, like a case reference, is not phone-shaped.
+func hasPhone(s string) bool {
+	for _, run := range digitRun.FindAllString(s, -1) {
+		// The groups of digits, and whether "+" came first.
+		plus := strings.HasPrefix(run, "+")
+		groups := strings.FieldsFunc(run, func(r rune) bool { return r < '0' || r > '9' })
+		// A phone may start at any group: "call 2 01732 227000" has a
+		// stray figure before it.
+		for i := range groups {
+			digits := ""
+			for j := i; j < len(groups); j++ {
+				digits += groups[j]
+				if phoneShaped(digits, plus && i == 0) {
+					return true
+				}
+				if len(digits) > 15 {
+					break
+				}
+			}
+		}
+	}
+	return false
+}
+
+func phoneShaped(digits string, plus bool) bool {
+	international := ""
+	switch {
+	case plus:
+		international = digits
+	case strings.HasPrefix(digits, "00"):
+		international = digits[2:]
+	case strings.HasPrefix(digits, "0"):
+		return len(digits) == 11 && strings.ContainsRune("1235789", rune(digits[1]))
+	default:
+		return false
+	}
+	if rest, ok := strings.CutPrefix(international, "44"); ok {
+		rest = strings.TrimPrefix(rest, "0") // +44 (0) 1732 ...
+		return len(rest) == 10 && strings.ContainsRune("1235789", rune(rest[0]))
+	}
+	return len(international) >= 9 && len(international) <= 15 && international[0] != '0'
+}
+
+func hasTitledName(s string) bool {
+	for _, m := range titledRE.FindAllStringSubmatch(s, -1) {
+		if !notNames[m[1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAddress finds a house number, capitalised words and a street word
+// that ends the name: "12 Swanley Road" is an address, and so is "12 High
+// Street Edenbridge", but "12 Swanley Park Rangers" is a group of people.
+func hasAddress(s string) bool {
+	for _, loc := range addressRE.FindAllStringIndex(s, -1) {
+		after := strings.TrimLeft(s[loc[1]:], " ")
+		word, _, _ := strings.Cut(after, " ")
+		word = strings.TrimRight(word, ".,;:!?)")
+		if r := []rune(word); len(r) > 0 && unicode.IsUpper(r[0]) && !places[word] {
+			continue // the street word is part of a longer name
+		}
+		return true
+	}
+	return false
+}
+
+// places are the towns and villages of the District and its neighbours, as
+// they follow a street address.
+var places = map[string]bool{
+	"Sevenoaks": true, "Swanley": true, "Edenbridge": true, "Westerham": true, "Otford": true, "Kemsing": true,
+	"Dunton": true, "Hextable": true, "Farningham": true, "Eynsford": true, "Tonbridge": true, "Dartford": true,
+	"Orpington": true, "Riverhead": true, "Seal": true, "Penshurst": true, "Leigh": true, "Hartley": true,
+	"New": true, "West": true, "Kent": true,
 }
 
 func privacyRefusal(what string) error {
