@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MB); a larger one is
@@ -22,7 +24,7 @@ const MaxBodyBytes = 1 << 20
 //	POST /slack/events          slash commands, interactivity and Events API callbacks
 //	POST /slack/commands        the same (an alias, for apps configured per kind)
 //	POST /slack/interactivity   the same
-//	GET  /healthz               200 when the database answers, 503 when not
+//	GET  /healthz               200 when the database can be read and written and was last found whole; 503 with the reason when not
 //
 // Every POST is verified against the signing secret before anything else is
 // done with it; a missing, malformed, stale or wrong signature gets 401.
@@ -42,8 +44,15 @@ func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if err := b.Store.Ping(ctx); err != nil {
 		b.log().Error("health check: database", "err", err)
+		// The reason in a few words (damaged, cannot be read or written);
+		// the detail, with the file's path, goes to the log only.
+		reason := "unavailable"
+		var he *store.HealthError
+		if errors.As(err, &he) {
+			reason = he.What
+		}
 		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, "database unavailable\n")
+		io.WriteString(w, "database "+reason+"\n")
 		return
 	}
 	io.WriteString(w, "ok\n")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 func TestHTTPSlashQueryAnswersInTheAck(t *testing.T) {
@@ -213,19 +214,27 @@ func (brokenStore) Ping(context.Context) error { return errors.New("disk I/O err
 
 func TestHealthz(t *testing.T) {
 	tests := []struct {
-		name   string
-		broken bool
-		status int
-		body   string
+		name            string
+		broken, damaged bool
+		status          int
+		body            string
 	}{
-		{"database answers", false, http.StatusOK, "ok\n"},
-		{"database does not", true, http.StatusServiceUnavailable, "database unavailable\n"},
+		{"database answers", false, false, http.StatusOK, "ok\n"},
+		{"database does not", true, false, http.StatusServiceUnavailable, "database unavailable\n"},
+		{"database found damaged while running", false, true, http.StatusServiceUnavailable, "database is damaged\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := mustEnv(t)
 			if tc.broken {
 				e.bot.Store = brokenStore{e.bot.Store}
+			}
+			if tc.damaged {
+				db := storetest.MustOpenDamaged(t, e.clock)
+				if err := db.QuickCheck(context.Background()); err == nil { // as the daily check does
+					t.Fatal("quick_check passed a damaged file")
+				}
+				e.bot.Store = db
 			}
 			status, body := e.raw(t, http.MethodGet, "/healthz", "", nil, http.Header{})
 			if status != tc.status || string(body) != tc.body {

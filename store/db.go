@@ -58,6 +58,17 @@ type DB struct {
 	// cache keeps the current plan, its priorities and the agency
 	// directory between changes (cache.go).
 	cache planCache
+	// MustExist makes Open refuse to create a missing database (the bot
+	// in Slack, and commands that only read): a mistyped path or an
+	// unmounted volume must not start a fresh database.
+	MustExist bool
+	// Created reports that Open created the file; Tightened lists the
+	// files Open narrowed to mode 0600, with their old modes.
+	Created   bool
+	Tightened []string
+
+	// health is what QuickCheck last found (health.go).
+	health health
 	// snap keeps the current plan's actions in memory (snapshot.go).
 	snap snapState
 	// watch tells them when the database has changed (cache.go).
@@ -69,8 +80,11 @@ func NewDB(path string) *DB {
 	return &DB{Path: path, Sync: "NORMAL", BusyTimeout: 10 * time.Second, Now: time.Now}
 }
 
-// Open creates the file if needed (readable by its owner only), opens both
-// pools and applies pending migrations.
+// Open opens the database at Path, applies pending migrations and narrows
+// an existing file (and its WAL and shared-memory files) to mode 0600.
+// Without MustExist it creates a missing file, readable by its owner only,
+// and its directory; with MustExist a missing file is a *MissingError and
+// nothing is created. A file SQLite finds damaged is a *DamagedError.
 func (db *DB) Open() error {
 	if db.Path == "" {
 		return errors.New("open database: no path given")
@@ -78,16 +92,29 @@ func (db *DB) Open() error {
 	if strings.Contains(db.Path, ":memory:") || strings.HasPrefix(db.Path, "file:") {
 		return fmt.Errorf("open database %q: give a file path (a shared in-memory database is not supported)", db.Path)
 	}
-	if dir := filepath.Dir(db.Path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("open database: create directory %s: %w", dir, err)
+	st, err := os.Stat(db.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && db.MustExist:
+		return missing(db.Path)
+	case errors.Is(err, fs.ErrNotExist):
+		if dir := filepath.Dir(db.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("open database: create directory %s: %w", dir, err)
+			}
 		}
-	}
-	f, err := os.OpenFile(db.Path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+		f, err := os.OpenFile(db.Path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("open database %s: %w", db.Path, err)
+		}
+		f.Close()
+		db.Created = true
+	case err != nil:
 		return fmt.Errorf("open database %s: %w", db.Path, err)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("open database %s: not a regular file", db.Path)
+	default:
+		db.Tightened = tighten(db.Path)
 	}
-	f.Close()
 
 	if db.rw, err = sqlx.Open("sqlite3", db.dsn(false)); err != nil {
 		return fmt.Errorf("open database %s: %w", db.Path, err)
@@ -105,7 +132,7 @@ func (db *DB) Open() error {
 
 	if err := db.migrate(context.Background()); err != nil {
 		db.Close()
-		return err
+		return db.damaged(err)
 	}
 	return nil
 }
@@ -137,15 +164,6 @@ func (db *DB) Close() error {
 		errs = append(errs, db.rw.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	if err := db.ro.GetContext(ctx, &one, `SELECT 1`); err != nil {
-		return fmt.Errorf("ping database: %w", err)
-	}
-	return nil
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -6,6 +6,8 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -84,6 +86,60 @@ func MustOpen(tb testing.TB, clock *Clock) *store.DB {
 	if _, err := plans.EnsurePlan(context.Background(), db); err != nil {
 		tb.Fatalf("load plan: %v", err)
 	}
+	return db
+}
+
+// MustDamage writes 64 KiB of pseudo-random bytes (always the same ones)
+// into the middle of a database file, as a failing disk or a stray program
+// might. Close the database first: a checkpoint would write over them.
+func MustDamage(tb testing.TB, path string) {
+	tb.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	junk := make([]byte, 64<<10)
+	rand.NewChaCha8([32]byte{12, 13}).Read(junk)
+	// Past the first pages (the schema), so the damage is found by reading
+	// the data, as on a real disk.
+	at := max(st.Size()/2, 16<<10)
+	if _, err := f.WriteAt(junk, at); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// MustOpenDamaged opens a database with the shipped plan whose file has
+// then been damaged under it (MustDamage): it opens, and reading the
+// damaged pages (QuickCheck) finds it.
+func MustOpenDamaged(tb testing.TB, clock *Clock) *store.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "actionbot.db")
+	first := store.NewDB(path)
+	first.Now = clock.Now
+	if err := first.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := plans.EnsurePlan(context.Background(), first); err != nil {
+		tb.Fatal(err)
+	}
+	if err := first.Close(); err != nil { // all of it in the main file
+		tb.Fatal(err)
+	}
+	db := store.NewDB(path)
+	db.Now = clock.Now
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	MustDamage(tb, path)
 	return db
 }
 

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// MissingError is returned by Open, with MustExist set, when there is no
+// database file at the path: nothing has been created.
+type MissingError struct {
+	Path string
+	// Dir is the directory that does not exist either, if it does not.
+	Dir string
+}
+
+func (e *MissingError) Error() string {
+	if e.Dir != "" {
+		return fmt.Sprintf("there is no database at %s: the directory %s does not exist", e.Path, e.Dir)
+	}
+	return fmt.Sprintf("there is no database at %s", e.Path)
+}
+
+// DamagedError says SQLite found the database file damaged: at Open, or by
+// QuickCheck.
+type DamagedError struct {
+	Path   string
+	Detail string // SQLite's words, the first problems found
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("the database %s is damaged: %s", e.Path, e.Detail)
+}
+
+// missing explains a database file that does not exist.
+func missing(path string) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return &MissingError{Path: path, Dir: dir}
+	}
+	return &MissingError{Path: path}
+}
+
+// damaged turns SQLite's "malformed" and "not a database" errors into a
+// DamagedError, and leaves any other error as it is.
+func (db *DB) damaged(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+		return &DamagedError{Path: db.Path, Detail: se.Error()}
+	}
+	return err
+}
+
+// tighten narrows an existing database, and its WAL and shared-memory
+// files, to mode 0600 (owner only): they hold notes and blocked reasons.
+// It returns the files it changed. A file this user may not change (not
+// its owner) is left as it is.
+func tighten(path string) []string {
+	var changed []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if os.Chmod(p, 0o600) == nil {
+			changed = append(changed, fmt.Sprintf("%s (was %04o)", p, st.Mode().Perm()))
+		}
+	}
+	return changed
+}
+
+// health is the last integrity check's finding.
+type health struct {
+	mu      sync.Mutex
+	damaged error
+}
+
+// QuickCheck runs SQLite's quick_check over the whole file. A damaged file
+// gives a *DamagedError, which Ping then reports until a later check
+// passes.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	var problems []string
+	err := db.ro.SelectContext(ctx, &problems, `PRAGMA quick_check(5)`)
+	switch {
+	case err != nil:
+		err = db.damaged(err)
+		var de *DamagedError
+		if !errors.As(err, &de) {
+			return fmt.Errorf("quick_check %s: %w", db.Path, err)
+		}
+	case len(problems) == 1 && problems[0] == "ok":
+	default:
+		err = &DamagedError{Path: db.Path, Detail: strings.Join(problems, "; ")}
+	}
+	db.health.mu.Lock()
+	db.health.damaged = err
+	db.health.mu.Unlock()
+	return err
+}
+
+// HealthError is Ping's finding: What says, in a few words safe to show
+// on /healthz, what is wrong ("is damaged", "cannot be read", "cannot be
+// written"); Err has the detail, for the log.
+type HealthError struct {
+	What string
+	Err  error
+}
+
+func (e *HealthError) Error() string { return "the database " + e.What + ": " + e.Err.Error() }
+func (e *HealthError) Unwrap() error { return e.Err }
+
+// Ping checks that the database can be read and written, and that the
+// last QuickCheck found it whole (GET /healthz). It fails with a
+// *HealthError.
+func (db *DB) Ping(ctx context.Context) error {
+	db.health.mu.Lock()
+	damaged := db.health.damaged
+	db.health.mu.Unlock()
+	if damaged != nil {
+		return &HealthError{What: "is damaged", Err: damaged}
+	}
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM health`); err != nil {
+		return &HealthError{What: "cannot be read", Err: db.damaged(err)}
+	}
+	if _, err := db.rw.ExecContext(ctx, `UPDATE health SET checked_at = ? WHERE id = 1`, db.now()); err != nil {
+		return &HealthError{What: "cannot be written", Err: db.damaged(err)}
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+func TestOpenWithMustExistCreatesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		path    func(dir string) string
+		wantDir bool
+	}{
+		{"a missing file", func(dir string) string { return filepath.Join(dir, "actionbot.db") }, false},
+		{"a missing directory (a typo, an unmounted volume)", func(dir string) string { return filepath.Join(dir, "dta", "actionbot.db") }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := store.NewDB(tc.path(dir))
+			db.MustExist = true
+			err := db.Open()
+			var me *store.MissingError
+			if !errors.As(err, &me) || me.Path != db.Path || (me.Dir != "") != tc.wantDir {
+				t.Fatalf("Open = %v, want a MissingError for %s (directory missing: %v)", err, db.Path, tc.wantDir)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 0 {
+				t.Errorf("Open created %v", entries)
+			}
+		})
+	}
+}
+
+func TestOpenCreatesANewDatabaseForItsOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "actionbot.db")
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.Created || len(db.Tightened) != 0 {
+		t.Errorf("Created = %v, Tightened = %v", db.Created, db.Tightened)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", st.Mode(), err)
+	}
+}
+
+func TestOpenTightensAnExistingDatabaseWALAndSHM(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "actionbot.db")
+	first := store.NewDB(path)
+	if err := first.Open(); err != nil {
+		t.Fatal(err)
+	}
+	// Keep the WAL and shared-memory files in place while loosening them.
+	if _, err := plans.EnsurePlan(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	first.Close()
+	if db.Created {
+		t.Error("an existing database reported as created")
+	}
+	if len(db.Tightened) != 3 || !strings.Contains(db.Tightened[0], "(was 0644)") {
+		t.Errorf("Tightened = %v, want the file, its WAL and SHM", db.Tightened)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if st, err := os.Stat(p); err == nil && st.Mode().Perm() != 0o600 {
+			t.Errorf("%s is %v, want 0600", p, st.Mode().Perm())
+		}
+	}
+}
+
+// mustClosedPlanDB makes a database with the shipped plan and closes it,
+// so that all of it is in the main file.
+func mustClosedPlanDB(tb testing.TB) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "actionbot.db")
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := plans.EnsurePlan(context.Background(), db); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+func TestDamageIsFoundAtOpenOrByQuickCheck(t *testing.T) {
+	path := mustClosedPlanDB(t)
+	storetest.MustDamage(t, path)
+	db := store.NewDB(path)
+	err := db.Open()
+	if err == nil {
+		defer db.Close()
+		err = db.QuickCheck(context.Background())
+	}
+	var de *store.DamagedError
+	if !errors.As(err, &de) || de.Path != path || de.Detail == "" {
+		t.Fatalf("err = %v, want a DamagedError for %s", err, path)
+	}
+}
+
+func TestPingReportsDamageFoundWhileRunning(t *testing.T) {
+	ctx := context.Background()
+	path := mustClosedPlanDB(t)
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QuickCheck(ctx); err != nil {
+		t.Fatalf("a whole database: %v", err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("Ping of a whole database: %v", err)
+	}
+	storetest.MustDamage(t, path)
+	err := db.QuickCheck(ctx)
+	var de *store.DamagedError
+	if !errors.As(err, &de) {
+		t.Fatalf("QuickCheck after damage = %v, want a DamagedError", err)
+	}
+	if err := db.Ping(ctx); !errors.As(err, &de) || !strings.Contains(err.Error(), "is damaged") {
+		t.Fatalf("Ping after damage = %v, want the damage", err)
+	}
+}
+
+func TestPingSaysWhenTheDatabaseCannotBeRead(t *testing.T) {
+	db := store.NewDB(filepath.Join(t.TempDir(), "actionbot.db"))
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	err := db.Ping(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cannot be read") {
+		t.Fatalf("Ping of a closed database = %v", err)
+	}
+}
