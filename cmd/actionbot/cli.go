@@ -38,12 +38,17 @@ func (a *app) flags(name, args string, fs *flag.FlagSet, argv []string) error {
 }
 
 // open opens the database; unless bare, it loads the shipped plan into an
-// empty one.
+// empty one. It creates a missing database only for the commands that may
+// (a.mustExist is false): see database.go.
 func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error) {
 	db := store.NewDB(c.DB)
 	db.Sync = c.Sync
+	db.MustExist = a.mustExist
 	if err := db.Open(); err != nil {
-		return nil, err
+		return nil, explainOpen(err)
+	}
+	for _, f := range db.Tightened {
+		fmt.Fprintf(a.stderr, "Made %s readable by its owner only: it holds notes and blocked reasons.\n", f)
 	}
 	if !bare {
 		loaded, err := plans.EnsurePlan(ctx, db)
@@ -51,8 +56,11 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 			db.Close()
 			return nil, err
 		}
-		if loaded {
+		switch {
+		case loaded && db.Created:
 			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", c.DB)
+		case loaded:
+			fmt.Fprintf(a.stderr, "Loaded the shipped plan (Sevenoaks District CSP Action Plan 2012-13) into %s, which held no plan.\n", c.DB)
 		}
 	}
 	return db, nil
@@ -80,6 +88,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := a.flags("serve", "", fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("serve takes flags only, not %q", fs.Arg(0))}
+	}
+	// On Slack the database must exist: a mistyped path must not start a
+	// fresh one and post to real channels. The console may create it.
+	if sc, _ := loadSlackConfig(a.env); sc != nil {
+		a.mustExist = true
+	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
 	for _, check := range configChecks {
@@ -92,6 +108,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := checkIntegrity(ctx, db); err != nil {
+		return err
+	}
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
@@ -287,16 +306,19 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err := a.flags("export", "", fs, args); err != nil {
 		return err
 	}
+	ex, ok := exportFormats[*format]
+	if !ok && *format != "csv" {
+		return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))}
+	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if *format != "csv" {
-		ex, ok := exportFormats[*format]
-		if !ok {
-			return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
-		}
 		return writeOut(*out, a.stdout, func(w io.Writer) error { return ex(ctx, c, db, w) })
 	}
 	plan, err := db.CurrentPlan(ctx)
@@ -341,6 +363,16 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	dbFlag(fs, c)
 	if err := a.flags("member", "add|remove USER AGENCY | list [AGENCY]", fs, args); err != nil {
 		return err
+	}
+	// The usage is checked before the database is opened (or created).
+	if rest := fs.Args(); !(len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove") || len(rest) >= 1 && rest[0] == "list") {
+		return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
+	} else if err := flagsAfterArgs("member", rest); err != nil {
+		return err
+	} else if rest[0] != "list" {
+		if _, ok := commands.ParseUser(rest[1]); !ok {
+			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		}
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -416,6 +448,17 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	dbFlag(fs, c)
 	if err := a.flags("coordinator", "add|remove USER | list", fs, args); err != nil {
 		return err
+	}
+	// The usage is checked before the database is opened (or created).
+	if rest := fs.Args(); !(len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove") || len(rest) == 1 && rest[0] == "list") {
+		if err := flagsAfterArgs("coordinator", rest); err != nil {
+			return err
+		}
+		return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
+	} else if rest[0] != "list" {
+		if _, ok := commands.ParseUser(rest[1]); !ok {
+			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		}
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {

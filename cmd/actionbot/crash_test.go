@@ -44,6 +44,7 @@ type crashBot struct {
 
 func startCrashProcess(t *testing.T, bin string, env []string, args ...string) *crashBot {
 	t.Helper()
+	mustInitBinary(t, bin, env) // serve on Slack never creates a database
 	p := &crashBot{done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env

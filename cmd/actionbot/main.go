@@ -57,6 +57,9 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	env            getenv
+	// mustExist stops the command creating a missing database: the
+	// commands that only read, and serve on Slack (database.go).
+	mustExist bool
 }
 
 const usage = `actionbot — the Community Safety Partnership's action plan, in Slack.
@@ -81,6 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
+	a.mustExist = readOnlyCommands[cmd]
 	var err error
 	switch cmd {
 	case "serve":

@@ -81,6 +81,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	first, second := filepath.Join(dir, "first.csv"), filepath.Join(dir, "second.csv")
 	iv := newInvocation(t)
+	iv.mustInit(t) // export never creates a database
 	if code, _, errs := iv.run(t, "", "export", "-o", first); code != 0 {
 		t.Fatalf("export: %s", errs)
 	}

@@ -30,6 +30,10 @@ func newRemindCLI(tb testing.TB, env map[string]string) *remindCLI {
 		c.env[k] = v
 	}
 	c.env["ACTIONBOT_DB"] = c.db
+	// digest and remind never create a database: make it first, with
+	// settings that are good whatever the test's are.
+	init := &invocation{env: map[string]string{"ACTIONBOT_DB": c.db}}
+	init.mustInit(tb)
 	return c
 }
 

@@ -306,6 +306,7 @@ func e2eDecode(t *testing.T, b []byte) map[string]any {
 // its log.
 func startE2E(t *testing.T, bin string, env []string, args ...string) *e2eProcess {
 	t.Helper()
+	mustInitBinary(t, bin, env) // serve on Slack never creates a database
 	p := &e2eProcess{lines: make(chan string, 1000), exited: make(chan error, 1)}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// The database is never swapped by a typo. Only the console, init, import
+// and the membership commands create a missing database; serve on Slack
+// and the commands below refuse, naming the path and how to create one.
+
+// readOnlyCommands only read the database (or queue posts from what it
+// holds): a missing one is a mistake, not a fresh start.
+var readOnlyCommands = map[string]bool{
+	"digest": true, "remind": true, "report": true, "export": true, "backup": true,
+}
+
+// integrityEvery is how often the running bot runs quick_check.
+const integrityEvery = 24 * time.Hour
+
+func init() {
+	subcommands["init"] = subcommand{
+		args:    "[-db FILE]",
+		summary: "create a new database with the shipped plan (serve on Slack never creates one)",
+		run:     (*app).initCmd,
+	}
+	backgroundJobs = append(backgroundJobs, integrityJob)
+}
+
+// explainOpen turns a missing or damaged database into what to do.
+func explainOpen(err error) error {
+	var me *store.MissingError
+	if errors.As(err, &me) {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db; to start a new database, run `actionbot init -db %s` (the shipped plan) or `actionbot import -db %s FILE.csv`.",
+			capitalise(me.Error()), me.Path, me.Path)
+	}
+	var de *store.DamagedError
+	if errors.As(err, &de) {
+		return damagedMessage(de)
+	}
+	return err
+}
+
+func damagedMessage(de *store.DamagedError) error {
+	return actionbot.Errorf(actionbot.EINVALID, "%s. The bot will not start on a damaged database. Restore the latest copy made by `actionbot backup`, as README.md says under \"Data, backups and what survives a crash\": stop the bot, move %s and any %s-wal and %s-shm aside, copy the backup to %s, and start again.",
+		capitalise(de.Error()), de.Path, de.Path, de.Path, de.Path)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// checkIntegrity runs quick_check; a damaged database stops the bot.
+func checkIntegrity(ctx context.Context, db *store.DB) error {
+	err := db.QuickCheck(ctx)
+	var de *store.DamagedError
+	if errors.As(err, &de) {
+		return damagedMessage(de)
+	}
+	return err
+}
+
+// integrityJob runs quick_check once a day while the bot runs. A damaged
+// database is logged and reported by GET /healthz (store.Ping) until a
+// later check passes.
+func integrityJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
+	t := time.NewTicker(integrityEvery)
+	defer t.Stop()
+	integrityLoop(ctx, db, newLogger(c, os.Stderr), t.C)
+	return nil
+}
+
+// integrityLoop checks at each tick until ctx is done.
+func integrityLoop(ctx context.Context, db *store.DB, log *slog.Logger, ticks <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+		}
+		if err := db.QuickCheck(ctx); err != nil && ctx.Err() == nil {
+			log.Error("daily integrity check failed: restore from a backup (README: Data, backups and what survives a crash)", "err", err)
+		}
+	}
+}
+
+func (a *app) initCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	dbFlag(fs, c)
+	if err := a.flags("init", "", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("init takes flags only, not %q", fs.Arg(0))}
+	}
+	if exists(c.DB) {
+		return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", c.DB, c.DB)
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", c.DB, plan.Name, c.DB)
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// flagsAfterArgs refuses a flag given after the arguments, where Go's flag
+// package does not see it ("coordinator add U1 -db x.db" would otherwise
+// use the default database).
+func flagsAfterArgs(cmd string, rest []string) error {
+	for _, arg := range rest {
+		if strings.HasPrefix(arg, "-") && len(arg) > 1 {
+			return &usageError{fmt.Sprintf("the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s %s … %s", arg, cmd, arg, strings.Join(rest[:min(2, len(rest))], " "))}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+// mustInit creates the invocation's database, as an administrator would
+// before anything that must find one.
+func (iv *invocation) mustInit(tb testing.TB) {
+	tb.Helper()
+	if code, _, errs := iv.run(tb, "", "init"); code != 0 {
+		tb.Fatalf("init: exit %d: %s", code, errs)
+	}
+}
+
+// mustInitBinary creates the database named in env with the built binary,
+// unless it exists: the bot on Slack never creates one.
+func mustInitBinary(tb testing.TB, bin string, env []string) {
+	tb.Helper()
+	for _, kv := range env {
+		if path, ok := strings.CutPrefix(kv, "ACTIONBOT_DB="); ok {
+			if _, err := os.Stat(path); err == nil {
+				return
+			}
+		}
+	}
+	c := exec.Command(bin, "init")
+	c.Env = env
+	if out, err := c.CombinedOutput(); err != nil {
+		tb.Fatalf("actionbot init: %v\n%s", err, out)
+	}
+}
+
+// slackEnv is a Slack configuration (HTTP mode) for an invocation; serve
+// stops before it reaches Slack when the database is refused.
+var slackEnv = map[string]string{"SLACK_BOT_TOKEN": "xoxb-test-not-a-token", "SLACK_SIGNING_SECRET": "test-secret"}
+
+// mustCreateNothing fails if dir holds anything.
+func mustCreateNothing(tb testing.TB, dir string) {
+	tb.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(entries) != 0 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		tb.Fatalf("created %v", names)
+	}
+}
+
+func TestServeOnSlackNeverCreatesADatabase(t *testing.T) {
+	for _, tc := range []struct{ name, rel string }{
+		{"a missing file", "actionbot.db"},
+		{"a mistyped directory", "srv/actionbot/dta/actionbot.db"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, tc.rel)
+			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+			for k, v := range slackEnv {
+				iv.env[k] = v
+			}
+			code, _, errs := iv.run(t, "", "serve")
+			if code == 0 {
+				t.Fatal("serve started without a database")
+			}
+			for _, want := range []string{"There is no database at " + path, "nothing was created", "actionbot init -db " + path, "actionbot import -db " + path} {
+				if !strings.Contains(errs, want) {
+					t.Errorf("the error lacks %q:\n%s", want, errs)
+				}
+			}
+			mustCreateNothing(t, dir)
+		})
+	}
+}
+
+func TestTheConsoleStillCreatesItsDatabase(t *testing.T) {
+	iv := newInvocation(t)
+	code, _, errs := iv.run(t, "/quit\n")
+	if code != 0 || !strings.Contains(errs, "Created ") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(iv.env["ACTIONBOT_DB"]); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCommandsThatReadNeverCreateADatabase(t *testing.T) {
+	for _, args := range [][]string{
+		{"digest", "--as-of", "2012-11-05T08:30"},
+		{"digest", "--as-of", "2012-11-05T08:30", "--post"},
+		{"remind", "--as-of", "2013-03-01"},
+		{"remind", "--as-of", "2013-03-01", "--post"},
+		{"report"},
+		{"report", "-o", "board.md"},
+		{"export"},
+		{"export", "--format", "ics"},
+		{"backup", "copy.db"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "actionbot.db")
+			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+			for i, a := range args {
+				if strings.HasSuffix(a, ".md") || strings.HasSuffix(a, ".db") {
+					args[i] = filepath.Join(dir, a)
+				}
+			}
+			code, _, errs := iv.run(t, "", args...)
+			if code == 0 || !strings.Contains(errs, "actionbot init -db "+path) {
+				t.Errorf("exit %d: %s", code, errs)
+			}
+			mustCreateNothing(t, dir)
+		})
+	}
+}
+
+func TestAFailedUsageCheckChangesNothing(t *testing.T) {
+	for _, args := range [][]string{
+		{"coordinator", "add", "UCOORD", "-db", "x.db"},
+		{"coordinator", "add"},
+		{"coordinator", "add", "not-a-user"},
+		{"member", "add", "UCSU", "CSU", "-db", "x.db"},
+		{"member", "add", "nobody", "CSU"},
+		{"member", "frobnicate"},
+		{"export", "--format", "pdf"},
+		{"export", "extra"},
+		{"serve", "extra"},
+		{"init", "extra"},
+		{"report", "extra"},
+		{"import"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir) // the default database, ./actionbot.db, would land here
+			iv := &invocation{env: map[string]string{}}
+			code, _, errs := iv.run(t, "", args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (usage): %s", code, errs)
+			}
+			mustCreateNothing(t, dir)
+		})
+	}
+}
+
+func TestInitCreatesOnceAndNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data", "actionbot.db")
+	iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+	code, out, errs := iv.run(t, "", "init")
+	if code != 0 || !strings.Contains(out, "Sevenoaks District CSP Action Plan 2012-13") || !strings.Contains(errs, "Created "+path) {
+		t.Fatalf("init: exit %d\n%s\n%s", code, out, errs)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the new database: %v, %v", st, err)
+	}
+	if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "CSU"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs = iv.run(t, "", "init")
+	if code != 1 || !strings.Contains(errs, "already exists, so nothing was changed") {
+		t.Fatalf("a second init: exit %d: %s", code, errs)
+	}
+	if _, out, _ := iv.run(t, "", "member", "list"); !strings.Contains(out, "U0CSU") {
+		t.Errorf("the membership is gone after a second init:\n%s", out)
+	}
+}
+
+func TestAnExistingDatabaseIsTightenedAndNotCalledCreated(t *testing.T) {
+	iv := newInvocation(t)
+	iv.mustInit(t)
+	path := iv.env["ACTIONBOT_DB"]
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := iv.run(t, "", "member", "list")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	if strings.Contains(errs, "Created "+path) || !strings.Contains(errs, "Made "+path+" (was 0644) readable by its owner only") {
+		t.Errorf("stderr: %s", errs)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode().Perm())
+	}
+}
+
+func TestADamagedDatabaseStopsStartUp(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		env  map[string]string
+	}{{"on Slack", slackEnv}, {"in the console", nil}} {
+		t.Run(mode.name, func(t *testing.T) {
+			iv := newInvocation(t)
+			iv.mustInit(t)
+			for k, v := range mode.env {
+				iv.env[k] = v
+			}
+			path := iv.env["ACTIONBOT_DB"]
+			storetest.MustDamage(t, path)
+			code, _, errs := iv.run(t, "/action 5.2\n", "serve")
+			if code == 0 {
+				t.Fatal("started on a damaged database")
+			}
+			for _, want := range []string{"The database " + path + " is damaged", "will not start", "actionbot backup", "Data, backups and what survives a crash"} {
+				if !strings.Contains(errs, want) {
+					t.Errorf("the error lacks %q:\n%s", want, errs)
+				}
+			}
+		})
+	}
+}
+
+func TestTheDailyIntegrityCheckFindsDamageWhileRunning(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2012, time.November, 5, 9, 0, 0, 0, storetest.London))
+	db := storetest.MustOpenDamaged(t, clock)
+	logs := &storetest.LogBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ticks := make(chan time.Time)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		integrityLoop(ctx, db, slog.New(slog.NewTextHandler(logs, nil)), ticks)
+	}()
+	ticks <- time.Now() // the day's check
+	ticks <- time.Now() // taken only once the first has finished
+	cancel()
+	<-done
+	var he *store.HealthError
+	if err := db.Ping(context.Background()); !errors.As(err, &he) || he.What != "is damaged" {
+		t.Fatalf("Ping after the daily check = %v, want the damage reported", err)
+	}
+	if !strings.Contains(logs.String(), "daily integrity check failed") {
+		t.Errorf("the damage was not logged: %s", logs.String())
+	}
+}
