@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -148,9 +150,29 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, cause string) error {
 	return db.outboxUpdate(ctx, id, `state = 'failed', attempts = attempts + 1, last_error = ?`, cause)
 }
 
-// Requeue puts a failed message back in the queue, to be tried now.
+// Requeue puts a failed message back in the queue, to be tried now. Only a
+// failed message is requeued: one already delivered, or still queued, is
+// left as it is and the error says so (retrying a delivered message would
+// post it twice).
 func (db *DB) Requeue(ctx context.Context, id int64) error {
-	return db.outboxUpdate(ctx, id, `state = 'pending', next_attempt_at = ?, last_error = ''`, db.now())
+	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = '' WHERE id = ? AND state = 'failed'`, db.now(), id)
+	if err != nil {
+		return fmt.Errorf("requeue outbox %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 1 {
+		return nil
+	}
+	var state string
+	err = db.rw.GetContext(ctx, &state, `SELECT state FROM outbox WHERE id = ?`, id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return actionbot.Errorf(actionbot.ENOTFOUND, "No queued message %d.", id)
+	case err != nil:
+		return fmt.Errorf("requeue outbox %d: %w", id, err)
+	case state == string(actionbot.OutboxSent):
+		return actionbot.Errorf(actionbot.EUNCHANGED, "Message #%d was delivered, so there is nothing to retry: only failed messages (`/action admin failed`) are sent again.", id)
+	}
+	return actionbot.Errorf(actionbot.EUNCHANGED, "Message #%d has not failed: it is still queued and will be sent.", id)
 }
 
 func (db *DB) outboxUpdate(ctx context.Context, id int64, set string, args ...any) error {

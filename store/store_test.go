@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -472,6 +473,22 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 	if p, _ := db.PendingOutgoing(ctx, clock.Now(), 10); len(p) != 1 || p[0].Key != "b" {
 		t.Fatalf("requeued %+v", p)
+	}
+	// Only a failed message is retried: a delivered one would be posted
+	// twice, a queued one is on its way.
+	all, _ := db.Outgoing(ctx, "", 10)
+	for _, o := range all {
+		before := o.State
+		err := db.Requeue(ctx, o.ID)
+		if actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
+			t.Errorf("retry of a %s message = %v, want EUNCHANGED", o.State, err)
+		}
+		if after, _ := db.Outgoing(ctx, before, 10); !slices.ContainsFunc(after, func(x *actionbot.Outgoing) bool { return x.ID == o.ID }) {
+			t.Errorf("retry moved a %s message", before)
+		}
+	}
+	if err := db.Requeue(ctx, 999); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
+		t.Fatalf("retry unknown = %v", err)
 	}
 	if err := db.MarkSent(ctx, 999, ""); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		t.Fatalf("mark unknown = %v", err)
