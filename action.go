@@ -323,8 +323,10 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 		if err := notDone("snoozed"); err != nil {
 			return nil, err
 		}
-		if !a.SnoozedUntil.IsZero() && !op.Until.After(a.SnoozedUntil) {
-			return nil, Errorf(EUNCHANGED, "%s's reminders are already snoozed until %s.", a.Ref, a.SnoozedUntil.Format("Mon 2 Jan 2006 15:04"))
+		// Reminders are held by the day: a snooze repeated a minute later
+		// (or one ending sooner) changes nothing and writes nothing.
+		if loc := op.Until.Location(); !a.SnoozedUntil.IsZero() && !DateOf(op.Until).After(DateOf(a.SnoozedUntil.In(loc))) {
+			return nil, Errorf(EUNCHANGED, "%s's reminders are already snoozed until %s.", a.Ref, a.SnoozedUntil.In(loc).Format("Mon 2 Jan 2006"))
 		}
 		from := ""
 		if !a.SnoozedUntil.IsZero() {

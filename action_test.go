@@ -159,6 +159,13 @@ func TestApply(t *testing.T) {
 					t.Fatalf("snoozed until %v, last activity %v", a.SnoozedUntil, a.LastActivity)
 				}
 			}},
+		{name: "snooze repeated a minute later changes nothing", setup: func(a *actionbot.Action) { a.SnoozedUntil = now.Add(3 * 24 * time.Hour) }, op: actionbot.Op{Verb: actionbot.VerbSnooze, Until: now.Add(3*24*time.Hour + time.Minute)}, wantCode: actionbot.EUNCHANGED},
+		{name: "snooze a day longer", setup: func(a *actionbot.Action) { a.SnoozedUntil = now.Add(3 * 24 * time.Hour) }, op: actionbot.Op{Verb: actionbot.VerbSnooze, Until: now.Add(4 * 24 * time.Hour)},
+			check: func(t *testing.T, a *actionbot.Action, e *actionbot.AuditEntry) {
+				if !a.SnoozedUntil.Equal(now.Add(4 * 24 * time.Hour)) {
+					t.Fatalf("snoozed until %v", a.SnoozedUntil)
+				}
+			}},
 		{name: "snooze shorter than current", setup: func(a *actionbot.Action) { a.SnoozedUntil = now.Add(10 * 24 * time.Hour) }, op: actionbot.Op{Verb: actionbot.VerbSnooze, Until: now.Add(7 * 24 * time.Hour)}, wantCode: actionbot.EUNCHANGED},
 		{name: "unknown verb", op: actionbot.Op{Verb: "explode"}, wantCode: actionbot.EINVALID},
 	}
@@ -246,4 +253,36 @@ func TestDateArithmetic(t *testing.T) {
 			t.Errorf("ParsePeriod(%q) error = %v, want EINVALID", bad, err)
 		}
 	}
+}
+
+func TestSnoozeHistoryReadsInWords(t *testing.T) {
+	london := mustLondon(t)
+	for _, tc := range []struct {
+		name     string
+		from, to string
+		want     string
+	}{
+		{"a first snooze", "", "2026-12-03T12:13:58Z", "reminders held until Thu 3 Dec"},
+		{"a longer one", "2026-12-03T12:13:58Z", "2026-12-10T09:00:00Z", "reminders held until Thu 10 Dec (were held until Thu 3 Dec)"},
+		{"late in a summer evening is the next day in London", "", "2026-06-03T23:30:00Z", "reminders held until Thu 4 Jun"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &actionbot.AuditEntry{Verb: actionbot.VerbSnooze, Changes: []actionbot.Change{{Field: "snoozed_until", From: tc.from, To: tc.to}}}
+			if got := e.SummaryIn(london); got != tc.want {
+				t.Errorf("SummaryIn = %q, want %q", got, tc.want)
+			}
+			if strings.Contains(e.Summary(), "T12:13") || strings.Contains(e.Summary(), "—") {
+				t.Errorf("Summary = %q: still a timestamp", e.Summary())
+			}
+		})
+	}
+}
+
+func mustLondon(tb testing.TB) *time.Location {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return loc
 }

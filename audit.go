@@ -26,12 +26,19 @@ type Change struct {
 }
 
 // Summary describes the entry's changes in a few words:
-// "progress 40% → 60%", "status open → done".
-func (e *AuditEntry) Summary() string {
+// "progress 40% → 60%", "status open → done", "reminders held until Thu 3
+// Dec". Days are those of UTC; SummaryIn gives those of a time zone.
+func (e *AuditEntry) Summary() string { return e.SummaryIn(time.UTC) }
+
+// SummaryIn is Summary with days in loc.
+func (e *AuditEntry) SummaryIn(loc *time.Location) string {
 	var parts []string
 	for _, c := range e.Changes {
 		from, to := c.From, c.To
 		switch c.Field {
+		case "snoozed_until":
+			parts = append(parts, snoozeSummary(c, loc))
+			continue
 		case "progress":
 			from, to = from+"%", to+"%"
 		case "status":
@@ -61,4 +68,24 @@ func (e *AuditEntry) Changed(field string) (Change, bool) {
 		}
 	}
 	return Change{}, false
+}
+
+// snoozeSummary describes a snooze in words: "reminders held until Thu 3
+// Dec", and, when it extended one, until when they were held before.
+func snoozeSummary(c Change, loc *time.Location) string {
+	day := func(s string) string {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(loc).Format("Mon 2 Jan")
+	}
+	if c.To == "" {
+		return "reminders no longer held"
+	}
+	text := "reminders held until " + day(c.To)
+	if c.From != "" {
+		text += " (were held until " + day(c.From) + ")"
+	}
+	return text
 }
