@@ -386,7 +386,10 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	agency := func(name string) (*actionbot.Agency, error) {
 		ag, ok := dir.Lookup(name)
 		if !ok {
-			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q (near: %s)", name, strings.Join(dir.Suggest(name, 3), ", "))
+			if near := dir.Suggest(name, 3); len(near) > 0 {
+				return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q (near: %s)", name, strings.Join(near, ", "))
+			}
+			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q: `actionbot member list` and /action agencies show the agencies", name)
 		}
 		return ag, nil
 	}

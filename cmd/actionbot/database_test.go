@@ -248,3 +248,17 @@ func TestTheDailyIntegrityCheckFindsDamageWhileRunning(t *testing.T) {
 		t.Errorf("the damage was not logged: %s", logs.String())
 	}
 }
+
+func TestAnUnknownAgencyNeverGivesAnEmptySuggestionList(t *testing.T) {
+	iv := newInvocation(t)
+	iv.mustInit(t)
+	for _, tc := range []struct{ agency, want string }{
+		{"NOSUCH", `unknown agency "NOSUCH": `},
+		{"KFR", `(near: KFRS`},
+	} {
+		code, _, errs := iv.run(t, "", "member", "add", "U0X", tc.agency)
+		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "(near: )") {
+			t.Errorf("member add U0X %s: exit %d: %s", tc.agency, code, errs)
+		}
+	}
+}
