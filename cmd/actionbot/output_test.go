@@ -232,3 +232,21 @@ func TestConsoleAndDigestEscapeWhatATerminalWouldObey(t *testing.T) {
 		})
 	}
 }
+
+func TestMeasureSourceIsCleanedBeforeItIsStored(t *testing.T) {
+	c := newReportCLI(t)
+	c.mustUpdate(t)
+	source := "\x1b[2J Kent Police\x00 figures \u202eto September\x07"
+	if code, _, errs := c.run(t, nil, "measure", "4", "1", "2", "--as-of", "2012-09-30", "--source", source); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	c.mustStore(t, storetest.NewClock(storetest.PlanStart), func(db *store.DB, plan *actionbot.Plan) {
+		vs, err := db.LatestMeasureValues(context.Background(), plan.ID, actionbot.D(2012, 9, 30))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := vs["4.1"]; v == nil || v.Source != "[2J Kent Police figures to September" {
+			t.Fatalf("stored %+v, want the source without its control and bidi characters", v)
+		}
+	})
+}
