@@ -157,3 +157,19 @@ func TestPingSaysWhenTheDatabaseCannotBeRead(t *testing.T) {
 		t.Fatalf("Ping of a closed database = %v", err)
 	}
 }
+
+func TestTheInboxKeepsNoControlCharacters(t *testing.T) {
+	db := storetest.MustOpen(t, storetest.NewClock(storetest.PlanStart))
+	ctx := context.Background()
+	id, fresh, err := db.Receive(ctx, &store.InboxItem{UserID: "U1", ChannelID: "C1", Text: "5.2 note \x1b[2J cones\x00 \u202eA21", ResponseURL: "https://hooks.slack.invalid/r1"})
+	if err != nil || !fresh {
+		t.Fatalf("Receive = %d, %v, %v", id, fresh, err)
+	}
+	it, err := db.Inbox(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Text != "5.2 note [2J cones A21" {
+		t.Errorf("the inbox holds %q", it.Text)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // InboxItem is a change typed as a slash command, recorded before Slack is
@@ -23,6 +25,8 @@ type InboxItem struct {
 // A delivery id already recorded (a redelivery) returns 0 and false.
 func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 	it.ReceivedAt, it.State = db.Now(), "pending"
+	// Not even a change waiting to be made keeps a control character.
+	it.Text = actionbot.CleanText(it.Text)
 	r, err := db.rw.ExecContext(ctx, `INSERT INTO inbox (delivery, user_id, channel_id, text, response_url, received_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
 		it.Delivery, it.UserID, it.ChannelID, it.Text, it.ResponseURL, formatTime(it.ReceivedAt))
