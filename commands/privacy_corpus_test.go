@@ -189,6 +189,8 @@ var guardRefuses = []struct{ text, kind string }{
 // guardAllows are harmless texts of partnership work: road numbers, plan
 // ids, plan years, money, times, percentages, meeting dates, references.
 var guardAllows = []string{
+	"ref 0123/4567890", // README's rewording of an 11-digit reference
+	"phase two High Street works",
 	"baseline 31/03/2010",   // issue
 	"since 01/04/2005 data", // issue
 	"case ref 0123456789",   // issue
