@@ -379,8 +379,11 @@ type ActionFilter struct {
 	// PartneredBy selects actions any of these agencies partners on (named,
 	// or as "All Partners") and none of them leads.
 	PartneredBy []string
-	Statuses    []Status
-	NotDone     bool
+	// Involving selects actions any of these agencies leads or partners on
+	// (named, or as "All Partners"): LedBy or PartneredBy, as one list.
+	Involving []string
+	Statuses  []Status
+	NotDone   bool
 	// DueFrom and DueTo select dated actions due within [DueFrom, DueTo].
 	DueFrom, DueTo Date
 	Ongoing        bool
@@ -390,7 +393,9 @@ type ActionFilter struct {
 	// Words selects actions whose text contains every word (case-insensitive).
 	Words []string
 	// Limit returns at most this many (0: all): the first in plan order, or
-	// the earliest due with ByDue.
-	Limit int
-	ByDue bool
+	// the earliest due with ByDue, after skipping Offset of them (a page of
+	// a long list).
+	Limit  int
+	Offset int
+	ByDue  bool
 }

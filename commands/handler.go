@@ -248,7 +248,7 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
 	case VerbMine:
-		return h.mine(ctx, e, req.UserID)
+		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
 	case VerbList:
 		return h.list(ctx, e, cmd.Filter)
 	case VerbFind:

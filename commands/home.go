@@ -9,8 +9,9 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// HomeDueSoonDays is the window of "due soon" on the App Home.
-const HomeDueSoonDays = 14
+// HomeDueSoonDays is the window of "due soon" on the App Home: the one
+// definition of "due", in the domain.
+const HomeDueSoonDays = actionbot.DueSoonDays
 
 // homeGroupItems bounds each group of actions on the App Home; the rest are
 // counted, with the command that lists them all.
@@ -45,13 +46,12 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 			e.now.Format("Mon 2 Jan 2006, 15:04"))),
 	}
 	if len(w.agencies) == 0 {
-		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with an agency yet, so I can't tell which actions are yours. Ask ",
-			h.coordinatorsText(ctx), " to add you: ", actionbot.C("/action admin member add @you AGENCY"), ". Meanwhile ",
-			actionbot.C("/action list agency CSU"), " lists any agency's actions.")))
+		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with an agency yet, so I can't tell which actions are yours. ",
+			h.registerHint(ctx, userID), " Meanwhile ", actionbot.C("/action list agency CSU"), " lists any agency's actions.")))
 	} else {
 		names := make([]string, len(w.agencies))
 		for i, c := range w.agencies {
-			names[i] = c + " (" + e.dir.Name(c) + ")"
+			names[i] = e.dir.Label(c)
 		}
 		blocks = append(blocks, actionbot.Section("You are registered with ", actionbot.B(strings.Join(names, ", ")), "."))
 	}

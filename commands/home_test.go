@@ -84,7 +84,7 @@ func TestHome(t *testing.T) {
 		{
 			name: "a KFRS member before 5.4 is due", user: "UKFRS1", at: june20,
 			groups: map[string][]string{"Overdue": nil, "Due in the next 14 days": {"5.4"}, "Open": {"5.1"}},
-			want: []string{"You are registered with KFRS (Kent Fire & Rescue Service).", "Actions KFRS leads — 2",
+			want: []string{"You are registered with Kent Fire & Rescue Service (KFRS).", "Actions KFRS leads — 2",
 				"KFRS also partners on 12 actions: /action mine lists them.", "Nothing overdue. 🎉"},
 			absent: []string{"coordinator:"},
 		},

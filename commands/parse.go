@@ -403,6 +403,14 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 			c.Text = v
 		}
 	case VerbMine, VerbAgencies, VerbWhoami:
+		if verb == VerbMine && p.word(i) == "page" { // "/action mine page 2"
+			n, err := strconv.Atoi(p.word(i + 1))
+			if err != nil || n < 1 || n > 1000 {
+				return invalid("Which page? `/action mine page 2`.")
+			}
+			c.Filter.Page = n
+			i += 2
+		}
 		if rest := p.rest(i); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s` takes nothing after it.", verb)
 		} else if rest != "" {
@@ -477,12 +485,38 @@ type Filter struct {
 	Open     bool
 	Ongoing  bool
 	Stale    bool
+	// Page is the page of a long list to show, from 1 ("page 2"); 0 is 1.
+	Page int
 }
 
-// DefaultDueDays is the window of "/action due".
-const DefaultDueDays = 14
+// String is the filter as words of a list command, in a fixed order:
+// "priority 3 agency KCC overdue", the command's next page is these words
+// with "page N".
+func (f Filter) String() string {
+	var w []string
+	if f.Priority > 0 {
+		w = append(w, "priority "+strconv.Itoa(f.Priority))
+	}
+	if f.Agency != "" {
+		w = append(w, "agency "+f.Agency)
+	}
+	for _, on := range []struct {
+		set  bool
+		word string
+	}{{f.Overdue, "overdue"}, {f.DueDays > 0, "due " + strconv.Itoa(f.DueDays)}, {f.Blocked, "blocked"}, {f.AtRisk, "at-risk"},
+		{f.Done, "done"}, {f.Open, "open"}, {f.Ongoing, "ongoing"}, {f.Stale, "stale"}} {
+		if on.set {
+			w = append(w, on.word)
+		}
+	}
+	return strings.Join(w, " ")
+}
 
-var filterWords = []string{"priority", "agency", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale"}
+// DefaultDueDays is the window of "/action due": the one definition of
+// "due", in the domain.
+const DefaultDueDays = actionbot.DueSoonDays
+
+var filterWords = []string{"priority", "agency", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale", "page"}
 
 func parseFilter(p *parser, i int) (Filter, error) {
 	var f Filter
@@ -540,6 +574,13 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			f.Ongoing = true
 		case "stale":
 			f.Stale = true
+		case "page":
+			n, err := strconv.Atoi(p.word(i))
+			if err != nil || n < 1 || n > 1000 {
+				return f, invalid("Which page? `/action list overdue page 2`.")
+			}
+			f.Page = n
+			i++
 		default:
 			if n, err := strconv.Atoi(w); err == nil && n > 0 && i == first+1 { // "/action list 3"
 				f.Priority = n
@@ -568,7 +609,7 @@ func unknownFilter(w string) error {
 	if len(near) > 0 {
 		hint = " Did you mean `" + strings.Join(near, "` or `") + "`?"
 	}
-	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE, overdue, due [days], blocked, at-risk, done, open, ongoing, stale.", w, hint)
+	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE, overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
 }
 
 // Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
