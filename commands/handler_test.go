@@ -198,14 +198,14 @@ func TestEveryVerbChangesAndAudits(t *testing.T) {
 			return a.Status == actionbot.StatusAtRisk && a.Reason == "trainer off sick"
 		}},
 		{"5.2 blocked no trainer", "5.2 is marked blocked.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusBlocked }},
-		{"5.2 unblock new trainer", "5.2 is back on track.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen && a.Reason == "" }},
-		{"5.2 due June 2013 volunteers recruited late", "5.2 is now due June 2013 (30 Jun 2013) (the plan said March 2012 (31 Mar 2012)).", func(a *actionbot.Action) bool {
+		{"5.2 unblock new trainer", "5.2 is unblocked; it is now 🔴 Red — 62 days overdue.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen && a.Reason == "" }},
+		{"5.2 due June 2013 volunteers recruited late", "5.2 is now due June 2013 (30 Jun 2013) (the plan said March 2012 (31 Mar 2012)); it is now 🟢 Green — on schedule.", func(a *actionbot.Action) bool {
 			return a.Deadline.Due == actionbot.D(2013, 6, 30) && a.Original.Written == "March 2012"
 		}},
 		{"5.2 note DVLA data received", "Note added to 5.2.", func(a *actionbot.Action) bool { return true }},
 		{"5.2 snooze 14", "Reminders for 5.2 are snoozed until Fri 15 Jun 2012.", func(a *actionbot.Action) bool { return a.SnoozedUntil.Equal(f.clock.Now().Add(14 * 24 * time.Hour)) }},
 		{"5.2 done 14 volunteers trained", "5.2 is marked done.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusDone && a.Progress == 100 }},
-		{"5.2 reopen second round agreed", "5.2 is reopened.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen }},
+		{"5.2 reopen second round agreed", "5.2 is reopened at 90%; it is now 🟢 Green — on schedule.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen && a.Progress == 90 }},
 	}
 	for i, s := range steps {
 		f.clock.Advance(time.Minute)
