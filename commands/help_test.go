@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -70,4 +71,32 @@ func examplesOf(form string) []string {
 		examples = next
 	}
 	return examples
+}
+
+// README's table of the /action language shows every form the help card
+// does.
+func TestReadmeShowsEveryCommandOfTheHelpCard(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := strings.ReplaceAll(string(b), `\|`, "|")
+	f := mustFixture(t)
+	for _, line := range strings.Split(plain(f.run(outsider, "help")), "\n") {
+		if !strings.HasPrefix(line, "/action ") || strings.HasPrefix(line, "/action —") {
+			continue
+		}
+		// The README may write a form with more alternatives: compare up to
+		// the first argument placeholder.
+		stem := line
+		if i := strings.IndexAny(stem, "<["); i > 0 {
+			stem = strings.TrimSpace(stem[:i])
+		}
+		if strings.Contains(stem, "|") {
+			stem = stem[:strings.Index(stem, "|")]
+		}
+		if !strings.Contains(readme, "`"+stem) {
+			t.Errorf("README does not show %q (from the help card's %q)", stem, line)
+		}
+	}
 }

@@ -613,29 +613,33 @@ func unknownFilter(w string) error {
 }
 
 // Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
+// Wherever it takes a mention it takes the bare ID as well, as the console
+// and the command line give it: U123, or @U123 as one would type a mention
+// (the same for channels: C123, #C123). IDs are in capitals, as Slack writes
+// them, so that a name such as #general is never taken for a channel ID.
 
 // ParseUser returns the user ID in a mention or a bare ID.
 func ParseUser(s string) (string, bool) {
-	s = unescape(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
-		s = s[2 : len(s)-1]
-		if i := strings.IndexByte(s, '|'); i >= 0 {
-			s = s[:i]
-		}
-	}
-	return s, isSlackID(s, "UW")
+	return parseID(s, '@', "UW")
 }
 
 // ParseChannel returns the channel ID in a mention or a bare ID.
 func ParseChannel(s string) (string, bool) {
+	return parseID(s, '#', "CGD")
+}
+
+func parseID(s string, sigil byte, prefixes string) (string, bool) {
 	s = unescape(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "<#") && strings.HasSuffix(s, ">") {
+	switch {
+	case strings.HasPrefix(s, "<"+string(sigil)) && strings.HasSuffix(s, ">"):
 		s = s[2 : len(s)-1]
 		if i := strings.IndexByte(s, '|'); i >= 0 {
 			s = s[:i]
 		}
+	case len(s) > 1 && s[0] == sigil:
+		s = s[1:]
 	}
-	return s, isSlackID(s, "CGD")
+	return s, isSlackID(s, prefixes)
 }
 
 func isSlackID(s, prefixes string) bool {

@@ -190,6 +190,7 @@ func TestParseErrors(t *testing.T) {
 		{"admin nothing", "admin", "Coordinator commands"},
 		{"admin member no user", "admin member add", "Who?"},
 		{"admin member bad user", "admin member add jo CSU", "not a person"},
+		{"admin member bad user with @", "admin member add @jo CSU", "not a person: mention them with @, or give their Slack member ID"},
 		{"admin member no agency", "admin member add <@U1>", "Which agency"},
 		{"admin coordinator bad user", "admin coordinator add #general", "not a person"},
 		{"admin channel bad", "admin channel 5 general", "not a channel"},
@@ -229,18 +230,20 @@ func TestMutates(t *testing.T) {
 }
 
 func TestParseMentions(t *testing.T) {
-	users := map[string]string{"<@U123|jo>": "U123", "<@U123>": "U123", "U123": "U123", "&lt;@W9&gt;": "W9"}
+	// A bare ID, typed as a mention or not, is taken wherever a mention is
+	// (the console has no @-completion).
+	users := map[string]string{"<@U123|jo>": "U123", "<@U123>": "U123", "U123": "U123", "&lt;@W9&gt;": "W9", "@UOUT": "UOUT", "@W9": "W9"}
 	for in, want := range users {
 		if got, ok := commands.ParseUser(in); !ok || got != want {
 			t.Errorf("ParseUser(%q) = %q, %v", in, got, ok)
 		}
 	}
-	for _, bad := range []string{"@jo", "u123", "<#C1>", "", "U12 3", "<@>"} {
+	for _, bad := range []string{"@jo", "u123", "@u123", "<#C1>", "", "U12 3", "<@>", "@", "@@U1", "#C1"} {
 		if got, ok := commands.ParseUser(bad); ok {
 			t.Errorf("ParseUser(%q) = %q, want not ok", bad, got)
 		}
 	}
-	chans := map[string]string{"<#C123|general>": "C123", "<#C123>": "C123", "G1": "G1"}
+	chans := map[string]string{"<#C123|general>": "C123", "<#C123>": "C123", "G1": "G1", "#CTASK": "CTASK", "#G1": "G1"}
 	for in, want := range chans {
 		if got, ok := commands.ParseChannel(in); !ok || got != want {
 			t.Errorf("ParseChannel(%q) = %q, %v", in, got, ok)
