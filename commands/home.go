@@ -62,10 +62,10 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 	if len(w.agencies) > 0 {
 		var led, partnered []*actionbot.Action
 		for _, a := range all {
-			switch {
-			case a.LeadBy(w.agencies):
+			switch a.RoleOf(w.agencies) {
+			case actionbot.RoleLead:
 				led = append(led, a)
-			case a.PartneredBy(w.agencies):
+			case actionbot.RolePartner:
 				partnered = append(partnered, a)
 			}
 		}
@@ -114,13 +114,12 @@ func leadVerb(n int) string {
 func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []actionbot.Block {
 	var overdue, soon, open, done []*actionbot.Action
 	for _, a := range as {
-		n, dated := a.DueIn(e.today)
 		switch {
 		case a.IsDone():
 			done = append(done, a)
-		case dated && n < 0:
+		case a.Overdue(e.today):
 			overdue = append(overdue, a)
-		case dated && n <= HomeDueSoonDays:
+		case a.DueWithin(e.today, HomeDueSoonDays):
 			soon = append(soon, a)
 		default:
 			open = append(open, a)
@@ -179,13 +178,12 @@ func (h *Handler) homeHeadline(e *env, priorities []*actionbot.Priority, all []*
 	}
 	var overdue, soon, blocked, atRisk, done int
 	for _, a := range all {
-		n, dated := a.DueIn(e.today)
 		switch {
 		case a.IsDone():
 			done++
-		case dated && n < 0:
+		case a.Overdue(e.today):
 			overdue++
-		case dated && n <= HomeDueSoonDays:
+		case a.DueWithin(e.today, HomeDueSoonDays):
 			soon++
 		}
 		switch a.Status {

@@ -92,6 +92,9 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
 	}
+	if !a.IsDone() && a.SnoozedUntil.After(e.now) {
+		blocks = append(blocks, actionbot.Context("💤 Reminders snoozed until "+a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006")+"."))
+	}
 	if u := a.LastUpdate; u != nil {
 		blocks = append(blocks, actionbot.Context(latestText(u, e.now.Location())...))
 	} else {

@@ -170,6 +170,10 @@ func TestEveryStateReadsTheSameOnEverySurface(t *testing.T) {
 				}
 			}
 
+			if snoozedShown := strings.Contains(text(card), "💤 Reminders snoozed until"); snoozedShown != (s.snoozed && !a.IsDone()) {
+				t.Errorf("the card shows a snooze: %v, want %v", snoozedShown, s.snoozed && !a.IsDone())
+			}
+
 			// Lists.
 			list := text(run(viewer, fmt.Sprintf("list priority %d", a.Priority)))
 			checkLine(t, "list", list, line, want)
