@@ -13,17 +13,26 @@ import (
 // Label names an agency for people: the plan's words for it with its code
 // beside them, the code being what commands take ("Kent Fire & Rescue
 // Service (KFRS)"); the code alone when the plan's words are the code
-// ("DVLA"), the name alone when it is the code in other letters ("Housing",
-// which commands take as well). An unknown code is shown as it is.
+// ("DVLA"), the name alone when it starts with the code, in any letters
+// ("Housing", "CRI (substance misuse charity commissioned by KDAAT)"). An
+// unknown code is shown as it is.
 func (d *Directory) Label(code string) string {
 	a, ok := d.Lookup(code)
 	switch {
 	case !ok || a.Name == "":
 		return code
-	case strings.EqualFold(a.Name, a.Code):
+	case strings.EqualFold(firstWord(a.Name), a.Code):
 		return a.Name
 	}
 	return a.Name + " (" + a.Code + ")"
+}
+
+// firstWord is the name up to its first space or parenthesis.
+func firstWord(name string) string {
+	if i := strings.IndexAny(name, " ("); i >= 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // PartyLabel is Label with the agency's role in the action, as the plan

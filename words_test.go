@@ -33,6 +33,9 @@ func TestAgenciesAreLabelledInThePlansWordsWithTheirCode(t *testing.T) {
 		{actionbot.Party{Agency: "LANDLORDS"}, "Landlords/Off License (LANDLORDS)"}, // 6.3
 		{actionbot.Party{Agency: "POLICE", Role: "Training"}, "Kent Police (POLICE) – Training"},
 		{actionbot.Party{Agency: "DVLA"}, "DVLA"},
+		{actionbot.Party{Agency: "CRI"}, "CRI (substance misuse charity commissioned by KDAAT)"}, // the code is its first word
+		{actionbot.Party{Agency: "PACT"}, "PACT Panels (Partners and Communities Together)"},
+		{actionbot.Party{Agency: "TIER1"}, "Tier 1 workers (TIER1)"},
 		{actionbot.Party{Agency: "NOSUCH"}, "NOSUCH"},
 	}
 	for _, tt := range tests {
