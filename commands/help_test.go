@@ -58,8 +58,12 @@ func examplesOf(form string) []string {
 		"<reason>", "why", "<text>", "words", "<words>", "speedwatch", "<n>", "1", "<value>", "2", "CODE", "CSU",
 		"<June 2013 | 2013-06-30 | 30/06/2013>", "June 2013", "<verb>", "done")
 	examples := []string{""}
+	depth := 0 // inside [optional] parts, which are left out
 	for _, w := range strings.Fields(r.Replace(form)) {
-		if strings.HasPrefix(w, "[") || strings.HasSuffix(w, "]") {
+		opens, closes := strings.Count(w, "["), strings.Count(w, "]")
+		skip := depth > 0 || opens > 0
+		depth += opens - closes
+		if skip {
 			continue
 		}
 		var next []string

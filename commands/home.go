@@ -75,7 +75,7 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 		if len(led) == 0 {
 			blocks = append(blocks, actionbot.Context(fmt.Sprintf("None in %s.", e.plan.Name)))
 		} else {
-			blocks = append(blocks, h.homeGroups(e, led, "agency "+w.agencies[0])...)
+			blocks = append(blocks, h.homeGroups(e, led, "agency "+w.agencies[0]+" led")...)
 		}
 		if len(partnered) > 0 {
 			blocks = append(blocks, actionbot.Context(fmt.Sprintf("%s also partner%s on %s: ", codes, map[bool]string{true: "s", false: ""}[len(w.agencies) == 1],
@@ -136,7 +136,7 @@ func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []act
 	var blocks []actionbot.Block
 	// group adds a titled group; an empty one is shown only when saying so
 	// is news (nothing overdue).
-	group := func(title string, xs []*actionbot.Action, empty, filter string) {
+	group := func(title string, xs []*actionbot.Action, empty, filter, listed string) {
 		if len(xs) == 0 && empty == "" {
 			return
 		}
@@ -154,16 +154,18 @@ func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []act
 		}
 		blocks = append(blocks, linesBlocks(lines)...)
 		if len(xs) > homeGroupItems {
-			blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", len(xs)-homeGroupItems), actionbot.C(list(filter))))
+			blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", len(xs)-homeGroupItems), actionbot.C(list(filter)), listed))
 		}
 	}
-	group("Overdue", overdue, "Nothing overdue. 🎉", "overdue")
-	group(fmt.Sprintf("Due in the next %d days", HomeDueSoonDays), soon, fmt.Sprintf("Nothing due in the next %d days.", HomeDueSoonDays), fmt.Sprintf("due %d", HomeDueSoonDays))
+	group("Overdue", overdue, "Nothing overdue. 🎉", "overdue", "")
+	group(fmt.Sprintf("Due in the next %d days", HomeDueSoonDays), soon, fmt.Sprintf("Nothing due in the next %d days.", HomeDueSoonDays), fmt.Sprintf("due %d", HomeDueSoonDays), "")
 	if scope == "" {
 		return blocks
 	}
-	group("Open", open, "", "open")
-	group("Done", done, "", "done")
+	// No list filter is "open, neither overdue nor due soon": the command
+	// lists every open one, and says so.
+	group("Open", open, "", "open", fmt.Sprintf(" lists all %d open, the overdue and due ones too", len(open)+len(overdue)+len(soon)))
+	group("Done", done, "", "done", "")
 	return blocks
 }
 

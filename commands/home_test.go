@@ -99,7 +99,7 @@ func TestHome(t *testing.T) {
 			name: "a CSU member: long groups are cut with the command that lists them", user: "UCSU1", at: june20,
 			groups: map[string][]string{"Overdue": {"3.4", "5.2", "6.2", "4.6"}, "Due in the next 14 days": {"1.7"},
 				"Open": {"1.1", "1.4", "1.5", "1.6", "3.1", "3.2", "3.3", "4.1", "4.3", "4.5"}},
-			more: map[string]string{"Open": "…and 4 more: /action list agency CSU open"},
+			more: map[string]string{"Open": "…and 4 more: /action list agency CSU led open lists all 19 open, the overdue and due ones too"},
 			want: []string{"Actions CSU leads — 19", "CSU also partners on 13 actions"},
 		},
 		{
@@ -121,7 +121,7 @@ func TestHome(t *testing.T) {
 			changes: []change{{"UCSU1", "5.2 done"}, {"UCSU1", "1.7 blocked no contractor"}, {"UCSU1", "3.1 at-risk budget"}},
 			groups: map[string][]string{"Overdue": {"3.4", "6.2", "4.6"}, "Due in the next 14 days": {"1.7"}, "Done": {"5.2"},
 				"Open": {"1.1", "1.4", "1.5", "1.6", "3.1", "3.2", "3.3", "4.1", "4.3", "4.5"}},
-			more: map[string]string{"Open": "…and 4 more: /action list agency CSU open"},
+			more: map[string]string{"Open": "…and 4 more: /action list agency CSU led open lists all 18 open, the overdue and due ones too"},
 			want: []string{"Overdue: 9", "Due in 14 days: 7", "Blocked / at risk: 1 / 1", "Done: 1"},
 		},
 	}

@@ -485,6 +485,9 @@ type Filter struct {
 	Open     bool
 	Ongoing  bool
 	Stale    bool
+	// Led and Partner narrow an agency's list to the actions it (or a
+	// department of it) leads, or only partners on.
+	Led, Partner bool
 	// Page is the page of a long list to show, from 1 ("page 2"); 0 is 1.
 	Page int
 }
@@ -499,6 +502,12 @@ func (f Filter) String() string {
 	}
 	if f.Agency != "" {
 		w = append(w, "agency "+f.Agency)
+	}
+	if f.Led {
+		w = append(w, "led")
+	}
+	if f.Partner {
+		w = append(w, "partner")
 	}
 	for _, on := range []struct {
 		set  bool
@@ -516,7 +525,7 @@ func (f Filter) String() string {
 // "due", in the domain.
 const DefaultDueDays = actionbot.DueSoonDays
 
-var filterWords = []string{"priority", "agency", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale", "page"}
+var filterWords = []string{"priority", "agency", "led", "partner", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale", "page"}
 
 func parseFilter(p *parser, i int) (Filter, error) {
 	var f Filter
@@ -544,6 +553,10 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			}
 			f.Agency = strings.Join(tokStrings(p.toks[i:j]), " ")
 			i = j
+		case "led":
+			f.Led = true
+		case "partner", "partnered":
+			f.Partner = true
 		case "overdue", "late":
 			f.Overdue = true
 		case "due":
@@ -589,6 +602,12 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			return f, unknownFilter(p.toks[i-1].s)
 		}
 	}
+	if (f.Led || f.Partner) && f.Agency == "" {
+		return f, invalid("`led` and `partner` narrow an agency's list: `/action list agency CSU led`.")
+	}
+	if f.Led && f.Partner {
+		return f, invalid("`led` or `partner`, not both: an agency's list without either has both.")
+	}
 	if f.Done && (f.Open || f.Overdue || f.Blocked || f.AtRisk || f.DueDays > 0 || f.Stale) {
 		return f, invalid("`done` cannot be combined with open, overdue, due, blocked, at-risk or stale: done actions are none of those.")
 	}
@@ -609,7 +628,7 @@ func unknownFilter(w string) error {
 	if len(near) > 0 {
 		hint = " Did you mean `" + strings.Join(near, "` or `") + "`?"
 	}
-	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE, overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
+	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE [led|partner], overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
 }
 
 // Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.

@@ -373,12 +373,21 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 		// An agency's list is the actions it or its departments lead or
 		// partner on, each line saying which.
 		involving = e.dir.Family(ag.Code)
-		af.Involving = involving
+		name := ag.Code
 		if len(involving) > 1 {
-			title = append(title, ag.Code+" and its departments ("+strings.Join(involving[1:], ", ")+")")
-		} else {
-			title = append(title, ag.Code)
+			name += " and its departments (" + strings.Join(involving[1:], ", ") + ")"
 		}
+		switch {
+		case f.Led:
+			af.LedBy = involving
+			name = "led by " + name
+		case f.Partner:
+			af.PartneredBy = involving
+			name = "partnered by " + name
+		default:
+			af.Involving = involving
+		}
+		title = append(title, name)
 	}
 	if f.Priority > 0 {
 		title = append(title, fmt.Sprintf("priority %d", f.Priority))
@@ -449,7 +458,7 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 		empty = fmt.Sprintf("Nothing is due in the next %d days.", f.DueDays)
 	}
 	msg := h.listMessage(e, heading, p, empty)
-	if len(involving) > 0 && p.total > 0 {
+	if len(involving) > 0 && p.total > 0 && !f.Led && !f.Partner {
 		lf := af
 		lf.Involving, lf.LedBy = nil, involving
 		led, err := h.Store.CountActions(ctx, lf)

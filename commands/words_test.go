@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -56,6 +57,15 @@ func TestAgencyListIncludesItsDepartmentsAndSaysLedOrPartner(t *testing.T) {
 	if n := strings.Count(text, "· led by ") + strings.Count(text, "· partner: "); n != len(listed(m)) {
 		t.Errorf("%d of %d lines say led or partner:\n%s", n, len(listed(m)), text)
 	}
+	// led and partner narrow it to one part.
+	if got := listed(f.run(outsider, "list agency KCC led")); !slices.Equal(got, led) {
+		t.Errorf("led: %v, want %v", got, led)
+	}
+	partner := expectRefs(t, func(a *actionbot.Action) bool { return a.RoleOf(family) == actionbot.RolePartner })
+	if got := listed(f.run(outsider, "list agency KCC partner")); !slices.Equal(got, partner) {
+		t.Errorf("partner: %v, want %v", got, partner)
+	}
+	mustContain(t, f.run(outsider, "list led"), "led and partner narrow an agency's list: /action list agency CSU led.")
 }
 
 // A long list pages, with the command for the next page, and the pages
@@ -118,4 +128,32 @@ func TestACoordinatorIsNotToldToAskThemselves(t *testing.T) {
 		}
 	}
 	mustContain(t, f.run(outsider, "mine"), "Ask a coordinator (@"+coord+")")
+}
+
+// The command the App Home gives for the rest of a group lists that group:
+// as many actions as the group counts.
+func TestHomesMoreCommandListsTheSameSet(t *testing.T) {
+	f := mustFixture(t)
+	home, err := f.h.Home(ctx, csuUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading := regexp.MustCompile(`^[A-Z][\w ]* \((\d+)\)$`)
+	more := regexp.MustCompile(`^…and \d+ more: /action (list [^\n]+?)(?: lists all (\d+) open.*)?$`)
+	count, n := "", 0
+	for _, line := range strings.Split(plain(home), "\n") {
+		if h := heading.FindStringSubmatch(line); h != nil {
+			count = h[1]
+		}
+		if m := more.FindStringSubmatch(line); m != nil {
+			n++
+			if m[2] != "" { // the Open group's command lists every open one, and says how many
+				count = m[2]
+			}
+			mustContain(t, f.run(csuUser, m[1]), "— "+count+" action")
+		}
+	}
+	if n == 0 {
+		t.Fatalf("the fixture's home has no cut group:\n%s", plain(home))
+	}
 }
