@@ -61,7 +61,8 @@ func (d *Directory) PartiesLabel(ps []Party) string {
 // Family returns the codes of an agency and its departments, the agency
 // first and the departments by code. A department of KCC is an agency whose
 // code extends KCC's ("KCC-YS") or whose name starts with the word KCC ("KCC
-// Highways", code HIGHWAYS). "All Partners" has no departments.
+// Highways", code HIGHWAYS); so the CSP's family holds its task groups named
+// "CSP …" (DATG, EXEC). "All Partners" has no departments.
 func (d *Directory) Family(code string) []string {
 	a, ok := d.Lookup(code)
 	if !ok {

@@ -61,6 +61,7 @@ func TestKCCsFamilyIsKCCAndItsDepartments(t *testing.T) {
 		{"KCC", []string{"KCC", "HIGHWAYS", "KCC-CFE", "KCC-CS", "KCC-SS", "KCC-YS", "TS", "WARDENS", "YOS"}},
 		{"kent county council", []string{"KCC", "HIGHWAYS", "KCC-CFE", "KCC-CS", "KCC-SS", "KCC-YS", "TS", "WARDENS", "YOS"}},
 		{"SDC", []string{"SDC", "SDC-DS"}},
+		{"CSP", []string{"CSP", "DATG", "EXEC"}}, // "CSP Domestic Abuse Task Group", "CSP Executive Group"
 		{"KCC-YS", []string{"KCC-YS"}},
 		{"POLICE", []string{"POLICE"}},
 		{"ALL", []string{"ALL"}},
