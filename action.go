@@ -207,6 +207,11 @@ func (v Verb) NoteOnly() bool { return v == VerbNote }
 // MaxNoteLength is the longest note, reason or evidence accepted, in characters.
 const MaxNoteLength = 2000
 
+// ReopenProgress is the progress of a reopened action that was at 100%:
+// reopened work is not complete, and its owner says how far along it is with
+// progress.
+const ReopenProgress = 90
+
 // Op is one change a person asks for.
 type Op struct {
 	Verb     Verb
@@ -270,6 +275,10 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 		if op.Progress == a.Progress {
 			return nil, Errorf(EUNCHANGED, "%s is already at %d%%.", a.Ref, a.Progress)
 		}
+		if op.Progress == 100 {
+			// 100% is done: an action cannot be complete and open (and red).
+			setStatus(StatusDone, "")
+		}
 		setProgress(op.Progress)
 	case VerbNote:
 		if err := needText("note"); err != nil {
@@ -310,6 +319,8 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 			return nil, Errorf(EUNCHANGED, "%s is not done, so there is nothing to reopen; it is %s.", a.Ref, a.Status.Label())
 		}
 		setStatus(StatusOpen, "")
+		// An open action is not 100% done: reopened work has some left.
+		setProgress(min(a.Progress, ReopenProgress))
 	case VerbDue:
 		if err := needText("reason"); err != nil {
 			return nil, err
@@ -370,8 +381,11 @@ type ActionFilter struct {
 	// PartneredBy selects actions any of these agencies partners on (named,
 	// or as "All Partners") and none of them leads.
 	PartneredBy []string
-	Statuses    []Status
-	NotDone     bool
+	// Involving selects actions any of these agencies leads or partners on
+	// (named, or as "All Partners"): LedBy or PartneredBy, as one list.
+	Involving []string
+	Statuses  []Status
+	NotDone   bool
 	// DueFrom and DueTo select dated actions due within [DueFrom, DueTo].
 	DueFrom, DueTo Date
 	Ongoing        bool
@@ -381,7 +395,9 @@ type ActionFilter struct {
 	// Words selects actions whose text contains every word (case-insensitive).
 	Words []string
 	// Limit returns at most this many (0: all): the first in plan order, or
-	// the earliest due with ByDue.
-	Limit int
-	ByDue bool
+	// the earliest due with ByDue, after skipping Offset of them (a page of
+	// a long list).
+	Limit  int
+	Offset int
+	ByDue  bool
 }

@@ -136,9 +136,27 @@ func TestApply(t *testing.T) {
 		{name: "at risk needs reason", op: actionbot.Op{Verb: actionbot.VerbAtRisk}, wantCode: actionbot.EINVALID},
 		{name: "reopen needs reason", setup: func(a *actionbot.Action) { a.Status = actionbot.StatusDone }, op: actionbot.Op{Verb: actionbot.VerbReopen}, wantCode: actionbot.EINVALID},
 		{name: "reopen open action", op: actionbot.Op{Verb: actionbot.VerbReopen, Note: "x"}, wantCode: actionbot.EUNCHANGED},
-		{name: "reopen", setup: func(a *actionbot.Action) { a.Status, a.Progress = actionbot.StatusDone, 100 }, op: actionbot.Op{Verb: actionbot.VerbReopen, Note: "second round"},
+		{name: "reopen sets progress below 100", setup: func(a *actionbot.Action) { a.Status, a.Progress = actionbot.StatusDone, 100 }, op: actionbot.Op{Verb: actionbot.VerbReopen, Note: "second round"},
 			check: func(t *testing.T, a *actionbot.Action, e *actionbot.AuditEntry) {
-				if a.Status != actionbot.StatusOpen || a.Progress != 100 {
+				if a.Status != actionbot.StatusOpen || a.Progress != actionbot.ReopenProgress {
+					t.Fatalf("status %s progress %d, want open at %d%%", a.Status, a.Progress, actionbot.ReopenProgress)
+				}
+				if c, ok := e.Changed("progress"); !ok || c.From != "100" || c.To != "90" {
+					t.Fatalf("progress change %+v", c)
+				}
+			}},
+		{name: "progress 100 marks it done", setup: func(a *actionbot.Action) { a.Status, a.Reason, a.Progress = actionbot.StatusAtRisk, "venue", 60 }, op: actionbot.Op{Verb: actionbot.VerbProgress, Progress: 100},
+			check: func(t *testing.T, a *actionbot.Action, e *actionbot.AuditEntry) {
+				if a.Status != actionbot.StatusDone || a.Progress != 100 || a.Reason != "" {
+					t.Fatalf("status %s progress %d reason %q, want done at 100%%", a.Status, a.Progress, a.Reason)
+				}
+				if !strings.Contains(e.Summary(), "→ done") {
+					t.Fatalf("entry %q", e.Summary())
+				}
+			}},
+		{name: "progress 99 leaves it open", op: actionbot.Op{Verb: actionbot.VerbProgress, Progress: 99},
+			check: func(t *testing.T, a *actionbot.Action, e *actionbot.AuditEntry) {
+				if a.Status != actionbot.StatusOpen || a.Progress != 99 {
 					t.Fatalf("status %s progress %d", a.Status, a.Progress)
 				}
 			}},

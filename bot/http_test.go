@@ -300,7 +300,7 @@ func TestHomePublishedForTheUser(t *testing.T) {
 		absent []string
 	}{
 		{"KFRS on 20 June 2012", uKFRS, time.Date(2012, time.June, 20, 9, 0, 0, 0, time.UTC), []string{
-			"You are registered with *KFRS", "*Actions KFRS leads — 2*", "*Overdue (0)*", "Nothing overdue. 🎉",
+			"You are registered with *Kent Fire &amp; Rescue Service (KFRS)*", "*Actions KFRS leads — 2*", "*Overdue (0)*", "Nothing overdue. 🎉",
 			"*Due in the next 14 days (1)*", "*5.4* Use Restorative Justice", "*Open (1)*", "*5.1* Target 4 crash sites", "*The partnership*"},
 			[]string{"*Done ("}},
 		{"KFRS on 5 July 2012", uKFRS, time.Date(2012, time.July, 5, 9, 0, 0, 0, time.UTC), []string{

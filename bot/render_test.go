@@ -224,7 +224,7 @@ func TestHandlerRepliesRender(t *testing.T) {
 	}{
 		{"card", uCSU, "5.2", []string{"5.2 Promote Speedwatch", "*Lead*", "Mark done"}},
 		{"help", uCSU, "help", []string{"/action 5.2 done"}},
-		{"list", uCSU, "list", []string{"*1.1*", "*5.1*", "…and 17 more"}},
+		{"list", uCSU, "list", []string{"*1.1*", "*5.1*", "Page 1 of 2: 1–25 of 42. Next page: `/action list page 2`"}},
 		{"report", uCSU, "report", []string{"where we stand"}},
 		{"history", uCSU, "5.2 history", []string{"History of 5.2"}},
 		{"agencies", uCSU, "agencies", []string{"<@UCSU1>"}},

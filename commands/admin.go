@@ -50,7 +50,7 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 		}
 		user, ok := ParseUser(p.toks[i+2].s)
 		if !ok {
-			return nil, invalid("%q is not a person: mention them with @ so that Slack sends who they are.", p.toks[i+2].s)
+			return nil, invalid("%q is not a person: mention them with @, or give their Slack member ID (such as U0123ABCD, from their profile).", p.toks[i+2].s)
 		}
 		a.User = user
 		a.Agency = p.rest(i + 3)
@@ -73,7 +73,7 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 		}
 		user, ok := ParseUser(p.toks[i+2].s)
 		if !ok {
-			return nil, invalid("%q is not a person: mention them with @ so that Slack sends who they are.", p.toks[i+2].s)
+			return nil, invalid("%q is not a person: mention them with @, or give their Slack member ID (such as U0123ABCD, from their profile).", p.toks[i+2].s)
 		}
 		if extra := p.rest(i + 3); extra != "" {
 			return nil, invalid("`/action admin %s` takes one person; remove %q.", a.Op, extra)
@@ -89,7 +89,7 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 		if w := p.word(i + 2); w != "none" && w != "clear" {
 			ch, ok := ParseChannel(p.toks[i+2].s)
 			if !ok {
-				return nil, invalid("%q is not a channel: mention it with # so that Slack sends which one it is.", p.toks[i+2].s)
+				return nil, invalid("%q is not a channel: mention it with #, or give its Slack channel ID (such as C0123ABCD, from the channel's details).", p.toks[i+2].s)
 			}
 			a.Channel = ch
 		}

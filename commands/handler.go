@@ -249,7 +249,7 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
 	case VerbMine:
-		return h.mine(ctx, e, req.UserID)
+		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
 	case VerbList:
 		return h.list(ctx, e, cmd.Filter)
 	case VerbFind:
@@ -438,7 +438,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 			var out []*actionbot.Outgoing
 			for _, entry := range es {
 				if channel != "" && changesState(entry) {
-					out = append(out, announcement(channel, a, entry, e))
+					out = append(out, announcement(channel, a, entry, h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)))
 				}
 			}
 			return out
@@ -452,7 +452,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 		if i > 0 {
 			confirm = append(confirm, actionbot.Span{Text: " "})
 		}
-		confirm = append(confirm, confirmation(updated, entry, e)...)
+		confirm = append(confirm, confirmation(updated, entry, e, h.rules().Assess(updated, e.plan.Period.Start, e.today, e.now))...)
 	}
 	msg.Text = confirm.Plain()
 	msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
@@ -516,13 +516,19 @@ func verbPhrase(v actionbot.Verb) string {
 	return "change %s"
 }
 
-// confirmation says what a change did, in one line.
-func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env) actionbot.RichText {
+// confirmation says what a change did, in one line. Where the change alone
+// does not say where the action now stands (unblocked, reopened, a deadline
+// moved), the state words say it, from the action's rating.
+func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rating actionbot.Assessment) actionbot.RichText {
 	ref := actionbot.B(a.Ref)
+	now := "; it is now " + rating.StateWords() + "."
 	switch entry.Verb {
 	case actionbot.VerbDone:
 		return actionbot.Txt(ref, " is marked done.")
 	case actionbot.VerbProgress:
+		if _, done := entry.Changed("status"); done && a.IsDone() {
+			return actionbot.Txt(ref, " is at 100% and marked done.")
+		}
 		return actionbot.Txt(ref, " is now at ", strconv.Itoa(a.Progress), "%.")
 	case actionbot.VerbNote:
 		return actionbot.Txt("Note added to ", ref, ".")
@@ -531,11 +537,11 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env) acti
 	case actionbot.VerbAtRisk:
 		return actionbot.Txt(ref, " is flagged at risk.")
 	case actionbot.VerbUnblock:
-		return actionbot.Txt(ref, " is back on track.")
+		return actionbot.Txt(ref, " is unblocked", now)
 	case actionbot.VerbReopen:
-		return actionbot.Txt(ref, " is reopened.")
+		return actionbot.Txt(ref, " is reopened at ", strconv.Itoa(a.Progress), "%", now)
 	case actionbot.VerbDue:
-		return actionbot.Txt(ref, " is now due ", actionbot.DescribeDeadline(a.Deadline), " (the plan said ", actionbot.DescribeDeadline(a.Original), ").")
+		return actionbot.Txt(ref, " is now ", actionbot.DeadlineWords(a.Deadline), " (the plan said ", actionbot.DescribeDeadline(a.Original), ")", now)
 	case actionbot.VerbSnooze:
 		return actionbot.Txt("Reminders for ", ref, " are snoozed until ", a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006"), ".")
 	}
@@ -543,23 +549,26 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env) acti
 }
 
 // announcement is the one line posted to the task group's channel.
-func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEntry, e *env) *actionbot.Outgoing {
+func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEntry, rating actionbot.Assessment) *actionbot.Outgoing {
 	line := actionbot.Txt(actionbot.UserRef(entry.Actor), " ")
 	switch entry.Verb {
 	case actionbot.VerbDone:
 		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " done")...)
 	case actionbot.VerbProgress:
 		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref), " to ", strconv.Itoa(a.Progress), "%")...)
+		if a.IsDone() {
+			line = append(line, actionbot.Txt(" and so marked it done")...)
+		}
 	case actionbot.VerbBlocked:
 		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " blocked")...)
 	case actionbot.VerbAtRisk:
 		line = append(line, actionbot.Txt("flagged ", actionbot.B(a.Ref), " at risk")...)
 	case actionbot.VerbUnblock:
-		line = append(line, actionbot.Txt("put ", actionbot.B(a.Ref), " back on track")...)
+		line = append(line, actionbot.Txt("unblocked ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
 	case actionbot.VerbReopen:
-		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref))...)
+		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref), " at "+strconv.Itoa(a.Progress)+"% (now "+rating.StateWords()+")")...)
 	case actionbot.VerbDue:
-		line = append(line, actionbot.Txt("moved ", actionbot.B(a.Ref), " to ", actionbot.DescribeDeadline(a.Deadline))...)
+		line = append(line, actionbot.Txt("moved the deadline of ", actionbot.B(a.Ref), ": now "+actionbot.DeadlineWords(a.Deadline))...)
 	default:
 		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref))...)
 	}

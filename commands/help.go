@@ -23,11 +23,11 @@ var usages = map[string]string{
 	VerbDue:      "5.2 due <June 2013 | 2013-06-30 | 30/06/2013> <reason>",
 	VerbSnooze:   "5.2 snooze [days]",
 	VerbHistory:  "5.2 history",
-	VerbMine:     "mine",
-	VerbList:     "list [priority N] [agency CODE] [overdue] [due [days]] [blocked] [at-risk] [done] [open] [ongoing] [stale]",
+	VerbMine:     "mine [page N]",
+	VerbList:     "list [priority N] [agency CODE [led|partner]] [overdue] [due [days]] [blocked] [at-risk] [done] [open] [ongoing] [stale] [page N]",
 	"overdue":    "overdue",
 	dueList:      "due [days]",
-	VerbFind:     "find <words>",
+	VerbFind:     "find <words> [page N]",
 	VerbAgencies: "agencies",
 	VerbWhoami:   "whoami",
 	VerbReport:   "report [priority N]",
@@ -40,20 +40,20 @@ var usages = map[string]string{
 var explanations = map[string]string{
 	VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action 5.2",
 	VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action 5.2 done 14 volunteers trained, see CSU report",
-	VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. Lead agencies and coordinators only. Example: /action 5.2 progress 60 two of three schemes running",
+	VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. 100 means complete: progress 100 marks the action done, as /action 5.2 done does. Lead agencies and coordinators only. Example: /action 5.2 progress 60 two of three schemes running",
 	VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action 5.2 note DVLA data request sent",
 	VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action 5.2 blocked waiting for volunteer vetting",
-	VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note. Example: /action 5.2 unblock vetting complete",
+	VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note; the reply says where the action then stands (still red if it is overdue). Example: /action 5.2 unblock vetting complete",
 	VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action 5.2 at-risk training venue fell through",
-	VerbReopen:   "Reopens a done action, with the reason. Example: /action 5.2 reopen second round of training agreed",
-	VerbDue:      "Moves the deadline, with the reason. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give).",
+	VerbReopen:   "Reopens a done action, with the reason. A reopened action is not complete, so its progress goes back to 90%; set it with /action 5.2 progress N. Example: /action 5.2 reopen second round of training agreed",
+	VerbDue:      "Moves the deadline, with the reason; `ongoing` makes it ongoing work with no due date. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give).",
 	VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action 5.2 snooze 14",
 	VerbHistory:  "Lists every change to an action: who, when, what, and the note. Example: /action 5.2 history",
-	VerbMine:     "Lists the actions your agencies lead, then those they are partners on. Example: /action mine",
-	VerbList:     "Lists actions. Filters combine: priority 3, agency KCC, overdue, due (next 14 days) or due 30, blocked, at-risk, done, open, ongoing, stale (no update for 30 days). Example: /action list priority 5 overdue",
+	VerbMine:     "Lists the actions your agencies lead, then those they are partners on (named, or as All Partners), 25 of each to a page. Example: /action mine, then /action mine page 2",
+	VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority 3; agency KCC (what KCC and its departments lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority 5 overdue",
 	"overdue":    "Lists actions past their deadline and not done, most overdue first. Same as /action list overdue.",
 	dueList:      "Lists actions due in the next 14 days (or the days you give). Example: /action due 30",
-	VerbFind:     "Searches the actions' text for all the words you give. Example: /action find speedwatch volunteers",
+	VerbFind:     "Searches the actions' text for all the words you give, 25 results to a page. Example: /action find speedwatch volunteers",
 	VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
 	VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
 	VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions. Example: /action report priority 6",
@@ -88,8 +88,9 @@ func helpMessage(topic string) actionbot.Message {
 		Text: "How to use /action",
 		Blocks: []actionbot.Block{
 			actionbot.Header("/action — the partnership's action plan"),
-			actionbot.Section(actionbot.B("Look things up"), "\n", lines(VerbShow, VerbMine, "overdue", dueList, VerbList, VerbFind, VerbHistory, VerbReport, VerbAgencies, VerbWhoami)),
+			actionbot.Section(actionbot.B("Look things up"), "\n", lines(VerbShow, VerbMine, "overdue", dueList, VerbList, VerbFind, VerbHistory, VerbReport, VerbAgencies, VerbWhoami, VerbHelp)),
 			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze)),
+			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(VerbMeasure), "\n", adminLines()),
 			actionbot.Context("Ids can be written 5.2, #5.2 or 5.2. — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
 				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
 				actionbot.C("/action share report"), ". Coordinators: ", actionbot.C("/action help admin"), "."),
@@ -104,4 +105,22 @@ func verbList(vs []string) string {
 		out[i] = "`" + v + "`"
 	}
 	return strings.Join(out, ", ")
+}
+
+// adminLines are the coordinators' admin commands, one a line.
+func adminLines() actionbot.RichText {
+	var rt actionbot.RichText
+	for i, u := range []string{
+		"admin member add|remove @person AGENCY",
+		"admin coordinator add|remove @person",
+		"admin channel <priority> #channel|none",
+		"admin failed",
+		"admin retry <id>",
+	} {
+		if i > 0 {
+			rt = append(rt, actionbot.Span{Text: "\n"})
+		}
+		rt = append(rt, actionbot.C("/action "+u))
+	}
+	return rt
 }

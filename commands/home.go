@@ -9,8 +9,9 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// HomeDueSoonDays is the window of "due soon" on the App Home.
-const HomeDueSoonDays = 14
+// HomeDueSoonDays is the window of "due soon" on the App Home: the one
+// definition of "due", in the domain.
+const HomeDueSoonDays = actionbot.DueSoonDays
 
 // homeGroupItems bounds each group of actions on the App Home; the rest are
 // counted, with the command that lists them all.
@@ -45,13 +46,12 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 			e.now.Format("Mon 2 Jan 2006, 15:04"))),
 	}
 	if len(w.agencies) == 0 {
-		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with an agency yet, so I can't tell which actions are yours. Ask ",
-			h.coordinatorsText(ctx), " to add you: ", actionbot.C("/action admin member add @you AGENCY"), ". Meanwhile ",
-			actionbot.C("/action list agency CSU"), " lists any agency's actions.")))
+		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with an agency yet, so I can't tell which actions are yours. ",
+			h.registerHint(ctx, userID), " Meanwhile ", actionbot.C("/action list agency CSU"), " lists any agency's actions.")))
 	} else {
 		names := make([]string, len(w.agencies))
 		for i, c := range w.agencies {
-			names[i] = c + " (" + e.dir.Name(c) + ")"
+			names[i] = e.dir.Label(c)
 		}
 		blocks = append(blocks, actionbot.Section("You are registered with ", actionbot.B(strings.Join(names, ", ")), "."))
 	}
@@ -62,10 +62,10 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 	if len(w.agencies) > 0 {
 		var led, partnered []*actionbot.Action
 		for _, a := range all {
-			switch {
-			case a.LeadBy(w.agencies):
+			switch a.RoleOf(w.agencies) {
+			case actionbot.RoleLead:
 				led = append(led, a)
-			case a.PartneredBy(w.agencies):
+			case actionbot.RolePartner:
 				partnered = append(partnered, a)
 			}
 		}
@@ -75,7 +75,7 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 		if len(led) == 0 {
 			blocks = append(blocks, actionbot.Context(fmt.Sprintf("None in %s.", e.plan.Name)))
 		} else {
-			blocks = append(blocks, h.homeGroups(e, led, "agency "+w.agencies[0])...)
+			blocks = append(blocks, h.homeGroups(e, led, "agency "+w.agencies[0]+" led")...)
 		}
 		if len(partnered) > 0 {
 			blocks = append(blocks, actionbot.Context(fmt.Sprintf("%s also partner%s on %s: ", codes, map[bool]string{true: "s", false: ""}[len(w.agencies) == 1],
@@ -114,13 +114,12 @@ func leadVerb(n int) string {
 func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []actionbot.Block {
 	var overdue, soon, open, done []*actionbot.Action
 	for _, a := range as {
-		n, dated := a.DueIn(e.today)
 		switch {
 		case a.IsDone():
 			done = append(done, a)
-		case dated && n < 0:
+		case a.Overdue(e.today):
 			overdue = append(overdue, a)
-		case dated && n <= HomeDueSoonDays:
+		case a.DueWithin(e.today, HomeDueSoonDays):
 			soon = append(soon, a)
 		default:
 			open = append(open, a)
@@ -137,7 +136,7 @@ func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []act
 	var blocks []actionbot.Block
 	// group adds a titled group; an empty one is shown only when saying so
 	// is news (nothing overdue).
-	group := func(title string, xs []*actionbot.Action, empty, filter string) {
+	group := func(title string, xs []*actionbot.Action, empty, filter, listed string) {
 		if len(xs) == 0 && empty == "" {
 			return
 		}
@@ -155,16 +154,18 @@ func (h *Handler) homeGroups(e *env, as []*actionbot.Action, scope string) []act
 		}
 		blocks = append(blocks, linesBlocks(lines)...)
 		if len(xs) > homeGroupItems {
-			blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", len(xs)-homeGroupItems), actionbot.C(list(filter))))
+			blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", len(xs)-homeGroupItems), actionbot.C(list(filter)), listed))
 		}
 	}
-	group("Overdue", overdue, "Nothing overdue. 🎉", "overdue")
-	group(fmt.Sprintf("Due in the next %d days", HomeDueSoonDays), soon, fmt.Sprintf("Nothing due in the next %d days.", HomeDueSoonDays), fmt.Sprintf("due %d", HomeDueSoonDays))
+	group("Overdue", overdue, "Nothing overdue. 🎉", "overdue", "")
+	group(fmt.Sprintf("Due in the next %d days", HomeDueSoonDays), soon, fmt.Sprintf("Nothing due in the next %d days.", HomeDueSoonDays), fmt.Sprintf("due %d", HomeDueSoonDays), "")
 	if scope == "" {
 		return blocks
 	}
-	group("Open", open, "", "open")
-	group("Done", done, "", "done")
+	// No list filter is "open, neither overdue nor due soon": the command
+	// lists every open one, and says so.
+	group("Open", open, "", "open", fmt.Sprintf(" lists all %d open, the overdue and due ones too", len(open)+len(overdue)+len(soon)))
+	group("Done", done, "", "done", "")
 	return blocks
 }
 
@@ -179,13 +180,12 @@ func (h *Handler) homeHeadline(e *env, priorities []*actionbot.Priority, all []*
 	}
 	var overdue, soon, blocked, atRisk, done int
 	for _, a := range all {
-		n, dated := a.DueIn(e.today)
 		switch {
 		case a.IsDone():
 			done++
-		case dated && n < 0:
+		case a.Overdue(e.today):
 			overdue++
-		case dated && n <= HomeDueSoonDays:
+		case a.DueWithin(e.today, HomeDueSoonDays):
 			soon++
 		}
 		switch a.Status {

@@ -84,7 +84,7 @@ func TestHome(t *testing.T) {
 		{
 			name: "a KFRS member before 5.4 is due", user: "UKFRS1", at: june20,
 			groups: map[string][]string{"Overdue": nil, "Due in the next 14 days": {"5.4"}, "Open": {"5.1"}},
-			want: []string{"You are registered with KFRS (Kent Fire & Rescue Service).", "Actions KFRS leads — 2",
+			want: []string{"You are registered with Kent Fire & Rescue Service (KFRS).", "Actions KFRS leads — 2",
 				"KFRS also partners on 12 actions: /action mine lists them.", "Nothing overdue. 🎉"},
 			absent: []string{"coordinator:"},
 		},
@@ -99,7 +99,7 @@ func TestHome(t *testing.T) {
 			name: "a CSU member: long groups are cut with the command that lists them", user: "UCSU1", at: june20,
 			groups: map[string][]string{"Overdue": {"3.4", "5.2", "6.2", "4.6"}, "Due in the next 14 days": {"1.7"},
 				"Open": {"1.1", "1.4", "1.5", "1.6", "3.1", "3.2", "3.3", "4.1", "4.3", "4.5"}},
-			more: map[string]string{"Open": "…and 4 more: /action list agency CSU open"},
+			more: map[string]string{"Open": "…and 4 more: /action list agency CSU led open lists all 19 open, the overdue and due ones too"},
 			want: []string{"Actions CSU leads — 19", "CSU also partners on 13 actions"},
 		},
 		{
@@ -121,7 +121,7 @@ func TestHome(t *testing.T) {
 			changes: []change{{"UCSU1", "5.2 done"}, {"UCSU1", "1.7 blocked no contractor"}, {"UCSU1", "3.1 at-risk budget"}},
 			groups: map[string][]string{"Overdue": {"3.4", "6.2", "4.6"}, "Due in the next 14 days": {"1.7"}, "Done": {"5.2"},
 				"Open": {"1.1", "1.4", "1.5", "1.6", "3.1", "3.2", "3.3", "4.1", "4.3", "4.5"}},
-			more: map[string]string{"Open": "…and 4 more: /action list agency CSU open"},
+			more: map[string]string{"Open": "…and 4 more: /action list agency CSU led open lists all 18 open, the overdue and due ones too"},
 			want: []string{"Overdue: 9", "Due in 14 days: 7", "Blocked / at risk: 1 / 1", "Done: 1"},
 		},
 	}

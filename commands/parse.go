@@ -404,6 +404,14 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 			c.Text = v
 		}
 	case VerbMine, VerbAgencies, VerbWhoami:
+		if verb == VerbMine && p.word(i) == "page" { // "/action mine page 2"
+			n, err := strconv.Atoi(p.word(i + 1))
+			if err != nil || n < 1 || n > 1000 {
+				return invalid("Which page? `/action mine page 2`.")
+			}
+			c.Filter.Page = n
+			i += 2
+		}
 		if rest := p.rest(i); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s` takes nothing after it.", verb)
 		} else if rest != "" {
@@ -478,12 +486,47 @@ type Filter struct {
 	Open     bool
 	Ongoing  bool
 	Stale    bool
+	// Led and Partner narrow an agency's list to the actions it (or a
+	// department of it) leads, or only partners on.
+	Led, Partner bool
+	// Page is the page of a long list to show, from 1 ("page 2"); 0 is 1.
+	Page int
 }
 
-// DefaultDueDays is the window of "/action due".
-const DefaultDueDays = 14
+// String is the filter as words of a list command, in a fixed order:
+// "priority 3 agency KCC overdue", the command's next page is these words
+// with "page N".
+func (f Filter) String() string {
+	var w []string
+	if f.Priority > 0 {
+		w = append(w, "priority "+strconv.Itoa(f.Priority))
+	}
+	if f.Agency != "" {
+		w = append(w, "agency "+f.Agency)
+	}
+	if f.Led {
+		w = append(w, "led")
+	}
+	if f.Partner {
+		w = append(w, "partner")
+	}
+	for _, on := range []struct {
+		set  bool
+		word string
+	}{{f.Overdue, "overdue"}, {f.DueDays > 0, "due " + strconv.Itoa(f.DueDays)}, {f.Blocked, "blocked"}, {f.AtRisk, "at-risk"},
+		{f.Done, "done"}, {f.Open, "open"}, {f.Ongoing, "ongoing"}, {f.Stale, "stale"}} {
+		if on.set {
+			w = append(w, on.word)
+		}
+	}
+	return strings.Join(w, " ")
+}
 
-var filterWords = []string{"priority", "agency", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale"}
+// DefaultDueDays is the window of "/action due": the one definition of
+// "due", in the domain.
+const DefaultDueDays = actionbot.DueSoonDays
+
+var filterWords = []string{"priority", "agency", "led", "partner", "overdue", "due", "blocked", "at-risk", "done", "open", "ongoing", "stale", "page"}
 
 func parseFilter(p *parser, i int) (Filter, error) {
 	var f Filter
@@ -511,6 +554,10 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			}
 			f.Agency = strings.Join(tokStrings(p.toks[i:j]), " ")
 			i = j
+		case "led":
+			f.Led = true
+		case "partner", "partnered":
+			f.Partner = true
 		case "overdue", "late":
 			f.Overdue = true
 		case "due":
@@ -541,6 +588,13 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			f.Ongoing = true
 		case "stale":
 			f.Stale = true
+		case "page":
+			n, err := strconv.Atoi(p.word(i))
+			if err != nil || n < 1 || n > 1000 {
+				return f, invalid("Which page? `/action list overdue page 2`.")
+			}
+			f.Page = n
+			i++
 		default:
 			if n, err := strconv.Atoi(w); err == nil && n > 0 && i == first+1 { // "/action list 3"
 				f.Priority = n
@@ -548,6 +602,12 @@ func parseFilter(p *parser, i int) (Filter, error) {
 			}
 			return f, unknownFilter(p.toks[i-1].s)
 		}
+	}
+	if (f.Led || f.Partner) && f.Agency == "" {
+		return f, invalid("`led` and `partner` narrow an agency's list: `/action list agency CSU led`.")
+	}
+	if f.Led && f.Partner {
+		return f, invalid("`led` or `partner`, not both: an agency's list without either has both.")
 	}
 	if f.Done && (f.Open || f.Overdue || f.Blocked || f.AtRisk || f.DueDays > 0 || f.Stale) {
 		return f, invalid("`done` cannot be combined with open, overdue, due, blocked, at-risk or stale: done actions are none of those.")
@@ -569,33 +629,37 @@ func unknownFilter(w string) error {
 	if len(near) > 0 {
 		hint = " Did you mean `" + strings.Join(near, "` or `") + "`?"
 	}
-	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE, overdue, due [days], blocked, at-risk, done, open, ongoing, stale.", w, hint)
+	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE [led|partner], overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
 }
 
 // Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
+// Wherever it takes a mention it takes the bare ID as well, as the console
+// and the command line give it: U123, or @U123 as one would type a mention
+// (the same for channels: C123, #C123). IDs are in capitals, as Slack writes
+// them, so that a name such as #general is never taken for a channel ID.
 
 // ParseUser returns the user ID in a mention or a bare ID.
 func ParseUser(s string) (string, bool) {
-	s = unescape(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
-		s = s[2 : len(s)-1]
-		if i := strings.IndexByte(s, '|'); i >= 0 {
-			s = s[:i]
-		}
-	}
-	return s, isSlackID(s, "UW")
+	return parseID(s, '@', "UW")
 }
 
 // ParseChannel returns the channel ID in a mention or a bare ID.
 func ParseChannel(s string) (string, bool) {
+	return parseID(s, '#', "CGD")
+}
+
+func parseID(s string, sigil byte, prefixes string) (string, bool) {
 	s = unescape(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "<#") && strings.HasSuffix(s, ">") {
+	switch {
+	case strings.HasPrefix(s, "<"+string(sigil)) && strings.HasSuffix(s, ">"):
 		s = s[2 : len(s)-1]
 		if i := strings.IndexByte(s, '|'); i >= 0 {
 			s = s[:i]
 		}
+	case len(s) > 1 && s[0] == sigil:
+		s = s[1:]
 	}
-	return s, isSlackID(s, "CGD")
+	return s, isSlackID(s, prefixes)
 }
 
 func isSlackID(s, prefixes string) bool {

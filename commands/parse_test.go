@@ -89,6 +89,19 @@ func TestParse(t *testing.T) {
 		{"list done", "list done priority 2", func(t *testing.T, c *commands.Command) { expect(t, c.Filter.Done && c.Filter.Priority == 2, c) }},
 		{"list at risk", "list at risk", func(t *testing.T, c *commands.Command) { expect(t, c.Filter.AtRisk, c) }},
 		{"list number is priority", "list 3", func(t *testing.T, c *commands.Command) { expect(t, c.Filter.Priority == 3, c) }},
+		{"list page", "list overdue page 2", func(t *testing.T, c *commands.Command) { expect(t, c.Filter.Overdue && c.Filter.Page == 2, c) }},
+		{"list agency page", "list agency Kent Police page 3", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Filter.Agency == "Kent Police" && c.Filter.Page == 3, c)
+		}},
+		{"list agency led", "list agency KCC led overdue", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Filter.Agency == "KCC" && c.Filter.Led && c.Filter.Overdue, c)
+		}},
+		{"the next page keeps the filters", "list priority 3 agency kent police partner overdue due 30 stale page 2", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Filter.String() == "priority 3 agency kent police partner overdue due 30 stale", c)
+		}},
+		{"mine page", "mine page 2", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Verb == commands.VerbMine && c.Filter.Page == 2, c)
+		}},
 		{"overdue shortcut", "overdue", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbList && c.Filter.Overdue, c) }},
 		{"due shortcut", "due 30", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Verb == commands.VerbList && c.Filter.DueDays == 30, c)
@@ -179,6 +192,10 @@ func TestParseErrors(t *testing.T) {
 		{"history without id", "history", "Whose history"},
 		{"help unknown", "help frobnicate", "I don't know"},
 		{"list unknown filter", "list overdoo", "Did you mean `overdue`"},
+		{"list page without a number", "list page x", "Which page?"},
+		{"mine page without a number", "mine page", "Which page?"},
+		{"led without an agency", "list led", "narrow an agency's list"},
+		{"led and partner", "list agency CSU led partner", "not both"},
 		{"list priority missing", "list priority", "Which priority"},
 		{"list agency missing", "list agency", "Which agency"},
 		{"list due out of range", "list due 999", "1 to 366"},
@@ -190,6 +207,7 @@ func TestParseErrors(t *testing.T) {
 		{"admin nothing", "admin", "Coordinator commands"},
 		{"admin member no user", "admin member add", "Who?"},
 		{"admin member bad user", "admin member add jo CSU", "not a person"},
+		{"admin member bad user with @", "admin member add @jo CSU", "not a person: mention them with @, or give their Slack member ID"},
 		{"admin member no agency", "admin member add <@U1>", "Which agency"},
 		{"admin coordinator bad user", "admin coordinator add #general", "not a person"},
 		{"admin channel bad", "admin channel 5 general", "not a channel"},
@@ -229,18 +247,20 @@ func TestMutates(t *testing.T) {
 }
 
 func TestParseMentions(t *testing.T) {
-	users := map[string]string{"<@U123|jo>": "U123", "<@U123>": "U123", "U123": "U123", "&lt;@W9&gt;": "W9"}
+	// A bare ID, typed as a mention or not, is taken wherever a mention is
+	// (the console has no @-completion).
+	users := map[string]string{"<@U123|jo>": "U123", "<@U123>": "U123", "U123": "U123", "&lt;@W9&gt;": "W9", "@UOUT": "UOUT", "@W9": "W9"}
 	for in, want := range users {
 		if got, ok := commands.ParseUser(in); !ok || got != want {
 			t.Errorf("ParseUser(%q) = %q, %v", in, got, ok)
 		}
 	}
-	for _, bad := range []string{"@jo", "u123", "<#C1>", "", "U12 3", "<@>"} {
+	for _, bad := range []string{"@jo", "u123", "@u123", "<#C1>", "", "U12 3", "<@>", "@", "@@U1", "#C1"} {
 		if got, ok := commands.ParseUser(bad); ok {
 			t.Errorf("ParseUser(%q) = %q, want not ok", bad, got)
 		}
 	}
-	chans := map[string]string{"<#C123|general>": "C123", "<#C123>": "C123", "G1": "G1"}
+	chans := map[string]string{"<#C123|general>": "C123", "<#C123>": "C123", "G1": "G1", "#CTASK": "CTASK", "#G1": "G1"}
 	for in, want := range chans {
 		if got, ok := commands.ParseChannel(in); !ok || got != want {
 			t.Errorf("ParseChannel(%q) = %q, %v", in, got, ok)

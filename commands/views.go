@@ -26,28 +26,6 @@ func (h *Handler) show(ctx context.Context, e *env, ref string) (actionbot.Messa
 	return h.card(e, a, priorities, true), nil
 }
 
-// partiesText names parties with their roles: "Kent Police (Training), CSU".
-func partiesText(dir *actionbot.Directory, ps []actionbot.Party, full bool) string {
-	if len(ps) == 0 {
-		return "—"
-	}
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		name := p.Agency
-		if full {
-			name = dir.Name(p.Agency)
-			if name != p.Agency && len(p.Agency) <= 6 && !strings.Contains(name, "(") {
-				name += " (" + p.Agency + ")"
-			}
-		}
-		if p.Role != "" {
-			name += " – " + p.Role
-		}
-		out[i] = name
-	}
-	return strings.Join(out, ", ")
-}
-
 // dueText says when an action is due relative to today: "due in 3 days",
 // "12 days overdue", "due today", "ongoing".
 func dueText(a *actionbot.Action, today actionbot.Date) string {
@@ -103,8 +81,8 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		actionbot.Context(fmt.Sprintf("Priority %d: %s · %s", a.Priority, priorityTitle(priorities, a.Priority), e.plan.Name)),
 		actionbot.Section(a.Text),
 		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
-			{Label: "Lead", Value: actionbot.Txt(partiesText(e.dir, a.Lead, true))},
-			{Label: "Partners", Value: actionbot.Txt(partiesText(e.dir, a.Partners, true))},
+			{Label: "Lead", Value: actionbot.Txt(e.dir.PartiesLabel(a.Lead))},
+			{Label: "Partners", Value: actionbot.Txt(e.dir.PartiesLabel(a.Partners))},
 			{Label: "Deadline", Value: actionbot.Txt(deadlineText(a, e.today))},
 			{Label: "Funding", Value: actionbot.Txt(orDash(a.Funding))},
 			{Label: "Status", Value: actionbot.Txt(statusText(a), fmt.Sprintf(" · %d%%", a.Progress))},
@@ -113,6 +91,9 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 	}
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
+	}
+	if !a.IsDone() && a.SnoozedUntil.After(e.now) {
+		blocks = append(blocks, actionbot.Context("💤 Reminders snoozed until "+a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006")+"."))
 	}
 	if u := a.LastUpdate; u != nil {
 		blocks = append(blocks, actionbot.Context(latestText(u, e.now.Location())...))
@@ -242,7 +223,7 @@ const maxCachedLines = 50_000
 func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText {
 	r := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
 	var b strings.Builder
-	b.WriteString(" " + actionbot.Clip(a.Text, 90) + " — " + partiesText(e.dir, a.Lead, false) + " — ")
+	b.WriteString(" " + actionbot.Clip(a.Text, 90) + " — " + e.dir.PartiesLabel(a.Lead) + " — ")
 	if a.Deadline.Ongoing {
 		b.WriteString("ongoing")
 	} else {
@@ -255,59 +236,102 @@ func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText
 	return actionbot.RichText{{Text: r.RAG.Emoji() + " "}, actionbot.B(a.Ref), {Text: b.String()}}
 }
 
-// page is up to maxListItems actions of a list and how many there are in all.
+// page is a page of up to maxListItems actions of a list, where it starts
+// and how many there are in all. next is the command that shows the next
+// page ("/action list stale page 2"); involving, when set, are the agencies
+// whose part (led or partner) each line states.
 type page struct {
-	items []*actionbot.Action
-	total int
+	items     []*actionbot.Action
+	offset    int
+	number    int
+	total     int
+	next      string
+	involving []string
 }
 
-// findPage loads the first maxListItems actions matching f, and counts them all.
-func (h *Handler) findPage(ctx context.Context, f actionbot.ActionFilter) (page, error) {
-	f.Limit = maxListItems
+// findPage loads page n (from 1) of the actions matching f, and counts them
+// all; next(n+1) is the command for the page after it.
+func (h *Handler) findPage(ctx context.Context, f actionbot.ActionFilter, n int, next func(int) string) (page, error) {
+	n = max(n, 1)
+	f.Limit, f.Offset = maxListItems, (n-1)*maxListItems
 	items, total, err := h.Store.PageActions(ctx, f)
-	return page{items, total}, err
+	return page{items: items, offset: f.Offset, number: n, total: total, next: next(n + 1)}, err
 }
 
 // listMessage renders a titled list of actions.
-func (h *Handler) listMessage(e *env, title string, p page, empty, more string) actionbot.Message {
+func (h *Handler) listMessage(e *env, title string, p page, empty string) actionbot.Message {
 	blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("%s — %s", title, actionbot.Plural(p.total, "action")))}
 	if p.total == 0 {
 		blocks = append(blocks, actionbot.Section(empty))
 		return actionbot.Message{Text: title + ": none", Blocks: blocks}
 	}
-	blocks = append(blocks, h.itemBlocks(e, p, more)...)
+	blocks = append(blocks, h.itemBlocks(e, p)...)
 	return actionbot.Message{Text: fmt.Sprintf("%s: %s", title, actionbot.Plural(p.total, "action")), Blocks: blocks}
 }
 
-func (h *Handler) itemBlocks(e *env, p page, more string) []actionbot.Block {
+// itemBlocks lists a page's actions and, when the list is longer, says which
+// part this is and how to see the next page.
+func (h *Handler) itemBlocks(e *env, p page) []actionbot.Block {
 	var lines []actionbot.RichText
 	for _, a := range p.items {
-		lines = append(lines, h.itemLine(e, a))
+		line := h.itemLine(e, a)
+		if len(p.involving) > 0 {
+			line = append(append(actionbot.RichText{}, line...), roleSpan(e, a, p.involving))
+		}
+		lines = append(lines, line)
 	}
 	blocks := linesBlocks(lines)
-	if p.total > len(p.items) {
-		blocks = append(blocks, actionbot.Context(inlineCode(fmt.Sprintf("…and %d more. %s", p.total-len(p.items), more))...))
+	pages := (p.total + maxListItems - 1) / maxListItems
+	switch {
+	case p.total > 0 && len(p.items) == 0:
+		blocks = append(blocks, actionbot.Context(inlineCode(fmt.Sprintf("Page %d is past the end: there are %s, on %s. First page: `%s`.",
+			p.number, actionbot.Plural(p.total, "action"), actionbot.Plural(pages, "page"), strings.TrimSuffix(p.next, fmt.Sprintf(" page %d", p.number+1))))...))
+	case p.offset+len(p.items) < p.total:
+		blocks = append(blocks, actionbot.Context(inlineCode(fmt.Sprintf("Page %d of %d: %d–%d of %d. Next page: `%s`",
+			p.number, pages, p.offset+1, p.offset+len(p.items), p.total, p.next))...))
+	case p.number > 1:
+		blocks = append(blocks, actionbot.Context(fmt.Sprintf("Page %d of %d: %d–%d of %d, the last.", p.number, pages, p.offset+1, p.offset+len(p.items), p.total)))
 	}
 	return blocks
 }
 
-func (h *Handler) mine(ctx context.Context, e *env, userID string) (actionbot.Message, error) {
+// roleSpan says what part the listed agencies play in an action: " · led by
+// KCC Highways (HIGHWAYS)" or " · partner: KCC Wardens (WARDENS)".
+func roleSpan(e *env, a *actionbot.Action, agencies []string) actionbot.Span {
+	who := e.dir.PartiesLabel(a.InvolvedParties(agencies))
+	if a.RoleOf(agencies) == actionbot.RoleLead {
+		return actionbot.I(" · led by " + who)
+	}
+	return actionbot.I(" · partner: " + who)
+}
+
+func (h *Handler) mine(ctx context.Context, e *env, userID string, pageNo int) (actionbot.Message, error) {
 	ags, err := h.Store.MemberAgencies(ctx, userID)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
 	if len(ags) == 0 {
 		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND,
-			"You are not registered with an agency yet, so I don't know which actions are yours. Ask %s to add you (`/action admin member add @you AGENCY`); meanwhile `/action list agency CSU` lists any agency's actions.",
-			h.coordinatorsText(ctx).Plain())
+			"You are not registered with an agency yet, so I don't know which actions are yours. %s Meanwhile `/action list agency CSU` lists any agency's actions.",
+			h.registerHint(ctx, userID).Plain())
 	}
-	led, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: ags})
+	next := func(n int) string { return fmt.Sprintf("/action mine page %d", n) }
+	led, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: ags}, pageNo, next)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	partnered, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: ags})
+	partnered, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, PartneredBy: ags}, pageNo, next)
 	if err != nil {
 		return actionbot.Message{}, err
+	}
+	// One "next page" for both parts: the first part's line names it only
+	// when the second part has no more itself.
+	if partnered.offset+len(partnered.items) < partnered.total {
+		led.next = next(pageNo + 1)
+	}
+	labels := make([]string, len(ags))
+	for i, c := range ags {
+		labels[i] = e.dir.Label(c)
 	}
 	names := actionbot.JoinAnd(ags)
 	blocks := []actionbot.Block{actionbot.Header("Your actions — " + names)}
@@ -315,12 +339,13 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string) (actionbot.Me
 	if led.total == 0 {
 		blocks = append(blocks, actionbot.Context("None in "+e.plan.Name+"."))
 	}
-	blocks = append(blocks, h.itemBlocks(e, led, "`/action list agency "+ags[0]+"` lists them all.")...)
+	blocks = append(blocks, h.itemBlocks(e, led)...)
 	blocks = append(blocks, actionbot.Divider(), actionbot.Section(actionbot.B(fmt.Sprintf("Partner on (%d)", partnered.total))))
 	if partnered.total == 0 {
 		blocks = append(blocks, actionbot.Context("None."))
 	}
-	blocks = append(blocks, h.itemBlocks(e, partnered, "Narrow it down with `/action list agency "+ags[0]+" overdue`.")...)
+	blocks = append(blocks, h.itemBlocks(e, partnered)...)
+	blocks = append(blocks, actionbot.Context("You are registered with "+actionbot.JoinAnd(labels)+"."))
 	return actionbot.Message{Text: fmt.Sprintf("Your actions: %d led, %d as partner", led.total, partnered.total), Blocks: blocks}, nil
 }
 
@@ -339,13 +364,30 @@ func resolveAgency(dir *actionbot.Directory, name string) (*actionbot.Agency, er
 func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message, error) {
 	af := actionbot.ActionFilter{PlanID: e.plan.ID, Priority: f.Priority}
 	var title []string
+	var involving []string
 	if f.Agency != "" {
 		ag, err := resolveAgency(e.dir, f.Agency)
 		if err != nil {
 			return actionbot.Message{}, err
 		}
-		af.Agency = ag.Code
-		title = append(title, ag.Code)
+		// An agency's list is the actions it or its departments lead or
+		// partner on, each line saying which.
+		involving = e.dir.Family(ag.Code)
+		name := ag.Code
+		if len(involving) > 1 {
+			name += " and its departments (" + strings.Join(involving[1:], ", ") + ")"
+		}
+		switch {
+		case f.Led:
+			af.LedBy = involving
+			name = "led by " + name
+		case f.Partner:
+			af.PartneredBy = involving
+			name = "partnered by " + name
+		default:
+			af.Involving = involving
+		}
+		title = append(title, name)
 	}
 	if f.Priority > 0 {
 		title = append(title, fmt.Sprintf("priority %d", f.Priority))
@@ -385,21 +427,24 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	}
 	none := false
 	if f.Stale {
-		// Stale: no update for StaleDays calendar days or more, counted from
-		// the plan's start for an action never updated (as the RAG counts).
-		days := h.rules().StaleDays
-		af.StaleBefore = e.today.AddDays(-(days - 1)).In(e.now.Location())
-		none = e.plan.Period.Start.DaysUntil(e.today) < days
-		title = append(title, fmt.Sprintf("stale (no update for %d days or more)", days))
+		// Stale as the domain defines it (RAGRules.Stale): open ongoing work
+		// with no update for StaleDays days or more.
+		before, ok := h.rules().StaleBefore(e.plan.Period.Start, e.today, e.now.Location())
+		af.Ongoing, af.StaleBefore, none = true, before, !ok
+		title = append(title, fmt.Sprintf("stale (ongoing, no update for %d days or more)", h.rules().StaleDays))
 	}
 	// Overdue: most overdue first; due soon: soonest first.
 	af.ByDue = f.Overdue || f.DueDays > 0
 	var p page
 	if !none {
 		var err error
-		if p, err = h.findPage(ctx, af); err != nil {
+		next := func(n int) string {
+			return strings.Join(strings.Fields(fmt.Sprintf("/action list %s page %d", f, n)), " ")
+		}
+		if p, err = h.findPage(ctx, af, f.Page, next); err != nil {
 			return actionbot.Message{}, err
 		}
+		p.involving = involving
 	}
 	heading := "Actions"
 	if len(title) > 0 {
@@ -412,20 +457,37 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	case f.DueDays > 0 && len(title) == 1:
 		empty = fmt.Sprintf("Nothing is due in the next %d days.", f.DueDays)
 	}
-	return h.listMessage(e, heading, p, empty, "Narrow it down with filters, e.g. `/action list priority 3 overdue`."), nil
+	msg := h.listMessage(e, heading, p, empty)
+	if len(involving) > 0 && p.total > 0 && !f.Led && !f.Partner {
+		lf := af
+		lf.Involving, lf.LedBy = nil, involving
+		led, err := h.Store.CountActions(ctx, lf)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		msg.Blocks = append(msg.Blocks[:1:1], append([]actionbot.Block{actionbot.Context(fmt.Sprintf("%d led, %d as partner.", led, p.total-led))}, msg.Blocks[1:]...)...)
+	}
+	return msg, nil
 }
 
 func (h *Handler) find(ctx context.Context, e *env, text string) (actionbot.Message, error) {
 	words := strings.Fields(text)
+	pageNo := 1
+	if n := len(words); n > 2 && strings.EqualFold(words[n-2], "page") { // "find speedwatch page 2"
+		if k, err := strconv.Atoi(words[n-1]); err == nil && k >= 1 {
+			pageNo, words = k, words[:n-2]
+			text = strings.Join(words, " ")
+		}
+	}
 	if len(words) > 10 {
 		return actionbot.Message{}, invalid("Give me up to 10 words to look for.")
 	}
-	p, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, Words: words})
+	p, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, Words: words}, pageNo, func(n int) string { return fmt.Sprintf("/action find %s page %d", text, n) })
 	if err != nil {
 		return actionbot.Message{}, err
 	}
 	return h.listMessage(e, fmt.Sprintf("Actions mentioning “%s”", actionbot.Clip(text, 60)), p,
-		"No action's text has all of those words. Try fewer words, or `/action list`.", "Add words to narrow it down."), nil
+		"No action's text has all of those words. Try fewer words, or `/action list`."), nil
 }
 
 func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, error) {
@@ -478,11 +540,11 @@ func (h *Handler) whoami(ctx context.Context, e *env, userID string) (actionbot.
 	}
 	blocks := []actionbot.Block{actionbot.Section("You are ", actionbot.UserRef(userID), ".")}
 	if len(w.agencies) == 0 {
-		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with any agency. Ask ", h.coordinatorsText(ctx), " to add you: ", actionbot.C("/action admin member add @you AGENCY"), ".")))
+		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with any agency. ", h.registerHint(ctx, userID))))
 	} else {
 		var names []string
 		for _, c := range w.agencies {
-			names = append(names, c+" ("+e.dir.Name(c)+")")
+			names = append(names, e.dir.Label(c))
 		}
 		led, err := h.Store.CountActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: w.agencies})
 		if err != nil {
@@ -501,4 +563,14 @@ func (h *Handler) whoami(ctx context.Context, e *env, userID string) (actionbot.
 		blocks = append(blocks, actionbot.Section("You are a coordinator: you can update any action and manage members (`/action help admin`)."))
 	}
 	return actionbot.Message{Text: "Who you are to the action plan", Blocks: blocks}, nil
+}
+
+// registerHint says how someone with no agency gets one: a coordinator
+// registers themselves; anyone else asks the coordinators, who are named
+// (never the person asking).
+func (h *Handler) registerHint(ctx context.Context, userID string) actionbot.RichText {
+	if coord, err := h.isCoordinator(ctx, userID); err == nil && coord {
+		return actionbot.Txt("As a coordinator you can register yourself: ", actionbot.C("/action admin member add @you AGENCY"), ".")
+	}
+	return actionbot.Txt("Ask ", h.coordinatorsText(ctx), " to add you: ", actionbot.C("/action admin member add @you AGENCY"), ".")
 }

@@ -39,7 +39,7 @@ type Console struct {
 // Banner is printed when the console starts.
 func (c *Console) Banner(planName string) {
 	c.printf("actionbot console — %s\n", planName)
-	c.printf("Type /action help, or an action number such as /action 5.2. You are %s; /as U123 acts as another person. /quit leaves.\n\n", c.User)
+	c.printf("Type /action help, or an action number such as /action 5.2. You are %s; /as U123 acts as another person; /help lists the console's own commands. /quit leaves.\n\n", c.User)
 }
 
 func (c *Console) printf(format string, args ...any) {
@@ -120,21 +120,41 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		c.Channel = id
 		c.printf("You are now in #%s.\n", id)
 		return false
-	case "/help":
-		c.printf("Console commands: /action <command> (or just the command), /as <user> to act as someone else, /in <channel>, /quit.\n")
+	case "/help", "/?":
+		c.printf("%s", consoleHelp)
 		return false
 	case "/action":
 		line = rest
 	default:
 		if strings.HasPrefix(word, "/") {
-			c.printf("Unknown console command %s: try /action help, /as U123, /quit.\n", word)
+			c.printf("Unknown console command %s: /help lists the console's commands, /action help the bot's.\n", word)
 			return false
 		}
 	}
 	msg := c.Handler.Handle(ctx, commands.Request{UserID: c.User, ChannelID: c.Channel, Text: line})
+	if msg.Public {
+		// In Slack a shared reply is posted for the whole channel to see;
+		// here it would look like any other reply without this line.
+		c.printf("── shared: posted to #%s for everyone in it ──\n", c.Channel)
+	}
 	c.printf("%s\n", Render(msg))
 	return false
 }
+
+// consoleHelp lists the console's own commands, beside /action's.
+const consoleHelp = `Console commands:
+  /action <command>   a command as typed in Slack, e.g. /action 5.2 or /action list overdue
+                      (the /action may be left out: 5.2 done works)
+  /action help        what /action can do; /action help <verb> explains one
+  /as <user>          act as another person: /as U0123ABCD (or @U0123ABCD)
+  /in <channel>       be in another channel: /in C0123ABCD (or #C0123ABCD)
+  /help               this list
+  /quit               leave (also /exit, /q, or end of input)
+People and channels are given by their Slack IDs wherever Slack takes a mention:
+  /action admin member add U0123ABCD CSU. Replies starting "shared" were posted to
+  the channel; the others are private, as in Slack. Posts the bot sends by itself
+  (reminders, the digest, announcements) are printed as they go out.
+`
 
 // Deliver prints queued posts as a Slack sender would send them, and marks
 // them sent. It returns when ctx is done.

@@ -14,7 +14,7 @@ import (
 )
 
 // DueSoonDays is the window of the digest's "due in the next 14 days".
-const DueSoonDays = 14
+const DueSoonDays = actionbot.DueSoonDays
 
 // Block Kit limits the digest keeps within: at most MaxBlocks blocks a
 // message and MaxSectionChars characters a section's text. A list is cut at
@@ -95,7 +95,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			case n <= DueSoonDays:
 				dueSoon = append(dueSoon, a)
 			}
-		} else if _, periods, days := s.Rules.staleness(a, e.plan.Period.Start, e.now); periods > 0 {
+		} else if days, ok := s.rag().Stale(a, e.plan.Period.Start, e.today, e.now); ok { // the one definition of stale
 			stale = append(stale, a)
 			staleFor[a.Ref] = days
 		}

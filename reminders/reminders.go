@@ -452,11 +452,7 @@ func agencyName(dir *actionbot.Directory, code string) string {
 	if code == "" {
 		return "no lead agency"
 	}
-	name := dir.Name(code)
-	if name == code {
-		return code
-	}
-	return name + " (" + code + ")"
+	return dir.Label(code) // the one display rule for agencies
 }
 
 // leadCodes is "POLICE, CSU".

@@ -232,7 +232,7 @@ func TestBoardReportAtTwoInstants(t *testing.T) {
 			actions: [][]string{
 				{"1.1", "Implement risk assessments", "Community Safety Unit", "Ongoing", "Open", "0%", "**Amber** — ongoing, no update for 47 days", "15 May 2012: Risk matrix in use at daily tasking"},
 				{"1.7", "Conduct a campaign", "Community Safety Unit", "June 2012 (30 Jun 2012)", "Open", "30%", "**Red** — 1 day overdue", `20 Apr 2012: Smart Water kits ordered for 3 hotspots (Swanley \| Edenbridge \| Westerham)`},
-				{"2.6", "Deliver a programme in schools", "KCC Children, Families and Education, Kent Police", "June 2013 (30 Jun 2013)", "Open", "0%", "**Green** — on schedule", "—"},
+				{"2.6", "Deliver a programme in schools", "KCC Children & Families, Kent Police", "June 2013 (30 Jun 2013)", "Open", "0%", "**Green** — on schedule", "—"},
 				{"3.3", "Increase proactive use of social media", "Community Safety Unit", "March 2013 (31 Mar 2013)", "At risk", "0%", "**Amber** — at risk: Social media officer post vacant", "20 Jun 2012: Social media officer post vacant"},
 				{"5.2", "Promote Speedwatch", "Kent Police – Training, Community Safety Unit – Promotion/Volunteers", "March 2012 (31 Mar 2012)", "Open", "0%", "**Red** — 92 days overdue", "—"},
 				{"5.5", "Arrange activities around national road safety campaigns", "Community Safety Unit", "March 2013 (31 Mar 2013); plan: December 2012 (31 Dec 2012)", "Open", "0%", "**Amber** — behind schedule: 0% done with 25% of the time gone", "5 Jun 2012: National campaign dates moved to the spring"},

@@ -244,7 +244,7 @@ func (db *DB) findActionsSQL(ctx context.Context, f actionbot.ActionFilter) ([]*
 		order = ` ORDER BY a.plan_id, a.due, a.sort_key`
 	}
 	if f.Limit > 0 {
-		order += fmt.Sprintf(" LIMIT %d", f.Limit)
+		order += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
 	as, err := loadActionsOrdered(ctx, db.ro, where+order, args...)
 	if err != nil {
@@ -310,6 +310,9 @@ func filterSQL(f actionbot.ActionFilter) (string, []any) {
 	if len(f.PartneredBy) > 0 {
 		conds = append(conds, `a.id IN (`+parties("partner", f.PartneredBy, true)+`)`)
 		conds = append(conds, `a.id NOT IN (`+parties("lead", f.PartneredBy, false)+`)`)
+	}
+	if len(f.Involving) > 0 {
+		conds = append(conds, `(a.id IN (`+parties("lead", f.Involving, false)+`) OR a.id IN (`+parties("partner", f.Involving, true)+`))`)
 	}
 	if len(f.Statuses) > 0 {
 		ss := make([]string, len(f.Statuses))

@@ -293,14 +293,15 @@ func (s *snapshot) filter(f actionbot.ActionFilter) ([]*actionbot.Action, int) {
 func (s *snapshot) scan(f actionbot.ActionFilter) ([]*actionbot.Action, int) {
 	m := s.matcher(f)
 	if f.ByDue && f.Limit > 0 {
-		return s.earliest(m, f.Limit)
+		out, total := s.earliest(m, f.Offset+f.Limit)
+		return out[min(f.Offset, len(out)):], total
 	}
 	var out []*actionbot.Action
 	total := 0
 	for pos, a := range s.actions {
 		if m.match(pos, a) {
 			total++
-			if f.Limit == 0 || len(out) < f.Limit {
+			if total > f.Offset && (f.Limit == 0 || len(out) < f.Limit) {
 				out = append(out, a)
 			}
 		}
@@ -385,6 +386,7 @@ type matcher struct {
 	agency    agencySet // f.Agency
 	led       agencySet // f.LedBy
 	partnered agencySet // f.PartneredBy
+	involving agencySet // f.Involving
 	all       int       // the number of "All Partners"
 }
 
@@ -408,6 +410,7 @@ func (s *snapshot) matcher(f actionbot.ActionFilter) *matcher {
 	m.agency = s.agencies(f.Agency)
 	m.led = s.agencies(f.LedBy...)
 	m.partnered = s.agencies(f.PartneredBy...)
+	m.involving = s.agencies(f.Involving...)
 	return m
 }
 
@@ -425,6 +428,8 @@ func (m *matcher) match(pos int, a *actionbot.Action) bool {
 	case len(f.LedBy) > 0 && !ps.lead.meets(m.led):
 		return false
 	case len(f.PartneredBy) > 0 && (!(ps.partner.meets(m.partnered) || ps.partner.has(m.all)) || ps.lead.meets(m.partnered)):
+		return false
+	case len(f.Involving) > 0 && !ps.lead.meets(m.involving) && !ps.partner.meets(m.involving) && !ps.partner.has(m.all):
 		return false
 	case m.statuses != nil && !m.statuses[a.Status]:
 		return false

@@ -57,6 +57,9 @@ func TestMemoryFiltersAgreeWithSQL(t *testing.T) {
 			f.PartneredBy = []string{agencies[r.IntN(5)]}
 		}
 		if r.IntN(4) == 0 {
+			f.Involving = []string{agencies[r.IntN(5)], agencies[r.IntN(5)]}
+		}
+		if r.IntN(4) == 0 {
 			f.Statuses = []actionbot.Status{statuses[r.IntN(4)], statuses[r.IntN(4)]}
 		}
 		f.NotDone = r.IntN(3) == 0
@@ -79,6 +82,9 @@ func TestMemoryFiltersAgreeWithSQL(t *testing.T) {
 		f.ByDue = r.IntN(3) == 0 && (!f.DueFrom.IsZero() || !f.DueTo.IsZero())
 		if r.IntN(3) == 0 {
 			f.Limit = 1 + r.IntN(50)
+			if r.IntN(2) == 0 {
+				f.Offset = r.IntN(60)
+			}
 		}
 		mem, err := db.FindActions(ctx, f)
 		if err != nil {
