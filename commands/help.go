@@ -57,7 +57,7 @@ var explanations = map[string]string{
 	VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
 	VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
 	VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions. Example: /action report priority 6",
-	VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a percentage, or yes/no) and a note saying where it comes from. Example: /action measure 3 1 2.5 police figures to September",
+	VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a change with its direction, -2.5% or fell 2.5%, +1% or rose 1%; a rate such as 82%; or yes/no) and a note saying where it comes from. Example: /action measure 3 1 -2.5 police figures to September",
 	VerbAdmin:    adminUsage,
 	VerbHelp:     "Shows what you can type. /action help <verb> explains one. Example: /action help done",
 }

@@ -451,7 +451,7 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 }
 
 func (p *parser) measure(c *Command, i int) error {
-	const usage = "Record a success measure's latest figure: `/action measure <priority> <measure number> <value> [note]`, e.g. `/action measure 3 1 2.5 police figures for Q2` (a percentage, or yes/no)."
+	const usage = "Record a success measure's latest figure: `/action measure <priority> <measure number> <value> [note]`, e.g. `/action measure 3 1 fell 2.5%% police figures for Q2` (a change with its direction, -2.5%% or rose 1%%, a rate such as 82%%, or yes/no)."
 	if len(p.toks) < i+3 {
 		return invalid(usage)
 	}
@@ -460,8 +460,17 @@ func (p *parser) measure(c *Command, i int) error {
 	if err1 != nil || err2 != nil || prio < 0 || n < 1 {
 		return invalid(usage)
 	}
-	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: p.toks[i+2].s}
-	c.Text = p.rest(i + 3)
+	// A change said in words takes two words: "fell 2.5%", "2.5% fall".
+	end := i + 3
+	if end < len(p.toks) && (measureWord(p.word(i+2)) || measureWord(p.word(end))) {
+		end++
+	}
+	words := make([]string, 0, 2)
+	for _, t := range p.toks[i+2 : end] {
+		words = append(words, t.s)
+	}
+	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: strings.Join(words, " ")}
+	c.Text = p.rest(end)
 	return nil
 }
 
@@ -607,4 +616,14 @@ func isSlackID(s, prefixes string) bool {
 		}
 	}
 	return true
+}
+
+// measureWord reports whether w says the direction of a change: "fell",
+// "rose", "up", "down"...
+func measureWord(w string) bool {
+	switch strings.ToLower(w) {
+	case "fell", "fall", "down", "rose", "rise", "up", "reduction", "increase":
+		return true
+	}
+	return false
 }

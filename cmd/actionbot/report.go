@@ -176,8 +176,9 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
 		return err
 	}
-	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 2.5 --source \"police figures to September\""
-	if len(pos) != 3 {
+	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
+	// The value may be said in two words: "fell 2.5%".
+	if len(pos) < 3 || len(pos) > 4 {
 		return &usageError{usage}
 	}
 	priority, err1 := strconv.Atoi(pos[0])
@@ -223,7 +224,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if m == nil {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `actionbot report` lists the measures.", priority, n, r.Plan.Name)
 	}
-	value, err := actionbot.ParseMeasureValue(m.Kind, pos[2])
+	value, err := actionbot.ParseMeasureValue(m.Kind, strings.Join(pos[2:], " "))
 	if err != nil {
 		return err
 	}
