@@ -95,7 +95,11 @@ func ReplayAction(a *Action, trail []*AuditEntry, at time.Time) Standing {
 		b.LastActivity = activity
 	}
 	if b.UpdatedAt.After(at) {
-		b.UpdatedAt = at
+		// Last changed by the latest entry up to the instant, or when added.
+		b.UpdatedAt = b.CreatedAt
+		if b.LastUpdate != nil {
+			b.UpdatedAt = b.LastUpdate.At
+		}
 	}
 	return s
 }
