@@ -18,7 +18,7 @@ import (
 
 func init() {
 	subcommands["report"] = subcommand{
-		args:    "[--as-of DATE] [--format md|csv|html] [-o FILE]",
+		args:    "[--as-of DATE] [--format md|csv|html] [--measures] [-o FILE]",
 		summary: "write the monitoring report for the board",
 		run:     (*app).reportCmd,
 	}
@@ -84,6 +84,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	asOf := fs.String("as-of", "", "the `date` the report stands at, e.g. 2012-10-01, in the plan's time zone (default today)")
 	format := fs.String("format", "", "md, csv or html (default: from the -o file's extension, else md)")
 	out := fs.String("o", "", "write to `file` instead of standard output (replaced only once complete)")
+	measures := fs.Bool("measures", false, "with csv: write the success measures table, one row per measure, instead of the actions")
 	if err := a.flags("report", "", fs, args); err != nil {
 		return err
 	}
@@ -93,6 +94,13 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	f, err := reportFormat(*format, *out)
 	if err != nil {
 		return err
+	}
+	write := reportWriters[f]
+	if *measures {
+		if f != "csv" {
+			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
+		}
+		write = report.WriteMeasuresCSV
 	}
 	now := time.Now().In(c.TZ)
 	day, err := asOfDate(*asOf, now)
@@ -112,7 +120,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeOut(*out, a.stdout, func(w io.Writer) error { return reportWriters[f](w, r) }); err != nil {
+	if err := writeOut(*out, a.stdout, func(w io.Writer) error { return write(w, r) }); err != nil {
 		return err
 	}
 	if *out != "" {
