@@ -90,6 +90,8 @@ type MeasureRow struct {
 	// Latest is the latest figure recorded on or before the report's date;
 	// nil for live measures and when there is none.
 	Latest *actionbot.MeasureValue
+	// Day is the report's date, which a live measure stands at.
+	Day actionbot.Date
 }
 
 // ActionRow is an action with its rating and what the report says of it.
@@ -172,7 +174,7 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 		}
 		p := &Priority{PrioritySummary: s}
 		for _, m := range s.Priority.Measures {
-			row := MeasureRow{Measure: m, Live: m.Kind == actionbot.MeasureOnTarget}
+			row := MeasureRow{Measure: m, Live: m.Kind == actionbot.MeasureOnTarget, Day: today}
 			if !row.Live {
 				row.Latest = latest[actionbot.MeasureKey(m.Priority, m.N)]
 			}
@@ -272,8 +274,12 @@ func (r *Report) Subtitle() string {
 // Apr 2012 to 31 Mar 2013. As recorded by the partners on 31 Dec 2012;
 // produced on 8 Jan 2013. ..."
 func (r *Report) Intro() string {
-	s := fmt.Sprintf("Plan year %s to %s. %s.", r.Plan.Period.Start.UK(), r.Plan.Period.End.UK(), r.Recorded())
-	return s + fmt.Sprintf(" Every action's status, progress, deadline and latest note are as the partners had recorded them on %s, and it is rated on that day.", r.AsOf.UK())
+	return fmt.Sprintf("Plan year %s to %s. %s. %s", r.Plan.Period.Start.UK(), r.Plan.Period.End.UK(), r.Recorded(), r.Basis())
+}
+
+// Basis says what the report's figures are: the plan as it stood that day.
+func (r *Report) Basis() string {
+	return fmt.Sprintf("Every action's status, progress, deadline and latest note are as the partners had recorded them on %s, and it is rated on that day.", r.AsOf.UK())
 }
 
 // Recorded is "As recorded by the partners on 31 Dec 2012; produced on 8
