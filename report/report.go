@@ -53,6 +53,9 @@ type Report struct {
 	Priorities []*Priority
 	// Overall is the whole plan's RAG summary.
 	Overall *actionbot.PrioritySummary
+	// Quarter is what changed in the quarter, for a quarterly report
+	// (BuildQuarter); nil otherwise.
+	Quarter *QuarterSection
 }
 
 // Priority is one priority's part of the report.
@@ -106,6 +109,21 @@ type ActionRow struct {
 	// Moves counts the times the deadline has been changed (by "due" or a
 	// re-import) up to the report's instant.
 	Moves int
+	// Was is the rating at the previous quarter's end, in a quarterly
+	// report; empty otherwise.
+	Was actionbot.RAG
+}
+
+// Movement is "Amber → Red", "Red (no change)" in a quarterly report, or ""
+// when the report is not quarterly.
+func (a ActionRow) Movement() string {
+	switch {
+	case a.Was == "":
+		return ""
+	case a.Was == a.RAG:
+		return a.RAG.Label() + " (no change)"
+	}
+	return a.Was.Label() + " → " + a.RAG.Label()
 }
 
 // Instant returns the instant a report as of asOf is computed at: now when
@@ -237,6 +255,15 @@ func (a ActionRow) NoteText(loc *time.Location) string {
 	return actionbot.DateOf(a.Note.At.In(loc)).UK() + ": " + oneLine(a.Note.Note)
 }
 
+// WasText is "was Amber" in a quarterly report when the rating has moved
+// since the previous quarter; "" otherwise.
+func (a ActionRow) WasText() string {
+	if a.Was == "" || a.Was == a.RAG {
+		return ""
+	}
+	return "was " + a.Was.Label()
+}
+
 // RAGText is "Red — 12 days overdue".
 func (a ActionRow) RAGText() string { return a.RAG.Label() + " — " + a.Why }
 
@@ -263,7 +290,12 @@ func priorities(n int) string {
 func (r *Report) Location() *time.Location { return r.At.Location() }
 
 // Title is the report's title.
-func (r *Report) Title() string { return r.Plan.Name + " — monitoring report" }
+func (r *Report) Title() string {
+	if r.Quarter != nil {
+		return r.Plan.Name + " — quarterly monitoring report, " + r.Quarter.Quarter.Label()
+	}
+	return r.Plan.Name + " — monitoring report"
+}
 
 // Subtitle says when the report stands.
 func (r *Report) Subtitle() string {

@@ -18,7 +18,7 @@ import (
 
 func init() {
 	subcommands["report"] = subcommand{
-		args:    "[--as-of DATE] [--format md|csv|html] [--measures] [-o FILE]",
+		args:    "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]",
 		summary: "write the monitoring report for the board",
 		run:     (*app).reportCmd,
 	}
@@ -84,6 +84,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	asOf := fs.String("as-of", "", "the `date` the report stands at, e.g. 2012-10-01, in the plan's time zone (default today)")
 	format := fs.String("format", "", "md, csv or html (default: from the -o file's extension, else md)")
 	out := fs.String("o", "", "write to `file` instead of standard output (replaced only once complete)")
+	quarter := fs.String("quarter", "", "the financial-year `quarter` to report on, e.g. 2012-Q3 (October to December 2012): the report as of its last day with what changed in it")
 	measures := fs.Bool("measures", false, "with csv: write the success measures table, one row per measure, instead of the actions")
 	if err := a.flags("report", "", fs, args); err != nil {
 		return err
@@ -103,6 +104,15 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		write = report.WriteMeasuresCSV
 	}
 	now := time.Now().In(c.TZ)
+	var q actionbot.Quarter
+	if *quarter != "" {
+		if *asOf != "" {
+			return &usageError{"give --as-of or --quarter, not both: a quarterly report stands at the quarter's last day"}
+		}
+		if q, err = actionbot.ParseQuarter(*quarter); err != nil {
+			return err
+		}
+	}
 	day, err := asOfDate(*asOf, now)
 	if err != nil {
 		return err
@@ -116,7 +126,12 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	r, err := buildReport(ctx, c, db, at, now)
+	var r *report.Report
+	if *quarter != "" {
+		r, err = buildQuarterReport(ctx, c, db, q, now)
+	} else {
+		r, err = buildReport(ctx, c, db, at, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -135,6 +150,14 @@ func buildReport(ctx context.Context, c *Config, db *store.DB, at, produced time
 		return nil, err
 	}
 	return report.Build(ctx, db, plan, report.Options{At: at, Rules: c.RAG, Produced: produced})
+}
+
+func buildQuarterReport(ctx context.Context, c *Config, db *store.DB, q actionbot.Quarter, now time.Time) (*report.Report, error) {
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return report.BuildQuarter(ctx, db, plan, q, now, report.Options{Rules: c.RAG, Produced: now})
 }
 
 // exportICS writes the deadlines calendar as it stands now.
