@@ -26,6 +26,12 @@ type Command struct {
 	Admin    *Admin             // VerbAdmin
 	Measure  *MeasureArgs       // VerbMeasure
 	Priority int                // VerbReport ("report priority 3"); 0 for all
+	// Quarter is "report quarter [2012-Q3]": the quarter asked for, or
+	// "last" for the latest quarter over.
+	Quarter string
+	// AsOf is "5.2 history as of 2012-12-31": the day to show the action
+	// as it stood; zero for now.
+	AsOf actionbot.Date
 
 	// Share asks for the reply to be shown to the channel, not just to the
 	// person who asked ("/action share 5.2").
@@ -302,6 +308,9 @@ func (p *parser) actionVerb(c *Command, i int) error {
 	rest := p.rest(i + 1)
 	switch verb {
 	case VerbShow, VerbHistory:
+		if verb == VerbHistory && rest != "" && !strings.EqualFold(rest, "share") {
+			return parseHistoryAsOf(c, rest)
+		}
 		if c.Share = c.Share || strings.EqualFold(rest, "share"); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s %s` takes nothing after it.", c.Ref, verb)
 		}
@@ -425,6 +434,8 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 	case VerbReport:
 		switch {
 		case i >= len(p.toks):
+		case strings.EqualFold(p.word(i), "quarter") || strings.EqualFold(p.word(i), "quarterly"):
+			return parseReportQuarter(c, p.rest(i+1))
 		case p.word(i) == "priority" || p.word(i) == "p":
 			n, err := strconv.Atoi(p.word(i + 1))
 			if err != nil || n < 1 {
