@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // RoundPercent rounds a share to a whole percent, half up: 14.29 is 14,
@@ -167,23 +166,4 @@ func (m Measure) FormatValue(v float64) string {
 		return "no change"
 	}
 	return num(v)
-}
-
-// LatestMeasures returns, for each measure, its latest figure as the
-// partners had recorded it by instant by: the one with the latest as-of date
-// on or before asOf (the last recorded among equals), among those recorded
-// at or before by. values are every figure recorded, in any order; the
-// result is keyed "priority.n".
-func LatestMeasures(values []*MeasureValue, asOf Date, by time.Time) map[string]*MeasureValue {
-	out := map[string]*MeasureValue{}
-	for _, v := range values {
-		if v.AsOf.After(asOf) || v.At.After(by) {
-			continue
-		}
-		k := MeasureKey(v.Priority, v.N)
-		if cur := out[k]; cur == nil || v.AsOf.After(cur.AsOf) || (v.AsOf == cur.AsOf && !v.At.Before(cur.At)) {
-			out[k] = v
-		}
-	}
-	return out
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/report"
 )
 
@@ -208,3 +209,37 @@ func TestBoardReportPrintsOnA4InChromium(t *testing.T) {
 
 // pctOf is n of total in percent, rounded half up as the report rounds.
 func pctOf(n, total int) float64 { return float64((200*n + total) / (2 * total)) }
+
+// TestQuarterlyPaperPrintsOnA4InChromium prints the 2012-Q3 paper: the
+// report with its "This quarter" page, still at most 10 pages, with the
+// quarter's page after the summary and its headings whole.
+func TestQuarterlyPaperPrintsOnA4InChromium(t *testing.T) {
+	f := mustReportFixture(t)
+	f.mustDo(t, quarterYear(t)...)
+	now := london(2013, time.January, 9, 9, 0)
+	r, err := report.BuildQuarter(context.Background(), f.db, f.plan, actionbot.Quarter{Year: 2012, N: 3}, now, report.Options{Produced: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustPrint(t, r)
+	if !reA4.MatchString(p.info) || len(p.pages) > 10 {
+		t.Errorf("%d pages, or not A4:\n%s", len(p.pages), p.info)
+	}
+	if len(p.pages) < 2 || !strings.Contains(p.pages[1], "This quarter: Q3 2012-13 (October to December 2012)") {
+		t.Fatalf("page 2 is not the quarter's")
+	}
+	for _, h := range [][]string{{"Ref", "Action", "From", "To", "Why"}, {"Ref", "Action", "Was", "Now", "Why"}} {
+		if !regexp.MustCompile(`(?m)^\s*` + strings.Join(h, `\s+`) + `\s*$`).MatchString(p.pages[1]) {
+			t.Errorf("page 2 lacks the heading %s whole on one line", strings.Join(h, " | "))
+		}
+	}
+	if dir := os.Getenv("ACTIONBOT_PRINT_DIR"); dir != "" {
+		b, err := os.ReadFile(p.pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "quarter.pdf"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
