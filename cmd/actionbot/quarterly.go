@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -65,7 +64,8 @@ func loadQuarterly(env getenv) (*quarterlySettings, cron.Schedule, error) {
 // quarterlyJob runs the quarterly paper's job on its schedule, and once at
 // start, so that a paper due while the bot was stopped is still made.
 func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
-	log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: c.LogLevel})).With("job", "quarterly")
+	// os.Stderr, as startJobs logs: safe to share with the other jobs.
+	log := newLogger(c, os.Stderr).With("job", "quarterly")
 	s, sched, err := loadQuarterly(a.env)
 	if err != nil || sched == nil {
 		return err
