@@ -3,10 +3,12 @@ package report_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -241,5 +243,45 @@ func TestQuarterlyPaperPrintsOnA4InChromium(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "quarter.pdf"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// recordingTB notes how a helper ends a test, without ending this one.
+type recordingTB struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Fatal(args ...any) {
+	r.fatal = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+func (r *recordingTB) Skip(args ...any) {
+	r.skip = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// TestPrintCheckIsNeverSkippedInCI: a missing browser skips the print test
+// with a message saying what to install, but fails it under CI=true.
+func TestPrintCheckIsNeverSkippedInCI(t *testing.T) {
+	for _, ci := range []string{"", "true"} {
+		t.Run("CI="+ci, func(t *testing.T) {
+			t.Setenv("CI", ci)
+			r := &recordingTB{TB: t}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				mustTool(r, "no-such-browser-for-actionbot", "no-such-package")
+			}()
+			<-done
+			const msg = "no-such-browser-for-actionbot is not installed, so the board report cannot be printed in a real browser: apt-get install no-such-package"
+			switch {
+			case ci == "true" && (r.fatal != msg+" (CI=true: this check may not be skipped)" || r.skip != ""):
+				t.Errorf("under CI=true: fatal %q, skip %q; want it to fail", r.fatal, r.skip)
+			case ci == "" && (r.skip != msg || r.fatal != ""):
+				t.Errorf("outside CI: fatal %q, skip %q; want it skipped saying what to install", r.fatal, r.skip)
+			}
+		})
 	}
 }
