@@ -1,10 +1,8 @@
 package actionbot
 
 import (
-	"math"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -108,17 +106,6 @@ func Overall(ss []*PrioritySummary) *PrioritySummary {
 	return all
 }
 
-// FormatPercent formats a share for people: "80%", "83.3%". It rounds down
-// to a tenth, so a share shown as meeting a whole-number target meets it
-// (84.96% is "84.9%", not "85.0%", against a target of 85%).
-func FormatPercent(v float64) string {
-	if v != v {
-		return "—"
-	}
-	t := math.Floor(v*10+1e-9) / 10
-	return strconv.FormatFloat(t, 'f', -1, 64) + "%"
-}
-
 // MeasureValue is a figure recorded for a success measure: the actual
 // against the target, as of a date, with its source.
 type MeasureValue struct {
@@ -129,35 +116,6 @@ type MeasureValue struct {
 	Source   string    `json:"source,omitempty"`
 	Actor    string    `json:"actor"`
 	At       time.Time `json:"at"`
-}
-
-// ParseMeasureValue reads a figure for a measure of kind k: a number
-// ("2.5", "2.5%", "-1") or, for yes/no measures, yes or no. For reduction
-// and increase measures the number is the change in percent in the
-// measure's direction (a negative reduction is a rise); for percentage
-// measures it is a rate from 0 to 100.
-func ParseMeasureValue(k MeasureKind, s string) (float64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	switch k {
-	case MeasureYesNo:
-		switch t {
-		case "yes", "y", "met", "true", "1", "achieved":
-			return 1, nil
-		case "no", "n", "not", "false", "0":
-			return 0, nil
-		}
-		return 0, Errorf(EINVALID, "This measure is met or not: record yes or no, not %q.", s)
-	case MeasureOnTarget:
-		return 0, Errorf(EINVALID, "This measure is worked out from the actions themselves; there is nothing to record.")
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
-	if err != nil || v != v || v > 1e6 || v < -1e6 {
-		return 0, Errorf(EINVALID, "%q is not a figure: give a number, as a percentage (for example 2.5).", s)
-	}
-	if k == MeasurePercentage && (v < 0 || v > 100) {
-		return 0, Errorf(EINVALID, "This measure is a rate from 0%% to 100%%; %s is outside that.", strings.TrimSpace(s))
-	}
-	return v, nil
 }
 
 // MeasureStatus is whether a measure is met.
@@ -172,11 +130,13 @@ const (
 // Evaluate judges a measure: on-target measures against the live share of
 // the priority's actions on target, the others against the latest recorded
 // value (nil when none). It returns the status and the actual as a board
-// report writes it: "83.3%", "2.5% reduction", "1% rise", "yes".
+// report writes it: "83%", "fell 2.5%", "rose 1%", "yes".
 func (m Measure) Evaluate(onTargetPercent float64, latest *MeasureValue) (MeasureStatus, string) {
 	if m.Kind == MeasureOnTarget {
+		// Judged on the share as shown, rounded to a whole percent, so that
+		// a share shown as meeting its target meets it.
 		actual := FormatPercent(onTargetPercent)
-		if m.Target == nil || onTargetPercent >= *m.Target {
+		if m.Target == nil || RoundPercent(onTargetPercent) >= *m.Target {
 			return MeasureMet, actual
 		}
 		return MeasureNotMet, actual
@@ -201,37 +161,6 @@ func (m Measure) Evaluate(onTargetPercent float64, latest *MeasureValue) (Measur
 		return MeasureMet, actual
 	}
 	return MeasureNotMet, actual
-}
-
-// FormatValue formats a recorded figure in the measure's terms: "2.5%
-// reduction" (or "1% rise" when negative) for reductions, "12% increase"
-// (or "3% fall") for increases, "78%" for rates, "yes"/"no".
-func (m Measure) FormatValue(v float64) string {
-	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) + "%" }
-	switch m.Kind {
-	case MeasureYesNo:
-		if v >= 1 {
-			return "yes"
-		}
-		return "no"
-	case MeasureReduction:
-		switch {
-		case v < 0:
-			return num(-v) + " rise"
-		case v == 0:
-			return "no change"
-		}
-		return num(v) + " reduction"
-	case MeasureIncrease:
-		switch {
-		case v < 0:
-			return num(-v) + " fall"
-		case v == 0:
-			return "no change"
-		}
-		return num(v) + " increase"
-	}
-	return num(v)
 }
 
 // TargetLabel is the target as a board report writes it: "85% on target",

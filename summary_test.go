@@ -67,17 +67,17 @@ func TestOnTargetPerPriority(t *testing.T) {
 		{"domestic abuse at 5 of 6 meets its 80% target", 7, map[string]func(*actionbot.Action){
 			"7.1": summaryUpdatedOn(sept), "7.2": summaryDone, "7.3": summaryProgress(50), "7.4": summaryDone, "7.5": summaryDone},
 			// 7.3: 50% with 183 of 364 days gone is a ratio of 0.99.
-			summaryWant{red: 1, green: 2, complete: 3, percent: "83.3%", status: actionbot.MeasureMet}},
+			summaryWant{red: 1, green: 2, complete: 3, percent: "83%", status: actionbot.MeasureMet}},
 		{"domestic abuse at 4 of 6 misses it", 7, map[string]func(*actionbot.Action){
 			"7.1": summaryUpdatedOn(sept), "7.2": summaryDone, "7.3": summaryProgress(40), "7.4": summaryDone, "7.5": summaryDone},
 			// 7.3: 40% with half the time gone is behind schedule.
-			summaryWant{red: 1, amber: 1, green: 1, complete: 3, percent: "66.6%", status: actionbot.MeasureNotMet}},
+			summaryWant{red: 1, amber: 1, green: 1, complete: 3, percent: "67%", status: actionbot.MeasureNotMet}},
 		{"a blocked action is off target however advanced", 7, map[string]func(*actionbot.Action){
 			"7.1": summaryUpdatedOn(sept), "7.2": summaryDone, "7.4": summaryDone, "7.5": summaryDone, "7.6": summaryDone,
 			"7.3": func(a *actionbot.Action) {
 				a.Progress, a.Status, a.Reason = 90, actionbot.StatusBlocked, "programme provider withdrew"
 			}},
-			summaryWant{red: 1, green: 1, complete: 4, percent: "83.3%", status: actionbot.MeasureMet}},
+			summaryWant{red: 1, green: 1, complete: 4, percent: "83%", status: actionbot.MeasureMet}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -201,17 +201,18 @@ func TestMeasureEvaluate(t *testing.T) {
 	}{
 		{"on target above the target", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(85)}, 100, nil, actionbot.MeasureMet, "100%"},
 		{"on target exactly at the target", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(80)}, 80, nil, actionbot.MeasureMet, "80%"},
-		{"on target just under the target is not shown as meeting it", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(85)}, 84.99, nil, actionbot.MeasureNotMet, "84.9%"},
+		{"on target under the target when rounded", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(85)}, 84.4, nil, actionbot.MeasureNotMet, "84%"},
+		{"on target judged as shown, rounded half up", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(85)}, 84.5, nil, actionbot.MeasureMet, "85%"},
 		{"on target ignores recorded figures", actionbot.Measure{Kind: actionbot.MeasureOnTarget, Target: actionbot.Float(85)}, 40, value(99), actionbot.MeasureNotMet, "40%"},
 		{"reduction with no figure", reduction2, 0, nil, actionbot.MeasureNoData, ""},
-		{"reduction reaching its target", reduction2, 0, value(2.5), actionbot.MeasureMet, "2.5% reduction"},
-		{"reduction short of its target", reduction2, 0, value(1), actionbot.MeasureNotMet, "1% reduction"},
-		{"a rise against a reduction", reduction2, 0, value(-1.5), actionbot.MeasureNotMet, "1.5% rise"},
+		{"reduction reaching its target", reduction2, 0, value(2.5), actionbot.MeasureMet, "fell 2.5%"},
+		{"reduction short of its target", reduction2, 0, value(1), actionbot.MeasureNotMet, "fell 1%"},
+		{"a rise against a reduction", reduction2, 0, value(-1.5), actionbot.MeasureNotMet, "rose 1.5%"},
 		{"no change", reduction2, 0, value(0), actionbot.MeasureNotMet, "no change"},
-		{"any reduction", actionbot.Measure{Kind: actionbot.MeasureReduction}, 0, value(0.4), actionbot.MeasureMet, "0.4% reduction"},
+		{"any reduction", actionbot.Measure{Kind: actionbot.MeasureReduction}, 0, value(0.4), actionbot.MeasureMet, "fell 0.4%"},
 		{"any reduction, none", actionbot.Measure{Kind: actionbot.MeasureReduction}, 0, value(0), actionbot.MeasureNotMet, "no change"},
-		{"increase met", actionbot.Measure{Kind: actionbot.MeasureIncrease, Target: actionbot.Float(10)}, 0, value(12), actionbot.MeasureMet, "12% increase"},
-		{"a fall against an increase", actionbot.Measure{Kind: actionbot.MeasureIncrease, Target: actionbot.Float(10)}, 0, value(-3), actionbot.MeasureNotMet, "3% fall"},
+		{"increase met", actionbot.Measure{Kind: actionbot.MeasureIncrease, Target: actionbot.Float(10)}, 0, value(12), actionbot.MeasureMet, "rose 12%"},
+		{"a fall against an increase", actionbot.Measure{Kind: actionbot.MeasureIncrease, Target: actionbot.Float(10)}, 0, value(-3), actionbot.MeasureNotMet, "fell 3%"},
 		{"rate met", actionbot.Measure{Kind: actionbot.MeasurePercentage, Target: actionbot.Float(75)}, 0, value(78), actionbot.MeasureMet, "78%"},
 		{"rate not met", actionbot.Measure{Kind: actionbot.MeasurePercentage, Target: actionbot.Float(75)}, 0, value(74.5), actionbot.MeasureNotMet, "74.5%"},
 		{"yes", actionbot.Measure{Kind: actionbot.MeasureYesNo}, 0, value(1), actionbot.MeasureMet, "yes"},
@@ -258,10 +259,22 @@ func TestParseMeasureValue(t *testing.T) {
 		want    float64
 		wantErr string // part of the message; "" for no error
 	}{
-		{"a reduction", actionbot.MeasureReduction, "2.5", 2.5, ""},
-		{"with a percent sign", actionbot.MeasureReduction, "2.5%", 2.5, ""},
-		{"a rise", actionbot.MeasureReduction, "-1", -1, ""},
-		{"an increase", actionbot.MeasureIncrease, " 12 ", 12, ""},
+		// Stored in the measure's direction: a fall is +2.5 for a reduction.
+		{"a fall typed with a minus", actionbot.MeasureReduction, "-2.5", 2.5, ""},
+		{"a fall with a percent sign", actionbot.MeasureReduction, "-2.5%", 2.5, ""},
+		{"a fall in words", actionbot.MeasureReduction, "fell 1.5%", 1.5, ""},
+		{"a fall said after the figure", actionbot.MeasureReduction, "1.5% fall", 1.5, ""},
+		{"reduced by", actionbot.MeasureReduction, "reduced by 2%", 2, ""},
+		{"a rise typed with a plus", actionbot.MeasureReduction, "+1.5", -1.5, ""},
+		{"a rise in words", actionbot.MeasureReduction, "rose 2%", -2, ""},
+		{"a rise against an increase", actionbot.MeasureIncrease, " +12 ", 12, ""},
+		{"a fall against an increase", actionbot.MeasureIncrease, "down 3%", -3, ""},
+		{"no change", actionbot.MeasureReduction, "0", 0, ""},
+		{"no change in words", actionbot.MeasureIncrease, "no change", 0, ""},
+		{"a bare figure has no direction", actionbot.MeasureReduction, "2.5", 0, `"fell 2.5%" for a fall`},
+		{"a bare figure against an increase", actionbot.MeasureIncrease, "12", 0, "Did it fall or rise"},
+		{"both directions", actionbot.MeasureReduction, "fell +2", 0, "is not a change I can read"},
+		{"a rate with a percent sign", actionbot.MeasurePercentage, "82%", 82, ""},
 		{"a rate", actionbot.MeasurePercentage, "78", 78, ""},
 		{"a rate of 100", actionbot.MeasurePercentage, "100%", 100, ""},
 		{"a rate over 100", actionbot.MeasurePercentage, "140", 0, "from 0% to 100%"},
@@ -270,9 +283,10 @@ func TestParseMeasureValue(t *testing.T) {
 		{"achieved", actionbot.MeasureYesNo, "achieved", 1, ""},
 		{"no", actionbot.MeasureYesNo, "no", 0, ""},
 		{"a number for a yes/no measure", actionbot.MeasureYesNo, "75", 0, "record yes or no"},
-		{"words for a figure", actionbot.MeasureReduction, "lots", 0, "is not a figure"},
-		{"not a number", actionbot.MeasureReduction, "NaN", 0, "is not a figure"},
-		{"infinity", actionbot.MeasureIncrease, "Inf", 0, "is not a figure"},
+		{"words for a figure", actionbot.MeasureReduction, "lots", 0, "is not a change I can read"},
+		{"not a number", actionbot.MeasureReduction, "NaN", 0, "is not a change I can read"},
+		{"infinity", actionbot.MeasureIncrease, "Inf", 0, "is not a change I can read"},
+		{"words for a rate", actionbot.MeasurePercentage, "most", 0, "for example 82%"},
 		{"an on-target measure", actionbot.MeasureOnTarget, "85", 0, "worked out from the actions"},
 	}
 	for _, tc := range tests {
@@ -299,10 +313,13 @@ func TestFormatPercent(t *testing.T) {
 		{0, "0%"},
 		{80, "80%"},
 		{100, "100%"},
-		{100 * 5.0 / 6, "83.3%"},
-		{100 * 2.0 / 3, "66.6%"},
-		{100 * 4.0 / 7, "57.1%"},
-		{84.96, "84.9%"},
+		{100 * 5.0 / 6, "83%"},
+		{100 * 2.0 / 3, "67%"},
+		{100 * 1.0 / 7, "14%"},
+		{100 * 2.0 / 42, "5%"},
+		{100 * 1.0 / 8, "13%"}, // 12.5: half up
+		{84.96, "85%"},
+		{84.49, "84%"},
 		{100 * 3.0 / 10, "30%"},
 	}
 	for _, tc := range tests {

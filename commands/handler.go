@@ -245,6 +245,9 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	case VerbShow:
 		return h.show(ctx, e, cmd.Ref)
 	case VerbHistory:
+		if !cmd.AsOf.IsZero() {
+			return h.historyAsOf(ctx, e, cmd.Ref, cmd.AsOf)
+		}
 		return h.history(ctx, e, cmd.Ref)
 	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
@@ -259,6 +262,9 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	case VerbWhoami:
 		return h.whoami(ctx, e, req.UserID)
 	case VerbReport:
+		if cmd.Quarter != "" {
+			return h.reportQuarter(ctx, e, cmd.Quarter)
+		}
 		return h.report(ctx, e, cmd.Priority)
 	case VerbMeasure:
 		return h.measure(ctx, e, req.UserID, cmd)

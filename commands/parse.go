@@ -26,6 +26,12 @@ type Command struct {
 	Admin    *Admin             // VerbAdmin
 	Measure  *MeasureArgs       // VerbMeasure
 	Priority int                // VerbReport ("report priority 3"); 0 for all
+	// Quarter is "report quarter [2012-Q3]": the quarter asked for, or
+	// "last" for the latest quarter over.
+	Quarter string
+	// AsOf is "5.2 history as of 2012-12-31": the day to show the action
+	// as it stood; zero for now.
+	AsOf actionbot.Date
 
 	// Share asks for the reply to be shown to the channel, not just to the
 	// person who asked ("/action share 5.2").
@@ -303,6 +309,9 @@ func (p *parser) actionVerb(c *Command, i int) error {
 	rest := p.rest(i + 1)
 	switch verb {
 	case VerbShow, VerbHistory:
+		if verb == VerbHistory && rest != "" && !strings.EqualFold(rest, "share") {
+			return parseHistoryAsOf(c, rest)
+		}
 		if c.Share = c.Share || strings.EqualFold(rest, "share"); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s %s` takes nothing after it.", c.Ref, verb)
 		}
@@ -434,6 +443,8 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 	case VerbReport:
 		switch {
 		case i >= len(p.toks):
+		case strings.EqualFold(p.word(i), "quarter") || strings.EqualFold(p.word(i), "quarterly"):
+			return parseReportQuarter(c, p.rest(i+1))
 		case p.word(i) == "priority" || p.word(i) == "p":
 			n, err := strconv.Atoi(p.word(i + 1))
 			if err != nil || n < 1 {
@@ -460,7 +471,7 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 }
 
 func (p *parser) measure(c *Command, i int) error {
-	const usage = "Record a success measure's latest figure: `/action measure <priority> <measure number> <value> [note]`, e.g. `/action measure 3 1 2.5 police figures for Q2` (a percentage, or yes/no)."
+	const usage = "Record a success measure's latest figure: `/action measure <priority> <measure number> <value> [note]`, e.g. `/action measure 3 1 fell 2.5%% police figures for Q2` (a change with its direction, -2.5%% or rose 1%%, a rate such as 82%%, or yes/no)."
 	if len(p.toks) < i+3 {
 		return invalid(usage)
 	}
@@ -469,8 +480,17 @@ func (p *parser) measure(c *Command, i int) error {
 	if err1 != nil || err2 != nil || prio < 0 || n < 1 {
 		return invalid(usage)
 	}
-	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: p.toks[i+2].s}
-	c.Text = p.rest(i + 3)
+	// A change said in words takes two words: "fell 2.5%", "2.5% fall".
+	end := i + 3
+	if end < len(p.toks) && (measureWord(p.word(i+2)) || measureWord(p.word(end))) {
+		end++
+	}
+	words := make([]string, 0, 2)
+	for _, t := range p.toks[i+2 : end] {
+		words = append(words, t.s)
+	}
+	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: strings.Join(words, " ")}
+	c.Text = p.rest(end)
 	return nil
 }
 
@@ -672,4 +692,14 @@ func isSlackID(s, prefixes string) bool {
 		}
 	}
 	return true
+}
+
+// measureWord reports whether w says the direction of a change: "fell",
+// "rose", "up", "down"...
+func measureWord(w string) bool {
+	switch strings.ToLower(w) {
+	case "fell", "fall", "down", "rose", "rise", "up", "reduction", "increase":
+		return true
+	}
+	return false
 }

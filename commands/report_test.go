@@ -95,7 +95,7 @@ func TestActionReport(t *testing.T) {
 			"7. Domestic Abuse\n🔴 4  🟠 2  🟢 0  🔵 0 — 0% on target (0 of 6); target 80%: not met",
 			"🔴 6.5 Locate a drugs worker in the Community Safety Unit — blocked: Awaiting KDAAT decision on funding the post",
 			"🔴 1.7 Conduct a campaign to reduce the impact of fly-tipping on the environ… — 1 day overdue",
-			"Whole plan: 🔴 16  🟠 22  🟢 3  🔵 1 — 9.5% of 42 actions on target.",
+			"Whole plan: 🔴 16  🟠 22  🟢 3  🔵 1 — 10% of 42 actions on target.",
 		}, nil},
 		{"one priority", "report priority 6", []string{
 			"6. Substance Misuse\n🔴 3  🟠 0  🟢 1  🔵 1 — 40% on target (2 of 5); target 85%: not met",
@@ -174,18 +174,19 @@ func TestActionMeasure(t *testing.T) {
 		key    string
 	}{
 		{"a partner cannot", repCSU, "measure 3 1 2.5 police figures", "Only a coordinator can record success measures", nil, "3.1"},
-		{"a reduction", repCoordinator, "measure 3 1 2.5 Kent Police figures to September",
-			"Recorded 2.5% reduction as of 30 Sep 2012 for measure 3.1 (“Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%”): target 2% reduction — met.",
+		{"a reduction", repCoordinator, "measure 3 1 -2.5 Kent Police figures to September",
+			"Recorded fell 2.5% as of 30 Sep 2012 for measure 3.1 (“Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%”): target 2% reduction — met.",
 			actionbot.Float(2.5), "3.1"},
-		{"a rise", repCoordinator, "measure 0 1 -0.8 all crime up slightly",
-			"Recorded 0.8% rise as of 30 Sep 2012 for measure 0.1 (“All Crime reduced by 1% compared with the previous year”): target 1% reduction — not met.",
+		{"a rise", repCoordinator, "measure 0 1 rose 0.8% all crime up slightly",
+			"Recorded rose 0.8% as of 30 Sep 2012 for measure 0.1 (“All Crime reduced by 1% compared with the previous year”): target 1% reduction — not met.",
 			actionbot.Float(-0.8), "0.1"},
 		{"yes", repCoordinator, "measure 5 1 yes Speedwatch in 6 parishes", "Recorded yes as of 30 Sep 2012 for measure 5.1", actionbot.Float(1), "5.1"},
 		{"a rate over 100%", repCoordinator, "measure 1 2 140", "This measure is a rate from 0% to 100%; 140 is outside that.", nil, "1.2"},
-		{"words for a figure", repCoordinator, "measure 4 1 lots", `"lots" is not a figure`, nil, "4.1"},
+		{"words for a figure", repCoordinator, "measure 4 1 lots", `"lots" is not a change I can read`, nil, "4.1"},
 		{"an on-target measure is worked out", repCoordinator, "measure 6 1 90", "This measure is worked out from the actions themselves", nil, "6.1"},
 		{"no such measure", repCoordinator, "measure 5 2 yes", "Priority 5 has no measure 2.", nil, "5.2"},
-		{"personal data in the note", repCoordinator, "measure 4 2 12 from j.smith@example.org", "personal data", nil, "4.2"},
+		{"a figure with no direction", repCoordinator, "measure 4 1 12 safer town scheme", `Did it fall or rise by 12? Give a change with its direction: "-2.5%" or "fell 2.5%"`, nil, "4.1"},
+		{"personal data in the note", repCoordinator, "measure 4 2 +12 from j.smith@example.org", "personal data", nil, "4.2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +209,7 @@ func TestActionMeasure(t *testing.T) {
 	}
 	// The report shows the figures with their dates.
 	reply := f.say(repAt(2012, time.October, 1, 9), repCSU, "report priority 3")
-	if want := "target 2% reduction, actual 2.5% reduction (as of 30 Sep 2012) — met"; !strings.Contains(reply, want) {
+	if want := "target 2% reduction, actual fell 2.5% (as of 30 Sep 2012) — met"; !strings.Contains(reply, want) {
 		t.Errorf("/action report priority 3 lacks %q:\n%s", want, reply)
 	}
 }

@@ -62,6 +62,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		row(md(pr.Title()), pr.PrioritySummary, target, result)
 	}
 	row("**Whole plan**", r.Overall, "", "")
+	if r.Quarter != nil {
+		writeQuarterMarkdown(p, r)
+	}
 
 	for _, pr := range r.Priorities {
 		p("\n## %s\n\n", md(pr.Title()))
@@ -96,8 +99,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				if a.Review != "" {
 					text += " *(wording under review)*"
 				}
+				why := md(a.Why)
+				if w := a.WasText(); w != "" {
+					why += " (" + w + ")"
+				}
 				p("| %s | %s | %s | %s | %s | %d%% | **%s** — %s | %s |\n", a.Ref, text, md(orDash(a.Lead)), md(a.DeadlineText()),
-					a.StatusText(), a.Progress, a.RAG.Label(), md(a.Why), md(orDash(a.NoteText(loc))))
+					a.StatusText(), a.Progress, a.RAG.Label(), why, md(orDash(a.NoteText(loc))))
 			}
 		}
 	}
@@ -106,4 +113,55 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
 	return nil
+}
+
+// writeQuarterMarkdown writes the "this quarter" section.
+func writeQuarterMarkdown(p func(string, ...any), r *Report) {
+	q := r.Quarter
+	loc := r.Location()
+	p("\n## This quarter: %s\n\n", md(q.Quarter.Label()))
+	p("%s\n\n", md(r.Headline()))
+	list := func(title string, rows []ActionRow, detail func(ActionRow) string) {
+		p("### %s (%d)\n\n", title, len(rows))
+		if len(rows) == 0 {
+			p("None.\n\n")
+			return
+		}
+		for _, a := range rows {
+			p("- **%s** %s — %s\n", a.Ref, md(actionbot.Clip(oneLine(a.Text), 90)), md(detail(a)))
+		}
+		p("\n")
+	}
+	list("Completed", q.Completed, func(a ActionRow) string { return orDash(a.NoteText(loc)) })
+	list("Newly red", q.NewlyRed, func(a ActionRow) string { return a.Why })
+	list("Newly blocked", q.NewlyBlocked, func(a ActionRow) string { return a.Why })
+	p("### Deadlines moved (%d)\n\n", len(q.Moved))
+	if len(q.Moved) == 0 {
+		p("None.\n\n")
+	}
+	for _, m := range q.Moved {
+		p("- **%s** from %s to %s on %s: %s\n", m.Ref, md(m.From), md(m.To), actionbot.DateOf(m.At.In(loc)).UK(), md(orDash(m.Reason)))
+	}
+	if len(q.Moved) > 0 {
+		p("\n")
+	}
+	p("### Measure figures recorded (%d)\n\n", len(q.Measures))
+	if len(q.Measures) == 0 {
+		p("None.\n\n")
+	}
+	for _, m := range q.Measures {
+		p("- **%s** %s: %s as of %s (%s) — target %s: **%s**\n", m.Key, md(actionbot.Clip(m.Text, 90)), md(m.Value), m.AsOf.UK(), md(orDash(m.Source)), md(m.Target), m.Status)
+	}
+	if len(q.Measures) > 0 {
+		p("\n")
+	}
+	p("### RAG movement %s (%d)\n\n", q.SinceText(r.Plan), len(q.Movements))
+	if len(q.Movements) == 0 {
+		p("No rating changed.\n")
+		return
+	}
+	p("| Ref | Action | Was | Now | Why |\n|---|---|---|---|---|\n")
+	for _, a := range q.Movements {
+		p("| %s | %s | %s | **%s** | %s |\n", a.Ref, md(actionbot.Clip(oneLine(a.Text), 70)), a.Was.Label(), a.RAG.Label(), md(a.Why))
+	}
 }

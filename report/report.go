@@ -1,8 +1,8 @@
 // Package report produces the partnership board's quarterly monitoring
 // report and the deadlines calendar.
 //
-// A Report is computed at an instant: the plan as the database holds it,
-// rated at that instant with actionbot.RAGRules (the same ratings and
+// A Report is computed at an instant: the plan as it stood then, rebuilt
+// from the audit trail by actionbot.Replay, rated at that instant with actionbot.RAGRules (the same ratings and
 // figures as "/action report" and the daily digest, through
 // actionbot.Summarize), with each measure's latest figure as of the report's
 // date and each action's latest note made by then. It is written as
@@ -53,6 +53,9 @@ type Report struct {
 	Priorities []*Priority
 	// Overall is the whole plan's RAG summary.
 	Overall *actionbot.PrioritySummary
+	// Quarter is what changed in the quarter, for a quarterly report
+	// (BuildQuarter); nil otherwise.
+	Quarter *QuarterSection
 }
 
 // Priority is one priority's part of the report.
@@ -90,6 +93,8 @@ type MeasureRow struct {
 	// Latest is the latest figure recorded on or before the report's date;
 	// nil for live measures and when there is none.
 	Latest *actionbot.MeasureValue
+	// Day is the report's date, which a live measure stands at.
+	Day actionbot.Date
 }
 
 // ActionRow is an action with its rating and what the report says of it.
@@ -104,6 +109,21 @@ type ActionRow struct {
 	// Moves counts the times the deadline has been changed (by "due" or a
 	// re-import) up to the report's instant.
 	Moves int
+	// Was is the rating at the previous quarter's end, in a quarterly
+	// report; empty otherwise.
+	Was actionbot.RAG
+}
+
+// Movement is "Amber → Red", "Red (no change)" in a quarterly report, or ""
+// when the report is not quarterly.
+func (a ActionRow) Movement() string {
+	switch {
+	case a.Was == "":
+		return ""
+	case a.Was == a.RAG:
+		return a.RAG.Label() + " (no change)"
+	}
+	return a.Was.Label() + " → " + a.RAG.Label()
 }
 
 // Instant returns the instant a report as of asOf is computed at: now when
@@ -121,6 +141,9 @@ func Instant(asOf actionbot.Date, now time.Time) (time.Time, error) {
 	}
 	return asOf.AddDays(1).In(now.Location()).Add(-time.Microsecond), nil
 }
+
+// endOfTime is later than any audit entry.
+var endOfTime = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
 
 // Build computes the report for plan at opt.At.
 func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*Report, error) {
@@ -149,17 +172,17 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("build report: %w", err)
 	}
-	// Every audit entry up to and including the instant (AuditSince's end
-	// is exclusive; instants are stored to the microsecond).
-	entries, err := st.AuditSince(ctx, plan.ID, time.Unix(0, 0), at.Add(time.Microsecond))
+	// The whole audit trail: changes made after the instant are undone to
+	// rebuild the plan as it stood.
+	entries, err := st.AuditSince(ctx, plan.ID, time.Unix(0, 0), endOfTime)
 	if err != nil {
 		return nil, fmt.Errorf("build report: %w", err)
 	}
-	hist := history(entries)
-
+	standing := map[int64]actionbot.Standing{}
 	rated := make([]*actionbot.Action, len(actions))
-	for i, a := range actions {
-		rated[i] = asAt(a, hist[a.ID], at)
+	for i, st := range actionbot.Replay(actions, entries, at) {
+		rated[i] = st.Action
+		standing[st.ID] = st
 	}
 	sums := actionbot.Summarize(rules, plan, priorities, rated, today, at)
 	r := &Report{Plan: plan, AsOf: today, At: at, Produced: opt.Produced, Rules: rules, Overall: actionbot.Overall(sums)}
@@ -169,7 +192,7 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 		}
 		p := &Priority{PrioritySummary: s}
 		for _, m := range s.Priority.Measures {
-			row := MeasureRow{Measure: m, Live: m.Kind == actionbot.MeasureOnTarget}
+			row := MeasureRow{Measure: m, Live: m.Kind == actionbot.MeasureOnTarget, Day: today}
 			if !row.Live {
 				row.Latest = latest[actionbot.MeasureKey(m.Priority, m.N)]
 			}
@@ -177,65 +200,13 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 			p.Measures = append(p.Measures, row)
 		}
 		for _, ra := range s.Actions {
-			row := ActionRow{Rated: ra, Lead: parties(dir, ra.Lead), Partners: parties(dir, ra.Partners)}
-			if h := hist[ra.ID]; h != nil {
-				row.Note, row.Moves = h.note, h.moves
-			}
+			st := standing[ra.ID]
+			row := ActionRow{Rated: ra, Lead: parties(dir, ra.Lead), Partners: parties(dir, ra.Partners), Note: st.Note, Moves: st.Moves}
 			p.Actions = append(p.Actions, row)
 		}
 		r.Priorities = append(r.Priorities, p)
 	}
 	return r, nil
-}
-
-// actionHistory is what the audit trail up to the report's instant says of
-// one action.
-type actionHistory struct {
-	note     *actionbot.AuditEntry // latest entry with a note by a person
-	activity time.Time             // latest update by a person
-	moves    int                   // deadline changes
-}
-
-func history(entries []*actionbot.AuditEntry) map[int64]*actionHistory {
-	out := map[int64]*actionHistory{}
-	for _, e := range entries { // oldest first
-		h := out[e.ActionID]
-		if h == nil {
-			h = &actionHistory{}
-			out[e.ActionID] = h
-		}
-		for _, c := range e.Changes {
-			if c.Field == "deadline" || c.Field == "by_when" || c.Field == "due" {
-				h.moves++
-				break
-			}
-		}
-		if e.Verb == actionbot.VerbImport {
-			continue
-		}
-		if e.Verb != actionbot.VerbSnooze {
-			h.activity = e.At
-		}
-		if strings.TrimSpace(e.Note) != "" {
-			h.note = e
-		}
-	}
-	return out
-}
-
-// asAt returns the action as the rating at the instant should see it: an
-// update a person made after the instant does not count as one made before
-// it, so the last activity is taken from the audit trail up to the instant.
-func asAt(a *actionbot.Action, h *actionHistory, at time.Time) *actionbot.Action {
-	if !a.LastActivity.After(at) {
-		return a
-	}
-	b := *a
-	b.LastActivity = time.Time{}
-	if h != nil {
-		b.LastActivity = h.activity
-	}
-	return &b
 }
 
 // parties names agencies with their roles: "Kent Police – Training, CSU".
@@ -284,6 +255,15 @@ func (a ActionRow) NoteText(loc *time.Location) string {
 	return actionbot.DateOf(a.Note.At.In(loc)).UK() + ": " + oneLine(a.Note.Note)
 }
 
+// WasText is "was Amber" in a quarterly report when the rating has moved
+// since the previous quarter; "" otherwise.
+func (a ActionRow) WasText() string {
+	if a.Was == "" || a.Was == a.RAG {
+		return ""
+	}
+	return "was " + a.Was.Label()
+}
+
 // RAGText is "Red — 12 days overdue".
 func (a ActionRow) RAGText() string { return a.RAG.Label() + " — " + a.Why }
 
@@ -310,23 +290,36 @@ func priorities(n int) string {
 func (r *Report) Location() *time.Location { return r.At.Location() }
 
 // Title is the report's title.
-func (r *Report) Title() string { return r.Plan.Name + " — monitoring report" }
+func (r *Report) Title() string {
+	if r.Quarter != nil {
+		return r.Plan.Name + " — quarterly monitoring report, " + r.Quarter.Quarter.Label()
+	}
+	return r.Plan.Name + " — monitoring report"
+}
 
 // Subtitle says when the report stands.
 func (r *Report) Subtitle() string {
 	return "As of " + r.AsOf.UK() + ", for the partnership board"
 }
 
-// Intro says what the report is and when it was produced.
+// Intro says what the report is and when it was produced: "Plan year 1
+// Apr 2012 to 31 Mar 2013. As recorded by the partners on 31 Dec 2012;
+// produced on 8 Jan 2013. ..."
 func (r *Report) Intro() string {
-	s := fmt.Sprintf("Plan year %s to %s. Each action is rated on %s from the plan as recorded by the partners.", r.Plan.Period.Start.UK(), r.Plan.Period.End.UK(), r.AsOf.UK())
-	if r.Produced.IsZero() {
-		return s
-	}
-	produced := r.Produced.In(r.Location())
-	s += " Produced " + produced.Format("2 Jan 2006 at 15:04") + "."
-	if actionbot.DateOf(produced).After(r.AsOf) {
-		s += fmt.Sprintf(" Status and progress are as recorded when it was produced; notes and measure figures are those of %s or before.", r.AsOf.UK())
+	return fmt.Sprintf("Plan year %s to %s. %s. %s", r.Plan.Period.Start.UK(), r.Plan.Period.End.UK(), r.Recorded(), r.Basis())
+}
+
+// Basis says what the report's figures are: the plan as it stood that day.
+func (r *Report) Basis() string {
+	return fmt.Sprintf("Every action's status, progress, deadline and latest note are as the partners had recorded them on %s, and it is rated on that day.", r.AsOf.UK())
+}
+
+// Recorded is "As recorded by the partners on 31 Dec 2012; produced on 8
+// Jan 2013", without the production date when none is given.
+func (r *Report) Recorded() string {
+	s := "As recorded by the partners on " + r.AsOf.UK()
+	if !r.Produced.IsZero() {
+		s += "; produced on " + actionbot.DateOf(r.Produced.In(r.Location())).UK()
 	}
 	return s
 }

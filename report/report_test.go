@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -221,13 +222,13 @@ func TestBoardReportAtTwoInstants(t *testing.T) {
 			at:    london(2012, time.July, 1, 12, 0),
 			summary: [][]string{
 				{"1. Anti-Social Behaviour (incl flytipping & graffiti)", "7", "2", "5", "0", "0", "0%", "—", "—"},
-				{"2. Young People's Issues", "6", "1", "3", "1", "1", "33.3%", "—", "—"},
+				{"2. Young People's Issues", "6", "1", "3", "1", "1", "33%", "—", "—"},
 				{"3. Burglary & Vehicle Crime", "5", "1", "4", "0", "0", "0%", "—", "—"},
-				{"4. Theft offences + handling stolen goods (including Shoplifting, Theft of Metal and Theft offences)", "6", "2", "3", "1", "0", "16.6%", "—", "—"},
+				{"4. Theft offences + handling stolen goods (including Shoplifting, Theft of Metal and Theft offences)", "6", "2", "3", "1", "0", "17%", "—", "—"},
 				{"5. Speeding vehicles including road safety", "7", "2", "5", "0", "0", "0%", "—", "—"},
 				{"6. Substance Misuse", "5", "3", "0", "1", "1", "40%", "85%", "not met"},
 				{"7. Domestic Abuse", "6", "4", "2", "0", "0", "0%", "80%", "not met"},
-				{"**Whole plan**", "42", "15", "22", "3", "2", "11.9%", "—", "—"},
+				{"**Whole plan**", "42", "15", "22", "3", "2", "12%", "—", "—"},
 			},
 			actions: [][]string{
 				{"1.1", "Implement risk assessments", "Community Safety Unit", "Ongoing", "Open", "0%", "**Amber** — ongoing, no update for 47 days", "15 May 2012: Risk matrix in use at daily tasking"},
@@ -243,7 +244,7 @@ func TestBoardReportAtTwoInstants(t *testing.T) {
 			},
 			measures: map[string][]string{
 				"0.1": {"—", "—", "—", "**no data**"},
-				"3.1": {"2.5% reduction", "31 May 2012", "Kent Police figures to May", "**met**"},
+				"3.1": {"fell 2.5%", "31 May 2012", "Kent Police figures to May", "**met**"},
 				"3.2": {"—", "—", "—", "**no data**"},
 				"6.1": {"40%", "1 Jul 2012", "worked out from the actions", "**not met**"},
 				"7.2": {"0%", "1 Jul 2012", "worked out from the actions", "**not met**"},
@@ -254,8 +255,8 @@ func TestBoardReportAtTwoInstants(t *testing.T) {
 			steps: secondHalf(t),
 			at:    london(2013, time.January, 15, 12, 0),
 			summary: [][]string{
-				{"1. Anti-Social Behaviour (incl flytipping & graffiti)", "7", "1", "3", "2", "1", "42.8%", "—", "—"},
-				{"2. Young People's Issues", "6", "1", "4", "0", "1", "16.6%", "—", "—"},
+				{"1. Anti-Social Behaviour (incl flytipping & graffiti)", "7", "1", "3", "2", "1", "43%", "—", "—"},
+				{"2. Young People's Issues", "6", "1", "4", "0", "1", "17%", "—", "—"},
 				{"3. Burglary & Vehicle Crime", "5", "1", "4", "0", "0", "0%", "—", "—"},
 				{"4. Theft offences + handling stolen goods (including Shoplifting, Theft of Metal and Theft offences)", "6", "3", "3", "0", "0", "0%", "—", "—"},
 				{"5. Speeding vehicles including road safety", "7", "2", "5", "0", "0", "0%", "—", "—"},
@@ -274,8 +275,8 @@ func TestBoardReportAtTwoInstants(t *testing.T) {
 				{"7.3", "At least 3 perpetrators", "St Giles Trust", "March 2013 (31 Mar 2013)", "Open", "60%", "**Amber** — behind schedule: 60% done with 79% of the time gone", "—"},
 			},
 			measures: map[string][]string{
-				"0.1": {"0.8% rise", "31 Dec 2012", "Kent Police figures to December", "**not met**"},
-				"3.1": {"1.5% reduction", "31 Dec 2012", "Kent Police figures to December", "**not met**"},
+				"0.1": {"rose 0.8%", "31 Dec 2012", "Kent Police figures to December", "**not met**"},
+				"3.1": {"fell 1.5%", "31 Dec 2012", "Kent Police figures to December", "**not met**"},
 				"5.1": {"yes", "10 Jan 2013", "Speedwatch running in 6 parishes", "**met**"},
 				"6.1": {"80%", "15 Jan 2013", "worked out from the actions", "**not met**"},
 			},
@@ -371,7 +372,8 @@ func rowsText(rows [][]string) string {
 
 // TestReportAsOfAnEarlierDate reports on 1 July 2012 after everything up to
 // January 2013 has been recorded: figures and notes are those of 1 July,
-// and an ongoing action updated since is judged on its updates until then.
+// status and progress are those recorded by then, and an ongoing action
+// updated since is judged on its updates until then.
 func TestReportAsOfAnEarlierDate(t *testing.T) {
 	f := mustReportFixture(t)
 	f.mustDo(t, firstHalf(t)...)
@@ -385,7 +387,7 @@ func TestReportAsOfAnEarlierDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	if want := "Produced 16 Jan 2013 at 09:15. Status and progress are as recorded when it was produced; notes and measure figures are those of 1 Jul 2012 or before."; !strings.Contains(md, want) {
+	if want := "As recorded by the partners on 1 Jul 2012; produced on 16 Jan 2013."; !strings.Contains(md, want) {
 		t.Errorf("the report does not say what it shows as of when: want %q", want)
 	}
 	rows := mdActions(t, md)
@@ -395,11 +397,11 @@ func TestReportAsOfAnEarlierDate(t *testing.T) {
 		// Updated again in January, but not between 15 May and 1 July.
 		{"1.1", "**Amber** — ongoing, no update for 47 days", "15 May 2012: Risk matrix in use at daily tasking"},
 		{"6.3", "**Green** — ongoing, updated 2 days ago", "29 Jun 2012: Test purchasing operation with Trading Standards; 2 of 10 premises sold"},
-		// The state is the database's, rated on the report's date: 1.5 is
-		// at 75% now, on schedule with a quarter of the time gone; its note
-		// of October is not shown.
-		{"1.5", "**Green** — on schedule", "—"},
-		{"3.3", "**Green** — on schedule", "20 Jun 2012: Social media officer post vacant"},
+		// The state is the one recorded by 1 July, replayed from the audit
+		// trail: 1.5 was not started then (75% since October), 3.3 was
+		// flagged at risk (cleared since).
+		{"1.5", "**Amber** — behind schedule: 0% done with 25% of the time gone", "—"},
+		{"3.3", "**Amber** — at risk: Social media officer post vacant", "20 Jun 2012: Social media officer post vacant"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.ref, func(t *testing.T) {
@@ -410,7 +412,7 @@ func TestReportAsOfAnEarlierDate(t *testing.T) {
 		})
 	}
 	checkMeasures(t, md, map[string][]string{
-		"3.1": {"2.5% reduction", "31 May 2012", "Kent Police figures to May", "**met**"},
+		"3.1": {"fell 2.5%", "31 May 2012", "Kent Police figures to May", "**met**"},
 		"5.1": {"—", "—", "—", "**no data**"},
 	})
 }
@@ -448,54 +450,68 @@ func TestInstant(t *testing.T) {
 	}
 }
 
-func TestCSVOpensInExcel(t *testing.T) {
-	f := mustReportFixture(t)
-	f.mustDo(t, firstHalf(t)...)
-	r := f.mustBuild(t, london(2012, time.July, 1, 12, 0))
+// mustCSV writes a CSV table and reads it back as Excel would, checking the
+// byte-order mark, the CRLF line endings and that it is one flat table:
+// every row as wide as the header.
+func mustCSV(tb testing.TB, write func(io.Writer, *report.Report) error, r *report.Report) [][]string {
+	tb.Helper()
 	var b bytes.Buffer
-	if err := report.WriteCSV(&b, r); err != nil {
-		t.Fatal(err)
+	if err := write(&b, r); err != nil {
+		tb.Fatal(err)
 	}
 	raw := b.String()
 	if !strings.HasPrefix(raw, "\ufeff") {
-		t.Fatal("no UTF-8 byte-order mark: Excel would read the file as ANSI")
+		tb.Fatal("no UTF-8 byte-order mark: Excel would read the file as ANSI")
 	}
 	if strings.Count(raw, "\n") != strings.Count(raw, "\r\n") {
-		t.Error("line endings are not all CRLF")
+		tb.Error("line endings are not all CRLF")
 	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff")))
-	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff"))).ReadAll() // fails on a ragged row
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatalf("not one flat table: %v", err)
 	}
-	// The three tables, each under its title.
-	tables := map[string][][]string{}
-	var current string
-	for _, rec := range records {
-		switch {
-		case len(rec) == 1 && (rec[0] == "RAG summary" || rec[0] == "Success measures" || rec[0] == "Actions"):
-			current = rec[0]
-		case current != "" && !(len(rec) == 1 && rec[0] == ""):
-			tables[current] = append(tables[current], rec)
+	return records
+}
+
+func TestCSVIsOneFlatTableExcelOpens(t *testing.T) {
+	f := mustReportFixture(t)
+	f.mustDo(t, firstHalf(t)...)
+	r := f.mustBuild(t, london(2012, time.July, 1, 12, 0))
+	actions := mustCSV(t, report.WriteCSV, r)
+	measures := mustCSV(t, report.WriteMeasuresCSV, r)
+	if len(actions) != 1+42 || len(measures) != 1+14 {
+		t.Fatalf("%d action rows and %d measure rows; want a header and 42, a header and 14", len(actions), len(measures))
+	}
+	col := func(table [][]string, name string) int {
+		for i, h := range table[0] {
+			if h == name {
+				return i
+			}
 		}
+		t.Fatalf("no column %q in %q", name, table[0])
+		return -1
 	}
-	summary, measures, actions := tables["RAG summary"], tables["Success measures"], tables["Actions"]
-	if len(summary) != 1+7+1 || len(actions) != 1+42 || len(measures) != 1+14 {
-		t.Fatalf("tables of %d, %d and %d rows; want 9, 15 and 43", len(summary), len(measures), len(actions))
+	pick := func(table [][]string, row []string, names ...string) []string {
+		out := make([]string, len(names))
+		for i, n := range names {
+			out[i] = row[col(table, n)]
+		}
+		return out
 	}
 	tests := []struct {
 		name string
 		got  []string
 		want []string
 	}{
-		{"substance misuse summary", summary[6], []string{"6", "Substance Misuse", "5", "3", "0", "1", "1", "2", "40", "85", "not met"}},
-		{"whole plan", summary[8], []string{"", "Whole plan", "42", "15", "22", "3", "2", "5", "11.9", "", ""}},
-		{"a figure", measureRow(measures, "3", "1"), []string{"3", "1", "Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%", "reduction", "2% reduction", "2.5% reduction", "2.5", "2012-05-31", "Kent Police figures to May", "met"}},
-		{"a moved deadline", actionRow(actions, "5.5"), []string{"5", "5.5", "Arrange activities around national road safety campaigns", "Community Safety Unit", "Kent Fire & Rescue Service",
-			"March 2013", "2013-03-31", "December 2012", "2012-12-31", "Open", "0", "Amber", "behind schedule: 0% done with 25% of the time gone",
-			"National campaign dates moved to the spring", "2012-06-05", "Existing resources", ""}},
-		{"a note Excel would take for a formula", actionRow(actions, "7.4")[10:15], []string{"80", "Red", "1 day overdue", "'+6 volunteers booked on training, agreed at the <Exec Group> meeting & minuted", "2012-06-25"}},
+		{"every row carries its priority's figures", pick(actions, actionRow(actions, "6.3"), "Plan", "As of", "Priority", "Priority title", "Priority actions", "Priority on target", "Priority on target %", "Priority target %", "Priority target result"),
+			[]string{"Sevenoaks District CSP Action Plan 2012-13", "2012-07-01", "6", "Substance Misuse", "5", "2", "40", "85", "not met"}},
+		{"a share rounded half up to a whole percent", pick(actions, actionRow(actions, "2.1"), "Priority on target", "Priority on target %"), []string{"2", "33"}},
+		{"a moved deadline beside the plan's", pick(actions, actionRow(actions, "5.5"), "Ref", "Plan deadline", "Plan due date", "Current deadline", "Current due date", "Deadline moved", "Status", "Progress %", "RAG", "Why", "Latest note", "Note date"),
+			[]string{"5.5", "December 2012", "2012-12-31", "March 2013", "2013-03-31", "yes", "Open", "0", "Amber", "behind schedule: 0% done with 25% of the time gone", "National campaign dates moved to the spring", "2012-06-05"}},
+		{"a note Excel would take for a formula", pick(actions, actionRow(actions, "7.4"), "Progress %", "RAG", "Latest note"), []string{"80", "Red", "'+6 volunteers booked on training, agreed at the <Exec Group> meeting & minuted"}},
+		{"a fall, as typed", pick(measures, measureRow(measures, "3", "1"), "Priority", "Measure", "Kind", "Target", "Target %", "Actual", "Value", "Figure as of", "Source", "Result"),
+			[]string{"3", "1", "reduction", "2% reduction", "2", "fell 2.5%", "-2.5", "2012-05-31", "Kent Police figures to May", "met"}},
+		{"a share worked out from the actions", pick(measures, measureRow(measures, "6", "1"), "Actual", "Value", "Figure as of", "Result"), []string{"40%", "40", "2012-07-01", "not met"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -508,7 +524,7 @@ func TestCSVOpensInExcel(t *testing.T) {
 
 func measureRow(rows [][]string, priority, n string) []string {
 	for _, r := range rows {
-		if len(r) > 1 && r[0] == priority && r[1] == n {
+		if len(r) > 4 && r[2] == priority && r[4] == n {
 			return r
 		}
 	}
@@ -517,7 +533,7 @@ func measureRow(rows [][]string, priority, n string) []string {
 
 func actionRow(rows [][]string, ref string) []string {
 	for _, r := range rows {
-		if len(r) > 1 && r[1] == ref {
+		if len(r) > 9 && r[9] == ref {
 			return r
 		}
 	}

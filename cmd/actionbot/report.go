@@ -18,7 +18,7 @@ import (
 
 func init() {
 	subcommands["report"] = subcommand{
-		args:    "[--as-of DATE] [--format md|csv|html] [-o FILE]",
+		args:    "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]",
 		summary: "write the monitoring report for the board",
 		run:     (*app).reportCmd,
 	}
@@ -84,6 +84,8 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	asOf := fs.String("as-of", "", "the `date` the report stands at, e.g. 2012-10-01, in the plan's time zone (default today)")
 	format := fs.String("format", "", "md, csv or html (default: from the -o file's extension, else md)")
 	out := fs.String("o", "", "write to `file` instead of standard output (replaced only once complete)")
+	quarter := fs.String("quarter", "", "the financial-year `quarter` to report on, e.g. 2012-Q3 (October to December 2012): the report as of its last day with what changed in it")
+	measures := fs.Bool("measures", false, "with csv: write the success measures table, one row per measure, instead of the actions")
 	if err := a.flags("report", "", fs, args); err != nil {
 		return err
 	}
@@ -94,7 +96,23 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	write := reportWriters[f]
+	if *measures {
+		if f != "csv" {
+			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
+		}
+		write = report.WriteMeasuresCSV
+	}
 	now := time.Now().In(c.TZ)
+	var q actionbot.Quarter
+	if *quarter != "" {
+		if *asOf != "" {
+			return &usageError{"give --as-of or --quarter, not both: a quarterly report stands at the quarter's last day"}
+		}
+		if q, err = actionbot.ParseQuarter(*quarter); err != nil {
+			return err
+		}
+	}
 	day, err := asOfDate(*asOf, now)
 	if err != nil {
 		return err
@@ -108,15 +126,20 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	r, err := buildReport(ctx, c, db, at, now)
+	var r *report.Report
+	if *quarter != "" {
+		r, err = buildQuarterReport(ctx, c, db, q, now)
+	} else {
+		r, err = buildReport(ctx, c, db, at, now)
+	}
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return reportWriters[f](w, r) }
+	emit := func(w io.Writer) error { return write(w, r) }
 	if f == "md" { // read on a terminal: escape what a terminal would obey
-		write = printableOutput(write)
+		emit = printableOutput(emit)
 	}
-	if err := writeOut(*out, a.stdout, write); err != nil {
+	if err := writeOut(*out, a.stdout, emit); err != nil {
 		return err
 	}
 	if *out != "" {
@@ -131,6 +154,14 @@ func buildReport(ctx context.Context, c *Config, db *store.DB, at, produced time
 		return nil, err
 	}
 	return report.Build(ctx, db, plan, report.Options{At: at, Rules: c.RAG, Produced: produced})
+}
+
+func buildQuarterReport(ctx context.Context, c *Config, db *store.DB, q actionbot.Quarter, now time.Time) (*report.Report, error) {
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return report.BuildQuarter(ctx, db, plan, q, now, report.Options{Rules: c.RAG, Produced: now})
 }
 
 // exportICS writes the deadlines calendar as it stands now.
@@ -180,8 +211,9 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
 		return err
 	}
-	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 2.5 --source \"police figures to September\""
-	if len(pos) != 3 {
+	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
+	// The value may be said in two words: "fell 2.5%".
+	if len(pos) < 3 || len(pos) > 4 {
 		return &usageError{usage}
 	}
 	priority, err1 := strconv.Atoi(pos[0])
@@ -228,7 +260,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if m == nil {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `actionbot report` lists the measures.", priority, n, r.Plan.Name)
 	}
-	value, err := actionbot.ParseMeasureValue(m.Kind, pos[2])
+	value, err := actionbot.ParseMeasureValue(m.Kind, strings.Join(pos[2:], " "))
 	if err != nil {
 		return err
 	}

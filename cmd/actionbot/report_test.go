@@ -116,12 +116,23 @@ func TestReportCommand(t *testing.T) {
 		{"a shorter staleness from the environment", map[string]string{"ACTIONBOT_STALE_DAYS": "7"}, []string{"report", "-as-of=2012-10-01"}, 0,
 			[]string{"**Amber** — ongoing, no update for 11 days | 20 Sep 2012"}, nil, "", ""},
 		{"CSV", nil, []string{"report", "--as-of", "2012-10-01", "--format", "csv"}, 0,
-			[]string{"\ufeffSevenoaks District CSP Action Plan 2012-13 — monitoring report\r\nAs of,2012-10-01\r\n", "\r\n6,Substance Misuse,5,3,1,0,1,1,20,85,not met\r\n"}, nil, "", ""},
+			[]string{"\ufeffPlan,As of,Priority,Priority title,Priority actions,Priority on target,Priority on target %,Priority target %,Priority target result,Ref,",
+				"\r\nSevenoaks District CSP Action Plan 2012-13,2012-10-01,6,Substance Misuse,5,1,20,85,not met,6.1,"}, nil, "", ""},
+		{"the measures as a CSV table", nil, []string{"report", "--as-of", "2012-10-01", "--format", "csv", "--measures"}, 0,
+			[]string{"\ufeffPlan,As of,Priority,Priority title,Measure,Text,Kind,Target,Target %,Actual,Value,Figure as of,Source,Result\r\n",
+				"\r\nSevenoaks District CSP Action Plan 2012-13,2012-10-01,6,Substance Misuse,1,Substance Misuse Action Plan to be 85% on target,on_target,85% on target,85,20%,20,2012-10-01,worked out from the actions,not met\r\n"}, nil, "", ""},
+		{"the measures table is CSV only", nil, []string{"report", "--measures"}, 2, nil, []string{"--measures writes the measures as a CSV table: add --format csv"}, "", ""},
 		{"HTML to a file, the format from its name", nil, []string{"report", "--as-of", "2012-10-01", "-o", htmlFile}, 0,
 			nil, []string{"Wrote the report as of 1 Oct 2012 to " + htmlFile + "."}, htmlFile, "<!DOCTYPE html>"},
 		{"an explicit format beats the file's name", nil, []string{"report", "--as-of", "2012-10-01", "-format", "csv", "-o", csvFile}, 0,
-			nil, nil, csvFile, "\ufeffSevenoaks District CSP Action Plan 2012-13"},
+			nil, nil, csvFile, "\ufeffPlan,As of,Priority,"},
 		{"an unknown format", nil, []string{"report", "--format", "pdf"}, 2, nil, []string{`unknown report format "pdf": use md, csv or html`}, "", ""},
+		{"a quarter", nil, []string{"report", "--quarter", "2012-Q3"}, 0,
+			[]string{"# Sevenoaks District CSP Action Plan 2012-13 — quarterly monitoring report, Q3 2012-13 (October to December 2012)\n",
+				"**As of 31 Dec 2012, for the partnership board.**", "## This quarter: Q3 2012-13 (October to December 2012)"}, nil, "", ""},
+		{"a quarter and a date", nil, []string{"report", "--quarter", "2012-Q3", "--as-of", "2012-10-01"}, 2, nil, []string{"give --as-of or --quarter, not both"}, "", ""},
+		{"a quarter not written as one", nil, []string{"report", "--quarter", "autumn"}, 1, nil, []string{`"autumn" is not a quarter: write the financial year's first year and the quarter, for example 2012-Q3`}, "", ""},
+		{"a quarter outside the plan", nil, []string{"report", "--quarter", "2014-Q1"}, 1, nil, []string{"Q1 2014-15 (April to June 2014) is outside Sevenoaks District CSP Action Plan 2012-13"}, "", ""},
 		{"a date written the UK way", nil, []string{"report", "--as-of", "01/10/2012"}, 2, nil, []string{`--as-of "01/10/2012" is not a date like 2012-10-01`}, "", ""},
 		{"a date to come", nil, []string{"report", "--as-of", "2999-01-01"}, 1, nil, []string{"1 Jan 2999 is in the future"}, "", ""},
 		{"a stray argument", nil, []string{"report", "2012-10-01"}, 2, nil, []string{`report takes flags only, not "2012-10-01"`}, "", ""},
@@ -169,17 +180,20 @@ func TestMeasureCommand(t *testing.T) {
 		stdout []string
 		stderr string
 	}{
-		{"a reduction", []string{"measure", "3", "1", "2.5", "--as-of", "2012-09-30", "--source", "Kent Police figures to September"}, 0,
-			[]string{`Recorded 2.5% reduction as of 30 Sep 2012 for measure 3.1 ("Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%"): target 2% reduction — met.`}, ""},
-		{"flags first, and a rise given as a negative number", []string{"measure", "--as-of", "2012-09-30", "--source=Kent Police figures to September", "0", "1", "-0.8"}, 0,
-			[]string{"Recorded 0.8% rise as of 30 Sep 2012 for measure 0.1", "target 1% reduction — not met."}, ""},
-		{"an earlier figure after a later one", []string{"measure", "3", "1", "3%", "--as-of", "2012-06-30", "--source", "Kent Police figures to June"}, 0,
-			[]string{"Recorded 3% reduction as of 30 Jun 2012 for measure 3.1",
-				"A later figure, 2.5% reduction as of 30 Sep 2012, stays the latest: reports as of 30 Sep 2012 or after show that one."}, ""},
+		{"a fall of 2.5% against a reduction of 2%", []string{"measure", "3", "1", "-2.5", "--as-of", "2012-09-30", "--source", "Kent Police figures to September"}, 0,
+			[]string{`Recorded fell 2.5% as of 30 Sep 2012 for measure 3.1 ("Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%"): target 2% reduction — met.`}, ""},
+		{"flags first, and a rise in words", []string{"measure", "--as-of", "2012-09-30", "--source=Kent Police figures to September", "0", "1", "rose", "0.8%"}, 0,
+			[]string{"Recorded rose 0.8% as of 30 Sep 2012 for measure 0.1", "target 1% reduction — not met."}, ""},
+		{"an earlier figure after a later one", []string{"measure", "3", "1", "fell", "3%", "--as-of", "2012-06-30", "--source", "Kent Police figures to June"}, 0,
+			[]string{"Recorded fell 3% as of 30 Jun 2012 for measure 3.1",
+				"A later figure, fell 2.5% as of 30 Sep 2012, stays the latest: reports as of 30 Sep 2012 or after show that one."}, ""},
 		{"yes", []string{"measure", "5", "1", "yes", "--as-of", "2012-09-30"}, 0, []string{"Recorded yes as of 30 Sep 2012 for measure 5.1", "target achieved — met."}, ""},
 		{"an on-target measure", []string{"measure", "6", "1", "90"}, 1, nil, "This measure is worked out from the actions themselves"},
 		{"no such measure", []string{"measure", "9", "1", "5", "--as-of", "2012-09-30"}, 1, nil, "Priority 9 has no measure 1 in Sevenoaks District CSP Action Plan 2012-13"},
 		{"a rate out of range", []string{"measure", "1", "2", "140", "--as-of", "2012-09-30"}, 1, nil, "This measure is a rate from 0% to 100%; 140 is outside that."},
+		{"a fall of 1.5% is short of a reduction of 2%", []string{"measure", "3", "2", "-1.5", "--as-of", "2012-09-30"}, 0, []string{"Recorded fell 1.5% as of 30 Sep 2012 for measure 3.2", "target 2% reduction — not met."}, ""},
+		{"a rise is not a reduction", []string{"measure", "7", "1", "+1.5", "--as-of", "2012-09-30"}, 0, []string{"Recorded rose 1.5% as of 30 Sep 2012 for measure 7.1", "target 2% reduction — not met."}, ""},
+		{"a figure with no direction", []string{"measure", "3", "1", "2.5", "--as-of", "2012-09-30"}, 1, nil, `Did it fall or rise by 2.5? Give a change with its direction: "-2.5%" or "fell 2.5%" for a fall`},
 		{"no value", []string{"measure", "3", "1"}, 2, nil, "measure takes the priority, the measure's number and the value"},
 		{"an unknown flag", []string{"measure", "3", "1", "2", "--note", "x"}, 2, nil, "flag provided but not defined: -note"},
 		{"before the plan", []string{"measure", "3", "1", "2", "--as-of", "2012-03-31"}, 1, nil, "--as-of 2012-03-31 is before Sevenoaks District CSP Action Plan 2012-13 starts (1 Apr 2012)"},
@@ -209,8 +223,8 @@ func TestMeasureCommand(t *testing.T) {
 		asOf string
 		row  string
 	}{
-		{"2012-07-01", "| 1 | Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2% | 2% reduction | 3% reduction | 30 Jun 2012 | Kent Police figures to June | **met** |"},
-		{"2012-10-01", "| 1 | Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2% | 2% reduction | 2.5% reduction | 30 Sep 2012 | Kent Police figures to September | **met** |"},
+		{"2012-07-01", "| 1 | Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2% | 2% reduction | fell 3% | 30 Jun 2012 | Kent Police figures to June | **met** |"},
+		{"2012-10-01", "| 1 | Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2% | 2% reduction | fell 2.5% | 30 Sep 2012 | Kent Police figures to September | **met** |"},
 		{"2012-06-29", "| 1 | Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2% | 2% reduction | — | — | — | **no data** |"},
 	}
 	for _, r := range reports {
@@ -237,7 +251,7 @@ func TestMeasureCommand(t *testing.T) {
 				got = append(got, e.Actor+" "+e.Subject+" "+e.Detail)
 			}
 		}
-		want := []string{"cli 3.1 2.5 as of 2012-09-30", "cli 0.1 -0.8 as of 2012-09-30", "cli 3.1 3 as of 2012-06-30", "cli 5.1 1 as of 2012-09-30"}
+		want := []string{"cli 3.1 2.5 as of 2012-09-30", "cli 0.1 -0.8 as of 2012-09-30", "cli 3.1 3 as of 2012-06-30", "cli 5.1 1 as of 2012-09-30", "cli 3.2 1.5 as of 2012-09-30", "cli 7.1 -1.5 as of 2012-09-30"}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("admin log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}

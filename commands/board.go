@@ -1,0 +1,131 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/report"
+)
+
+// reAsOf is "as of", "as at" or "asof" before a date.
+var reAsOf = regexp.MustCompile(`(?i)^(?:as\s+(?:of|at)|asof|on)\s+(.+)$`)
+
+// parseHistoryAsOf reads "as of 2012-12-31" after "/action 5.2 history":
+// a date ("2012-12-31", "31/12/2012", "31 December 2012") or a month
+// ("December 2012", its last day).
+func parseHistoryAsOf(c *Command, rest string) error {
+	m := reAsOf.FindStringSubmatch(strings.TrimSpace(rest))
+	if m == nil {
+		return invalid("`/action %s history` takes a date to show the action as it stood then: `/action %s history as of 2012-12-31`.", c.Ref, c.Ref)
+	}
+	d, err := actionbot.ParseDeadline(m[1])
+	if err != nil || d.Ongoing {
+		return invalid("%q is not a date: `/action %s history as of 2012-12-31` (or 31/12/2012, or December 2012 for its last day).", m[1], c.Ref)
+	}
+	c.AsOf = d.Due
+	return nil
+}
+
+// parseReportQuarter reads what follows "/action report quarter": nothing
+// (the latest quarter over) or a quarter, "2012-Q3".
+func parseReportQuarter(c *Command, rest string) error {
+	rest = strings.TrimSpace(rest)
+	if rest == "" || strings.EqualFold(rest, "last") {
+		c.Quarter = "last"
+		return nil
+	}
+	if _, err := actionbot.ParseQuarter(rest); err != nil {
+		return err
+	}
+	c.Quarter = rest
+	return nil
+}
+
+// reportQuarter gives the headline of a quarter: the latest one over, or
+// the one asked for.
+func (h *Handler) reportQuarter(ctx context.Context, e *env, which string) (actionbot.Message, error) {
+	st, ok := h.Store.(report.QuarterStore)
+	if !ok {
+		return actionbot.Message{}, fmt.Errorf("quarterly report: the store cannot read the audit trail and the measures' figures")
+	}
+	q := actionbot.QuarterOf(e.today).Previous()
+	if which != "last" {
+		var err error
+		if q, err = actionbot.ParseQuarter(which); err != nil {
+			return actionbot.Message{}, err
+		}
+	}
+	r, err := report.BuildQuarter(ctx, st, e.plan, q, e.now, report.Options{Rules: h.rules(), Produced: e.now})
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	return report.QuarterMessage(r, ""), nil
+}
+
+// historyAsOf shows an action as it stood at the end of a day (or now,
+// for today), rebuilt from its audit trail by actionbot.ReplayAction, with
+// the changes made up to then.
+func (h *Handler) historyAsOf(ctx context.Context, e *env, ref string, day actionbot.Date) (actionbot.Message, error) {
+	a, err := h.findAction(ctx, e, ref)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	at, err := report.Instant(day, e.now)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	entries, err := h.Store.History(ctx, e.plan.ID, a.Ref, 0)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	st := actionbot.ReplayAction(a, entries, at)
+	as := h.rules().Assess(st.Action, e.plan.Period.Start, day, at)
+	loc := e.now.Location()
+	status := capitalise(st.Status.Label())
+	if st.Reason != "" {
+		status += ": " + st.Reason
+	}
+	deadline := actionbot.DescribeDeadline(st.Deadline)
+	if st.Moved() {
+		deadline += " (moved; plan: " + actionbot.DescribeDeadline(st.Original) + ")"
+	}
+	body := actionbot.Txt(actionbot.B("Status"), " "+actionbot.Clip(status, 300),
+		"\n", actionbot.B("Progress"), fmt.Sprintf(" %d%%", st.Progress),
+		"\n", actionbot.B("Deadline"), " "+deadline,
+		"\n", actionbot.B("RAG"), " "+as.RAG.Emoji()+" "+as.RAG.Label()+" — "+actionbot.Clip(as.Why, 200))
+	if st.Note != nil {
+		body = append(body, actionbot.Txt("\n", actionbot.B("Latest note"), " ("+actionbot.DateOf(st.Note.At.In(loc)).UK()+") “"+actionbot.Clip(st.Note.Note, 300)+"”")...)
+	}
+	blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("%s as it stood on %s", a.Ref, day.UK())), actionbot.Context(actionbot.Clip(st.Text, 200)),
+		{Kind: actionbot.BlockSection, Text: body}}
+	var lines []actionbot.RichText
+	for _, en := range entries { // newest first
+		if en.At.After(at) {
+			continue
+		}
+		if len(lines) == 10 {
+			break
+		}
+		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.Summary())
+		if en.Note != "" {
+			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		blocks = append(blocks, actionbot.Section("No changes by then: it stood as the plan agreed it."))
+	}
+	blocks = append(blocks, linesBlocks(lines)...)
+	blocks = append(blocks, actionbot.Context(fmt.Sprintf("As recorded by the partners on %s. `/action %s history` lists every change since.", day.UK(), a.Ref)))
+	return actionbot.Message{Text: fmt.Sprintf("%s as it stood on %s", a.Ref, day.UK()), Blocks: blocks}, nil
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

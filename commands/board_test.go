@@ -1,0 +1,79 @@
+package commands_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestActionHistoryAsOf shows 6.5 as it stood on days between the changes
+// typed in Slack: the same replay of the audit trail as the board report.
+func TestActionHistoryAsOf(t *testing.T) {
+	f := mustRepFixture(t)
+	repFirstQuarter(t, f) // 6.5 blocked on 1 June
+	f.mustSay(t, repAt(2012, time.July, 20, 10), repCoordinator, "6.5 unblock KDAAT agreed funding")
+	f.mustSay(t, repAt(2012, time.August, 1, 10), repCoordinator, "6.5 due September 2012 Recruitment takes longer")
+	f.mustSay(t, repAt(2012, time.September, 28, 10), repCoordinator, "6.5 done Worker in post")
+	asked := repAt(2013, time.January, 8, 9)
+	tests := []struct {
+		text string
+		want []string
+		not  []string
+	}{
+		{"6.5 history as of 2012-05-31", []string{"6.5 as it stood on 31 May 2012", "Status Open", "Progress 0%", "Deadline June 2012 (30 Jun 2012)", "No changes by then", "As recorded by the partners on 31 May 2012."}, []string{"Blocked"}},
+		{"6.5 history as of 2012-06-30", []string{"6.5 as it stood on 30 Jun 2012", "Status Blocked: Awaiting KDAAT decision on funding the post", "RAG 🔴 Red — blocked: Awaiting KDAAT decision", "Latest note (1 Jun 2012) “Awaiting KDAAT decision on funding the post”"}, []string{"Worker in post"}},
+		{"6.5 history as at 15/08/2012", []string{"6.5 as it stood on 15 Aug 2012", "Status Open", "Deadline September 2012 (30 Sep 2012) (moved; plan: June 2012 (30 Jun 2012))", "Latest note (1 Aug 2012) “Recruitment takes longer”"}, []string{"Worker in post"}},
+		{"6.5 history as of December 2012", []string{"6.5 as it stood on 31 Dec 2012", "Status Done", "Progress 100%", "RAG 🔵 Complete", "“Worker in post”"}, nil},
+		{"6.5 history as of 2099-01-01", []string{"1 Jan 2099 is in the future"}, nil},
+		{"6.5 history as of someday", []string{`"someday" is not a date: ` + "`/action 6.5 history as of 2012-12-31`"}, nil},
+		{"6.5 history lately", []string{"`/action 6.5 history` takes a date to show the action as it stood then"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			reply := f.say(asked, repCSU, tc.text)
+			for _, w := range tc.want {
+				if !strings.Contains(reply, w) {
+					t.Errorf("/action %s lacks %q:\n%s", tc.text, w, reply)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(reply, w) {
+					t.Errorf("/action %s says %q, which came later:\n%s", tc.text, w, reply)
+				}
+			}
+		})
+	}
+}
+
+// TestActionReportQuarter gives the latest quarter's headline, or the one
+// asked for, with the quarter's changes.
+func TestActionReportQuarter(t *testing.T) {
+	f := mustRepFixture(t)
+	repFirstQuarter(t, f)
+	f.mustSay(t, repAt(2012, time.July, 20, 10), repCoordinator, "6.5 unblock KDAAT agreed funding")
+	f.mustSay(t, repAt(2012, time.August, 1, 10), repCoordinator, "6.5 due September 2012 Recruitment takes longer")
+	f.mustSay(t, repAt(2012, time.September, 28, 10), repCoordinator, "6.5 done Worker in post")
+	tests := []struct {
+		at   time.Time
+		text string
+		want []string
+	}{
+		{repAt(2012, time.October, 2, 9), "report quarter", []string{"Quarterly monitoring — Q2 2012-13 (July to September 2012)",
+			"Q2 2012-13 (July to September 2012): ", "1 completed, ", "0 newly blocked, 1 deadline moved, 0 measure figures recorded.",
+			"Completed: 6.5", "Deadline moved: 6.5 from June 2012 to September 2012", "As recorded by the partners on 30 Sep 2012; produced on 2 Oct 2012."}},
+		{repAt(2012, time.October, 2, 9), "report quarter 2012-Q1", []string{"Quarterly monitoring — Q1 2012-13 (April to June 2012)",
+			"1 newly blocked", "was 86% when the plan started", "Completed: 6.1", "Newly blocked: 6.5"}},
+		{repAt(2012, time.October, 2, 9), "report quarter 2012-Q3", []string{"Q3 2012-13 (October to December 2012) ends on 31 Dec 2012, which is still to come"}},
+		{repAt(2012, time.October, 2, 9), "report quarter summer", []string{`"summer" is not a quarter`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			reply := f.say(tc.at, repCSU, tc.text)
+			for _, w := range tc.want {
+				if !strings.Contains(reply, w) {
+					t.Errorf("/action %s lacks %q:\n%s", tc.text, w, reply)
+				}
+			}
+		})
+	}
+}
