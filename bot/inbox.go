@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -87,7 +88,7 @@ func (b *Bot) runInbox(ctx context.Context, it *store.InboxItem) {
 		return
 	}
 	it.Reply, it.DoneAt = &msg, b.now()
-	b.confirm(ctx, it)
+	b.confirm(ctx, it, false)
 }
 
 // runAction makes a recorded click or form and shows what it did where it
@@ -120,11 +121,29 @@ func (b *Bot) runAction(ctx context.Context, it *store.InboxItem) {
 // confirm tells the person that a recorded change was made (or why not):
 // through its response_url while that lives, by direct message after, or
 // if the response_url fails. A late confirmation says when the change was
-// made.
-func (b *Bot) confirm(ctx context.Context, it *store.InboxItem) {
-	msg := b.confirmation(it)
+// made; again says that it may have been sent before (the bot stopped
+// between sending it and recording that it had).
+func (b *Bot) confirm(ctx context.Context, it *store.InboxItem, again bool) {
+	msg := b.confirmation(it, again)
+	if it.Reply == nil {
+		// Made, and stopped before its outcome was recorded: the account
+		// sent is recorded first, so that a stop after sending it is known
+		// to be one (the next start then says it is sent again).
+		ok, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
+		if err != nil {
+			b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
+			return
+		}
+		if !ok {
+			return // another start is confirming it
+		}
+	}
 	if it.ResponseURL != "" && b.now().Sub(it.ReceivedAt) < responseURLLife {
-		err := b.respond(ctx, it.ResponseURL, msg, false)
+		// A click or form on an ephemeral card replaces the card, as its
+		// first answer did; anything else is a new message.
+		var r actionRequest
+		replace := it.Kind != store.InboxCommand && json.Unmarshal([]byte(it.Payload), &r) == nil && r.Origin.Ephemeral
+		err := b.respond(ctx, it.ResponseURL, msg, replace)
 		if err == nil {
 			if err := b.Store.ConfirmInbox(ctx, it.ID); err != nil {
 				b.log().Error("slack: record a confirmation", "inbox", it.ID, "err", err)
@@ -142,9 +161,10 @@ func (b *Bot) confirm(ctx context.Context, it *store.InboxItem) {
 }
 
 // confirmation is the message confirming a recorded change: its recorded
-// reply or, when the bot stopped before recording it, a plain account, and
-// when it is late, when the change was made.
-func (b *Bot) confirmation(it *store.InboxItem) actionbot.Message {
+// reply or, when the bot stopped before recording it, a plain account;
+// when it is late, when the change was made; and when it may be a repeat,
+// that it is sent again.
+func (b *Bot) confirmation(it *store.InboxItem, again bool) actionbot.Message {
 	var msg actionbot.Message
 	switch {
 	case it.Reply != nil:
@@ -154,18 +174,29 @@ func (b *Bot) confirmation(it *store.InboxItem) actionbot.Message {
 	default:
 		msg = actionbot.Simple("✅ Your change was made.")
 	}
-	if b.now().Sub(it.ReceivedAt) <= lateAfter {
-		return msg
+	var notes []string
+	if b.now().Sub(it.ReceivedAt) > lateAfter {
+		at := it.DoneAt
+		if at.IsZero() {
+			at = b.now()
+		}
+		notes = append(notes, "🕒 This change was made at "+at.In(b.location()).Format("15:04 on Mon 2 Jan")+".")
 	}
-	at := it.DoneAt
-	if at.IsZero() {
-		at = b.now()
+	if again {
+		notes = append(notes, RepeatedConfirmation)
 	}
-	when := "🕒 This change was made at " + at.In(b.location()).Format("15:04 on Mon 2 Jan") + "."
-	msg.Blocks = append([]actionbot.Block{{Kind: actionbot.BlockContext, Text: actionbot.Txt(when)}}, msg.Blocks...)
-	msg.Text = when + " " + msg.Text
+	if len(notes) > 0 {
+		note := strings.Join(notes, " ")
+		msg.Blocks = append([]actionbot.Block{{Kind: actionbot.BlockContext, Text: actionbot.Txt(note)}}, msg.Blocks...)
+		msg.Text = note + " " + msg.Text
+	}
 	return msg
 }
+
+// RepeatedConfirmation marks a confirmation that may have reached the
+// person already: the bot was stopped after sending it and before
+// recording that it had, and a confirmation sent twice is better than none.
+const RepeatedConfirmation = "🔁 Sent again after a restart, in case you missed it."
 
 // RecoverInbox finishes what the bot was doing when it stopped (a crash, a
 // kill): it makes the changes that were acknowledged but not made, in the
@@ -193,7 +224,9 @@ func (b *Bot) RecoverInbox(ctx context.Context) error {
 		b.log().Info("slack: finishing changes acknowledged before a restart", "to_make", len(pending), "to_confirm", len(unconfirmed))
 	}
 	for _, it := range unconfirmed {
-		b.spawn(func(ctx context.Context) { b.confirm(ctx, it) })
+		// With its reply recorded, its confirmation may have been sent
+		// just before the stop: it is sent again, saying so.
+		b.spawn(func(ctx context.Context) { b.confirm(ctx, it, it.Reply != nil) })
 	}
 	b.spawn(func(ctx context.Context) {
 		for _, it := range pending {

@@ -302,6 +302,9 @@ func TestChangeCommittedButNotConfirmedIsConfirmedAfterRestart(t *testing.T) {
 			if !strings.Contains(text, tc.want) {
 				t.Errorf("confirmation %q; want it to say %q", text, tc.want)
 			}
+			if strings.Contains(text, RepeatedConfirmation) != tc.withReply {
+				t.Errorf("confirmation %q: says it may be a repeat: %v, want %v (its reply was recorded before the kill)", text, !tc.withReply, tc.withReply)
+			}
 			late := tc.downtime > lateAfter
 			if strings.Contains(text, "This change was made at") != late {
 				t.Errorf("confirmation %q: says when the change was made: %v, want %v", text, !late, late)
