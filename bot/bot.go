@@ -84,6 +84,7 @@ type Bot struct {
 	mu      sync.Mutex
 	locks   map[string]*msgLock
 	syncSem chan struct{}
+	pruned  time.Time // when the inbox was last pruned (inbox.go)
 }
 
 type msgLock struct {

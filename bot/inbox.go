@@ -73,6 +73,7 @@ func (b *Bot) receiveAction(ctx context.Context, kind, deliveryID, user, channel
 		b.log().Info("slack: repeated request not applied again", "kind", kind, "ref", o.Ref)
 		return nil, nil
 	}
+	b.maybePrune()
 	return it, nil
 }
 
@@ -198,6 +199,39 @@ func (b *Bot) confirmation(it *store.InboxItem, again bool) actionbot.Message {
 // recording that it had, and a confirmation sent twice is better than none.
 const RepeatedConfirmation = "🔁 Sent again after a restart, in case you missed it."
 
+// pruneEvery is how often a running bot forgets the changes confirmed
+// longer ago than DeliveryTTL.
+const pruneEvery = time.Hour
+
+// maybePrune forgets old confirmed changes, at most once per pruneEvery,
+// after the ack: the inbox stays small without a timer.
+func (b *Bot) maybePrune() {
+	now := b.now()
+	b.mu.Lock()
+	due := now.Sub(b.pruned) >= pruneEvery
+	if due {
+		b.pruned = now
+	}
+	b.mu.Unlock()
+	if !due {
+		return
+	}
+	b.spawn(func(ctx context.Context) {
+		if n, err := b.Store.PruneInbox(ctx, now.Add(-b.deliveryTTL())); err != nil {
+			b.log().Warn("slack: forget old confirmed changes", "err", err)
+		} else if n > 0 {
+			b.log().Debug("slack: forgot old confirmed changes", "count", n)
+		}
+	})
+}
+
+func (b *Bot) deliveryTTL() time.Duration {
+	if b.DeliveryTTL > 0 {
+		return b.DeliveryTTL
+	}
+	return DefaultDeliveryTTL
+}
+
 // RecoverInbox finishes what the bot was doing when it stopped (a crash, a
 // kill): it makes the changes that were acknowledged but not made, in the
 // order they came, and confirms those made but not confirmed. It also
@@ -205,11 +239,10 @@ const RepeatedConfirmation = "🔁 Sent again after a restart, in case you misse
 // requests can no longer come again. It returns at once; Wait waits for
 // the work.
 func (b *Bot) RecoverInbox(ctx context.Context) error {
-	ttl := b.DeliveryTTL
-	if ttl <= 0 {
-		ttl = DefaultDeliveryTTL
-	}
-	if _, err := b.Store.PruneInbox(ctx, b.now().Add(-ttl)); err != nil {
+	b.mu.Lock()
+	b.pruned = b.now()
+	b.mu.Unlock()
+	if _, err := b.Store.PruneInbox(ctx, b.now().Add(-b.deliveryTTL())); err != nil {
 		return fmt.Errorf("recover acknowledged changes: %w", err)
 	}
 	unconfirmed, err := b.Store.UnconfirmedInbox(ctx)

@@ -46,6 +46,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	if !fresh {
 		return b.repeated(ctx, deliveryID, sc.ResponseURL)
 	}
+	b.maybePrune()
 	// A change takes milliseconds: while few are in hand it is made before
 	// the ack and confirmed in it, committed before Slack hears anything.
 	// Under a burst, the rest are made after the ack.

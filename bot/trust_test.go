@@ -327,3 +327,33 @@ func mustJSON(tb testing.TB, v any) []byte {
 	}
 	return b
 }
+
+// A running bot forgets confirmed changes once their requests can no
+// longer come again (DeliveryTTL), at most once an hour, without a restart.
+func TestRunningBotForgetsOldConfirmedChanges(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 16
+	ctx := context.Background()
+	e.mustRecover(t) // a start prunes, and starts the hour
+	if status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 note first", "r1"), nil); status != 200 || !strings.Contains(string(body), "✅") {
+		t.Fatalf("first change: %d %s", status, body)
+	}
+	e.clock.Advance(25 * time.Hour)
+	if status, _ := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 note second", "r2"), nil); status != 200 {
+		t.Fatalf("second change: %d", status)
+	}
+	e.bot.Wait()
+	if n, err := e.db.InboxSize(ctx); err != nil || n != 1 {
+		t.Fatalf("the inbox holds %d (%v); want only the second change", n, err)
+	}
+	// Within the hour, no second pruning.
+	e.clock.Advance(30 * time.Minute)
+	e.bot.DeliveryTTL = time.Minute
+	if status, _ := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 note third", "r3"), nil); status != 200 {
+		t.Fatal("third change")
+	}
+	e.bot.Wait()
+	if n, _ := e.db.InboxSize(ctx); n != 2 {
+		t.Errorf("the inbox holds %d; want 2 (pruned again within the hour)", n)
+	}
+}
