@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -355,5 +356,53 @@ func TestRunningBotForgetsOldConfirmedChanges(t *testing.T) {
 	e.bot.Wait()
 	if n, _ := e.db.InboxSize(ctx); n != 2 {
 		t.Errorf("the inbox holds %d; want 2 (pruned again within the hour)", n)
+	}
+}
+
+// writeCounter counts the bot's writes to the records of requests.
+type writeCounter struct {
+	Store
+	writes atomic.Int64
+}
+
+func (c *writeCounter) Receive(ctx context.Context, it *store.InboxItem) (int64, bool, error) {
+	c.writes.Add(1)
+	return c.Store.Receive(ctx, it)
+}
+
+func (c *writeCounter) FirstDelivery(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+	c.writes.Add(1)
+	return c.Store.FirstDelivery(ctx, id, ttl)
+}
+
+// Look-ups pay nothing for exactly-once changes: a signed query, even
+// repeated, and a View click over HTTP record nothing; they are answered
+// again.
+func TestLookupsRecordNothing(t *testing.T) {
+	e := mustEnv(t)
+	counter := &writeCounter{Store: e.bot.Store}
+	e.bot.Store = counter
+	body := e.slashForm(uCSU, "5.2", "r1")
+	for i := range 3 {
+		status, ack := e.signed(t, "/slack/commands", formType, body, nil)
+		if status != 200 || !strings.Contains(blocksText(decode(t, ack)["blocks"]), "5.2 Promote Speedwatch") {
+			t.Fatalf("query %d: %d %s", i+1, status, ack)
+		}
+	}
+	view := interactionForm(t, e.blockAction(uCSU, actionbot.ButtonView, "5.2", "actions:5.2", "r2", ephemeralContainer("C0CHAN")))
+	for range 2 {
+		if status, _ := e.signed(t, "/slack/interactivity", formType, view, nil); status != 200 {
+			t.Fatalf("view: %d", status)
+		}
+		e.bot.Wait()
+	}
+	if n := len(e.slack.Requests("response:r2")); n != 2 {
+		t.Errorf("the View click was answered %d times; want each time (2)", n)
+	}
+	if n := counter.writes.Load(); n != 0 {
+		t.Errorf("look-ups wrote %d records", n)
+	}
+	if n, _ := e.db.InboxSize(context.Background()); n != 0 {
+		t.Errorf("the inbox holds %d", n)
 	}
 }
