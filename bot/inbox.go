@@ -113,6 +113,17 @@ func (b *Bot) runAction(ctx context.Context, it *store.InboxItem) {
 	if !ok {
 		return // another run made it, and confirms it
 	}
+	// Late (made at a restart), a click on an ephemeral card or a form is
+	// confirmed like a typed change: saying when it was made, by direct
+	// message once the response_url has expired. A message the bot posted
+	// is updated in place whenever it was made; the line says when.
+	posted := r.Origin.TS != "" && !r.Origin.Ephemeral
+	if b.now().Sub(it.ReceivedAt) > lateAfter && !posted {
+		msg := out.message()
+		it.Reply, it.DoneAt = &msg, b.now()
+		b.confirm(ctx, it, false)
+		return
+	}
 	b.report(ctx, r.Origin, it.UserID, out)
 	if err := b.Store.ConfirmInbox(ctx, it.ID); err != nil {
 		b.log().Error("slack: record a confirmation", "inbox", it.ID, "err", err)

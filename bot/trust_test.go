@@ -406,3 +406,59 @@ func TestLookupsRecordNothing(t *testing.T) {
 		t.Errorf("the inbox holds %d", n)
 	}
 }
+
+// A click killed before its commit and made at a late restart is confirmed
+// saying when it was made: on its card while the response_url lives, by
+// direct message after.
+func TestClickMadeAtALateRestartSaysWhen(t *testing.T) {
+	tests := []struct {
+		name     string
+		downtime time.Duration
+		wantDM   bool
+	}{
+		{"back in ten minutes", 10 * time.Minute, false},
+		{"back after the response_url expired", 45 * time.Minute, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustEnv(t)
+			ctx := context.Background()
+			var ic slack.InteractionCallback
+			if err := json.Unmarshal(mustJSON(t, e.blockAction(uCoord, actionbot.ButtonSnooze, "5.2", "actions:5.2", "r1", ephemeralContainer("C0CHAN"))), &ic); err != nil {
+				t.Fatal(err)
+			}
+			if rep := e.bot.interaction(ctx, &ic, "sig:v0=late"); rep.later == nil {
+				t.Fatal("no work after the ack")
+			}
+			made := e.clock.Now().Add(tc.downtime)
+			e.clock.Set(made)
+			e.restart(t)
+			e.mustRecover(t)
+			e.mustNothingLeft(t)
+			want := "🕒 This change was made at " + made.In(e.bot.location()).Format("15:04 on Mon 2 Jan") + "."
+			urls := e.slack.Requests("response:r1")
+			out, err := e.db.Outgoing(ctx, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var dms []*actionbot.Outgoing
+			for _, o := range out {
+				if o.Kind == KindConfirmation {
+					dms = append(dms, o)
+				}
+			}
+			switch {
+			case tc.wantDM && len(dms) == 1 && len(urls) == 0:
+				if dms[0].To != uCoord || !strings.Contains(dms[0].Message.Text, want) || !strings.Contains(dms[0].Message.Text, "snoozed") {
+					t.Errorf("direct message to %s: %q", dms[0].To, dms[0].Message.Text)
+				}
+			case !tc.wantDM && len(urls) == 1 && len(dms) == 0:
+				if text := urls[0].JSON["text"].(string); !strings.Contains(text, want) || urls[0].JSON["replace_original"] != true {
+					t.Errorf("confirmation %v", urls[0].JSON)
+				}
+			default:
+				t.Fatalf("%d confirmations on the card, %d direct messages", len(urls), len(dms))
+			}
+		})
+	}
+}
