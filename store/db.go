@@ -58,6 +58,8 @@ type DB struct {
 	// cache keeps the current plan, its priorities and the agency
 	// directory between changes (cache.go).
 	cache planCache
+	// sent holds confirmations sent and not yet recorded (inbox.go).
+	sent sentConfirmations
 	// snap keeps the current plan's actions in memory (snapshot.go).
 	snap snapState
 	// watch tells them when the database has changed (cache.go).

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -49,18 +51,31 @@ func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 		it.Kind = InboxCommand
 	}
 	it.ReceivedAt, it.State = db.Now(), "pending"
-	r, err := db.rw.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
-		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.Text, it.Payload, it.ResponseURL, formatTime(it.ReceivedAt))
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return 0, false, nil
+	defer tx.Rollback()
+	now := formatTime(it.ReceivedAt)
+	r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
+		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.Text, it.Payload, it.ResponseURL, now)
+	if err != nil {
+		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
 	}
+	n, _ := r.RowsAffected()
 	id, err := r.LastInsertId()
 	if err != nil {
 		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
+	}
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return 0, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("record a %s: commit: %w", it.Kind, err)
+	}
+	if n == 0 {
+		return 0, false, nil
 	}
 	it.ID = id
 	return id, true, nil
@@ -163,14 +178,66 @@ func (db *DB) CompleteInbox(ctx context.Context, id int64) error {
 }
 
 // completeInbox marks a change done inside the transaction of its change;
-// false when it was done already.
-func completeInbox(ctx context.Context, tx execer, id int64, now string) (bool, error) {
+// false when it was done already. The transaction also records the
+// confirmations sent meanwhile (sentConfirmations).
+func (db *DB) completeInbox(ctx context.Context, tx execer, id int64, now string) (bool, error) {
 	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ? WHERE id = ? AND state = 'pending'`, now, id)
 	if err != nil {
 		return false, fmt.Errorf("complete inbox item %d: %w", id, err)
 	}
 	n, _ := r.RowsAffected()
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return false, err
+	}
 	return n > 0, nil
+}
+
+// sentConfirmations are the inbox items whose confirmation has reached
+// Slack and is not yet recorded. Between the two, a kill makes the next
+// start send the confirmation again; so the record rides on the first
+// write transaction to commit (a change, an outcome, a new request), a
+// fraction of a millisecond away, rather than waiting its own turn behind
+// every writer in a burst. ConfirmInbox still writes it itself, in case
+// no other write comes.
+type sentConfirmations struct {
+	mu  sync.Mutex
+	ids map[int64]struct{}
+}
+
+func (s *sentConfirmations) add(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		s.ids = map[int64]struct{}{}
+	}
+	s.ids[id] = struct{}{}
+}
+
+func (s *sentConfirmations) remove(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+}
+
+// record records the confirmations sent, in tx. If tx rolls back, they
+// are still held, and recorded by the next transaction or ConfirmInbox.
+func (s *sentConfirmations) record(ctx context.Context, tx execer, now string) error {
+	s.mu.Lock()
+	if len(s.ids) == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	args := make([]any, 0, len(s.ids)+1)
+	args = append(args, now)
+	for id := range s.ids {
+		args = append(args, id)
+	}
+	s.mu.Unlock()
+	q := `UPDATE inbox SET confirmed_at = ?, text = '', payload = '' WHERE confirmed_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(args)-2) + `)`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("record confirmations: %w", err)
+	}
+	return nil
 }
 
 // FinishInbox records the outcome of a change once it has been made (or
@@ -195,22 +262,37 @@ func (db *DB) FinishInbox(ctx context.Context, id int64, reply actionbot.Message
 	if confirmed {
 		confirmedAt = now
 	}
-	r, err := db.rw.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = COALESCE(done_at, ?), reply = ?,
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("finish inbox item %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = COALESCE(done_at, ?), reply = ?,
 		confirmed_at = ?, text = CASE WHEN ? IS NULL THEN text ELSE '' END, payload = CASE WHEN ? IS NULL THEN payload ELSE '' END
 		WHERE id = ? AND reply = '' AND confirmed_at IS NULL AND state = ?`, now, string(body), confirmedAt, confirmedAt, confirmedAt, id, state)
 	if err != nil {
 		return false, fmt.Errorf("finish inbox item %d: %w", id, err)
 	}
 	n, _ := r.RowsAffected()
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("finish inbox item %d: commit: %w", id, err)
+	}
 	return n > 0, nil
 }
 
 // ConfirmInbox records that a change's confirmation reached Slack. Its
-// text and payload are cleared: the audit trail keeps what was done.
+// text and payload are cleared: the audit trail keeps what was done. The
+// record also rides on the first other write to commit meanwhile
+// (sentConfirmations).
 func (db *DB) ConfirmInbox(ctx context.Context, id int64) error {
+	db.sent.add(id)
 	if _, err := db.rw.ExecContext(ctx, `UPDATE inbox SET confirmed_at = ?, text = '', payload = '' WHERE id = ? AND confirmed_at IS NULL`, db.now(), id); err != nil {
 		return fmt.Errorf("confirm inbox item %d: %w", id, err)
 	}
+	db.sent.remove(id)
 	return nil
 }
 

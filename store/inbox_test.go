@@ -164,3 +164,42 @@ func TestPruneInboxForgetsOnlyConfirmedChanges(t *testing.T) {
 		t.Errorf("the old confirmed change is still there: %v", err)
 	}
 }
+
+// A confirmation sent is recorded by the first write to commit after it,
+// whatever that write is, not only by its own (which may wait its turn
+// behind a burst of writers).
+func TestSentConfirmationRidesOnTheNextWrite(t *testing.T) {
+	tests := []struct {
+		name  string
+		write func(t *testing.T, db *store.DB, other *store.InboxItem)
+	}{
+		{"a new request", func(t *testing.T, db *store.DB, _ *store.InboxItem) {
+			mustReceive(t, db, "sig:next", "5.3 note next")
+		}},
+		{"the outcome of another change", func(t *testing.T, db *store.DB, other *store.InboxItem) {
+			if _, err := db.FinishInbox(context.Background(), other.ID, actionbot.Simple("refused"), false, false); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.MustOpenEmpty(t, storetest.NewClock(storetest.PlanStart))
+			ctx := context.Background()
+			it := mustReceive(t, db, "sig:first", "5.2 note first")
+			other := mustReceive(t, db, "sig:other", "5.4 note other")
+			if _, err := db.FinishInbox(ctx, it.ID, actionbot.Simple("✅"), false, false); err != nil {
+				t.Fatal(err)
+			}
+			store.NoteSent(db, it.ID)
+			tc.write(t, db, other)
+			got, err := db.Inbox(ctx, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ConfirmedAt.IsZero() || got.Text != "" {
+				t.Errorf("not recorded as confirmed by the next write: %+v", got)
+			}
+		})
+	}
+}
