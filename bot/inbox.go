@@ -99,8 +99,11 @@ func (b *Bot) runAction(ctx context.Context, it *store.InboxItem) {
 	if err := json.Unmarshal([]byte(it.Payload), &r); err != nil || len(r.Steps) == 0 {
 		b.log().Error("slack: a recorded "+it.Kind+" cannot be read; dropped", "inbox", it.ID, "err", err)
 		msg := actionbot.Simple("❌ " + actionbot.ErrorMessage(fmt.Errorf("read inbox item %d", it.ID)))
-		if _, err := b.Store.FinishInbox(ctx, it.ID, msg, false, false); err != nil {
+		if ok, err := b.Store.FinishInbox(ctx, it.ID, msg, false, false); err != nil {
 			b.log().Error("slack: record the outcome of a "+it.Kind, "inbox", it.ID, "err", err)
+		} else if ok {
+			it.Reply, it.DoneAt = &msg, b.now()
+			b.confirm(ctx, it, false) // the person is told nothing was changed
 		}
 		return
 	}

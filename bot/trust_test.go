@@ -462,3 +462,25 @@ func TestClickMadeAtALateRestartSaysWhen(t *testing.T) {
 		})
 	}
 }
+
+// A recorded click that cannot be read (a damaged record) changes nothing,
+// and the person is told so rather than left waiting.
+func TestUnreadableRecordedClickIsToldAndDropped(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	before := e.mustAuditCount(t, "5.2")
+	it := &store.InboxItem{Delivery: "sig:v0=damaged", Kind: store.InboxClick, UserID: uCSU, ChannelID: "C0CHAN",
+		Payload: `{"origin":`, ResponseURL: e.slack.ResponseURL("r1")}
+	if _, _, err := e.db.Receive(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRecover(t)
+	e.mustNothingLeft(t)
+	if n := e.mustAuditCount(t, "5.2"); n != before {
+		t.Errorf("changed: %d audit entries, want %d", n, before)
+	}
+	got := e.slack.Wait(t, "response:r1", 1)[0]
+	if text, _ := got.JSON["text"].(string); !strings.HasPrefix(text, "❌") {
+		t.Errorf("told %q", text)
+	}
+}
