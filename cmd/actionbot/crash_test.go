@@ -124,6 +124,19 @@ func postForm(base string, fake *fakeslack.Server, a *actionbot.Action, note, re
 	return outcomeOf(sendSigned(base, "/slack/interactivity", []byte(url.Values{"payload": {string(payload)}}.Encode())))
 }
 
+// postClick clicks Mark done on an ephemeral card of ref, as the test
+// coordinator.
+func postClick(base string, fake *fakeslack.Server, ref, responseID string) ackOutcome {
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": crashCoordinator}, "api_app_id": "A1", "team": map[string]any{"id": "T1"},
+		"trigger_id": "1.2.3", "response_url": fake.ResponseURL(responseID),
+		"container": map[string]any{"type": "message", "message_ts": "1340179100.000200", "channel_id": "C0GENERAL", "is_ephemeral": true},
+		"channel":   map[string]any{"id": "C0GENERAL"},
+		"actions":   []any{map[string]any{"type": "button", "action_id": actionbot.ButtonDone, "block_id": "actions:" + ref, "value": ref}},
+	})
+	return outcomeOf(sendSigned(base, "/slack/interactivity", []byte(url.Values{"payload": {string(payload)}}.Encode())))
+}
+
 func outcomeOf(status int, out []byte) ackOutcome {
 	switch {
 	case status != http.StatusOK:
@@ -163,8 +176,9 @@ func serveCrashBot(t *testing.T, bin string, env []string) *crashBot {
 }
 
 // TestCrashAndRestart kills the real binary with SIGKILL at random points
-// while reminder sweeps, digests and a burst of changes (typed, and
-// submitted as forms) run, and starts it again, round after round.
+// while reminder sweeps, digests and a burst of changes (typed, submitted
+// as forms, clicked as Mark done) run, and starts it again, round after
+// round.
 // Afterwards no message was posted twice, every message queued was
 // delivered, every reminder due was recorded, every change that was
 // acknowledged is in the audit trail exactly once, and every acknowledged
@@ -235,16 +249,27 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 
 	// Forms go to open actions only, leaving status and progress as they
-	// are (the burst only adds notes), so each adds just its note.
+	// are (typed changes only add notes), so each adds just its note.
 	var open []*actionbot.Action
 	for _, a := range actions {
 		if a.Status == actionbot.StatusOpen {
 			open = append(open, a)
 		}
 	}
-	if len(open) == 0 {
-		t.Fatal("no open action to send forms about")
+	// Half of them take forms; the other half are each marked done by one
+	// Mark done click, at most (a second would be refused anyway).
+	var formTargets, clickTargets []*actionbot.Action
+	for i, a := range open {
+		if i%2 == 0 {
+			formTargets = append(formTargets, a)
+		} else {
+			clickTargets = append(clickTargets, a)
+		}
 	}
+	if len(formTargets) == 0 || len(clickTargets) == 0 {
+		t.Fatal("too few open actions to send forms and clicks about")
+	}
+	clicked := 0 // clickTargets used so far
 
 	var mu sync.Mutex
 	acked := map[string]string{}      // note texts whose change was acknowledged -> its response_url's name
@@ -282,8 +307,21 @@ func TestCrashAndRestart(t *testing.T) {
 					n := sent
 					mu.Unlock()
 					responseID := fmt.Sprintf("crash-%d", n)
+					if w%8 == 5 { // some come as Mark done clicks, one per action
+						mu.Lock()
+						var a *actionbot.Action
+						if clicked < len(clickTargets) {
+							a = clickTargets[clicked]
+							clicked++
+						}
+						mu.Unlock()
+						if a != nil {
+							record("click done "+a.Ref, responseID, postClick(p.base, fake, a.Ref, responseID))
+							continue
+						}
+					}
 					if w%4 == 3 { // a quarter of the changes come as forms
-						a := open[(n*7+w)%len(open)]
+						a := formTargets[(n*7+w)%len(formTargets)]
 						note := fmt.Sprintf("crash test form round %d worker %d update %d", round, w, n)
 						record(a.Ref+" note "+note, responseID, postForm(p.base, fake, a, note, responseID))
 						continue
@@ -405,12 +443,15 @@ func TestCrashAndRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range h {
-			if e.Actor == crashCoordinator {
+			if e.Actor == crashCoordinator && e.Verb != actionbot.VerbDone {
 				notes[ref+" note "+e.Note]++
 			}
 		}
 	}
 	for text := range acked {
+		if strings.HasPrefix(text, "click done ") {
+			continue // checked below
+		}
 		if notes[text] != 1 {
 			t.Errorf("acknowledged %q is in the audit trail %d times", text, notes[text])
 		}
@@ -418,6 +459,32 @@ func TestCrashAndRestart(t *testing.T) {
 	for text, n := range notes {
 		if n != 1 {
 			t.Errorf("%q is in the audit trail %d times", text, n)
+		}
+	}
+	// Every acknowledged Mark done click was made, once.
+	clicks := 0
+	for text := range acked {
+		ref, ok := strings.CutPrefix(text, "click done ")
+		if !ok {
+			continue
+		}
+		clicks++
+		a, err := db.FindAction(ctx, plan.ID, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := db.History(ctx, plan.ID, ref, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, e := range h {
+			if e.Actor == crashCoordinator && e.Verb == actionbot.VerbDone {
+				done++
+			}
+		}
+		if a.Status != actionbot.StatusDone || done != 1 {
+			t.Errorf("acknowledged click: %s is %s, marked done %d times by it", ref, a.Status, done)
 		}
 	}
 	// Every acknowledged change was confirmed: in its ack, or through its
@@ -476,6 +543,7 @@ func TestCrashAndRestart(t *testing.T) {
 			t.Errorf("%q was confirmed %d times", text, c.plain)
 		}
 	}
+	t.Logf("%d acknowledged Mark done clicks, each made once", clicks)
 	t.Logf("%d rounds: %d changes sent, %d acknowledged (%d confirmed in the ack, %d after it; %d confirmations sent again after a restart, %d of them to changes confirmed before), %d audited; %d messages delivered once each (%d reminders)",
 		*crashRounds, sent, len(acked), len(acked)-after, after, repeats, twice, len(notes), len(all), reminders)
 	if len(acked) == 0 {
