@@ -108,8 +108,9 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 			return
 		}
 		// A signed request is identified by its signature (an HMAC of its
-		// timestamp and body) for the five minutes it can be replayed.
-		delivery := signaturePrefix + r.Header.Get("X-Slack-Signature")
+		// timestamp and body) for the five minutes it can be replayed; in
+		// lower case, as the verifier accepts either case of hex digits.
+		delivery := signaturePrefix + strings.ToLower(r.Header.Get("X-Slack-Signature"))
 		switch {
 		case form.Has("payload"):
 			var ic slack.InteractionCallback

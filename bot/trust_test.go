@@ -484,3 +484,24 @@ func TestUnreadableRecordedClickIsToldAndDropped(t *testing.T) {
 		t.Errorf("told %q", text)
 	}
 }
+
+// A replay cannot pass for a new request by writing its signature's hex
+// digits in upper case, which the signature check accepts.
+func TestReplayWithTheSignatureInUpperCaseIsAppliedOnce(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 16
+	body := e.slashForm(uCSU, "5.2 note replay-test", "r1")
+	before := e.mustAuditCount(t, "5.2")
+	ts, sig := Sign(testSigningSecret, e.clock.Now(), body)
+	for _, s := range []string{sig, "v0=" + strings.ToUpper(strings.TrimPrefix(sig, "v0="))} {
+		h := http.Header{}
+		h.Set("X-Slack-Request-Timestamp", ts)
+		h.Set("X-Slack-Signature", s)
+		if status, ack := e.raw(t, http.MethodPost, "/slack/commands", formType, body, h); status != http.StatusOK || !strings.Contains(string(ack), "✅") {
+			t.Fatalf("signature %.12s…: %d %s", s, status, ack)
+		}
+	}
+	if n := e.mustAuditCount(t, "5.2") - before; n != 1 {
+		t.Errorf("applied %d times; want once", n)
+	}
+}
