@@ -40,11 +40,17 @@ type Store interface {
 	SentMessage(ctx context.Context, channel, ts string) (*store.Delivery, error)
 	ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error)
 
-	// The inbox records a change typed as a slash command before it is
-	// acknowledged (slash.go).
+	// The inbox records every change (typed, clicked or submitted) before
+	// it is acknowledged, under the identity of its request, and follows
+	// it until the person has been told (slash.go, inbox.go).
 	Receive(ctx context.Context, it *store.InboxItem) (int64, bool, error)
+	InboxByDelivery(ctx context.Context, delivery string) (*store.InboxItem, error)
+	FinishInbox(ctx context.Context, id int64, reply actionbot.Message, committed, confirmed bool) (bool, error)
+	ConfirmInbox(ctx context.Context, id int64) error
+	ConfirmInboxByMessage(ctx context.Context, id int64, msg *actionbot.Outgoing) error
 	PendingInbox(ctx context.Context) ([]*store.InboxItem, error)
-	CompleteInbox(ctx context.Context, id int64) error
+	UnconfirmedInbox(ctx context.Context) ([]*store.InboxItem, error)
+	PruneInbox(ctx context.Context, before time.Time) (int, error)
 }
 
 // DefaultDeliveryTTL is how long delivery ids are remembered. Slack retries
@@ -78,6 +84,7 @@ type Bot struct {
 	mu      sync.Mutex
 	locks   map[string]*msgLock
 	syncSem chan struct{}
+	pruned  time.Time // when the inbox was last pruned (inbox.go)
 }
 
 type msgLock struct {

@@ -15,6 +15,10 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
+// signaturePrefix starts the delivery id of a signed HTTP request: its
+// signature. Socket Mode envelopes are "envelope:" and their id.
+const signaturePrefix = "sig:"
+
 // MaxBodyBytes is the largest request body accepted (1 MB); a larger one is
 // refused with 413 before its signature is checked.
 const MaxBodyBytes = 1 << 20
@@ -27,7 +31,10 @@ const MaxBodyBytes = 1 << 20
 //	GET  /healthz               200 when the database can be read and written and was last found whole; 503 with the reason when not
 //
 // Every POST is verified against the signing secret before anything else is
-// done with it; a missing, malformed, stale or wrong signature gets 401.
+// done with it (except Slack's unsigned ssl_check, answered 200); a
+// missing, malformed, stale or wrong signature gets 401. A signed change is
+// recorded under its signature, so that a replay of it within its five
+// minutes is answered with its confirmation and not applied again.
 func (b *Bot) HTTPHandler(v *Verifier) http.Handler {
 	mux := http.NewServeMux()
 	slackHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { b.serveSlack(w, r, v) })
@@ -75,6 +82,14 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 		http.Error(w, "could not read the request", http.StatusBadRequest)
 		return
 	}
+	// Slack's certificate check is answered before the signature is: it is
+	// sent unsigned, and asks for nothing to be done (Bolt does the same).
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("ssl_check") == "1" && !form.Has("command") && !form.Has("payload") {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+	}
 	if err := v.Verify(r.Header, body); err != nil {
 		b.log().Warn("slack: request refused", "reason", err.Error(), "path", r.URL.Path)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
@@ -101,24 +116,25 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 			http.Error(w, "malformed form", http.StatusBadRequest)
 			return
 		}
+		// A signed request is identified by its signature (an HMAC of its
+		// timestamp and body) for the five minutes it can be replayed; in
+		// lower case, as the verifier accepts either case of hex digits.
+		delivery := signaturePrefix + strings.ToLower(r.Header.Get("X-Slack-Signature"))
 		switch {
-		case form.Get("ssl_check") == "1":
-			w.WriteHeader(http.StatusOK)
-			return
 		case form.Has("payload"):
 			var ic slack.InteractionCallback
 			if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
 				http.Error(w, "malformed payload", http.StatusBadRequest)
 				return
 			}
-			rep = b.interaction(r.Context(), &ic, "")
+			rep = b.interaction(r.Context(), &ic, delivery)
 		case form.Has("command"):
 			sc := slack.SlashCommand{
 				TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), UserID: form.Get("user_id"),
 				Command: form.Get("command"), Text: form.Get("text"), ResponseURL: form.Get("response_url"),
 				TriggerID: form.Get("trigger_id"), APIAppID: form.Get("api_app_id"),
 			}
-			rep = b.slashCommand(r.Context(), &sc, "")
+			rep = b.slashCommand(r.Context(), &sc, delivery)
 		default:
 			http.Error(w, "not a Slack request this app handles", http.StatusBadRequest)
 			return

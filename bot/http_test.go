@@ -161,6 +161,8 @@ func TestHTTPHandshakes(t *testing.T) {
 		want              string
 	}{
 		{"ssl_check", formType, "ssl_check=1&token=x", true, http.StatusOK, ""},
+		{"ssl_check unsigned, answered before the signature check as Bolt does", formType, "ssl_check=1&token=x", false, http.StatusOK, ""},
+		{"a command posing as an ssl_check, unsigned", formType, "ssl_check=1&command=%2Faction&text=5.2+done&user_id=UCOORD1", false, http.StatusUnauthorized, ""},
 		{"url_verification echoes the challenge", "application/json", `{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`, true,
 			http.StatusOK, `{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}`},
 		{"url_verification unsigned", "application/json", `{"challenge":"abc","type":"url_verification"}`, false, http.StatusUnauthorized, ""},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // The progress modal: its callback id and the block ids of its fields,
@@ -46,7 +47,7 @@ type origin struct {
 func (b *Bot) interaction(ctx context.Context, ic *slack.InteractionCallback, deliveryID string) reply {
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
-		return b.blockActions(ic, deliveryID)
+		return b.blockActions(ctx, ic, deliveryID)
 	case slack.InteractionTypeViewSubmission:
 		return b.viewSubmission(ctx, ic, deliveryID)
 	}
@@ -54,9 +55,11 @@ func (b *Bot) interaction(ctx context.Context, ic *slack.InteractionCallback, de
 }
 
 // blockActions runs a button: Mark done, Snooze, View, or Update progress
-// (which opens the modal). The click is acked at once; the command runs
-// after, through the handler, with the same permission rules as typing it.
-func (b *Bot) blockActions(ic *slack.InteractionCallback, deliveryID string) reply {
+// (which opens the modal). A change (Mark done, Snooze) is recorded in the
+// inbox before the click is acked, so a crash cannot lose it and a repeated
+// request does not apply it again; it is made after, through the handler,
+// with the same permission rules as typing it.
+func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, deliveryID string) reply {
 	if len(ic.ActionCallback.BlockActions) == 0 {
 		return reply{}
 	}
@@ -80,11 +83,16 @@ func (b *Bot) blockActions(ic *slack.InteractionCallback, deliveryID string) rep
 	case actionbot.ButtonSnooze:
 		cmd = &commands.Command{Verb: commands.VerbSnooze, Ref: ref, Days: SnoozeDays}
 	case actionbot.ButtonView:
-		cmd = &commands.Command{Verb: commands.VerbShow, Ref: ref}
+		return reply{later: func(ctx context.Context) {
+			if b.once(ctx, redelivery(deliveryID), o, user) {
+				msg := b.Handler.Run(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: commands.VerbShow, Ref: ref})
+				b.tell(ctx, o, user, msg)
+			}
+		}}
 	case actionbot.ButtonProgress:
 		trigger := ic.TriggerID
 		return reply{later: func(ctx context.Context) {
-			if b.once(ctx, deliveryID, o, user) {
+			if b.once(ctx, redelivery(deliveryID), o, user) {
 				b.openProgress(ctx, trigger, user, o)
 			}
 		}}
@@ -92,17 +100,25 @@ func (b *Bot) blockActions(ic *slack.InteractionCallback, deliveryID string) rep
 		b.log().Warn("slack: unknown button", "action_id", act.ActionID)
 		return reply{}
 	}
-	return reply{later: func(ctx context.Context) {
-		if !b.once(ctx, deliveryID, o, user) {
-			return
-		}
-		if cmd.Verb == commands.VerbShow {
-			msg := b.Handler.Run(ctx, commands.Request{UserID: user, ChannelID: channel}, cmd)
-			b.tell(ctx, o, user, msg)
-			return
-		}
-		b.report(ctx, o, user, b.apply(ctx, user, channel, []*commands.Command{cmd}))
-	}}
+	it, err := b.receiveAction(ctx, store.InboxClick, deliveryID, user, channel, o, []*commands.Command{cmd})
+	switch {
+	case err != nil:
+		return reply{later: func(ctx context.Context) { b.tell(ctx, o, user, notRecorded) }}
+	case it == nil:
+		return reply{}
+	}
+	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
+}
+
+// redelivery is the delivery id under which a read-only interaction (View,
+// opening a form) is remembered so that a redelivered envelope is not
+// answered twice. A replayed signed request only shows the same thing
+// again, so it is not recorded: lookups do not pay for a write.
+func redelivery(deliveryID string) string {
+	if strings.HasPrefix(deliveryID, signaturePrefix) {
+		return ""
+	}
+	return deliveryID
 }
 
 // once reports whether to act on an interaction: not when it is a
@@ -126,10 +142,11 @@ type outcome struct {
 
 // apply runs a click's or a form's commands through the handler: one
 // command as typed, several (the progress form) as one change, applied
-// together in one transaction or not at all.
-func (b *Bot) apply(ctx context.Context, user, channel string, cmds []*commands.Command) outcome {
+// together in one transaction or not at all. inbox is the change's record,
+// completed in the change's own transaction.
+func (b *Bot) apply(ctx context.Context, user, channel string, inbox int64, cmds []*commands.Command) outcome {
 	var out outcome
-	req := commands.Request{UserID: user, ChannelID: channel}
+	req := commands.Request{UserID: user, ChannelID: channel, Inbox: inbox}
 	var msg actionbot.Message
 	var err error
 	if len(cmds) == 1 {
@@ -163,18 +180,7 @@ func (b *Bot) report(ctx context.Context, o origin, user string, out outcome) {
 		}
 		return
 	}
-	reply := out.last
-	if len(out.done) > 1 {
-		var head []actionbot.Block
-		for _, c := range out.done[:len(out.done)-1] {
-			head = append(head, actionbot.Section(statusMark+c))
-		}
-		reply.Blocks = append(head, reply.Blocks...)
-		reply.Text = strings.Join(out.done, " ")
-	}
-	if out.err != nil {
-		reply.Blocks = append(reply.Blocks, out.errMsg.Blocks...)
-	}
+	reply := out.message()
 	if o.Ephemeral || o.TS == "" {
 		if err := b.respond(ctx, o.ResponseURL, reply, o.Ephemeral); err != nil {
 			b.log().Error("slack: show a change", "user", user, "ref", o.Ref, "err", err)
@@ -199,6 +205,28 @@ func (b *Bot) report(ctx context.Context, o origin, user string, out outcome) {
 	if out.err != nil {
 		b.tell(ctx, o, user, out.errMsg)
 	}
+}
+
+// message is what the person who clicked or submitted is told: the
+// confirmations of the changes made and the card as it now stands, or why
+// nothing was changed.
+func (out outcome) message() actionbot.Message {
+	if len(out.done) == 0 {
+		return out.errMsg
+	}
+	reply := out.last
+	if len(out.done) > 1 {
+		var head []actionbot.Block
+		for _, c := range out.done[:len(out.done)-1] {
+			head = append(head, actionbot.Section(statusMark+c))
+		}
+		reply.Blocks = append(head, reply.Blocks...)
+		reply.Text = strings.Join(out.done, " ")
+	}
+	if out.err != nil {
+		reply.Blocks = append(reply.Blocks, out.errMsg.Blocks...)
+	}
+	return reply
 }
 
 // tell sends the person who clicked a message only they can see, where
@@ -376,8 +404,8 @@ func readProgressForm(v *slack.ViewState) progressForm {
 }
 
 // viewSubmission checks the progress form and either sends its errors back
-// (response_action: errors, on the fields' blocks) or closes it and applies
-// it after the ack.
+// (response_action: errors, on the fields' blocks) or records it, closes it
+// and applies it after the ack.
 func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback, deliveryID string) reply {
 	if ic.View.CallbackID != progressCallbackID {
 		return reply{}
@@ -398,12 +426,16 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 	if len(errs) > 0 {
 		return reply{body: viewErrors(errs)}
 	}
-	user := ic.User.ID
-	return reply{later: func(ctx context.Context) {
-		if b.once(ctx, deliveryID, o, user) {
-			b.report(ctx, o, user, b.apply(ctx, user, o.Channel, cmds))
-		}
-	}}
+	// Recorded before the ack closes the form: a crash cannot lose it, and
+	// a repeated request does not apply it again.
+	it, err := b.receiveAction(ctx, store.InboxForm, deliveryID, ic.User.ID, o.Channel, o, cmds)
+	switch {
+	case err != nil:
+		return reply{body: viewErrors(map[string]string{blockProgress: "I couldn't record that change, so nothing was changed. Please press Save again in a moment."})}
+	case it == nil:
+		return reply{}
+	}
+	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
 }
 
 func viewErrors(errs map[string]string) []byte {

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -13,12 +11,16 @@ import (
 )
 
 // slashCommand answers /action. A query (/action 5.2, mine, report…) is
-// answered in the ack itself, with no call to Slack. A change is first
-// recorded in the inbox, then acked, then made and answered through the
-// response_url: a crash after the ack cannot lose it, because the inbox
-// item is completed in the same transaction as the change and pending
-// items are made on the next start (RecoverInbox). deliveryID (the Socket
-// Mode envelope id) keeps a redelivered change from being recorded twice.
+// answered in the ack itself, with no call to Slack and nothing recorded.
+// A change is first recorded in the inbox under the identity of its
+// request (deliveryID: the signature of a signed request, the Socket Mode
+// envelope id), so that a replay or a redelivery is answered from the
+// record and not applied again. While few changes are in hand it is then
+// made before the ack and confirmed in it; under a burst it is acked empty,
+// made after and confirmed through the response_url. Either way a crash
+// cannot lose it: the inbox item is completed in the same transaction as
+// the change, and the next start makes what is pending and confirms what
+// was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
 	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: sc.Text}
 	cmd, err := commands.Parse(sc.Text)
@@ -34,25 +36,43 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	if err := b.Handler.CheckText(cmd.Text); err != nil {
 		return reply{body: encodeResponse(commands.ErrorReply(err), false), responseURL: sc.ResponseURL}
 	}
-	// A change takes milliseconds: while few are in hand it is made before
-	// the ack and answered in it, committed before Slack hears anything.
-	// Under a burst, the rest are recorded and made after the ack.
-	if release, ok := b.syncSlot(); ok {
-		msg := b.Handler.Run(ctx, req, cmd)
-		release()
-		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
-	}
-	it := &store.InboxItem{Delivery: deliveryID, UserID: sc.UserID, ChannelID: sc.ChannelID, Text: sc.Text, ResponseURL: sc.ResponseURL}
+	it := &store.InboxItem{Delivery: deliveryID, Kind: store.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
+		Text: sc.Text, ResponseURL: sc.ResponseURL}
 	_, fresh, err := b.Store.Receive(ctx, it)
 	if err != nil {
 		b.log().Error("slack: record a command", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "err", err)
 		return reply{body: encodeResponse(notRecorded, false)}
 	}
 	if !fresh {
-		b.log().Info("slack: redelivery ignored", "delivery", deliveryID)
-		return reply{}
+		return b.repeated(ctx, deliveryID, sc.ResponseURL)
+	}
+	b.maybePrune()
+	// A change takes milliseconds: while few are in hand it is made before
+	// the ack and confirmed in it, committed before Slack hears anything.
+	// Under a burst, the rest are made after the ack.
+	if release, ok := b.syncSlot(); ok {
+		msg, _ := b.makeCommand(ctx, it, true)
+		release()
+		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
+}
+
+// repeated answers a request whose change is recorded already (a replay of
+// a signed request, a redelivered envelope) with the change's confirmation,
+// or, while the change is still in hand, with an empty ack: its
+// confirmation follows. Nothing is applied again.
+func (b *Bot) repeated(ctx context.Context, deliveryID, responseURL string) reply {
+	it, err := b.Store.InboxByDelivery(ctx, deliveryID)
+	if err != nil {
+		b.log().Error("slack: find the change of a repeated request", "err", err)
+		return reply{}
+	}
+	b.log().Info("slack: repeated request answered from its record, not applied again", "inbox", it.ID, "kind", it.Kind)
+	if it.Reply == nil || it.Kind != store.InboxCommand {
+		return reply{}
+	}
+	return reply{body: encodeResponse(*it.Reply, false), responseURL: responseURL}
 }
 
 // syncSlot takes one of the SyncChanges places for a change made before its
@@ -78,15 +98,13 @@ func (b *Bot) syncSlot() (release func(), ok bool) {
 // notRecorded is the answer when a change could not be recorded.
 var notRecorded = actionbot.Simple("❌ I couldn't record that change, so nothing was changed. Please try again in a moment.")
 
-// responseURLLife is how long Slack accepts replies through a response_url.
-const responseURLLife = 30 * time.Minute
-
-// runInbox makes a recorded change and answers through its response_url
-// while that is still valid.
-func (b *Bot) runInbox(ctx context.Context, it *store.InboxItem) {
+// makeCommand makes a recorded typed change and records its outcome;
+// inAck says that the reply goes in the acknowledgement, which confirms
+// it. ok is false when another run of the same item had made it already
+// (it confirms it).
+func (b *Bot) makeCommand(ctx context.Context, it *store.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
 	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}
 	cmd, err := commands.Parse(it.Text)
-	var msg actionbot.Message
 	if err != nil {
 		msg = commands.ErrorReply(err)
 	} else {
@@ -94,35 +112,11 @@ func (b *Bot) runInbox(ctx context.Context, it *store.InboxItem) {
 	}
 	// A change to an action completed its item with the change; anything
 	// else (a refusal, a coordinator's command) is completed here.
-	if err != nil || !actionbot.Verb(cmd.Verb).IsChange() {
-		if cerr := b.Store.CompleteInbox(ctx, it.ID); cerr != nil {
-			b.log().Error("slack: complete a command", "inbox", it.ID, "err", cerr)
-		}
+	committed := err == nil && actionbot.Verb(cmd.Verb).IsChange()
+	ok, ferr := b.Store.FinishInbox(ctx, it.ID, msg, committed, inAck)
+	if ferr != nil {
+		b.log().Error("slack: record the outcome of a command", "inbox", it.ID, "err", ferr)
+		return msg, inAck
 	}
-	if it.ResponseURL == "" || b.now().Sub(it.ReceivedAt) > responseURLLife {
-		return
-	}
-	if err := b.respond(ctx, it.ResponseURL, msg, false); err != nil {
-		b.log().Error("slack: reply to a command", "user", req.UserID, "inbox", it.ID, "err", err)
-	}
-}
-
-// RecoverInbox makes the changes that were acknowledged but not made before
-// the bot stopped (a crash, a kill), in the order they came, answering
-// those still within their response_url's life. It returns at once; Wait
-// waits for the work.
-func (b *Bot) RecoverInbox(ctx context.Context) error {
-	items, err := b.Store.PendingInbox(ctx)
-	if err != nil {
-		return fmt.Errorf("recover acknowledged changes: %w", err)
-	}
-	if len(items) > 0 {
-		b.log().Info("slack: making changes acknowledged before a restart", "count", len(items))
-	}
-	b.spawn(func(ctx context.Context) {
-		for _, it := range items {
-			b.runInbox(ctx, it)
-		}
-	})
-	return nil
+	return msg, ok
 }

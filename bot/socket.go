@@ -85,17 +85,31 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		}
 	case socketmode.EventTypeInvalidAuth:
 		b.log().Error("slack: Slack refused the app-level token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeErrorBadMessage:
+		// An envelope slack-go could not read is acked all the same, or
+		// Slack sends it again and again.
+		b.log().Warn("slack: unreadable Socket Mode message", "type", string(evt.Type))
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			var env struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+				b.serveEnvelope(client, &socketmode.Request{EnvelopeID: env.EnvelopeID}, func() reply { return reply{} })
+			}
+		}
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.log().Warn("slack: socket mode trouble", "type", string(evt.Type))
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := evt.Data.(slack.SlashCommand)
-		if !ok || evt.Request == nil {
+		if !ok {
+			b.ackUnread(client, evt)
 			return
 		}
 		b.serveEnvelope(client, evt.Request, func() reply { return b.slashCommand(ctx, &sc, "envelope:"+evt.Request.EnvelopeID) })
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
-		if !ok || evt.Request == nil {
+		if !ok {
+			b.ackUnread(client, evt)
 			return
 		}
 		b.serveEnvelope(client, evt.Request, func() reply { return b.interaction(ctx, &ic, "envelope:"+evt.Request.EnvelopeID) })
@@ -115,6 +129,20 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			}
 			return b.eventCallback(&env)
 		})
+	default:
+		// Anything else carrying an envelope is acked, whether or not it
+		// means anything to the bot.
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			b.serveEnvelope(client, evt.Request, func() reply { return reply{} })
+		}
+	}
+}
+
+// ackUnread acks an envelope whose payload could not be read.
+func (b *Bot) ackUnread(client *socketmode.Client, evt socketmode.Event) {
+	b.log().Warn("slack: unreadable envelope acked", "type", string(evt.Type))
+	if evt.Request != nil && evt.Request.EnvelopeID != "" {
+		b.serveEnvelope(client, evt.Request, func() reply { return reply{} })
 	}
 }
 

@@ -248,3 +248,28 @@ func TestSocketModeChangeNotMadeWhenItCannotBeRecorded(t *testing.T) {
 		t.Errorf("changed anyway")
 	}
 }
+
+// An envelope slack-go cannot read (a payload of the wrong shape, a type it
+// does not know) is acked all the same: unacked, Slack would send it again
+// and again.
+func TestSocketModeUnreadableEnvelopesAreAcked(t *testing.T) {
+	tests := []struct {
+		name, typ string
+		payload   any
+	}{
+		{"a slash command that is not an object", "slash_commands", "not an object"},
+		{"an interaction that is not an object", "interactive", []int{1, 2}},
+		{"a type slack-go does not know", "something_new", map[string]any{"x": 1}},
+		{"an event that is not an object", "events_api", 42},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustEnv(t)
+			r := e.runSocket(t)
+			r.sock.Envelope(t, "env-odd", tc.typ, tc.payload, 0)
+			if ack := r.sock.Ack(t, "env-odd"); ack != nil {
+				t.Errorf("acked with %s; want an empty ack", ack)
+			}
+		})
+	}
+}

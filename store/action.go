@@ -433,7 +433,7 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 		}
 	}
 	if inbox != 0 {
-		if fresh, err := completeInbox(ctx, tx, inbox, now); err != nil {
+		if fresh, err := db.completeInbox(ctx, tx, inbox, now); err != nil {
 			return nil, nil, err
 		} else if !fresh {
 			return nil, nil, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")

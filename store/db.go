@@ -69,6 +69,8 @@ type DB struct {
 
 	// health is what QuickCheck last found (health.go).
 	health health
+	// sent holds confirmations sent and not yet recorded (inbox.go).
+	sent sentConfirmations
 	// snap keeps the current plan's actions in memory (snapshot.go).
 	snap snapState
 	// watch tells them when the database has changed (cache.go).

@@ -2,114 +2,341 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// InboxItem is a change typed as a slash command, recorded before Slack is
-// answered so that a crash cannot lose it.
+// Kinds of inbox item: what brought the change.
+const (
+	InboxCommand = "command" // a typed /action change; Text is what was typed
+	InboxClick   = "click"   // a button; Payload says what it asks for
+	InboxForm    = "form"    // a form submission; Payload says what it asks for
+)
+
+// InboxItem is a change recorded before Slack is answered, so that a crash
+// cannot lose it, under the identity of the request that brought it, so
+// that a replay or a redelivery is not applied again.
 type InboxItem struct {
-	ID          int64
-	Delivery    string // Socket Mode envelope id; "" over HTTP
+	ID int64
+	// Delivery identifies the request: "sig:" and the signature of a
+	// signed HTTP request, "envelope:" and a Socket Mode envelope id; ""
+	// when the transport does not repeat requests.
+	Delivery    string
+	Kind        string // InboxCommand (the default), InboxClick or InboxForm
 	UserID      string
 	ChannelID   string
 	Text        string
+	Payload     string // a click's or form's request, as JSON
 	ResponseURL string
 	ReceivedAt  time.Time
 	State       string // "pending" or "done"
+	DoneAt      time.Time
+	// Reply is the confirmation, once the change is done (nil before).
+	Reply       *actionbot.Message
+	ConfirmedAt time.Time // zero until the person has been told
 }
 
 // Receive records a change before it is acknowledged and returns its id.
-// A delivery id already recorded (a redelivery) returns 0 and false.
+// A delivery already recorded (a replay or a redelivery) returns 0 and
+// false: the change is in hand already, and InboxByDelivery finds it.
 func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
+	if it.Kind == "" {
+		it.Kind = InboxCommand
+	}
 	it.ReceivedAt, it.State = db.Now(), "pending"
 	// Not even a change waiting to be made keeps a control character.
 	it.Text = actionbot.CleanText(it.Text)
-	r, err := db.rw.ExecContext(ctx, `INSERT INTO inbox (delivery, user_id, channel_id, text, response_url, received_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
-		it.Delivery, it.UserID, it.ChannelID, it.Text, it.ResponseURL, formatTime(it.ReceivedAt))
+	tx, err := db.begin(ctx)
 	if err != nil {
-		return 0, false, fmt.Errorf("record a command: %w", err)
+		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return 0, false, nil
+	defer tx.Rollback()
+	now := formatTime(it.ReceivedAt)
+	r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
+		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.Text, it.Payload, it.ResponseURL, now)
+	if err != nil {
+		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
 	}
+	n, _ := r.RowsAffected()
 	id, err := r.LastInsertId()
 	if err != nil {
-		return 0, false, fmt.Errorf("record a command: %w", err)
+		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
+	}
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return 0, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("record a %s: commit: %w", it.Kind, err)
+	}
+	if n == 0 {
+		return 0, false, nil
 	}
 	it.ID = id
 	return id, true, nil
 }
 
-// Inbox returns a recorded command.
+// Inbox returns a recorded change.
 func (db *DB) Inbox(ctx context.Context, id int64) (*InboxItem, error) {
 	items, err := db.inbox(ctx, `id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, fmt.Errorf("inbox item %d: not found", id)
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No recorded change %d.", id)
 	}
 	return items[0], nil
 }
 
-// PendingInbox returns the commands recorded and not yet completed, oldest
+// InboxByDelivery returns the change a request recorded, to answer a replay
+// of it; ENOTFOUND when there is none.
+func (db *DB) InboxByDelivery(ctx context.Context, delivery string) (*InboxItem, error) {
+	if delivery == "" {
+		return nil, errors.New("find a recorded change: no delivery id given")
+	}
+	items, err := db.inbox(ctx, `delivery = ?`, delivery)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No change recorded for that request.")
+	}
+	return items[0], nil
+}
+
+// PendingInbox returns the changes recorded and not yet made, oldest
 // first: those a crash interrupted.
 func (db *DB) PendingInbox(ctx context.Context) ([]*InboxItem, error) {
 	return db.inbox(ctx, `state = 'pending' ORDER BY id`)
 }
 
+// UnconfirmedInbox returns the changes made whose confirmation has not
+// been sent, oldest first: those a crash interrupted after the commit.
+func (db *DB) UnconfirmedInbox(ctx context.Context) ([]*InboxItem, error) {
+	return db.inbox(ctx, `state = 'done' AND confirmed_at IS NULL ORDER BY id`)
+}
+
+const inboxColumns = `id, delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at`
+
 func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]*InboxItem, error) {
 	var rows []struct {
-		ID          int64  `db:"id"`
-		Delivery    string `db:"delivery"`
-		UserID      string `db:"user_id"`
-		ChannelID   string `db:"channel_id"`
-		Text        string `db:"text"`
-		ResponseURL string `db:"response_url"`
-		ReceivedAt  string `db:"received_at"`
-		State       string `db:"state"`
+		ID          int64          `db:"id"`
+		Delivery    string         `db:"delivery"`
+		Kind        string         `db:"kind"`
+		UserID      string         `db:"user_id"`
+		ChannelID   string         `db:"channel_id"`
+		Text        string         `db:"text"`
+		Payload     string         `db:"payload"`
+		ResponseURL string         `db:"response_url"`
+		ReceivedAt  string         `db:"received_at"`
+		State       string         `db:"state"`
+		DoneAt      sql.NullString `db:"done_at"`
+		Reply       string         `db:"reply"`
+		ConfirmedAt sql.NullString `db:"confirmed_at"`
 	}
-	if err := db.ro.SelectContext(ctx, &rows, `SELECT id, delivery, user_id, channel_id, text, response_url, received_at, state FROM inbox WHERE `+where, args...); err != nil {
+	if err := db.ro.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inbox WHERE `+where, args...); err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
 	out := make([]*InboxItem, len(rows))
 	for i, r := range rows {
-		at, err := parseTime(r.ReceivedAt)
-		if err != nil {
+		it := &InboxItem{ID: r.ID, Delivery: r.Delivery, Kind: r.Kind, UserID: r.UserID, ChannelID: r.ChannelID, Text: r.Text,
+			Payload: r.Payload, ResponseURL: r.ResponseURL, State: r.State}
+		var err error
+		if it.ReceivedAt, err = parseTime(r.ReceivedAt); err != nil {
 			return nil, err
 		}
-		out[i] = &InboxItem{ID: r.ID, Delivery: r.Delivery, UserID: r.UserID, ChannelID: r.ChannelID, Text: r.Text,
-			ResponseURL: r.ResponseURL, ReceivedAt: at, State: r.State}
+		if it.DoneAt, err = parseTime(r.DoneAt.String); err != nil {
+			return nil, err
+		}
+		if it.ConfirmedAt, err = parseTime(r.ConfirmedAt.String); err != nil {
+			return nil, err
+		}
+		if r.Reply != "" {
+			it.Reply = &actionbot.Message{}
+			if err := json.Unmarshal([]byte(r.Reply), it.Reply); err != nil {
+				return nil, fmt.Errorf("inbox item %d: decode its reply: %w", r.ID, err)
+			}
+		}
+		out[i] = it
 	}
 	return out, nil
 }
 
-// CompleteInbox marks a command done that changed nothing in the plan (it
+// CompleteInbox marks a change done that changed nothing in the plan (it
 // was refused, or changed only who may do what). A change to an action
-// completes its command in its own transaction instead.
+// completes its item in its own transaction instead.
 func (db *DB) CompleteInbox(ctx context.Context, id int64) error {
-	if _, err := db.rw.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ?, text = '' WHERE id = ?`, db.now(), id); err != nil {
+	if _, err := db.rw.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = COALESCE(done_at, ?) WHERE id = ?`, db.now(), id); err != nil {
 		return fmt.Errorf("complete inbox item %d: %w", id, err)
 	}
 	return nil
 }
 
-// completeInbox marks a command done inside the transaction of its change;
-// false when it was done already.
-func completeInbox(ctx context.Context, tx execer, id int64, now string) (bool, error) {
-	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ?, text = '' WHERE id = ? AND state = 'pending'`, now, id)
+// completeInbox marks a change done inside the transaction of its change;
+// false when it was done already. The transaction also records the
+// confirmations sent meanwhile (sentConfirmations).
+func (db *DB) completeInbox(ctx context.Context, tx execer, id int64, now string) (bool, error) {
+	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ? WHERE id = ? AND state = 'pending'`, now, id)
 	if err != nil {
 		return false, fmt.Errorf("complete inbox item %d: %w", id, err)
 	}
 	n, _ := r.RowsAffected()
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return false, err
+	}
 	return n > 0, nil
 }
 
-// InboxSize returns how many commands the inbox holds, done or not.
+// sentConfirmations are the inbox items whose confirmation has reached
+// Slack and is not yet recorded. Between the two, a kill makes the next
+// start send the confirmation again; so the record rides on the first
+// write transaction to commit (a change, an outcome, a new request), a
+// fraction of a millisecond away, rather than waiting its own turn behind
+// every writer in a burst. ConfirmInbox still writes it itself, in case
+// no other write comes.
+type sentConfirmations struct {
+	mu  sync.Mutex
+	ids map[int64]struct{}
+}
+
+func (s *sentConfirmations) add(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		s.ids = map[int64]struct{}{}
+	}
+	s.ids[id] = struct{}{}
+}
+
+func (s *sentConfirmations) remove(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+}
+
+// record records the confirmations sent, in tx. If tx rolls back, they
+// are still held, and recorded by the next transaction or ConfirmInbox.
+func (s *sentConfirmations) record(ctx context.Context, tx execer, now string) error {
+	s.mu.Lock()
+	if len(s.ids) == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	args := make([]any, 0, len(s.ids)+1)
+	args = append(args, now)
+	for id := range s.ids {
+		args = append(args, id)
+	}
+	s.mu.Unlock()
+	q := `UPDATE inbox SET confirmed_at = ?, text = '', payload = '' WHERE confirmed_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(args)-2) + `)`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("record confirmations: %w", err)
+	}
+	return nil
+}
+
+// FinishInbox records the outcome of a change once it has been made (or
+// refused): the item is done, with reply as its confirmation, and, when
+// confirmed (the reply goes in the acknowledgement itself), confirmed.
+// committed says whether the change completed the item in its own
+// transaction (a change to an action); otherwise (a refusal, a change of
+// who may do what) the item must still be pending. It reports false when
+// the item already had its outcome: another run of the same item (two
+// recoveries racing) got there first, and confirms it.
+func (db *DB) FinishInbox(ctx context.Context, id int64, reply actionbot.Message, committed, confirmed bool) (bool, error) {
+	body, err := json.Marshal(reply)
+	if err != nil {
+		return false, fmt.Errorf("finish inbox item %d: encode its reply: %w", id, err)
+	}
+	now := db.now()
+	state := "pending"
+	if committed {
+		state = "done"
+	}
+	var confirmedAt any
+	if confirmed {
+		confirmedAt = now
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("finish inbox item %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = COALESCE(done_at, ?), reply = ?,
+		confirmed_at = ?, text = CASE WHEN ? IS NULL THEN text ELSE '' END, payload = CASE WHEN ? IS NULL THEN payload ELSE '' END
+		WHERE id = ? AND reply = '' AND confirmed_at IS NULL AND state = ?`, now, string(body), confirmedAt, confirmedAt, confirmedAt, id, state)
+	if err != nil {
+		return false, fmt.Errorf("finish inbox item %d: %w", id, err)
+	}
+	n, _ := r.RowsAffected()
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("finish inbox item %d: commit: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+// ConfirmInbox records that a change's confirmation reached Slack. Its
+// text and payload are cleared: the audit trail keeps what was done. The
+// record also rides on the first other write to commit meanwhile
+// (sentConfirmations).
+func (db *DB) ConfirmInbox(ctx context.Context, id int64) error {
+	db.sent.add(id)
+	if _, err := db.rw.ExecContext(ctx, `UPDATE inbox SET confirmed_at = ?, text = '', payload = '' WHERE id = ? AND confirmed_at IS NULL`, db.now(), id); err != nil {
+		return fmt.Errorf("confirm inbox item %d: %w", id, err)
+	}
+	db.sent.remove(id)
+	return nil
+}
+
+// ConfirmInboxByMessage queues a change's confirmation as a direct message
+// (the outbox posts it once) and records the item confirmed, in one
+// transaction: it is queued once however often this is called.
+func (db *DB) ConfirmInboxByMessage(ctx context.Context, id int64, msg *actionbot.Outgoing) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.now()
+	r, err := tx.ExecContext(ctx, `UPDATE inbox SET confirmed_at = ?, text = '', payload = '' WHERE id = ? AND confirmed_at IS NULL`, now, id)
+	if err != nil {
+		return fmt.Errorf("confirm inbox item %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return nil // confirmed already
+	}
+	if _, err := enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+		return fmt.Errorf("confirm inbox item %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("confirm inbox item %d: commit: %w", id, err)
+	}
+	return nil
+}
+
+// PruneInbox forgets the changes confirmed before a given instant: their
+// requests can no longer be replayed (a signature lives five minutes) or
+// redelivered. It returns how many it forgot.
+func (db *DB) PruneInbox(ctx context.Context, before time.Time) (int, error) {
+	r, err := db.rw.ExecContext(ctx, `DELETE FROM inbox WHERE received_at < ? AND confirmed_at IS NOT NULL`, formatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune inbox: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	return int(n), nil
+}
+
+// InboxSize returns how many changes the inbox holds, done or not.
 func (db *DB) InboxSize(ctx context.Context) (int, error) {
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM inbox`); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -71,24 +74,80 @@ func crashPort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// postChange sends a signed /action change as the test coordinator and
-// reports whether the bot acknowledged it: made and answered in the ack, or
-// recorded to be made (an empty ack). A bot that is gone acknowledges nothing.
-func postChange(base string, fake *fakeslack.Server, text string) bool {
-	body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
-		"text": {text}, "response_url": {fake.ResponseURL("crash")}, "trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}.Encode())
+// sendSigned posts a signed form to the bot and returns its status and
+// body; a bot that is gone answers nothing (status 0).
+func sendSigned(base, path string, body []byte) (int, []byte) {
 	ts, sig := bot.Sign(e2eSigningSecret, time.Now(), body)
-	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", sig)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return false
+		return 0, nil
 	}
 	out, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK && (len(out) == 0 || bytes.Contains(out, []byte("✅")))
+	return resp.StatusCode, out
+}
+
+// ackOutcome is what the bot answered a change.
+type ackOutcome int
+
+const (
+	notAcked     ackOutcome = iota // no answer: the bot was gone
+	ackedEmpty                     // recorded, to be made and confirmed after
+	ackedOK                        // made and confirmed in the ack itself
+	ackedRefusal                   // answered with something else
+)
+
+// postChange sends a signed /action change as the test coordinator, with
+// its own response_url (named responseID).
+func postChange(base string, fake *fakeslack.Server, text, responseID string) ackOutcome {
+	body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
+		"text": {text}, "response_url": {fake.ResponseURL(responseID)}, "trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}.Encode())
+	return outcomeOf(sendSigned(base, "/slack/commands", body))
+}
+
+// postForm submits the progress form of ref as the test coordinator,
+// leaving progress and status as they are and adding note.
+func postForm(base string, fake *fakeslack.Server, a *actionbot.Action, note, responseID string) ackOutcome {
+	meta, _ := json.Marshal(map[string]any{"r": a.Ref, "c": "C0GENERAL", "e": true, "u": fake.ResponseURL(responseID)})
+	payload, _ := json.Marshal(map[string]any{
+		"type": "view_submission", "user": map[string]any{"id": crashCoordinator}, "api_app_id": "A1", "team": map[string]any{"id": "T1"},
+		"view": map[string]any{"id": "V1", "type": "modal", "callback_id": "actionbot_progress", "private_metadata": string(meta),
+			"state": map[string]any{"values": map[string]any{
+				"progress": map[string]any{"value": map[string]any{"type": "number_input", "value": strconv.Itoa(a.Progress)}},
+				"status":   map[string]any{"value": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": string(a.Status)}}},
+				"note":     map[string]any{"value": map[string]any{"type": "plain_text_input", "value": note}},
+			}}},
+	})
+	return outcomeOf(sendSigned(base, "/slack/interactivity", []byte(url.Values{"payload": {string(payload)}}.Encode())))
+}
+
+// postClick clicks Mark done on an ephemeral card of ref, as the test
+// coordinator.
+func postClick(base string, fake *fakeslack.Server, ref, responseID string) ackOutcome {
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": crashCoordinator}, "api_app_id": "A1", "team": map[string]any{"id": "T1"},
+		"trigger_id": "1.2.3", "response_url": fake.ResponseURL(responseID),
+		"container": map[string]any{"type": "message", "message_ts": "1340179100.000200", "channel_id": "C0GENERAL", "is_ephemeral": true},
+		"channel":   map[string]any{"id": "C0GENERAL"},
+		"actions":   []any{map[string]any{"type": "button", "action_id": actionbot.ButtonDone, "block_id": "actions:" + ref, "value": ref}},
+	})
+	return outcomeOf(sendSigned(base, "/slack/interactivity", []byte(url.Values{"payload": {string(payload)}}.Encode())))
+}
+
+func outcomeOf(status int, out []byte) ackOutcome {
+	switch {
+	case status != http.StatusOK:
+		return notAcked
+	case len(out) == 0:
+		return ackedEmpty
+	case bytes.Contains(out, []byte("✅")):
+		return ackedOK
+	}
+	return ackedRefusal
 }
 
 // serveCrashBot starts the bot in HTTP mode and waits until it answers.
@@ -118,10 +177,13 @@ func serveCrashBot(t *testing.T, bin string, env []string) *crashBot {
 }
 
 // TestCrashAndRestart kills the real binary with SIGKILL at random points
-// while reminder sweeps, digests and a burst of updates run, and starts it
-// again, round after round. Afterwards no message was posted twice, every
-// message queued was delivered, every reminder due was recorded, and every
-// update that was acknowledged is in the audit trail exactly once.
+// while reminder sweeps, digests and a burst of changes (typed, submitted
+// as forms, clicked as Mark done) run, and starts it again, round after
+// round.
+// Afterwards no message was posted twice, every message queued was
+// delivered, every reminder due was recorded, every change that was
+// acknowledged is in the audit trail exactly once, and every acknowledged
+// change was confirmed exactly once.
 func TestCrashAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it")
@@ -158,6 +220,10 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 	plan, _ := db.CurrentPlan(ctx)
 	refs, _ := db.Refs(ctx, plan.ID)
+	actions, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 
 	env := []string{
@@ -183,14 +249,41 @@ func TestCrashAndRestart(t *testing.T) {
 		return fmt.Sprintf("%sT%02d:%02d", d, hh, mm)
 	}
 
+	// Forms go to open actions only, leaving status and progress as they
+	// are (typed changes only add notes), so each adds just its note.
+	var open []*actionbot.Action
+	for _, a := range actions {
+		if a.Status == actionbot.StatusOpen {
+			open = append(open, a)
+		}
+	}
+	// Half of them take forms; the other half are each marked done by one
+	// Mark done click, at most (a second would be refused anyway).
+	var formTargets, clickTargets []*actionbot.Action
+	for i, a := range open {
+		if i%2 == 0 {
+			formTargets = append(formTargets, a)
+		} else {
+			clickTargets = append(clickTargets, a)
+		}
+	}
+	if len(formTargets) == 0 || len(clickTargets) == 0 {
+		t.Fatal("too few open actions to send forms and clicks about")
+	}
+	clicked := 0 // clickTargets used so far
+
 	var mu sync.Mutex
-	acked := map[string]bool{} // note texts whose command was acknowledged
+	acked := map[string]string{}      // note texts whose change was acknowledged -> its response_url's name
+	inAck := map[string]bool{}        // those confirmed in the ack itself
+	responseOf := map[string]string{} // every note text sent -> its response_url's name
 	sent := 0
-	update := func(base, text string) {
-		if postChange(base, fake, text) {
-			mu.Lock()
-			acked[text] = true
-			mu.Unlock()
+	record := func(text, responseID string, out ackOutcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		responseOf[text] = responseID
+		if out == ackedEmpty || out == ackedOK {
+			acked[text] = responseID
+			inAck[text] = out == ackedOK
 		}
 	}
 
@@ -214,7 +307,28 @@ func TestCrashAndRestart(t *testing.T) {
 					sent++
 					n := sent
 					mu.Unlock()
-					update(p.base, fmt.Sprintf("%s note crash test round %d worker %d update %d", refs[(n*7+w)%len(refs)], round, w, n))
+					responseID := fmt.Sprintf("crash-%d", n)
+					if w%8 == 5 { // some come as Mark done clicks, one per action
+						mu.Lock()
+						var a *actionbot.Action
+						if clicked < len(clickTargets) {
+							a = clickTargets[clicked]
+							clicked++
+						}
+						mu.Unlock()
+						if a != nil {
+							record("click done "+a.Ref, responseID, postClick(p.base, fake, a.Ref, responseID))
+							continue
+						}
+					}
+					if w%4 == 3 { // a quarter of the changes come as forms
+						a := formTargets[(n*7+w)%len(formTargets)]
+						note := fmt.Sprintf("crash test form round %d worker %d update %d", round, w, n)
+						record(a.Ref+" note "+note, responseID, postForm(p.base, fake, a, note, responseID))
+						continue
+					}
+					text := fmt.Sprintf("%s note crash test round %d worker %d update %d", refs[(n*7+w)%len(refs)], round, w, n)
+					record(text, responseID, postChange(p.base, fake, text, responseID))
 				}
 			}()
 		}
@@ -258,6 +372,11 @@ func TestCrashAndRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		unconfirmed, err := db.UnconfirmedInbox(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inbox = append(inbox, unconfirmed...)
 		if len(pending)+len(sending)+len(inbox) == 0 {
 			break
 		}
@@ -275,7 +394,7 @@ func TestCrashAndRestart(t *testing.T) {
 			for _, h := range heads {
 				t.Logf("head %d %s to %s state %s", h.ID, h.Key, h.To, h.State)
 			}
-			t.Fatalf("the outbox did not drain: %d pending, %d sending, %d commands pending\n%s", len(pending), len(sending), len(inbox), p.out.String())
+			t.Fatalf("the outbox did not drain: %d pending, %d sending, %d changes to make or confirm\n%s", len(pending), len(sending), len(inbox), p.out.String())
 		}
 		time.Sleep(20 * time.Millisecond) // polling a real process's work
 	}
@@ -325,12 +444,15 @@ func TestCrashAndRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range h {
-			if e.Actor == crashCoordinator {
+			if e.Actor == crashCoordinator && e.Verb != actionbot.VerbDone {
 				notes[ref+" note "+e.Note]++
 			}
 		}
 	}
 	for text := range acked {
+		if strings.HasPrefix(text, "click done ") {
+			continue // checked below
+		}
 		if notes[text] != 1 {
 			t.Errorf("acknowledged %q is in the audit trail %d times", text, notes[text])
 		}
@@ -340,8 +462,91 @@ func TestCrashAndRestart(t *testing.T) {
 			t.Errorf("%q is in the audit trail %d times", text, n)
 		}
 	}
-	t.Logf("%d rounds: %d updates sent, %d acknowledged, %d audited; %d messages delivered once each (%d reminders)",
-		*crashRounds, sent, len(acked), len(notes), len(all), reminders)
+	// Every acknowledged Mark done click was made, once.
+	clicks := 0
+	for text := range acked {
+		ref, ok := strings.CutPrefix(text, "click done ")
+		if !ok {
+			continue
+		}
+		clicks++
+		a, err := db.FindAction(ctx, plan.ID, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := db.History(ctx, plan.ID, ref, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, e := range h {
+			if e.Actor == crashCoordinator && e.Verb == actionbot.VerbDone {
+				done++
+			}
+		}
+		if a.Status != actionbot.StatusDone || done != 1 {
+			t.Errorf("acknowledged click: %s is %s, marked done %d times by it", ref, a.Status, done)
+		}
+	}
+	// Every acknowledged change was confirmed: in its ack, or through its
+	// response_url (the rounds are far shorter than its thirty minutes).
+	// Once, except that a confirmation sent just before a kill, and not yet
+	// recorded as sent, is sent again after the restart, marked as such:
+	// never two unmarked ones, and no change made confirmed twice unmarked.
+	type confirmations struct{ plain, again int }
+	confirmed := map[string]*confirmations{} // response_url name -> what reached it
+	for _, r := range fake.Requests("") {
+		id, ok := strings.CutPrefix(r.Method, "response:")
+		if !ok {
+			continue
+		}
+		c := confirmed[id]
+		if c == nil {
+			c = &confirmations{}
+			confirmed[id] = c
+		}
+		if strings.Contains(r.Param("text"), bot.RepeatedConfirmation) {
+			c.again++
+		} else {
+			c.plain++
+		}
+	}
+	for _, r := range fake.Requests("conversations.open") {
+		if r.Param("users") == crashCoordinator {
+			t.Errorf("a confirmation went by direct message, though every response_url was alive")
+		}
+	}
+	after, repeats, twice := 0, 0, 0
+	for text, id := range acked {
+		c := confirmed[id]
+		if c == nil {
+			c = &confirmations{}
+		}
+		plain := c.plain
+		if inAck[text] {
+			plain++
+		} else if c.plain+c.again > 0 {
+			after++
+		}
+		repeats += c.again
+		if plain+c.again > 1 {
+			twice++
+		}
+		if plain+c.again == 0 {
+			t.Errorf("acknowledged %q was never confirmed", text)
+		}
+		if plain > 1 {
+			t.Errorf("acknowledged %q was confirmed %d times (and %d times again after a restart)", text, plain, c.again)
+		}
+	}
+	for text, id := range responseOf {
+		if c := confirmed[id]; c != nil && c.plain > 1 {
+			t.Errorf("%q was confirmed %d times", text, c.plain)
+		}
+	}
+	t.Logf("%d acknowledged Mark done clicks, each made once", clicks)
+	t.Logf("%d rounds: %d changes sent, %d acknowledged (%d confirmed in the ack, %d after it; %d confirmations sent again after a restart, %d of them to changes confirmed before), %d audited; %d messages delivered once each (%d reminders)",
+		*crashRounds, sent, len(acked), len(acked)-after, after, repeats, twice, len(notes), len(all), reminders)
 	if len(acked) == 0 {
 		t.Fatal("no update was acknowledged: the test proved nothing about them")
 	}

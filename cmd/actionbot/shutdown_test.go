@@ -51,7 +51,7 @@ func TestGracefulShutdown(t *testing.T) {
 					return
 				default:
 				}
-				if postChange(p.base, fake, fmt.Sprintf("5.2 note shutdown worker %d update %d", w, i)) {
+				if out := postChange(p.base, fake, fmt.Sprintf("5.2 note shutdown worker %d update %d", w, i), "shutdown"); out == ackedEmpty || out == ackedOK {
 					mu.Lock()
 					acked++
 					mu.Unlock()

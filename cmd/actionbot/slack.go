@@ -132,7 +132,8 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	h.Logger = log
 	// Typed changes are made before Slack is answered while no more than
 	// this many are in hand: each takes milliseconds, well inside Slack's
-	// 3 seconds. A burst beyond it is recorded and made after the ack.
+	// 3 seconds. A burst beyond it is made after the ack. Every change is
+	// recorded before its ack either way.
 	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16}
 	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
 
@@ -147,7 +148,8 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		sender.Run(senderCtx)
 	}()
 	waitJobs := a.startJobs(serveCtx, c, db)
-	// Changes acknowledged before the last stop but not made are made now.
+	// Changes acknowledged before the last stop but not made are made now,
+	// and those made but not confirmed are confirmed.
 	if err := b.RecoverInbox(serveCtx); err != nil {
 		log.Error("could not recover acknowledged changes", "err", err)
 	}
