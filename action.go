@@ -349,6 +349,9 @@ func DescribeDeadline(d Deadline) string {
 	if d.Ongoing {
 		return "Ongoing"
 	}
+	if d.NeedsDate() {
+		return strings.TrimSpace(d.Written + " (needs a date)")
+	}
 	if d.Written == "" || d.Written == d.Due.String() {
 		return d.Due.UK()
 	}
