@@ -47,6 +47,9 @@ type Action struct {
 	Deadline Deadline `json:"deadline"`
 	Original Deadline `json:"original"`
 	Funding  string   `json:"funding,omitempty"`
+	// Notes are the plan's own columns beyond the bot's ("Outcome: ..."),
+	// kept as imported, one per line.
+	Notes string `json:"notes,omitempty"`
 
 	Status Status `json:"status"`
 	// Reason says why the action is blocked or at risk.

@@ -315,7 +315,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	today := actionbot.DateOf(now)
 	rate := func(act *actionbot.Action) actionbot.RAG { return c.RAG.Assess(act, plan.Period.Start, today, now).RAG }
 	return writeOut(*out, a.stdout, func(w io.Writer) error {
-		return plancsv.Write(w, priorities, actions, rate, c.TZ)
+		return plancsv.Write(w, plan, priorities, actions, rate, c.TZ)
 	})
 }
 
