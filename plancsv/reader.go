@@ -302,6 +302,10 @@ func (rd *reader) row(line int, rec []string) {
 	_, hasTitle := l.index["priority_title"]
 	prio := 0
 	switch {
+	case hasPrio && !hasTitle && cell("priority") != "" && !startsWithDigit(cell("priority")):
+		// The plan writes its priorities by name in the priority column.
+		prio = rd.titleNumber(cleanText(raw("priority")))
+		rd.sectionName = cleanText(raw("priority"))
 	case hasPrio:
 		n, err := strconv.Atoi(cell("priority"))
 		switch {
@@ -324,7 +328,7 @@ func (rd *reader) row(line int, rec []string) {
 	if prio > 0 {
 		a.Priority = prio
 		title := cleanText(raw("priority_title"))
-		if title == "" && !hasTitle {
+		if title == "" && !hasTitle && rd.sectionName != "" && (rd.section == prio || !hasPrio || !startsWithDigit(cell("priority"))) {
 			title = rd.sectionName
 		}
 		if title == "" && !hasTitle {
@@ -396,6 +400,8 @@ func (rd *reader) row(line int, rec []string) {
 		}
 	}
 }
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // titleNumber numbers priorities by title, in the order the file gives them.
 func (rd *reader) titleNumber(title string) int {

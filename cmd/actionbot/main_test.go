@@ -143,7 +143,9 @@ func TestImportShippedCSVWarnsOfEarlyDeadlines(t *testing.T) {
 			t.Errorf("import output lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "Warning:"); n != 8 {
+	// The new database has no agencies: the plan's names create them, with
+	// a warning each; here only the deadlines are counted.
+	if n := strings.Count(out, "column by_when"); n != 8 {
 		t.Errorf("%d warnings, want 8 (before the plan: 1.3, 2.3, 3.4, 5.2, 6.2, 7.6; after it: 2.6, 4.1)", n)
 	}
 }
@@ -184,7 +186,7 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"version"}, 0, "actionbot "},
 		{[]string{"help"}, 0, "actionbot import"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"import"}, 2, "import takes one CSV file"},
+		{[]string{"import"}, 2, "import takes one plan file, CSV or .xlsx"},
 		{[]string{"import", "-h"}, 0, "-period"},
 		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
 		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
