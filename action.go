@@ -353,7 +353,10 @@ func DescribeDeadline(d Deadline) string {
 		return "Ongoing"
 	}
 	if d.NeedsDate() {
-		return strings.TrimSpace(d.Written + " (needs a date)")
+		if d.Written == "" {
+			return "needs a date"
+		}
+		return d.Written
 	}
 	if d.Written == "" || d.Written == d.Due.String() {
 		return d.Due.UK()

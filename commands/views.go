@@ -53,6 +53,8 @@ func partiesText(dir *actionbot.Directory, ps []actionbot.Party, full bool) stri
 func dueText(a *actionbot.Action, today actionbot.Date) string {
 	n, dated := a.DueIn(today)
 	switch {
+	case !dated && a.Deadline.NeedsDate() && !a.IsDone():
+		return "needs a date"
 	case !dated:
 		return "ongoing"
 	case a.IsDone():
