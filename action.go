@@ -346,10 +346,19 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 	return e, nil
 }
 
-// DescribeDeadline formats a deadline for people: "March 2013 (31 Mar 2013)"
-// or "Ongoing".
+// DescribeDeadline formats a deadline for people: "March 2013 (31 Mar 2013)",
+// "Ongoing", "Monthly (ongoing, checked monthly)", or "TBC" for one that
+// needs a date.
 func DescribeDeadline(d Deadline) string {
 	if d.Ongoing {
+		switch {
+		case d.Cadence() != "":
+			return fmt.Sprintf("%s (ongoing, checked %s)", d.Written, d.Cadence())
+		case !d.From().IsZero():
+			return fmt.Sprintf("%s (ongoing from %s)", d.Written, d.From().UK())
+		case !d.Until().IsZero():
+			return fmt.Sprintf("%s (ongoing until %s)", d.Written, d.Until().UK())
+		}
 		return "Ongoing"
 	}
 	if d.NeedsDate() {
