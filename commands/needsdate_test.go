@@ -68,3 +68,29 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 		t.Fatalf("after setting a date, needs a date: %+v", g)
 	}
 }
+
+func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(time.Date(2023, time.June, 1, 9, 0, 0, 0, storetest.London))
+	db := storetest.MustOpenEmpty(t, clock)
+	plan := "Ref,Action,Lead,Timescale,Outcome\n" +
+		"a),Agree the referral pathway,Council,Monthly,Fewer repeat referrals\n"
+	res, err := plancsv.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), plancsv.Options{Name: "Westshire", Today: actionbot.DateOf(clock.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
+		t.Fatal(err)
+	}
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+	msg, err := h.Try(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := homePlain(msg)
+	for _, want := range []string{"From the plan: Plan id: a) · Outcome: Fewer repeat referrals", "Monthly (ongoing, checked monthly)"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q:\n%s", want, card)
+		}
+	}
+}

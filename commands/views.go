@@ -116,6 +116,9 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
 	}
+	if a.Notes != "" {
+		blocks = append(blocks, actionbot.Context("🗒 From the plan: ", actionbot.Clip(strings.ReplaceAll(a.Notes, "\n", " · "), 600)))
+	}
 	if u := a.LastUpdate; u != nil {
 		blocks = append(blocks, actionbot.Context(latestText(u, e.now.Location())...))
 	} else {
