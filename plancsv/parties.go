@@ -200,18 +200,20 @@ func (rd *reader) newParty(line int, col, name, role string) (actionbot.Party, b
 	}
 	a := &actionbot.Agency{Code: code, Name: name}
 	rd.newAgencies[key] = a
-	settle := fmt.Sprintf("settle it with --agency-map %q or an agencies file", name+"=CODE")
+	settle := func(to string) string {
+		return fmt.Sprintf("settle it with --agency-map %q or an agencies file", name+"="+to)
+	}
 	switch cands := rd.candidates(name); {
 	case len(cands) > 1:
 		var codes []string
 		for _, c := range cands {
 			codes = append(codes, c.Code)
 		}
-		rd.warn(line, col, "%q could be any of %s: it is added as its own agency %s; %s", name, strings.Join(codes, ", "), code, settle)
+		rd.warn(line, col, "%q could be any of %s: it is added as its own agency %s; %s", name, strings.Join(codes, ", "), code, settle(codes[0]))
 		return actionbot.Party{Agency: code, Role: role}, true
 	}
 	if near := rd.dir.Suggest(name, 1); len(near) > 0 && len(key) >= 4 {
-		rd.warn(line, col, "%q is not a known agency but is close to %s (%s): it is added as %s; %s", name, near[0], rd.dir.Name(near[0]), code, settle)
+		rd.warn(line, col, "%q is not a known agency but is close to %s (%s): it is added as %s; %s", name, near[0], rd.dir.Name(near[0]), code, settle(near[0]))
 		return actionbot.Party{Agency: code, Role: role}, true
 	}
 	rd.warn(line, col, "%q is not a known agency: it will be added with code %s", name, code)
