@@ -232,10 +232,31 @@ var reSection = regexp.MustCompile(`^(?i)(?:priority|theme|objective|outcome|sec
 
 func (rd *reader) row(line int, rec []string) {
 	l := rd.layout
-	if rd.strict && len(rec) < len(l.names) {
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			return // a blank line
+	var filled []string
+	firstFilled := -1
+	for i, c := range rec {
+		if c = cleanText(c); c != "" {
+			filled = append(filled, c)
+			if firstFilled < 0 {
+				firstFilled = i
+			}
 		}
+	}
+	if len(filled) == 0 {
+		return // a blank line
+	}
+	_, isRef := actionbot.ParseRef(filled[0])
+	if len(filled) == 1 && (firstFilled == 0 || firstFilled == l.index["action"]) && !isRef {
+		// A section row: the title of the priority the next rows are under.
+		rd.section++
+		rd.sectionName = filled[0]
+		if m := reSection.FindStringSubmatch(filled[0]); m != nil {
+			rd.section, _ = strconv.Atoi(m[1])
+			rd.sectionName = m[2]
+		}
+		return
+	}
+	if rd.strict && len(rec) < len(l.names) {
 		rd.problem(line, "", "has %d cells; a row needs %d (%s)", len(rec), len(l.names), strings.Join(l.names, ","))
 		return
 	}
@@ -246,25 +267,6 @@ func (rd *reader) row(line int, rec []string) {
 		return ""
 	}
 	cell := func(col string) string { return strings.TrimSpace(raw(col)) }
-	var filled []string
-	for _, c := range rec {
-		if c = cleanText(c); c != "" {
-			filled = append(filled, c)
-		}
-	}
-	if len(filled) == 0 {
-		return
-	}
-	if cleanText(raw("action")) == "" && len(filled) == 1 {
-		// A section row: the title of the priority the next rows are under.
-		rd.section++
-		rd.sectionName = filled[0]
-		if m := reSection.FindStringSubmatch(filled[0]); m != nil {
-			rd.section, _ = strconv.Atoi(m[1])
-			rd.sectionName = m[2]
-		}
-		return
-	}
 	if rd.metaName == "" {
 		rd.metaName, rd.metaPeriod = cleanText(raw(colPlan)), cell(colPeriod)
 	}

@@ -18,7 +18,7 @@ const otherCounty = "Northshire Community Safety Plan 2019-20,,,,,\n" +
 	"1. Hate crime,,,,,,\n" +
 	"a),Run a reporting campaign,\"Police, Council\",Fire Service,Q2 2019/20,£2000,More reports\n" +
 	"1b,Train third-party reporting centres,Prevent Officer – A. Person,\"Faith Forums\nVoluntary Action\",TBC,,\n" +
-	"2. Road safety,,,,,,\n" +
+	"2. Road safety\n" + // a section row as one cell
 	"2.1,Speedwatch in villages,Police and Fire Service,Parish Councils,Monthly to 2027,,\n" +
 	"2.2,Review collision hot spots,Council,Police & Fire Service,Review April 2019. Report June 2019,,\n"
 

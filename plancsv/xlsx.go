@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -59,11 +60,38 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 	if err != nil {
 		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
 	}
+	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
+	}
 	rows := make([]Row, 0, len(cells))
 	for i, c := range cells {
+		for j := range c {
+			if i < len(raw) && j < len(raw[i]) {
+				c[j] = excelDate(c[j], raw[i][j])
+			}
+		}
 		rows = append(rows, Row{Line: i + 1, Cells: c})
 	}
 	return ReadRows(rows, nil, dir, opt, false)
+}
+
+// excelDate turns a cell Excel shows as a date (its value a day number, its
+// text in a date format such as 03-31-15 or 31/03/2015) into the date
+// written out, "31 March 2015", which reads the same in any locale.
+func excelDate(shown, raw string) string {
+	if shown == raw || !strings.ContainsAny(shown, "/-. ") {
+		return shown
+	}
+	serial, err := strconv.ParseFloat(raw, 64)
+	if err != nil || serial < 36526 || serial > 73051 { // 2000 to 2100
+		return shown
+	}
+	t, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		return shown
+	}
+	return t.Format("2 January 2006")
 }
 
 func quoteAll(ss []string) []string {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -89,6 +90,36 @@ func TestAnXLSXPlanImportsAsItsCSVTwin(t *testing.T) {
 	}
 	if plancsv.PartiesCell(x.Actions[2].Lead) != "YOUTH-SERVICE;POLICE" || plancsv.PartiesCell(x.Actions[3].Partners) != "COUNCIL;POLICE" {
 		t.Fatalf("leads %s, partners %s", plancsv.PartiesCell(x.Actions[2].Lead), plancsv.PartiesCell(x.Actions[3].Partners))
+	}
+}
+
+func TestXLSXDateCellsAreReadAsDates(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range [][]any{
+		{"Action", "Lead", "Target date"},
+		{"Publish the figures", "Police", time.Date(2015, time.March, 31, 0, 0, 0, 0, time.UTC)},
+		{"Train the staff", "Police", "Q1 2014/15"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	res, err := plancsv.ReadFile(&b, "", actionbot.NewDirectory(nil), plancsv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res.Import.Actions[0].Deadline
+	if got.Due != actionbot.D(2015, 3, 31) || got.Written != "31 March 2015" {
+		t.Fatalf("a date cell reads as %+v", got)
+	}
+	if res.Import.Actions[1].Deadline.Due != actionbot.D(2014, 6, 30) {
+		t.Fatalf("a text cell reads as %+v", res.Import.Actions[1].Deadline)
 	}
 }
 
