@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,5 +221,46 @@ func TestExportShippedIsATemplateWithoutADatabase(t *testing.T) {
 	code, out, errs := other.run(t, "", "import", path)
 	if code != 0 || !strings.Contains(out, `Imported "Sevenoaks District CSP Action Plan 2012-13" (2012-04-01..2013-03-31)`) || !strings.Contains(out, "42 added") {
 		t.Fatalf("import of the template (exit %d):\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestExportShowsTheMovedDeadlineAndImportIgnoresIt(t *testing.T) {
+	iv := newInvocation(t)
+	if code, out, errs := iv.run(t, "/action 5.2 due June 2013 volunteers recruited late\n"); code != 0 || !strings.Contains(out, "5.2") {
+		t.Fatalf("move the deadline (exit %d):\n%s\n%s", code, out, errs)
+	}
+	path := filepath.Join(t.TempDir(), "plan.csv")
+	if code, _, errs := iv.run(t, "", "export", "-o", path); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	var row []string
+	for _, r := range recs[1:] {
+		if r[0] == "5.2" {
+			row = r
+		}
+	}
+	if row == nil || row[col["by_when"]] != "March 2012" || row[col["current_by_when"]] != "June 2013" {
+		t.Fatalf("5.2 exported as %q: want by_when March 2012 and current_by_when June 2013", row)
+	}
+	code, out, errs := iv.run(t, "", "import", path)
+	if code != 0 || !strings.Contains(out, "0 added, 0 updated, 42 unchanged") {
+		t.Fatalf("re-import (exit %d):\n%s\n%s", code, out, errs)
+	}
+	a := mustActions(t, iv.mustOpenDB(t))["Promote Speedwatch across the District including training for volunteers"]
+	if a == nil || a.Deadline.Written != "June 2013" || a.Original.Written != "March 2012" {
+		t.Fatalf("after re-import 5.2 is %+v", a)
 	}
 }
