@@ -147,7 +147,7 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 // and funding are brought up to date (each change audited), statuses,
 // progress and history are kept. A plan with a new period becomes current and
 // the previous one is kept, read-only. Re-importing an archived plan is
-// refused.
+// refused. With imp.DryRun it reports what it would do and changes nothing.
 func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actionbot.ImportResult, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -213,6 +213,9 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 	}
 	if res.Plan, err = r.plan(); err != nil {
 		return nil, err
+	}
+	if imp.DryRun {
+		return res, nil // rolled back: nothing changes
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("import: commit: %w", err)

@@ -139,12 +139,22 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 			fmt.Fprintf(a.stdout, "  %s\n", p)
 		}
 	}
+	res.Import.Agencies = append(res.Import.Agencies, own...)
 	if f.dry {
 		fmt.Fprintf(a.stdout, "The file is valid: %d actions in %d priorities, plan %q (%s). Nothing was imported or created (--dry-run).\n",
 			len(res.Import.Actions), len(res.Import.Priorities), res.Import.Name, res.Import.Period)
+		if db == nil {
+			return nil
+		}
+		res.Import.DryRun = true
+		out, err := db.ImportPlan(ctx, res.Import)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, "Importing it would do this:")
+		printImport(a.stdout, out)
 		return nil
 	}
-	res.Import.Agencies = append(res.Import.Agencies, own...)
 	out, err := db.ImportPlan(ctx, res.Import)
 	if err != nil {
 		return err

@@ -264,3 +264,42 @@ func TestExportShowsTheMovedDeadlineAndImportIgnoresIt(t *testing.T) {
 		t.Fatalf("after re-import 5.2 is %+v", a)
 	}
 }
+
+func TestImportDryRunSaysWhatWouldChangeWordByWordAndChangesNothing(t *testing.T) {
+	iv := newInvocation(t)
+	dir := t.TempDir()
+	before := filepath.Join(dir, "before.csv")
+	if code, _, errs := iv.run(t, "", "export", "-o", before); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	b, err := os.ReadFile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), "Use mobile CCTV effectively to deter crime", "Use mobile CCTV well to deter crime", 1)
+	if edited == string(b) {
+		t.Fatal("the export lacks 1.4's text")
+	}
+	path := mustWriteFile(t, "edited.csv", edited)
+	code, out, errs := iv.run(t, "", "import", "--dry-run", path)
+	if code != 0 {
+		t.Fatalf("dry run (exit %d): %s", code, errs)
+	}
+	for _, want := range []string{"Nothing was imported or created (--dry-run)", "Importing it would do this:", "0 added, 1 updated, 41 unchanged",
+		`1.4: text "Use mobile CCTV effectively to deter crime and…" → "Use mobile CCTV well to deter crime and…"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	after := filepath.Join(dir, "after.csv")
+	if code, _, errs := iv.run(t, "", "export", "-o", after); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	a, err := os.ReadFile(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != string(b) {
+		t.Fatal("--dry-run changed the plan")
+	}
+}
