@@ -212,6 +212,12 @@ func (rd *reader) newParty(line int, col, name, role string) (actionbot.Party, b
 		rd.warn(line, col, "%q could be any of %s: it is added as its own agency %s; %s", name, strings.Join(codes, ", "), code, settle(codes[0]))
 		return actionbot.Party{Agency: code, Role: role}, true
 	}
+	for otherKey, other := range rd.newAgencies {
+		if d := actionbot.Levenshtein(key, otherKey); other != a && d > 0 && d <= 2 && len(key) >= 5 {
+			rd.warn(line, col, "%q is added as %s, but is close to %q (%s), also new in this plan; if they are one agency, %s", name, code, other.Name, other.Code, settle(other.Code))
+			return actionbot.Party{Agency: code, Role: role}, true
+		}
+	}
 	if near := rd.dir.Suggest(name, 1); len(near) > 0 && len(key) >= 4 {
 		rd.warn(line, col, "%q is not a known agency but is close to %s (%s): it is added as %s; %s", name, near[0], rd.dir.Name(near[0]), code, settle(near[0]))
 		return actionbot.Party{Agency: code, Role: role}, true

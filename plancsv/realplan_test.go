@@ -93,6 +93,8 @@ func TestReadWarnsInsteadOfRefusing(t *testing.T) {
 		{"a generic name that fits several says so", "1.1,1,T,A,Council,,March 2013,\n", `"Council" could be any of`},
 		{"no lead is flagged", "1.1,1,T,A,,CSU,March 2013,\n", "no lead agency"},
 		{"an empty id is numbered", ",1,T,A,CSU,,March 2013,\n", "the action id is empty"},
+		{"two new names one letter apart are pointed out", "1.1,1,T,A,Parish Councils,Parish Council,March 2013,\n",
+			`"Parish Council" is added as PARISH-COUNCIL, but is close to "Parish Councils" (PARISH-COUNCILS), also new in this plan`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
