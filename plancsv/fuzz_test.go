@@ -16,6 +16,8 @@ func FuzzRead(f *testing.F) {
 	f.Add(header + "1.1,1,T,A,CSU,,soon,\n1.1,1,T,,,,,\n")
 	f.Add(header + "\"unterminated")
 	f.Add("")
+	f.Add(otherCounty)
+	f.Add("Title\nRef,Action,Lead Officer,Timescale,Outcome\n1. Section\na),Text,\"Police, Council – X\",TBC,More\n")
 	dir := mustDirectory(f)
 	f.Fuzz(func(t *testing.T, in string) {
 		res, err := plancsv.Read(strings.NewReader(in), dir, plancsv.Options{})
