@@ -130,6 +130,11 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 	for _, s := range res.Chose {
 		fmt.Fprintf(a.stdout, "Chose: %s.\n", s)
 	}
+	if db != nil {
+		if w := shippedDirectoryWarning(ctx, db, res.Import); w != "" {
+			fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
+		}
+	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
 	}
@@ -161,6 +166,22 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 	}
 	printImport(a.stdout, out)
 	return nil
+}
+
+// shippedDirectoryWarning warns when another plan is imported into a
+// database that holds the shipped plan: its names were resolved against
+// the shipped plan's Kent agencies ("Police" is Kent Police there).
+func shippedDirectoryWarning(ctx context.Context, db *store.DB, imp *actionbot.PlanImport) string {
+	cur, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return ""
+	}
+	shipped, err := plans.Sevenoaks()
+	if err != nil || cur.Name != shipped.Name || cur.Period != shipped.Period || imp.Period == shipped.Period {
+		return ""
+	}
+	return fmt.Sprintf("this database holds the shipped plan (%s) and its agencies, against which this plan's names were read; "+
+		"for another partnership's plan, use a database of its own (-db FILE or ACTIONBOT_DB)", shipped.Name)
 }
 
 func readAgenciesFile(path string) ([]*actionbot.Agency, error) {

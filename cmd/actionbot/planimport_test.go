@@ -303,3 +303,18 @@ func TestImportDryRunSaysWhatWouldChangeWordByWordAndChangesNothing(t *testing.T
 		t.Fatal("--dry-run changed the plan")
 	}
 }
+
+func TestImportIntoTheShippedPlansDatabaseWarnsOfItsAgencies(t *testing.T) {
+	iv := newInvocation(t)
+	if code, _, errs := iv.run(t, "", "coordinator", "list"); code != 0 { // loads the shipped plan
+		t.Fatal(errs)
+	}
+	code, out, errs := iv.run(t, "", "import", "--dry-run", mustWriteFile(t, "westshire.csv", anotherCounty))
+	if code != 0 || !strings.Contains(out, "this database holds the shipped plan") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errs)
+	}
+	fresh := newInvocation(t)
+	if _, out, _ := fresh.run(t, "", "import", mustWriteFile(t, "westshire.csv", anotherCounty)); strings.Contains(out, "holds the shipped plan") {
+		t.Fatalf("a new database was warned about:\n%s", out)
+	}
+}
