@@ -1,7 +1,6 @@
 package plancsv
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 
@@ -34,9 +33,9 @@ var synonyms = map[string]string{
 	"currentbywhen": colCurrentDue, "plan": colPlan, "period": colPeriod,
 }
 
-// ignored columns are read and dropped: the state of each action, kept in
-// the database, and the moved deadline.
-var ignored = map[string]bool{"status": true, "progress": true, "rag": true, "updated": true, colCurrentDue: true}
+// The export's status, progress, rag, updated and current_by_when columns
+// are recognised, so they are not kept as notes, and never read: the
+// database is the record of each action's state.
 
 func squash(s string) string {
 	var b strings.Builder
@@ -132,13 +131,4 @@ func ParseAgencyMap(values []string) (map[string]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
