@@ -267,6 +267,9 @@ func ReadAgencies(rows [][]string) ([]*actionbot.Agency, error) {
 	var out []*actionbot.Agency
 	seen := map[string]int{}
 	for i, r := range rows {
+		for j := range r {
+			r[j] = actionbot.CleanText(r[j])
+		}
 		if i == 0 && len(r) > 0 && squash(r[0]) == "code" {
 			continue
 		}

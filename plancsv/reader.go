@@ -262,7 +262,9 @@ func (rd *reader) row(line int, rec []string) {
 	}
 	raw := func(col string) string {
 		if i, ok := l.index[col]; ok && i < len(rec) {
-			return unneutralise(rec[i])
+			// No control character or bidi override from a plan enters the
+			// database, as from any other door.
+			return actionbot.CleanText(unneutralise(rec[i]))
 		}
 		return ""
 	}
@@ -364,7 +366,7 @@ func (rd *reader) row(line int, rec []string) {
 	}
 	for _, i := range l.notes {
 		if i < len(rec) {
-			if v := cleanText(unneutralise(rec[i])); v != "" {
+			if v := cleanText(actionbot.CleanText(unneutralise(rec[i]))); v != "" {
 				notes = append(notes, cleanText(l.names[i])+": "+v)
 			}
 		}

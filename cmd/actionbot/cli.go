@@ -212,7 +212,13 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	return a.importPlan(ctx, c, f, fs.Arg(0))
 }
 
-func printImport(w io.Writer, r *actionbot.ImportResult) {
+func printImport(out io.Writer, r *actionbot.ImportResult) {
+	// Old text in the database may predate the cleaning at the door: show it
+	// escaped, never obeyed.
+	printableOutput(func(w io.Writer) error { printImportTo(w, r); return nil })(out)
+}
+
+func printImportTo(w io.Writer, r *actionbot.ImportResult) {
 	if r.Created {
 		fmt.Fprintf(w, "Imported %q (%s) as the current plan.\n", r.Plan.Name, r.Plan.Period)
 		if r.Archived != nil {
