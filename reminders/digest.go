@@ -38,6 +38,15 @@ type Digest struct {
 	Message  actionbot.Message
 
 	Total, Open, Overdue, DueSoon, Blocked, DoneSince, Changes, Stale int
+	// PrePlan are the actions whose deadline falls before the plan's year,
+	// unconfirmed: the plan's first digest lists them to confirm or move.
+	PrePlan []string
+	// Ended is set once the plan's period has ended: Message is then the
+	// short weekly notice that stands in for the digest, and Skip says it
+	// is not the notice's day (the week's first working day).
+	Ended, Skip bool
+	// Queued is the message PostDigest queued.
+	Queued *actionbot.Outgoing
 }
 
 // Quiet reports whether nothing is overdue and nothing is due soon.
@@ -66,6 +75,10 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	e, err := s.load(ctx, now)
 	if err != nil {
 		return nil, err
+	}
+	if e.today.After(e.plan.Period.End) {
+		return &Digest{PlanID: e.plan.ID, Day: e.today, To: e.now, From: e.now, Ended: true, Skip: !s.Rules.IsWeekStart(e.today),
+			Message: s.endedNotice(e)}, nil
 	}
 	from, err := s.digestFrom(ctx, e)
 	if err != nil {
@@ -117,6 +130,23 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		}
 	}
 	d.DoneSince = len(done)
+	// The plan's first digest lists, once, the deadlines before its year
+	// that nobody has confirmed or moved.
+	var prePlan []*actionbot.Action
+	if n, err := s.Store.PlanDigests(ctx, e.plan.ID); err != nil {
+		return nil, err
+	} else if n == 0 {
+		confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range actions {
+			if !a.IsDone() && PrePlan(a, e.plan, confirmed[a.ID]) {
+				prePlan = append(prePlan, a)
+				d.PrePlan = append(d.PrePlan, a.Ref)
+			}
+		}
+	}
 
 	loc := s.Rules.Location
 	sinceText := from.In(loc).Format("Mon 2 Jan 15:04")
@@ -128,6 +158,14 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	}
 	if d.Quiet() {
 		blocks = append(blocks, actionbot.Section(fmt.Sprintf("✅ Nothing overdue, nothing due in the next %d days.", DueSoonDays)))
+	}
+	if len(d.PrePlan) > 0 {
+		var lines []actionbot.RichText
+		for _, a := range prePlan {
+			lines = append(lines, actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — due "+
+				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm")))
+		}
+		blocks = append(blocks, listBlocks(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d). Until then these get no overdue reminders.", len(lines)), lines, "/action list overdue")...)
 	}
 	if len(overdue) > 0 {
 		var lines []actionbot.RichText
@@ -316,7 +354,15 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if err != nil {
 		return nil, false, fmt.Errorf("digest of %s: %w", today, err)
 	}
-	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: "digest", To: s.DigestChannel, Message: d.Message}
+	if d.Skip {
+		s.logger().Info("the plan has ended: no digest today; a short notice goes out on the week's first working day", "day", today.String())
+		return d, false, nil
+	}
+	kind := "digest"
+	if d.Ended {
+		kind = "plan-ended"
+	}
+	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: kind, To: s.DigestChannel, Message: d.Message}
 	ok, err := s.Store.RecordDigest(ctx, d.PlanID, today, d.From, d.To, msg)
 	if err != nil {
 		return nil, false, err
@@ -324,6 +370,7 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if !ok {
 		return nil, false, nil
 	}
+	d.Queued = msg
 	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
 	return d, true, nil
 }

@@ -97,9 +97,9 @@ func (s *Scheduler) Digest(ctx context.Context) {
 		s.logger().Info("digest: not a working day, nothing posted", "day", day.String())
 		return
 	}
-	if _, queued, err := s.Service.PostDigest(ctx, now); err != nil {
+	if d, queued, err := s.Service.PostDigest(ctx, now); err != nil {
 		s.logger().Error("digest failed", "day", day.String(), "err", err)
-	} else if !queued {
+	} else if !queued && (d == nil || !d.Skip) {
 		s.logger().Info("digest already posted today", "day", day.String())
 	}
 }

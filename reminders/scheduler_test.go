@@ -97,7 +97,7 @@ func TestSchedulerRun(t *testing.T) {
 		if err := f.scheduler(at(2012, 11, 5, 10, 0)).Run(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if k := f.kinds(); k["digest"] != 1 || k["reminder"] == 0 {
+		if k := f.kinds(); k["digest"] != 1 || k["reminder"]+k["escalation"] == 0 {
 			t.Errorf("after Run: %v; want the late digest and the sweep", k)
 		}
 	})
