@@ -52,6 +52,9 @@ type Store interface {
 	RecordNotice(ctx context.Context, planID int64, kind string, day actionbot.Date, msgs []*actionbot.Outgoing) (bool, error)
 	NoticeRecorded(ctx context.Context, planID int64, kind string) (bool, error)
 	LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error)
+	// QueuedWithPrefix reports whether a message whose key starts with
+	// prefix was ever queued.
+	QueuedWithPrefix(ctx context.Context, prefix string) (bool, error)
 	// PlanDigests counts the digests recorded for a plan.
 	PlanDigests(ctx context.Context, planID int64) (int, error)
 	DigestPosted(ctx context.Context, day actionbot.Date) (bool, error)
@@ -344,6 +347,22 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	slices.Sort(run.NobodyFor)
 	run.Bundles = s.bundles(e, run, actions, ppl, weekStart)
+	// A weekly message that only lists what is due this week goes once a
+	// week: a second sweep that week does not send it again.
+	kept := run.Bundles[:0]
+	for _, b := range run.Bundles {
+		if b.Weekly && !slices.ContainsFunc(b.Items, func(r *Reminder) bool { return r.Step.Kind != "" }) {
+			sent, err := s.Store.QueuedWithPrefix(ctx, weekKey(e, b.To))
+			if err != nil {
+				return nil, err
+			}
+			if sent {
+				continue
+			}
+		}
+		kept = append(kept, b)
+	}
+	run.Bundles = kept
 	return run, nil
 }
 
@@ -528,18 +547,23 @@ func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *pe
 	return order
 }
 
-// bundleKey is the outbox key of a bundle: one per recipient per day and
-// set of steps (a second sweep the same day that finds new steps sends a
-// second bundle, never the first again); a weekly bundle once a week.
+// bundleKey is the outbox key of a bundle: one per recipient per day (or
+// week, for a weekly bundle) and set of steps: a second sweep that finds
+// new steps sends them in a second bundle, never the first again.
 func bundleKey(e *env, b *Bundle) string {
-	if b.Weekly {
-		return fmt.Sprintf("reminders:%d:week-%s:%s", e.plan.ID, monday(e.today), b.To)
-	}
 	h := fnv.New64a()
 	for _, r := range b.Items {
 		fmt.Fprintf(h, "%d/%s/%s;", r.Action.ID, r.Step.Key(), r.Deadline)
 	}
+	if b.Weekly {
+		return fmt.Sprintf("%s%x", weekKey(e, b.To), h.Sum64())
+	}
 	return fmt.Sprintf("reminders:%d:%s:%s:%x", e.plan.ID, e.today, b.To, h.Sum64())
+}
+
+// weekKey is the start of the keys of a person's weekly messages.
+func weekKey(e *env, to string) string {
+	return fmt.Sprintf("reminders:%d:week-%s:%s:", e.plan.ID, monday(e.today), to)
 }
 
 // sweepAttempts is how many times a sweep works out what is due again when

@@ -267,3 +267,14 @@ func (db *DB) OutgoingByID(ctx context.Context, ids []int64) ([]*actionbot.Outgo
 	}
 	return out, nil
 }
+
+// QueuedWithPrefix reports whether any message whose key starts with
+// prefix has been queued (whatever became of it since).
+func (db *DB) QueuedWithPrefix(ctx context.Context, prefix string) (bool, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? LIMIT 1)`,
+		prefix, prefix+"\U0010FFFF"); err != nil {
+		return false, fmt.Errorf("outbox: look for %s: %w", prefix, err)
+	}
+	return n > 0, nil
+}
