@@ -24,7 +24,7 @@ func (s *Service) yearEndDay(plan *actionbot.Plan) actionbot.Date {
 // PlanEndedText is the one line that says a plan has ended and how to load
 // the next one, or to try this one as it was.
 func PlanEndedText(plan *actionbot.Plan) string {
-	return fmt.Sprintf("%s ended on %s: it gets no more reminders. Load the next plan with `actionbot import next-plan.csv`, or try this one as it was with `actionbot -as-of %sT08:30`.",
+	return fmt.Sprintf("%s ended on %s: it gets no more reminders. Load the next plan with `actionbot import next-plan.csv`, or try this one as it was with `actionbot -as-of %sT08:29`.",
 		plan.Name, dayText(plan.Period.End), TryAsOf(plan))
 }
 

@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -57,12 +58,16 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	env            getenv
+	// now is the bot's clock: the wall clock, or with serve -as-of one that
+	// starts at that instant and runs forward (see asof.go).
+	now func() time.Time
 }
 
 const usage = `actionbot — the Community Safety Partnership's action plan, in Slack.
 
 Usage:
   actionbot [serve]                    run the bot; without Slack settings, a console on this terminal
+  actionbot -as-of 2012-11-05T08:00    the console on a clock that starts at that instant and runs forward
   actionbot import [flags] FILE.csv    import a plan from CSV (-h for the flags)
   actionbot export [flags]             write the current plan as CSV
   actionbot member add|remove USER AGENCY, member list [AGENCY]

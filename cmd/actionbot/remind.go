@@ -196,12 +196,17 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if rc.taskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	warnCalendar(log, rc.rules.Calendar, actionbot.Today(remindNow(), c.TZ))
+	now := remindNow
+	if a.now != nil {
+		now = a.now
+	}
+	warnCalendar(log, rc.rules.Calendar, actionbot.Today(now(), c.TZ))
 	s := &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
 		RemindSpec: rc.remindCron,
 		DigestSpec: rc.digestCron,
-		Now:        remindNow,
+		Now:        now,
+		Clocked:    a.now != nil,
 		Logger:     log,
 	}
 	return s.Run(ctx)
