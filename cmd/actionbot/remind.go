@@ -24,12 +24,12 @@ import (
 func init() {
 	subcommands["digest"] = subcommand{
 		args:    "[--as-of 2012-11-05T08:30] [--post]",
-		summary: "show the daily tasking digest for an instant; --post posts it (once a day)",
+		summary: "show the daily tasking digest for an instant; --post posts it through Slack (once a day)",
 		run:     (*app).digestCmd,
 	}
 	subcommands["remind"] = subcommand{
-		args:    "[--as-of 2013-03-01] [--post]",
-		summary: "list the reminders the sweep would send at an instant, and to whom; --post sends them",
+		args:    "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03",
+		summary: "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days",
 		run:     (*app).remindCmd,
 	}
 	backgroundJobs = append(backgroundJobs, reminderJob)
@@ -262,7 +262,8 @@ type remindRun struct {
 
 // remindSetup parses a digest or remind command's flags and opens what it
 // needs; the caller closes run.db.
-func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string) (*remindRun, error) {
+func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string,
+	extra ...func(*flag.FlagSet)) (*remindRun, error) {
 	c, err := loadConfig(a.env)
 	if err != nil {
 		return nil, err
@@ -271,6 +272,9 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 	dbFlag(fs, c)
 	asOf := fs.String("as-of", "", asOfHelp)
 	post := fs.Bool("post", false, postHelp)
+	for _, f := range extra {
+		f(fs)
+	}
 	if err := a.flags(name, "", fs, args); err != nil {
 		return nil, err
 	}
@@ -296,7 +300,7 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 func (a *app) digestCmd(ctx context.Context, args []string) error {
 	r, err := a.remindSetup(ctx, "digest", args,
 		"the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)",
-		"post it to the digest channel too: once per working day, however often this runs",
+		"post it to the digest channel through Slack before exiting: once per working day, however often this runs",
 		func(rc *remindConfig) string { return rc.digestCron }, reminders.DefaultDigestCron)
 	if err != nil {
 		return err
@@ -350,14 +354,18 @@ func digestChannelText(ch string) string {
 }
 
 func (a *app) remindCmd(ctx context.Context, args []string) error {
+	var from, to string
 	r, err := a.remindSetup(ctx, "remind", args,
 		"the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)",
-		"send them: record each step and queue its messages, once",
-		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron)
+		"send them through Slack before exiting: record each step and post its message, once",
+		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron, previewFlags(&from, &to))
 	if err != nil {
 		return err
 	}
 	defer r.db.Close()
+	if from != "" || to != "" {
+		return a.preview(ctx, r, from, to)
+	}
 	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
 		if err := checkPost(a.env); err != nil {

@@ -419,3 +419,36 @@ func TestServeWithBadReminderSettings(t *testing.T) {
 		t.Errorf("%d messages queued", n)
 	}
 }
+
+// TestRemindPreview: --from and --to simulate the sweeps and digests of a
+// range of working days on a copy of the database, and print the volume;
+// the database itself is left as it was.
+func TestRemindPreview(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0CSU2", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+	out := c.mustRun("remind", "--from", "2013-03-25", "--to", "2013-04-09")
+	for _, want := range []string{
+		"A preview of Mon 25 Mar 2013 to Tue 9 Apr 2013 (10 working days), with the members registered now",
+		"Day  Direct  Channel  Digest  Year-end",
+		"Tue 2 Apr 2013       0        0       1         4", // after the year: the notice, and the review to the channel and each of the three
+		"Per person and channel:", "@U0CSU1", "#CCONSOLE (digest)",
+		"Busiest day: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(c.outbox()); n != 0 {
+		t.Errorf("the preview queued %d messages in the database", n)
+	}
+	if out := c.mustRun("remind", "--as-of", "2013-03-25"); !strings.Contains(out, "Nothing was sent") || strings.Contains(out, "Already sent") {
+		t.Errorf("after the preview, the day's reminders are still due:\n%s", out)
+	}
+	for _, args := range [][]string{{"--from", "2013-03-25"}, {"--from", "2013-04-09", "--to", "2013-03-25"}, {"--from", "2013-03-25", "--to", "2013-04-09", "--post"}} {
+		if code, _, errs := c.run("", append([]string{"remind"}, args...)...); code != 2 || errs == "" {
+			t.Errorf("remind %v: exit %d, %q; want a usage error", args, code, errs)
+		}
+	}
+}
