@@ -300,8 +300,8 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		a *actionbot.Action
 		d due
 	}
-	var cands []candidate
-	var keys []actionbot.ReminderKey
+	cands := make([]candidate, 0, len(actions))
+	keys := make([]actionbot.ReminderKey, 0, len(actions))
 	for _, a := range actions {
 		if a.SnoozedUntil.After(e.now) {
 			run.Snoozed = append(run.Snoozed, a.Ref)
@@ -387,7 +387,7 @@ func (s *Service) people(ctx context.Context) (*people, error) {
 // registered with), and the lead agencies nobody can be reached for
 // directly ("" for an action with no lead).
 func leadsOf(a *actionbot.Action, ppl *people) (leads, order []string, users map[string][]string, missing []string) {
-	users = map[string][]string{}
+	users = make(map[string][]string, 4)
 	for _, p := range a.Lead {
 		if slices.Contains(leads, p.Agency) {
 			continue
@@ -577,6 +577,7 @@ const sweepAttempts = 3
 // the run. After the plan's period ends, the first sweep sends the
 // year-end review instead (see YearEnd), once.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
+	began := time.Now() // how long the sweep took, for the log: not the sweep's instant
 	for attempt := 1; ; attempt++ {
 		run, err := s.Due(ctx, now)
 		if err != nil {
@@ -590,7 +591,7 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 			err := s.yearEnd(ctx, run)
 			return run, err
 		}
-		var steps []actionbot.ReminderRecord
+		steps := make([]actionbot.ReminderRecord, 0, len(run.Reminders))
 		for _, rem := range run.Reminders {
 			if len(rem.Recipients) == 0 {
 				continue
@@ -620,7 +621,7 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 				queued++
 			}
 		}
-		s.logSweep(run, len(steps), queued)
+		s.logSweep(run, len(steps), queued, time.Since(began))
 		return run, nil
 	}
 }
@@ -628,9 +629,9 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 // logSweep writes a sweep's one line, and one more when some reminders
 // could not be delivered: counts, and the agencies nobody is registered
 // with; never a line per action.
-func (s *Service) logSweep(run *Run, steps, queued int) {
+func (s *Service) logSweep(run *Run, steps, queued int, took time.Duration) {
 	s.logger().Info("reminder sweep", "day", run.Day.String(), "steps", steps, "messages", queued, "already_sent", run.AlreadySent,
-		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan))
+		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan), "took", took.Round(time.Millisecond))
 	if run.Undelivered > 0 || len(run.NobodyFor) > 0 {
 		const most = 30
 		names := run.NobodyFor
