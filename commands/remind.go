@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -22,6 +23,7 @@ const (
 type reminderStore interface {
 	ConfirmDeadline(ctx context.Context, planID int64, ref, actor string) (*actionbot.Action, error)
 	SetReminderMode(ctx context.Context, userID, mode, actor string) error
+	ConfirmedDeadlines(ctx context.Context, planID int64) (map[int64][]string, error)
 }
 
 func (h *Handler) reminderStore() (reminderStore, error) {
@@ -90,4 +92,42 @@ func (h *Handler) reminderStoreConfirm(ctx context.Context, e *env, actor, ref s
 		return nil, err
 	}
 	return rs.ConfirmDeadline(ctx, e.plan.ID, ref, actor)
+}
+
+// homeConfirmOrMove lists, on a coordinator's App Home, the open actions
+// whose deadline falls before the plan's year and that nobody has confirmed
+// or moved: they get no overdue reminders until then.
+func (h *Handler) homeConfirmOrMove(ctx context.Context, e *env, all []*actionbot.Action) []actionbot.Block {
+	rs, err := h.reminderStore()
+	if err != nil {
+		return nil
+	}
+	confirmed, err := rs.ConfirmedDeadlines(ctx, e.plan.ID)
+	if err != nil {
+		h.logger().Error("home: confirmed deadlines", "err", err)
+		return nil
+	}
+	var lines []actionbot.RichText
+	for _, a := range all {
+		if a.IsDone() || a.Deadline.Ongoing || a.Deadline.Due.IsZero() || !a.Deadline.Due.Before(e.plan.Period.Start) ||
+			slices.Contains(confirmed[a.ID], a.Deadline.Due.String()) {
+			continue
+		}
+		lines = append(lines, actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 60)+" — due "+actionbot.DescribeDeadline(a.Deadline)+": ",
+			actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm")))
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	text := actionbot.Txt(actionbot.B(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d)", len(lines))),
+		"\nThese get no overdue reminders until their deadline is moved into the plan year or confirmed.")
+	for i, l := range lines {
+		if i == homeGroupItems {
+			text = append(text, actionbot.Span{Text: fmt.Sprintf("\n…and %d more: ", len(lines)-i)}, actionbot.C("/action list overdue"))
+			break
+		}
+		text = append(text, actionbot.Span{Text: "\n"})
+		text = append(text, l...)
+	}
+	return []actionbot.Block{actionbot.Divider(), {Kind: actionbot.BlockSection, Text: text}}
 }

@@ -78,3 +78,31 @@ func TestDueConfirm(t *testing.T) {
 		t.Errorf("a misspelt confirm is read as a deadline and refused: %q", got)
 	}
 }
+
+// TestHomeConfirmOrMove: a coordinator's App Home lists the deadlines
+// before the plan year to confirm or move, until they are.
+func TestHomeConfirmOrMove(t *testing.T) {
+	f := mustFixture(t)
+	home := func(user string) string {
+		t.Helper()
+		m, err := f.h.Home(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plain(m)
+	}
+	got := home(coord)
+	for _, want := range []string{"Deadline before the plan year: confirm or move it (6)", "5.2 Promote Speedwatch", "/action 5.2 due confirm", "7.6 ", "2.3 "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the coordinator's Home lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(home(csuUser), "confirm or move") {
+		t.Errorf("a member's Home lists the deadlines to confirm")
+	}
+	f.run(coord, "5.2 due confirm")
+	f.run(coord, "7.6 due March 2013 moved into the year")
+	if got := home(coord); !strings.Contains(got, "confirm or move it (4)") || strings.Contains(got, "/action 5.2 due confirm") {
+		t.Errorf("after confirming 5.2 and moving 7.6:\n%s", got)
+	}
+}
