@@ -33,7 +33,7 @@ type Admin struct {
 
 const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY`, `/action admin member remove @person AGENCY`, " +
 	"`/action admin coordinator add @person`, `/action admin coordinator remove @person`, `/action admin channel <priority> #channel` (or `none`), " +
-	"`/action admin failed` (messages that could not be delivered) and `/action admin retry <id>`."
+	"`/action admin failed` (messages that could not be delivered), `/action admin retry <id>` and `/action admin carry 2012-13/1.3 [to 1.3]` (carry an incomplete action into the current plan)."
 
 func parseAdmin(p *parser, i int) (*Admin, error) {
 	sub, op := p.word(i), p.word(i+1)

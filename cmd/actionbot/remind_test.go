@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -449,6 +452,81 @@ func TestRemindPreview(t *testing.T) {
 	for _, args := range [][]string{{"--from", "2013-03-25"}, {"--from", "2013-04-09", "--to", "2013-03-25"}, {"--from", "2013-03-25", "--to", "2013-04-09", "--post"}} {
 		if code, _, errs := c.run("", append([]string{"remind"}, args...)...); code != 2 || errs == "" {
 			t.Errorf("remind %v: exit %d, %q; want a usage error", args, code, errs)
+		}
+	}
+}
+
+// TestPostBesideServe: remind --post and digest --post, run twice at once
+// while the bot serves the same database on the fake Slack, between them
+// post each message exactly once.
+func TestPostBesideServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := e2eBuild(t)
+	fake := fakeslack.New(t)
+	env := slackEnv(fake, "ACTIONBOT_REMIND_CRON", "off", "ACTIONBOT_DIGEST_CRON", "off", "ACTIONBOT_SLACK_PACE", "1ms",
+		"SLACK_BOT_TOKEN", e2eBotToken, "SLACK_SIGNING_SECRET", e2eSigningSecret)
+	c := newRemindCLI(t, env)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0CSU2", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+	var procEnv []string
+	for k, v := range c.env {
+		procEnv = append(procEnv, k+"="+v)
+	}
+	procEnv = append(procEnv, "HOME="+t.TempDir(), "PATH="+os.Getenv("PATH"))
+	bot := serveCrashBot(t, bin, procEnv)
+	defer bot.kill()
+
+	var wg sync.WaitGroup
+	for _, args := range [][]string{
+		{"remind", "--as-of", "2013-03-01", "--post"}, {"remind", "--as-of", "2013-03-01", "--post"},
+		{"digest", "--as-of", "2013-03-01", "--post"}, {"digest", "--as-of", "2013-03-01", "--post"},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, out, errs := c.run("", args...); code != 0 {
+				t.Errorf("actionbot %v: exit %d\n%s\n%s", args, code, out, errs)
+			}
+		}()
+	}
+	wg.Wait()
+	// The bot's sender may still be finishing what it claimed.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pending := 0
+		for _, o := range c.outbox() {
+			if o.State != actionbot.OutboxSent {
+				pending++
+			}
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages not delivered", pending)
+		}
+		time.Sleep(10 * time.Millisecond) // polling another process's progress
+	}
+	box := c.outbox()
+	if len(box) != 5 { // three people, the tasking channel, the digest
+		t.Errorf("%d messages queued, want 5", len(box))
+	}
+	keys := map[string]int{}
+	for _, r := range fake.Requests("chat.postMessage") {
+		var md struct {
+			Payload map[string]any `json:"event_payload"`
+		}
+		if err := json.Unmarshal([]byte(r.Param("metadata")), &md); err != nil {
+			t.Fatalf("metadata %q: %v", r.Param("metadata"), err)
+		}
+		keys[fmt.Sprint(md.Payload["key"])]++
+	}
+	for _, o := range box {
+		if keys[o.Key] != 1 {
+			t.Errorf("%s was posted %d times", o.Key, keys[o.Key])
 		}
 	}
 }
