@@ -626,21 +626,23 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 	}
 }
 
-// logSweep writes a sweep's one line, and one more when some reminders
-// could not be delivered: counts, and the agencies nobody is registered
-// with; never a line per action.
+// logSweep writes a sweep's one line — with the agencies nobody is
+// registered with, whose reminders went to a channel instead — and one
+// warning more when some reminders had nowhere to go at all: counts and
+// agencies, never a line per action.
 func (s *Service) logSweep(run *Run, steps, queued int, took time.Duration) {
+	const most = 30
+	names := run.NobodyFor
+	more := ""
+	if len(names) > most {
+		names, more = names[:most], fmt.Sprintf(" and %d more", len(run.NobodyFor)-most)
+	}
+	nobody := strings.Join(names, ",") + more
 	s.logger().Info("reminder sweep", "day", run.Day.String(), "steps", steps, "messages", queued, "already_sent", run.AlreadySent,
-		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan), "took", took.Round(time.Millisecond))
-	if run.Undelivered > 0 || len(run.NobodyFor) > 0 {
-		const most = 30
-		names := run.NobodyFor
-		more := ""
-		if len(names) > most {
-			names, more = names[:most], fmt.Sprintf(" and %d more", len(run.NobodyFor)-most)
-		}
-		s.logger().Warn("reminders not delivered in full", "day", run.Day.String(), "undelivered", run.Undelivered,
-			"nobody_registered_for", strings.Join(names, ",")+more)
+		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan), "nobody_registered_for", nobody, "took", took.Round(time.Millisecond))
+	if run.Undelivered > 0 {
+		s.logger().Warn("reminders with nowhere to go: register someone for the agency, or set a task-group or tasking channel",
+			"day", run.Day.String(), "undelivered", run.Undelivered, "nobody_registered_for", nobody)
 	}
 }
 
