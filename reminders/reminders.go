@@ -18,6 +18,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -324,6 +325,7 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	weekStart := s.Rules.IsWeekStart(e.today)
 	nobody := map[string]bool{}
+	audiences := map[string]audience{}
 	for _, c := range cands {
 		a, d := c.a, c.d
 		// The step, or a later one, went out: nothing is due. (Earlier
@@ -334,8 +336,21 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		}
 		rem := &Reminder{Action: a, Step: d.Step, Deadline: d.deadline, SendOn: d.SendOn, Days: d.days, Since: d.since,
 			Escalated: s.Rules.escalates(d)}
-		for _, code := range s.address(e, rem, ppl, weekStart) {
-			nobody[code] = true
+		// Who a reminder goes to depends only on its lead agencies, its
+		// priority and whether it is escalated: worked out once for each,
+		// and shared, so a catch-up of 100,000 actions does not build
+		// 100,000 lists of recipients.
+		key := audienceKey(a, rem.Escalated)
+		if aud, ok := audiences[key]; ok {
+			rem.Recipients, rem.Held = aud.recipients, aud.held
+		} else {
+			missing := s.address(e, rem, ppl, weekStart)
+			for _, code := range missing {
+				nobody[code] = true
+			}
+			if len(rem.Problems) == 0 { // problems name the action: not shared
+				audiences[key] = audience{recipients: rem.Recipients, held: rem.Held}
+			}
 		}
 		if len(rem.Recipients) == 0 && !rem.Held {
 			run.Undelivered++
@@ -466,6 +481,29 @@ func (s *Service) address(e *env, rem *Reminder, ppl *people, weekStart bool) []
 	return out
 }
 
+// audience is who a reminder goes to, shared by the reminders with the
+// same audienceKey.
+type audience struct {
+	recipients []Recipient
+	held       bool
+}
+
+// audienceKey is what a reminder's recipients depend on: its lead
+// agencies, its priority (whose channel stands in for agencies nobody is
+// registered with) and whether it is escalated.
+func audienceKey(a *actionbot.Action, escalated bool) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(a.Priority))
+	if escalated {
+		b.WriteString("!")
+	}
+	for _, p := range a.Lead {
+		b.WriteByte(0)
+		b.WriteString(p.Agency)
+	}
+	return b.String()
+}
+
 // nobodyFor says why an agency cannot be reached directly.
 func nobodyFor(code string) string {
 	switch code {
@@ -496,7 +534,10 @@ func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *pe
 	for _, rem := range run.Reminders {
 		for _, rcp := range rem.Recipients {
 			b := get(rcp.To, rcp.Kind == RecipientDirect)
-			if !slices.Contains(b.Items, rem) {
+			// A reminder names a recipient twice at most in a row (an
+			// escalation and a channel reminder to the tasking channel):
+			// list it once, without searching a list of thousands.
+			if n := len(b.Items); n == 0 || b.Items[n-1] != rem {
 				b.Items = append(b.Items, rem)
 			}
 			if rcp.Kind == RecipientChannel {

@@ -35,6 +35,9 @@ func TestCatchUpBenchmark(t *testing.T) {
 	bin := e2eBuild(t)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "actionbot.db")
+	if keep := os.Getenv("ACTIONBOT_CATCHUP_DB"); keep != "" { // keep the generated database, to measure by hand
+		dbPath = keep
+	}
 	db := store.NewDB(dbPath)
 	if err := db.Open(); err != nil {
 		t.Fatal(err)
