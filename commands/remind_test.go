@@ -106,3 +106,13 @@ func TestHomeConfirmOrMove(t *testing.T) {
 		t.Errorf("after confirming 5.2 and moving 7.6:\n%s", got)
 	}
 }
+
+func TestRemindHelp(t *testing.T) {
+	f := mustFixture(t)
+	if got := plain(f.run(csuUser, "help remind")); !strings.Contains(got, "/action remind weekly|daily") || !strings.Contains(got, "week's first working day") {
+		t.Errorf("help remind: %q", got)
+	}
+	if got := plain(f.run(csuUser, "help due")); !strings.Contains(got, "/action 5.2 due confirm") {
+		t.Errorf("help due: %q", got)
+	}
+}
