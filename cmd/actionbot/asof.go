@@ -13,7 +13,7 @@ import (
 // instant of the plan's year and runs forward, so that a newcomer sees the
 // shipped plan, the digest and the reminders as the partnership did.
 func asOfFlag(fs *flag.FlagSet) *string {
-	return fs.String("as-of", "", "console only: run on a clock that starts at this `instant` in ACTIONBOT_TZ (such as 2012-11-05T08:00) and runs forward")
+	return fs.String("as-of", "", "console only: run on a clock that starts at this `instant` in ACTIONBOT_TZ (such as 2012-11-05T08:29) and runs forward")
 }
 
 // startClock sets the bot's clock from -as-of: it starts at that instant

@@ -67,7 +67,7 @@ const usage = `actionbot — the Community Safety Partnership's action plan, in 
 
 Usage:
   actionbot [serve]                    run the bot; without Slack settings, a console on this terminal
-  actionbot -as-of 2012-11-05T08:00    the console on a clock that starts at that instant and runs forward
+  actionbot -as-of 2012-11-05T08:29    the console on a clock that starts at that instant and runs forward
   actionbot import [flags] FILE.csv    import a plan from CSV (-h for the flags)
   actionbot export [flags]             write the current plan as CSV
   actionbot member add|remove USER AGENCY, member list [AGENCY]
