@@ -147,3 +147,34 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// TestYearEndReview: the review says how the year ended, per priority with
+// its measures, and lists what is incomplete; each lead agency's member
+// gets their own list.
+func TestYearEndReview(t *testing.T) {
+	f := mustFixture(t, at(2013, 3, 1, 9, 0))
+	f.mustAddMember(userCSU, "CSU")
+	f.mustApply(at(2013, 3, 1, 10, 0), "3.2", userCSU, actionbot.Op{Verb: actionbot.VerbDone})
+	run := f.mustSweep(at(2013, 4, 2, 9, 0))
+	if len(run.YearEnd) != 2 {
+		t.Fatalf("%d year-end messages, want the review and the CSU member's list", len(run.YearEnd))
+	}
+	review, mine := plain(run.YearEnd[0].Message), plain(run.YearEnd[1].Message)
+	for _, want := range []string{"Year-end review — Sevenoaks District CSP Action Plan 2012-13", "Of its 42 actions, 1 is done and 41 are not",
+		"3 Burglary & Vehicle Crime: 1 of 5 done — measures: 0 met, 0 not met, 2 with no figure", "0 All recorded crime: measures: 0 met, 0 not met, 1 with no figure",
+		"Incomplete (41)", "/action admin carry 2012-13/1.3 to 1.3"} {
+		if !strings.Contains(review, want) {
+			t.Errorf("the review lacks %q:\n%s", want, review)
+		}
+	}
+	if run.YearEnd[1].To != userCSU || !strings.Contains(mine, "of yours incomplete") || strings.Contains(mine, "3.2 ") || !strings.Contains(mine, "`/action 1.1 note <where it got to>`") {
+		t.Errorf("the CSU member's list (to %s):\n%s", run.YearEnd[1].To, mine)
+	}
+	if again := f.mustSweep(at(2013, 4, 3, 9, 0)); len(again.YearEnd) != 0 {
+		t.Errorf("the review went out again the next day")
+	}
+	g := mustFixture(t, at(2013, 5, 1, 9, 0))
+	if late := g.mustSweep(at(2013, 5, 1, 9, 0)); len(late.YearEnd) != 0 || len(late.Reminders) != 0 {
+		t.Errorf("a month after the year ended, a first sweep sent %d year-end messages and %d reminders", len(late.YearEnd), len(late.Reminders))
+	}
+}

@@ -119,11 +119,14 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		if ps.Total() == 0 && len(ps.Priority.Measures) == 0 {
 			continue
 		}
-		line := actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+actionbot.Clip(ps.Priority.Title, 60)+
-			fmt.Sprintf(": %d of %d done", ps.Counts[actionbot.RAGComplete], ps.Total()))
-		if n := len(ps.Priority.Measures); n > 0 {
-			line = append(line, actionbot.Span{Text: fmt.Sprintf(" — measures: %d met, %d not met, %d with no figure", met, notMet, noData)})
+		var parts []string
+		if ps.Total() > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d done", ps.Counts[actionbot.RAGComplete], ps.Total()))
 		}
+		if len(ps.Priority.Measures) > 0 {
+			parts = append(parts, fmt.Sprintf("measures: %d met, %d not met, %d with no figure", met, notMet, noData))
+		}
+		line := actionbot.Txt(actionbot.B(strconv.Itoa(ps.Priority.Number)), " "+actionbot.Clip(ps.Priority.Title, 60)+": "+strings.Join(parts, " — "))
 		prio = append(prio, line)
 	}
 	var counts []string
@@ -142,7 +145,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		blocks = append(blocks, listBlocks(fmt.Sprintf("Incomplete (%d)", len(lines)), lines, "/action list open")...)
 	}
 	blocks = append(blocks, actionbot.Context("Reminders for this plan have stopped. Load the next plan with ", actionbot.C("actionbot import next-plan.csv"),
-		"; a coordinator can carry an incomplete action into it."))
+		"; a coordinator can then carry an incomplete action into it: ", actionbot.C("/action admin carry "+e.plan.Period.Label()+"/1.3 to 1.3"), "."))
 	review := &actionbot.Outgoing{Key: fmt.Sprintf("year-end:%d:%s", e.plan.ID, s.TaskingChannel), Kind: "year-end", To: s.TaskingChannel,
 		Message: actionbot.Message{Text: fmt.Sprintf("Year-end review of %s: %d done, %d incomplete", e.plan.Name, done, incomplete), Blocks: blocks, Public: true}}
 	var out []*actionbot.Outgoing
@@ -153,6 +156,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 	}
 
 	mine := map[string][]actionbot.RichText{}
+	firstRef := map[string]string{}
 	var order []string
 	for _, a := range actions {
 		if a.IsDone() {
@@ -162,6 +166,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		for _, id := range ids {
 			if _, seen := mine[id]; !seen {
 				order = append(order, id)
+				firstRef[id] = a.Ref
 			}
 			mine[id] = append(mine[id], actionbot.Txt(rating[a.ID].Emoji()+" ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+
 				fmt.Sprintf(" — %s, %d%%", a.Status.Label(), a.Progress)))
@@ -172,8 +177,8 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		ls := mine[id]
 		blocks := []actionbot.Block{
 			actionbot.Header("Your incomplete actions — " + e.plan.Name),
-			actionbot.Section(fmt.Sprintf("The plan's year ended on %s with %s of yours incomplete. They get no more reminders; say where each stands with a note (`/action 1.3 note <where it got to>`) so the next plan can pick it up.",
-				dayText(end), actionbot.Plural(len(ls), "action"))),
+			actionbot.Section(fmt.Sprintf("The plan's year ended on %s with %s of yours incomplete. They get no more reminders; say where each stands with a note (`/action %s note <where it got to>`) so the next plan can pick it up.",
+				dayText(end), actionbot.Plural(len(ls), "action"), firstRef[id])),
 		}
 		blocks = append(blocks, listBlocks("Incomplete", ls, "/action mine")...)
 		out = append(out, &actionbot.Outgoing{Key: fmt.Sprintf("year-end:%d:%s", e.plan.ID, id), Kind: "year-end", To: id,
