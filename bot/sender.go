@@ -210,7 +210,10 @@ func (s *Sender) deliver(ctx context.Context, d *store.Delivery) {
 			s.failed(rctx, d, err, false, "opening the conversation")
 			return
 		}
-		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, channel); err != nil {
+		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, channel); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
+			s.log().Debug("slack sender: another sender claimed the message first", "id", d.ID)
+			return
+		} else if err != nil {
 			s.log().Error("slack sender: claim a message", "id", d.ID, "err", err)
 			return
 		}

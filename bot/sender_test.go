@@ -389,6 +389,7 @@ func TestSenderCannotCheckAnInterruptedPost(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.slack.Always("conversations.history", func(fakeslack.Request) *fakeslack.Reply { return fakeslack.Error("missing_scope") })
+	e.clock.Advance(time.Minute) // the claim has lapsed
 	step(t, e.sender())
 	o := e.outgoing(t, ids[0])
 	if o.State != actionbot.OutboxFailed || !strings.Contains(o.LastError, "missing_scope") || !strings.Contains(o.LastError, "check the conversation before retrying") {

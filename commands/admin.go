@@ -26,11 +26,14 @@ type Admin struct {
 	Priority int    // channel
 	Channel  string // channel; "" clears it
 	ID       int64  // retry
+	From     string // carry: the earlier plan's year, "2012-13"
+	Ref      string // carry: the earlier action's ref; Agency holds nothing
+	Into     string // carry: the action of the current plan that carries it on
 }
 
 const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY`, `/action admin member remove @person AGENCY`, " +
 	"`/action admin coordinator add @person`, `/action admin coordinator remove @person`, `/action admin channel <priority> #channel` (or `none`), " +
-	"`/action admin failed` (messages that could not be delivered) and `/action admin retry <id>`."
+	"`/action admin failed` (messages that could not be delivered), `/action admin retry <id>` and `/action admin carry 2012-13/1.3 [to 1.3]` (carry an incomplete action into the current plan)."
 
 func parseAdmin(p *parser, i int) (*Admin, error) {
 	sub, op := p.word(i), p.word(i+1)
@@ -96,6 +99,8 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 		return a, nil
 	case "failed", "outbox":
 		return &Admin{Op: AdminFailed}, nil
+	case "carry":
+		return parseCarry(p, i+1)
 	case "retry":
 		id, err := strconv.ParseInt(strings.TrimPrefix(op, "#"), 10, 64)
 		if err != nil || id < 1 {
@@ -105,5 +110,5 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 	case "":
 		return nil, invalid(adminUsage)
 	}
-	return nil, unknownVerb(sub, []string{"member", "coordinator", "channel", "failed", "retry"})
+	return nil, unknownVerb(sub, []string{"member", "coordinator", "channel", "failed", "retry", "carry"})
 }

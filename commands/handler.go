@@ -241,6 +241,9 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	if err != nil {
 		return actionbot.Message{}, err
 	}
+	if cmd.Verb == VerbDue && cmd.Confirm {
+		return h.confirmDeadline(ctx, e, req, cmd.Ref)
+	}
 	switch cmd.Verb {
 	case VerbShow:
 		return h.show(ctx, e, cmd.Ref)
@@ -270,6 +273,8 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 		return h.measure(ctx, e, req.UserID, cmd)
 	case VerbAdmin:
 		return h.admin(ctx, e, req.UserID, cmd.Admin)
+	case VerbRemind:
+		return h.remindMode(ctx, req.UserID, cmd.Mode)
 	}
 	return actionbot.Message{}, fmt.Errorf("run: unhandled verb %q", cmd.Verb)
 }

@@ -57,6 +57,7 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 	}
 	if w.coordinator {
 		blocks = append(blocks, actionbot.Context("You are a coordinator: you can update any action and manage members (", actionbot.C("/action help admin"), ")."))
+		blocks = append(blocks, h.homeConfirmOrMove(ctx, e, all)...)
 	}
 
 	if len(w.agencies) > 0 {

@@ -20,6 +20,8 @@ type Command struct {
 
 	Progress int                // VerbProgress
 	Deadline actionbot.Deadline // VerbDue
+	Confirm  bool               // VerbDue: "due confirm", a coordinator keeps a deadline before the plan year
+	Mode     string             // VerbRemind: "daily" or "weekly"
 	Days     int                // VerbSnooze, and the window of "due N"
 	Text     string             // note, reason, evidence, search words, help topic
 	Filter   Filter             // VerbList
@@ -74,7 +76,7 @@ const (
 var actionVerbs = []string{VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbHistory}
 
 // topVerbs stand on their own.
-var topVerbs = []string{VerbHelp, VerbMine, VerbList, "overdue", "due", VerbFind, VerbAgencies, VerbWhoami, VerbReport, VerbMeasure, VerbAdmin}
+var topVerbs = []string{VerbHelp, VerbMine, VerbList, "overdue", "due", VerbFind, VerbAgencies, VerbWhoami, VerbReport, VerbMeasure, VerbRemind, VerbAdmin}
 
 // verbAliases maps other spellings to verbs.
 var verbAliases = map[string]string{
@@ -92,7 +94,7 @@ var verbAliases = map[string]string{
 // Mutates reports whether the command changes the plan of record.
 func (c *Command) Mutates() bool {
 	switch c.Verb {
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbMeasure:
+	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbMeasure, VerbRemind:
 		return true
 	case VerbAdmin:
 		return c.Admin != nil && c.Admin.Op != AdminFailed
@@ -377,6 +379,10 @@ func (p *parser) due(c *Command, i int) error {
 	if i >= len(p.toks) {
 		return invalid("When is it due now, and why? `/action %s due June 2013 <reason>` (or 2013-06-30, 30/06/2013, ongoing).", c.Ref)
 	}
+	if p.word(i) == "confirm" && i+1 == len(p.toks) {
+		c.Confirm = true
+		return nil
+	}
 	var firstErr error
 	for n := min(3, len(p.toks)-i); n >= 1; n-- {
 		end := len(p.text)
@@ -460,6 +466,8 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 		}
 	case VerbMeasure:
 		return p.measure(c, i)
+	case VerbRemind:
+		return p.remind(c, i)
 	case VerbAdmin:
 		a, err := parseAdmin(p, i)
 		c.Admin = a

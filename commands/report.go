@@ -177,6 +177,8 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		return actionbot.Message{}, err
 	}
 	switch a.Op {
+	case AdminCarry:
+		return h.carry(ctx, e, userID, a)
 	case AdminMemberAdd, AdminMemberRemove:
 		ag, err := resolveAgency(e.dir, a.Agency)
 		if err != nil {

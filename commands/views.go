@@ -23,7 +23,9 @@ func (h *Handler) show(ctx context.Context, e *env, ref string) (actionbot.Messa
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	return h.card(e, a, priorities, true), nil
+	msg := h.card(e, a, priorities, true)
+	msg.Blocks = append(msg.Blocks, h.carriedBlocks(ctx, a)...)
+	return msg, nil
 }
 
 // dueText says when an action is due relative to today: "due in 3 days",
@@ -182,6 +184,7 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 	if len(entries) > limit {
 		blocks = append(blocks, actionbot.Context(fmt.Sprintf("Showing the latest %d changes; `actionbot export` and the audit tables hold the rest.", limit)))
 	}
+	blocks = append(blocks, h.carriedHistory(ctx, e, a)...)
 	return actionbot.Message{Text: "History of " + a.Ref, Blocks: blocks}, nil
 }
 

@@ -38,6 +38,15 @@ type Digest struct {
 	Message  actionbot.Message
 
 	Total, Open, Overdue, DueSoon, Blocked, DoneSince, Changes, Stale int
+	// PrePlan are the actions whose deadline falls before the plan's year,
+	// unconfirmed: the plan's first digest lists them to confirm or move.
+	PrePlan []string
+	// Ended is set once the plan's period has ended: Message is then the
+	// short weekly notice that stands in for the digest, and Skip says it
+	// is not the notice's day (the week's first working day).
+	Ended, Skip bool
+	// Queued is the message PostDigest queued.
+	Queued *actionbot.Outgoing
 }
 
 // Quiet reports whether nothing is overdue and nothing is due soon.
@@ -66,6 +75,10 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	e, err := s.load(ctx, now)
 	if err != nil {
 		return nil, err
+	}
+	if e.today.After(e.plan.Period.End) {
+		return &Digest{PlanID: e.plan.ID, Day: e.today, To: e.now, From: e.now, Ended: true, Skip: !s.Rules.IsWeekStart(e.today),
+			Message: s.endedNotice(e)}, nil
 	}
 	from, err := s.digestFrom(ctx, e)
 	if err != nil {
@@ -117,6 +130,23 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		}
 	}
 	d.DoneSince = len(done)
+	// The plan's first digest lists, once, the deadlines before its year
+	// that nobody has confirmed or moved.
+	var prePlan []*actionbot.Action
+	if n, err := s.Store.PlanDigests(ctx, e.plan.ID); err != nil {
+		return nil, err
+	} else if n == 0 {
+		confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range actions {
+			if !a.IsDone() && PrePlan(a, e.plan, confirmed[a.ID]) {
+				prePlan = append(prePlan, a)
+				d.PrePlan = append(d.PrePlan, a.Ref)
+			}
+		}
+	}
 
 	loc := s.Rules.Location
 	sinceText := from.In(loc).Format("Mon 2 Jan 15:04")
@@ -129,17 +159,23 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if d.Quiet() {
 		blocks = append(blocks, actionbot.Section(fmt.Sprintf("✅ Nothing overdue, nothing due in the next %d days.", DueSoonDays)))
 	}
+	if len(d.PrePlan) > 0 {
+		blocks = append(blocks, listOf(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d). Until then these get no overdue reminders.", len(prePlan)), len(prePlan), func(i int) actionbot.RichText {
+			a := prePlan[i]
+			return actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — due "+
+				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm"))
+		}, "/action list overdue")...)
+	}
 	if len(overdue) > 0 {
-		var lines []actionbot.RichText
-		for _, a := range overdue {
+		blocks = append(blocks, listOf(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), len(overdue), func(i int) actionbot.RichText {
+			a := overdue[i]
 			n, _ := a.DueIn(e.today)
-			lines = append(lines, actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")"))
-		}
-		blocks = append(blocks, listBlocks(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), lines, "/action list overdue")...)
+			return actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
+		}, "/action list overdue")...)
 	}
 	if len(dueSoon) > 0 {
-		var lines []actionbot.RichText
-		for _, a := range dueSoon {
+		blocks = append(blocks, listOf(fmt.Sprintf("Due in the next %d days (%d)", DueSoonDays, len(dueSoon)), len(dueSoon), func(i int) actionbot.RichText {
+			a := dueSoon[i]
 			n, _ := a.DueIn(e.today)
 			when := "due today"
 			switch {
@@ -148,33 +184,28 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			case n > 1:
 				when = "due in " + actionbot.Plural(n, "day")
 			}
-			lines = append(lines, actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress)))
-		}
-		blocks = append(blocks, listBlocks(fmt.Sprintf("Due in the next %d days (%d)", DueSoonDays, len(dueSoon)), lines, "/action due")...)
+			return actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress))
+		}, "/action due")...)
 	}
 	if len(blocked) > 0 {
-		var lines []actionbot.RichText
-		for _, a := range blocked {
+		blocks = append(blocks, listOf(fmt.Sprintf("Blocked (%d)", len(blocked)), len(blocked), func(i int) actionbot.RichText {
+			a := blocked[i]
 			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — blocked: ")
-			lines = append(lines, append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)}))
-		}
-		blocks = append(blocks, listBlocks(fmt.Sprintf("Blocked (%d)", len(blocked)), lines, "/action list blocked")...)
+			return append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)})
+		}, "/action list blocked")...)
 	}
 	if len(changes) == 0 {
 		blocks = append(blocks, actionbot.Divider(), actionbot.Section("No changes since "+sinceText+"."))
 	} else {
-		var lines []actionbot.RichText
-		for _, c := range changes {
-			lines = append(lines, changeLine(c, loc))
-		}
-		blocks = append(blocks, listBlocks(fmt.Sprintf("What changed since %s (%d)", sinceText, len(changes)), lines, "/action <ref> history")...)
+		blocks = append(blocks, listOf(fmt.Sprintf("What changed since %s (%d)", sinceText, len(changes)), len(changes), func(i int) actionbot.RichText {
+			return changeLine(changes[i], loc)
+		}, "/action <ref> history")...)
 	}
 	if len(stale) > 0 {
-		var lines []actionbot.RichText
-		for _, a := range stale {
-			lines = append(lines, actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref])))
-		}
-		blocks = append(blocks, listBlocks(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), lines, "/action list stale")...)
+		blocks = append(blocks, listOf(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), len(stale), func(i int) actionbot.RichText {
+			a := stale[i]
+			return actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref]))
+		}, "/action list stale")...)
 	}
 	var rag []actionbot.RichText
 	for _, ps := range actionbot.Summarize(s.rag(), e.plan, e.priorities, actions, e.today, e.now) {
@@ -248,10 +279,17 @@ func actorSpan(actor string) actionbot.Span {
 // listBlocks renders a titled list as a divider and one section, cut to fit
 // Block Kit's limits, with "…and N more — <command>" after it when cut.
 func listBlocks(title string, lines []actionbot.RichText, more string) []actionbot.Block {
+	return listOf(title, len(lines), func(i int) actionbot.RichText { return lines[i] }, more)
+}
+
+// listOf is listBlocks for n lines built only when shown: a plan of
+// 100,000 actions has tens of thousands overdue, and the digest shows 20.
+func listOf(title string, count int, line func(i int) actionbot.RichText, more string) []actionbot.Block {
 	text := actionbot.Txt(actionbot.B(title))
 	size := MrkdwnLen(text)
 	shown := 0
-	for _, l := range lines {
+	for i := range count {
+		l := line(i)
 		n := MrkdwnLen(l) + 1
 		if shown == maxItems || size+n > sectionBudget {
 			break
@@ -262,7 +300,7 @@ func listBlocks(title string, lines []actionbot.RichText, more string) []actionb
 		shown++
 	}
 	blocks := []actionbot.Block{actionbot.Divider(), {Kind: actionbot.BlockSection, Text: text}}
-	if rest := len(lines) - shown; rest > 0 {
+	if rest := count - shown; rest > 0 {
 		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more — ", rest), actionbot.C(more)))
 	}
 	return blocks
@@ -316,7 +354,15 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if err != nil {
 		return nil, false, fmt.Errorf("digest of %s: %w", today, err)
 	}
-	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: "digest", To: s.DigestChannel, Message: d.Message}
+	if d.Skip {
+		s.logger().Info("the plan has ended: no digest today; a short notice goes out on the week's first working day", "day", today.String())
+		return d, false, nil
+	}
+	kind := "digest"
+	if d.Ended {
+		kind = "plan-ended"
+	}
+	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: kind, To: s.DigestChannel, Message: d.Message}
 	ok, err := s.Store.RecordDigest(ctx, d.PlanID, today, d.From, d.To, msg)
 	if err != nil {
 		return nil, false, err
@@ -324,6 +370,7 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if !ok {
 		return nil, false, nil
 	}
+	d.Queued = msg
 	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
 	return d, true, nil
 }

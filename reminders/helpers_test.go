@@ -192,3 +192,31 @@ func workingDays(cal *calendar.Calendar, from, to actionbot.Date) []actionbot.Da
 	}
 	return out
 }
+
+// bundleTo returns the bundle of a run that goes to to, or nil.
+func bundleTo(run *reminders.Run, to string) *reminders.Bundle {
+	for _, b := range run.Bundles {
+		if b.To == to {
+			return b
+		}
+	}
+	return nil
+}
+
+// textTo is the plain text of the bundle of a run that goes to to; "" when
+// there is none.
+func textTo(run *reminders.Run, to string) string {
+	if b := bundleTo(run, to); b != nil {
+		return plain(b.Message.Message)
+	}
+	return ""
+}
+
+// recipients lists a reminder's recipients as "kind to agencies".
+func recipients(r *reminders.Reminder) []string {
+	var got []string
+	for _, rc := range r.Recipients {
+		got = append(got, rc.Kind+" "+rc.To+" "+strings.Join(rc.Agencies, ","))
+	}
+	return got
+}

@@ -2,22 +2,13 @@ package reminders
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 )
-
-// audience says who a reminder message is for, which changes what it says.
-type audience struct {
-	// direct: a direct message to someone registered with these lead agencies.
-	direct []string
-	// missing: a channel post for lead agencies nobody is registered with.
-	missing []string
-	// escalation: a post to the tasking channel.
-	escalation bool
-}
 
 // dayText formats a date as "Sun 31 Mar 2013".
 func dayText(d actionbot.Date) string {
@@ -65,76 +56,202 @@ func statusText(a *actionbot.Action) actionbot.RichText {
 	return rt
 }
 
-// reminderMessage builds one message of a reminder.
-func (s *Service) reminderMessage(e *env, rem *Reminder, d due, aud audience) actionbot.Message {
-	a := rem.Action
-	ref := actionbot.B(a.Ref)
-	var lead actionbot.RichText
-	var fallback string
+// Bundle limits: a bundle lists at most maxBundleItems reminders (two
+// blocks each, with the headings and small print within Block Kit's 50),
+// then "and N more".
+const maxBundleItems = 20
+
+// group is where an item of a bundle is listed.
+type group int
+
+const (
+	groupEscalated group = iota
+	groupOverdue
+	groupToday
+	groupSoon
+	groupWeek
+	groupCheckIn
+)
+
+func (s *Service) groupOf(b *Bundle, r *Reminder) group {
 	switch {
-	case d.Step.Kind == StepCheckIn:
-		since := "since " + d.since.In(s.Rules.Location).Format("Mon 2 Jan 2006")
-		if a.LastActivity.IsZero() || a.LastActivity.Before(d.since) {
-			since = "since the plan started on " + d.since.In(s.Rules.Location).Format("Mon 2 Jan 2006")
-		}
-		lead = actionbot.Txt("👋 Check-in: ", ref, fmt.Sprintf(" is ongoing and nobody has updated it for %d days (%s). How is it going?", d.days, since))
-		fallback = fmt.Sprintf("Check-in: %s has had no update for %d days", a.Ref, d.days)
-	case aud.escalation:
-		lead = actionbot.Txt("🚨 Escalation for the daily tasking meeting: ", ref, " "+whenText(a, d.days)+". Lead agencies: "+leadNames(e.dir, a.Lead)+".")
-		fallback = fmt.Sprintf("Escalation: %s is %s overdue (lead: %s)", a.Ref, actionbot.Plural(-d.days, "day"), leadCodes(a))
-	case d.days < 0:
-		lead = actionbot.Txt("🔴 Reminder: ", ref, " "+whenText(a, d.days)+".")
-		fallback = fmt.Sprintf("Reminder: %s is %s overdue", a.Ref, actionbot.Plural(-d.days, "day"))
-	default:
-		lead = actionbot.Txt("⏰ Reminder: ", ref, " "+whenText(a, d.days)+".")
-		fallback = fmt.Sprintf("Reminder: %s %s", a.Ref, strings.SplitN(whenText(a, d.days), " (", 2)[0])
+	case !b.Direct && r.Escalated && slices.ContainsFunc(r.Recipients, func(x Recipient) bool { return x.To == b.To && x.Kind == RecipientEscalation }):
+		return groupEscalated
+	case r.Step.Kind == StepCheckIn:
+		return groupCheckIn
+	case r.Step.Kind == "":
+		return groupWeek
+	case r.Days < 0:
+		return groupOverdue
+	case r.Days == 0:
+		return groupToday
 	}
-	p := e.priority(a.Priority)
-	blocks := []actionbot.Block{
-		{Kind: actionbot.BlockSection, Text: lead},
-		actionbot.Section(actionbot.Clip(a.Text, 600)),
-		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
-			{Label: "Lead", Value: actionbot.Txt(leadNames(e.dir, a.Lead))},
-			{Label: "Deadline", Value: actionbot.Txt(actionbot.DescribeDeadline(a.Deadline))},
-			{Label: "Status", Value: statusText(a)},
-			{Label: "Priority", Value: actionbot.Txt(fmt.Sprintf("%d: %s", p.Number, p.Title))},
-		}},
-	}
-	if len(aud.missing) > 0 {
-		var names []string
-		for _, code := range aud.missing {
-			names = append(names, agencyName(e.dir, code))
-		}
-		var why actionbot.RichText
-		switch {
-		case len(aud.missing) == 1 && aud.missing[0] == actionbot.AllPartners:
-			why = actionbot.Txt("This action is led by ", actionbot.B("All Partners"), ", so its reminder comes to this channel rather than to everyone directly.")
-		case len(aud.missing) == 1 && aud.missing[0] == "":
-			why = actionbot.Txt("This action has no lead agency, so its reminder comes to this channel. A coordinator can fix the plan and re-import it.")
-		default:
-			why = actionbot.Txt("Nobody is registered for ", actionbot.B(actionbot.JoinAnd(names)), ", so this reminder comes to this channel. A coordinator can register someone: ",
-				actionbot.C("/action admin member add @person "+aud.missing[0]), ".")
-		}
-		blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: why})
-		fallback += " — nobody registered for " + strings.Join(aud.missing, ", ")
-	}
-	blocks = append(blocks, actionbot.Context(s.footer(a, d, aud)))
-	blocks = append(blocks, actionbot.Buttons(commands.CardButtons(a.Ref, true)...))
-	return actionbot.Message{Text: fallback, Blocks: blocks, Public: len(aud.direct) == 0}
+	return groupSoon
 }
 
-// footer says why the message came and how to act on it.
-func (s *Service) footer(a *actionbot.Action, d due, aud audience) string {
-	var why string
+func (s *Service) groupTitle(g group, n int) string {
+	switch g {
+	case groupEscalated:
+		return fmt.Sprintf("🚨 Escalated for the daily tasking meeting: overdue %s or more (%d)", actionbot.Plural(s.Rules.EscalateAfter, "day"), n)
+	case groupOverdue:
+		return fmt.Sprintf("🔴 Overdue (%d), most overdue first", n)
+	case groupToday:
+		return fmt.Sprintf("⏰ Due today (%d)", n)
+	case groupSoon:
+		return fmt.Sprintf("📅 Coming up (%d)", n)
+	case groupWeek:
+		return fmt.Sprintf("🗓 Also due this week (%d)", n)
+	}
+	return fmt.Sprintf("👋 Check-ins: ongoing work nobody has updated (%d). How is it going? A note is enough.", n)
+}
+
+// itemLine is one reminder in a bundle: "*5.2* Promote Speedwatch… — 12
+// days overdue (due Sun 31 Mar 2013, “March 2013”) — CSU".
+func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.RichText {
+	a := r.Action
+	var when string
 	switch {
-	case len(aud.direct) > 0:
-		why = "You get this because you are registered with " + actionbot.JoinAnd(aud.direct) + ", which leads " + a.Ref + ". "
-	case aud.escalation:
-		why = fmt.Sprintf("Escalated because it has been overdue for %s or more. ", actionbot.Plural(s.Rules.EscalateAfter, "day"))
+	case g == groupCheckIn:
+		since := r.Since.In(s.Rules.Location).Format("Mon 2 Jan 2006")
+		if a.LastActivity.IsZero() || a.LastActivity.Before(r.Since) {
+			since = "the plan started on " + since
+		}
+		when = fmt.Sprintf("no update for %d days (since %s)", r.Days, since)
+	default:
+		when = strings.TrimPrefix(whenText(a, r.Days), "is ")
 	}
-	how := fmt.Sprintf("Update it with the buttons, or `/action %s progress 60`, `/action %s done`, `/action %s due <new date> <reason>`; `/action %s snooze` holds reminders for 7 days.", a.Ref, a.Ref, a.Ref, a.Ref)
-	if d.Step.Kind == StepCheckIn {
-		how = fmt.Sprintf("A note is enough: `/action %s note <what happened>`, or `/action %s progress 60`; `/action %s snooze` holds check-ins for 7 days.", a.Ref, a.Ref, a.Ref)
+	line := actionbot.Txt(actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 150)+" — "+when)
+	if !b.Direct {
+		line = append(line, actionbot.Span{Text: " — lead: " + leadNames(e.dir, a.Lead)})
+		var nobody []string
+		for _, rcp := range r.Recipients {
+			if rcp.To == b.To && rcp.Kind == RecipientChannel {
+				for _, code := range rcp.Agencies {
+					if code != "" && code != actionbot.AllPartners {
+						nobody = append(nobody, code)
+					}
+				}
+			}
+		}
+		if len(nobody) > 0 {
+			line = append(line, actionbot.Span{Text: " (nobody registered for " + strings.Join(nobody, ", ") + ")"})
+		}
 	}
-	return why + how
+	if a.Status == actionbot.StatusBlocked || a.Status == actionbot.StatusAtRisk {
+		line = append(line, actionbot.Span{Text: " — "})
+		line = append(line, statusText(a)...)
+	}
+	return line
+}
+
+// bundleMessage builds a bundle: a heading, then each group of reminders
+// with each reminder's own row of buttons (a click acts on that action,
+// and the bot updates the bundle in place), within Block Kit's limits.
+func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
+	groups := map[group][]*Reminder{}
+	for _, r := range b.Items {
+		g := s.groupOf(b, r)
+		groups[g] = append(groups[g], r)
+	}
+	slices.SortStableFunc(groups[groupOverdue], func(x, y *Reminder) int { return x.Days - y.Days })
+	slices.SortStableFunc(groups[groupEscalated], func(x, y *Reminder) int { return x.Days - y.Days })
+	slices.SortStableFunc(groups[groupSoon], func(x, y *Reminder) int { return x.Days - y.Days })
+	slices.SortStableFunc(groups[groupWeek], func(x, y *Reminder) int { return x.Days - y.Days })
+	slices.SortStableFunc(groups[groupCheckIn], func(x, y *Reminder) int { return y.Days - x.Days })
+
+	title := "Your reminders — " + dayText(e.today)
+	if b.Weekly {
+		title = "Your reminders for the week — " + dayText(e.today)
+	} else if !b.Direct {
+		title = "Reminders for this channel — " + dayText(e.today)
+	}
+	blocks := []actionbot.Block{actionbot.Header(title)}
+	var counts []string
+	shown, escalated := 0, false
+	for g := groupEscalated; g <= groupCheckIn; g++ {
+		items := groups[g]
+		if len(items) == 0 {
+			continue
+		}
+		if g == groupEscalated {
+			escalated = true
+		}
+		counts = append(counts, fmt.Sprintf("%d %s", len(items), map[group]string{groupEscalated: "escalated", groupOverdue: "overdue",
+			groupToday: "due today", groupSoon: "coming up", groupWeek: "due this week", groupCheckIn: "check-ins"}[g]))
+		if shown == maxBundleItems {
+			continue
+		}
+		blocks = append(blocks, actionbot.Section(actionbot.B(s.groupTitle(g, len(items)))))
+		for _, r := range items {
+			if shown == maxBundleItems {
+				break
+			}
+			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: s.itemLine(e, b, g, r)},
+				actionbot.Buttons(commands.CardButtons(r.Action.Ref, true)...))
+			shown++
+		}
+	}
+	if rest := len(b.Items) - shown; rest > 0 {
+		more := "/action mine"
+		if !b.Direct {
+			more = "/action list overdue"
+		}
+		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", rest), actionbot.C(more)))
+	}
+	var names, codes []string
+	for _, code := range b.Unregistered {
+		switch code {
+		case actionbot.AllPartners:
+			blocks = append(blocks, actionbot.Context("Actions led by ", actionbot.B("All Partners"), " come to this channel rather than to everyone directly."))
+		case "":
+			blocks = append(blocks, actionbot.Context("Actions with no lead agency come to this channel. A coordinator can fix the plan and re-import it."))
+		default:
+			names = append(names, agencyName(e.dir, code))
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) > 0 {
+		blocks = append(blocks, actionbot.Context("Nobody is registered for ", actionbot.B(actionbot.JoinAnd(names)),
+			", so their reminders come to this channel. A coordinator can register someone: ",
+			actionbot.C("/action admin member add @person "+codes[0]), "."))
+	}
+	var why string
+	if b.Direct {
+		agencies := map[string]bool{}
+		var list []string
+		for _, r := range b.Items {
+			for _, rcp := range r.Recipients {
+				if rcp.To == b.To {
+					for _, c := range rcp.Agencies {
+						if !agencies[c] {
+							agencies[c] = true
+							list = append(list, c)
+						}
+					}
+				}
+			}
+		}
+		why = "You get this because you are registered with " + actionbot.JoinAnd(list) + ". "
+		if b.Weekly {
+			why += "You asked for your reminders weekly; `/action remind daily` sends them on their day. "
+		} else {
+			why += "`/action remind weekly` sends them on Mondays only. "
+		}
+	}
+	ref := "5.2"
+	if len(b.Items) > 0 {
+		ref = b.Items[0].Action.Ref
+	}
+	blocks = append(blocks, actionbot.Context(why+fmt.Sprintf("Update with the buttons, or `/action %s progress 60`, `/action %s done`, `/action %s due <new date> <reason>`, `/action %s note <what happened>`; `/action %s snooze` holds an action's reminders for 7 days.",
+		ref, ref, ref, ref, ref)))
+	kind := "reminder"
+	if escalated {
+		kind = "escalation"
+	}
+	text := "Reminders: " + strings.Join(counts, ", ")
+	if !b.Direct && len(b.Unregistered) > 0 {
+		text += " — nobody registered for " + strings.Join(b.Unregistered, ", ")
+	}
+	msg := actionbot.Message{Text: text, Blocks: blocks, Public: !b.Direct}
+	return &actionbot.Outgoing{Key: bundleKey(e, b), Kind: kind, To: b.To, Message: msg}
 }

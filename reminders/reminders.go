@@ -14,10 +14,11 @@ package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,13 +34,30 @@ type Store interface {
 	Members(ctx context.Context, agencies ...string) ([]actionbot.Member, error)
 	AuditSince(ctx context.Context, planID int64, from, to time.Time) ([]*actionbot.AuditEntry, error)
 
-	// ReminderStates returns the ledger state ("sent" or "superseded") of
-	// each of the steps that is recorded; steps not recorded are absent.
-	ReminderStates(ctx context.Context, keys []actionbot.ReminderKey) (map[actionbot.ReminderKey]string, error)
-	// RecordReminders records steps as sent, and the steps each supersedes,
-	// and queues their messages, in one transaction; ok[i] is false when a
-	// step was already recorded (nothing is queued for it then).
-	RecordReminders(ctx context.Context, recs []actionbot.ReminderRecord) (ok []bool, err error)
+	// LatestSteps returns the ordinal (see Step.Ordinal) of the latest
+	// recorded step of each (action, deadline) of keys that has one; their
+	// Step is ignored.
+	LatestSteps(ctx context.Context, keys []actionbot.ReminderKey) (map[actionbot.ReminderKey]int, error)
+	// RecordSweep records a sweep's steps and queues its bundles in one
+	// transaction; false, with nothing recorded, when any of the steps was
+	// already recorded.
+	RecordSweep(ctx context.Context, steps []actionbot.ReminderRecord, msgs []*actionbot.Outgoing) (bool, error)
+	// ConfirmedDeadlines are the deadlines before the plan year that a
+	// coordinator confirmed, by action ID.
+	ConfirmedDeadlines(ctx context.Context, planID int64) (map[int64][]string, error)
+	// ReminderModes are the people who asked for reminders other than
+	// daily ("weekly"), by user ID.
+	ReminderModes(ctx context.Context) (map[string]string, error)
+	// RecordNotice records a plan's one-off notice and queues its messages
+	// in one transaction; false when it was already recorded.
+	RecordNotice(ctx context.Context, planID int64, kind string, day actionbot.Date, msgs []*actionbot.Outgoing) (bool, error)
+	NoticeRecorded(ctx context.Context, planID int64, kind string) (bool, error)
+	LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error)
+	// QueuedWithPrefix reports whether a message whose key starts with
+	// prefix was ever queued.
+	QueuedWithPrefix(ctx context.Context, prefix string) (bool, error)
+	// PlanDigests counts the digests recorded for a plan.
+	PlanDigests(ctx context.Context, planID int64) (int, error)
 	DigestPosted(ctx context.Context, day actionbot.Date) (bool, error)
 	// LastDigestBefore is the end of the period the latest digest before
 	// day covered; zero when there is none.
@@ -78,7 +96,7 @@ func (s *Service) rag() actionbot.RAGRules {
 	return s.RAG
 }
 
-// Recipient is who one of a reminder's messages goes to, and why.
+// Recipient is who one of a reminder's bundles goes to, and why.
 type Recipient struct {
 	// To is a user ID (a direct message) or a channel ID.
 	To string
@@ -88,9 +106,6 @@ type Recipient struct {
 	// registered with; for a channel, the lead agencies nobody is
 	// registered with; for an escalation, every lead agency.
 	Agencies []string
-	// Unregistered are, for an escalation that also stands in for the
-	// channel reminder, the lead agencies nobody is registered with.
-	Unregistered []string
 }
 
 // Kinds of recipient.
@@ -100,8 +115,9 @@ const (
 	RecipientEscalation = "escalation"
 )
 
-// Reminder is a step of an action's reminders that is due at an instant and
-// has not gone out: what to send and to whom.
+// Reminder is a step of an action's reminders that is due on a sweep's day
+// and has not gone out: what it is and to whom. It goes out as an item of
+// each recipient's one bundle of the sweep.
 type Reminder struct {
 	Action *actionbot.Action
 	Step   Step
@@ -109,23 +125,41 @@ type Reminder struct {
 	// check-in the last update it counts from.
 	Deadline string
 	SendOn   actionbot.Date
-	// Superseded are the earlier steps that never went out and now never
-	// will.
-	Superseded []Step
 	// Days is, for a dated action, the days from the sweep's day to the
 	// deadline (negative when overdue); for a check-in, the days since the
 	// last update.
 	Days      int
 	Escalated bool
-	// Messages and Recipients correspond one to one.
-	Messages   []*actionbot.Outgoing
+	// Since is, for a check-in, the last update (or the plan's start).
+	Since      time.Time
 	Recipients []Recipient
+	// Held is set when the step's only recipients asked for their
+	// reminders weekly and today is not their day: it is not recorded, and
+	// goes out in their weekly bundle.
+	Held bool
 	// Problems say what could not be delivered, and why. A reminder with no
-	// message at all is not recorded: it stays due, and is reported again,
+	// recipient at all is not recorded: it stays due, and is reported again,
 	// until it has somewhere to go.
 	Problems []string
 	// Queued is set by Sweep when this sweep recorded the step and queued
-	// its messages.
+	// the bundles that carry it.
+	Queued bool
+}
+
+// Bundle is the one message of a sweep to a person or a channel: every
+// reminder of theirs due that day, grouped.
+type Bundle struct {
+	To     string
+	Direct bool
+	// Weekly is a bundle for someone who asked for reminders weekly: it
+	// also lists what is due later in the week.
+	Weekly bool
+	Items  []*Reminder
+	// Unregistered are, for a channel, the lead agencies nobody is
+	// registered with whose reminders come to it.
+	Unregistered []string
+	Message      *actionbot.Outgoing
+	// Queued is set by Sweep when this sweep queued the message.
 	Queued bool
 }
 
@@ -134,12 +168,29 @@ type Run struct {
 	At         time.Time
 	Day        actionbot.Date
 	WorkingDay bool
+	// Ended is set when the plan's period ended before the sweep's day: it
+	// sends no reminders (see YearEnd).
+	Ended bool
 	// Reminders are the steps due and not yet recorded, in plan order.
 	Reminders []*Reminder
+	// Bundles are the messages that carry them: one per person or channel.
+	Bundles []*Bundle
 	// AlreadySent counts the actions whose due step is already recorded.
 	AlreadySent int
 	// Snoozed are the actions whose reminders are held by a snooze.
 	Snoozed []string
+	// PrePlan are the overdue actions whose deadline falls before the
+	// plan's year and has not been confirmed: they are kept out of the
+	// overdue reminders until it is moved or confirmed.
+	PrePlan []string
+	// NobodyFor are the lead agencies with reminders due and nobody
+	// registered.
+	NobodyFor []string
+	// Undelivered counts the reminders with nowhere to go.
+	Undelivered int
+	// YearEnd are the messages of the year-end review, on the sweep that
+	// queued them.
+	YearEnd []*actionbot.Outgoing
 }
 
 // Queued returns the reminders the sweep queued.
@@ -151,6 +202,16 @@ func (r *Run) Queued() []*Reminder {
 		}
 	}
 	return out
+}
+
+// Messages returns the messages the sweep would send, or sent: its bundles
+// and any year-end review.
+func (r *Run) Messages() []*actionbot.Outgoing {
+	var out []*actionbot.Outgoing
+	for _, b := range r.Bundles {
+		out = append(out, b.Message)
+	}
+	return append(out, r.YearEnd...)
 }
 
 // env is what building messages needs, loaded once per sweep or digest.
@@ -188,10 +249,28 @@ func (e *env) priority(n int) *actionbot.Priority {
 	return &actionbot.Priority{Number: n, Title: fmt.Sprintf("Priority %d", n)}
 }
 
-// Due works out the reminders due at now that have not gone out yet, and
-// to whom, without recording or queuing anything. On a day that is not a
-// working day nothing is due: the steps of such days go out on the working
-// day before, and a sweep on a bank holiday sends nothing.
+// PrePlan reports whether an action's deadline falls before its plan's
+// period starts and nobody has confirmed it: such an action is kept out of
+// the overdue reminders (it still shows as overdue everywhere else).
+func PrePlan(a *actionbot.Action, plan *actionbot.Plan, confirmed []string) bool {
+	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() || !a.Deadline.Due.Before(plan.Period.Start) {
+		return false
+	}
+	return !slices.Contains(confirmed, a.Deadline.Due.String())
+}
+
+// people is who is registered, loaded once per sweep.
+type people struct {
+	byAgency map[string][]string // agency → user IDs
+	modes    map[string]string   // user → "weekly", for those who asked
+}
+
+// Due works out the reminders due at now that have not gone out yet, to
+// whom, and the bundles that carry them, without recording or queuing
+// anything. It looks at each action once, whatever the downtime before
+// now. On a day that is not a working day nothing is due: the steps of such
+// days go out on the working day before, and a sweep on a bank holiday
+// sends nothing. After the plan's period ends nothing is due.
 func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	e, err := s.load(ctx, now)
 	if err != nil {
@@ -201,7 +280,19 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	if !run.WorkingDay {
 		return run, nil
 	}
+	if e.today.After(e.plan.Period.End) {
+		run.Ended = true
+		return run, nil
+	}
 	actions, err := s.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, NotDone: true})
+	if err != nil {
+		return nil, err
+	}
+	confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	ppl, err := s.people(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +301,8 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		a *actionbot.Action
 		d due
 	}
-	var cands []candidate
-	var keys []actionbot.ReminderKey
+	cands := make([]candidate, 0, len(actions))
+	keys := make([]actionbot.ReminderKey, 0, len(actions))
 	for _, a := range actions {
 		if a.SnoozedUntil.After(e.now) {
 			run.Snoozed = append(run.Snoozed, a.Ref)
@@ -221,51 +312,97 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		if !ok {
 			continue
 		}
-		cands = append(cands, candidate{a, d})
-		keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.Step.Key()})
-		if n := len(d.earlier); n > 0 {
-			keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.earlier[n-1].Key()})
+		if d.Step.Kind == StepOverdue && PrePlan(a, e.plan, confirmed[a.ID]) {
+			run.PrePlan = append(run.PrePlan, a.Ref)
+			continue
 		}
+		cands = append(cands, candidate{a, d})
+		keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline})
 	}
-	recorded, err := s.Store.ReminderStates(ctx, keys)
+	latest, err := s.Store.LatestSteps(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
-	members := map[string][]string{} // agency → user IDs, loaded once per agency
+	weekStart := s.Rules.IsWeekStart(e.today)
+	nobody := map[string]bool{}
+	audiences := map[string]audience{}
 	for _, c := range cands {
 		a, d := c.a, c.d
-		if recorded[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.Step.Key()}] != "" {
+		// The step, or a later one, went out: nothing is due. (Earlier
+		// steps that never went out are never looked at again.)
+		if o, ok := latest[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline}]; ok && o >= d.Step.Ordinal() {
 			run.AlreadySent++
 			continue
 		}
-		// When the step before this one is recorded, so are all before it
-		// (recording a step records those it supersedes): there is nothing
-		// to supersede. Otherwise the bot was down, or this is the first
-		// sweep: the earlier steps are superseded now.
-		if n := len(d.earlier); n > 0 && recorded[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline, Step: d.earlier[n-1].Key()}] != "" {
-			d.earlier = nil
+		rem := &Reminder{Action: a, Step: d.Step, Deadline: d.deadline, SendOn: d.SendOn, Days: d.days, Since: d.since,
+			Escalated: s.Rules.escalates(d)}
+		// Who a reminder goes to depends only on its lead agencies, its
+		// priority and whether it is escalated: worked out once for each,
+		// and shared, so a catch-up of 100,000 actions does not build
+		// 100,000 lists of recipients.
+		key := audienceKey(a, rem.Escalated)
+		if aud, ok := audiences[key]; ok {
+			rem.Recipients, rem.Held = aud.recipients, aud.held
+		} else {
+			missing := s.address(e, rem, ppl, weekStart)
+			for _, code := range missing {
+				nobody[code] = true
+			}
+			if len(rem.Problems) == 0 { // problems name the action: not shared
+				audiences[key] = audience{recipients: rem.Recipients, held: rem.Held}
+			}
 		}
-		rem := &Reminder{Action: a, Step: d.Step, Deadline: d.deadline, SendOn: d.SendOn, Superseded: d.earlier,
-			Days: d.days, Escalated: s.Rules.escalates(d)}
-		if err := s.address(ctx, e, rem, d, members); err != nil {
-			return nil, err
+		if len(rem.Recipients) == 0 && !rem.Held {
+			run.Undelivered++
 		}
 		run.Reminders = append(run.Reminders, rem)
 	}
+	for code := range nobody {
+		run.NobodyFor = append(run.NobodyFor, code)
+	}
+	slices.Sort(run.NobodyFor)
+	run.Bundles = s.bundles(e, run, actions, ppl, weekStart)
+	// A weekly message that only lists what is due this week goes once a
+	// week: a second sweep that week does not send it again.
+	kept := run.Bundles[:0]
+	for _, b := range run.Bundles {
+		if b.Weekly && !slices.ContainsFunc(b.Items, func(r *Reminder) bool { return r.Step.Kind != "" }) {
+			sent, err := s.Store.QueuedWithPrefix(ctx, weekKey(e, b.To))
+			if err != nil {
+				return nil, err
+			}
+			if sent {
+				continue
+			}
+		}
+		kept = append(kept, b)
+	}
+	run.Bundles = kept
 	return run, nil
 }
 
-// address works out a reminder's recipients and builds its messages: a
-// direct message to each member of each lead agency; for lead agencies
-// nobody is registered with, one post to the priority's task-group channel
-// or else the tasking channel, naming them; for an escalation, a post to the
-// tasking channel naming every lead agency (one post, when that is the
-// channel the no-member post would go to).
-func (s *Service) address(ctx context.Context, e *env, rem *Reminder, d due, members map[string][]string) error {
-	a := rem.Action
-	var leads, missing []string
-	users := map[string][]string{} // user → the lead agencies they are registered with
-	var order []string
+func (s *Service) people(ctx context.Context) (*people, error) {
+	ms, err := s.Store.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	modes, err := s.Store.ReminderModes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &people{byAgency: map[string][]string{}, modes: modes}
+	for _, m := range ms {
+		p.byAgency[m.Agency] = append(p.byAgency[m.Agency], m.UserID)
+	}
+	return p, nil
+}
+
+// leadsOf returns an action's lead agencies without repeats, the people
+// registered with them (in order, each with the agencies they are
+// registered with), and the lead agencies nobody can be reached for
+// directly ("" for an action with no lead).
+func leadsOf(a *actionbot.Action, ppl *people) (leads, order []string, users map[string][]string, missing []string) {
+	users = make(map[string][]string, 4)
 	for _, p := range a.Lead {
 		if slices.Contains(leads, p.Agency) {
 			continue
@@ -277,17 +414,7 @@ func (s *Service) address(ctx context.Context, e *env, rem *Reminder, d due, mem
 			missing = append(missing, p.Agency)
 			continue
 		}
-		ids, ok := members[p.Agency]
-		if !ok {
-			ms, err := s.Store.Members(ctx, p.Agency)
-			if err != nil {
-				return fmt.Errorf("reminder for %s: %w", a.Ref, err)
-			}
-			for _, m := range ms {
-				ids = append(ids, m.UserID)
-			}
-			members[p.Agency] = ids
-		}
+		ids := ppl.byAgency[p.Agency]
 		if len(ids) == 0 {
 			missing = append(missing, p.Agency)
 		}
@@ -301,46 +428,80 @@ func (s *Service) address(ctx context.Context, e *env, rem *Reminder, d due, mem
 	if len(leads) == 0 {
 		missing = append(missing, "")
 	}
-	base := fmt.Sprintf("%d:%s:%s:%s", e.plan.ID, a.Ref, d.Step.Key(), d.deadline)
-	add := func(kind, to string, agencies, unregistered []string, msg actionbot.Message) {
-		outKind := "reminder"
-		prefix := "reminder:"
-		if kind == RecipientEscalation {
-			outKind, prefix = "escalation", "escalation:"
-		}
-		rem.Messages = append(rem.Messages, &actionbot.Outgoing{Key: prefix + base + ":" + to, Kind: outKind, To: to, Message: msg})
-		rem.Recipients = append(rem.Recipients, Recipient{To: to, Kind: kind, Agencies: agencies, Unregistered: unregistered})
-	}
+	return leads, order, users, missing
+}
+
+// address works out a reminder's recipients: each member of each lead
+// agency directly (those who asked for weekly reminders only on the week's
+// first working day); for lead agencies nobody is registered with, the
+// priority's task-group channel or else the tasking channel; for an
+// escalation, the tasking channel. It returns the agencies nobody is
+// registered with.
+func (s *Service) address(e *env, rem *Reminder, ppl *people, weekStart bool) []string {
+	a := rem.Action
+	leads, order, users, missing := leadsOf(a, ppl)
+	held := 0
 	for _, id := range order {
-		add(RecipientDirect, id, users[id], nil, s.reminderMessage(e, rem, d, audience{direct: users[id]}))
+		if ppl.modes[id] == "weekly" && !weekStart {
+			held++
+			continue
+		}
+		rem.Recipients = append(rem.Recipients, Recipient{To: id, Kind: RecipientDirect, Agencies: users[id]})
 	}
 	fallback := e.priority(a.Priority).Channel
 	if fallback == "" {
 		fallback = s.TaskingChannel
 	}
-	merged := false
 	if rem.Escalated {
 		if s.TaskingChannel == "" {
-			rem.Problems = append(rem.Problems, fmt.Sprintf("%s is %s overdue but there is no tasking channel to escalate it to", a.Ref, actionbot.Plural(-d.days, "day")))
+			rem.Problems = append(rem.Problems, fmt.Sprintf("%s is %s overdue but there is no tasking channel to escalate it to", a.Ref, actionbot.Plural(-rem.Days, "day")))
 		} else {
-			aud := audience{escalation: true}
-			if len(missing) > 0 && fallback == s.TaskingChannel {
-				aud.missing, merged = missing, true
-			}
-			add(RecipientEscalation, s.TaskingChannel, leads, aud.missing, s.reminderMessage(e, rem, d, aud))
+			rem.Recipients = append(rem.Recipients, Recipient{To: s.TaskingChannel, Kind: RecipientEscalation, Agencies: leads})
 		}
 	}
-	if len(missing) > 0 && !merged {
+	if len(missing) > 0 {
 		if fallback == "" {
 			for _, code := range missing {
 				rem.Problems = append(rem.Problems, fmt.Sprintf("%s: %s, and there is no task-group channel for priority %d and no tasking channel to send the reminder to instead",
 					a.Ref, nobodyFor(code), a.Priority))
 			}
 		} else {
-			add(RecipientChannel, fallback, missing, nil, s.reminderMessage(e, rem, d, audience{missing: missing}))
+			rem.Recipients = append(rem.Recipients, Recipient{To: fallback, Kind: RecipientChannel, Agencies: missing})
 		}
 	}
-	return nil
+	if len(rem.Recipients) == 0 && held > 0 && len(rem.Problems) == 0 {
+		rem.Held = true
+	}
+	var out []string
+	for _, code := range missing {
+		if code != "" && code != actionbot.AllPartners {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// audience is who a reminder goes to, shared by the reminders with the
+// same audienceKey.
+type audience struct {
+	recipients []Recipient
+	held       bool
+}
+
+// audienceKey is what a reminder's recipients depend on: its lead
+// agencies, its priority (whose channel stands in for agencies nobody is
+// registered with) and whether it is escalated.
+func audienceKey(a *actionbot.Action, escalated bool) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(a.Priority))
+	if escalated {
+		b.WriteString("!")
+	}
+	for _, p := range a.Lead {
+		b.WriteByte(0)
+		b.WriteString(p.Agency)
+	}
+	return b.String()
 }
 
 // nobodyFor says why an agency cannot be reached directly.
@@ -354,81 +515,176 @@ func nobodyFor(code string) string {
 	return "nobody is registered for " + code
 }
 
-// sweepBatch is how many reminders a sweep records per transaction: each
-// commit costs a write to the log, and a daily sweep of a large plan queues
-// thousands.
-const sweepBatch = 200
-
-// Sweep sends the reminders due at now: for each, it records the step in the
-// ledger and queues its messages in one transaction (with others, in
-// batches), so a second sweep, or
-// one racing this, sends nothing again. A reminder with nowhere to go is
-// logged as a warning, not recorded, and reported in the run. An error with
-// one action does not stop the others; the errors are joined.
-func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
-	run, err := s.Due(ctx, now)
-	if err != nil {
-		return nil, fmt.Errorf("reminder sweep at %s: %w", now.Format(time.RFC3339), err)
-	}
-	if !run.WorkingDay {
-		s.logger().Info("reminder sweep: not a working day, nothing sent", "day", run.Day.String())
-		return run, nil
-	}
-	var errs []error
-	queued := 0
-	var batch []*Reminder
-	// record writes a batch of reminders in one transaction. If the batch
-	// fails, each is tried alone, so that one bad reminder does not hold up
-	// the others.
-	record := func(batch []*Reminder) {
-		recs := make([]actionbot.ReminderRecord, len(batch))
-		for i, rem := range batch {
-			var sup []string
-			for _, st := range rem.Superseded {
-				sup = append(sup, st.Key())
-			}
-			recs[i] = actionbot.ReminderRecord{ReminderKey: actionbot.ReminderKey{ActionID: rem.Action.ID, Deadline: rem.Deadline, Step: rem.Step.Key()},
-				SendOn: rem.SendOn, Superseded: sup, Messages: rem.Messages}
+// bundles gathers a sweep's reminders into one message per recipient: each
+// person's in the order they come in the plan, then each channel's. On the
+// week's first working day, a person who asked for weekly reminders gets
+// one bundle with what is also due later in the week.
+func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *people, weekStart bool) []*Bundle {
+	byTo := map[string]*Bundle{}
+	var order []*Bundle
+	get := func(to string, direct bool) *Bundle {
+		b := byTo[to]
+		if b == nil {
+			b = &Bundle{To: to, Direct: direct, Weekly: direct && weekStart && ppl.modes[to] == "weekly"}
+			byTo[to] = b
+			order = append(order, b)
 		}
-		ok, err := s.Store.RecordReminders(ctx, recs)
-		if err != nil && len(recs) > 1 {
-			ok = make([]bool, len(recs))
-			for i := range recs {
-				one, err := s.Store.RecordReminders(ctx, recs[i:i+1])
-				if err != nil {
-					errs = append(errs, err)
+		return b
+	}
+	for _, rem := range run.Reminders {
+		for _, rcp := range rem.Recipients {
+			b := get(rcp.To, rcp.Kind == RecipientDirect)
+			// A reminder names a recipient twice at most in a row (an
+			// escalation and a channel reminder to the tasking channel):
+			// list it once, without searching a list of thousands.
+			if n := len(b.Items); n == 0 || b.Items[n-1] != rem {
+				b.Items = append(b.Items, rem)
+			}
+			if rcp.Kind == RecipientChannel {
+				for _, code := range rcp.Agencies {
+					if !slices.Contains(b.Unregistered, code) {
+						b.Unregistered = append(b.Unregistered, code)
+					}
+				}
+			}
+		}
+	}
+	if weekStart {
+		// What else a weekly person's actions have due this week: listed,
+		// not steps of the ladder (those went out, or go out, on their day
+		// to the others).
+		sunday := monday(e.today).AddDays(6)
+		inRun := map[int64]bool{}
+		for _, rem := range run.Reminders {
+			inRun[rem.Action.ID] = true
+		}
+		for _, a := range actions {
+			if inRun[a.ID] || a.IsDone() || a.Deadline.Ongoing || a.Deadline.Due.IsZero() || a.SnoozedUntil.After(e.now) ||
+				a.Deadline.Due.Before(e.today) || a.Deadline.Due.After(sunday) {
+				continue
+			}
+			_, order, users, _ := leadsOf(a, ppl)
+			for _, id := range order {
+				if ppl.modes[id] != "weekly" {
 					continue
 				}
-				ok[i] = one[0]
+				get(id, true).Items = append(get(id, true).Items, &Reminder{Action: a, Deadline: a.Deadline.Due.String(),
+					Days: e.today.DaysUntil(a.Deadline.Due), Recipients: []Recipient{{To: id, Kind: RecipientDirect, Agencies: users[id]}}})
 			}
-		} else if err != nil {
-			errs = append(errs, err)
-			return
 		}
-		for i, rem := range batch {
-			rem.Queued = ok[i]
-			if ok[i] {
+	}
+	slices.SortStableFunc(order, func(x, y *Bundle) int {
+		if x.Direct != y.Direct {
+			if x.Direct {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	for _, b := range order {
+		b.Message = s.bundleMessage(e, b)
+	}
+	return order
+}
+
+// bundleKey is the outbox key of a bundle: one per recipient per day (or
+// week, for a weekly bundle) and set of steps: a second sweep that finds
+// new steps sends them in a second bundle, never the first again.
+func bundleKey(e *env, b *Bundle) string {
+	h := fnv.New64a()
+	for _, r := range b.Items {
+		fmt.Fprintf(h, "%d/%s/%s;", r.Action.ID, r.Step.Key(), r.Deadline)
+	}
+	if b.Weekly {
+		return fmt.Sprintf("%s%x", weekKey(e, b.To), h.Sum64())
+	}
+	return fmt.Sprintf("reminders:%d:%s:%s:%x", e.plan.ID, e.today, b.To, h.Sum64())
+}
+
+// weekKey is the start of the keys of a person's weekly messages.
+func weekKey(e *env, to string) string {
+	return fmt.Sprintf("reminders:%d:week-%s:%s:", e.plan.ID, monday(e.today), to)
+}
+
+// sweepAttempts is how many times a sweep works out what is due again when
+// a concurrent sweep recorded some of it first.
+const sweepAttempts = 3
+
+// Sweep sends the reminders due at now: it records every step in the
+// ledger and queues the bundles that carry them in one transaction, so a
+// second sweep, or one racing this, sends nothing again. What cannot be
+// delivered is summarised in one log line, not recorded, and reported in
+// the run. After the plan's period ends, the first sweep sends the
+// year-end review instead (see YearEnd), once.
+func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
+	began := time.Now() // how long the sweep took, for the log: not the sweep's instant
+	for attempt := 1; ; attempt++ {
+		run, err := s.Due(ctx, now)
+		if err != nil {
+			return nil, fmt.Errorf("reminder sweep at %s: %w", now.Format(time.RFC3339), err)
+		}
+		if !run.WorkingDay {
+			s.logger().Info("reminder sweep: not a working day, nothing sent", "day", run.Day.String())
+			return run, nil
+		}
+		if run.Ended {
+			err := s.yearEnd(ctx, run)
+			return run, err
+		}
+		steps := make([]actionbot.ReminderRecord, 0, len(run.Reminders))
+		for _, rem := range run.Reminders {
+			if len(rem.Recipients) == 0 {
+				continue
+			}
+			steps = append(steps, actionbot.ReminderRecord{ReminderKey: actionbot.ReminderKey{ActionID: rem.Action.ID, Deadline: rem.Deadline, Step: rem.Step.Key()},
+				SendOn: rem.SendOn})
+		}
+		msgs := run.Messages()
+		ok := true
+		if len(steps) > 0 || len(msgs) > 0 {
+			if ok, err = s.Store.RecordSweep(ctx, steps, msgs); err != nil {
+				return run, fmt.Errorf("reminder sweep of %s: %w", run.Day, err)
+			}
+		}
+		if !ok {
+			if attempt == sweepAttempts {
+				return run, fmt.Errorf("reminder sweep of %s: %d concurrent sweeps recorded steps first; the next sweep sends what is left", run.Day, attempt)
+			}
+			continue
+		}
+		queued := 0
+		for _, rem := range run.Reminders {
+			rem.Queued = len(rem.Recipients) > 0
+		}
+		for _, b := range run.Bundles {
+			if b.Queued = b.Message.ID != 0; b.Queued {
 				queued++
 			}
 		}
+		s.logSweep(run, len(steps), queued, time.Since(began))
+		return run, nil
 	}
-	for _, rem := range run.Reminders {
-		for _, p := range rem.Problems {
-			s.logger().Warn("reminder cannot be delivered in full", "action", rem.Action.Ref, "step", rem.Step.Key(), "problem", p)
-		}
-		if len(rem.Messages) == 0 {
-			continue
-		}
-		if batch = append(batch, rem); len(batch) == sweepBatch {
-			record(batch)
-			batch = nil
-		}
+}
+
+// logSweep writes a sweep's one line — with the agencies nobody is
+// registered with, whose reminders went to a channel instead — and one
+// warning more when some reminders had nowhere to go at all: counts and
+// agencies, never a line per action.
+func (s *Service) logSweep(run *Run, steps, queued int, took time.Duration) {
+	const most = 30
+	names := run.NobodyFor
+	more := ""
+	if len(names) > most {
+		names, more = names[:most], fmt.Sprintf(" and %d more", len(run.NobodyFor)-most)
 	}
-	if len(batch) > 0 {
-		record(batch)
+	nobody := strings.Join(names, ",") + more
+	s.logger().Info("reminder sweep", "day", run.Day.String(), "steps", steps, "messages", queued, "already_sent", run.AlreadySent,
+		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan), "nobody_registered_for", nobody, "took", took.Round(time.Millisecond))
+	if run.Undelivered > 0 {
+		s.logger().Warn("reminders with nowhere to go: register someone for the agency, or set a task-group or tasking channel",
+			"day", run.Day.String(), "undelivered", run.Undelivered, "nobody_registered_for", nobody)
 	}
-	s.logger().Info("reminder sweep", "day", run.Day.String(), "queued", queued, "already_sent", run.AlreadySent, "snoozed", len(run.Snoozed))
-	return run, errors.Join(errs...)
 }
 
 // leadNames names lead agencies with their codes: "Kent Police (POLICE) –

@@ -46,8 +46,12 @@ type Scheduler struct {
 	// DigestSpec is the digest's schedule; empty turns the digest off.
 	DigestSpec string
 	// Now returns the current instant; tests fix it.
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
+	// Clocked runs the jobs when Now, not the wall clock, reaches their
+	// times (the console's -as-of clock), checking every Tick (a second).
+	Clocked bool
+	Tick    <-chan time.Time
+	Logger  *slog.Logger
 }
 
 func (s *Scheduler) now() time.Time {
@@ -97,9 +101,9 @@ func (s *Scheduler) Digest(ctx context.Context) {
 		s.logger().Info("digest: not a working day, nothing posted", "day", day.String())
 		return
 	}
-	if _, queued, err := s.Service.PostDigest(ctx, now); err != nil {
+	if d, queued, err := s.Service.PostDigest(ctx, now); err != nil {
 		s.logger().Error("digest failed", "day", day.String(), "err", err)
-	} else if !queued {
+	} else if !queued && (d == nil || !d.Skip) {
 		s.logger().Info("digest already posted today", "day", day.String())
 	}
 }
@@ -182,6 +186,9 @@ func (s *Scheduler) newCron(work context.Context) (*cron.Cron, map[string]cron.E
 // one is still going. A job that has started finishes even if ctx ends
 // meanwhile, so nothing is left half-done.
 func (s *Scheduler) Run(ctx context.Context) error {
+	if s.Clocked {
+		return s.runClocked(ctx)
+	}
 	work := context.WithoutCancel(ctx)
 	c, jobs, err := s.newCron(work)
 	if err != nil {
@@ -201,4 +208,59 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	<-ctx.Done()
 	<-c.Stop().Done()
 	return nil
+}
+
+// runClocked is Run on Now's clock rather than the wall clock's: after the
+// catch-up, at each tick it runs each job whose next time on Now's clock
+// has come.
+func (s *Scheduler) runClocked(ctx context.Context) error {
+	loc := s.Service.Rules.Location
+	type job struct {
+		name  string
+		sched cron.Schedule
+		run   func(context.Context)
+		next  time.Time
+	}
+	var jobs []*job
+	for _, j := range []struct {
+		name, spec string
+		run        func(context.Context)
+	}{{"reminder sweep", s.RemindSpec, s.Sweep}, {"digest", s.DigestSpec, s.Digest}} {
+		if j.spec == "" {
+			continue
+		}
+		sched, err := ParseSchedule(j.spec)
+		if err != nil {
+			return fmt.Errorf("%s schedule %q: %w", j.name, j.spec, err)
+		}
+		jobs = append(jobs, &job{name: j.name, sched: sched, run: j.run, next: sched.Next(s.now().In(loc))})
+	}
+	work := context.WithoutCancel(ctx)
+	if err := s.CatchUp(work); err != nil {
+		s.logger().Error("start-up catch-up failed", "err", err)
+	}
+	for _, j := range jobs {
+		s.logger().Info("scheduled on the console's clock", "job", j.name, "next", j.next.Format(time.RFC3339))
+	}
+	tick := s.Tick
+	if tick == nil {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick:
+		}
+		now := s.now().In(loc)
+		for _, j := range jobs {
+			if j.next.After(now) {
+				continue
+			}
+			j.run(work)
+			j.next = j.sched.Next(now)
+		}
+	}
 }

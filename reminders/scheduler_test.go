@@ -97,7 +97,7 @@ func TestSchedulerRun(t *testing.T) {
 		if err := f.scheduler(at(2012, 11, 5, 10, 0)).Run(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if k := f.kinds(); k["digest"] != 1 || k["reminder"] == 0 {
+		if k := f.kinds(); k["digest"] != 1 || k["reminder"]+k["escalation"] == 0 {
 			t.Errorf("after Run: %v; want the late digest and the sweep", k)
 		}
 	})
@@ -134,4 +134,38 @@ type panicky struct{ *store.DB }
 
 func (panicky) DigestPosted(context.Context, actionbot.Date) (bool, error) {
 	panic("digest record unreadable")
+}
+
+// TestSchedulerOnItsOwnClock: on the console's -as-of clock the jobs run
+// when that clock reaches their times, not the wall clock.
+func TestSchedulerOnItsOwnClock(t *testing.T) {
+	f := mustFixture(t, at(2012, 11, 5, 8, 0))
+	f.mustAddMember(userCSU, "CSU")
+	s := f.scheduler(at(2012, 11, 5, 8, 0))
+	tick := make(chan time.Time)
+	s.Clocked, s.Tick = true, tick
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	// step moves the clock and waits for the scheduler to have looked at it
+	// (an unbuffered tick is taken only once the previous one is handled).
+	step := func(t time.Time) map[string]int {
+		f.clock.Set(t)
+		tick <- t
+		tick <- t
+		return f.kinds()
+	}
+	if k := step(at(2012, 11, 5, 8, 20)); len(k) != 0 {
+		t.Errorf("at 08:20: %v; want nothing yet", k)
+	}
+	if k := step(at(2012, 11, 5, 8, 31)); k["digest"] != 1 || k["reminder"] != 0 {
+		t.Errorf("at 08:31: %v; want the digest", k)
+	}
+	if k := step(at(2012, 11, 5, 9, 1)); k["digest"] != 1 || k["reminder"]+k["escalation"] == 0 {
+		t.Errorf("at 09:01: %v; want the digest and the sweep's messages", k)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }

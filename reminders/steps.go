@@ -35,6 +35,17 @@ type Step struct {
 // "checkin:1".
 func (s Step) Key() string { return string(s.Kind) + ":" + strconv.Itoa(s.N) }
 
+// Ordinal is where the step stands in its ladder: the ledger's latest
+// recorded ordinal for an action's deadline says which steps have gone out
+// or been passed by (before:28 is -28, before:0 is 0, overdue:3 and
+// checkin:3 are 3).
+func (s Step) Ordinal() int {
+	if s.Kind == StepBefore {
+		return -s.N
+	}
+	return s.N
+}
+
 // String describes the step for people: "28 days before", "on the day",
 // "week 3 overdue", "check-in 2".
 func (s Step) String() string {
@@ -60,7 +71,8 @@ func (s Step) String() string {
 type Scheduled struct {
 	Step Step
 	// Nominal is the day the step counts to: the deadline less N days, or
-	// the deadline plus N weeks.
+	// for an overdue step the first working day of the Nth week after the
+	// deadline's.
 	Nominal actionbot.Date
 	// SendOn is the working day the step goes out: Nominal if that is a
 	// working day, else the last working day before it (never, for an
@@ -147,9 +159,11 @@ func ParseDays(s string) ([]int, error) {
 
 // Steps returns the steps for a deadline whose day to go out is on or
 // before upTo, in order: the ladder, then the weekly overdue reminders.
+// Ladder steps go out on their own day; the Nth overdue reminder goes out
+// on the first working day of the Nth week after the deadline's week, with
+// everything else weekly (see WeekStart).
 func (r Rules) Steps(due, upTo actionbot.Date) []Scheduled {
-	weeks := max(due.DaysUntil(upTo)/7, 0)
-	out := make([]Scheduled, 0, len(r.Days)+weeks+1)
+	out := make([]Scheduled, 0, len(r.Days)+8)
 	for _, n := range r.Days {
 		nominal := due.AddDays(-n)
 		s := Scheduled{Step: Step{StepBefore, n}, Nominal: nominal, SendOn: r.Calendar.OnOrBefore(nominal)}
@@ -159,18 +173,52 @@ func (r Rules) Steps(due, upTo actionbot.Date) []Scheduled {
 		out = append(out, s)
 	}
 	for k := 1; ; k++ {
-		nominal := due.AddDays(7 * k)
-		send := r.Calendar.OnOrBefore(nominal)
-		if !send.After(due) {
-			// Only possible with a week of holidays: never remind that an
-			// action is overdue before it is.
-			send = r.Calendar.NextWorkingDay(due)
+		week := monday(due).AddDays(7 * k)
+		if week.After(upTo) {
+			return out
+		}
+		send, ok := r.WeekStart(week)
+		if !ok {
+			continue // a week without a working day: no reminder that week
 		}
 		if send.After(upTo) {
 			return out
 		}
-		out = append(out, Scheduled{Step: Step{StepOverdue, k}, Nominal: nominal, SendOn: send})
+		out = append(out, Scheduled{Step: Step{StepOverdue, k}, Nominal: send, SendOn: send})
 	}
+}
+
+// monday is the Monday of d's week.
+func monday(d actionbot.Date) actionbot.Date {
+	return d.AddDays(-((int(d.Weekday()) + 6) % 7))
+}
+
+// WeekStart is the first working day of d's week (Monday to Sunday): the
+// day the weekly things go out together — overdue reminders, escalations,
+// check-ins, and the bundles of people who asked for them weekly. False for
+// a week with no working day.
+func (r Rules) WeekStart(d actionbot.Date) (actionbot.Date, bool) {
+	mon := monday(d)
+	for i := range 7 {
+		if x := mon.AddDays(i); r.Calendar.IsWorkingDay(x) {
+			return x, true
+		}
+	}
+	return actionbot.Date{}, false
+}
+
+// IsWeekStart reports whether d is the first working day of its week.
+func (r Rules) IsWeekStart(d actionbot.Date) bool {
+	ws, ok := r.WeekStart(d)
+	return ok && ws == d
+}
+
+// CheckInDays is how many days an ongoing action may go without an update
+// before it gets a check-in, and between check-ins. It is the one place
+// the cadence is decided: an action's own cadence (weekly, monthly,
+// quarterly, annual) can be fed in here once deadlines carry one.
+func (r Rules) CheckInDays(a *actionbot.Action) int {
+	return r.StaleDays
 }
 
 // checkInAnchor is the instant an ongoing action was last updated by a
@@ -189,8 +237,6 @@ type due struct {
 	// deadline is the ledger's deadline key: the due date, or for a
 	// check-in the instant of the last update.
 	deadline string
-	// earlier are the steps before it, superseded if they never went out.
-	earlier []Step
 	// days is, for a dated action, the days from today to the deadline
 	// (negative when overdue); for a check-in, the days since the update.
 	days int
@@ -198,41 +244,74 @@ type due struct {
 	since time.Time
 }
 
-// Due returns the latest step of a's reminders that is due at now, if any:
-// the latest step of the ladder or of the weekly overdue reminders whose
-// day to go out has come, or for an ongoing action the check-in of the
-// current stale period. Done and snoozed actions have none.
+// due returns the step of a's reminders that is due on the working day of
+// now, if any, decided arithmetically whatever the downtime before it: the
+// latest ladder step whose day has come while the deadline has not passed;
+// once it has, the overdue reminder of the current week; for ongoing work,
+// the check-in of the current week once it has gone stale. Earlier steps
+// that never went out are never worked out, so they can never go out. Done
+// and snoozed actions, and deadlines that need a date (no due date, not
+// ongoing), have none.
 func (r Rules) due(a *actionbot.Action, planStart actionbot.Date, now time.Time) (due, bool) {
 	if a.IsDone() || a.SnoozedUntil.After(now) {
 		return due{}, false
 	}
 	today := actionbot.Today(now, r.Location)
-	if dl, dated := a.DueIn(today); dated {
-		steps := r.Steps(a.Deadline.Due, today)
-		if len(steps) == 0 {
+	if a.Deadline.Ongoing {
+		return r.checkIn(a, planStart, now)
+	}
+	if a.Deadline.Due.IsZero() {
+		return due{}, false // needs a date: never reminded
+	}
+	dl := today.DaysUntil(a.Deadline.Due)
+	if dl >= 0 {
+		var last *Scheduled
+		for _, n := range r.Days {
+			nominal := a.Deadline.Due.AddDays(-n)
+			s := Scheduled{Step: Step{StepBefore, n}, Nominal: nominal, SendOn: r.Calendar.OnOrBefore(nominal)}
+			if s.SendOn.After(today) {
+				break
+			}
+			last = &s
+		}
+		if last == nil {
 			return due{}, false
 		}
-		d := due{Scheduled: steps[len(steps)-1], deadline: a.Deadline.Due.String(), days: dl}
-		for _, s := range steps[:len(steps)-1] {
-			d.earlier = append(d.earlier, s.Step)
-		}
-		return d, true
+		return due{Scheduled: *last, deadline: a.Deadline.Due.String(), days: dl}, true
 	}
-	// Ongoing (or undated) work: a check-in once it has gone stale.
-	anchor, k, days := r.staleness(a, planStart, now)
+	k := monday(a.Deadline.Due).DaysUntil(monday(today)) / 7
+	ws, ok := r.WeekStart(today)
+	if k < 1 || !ok {
+		return due{}, false // overdue since earlier this week: next week's reminder says so
+	}
+	return due{Scheduled: Scheduled{Step: Step{StepOverdue, k}, Nominal: ws, SendOn: ws},
+		deadline: a.Deadline.Due.String(), days: dl}, true
+}
+
+// checkIn is the check-in of an ongoing action due in now's week: its
+// staleness is judged on the week's first working day, so check-ins go out
+// with the week's other weekly reminders.
+func (r Rules) checkIn(a *actionbot.Action, planStart actionbot.Date, now time.Time) (due, bool) {
+	today := actionbot.Today(now, r.Location)
+	ws, ok := r.WeekStart(today)
+	if !ok {
+		return due{}, false
+	}
+	anchor := r.checkInAnchor(a, planStart, now).In(r.Location)
+	from := actionbot.DateOf(anchor)
+	if ws.Before(from) {
+		return due{}, false // updated this week
+	}
+	k := from.DaysUntil(ws) / r.CheckInDays(a)
 	if k < 1 {
 		return due{}, false
 	}
-	d := due{
-		Scheduled: Scheduled{Step: Step{StepCheckIn, k}, Nominal: actionbot.DateOf(anchor.AddDate(0, 0, k*r.StaleDays)), SendOn: today},
+	return due{
+		Scheduled: Scheduled{Step: Step{StepCheckIn, k}, Nominal: from.AddDays(k * r.CheckInDays(a)), SendOn: ws},
 		deadline:  "since-" + anchor.UTC().Format(time.RFC3339),
-		days:      days,
+		days:      from.DaysUntil(today),
 		since:     anchor,
-	}
-	for i := 1; i < k; i++ {
-		d.earlier = append(d.earlier, Step{StepCheckIn, i})
-	}
-	return d, true
+	}, true
 }
 
 // staleness says how long an ongoing action has gone without an update at
@@ -243,11 +322,11 @@ func (r Rules) due(a *actionbot.Action, planStart actionbot.Date, now time.Time)
 func (r Rules) staleness(a *actionbot.Action, planStart actionbot.Date, now time.Time) (anchor time.Time, periods, days int) {
 	anchor = r.checkInAnchor(a, planStart, now).In(r.Location)
 	now = now.In(r.Location)
-	k := int(now.Sub(anchor) / (time.Duration(r.StaleDays) * 24 * time.Hour))
-	for k > 0 && anchor.AddDate(0, 0, k*r.StaleDays).After(now) {
+	k := int(now.Sub(anchor) / (time.Duration(r.CheckInDays(a)) * 24 * time.Hour))
+	for k > 0 && anchor.AddDate(0, 0, k*r.CheckInDays(a)).After(now) {
 		k--
 	}
-	for !anchor.AddDate(0, 0, (k+1)*r.StaleDays).After(now) {
+	for !anchor.AddDate(0, 0, (k+1)*r.CheckInDays(a)).After(now) {
 		k++
 	}
 	return anchor, k, actionbot.DateOf(anchor).DaysUntil(actionbot.DateOf(now))

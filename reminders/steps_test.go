@@ -23,7 +23,7 @@ func TestSteps(t *testing.T) {
 		want     []string // step@send-on
 	}{
 		{
-			name: "March 2013, a Sunday before Easter: the last two steps go out on the Thursday before Good Friday",
+			name: "March 2013, a Sunday before Easter: the last two steps go out on the Thursday before Good Friday, the first overdue on the Tuesday after Easter",
 			due:  D(2013, 3, 31), upTo: D(2013, 4, 30),
 			want: []string{
 				"before:28@2013-03-01", // Sun 3 Mar → Fri 1 Mar
@@ -31,14 +31,15 @@ func TestSteps(t *testing.T) {
 				"before:7@2013-03-22",  // Sun 24 Mar → Fri 22 Mar
 				"before:1@2013-03-28",  // Sat 30 Mar, Good Friday 29 → Thu 28 Mar
 				"before:0@2013-03-28",  // Sun 31 Mar → Thu 28 Mar
-				"overdue:1@2013-04-05", // Sun 7 Apr → Fri 5 Apr (Easter Monday was the 1st)
-				"overdue:2@2013-04-12",
-				"overdue:3@2013-04-19",
-				"overdue:4@2013-04-26",
+				"overdue:1@2013-04-02", // the week's first working day: Easter Monday was the 1st
+				"overdue:2@2013-04-08",
+				"overdue:3@2013-04-15",
+				"overdue:4@2013-04-22",
+				"overdue:5@2013-04-29",
 			},
 		},
 		{
-			name: "April 2012, weekly on Mondays across both May bank holidays and the Jubilee",
+			name: "April 2012, weekly on the week's first working day across both May bank holidays and the Jubilee",
 			due:  D(2012, 4, 30), upTo: D(2012, 6, 11),
 			want: []string{
 				"before:28@2012-04-02",
@@ -46,11 +47,11 @@ func TestSteps(t *testing.T) {
 				"before:7@2012-04-23",
 				"before:1@2012-04-27", // Sun 29 Apr → Fri 27 Apr
 				"before:0@2012-04-30",
-				"overdue:1@2012-05-04", // Mon 7 May, early May bank holiday → Fri 4 May
+				"overdue:1@2012-05-08", // Mon 7 May, early May bank holiday → Tue 8 May
 				"overdue:2@2012-05-14",
 				"overdue:3@2012-05-21",
 				"overdue:4@2012-05-28",
-				"overdue:5@2012-06-01", // Mon 4 Jun, spring bank holiday → Fri 1 Jun
+				"overdue:5@2012-06-06", // Mon 4 and Tue 5 Jun, the Jubilee holidays → Wed 6 Jun
 				"overdue:6@2012-06-11",
 			},
 		},

@@ -14,172 +14,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// TestPlanYear runs the sweep at 09:00 on every working day of the 2012-13
-// plan year, twice each time, as the bot would, and checks which days each
-// action's reminders went out on, to whom, and that the second sweep of a
-// day never sent anything.
-func TestPlanYear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a year of sweeps")
-	}
-	f := mustFixture(t, at(2012, 4, 2, 8, 0))
-	f.mustAddMember(userCSU, "CSU")
-	f.mustAddMember(userPolice, "POLICE")
-	f.mustAddMember(userProb, "PROBATION")
-
-	type sent struct {
-		day       actionbot.Date
-		step      string
-		escalated bool
-	}
-	got := map[string][]sent{}
-	messages := 0
-	for _, day := range workingDays(f.svc.Rules.Calendar, actionbot.D(2012, 4, 2), actionbot.D(2013, 4, 30)) {
-		instant := day.At(9, 0, london)
-		run := f.mustSweep(instant)
-		for _, r := range run.Queued() {
-			got[r.Action.Ref] = append(got[r.Action.Ref], sent{day, r.Step.Key(), r.Escalated})
-			messages += len(r.Messages)
-		}
-		again := f.mustSweep(instant.Add(time.Minute))
-		if n := len(again.Queued()); n != 0 || len(again.Reminders) != 0 {
-			t.Fatalf("%s: the second sweep found %d reminders and queued %d; want none", day, len(again.Reminders), n)
-		}
-	}
-	if n := len(f.outbox()); n != messages {
-		t.Fatalf("the outbox holds %d messages; the first sweeps of each day queued %d", n, messages)
-	}
-
-	D := actionbot.D
-	tests := []struct {
-		ref  string
-		want []sent
-	}{
-		{"3.2", []sent{ // CSU, March 2013 (Sunday 31st, Easter)
-			{D(2013, 3, 1), "before:28", false},
-			{D(2013, 3, 15), "before:14", false},
-			{D(2013, 3, 22), "before:7", false},
-			{D(2013, 3, 28), "before:0", false}, // with before:1 on the same day: one reminder
-			{D(2013, 4, 5), "overdue:1", false},
-			{D(2013, 4, 12), "overdue:2", false}, // 12 days overdue
-			{D(2013, 4, 19), "overdue:3", true},  // 19 days: escalated
-			{D(2013, 4, 26), "overdue:4", true},
-		}},
-		{"4.2", []sent{ // PROBATION, POLICE, BCRP: April 2012 (Monday 30th)
-			{D(2012, 4, 2), "before:28", false},
-			{D(2012, 4, 16), "before:14", false},
-			{D(2012, 4, 23), "before:7", false},
-			{D(2012, 4, 27), "before:1", false},
-			{D(2012, 4, 30), "before:0", false},
-			{D(2012, 5, 4), "overdue:1", false}, // 7 May is a bank holiday
-			{D(2012, 5, 14), "overdue:2", true}, // 14 days: escalated
-			{D(2012, 5, 21), "overdue:3", true},
-			{D(2012, 5, 28), "overdue:4", true},
-			{D(2012, 6, 1), "overdue:5", true}, // 4 June is the moved spring bank holiday
-			{D(2012, 6, 11), "overdue:6", true},
-		}},
-		{"1.1", []sent{ // CSU, ongoing, never updated: a check-in every 30 days from the plan's start
-			{D(2012, 5, 1), "checkin:1", false},
-			{D(2012, 5, 31), "checkin:2", false},
-			{D(2012, 7, 2), "checkin:3", false}, // 30 June is a Saturday
-			{D(2012, 7, 30), "checkin:4", false},
-			{D(2012, 8, 29), "checkin:5", false},
-			{D(2012, 9, 28), "checkin:6", false},
-			{D(2012, 10, 29), "checkin:7", false}, // 28 October, the day the clocks went back, is a Sunday
-			{D(2012, 11, 27), "checkin:8", false},
-			{D(2012, 12, 27), "checkin:9", false},
-			{D(2013, 1, 28), "checkin:10", false},
-			{D(2013, 2, 25), "checkin:11", false},
-			{D(2013, 3, 27), "checkin:12", false},
-			{D(2013, 4, 26), "checkin:13", false},
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.ref, func(t *testing.T) {
-			g := got[tc.ref]
-			if len(g) > len(tc.want) {
-				g = g[:len(tc.want)]
-			}
-			if !slices.Equal(g, tc.want) {
-				t.Errorf("reminders of %s:\n got %v\nwant %v", tc.ref, got[tc.ref], tc.want)
-			}
-		})
-	}
-
-	// 7.6 (Kent Police, January 2012) is overdue all year, weekly on
-	// Tuesdays: the one for Tuesday 5 June, the Diamond Jubilee, went out on
-	// Friday 1 June.
-	t.Run("7.6 over the Jubilee", func(t *testing.T) {
-		var days []string
-		for _, s := range got["7.6"] {
-			if s.day.Month == time.May || s.day.Month == time.June {
-				days = append(days, s.day.String()+" "+s.step)
-			}
-		}
-		want := []string{"2012-05-01 overdue:13", "2012-05-08 overdue:14", "2012-05-15 overdue:15", "2012-05-22 overdue:16", "2012-05-29 overdue:17",
-			"2012-06-01 overdue:18", "2012-06-12 overdue:19", "2012-06-19 overdue:20", "2012-06-26 overdue:21"}
-		if !slices.Equal(days, want) {
-			t.Errorf("7.6 in May and June 2012:\n got %v\nwant %v", days, want)
-		}
-	})
-
-	// Who got what: a direct message to each member of each lead agency,
-	// the channel for lead agencies with nobody registered, and the
-	// tasking channel for an escalation.
-	t.Run("recipients", func(t *testing.T) {
-		byKey := map[string]*actionbot.Outgoing{}
-		for _, o := range f.outbox() {
-			byKey[o.Key] = o
-			checkLimits(t, o.Message)
-		}
-		id := f.plan.ID
-		tests := []struct {
-			key, kind, to string
-			contains      []string
-		}{
-			{fmt.Sprintf("reminder:%d:3.2:before:28:2013-03-31:%s", id, userCSU), "reminder", userCSU,
-				[]string{"3.2 is due in 30 days, on Sun 31 Mar 2013 (“March 2013”)", "registered with CSU", "[Mark done]", "[Update progress]", "[Snooze 7 days]"}},
-			{fmt.Sprintf("reminder:%d:3.2:before:0:2013-03-31:%s", id, userCSU), "reminder", userCSU,
-				[]string{"3.2 is due in 3 days, on Sun 31 Mar 2013"}},
-			{fmt.Sprintf("reminder:%d:3.2:overdue:3:2013-03-31:%s", id, userCSU), "reminder", userCSU,
-				[]string{"3.2 is 19 days overdue: it was due on Sun 31 Mar 2013"}},
-			{fmt.Sprintf("escalation:%d:3.2:overdue:3:2013-03-31:%s", id, tasking), "escalation", tasking,
-				[]string{"Escalation for the daily tasking meeting", "3.2 is 19 days overdue", "Lead agencies: Community Safety Unit (CSU)", "overdue for 14 days or more"}},
-			{fmt.Sprintf("reminder:%d:4.2:before:28:2012-04-30:%s", id, userProb), "reminder", userProb,
-				[]string{"4.2 is due in 28 days, on Mon 30 Apr 2012", "registered with PROBATION"}},
-			{fmt.Sprintf("reminder:%d:4.2:before:28:2012-04-30:%s", id, userPolice), "reminder", userPolice, []string{"registered with POLICE"}},
-			{fmt.Sprintf("reminder:%d:4.2:before:28:2012-04-30:%s", id, tasking), "reminder", tasking,
-				[]string{"Nobody is registered for Business Crime Reduction Partnership (BCRP)", "/action admin member add @person BCRP"}},
-			{fmt.Sprintf("escalation:%d:4.2:overdue:2:2012-04-30:%s", id, tasking), "escalation", tasking,
-				[]string{"4.2 is 14 days overdue", "Kent Probation Service (PROBATION), Kent Police (POLICE), Business Crime Reduction Partnership (BCRP)",
-					"Nobody is registered for Business Crime Reduction Partnership (BCRP)"}},
-			{fmt.Sprintf("reminder:%d:1.1:checkin:1:since-2012-03-31T23:00:00Z:%s", id, userCSU), "reminder", userCSU,
-				[]string{"Check-in: 1.1 is ongoing and nobody has updated it for 30 days (since the plan started on Sun 1 Apr 2012)", "/action 1.1 note"}},
-		}
-		for _, tc := range tests {
-			o := byKey[tc.key]
-			if o == nil {
-				t.Errorf("nothing queued with key %s", tc.key)
-				continue
-			}
-			if o.Kind != tc.kind || o.To != tc.to {
-				t.Errorf("%s: kind %s to %s, want %s to %s", tc.key, o.Kind, o.To, tc.kind, tc.to)
-			}
-			text := plain(o.Message)
-			for _, c := range tc.contains {
-				if !strings.Contains(text, c) {
-					t.Errorf("%s: message lacks %q:\n%s", tc.key, c, text)
-				}
-			}
-		}
-		// An escalation that goes to the channel the no-member reminder
-		// would have used stands in for it: one post, not two.
-		if o := byKey[fmt.Sprintf("reminder:%d:4.2:overdue:2:2012-04-30:%s", id, tasking)]; o != nil {
-			t.Errorf("4.2 week 2: both a reminder and an escalation went to %s", tasking)
-		}
-	})
-}
-
 // TestSweepSkipsWhatIsNotDue checks done actions, non-working days and the
 // days between steps.
 func TestSweepSkipsWhatIsNotDue(t *testing.T) {
@@ -217,8 +51,8 @@ func TestSweepSkipsWhatIsNotDue(t *testing.T) {
 			if r := reminderFor(run, tc.ref); r != nil && r.Queued {
 				got = r.Step.Key()
 				if r.Action.Status == actionbot.StatusBlocked {
-					text := plain(r.Messages[0].Message)
-					if !strings.Contains(text, "Status: blocked, 0%: waiting for <National Trust> & parish data") {
+					text := textTo(run, userCSU)
+					if !strings.Contains(text, "blocked, 0%: waiting for <National Trust> & parish data") {
 						t.Errorf("the reminder of a blocked action does not give the reason as written:\n%s", text)
 					}
 				}
@@ -234,8 +68,8 @@ func TestSweepSkipsWhatIsNotDue(t *testing.T) {
 }
 
 // TestCatchUpAfterDowntime: after days without a sweep, only the latest
-// missed step goes out; the others are recorded as superseded and never go
-// out later.
+// missed step goes out, decided without working out the missed ones; an
+// earlier step never goes out once a later one has.
 func TestCatchUpAfterDowntime(t *testing.T) {
 	f := mustFixture(t, at(2013, 3, 1, 9, 0))
 	f.mustAddMember(userCSU, "CSU")
@@ -248,48 +82,48 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	if r == nil || !r.Queued || r.Step.Key() != "before:7" {
 		t.Fatalf("after downtime, 3.2 got %+v; want the 7-day step only", r)
 	}
-	if len(r.Messages) != 1 || !strings.Contains(plain(r.Messages[0].Message), "3.2 is due in 6 days") {
-		t.Errorf("the catch-up reminder should say where the action stands today:\n%s", plain(r.Messages[0].Message))
-	}
-	if got := len(f.outboxFor("3.2")); got != 2 {
-		t.Errorf("3.2 has %d messages queued, want 2 (28 days, then the latest missed)", got)
+	if text := textTo(run, userCSU); !strings.Contains(text, "3.2 Reduce the number of deliberate") && !strings.Contains(text, "3.2 ") || !strings.Contains(text, "due in 6 days") {
+		t.Errorf("the catch-up reminder should say where the action stands today:\n%s", text)
 	}
 	f.mustSweep(at(2013, 3, 28, 9, 0))
-	want := []string{
-		"before:28@2013-03-31=sent",
-		"before:7@2013-03-31=sent",
-		"before:14@2013-03-31=superseded",
-		"before:0@2013-03-31=sent",
-		"before:1@2013-03-31=superseded",
-	}
+	want := []string{"before:28@2013-03-31=sent", "before:7@2013-03-31=sent", "before:0@2013-03-31=sent"}
 	if got := f.ledger("3.2"); !slices.Equal(got, want) {
 		t.Errorf("ledger of 3.2:\n got %v\nwant %v", got, want)
 	}
-	// A superseded step never goes out, even if a sweep ran at its time
+	// A passed-by step never goes out, even if a sweep ran at its time
 	// now (a clock put back).
 	n := len(f.outbox())
 	run = f.mustSweep(at(2013, 3, 15, 9, 0))
 	if r := reminderFor(run, "3.2"); r != nil {
-		t.Errorf("a superseded step came back: %s", r.Step.Key())
+		t.Errorf("a passed-by step came back: %s", r.Step.Key())
 	}
 	if got := len(f.outbox()) - n; got != 0 {
-		t.Errorf("a sweep at the superseded step's time queued %d messages", got)
+		t.Errorf("a sweep at the passed-by step's time queued %d messages", got)
 	}
 
 	// An action overdue since before the bot existed gets one reminder,
-	// with every earlier step superseded: 2.3 was due on Thursday 30 June
-	// 2011; on Tuesday 2 April 2013 its latest step is the 91st Thursday.
-	fresh := mustFixture(t, at(2013, 4, 2, 9, 0))
+	// and one ledger row: 2.3 was due on Thursday 30 June 2011; on Tuesday
+	// 26 March 2013 its latest step is the 91st
+	// week. Its deadline is before the plan year, so a coordinator
+	// confirms it first.
+	fresh := mustFixture(t, at(2013, 3, 26, 9, 0))
 	fresh.mustAddMember(userCSU, "SDC")
-	r = reminderFor(fresh.mustSweep(at(2013, 4, 2, 9, 0)), "2.3")
-	if r == nil || !r.Queued || r.Step.Key() != "overdue:91" || r.SendOn != actionbot.D(2013, 3, 28) || len(r.Superseded) != 95 {
-		t.Fatalf("2.3 on 2 April 2013: %+v; want week 91 overdue, superseding the 5 ladder steps and 90 weeks", r)
+	if _, err := fresh.db.ConfirmDeadline(context.Background(), fresh.plan.ID, "2.3", userCoord); err != nil {
+		t.Fatal(err)
 	}
-	if got := len(fresh.ledger("2.3")); got != 96 {
-		t.Errorf("2.3 has %d ledger rows, want 96", got)
+	run = fresh.mustSweep(at(2013, 3, 26, 9, 0))
+	r = reminderFor(run, "2.3")
+	if r == nil || !r.Queued || r.Step.Key() != "overdue:91" || !r.Escalated {
+		t.Fatalf("2.3 on 26 March 2013: %+v; want week 91 overdue, escalated", r)
 	}
-	if len(fresh.outboxFor("2.3")) != 2 { // the member of SDC, and the escalation
-		t.Errorf("2.3 queued %d messages, want 2", len(fresh.outboxFor("2.3")))
+	if got := fresh.ledger("2.3"); len(got) != 1 {
+		t.Errorf("2.3 has ledger rows %v, want the one step that went out", got)
+	}
+	if b := bundleTo(run, userCSU); b == nil || !slices.Contains(b.Items, r) {
+		t.Errorf("2.3 is not in the SDC member's bundle")
+	}
+	if b := bundleTo(run, tasking); b == nil || !slices.Contains(b.Items, r) {
+		t.Errorf("2.3 is not in the tasking channel's post")
 	}
 }
 
@@ -325,8 +159,7 @@ func TestSnooze(t *testing.T) {
 			t.Errorf("sweep at %s: 3.2 snoozed %v, want %v", tc.at, snoozed, wantSnoozed)
 		}
 	}
-	if got, want := f.ledger("3.2"), []string{"before:28@2013-03-31=sent", "before:7@2013-03-31=sent", "before:14@2013-03-31=superseded",
-		"before:0@2013-03-31=sent", "before:1@2013-03-31=superseded"}; !slices.Equal(got, want) {
+	if got, want := f.ledger("3.2"), []string{"before:28@2013-03-31=sent", "before:7@2013-03-31=sent", "before:0@2013-03-31=sent"}; !slices.Equal(got, want) {
 		t.Errorf("ledger of 3.2:\n got %v\nwant %v", got, want)
 	}
 	// The snooze is audited.
@@ -347,30 +180,37 @@ func TestMovedDeadline(t *testing.T) {
 	f.mustApply(at(2013, 3, 4, 11, 5), "3.3", userCSU, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2013-03-08"), Note: "launch brought forward"})
 
 	got := map[string][]string{}
+	var first33 string
 	for _, day := range workingDays(f.svc.Rules.Calendar, actionbot.D(2013, 3, 5), actionbot.D(2013, 6, 3)) {
-		for _, r := range f.mustSweep(day.At(9, 0, london)).Queued() {
+		run := f.mustSweep(day.At(9, 0, london))
+		if day == actionbot.D(2013, 3, 5) {
+			first33 = textTo(run, userCSU)
+		}
+		for _, r := range run.Queued() {
 			if r.Action.Ref == "3.2" || r.Action.Ref == "3.3" {
 				got[r.Action.Ref] = append(got[r.Action.Ref], fmt.Sprintf("%s %s@%s", day, r.Step.Key(), r.Deadline))
 			}
 		}
 	}
 	want := map[string][]string{
-		// Nothing for the old date; 28 days before Sunday 30 June is Friday 31 May.
-		"3.2": {"2013-05-31 before:28@2013-06-30"},
+		// Nothing for the old date, nor the new: 28 days before Sunday 30
+		// June is Friday 31 May, after the plan's year ended.
+		"3.2": nil,
 		// Moved to 3 days away: the 7-day step at once (the 28- and
-		// 14-day steps of the new date superseded), then the ladder.
+		// 14-day steps of the new date passed by), then the ladder, then
+		// weekly on the week's first working day until the plan's year
+		// ends on 31 March.
 		"3.3": {"2013-03-05 before:7@2013-03-08", "2013-03-07 before:1@2013-03-08", "2013-03-08 before:0@2013-03-08",
-			"2013-03-15 overdue:1@2013-03-08", "2013-03-22 overdue:2@2013-03-08", "2013-03-28 overdue:3@2013-03-08",
-			"2013-04-05 overdue:4@2013-03-08"},
+			"2013-03-11 overdue:1@2013-03-08", "2013-03-18 overdue:2@2013-03-08", "2013-03-25 overdue:3@2013-03-08"},
 	}
 	if !slices.Equal(got["3.2"], want["3.2"]) {
 		t.Errorf("3.2 after moving to June 2013:\n got %v\nwant %v", got["3.2"], want["3.2"])
 	}
-	if g := got["3.3"]; len(g) < len(want["3.3"]) || !slices.Equal(g[:len(want["3.3"])], want["3.3"]) {
-		t.Errorf("3.3 after moving to 8 March:\n got %v\nwant %v…", g, want["3.3"])
+	if g := got["3.3"]; !slices.Equal(g, want["3.3"]) {
+		t.Errorf("3.3 after moving to 8 March:\n got %v\nwant %v", g, want["3.3"])
 	}
-	if o := f.outboxFor("3.3"); len(o) < 2 || !strings.Contains(plain(o[1].Message), "3.3 is due in 3 days, on Fri 8 Mar 2013 (moved from March 2013 (31 Mar 2013))") {
-		t.Errorf("the first reminder for the new date should say so:\n%s", plain(o[1].Message))
+	if !strings.Contains(first33, "due in 3 days, on Fri 8 Mar 2013 (moved from March 2013 (31 Mar 2013))") {
+		t.Errorf("the first reminder for the new date should say so:\n%s", first33)
 	}
 }
 
@@ -382,15 +222,16 @@ func TestNoMembers(t *testing.T) {
 		if err := f.db.SetPriorityChannel(context.Background(), 7, "C7DOMESTIC", userCoord); err != nil {
 			t.Fatal(err)
 		}
-		r := reminderFor(f.mustSweep(at(2013, 3, 1, 9, 0)), "7.3") // St Giles Trust
-		if r == nil || len(r.Messages) != 1 {
-			t.Fatalf("7.3: %+v, want one message", r)
+		run := f.mustSweep(at(2013, 3, 1, 9, 0))
+		r := reminderFor(run, "7.3") // St Giles Trust
+		if r == nil || len(r.Recipients) != 1 {
+			t.Fatalf("7.3: %+v, want one recipient", r)
 		}
-		o := r.Messages[0]
-		if o.To != "C7DOMESTIC" || o.IsDirect() || r.Recipients[0].Kind != reminders.RecipientChannel || !slices.Equal(r.Recipients[0].Agencies, []string{"STGILES"}) {
-			t.Errorf("7.3 went to %s (%+v); want the priority's task-group channel, naming STGILES", o.To, r.Recipients[0])
+		if got, want := recipients(r), []string{"channel C7DOMESTIC STGILES"}; !slices.Equal(got, want) {
+			t.Errorf("7.3 went to %v; want the priority's task-group channel, naming STGILES", got)
 		}
-		if text := plain(o.Message); !strings.Contains(text, "Nobody is registered for St Giles Trust (STGILES), so this reminder comes to this channel") {
+		if text := textTo(run, "C7DOMESTIC"); !strings.Contains(text, "Nobody is registered for CSP Domestic Abuse Task Group (DATG), Local Children's Trust Board (LCTB), St Giles Trust (STGILES)") ||
+			!strings.Contains(text, "so their reminders come to this channel") || !strings.Contains(text, "(nobody registered for STGILES)") {
 			t.Errorf("the channel reminder does not say who has nobody registered:\n%s", text)
 		}
 	})
@@ -412,9 +253,13 @@ func TestNoMembers(t *testing.T) {
 		f := mustFixture(t, at(2013, 3, 1, 9, 0))
 		f.mustAddMember(userCSU, "CSU")
 		f.mustAddMember(userCSU, "KFRS")
-		r := reminderFor(f.mustSweep(at(2013, 3, 1, 9, 0)), "5.1")
-		if len(r.Messages) != 1 || r.Messages[0].To != userCSU || !strings.Contains(plain(r.Messages[0].Message), "registered with KFRS and CSU") {
-			t.Errorf("5.1: %d messages; want one to %s naming both agencies", len(r.Messages), userCSU)
+		run := f.mustSweep(at(2013, 3, 1, 9, 0))
+		r := reminderFor(run, "5.1")
+		if got, want := recipients(r), []string{"direct U0CSU1 KFRS,CSU"}; !slices.Equal(got, want) || len(run.Bundles) != 2 {
+			t.Errorf("5.1 went to %v in %d bundles; want one direct message to %s, and the channel's post", got, len(run.Bundles), userCSU)
+		}
+		if text := textTo(run, userCSU); !strings.Contains(text, "registered with CSU and KFRS") {
+			t.Errorf("the bundle does not name both agencies:\n%s", text)
 		}
 	})
 	t.Run("nowhere to send it", func(t *testing.T) {
@@ -422,35 +267,39 @@ func TestNoMembers(t *testing.T) {
 		f.svc.TaskingChannel = ""
 		run := f.mustSweep(at(2013, 3, 1, 9, 0))
 		r := reminderFor(run, "7.3")
-		if r == nil || len(r.Messages) != 0 || r.Queued {
+		if r == nil || len(r.Recipients) != 0 || r.Queued || run.Undelivered == 0 {
 			t.Fatalf("7.3: %+v; want it reported, with nothing queued", r)
 		}
 		if len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "nobody is registered for STGILES") {
 			t.Errorf("7.3 problems: %q", r.Problems)
 		}
+		// One warning for the sweep, with the counts and the agencies, not
+		// one per action.
 		logs := f.logs.String()
-		if !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "action=7.3") || !strings.Contains(logs, "STGILES") {
-			t.Errorf("no warning naming 7.3 and STGILES in the log:\n%s", logs)
+		if strings.Count(logs, "level=WARN") != 1 || !strings.Contains(logs, "undelivered=") || !strings.Contains(logs, "STGILES") {
+			t.Errorf("want one warning with the count and STGILES in the log:\n%s", logs)
 		}
-		if got := len(f.outboxFor("7.3")); got != 0 {
-			t.Errorf("%d messages queued for 7.3", got)
+		if got := len(f.outbox()); got != 0 {
+			t.Errorf("%d messages queued with nowhere to go", got)
 		}
 		if got := f.ledger("7.3"); len(got) != 0 {
 			t.Errorf("7.3 was recorded as %v though nothing went out", got)
 		}
 		// Once there is somewhere to send it, it goes.
 		f.svc.TaskingChannel = tasking
-		r = reminderFor(f.mustSweep(at(2013, 3, 1, 11, 0)), "7.3")
-		if r == nil || !r.Queued || r.Messages[0].To != tasking {
+		run = f.mustSweep(at(2013, 3, 1, 11, 0))
+		r = reminderFor(run, "7.3")
+		if r == nil || !r.Queued || !slices.Equal(recipients(r), []string{"channel CTASKING STGILES"}) || bundleTo(run, tasking) == nil {
 			t.Errorf("7.3 once a tasking channel is set: %+v", r)
 		}
 	})
 	t.Run("an escalation with no tasking channel still sends the direct messages", func(t *testing.T) {
-		f := mustFixture(t, at(2013, 4, 19, 9, 0))
+		f := mustFixture(t, at(2013, 3, 11, 9, 0))
 		f.mustAddMember(userCSU, "CSU")
 		f.svc.TaskingChannel = ""
-		r := reminderFor(f.mustSweep(at(2013, 4, 19, 9, 0)), "3.2")
-		if r == nil || !r.Queued || !r.Escalated || len(r.Messages) != 1 || r.Messages[0].To != userCSU {
+		f.mustApply(at(2013, 3, 11, 8, 0), "3.2", userCSU, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2013-02-20"), Note: "earlier"})
+		r := reminderFor(f.mustSweep(at(2013, 3, 11, 9, 0)), "3.2")
+		if r == nil || !r.Queued || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0CSU1 CSU"}) {
 			t.Fatalf("3.2: %+v", r)
 		}
 		if len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "no tasking channel to escalate it to") {
@@ -490,9 +339,17 @@ func TestLeadGuards(t *testing.T) {
 		want []string
 		text string
 	}{
-		{"1.1", []string{"channel CTASKING ALL"}, "led by All Partners, so its reminder comes to this channel"},
-		{"1.2", []string{"channel CTASKING "}, "has no lead agency"},
-		{"1.3", []string{"direct U0CSU1 CSU", "channel CTASKING ALL"}, "led by All Partners"},
+		{"1.1", []string{"channel CTASKING ALL"}, "1.1 Everyone leads this — due in 28 days, on Fri 10 May 2013 — lead: All Partners (ALL)\n"},
+		{"1.2", []string{"channel CTASKING "}, "1.2 Nobody leads this — due in 28 days, on Fri 10 May 2013 — lead: no lead agency\n"},
+		{"1.3", []string{"direct U0CSU1 CSU", "channel CTASKING ALL"}, "1.3 All Partners and CSU"},
+	}
+	for _, want := range []string{"Actions led by All Partners come to this channel rather than to everyone directly.", "Actions with no lead agency come to this channel."} {
+		if text := textTo(run, tasking); !strings.Contains(text, want) {
+			t.Errorf("the channel's post lacks %q:\n%s", want, text)
+		}
+	}
+	if n := len(run.Bundles); n != 2 {
+		t.Errorf("%d bundles; want one to the CSU member and one to the tasking channel", n)
 	}
 	for _, tc := range tests {
 		t.Run(tc.ref, func(t *testing.T) {
@@ -500,14 +357,10 @@ func TestLeadGuards(t *testing.T) {
 			if r == nil || !r.Queued {
 				t.Fatalf("%s: %+v", tc.ref, r)
 			}
-			var got []string
-			for _, rc := range r.Recipients {
-				got = append(got, rc.Kind+" "+rc.To+" "+strings.Join(rc.Agencies, ","))
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := recipients(r); !slices.Equal(got, tc.want) {
 				t.Errorf("recipients %v, want %v", got, tc.want)
 			}
-			if text := plain(r.Messages[len(r.Messages)-1].Message); !strings.Contains(text, tc.text) {
+			if text := textTo(run, tasking); !strings.Contains(text, tc.text) {
 				t.Errorf("the channel message lacks %q:\n%s", tc.text, text)
 			}
 		})
@@ -518,32 +371,41 @@ func TestLeadGuards(t *testing.T) {
 // 25 March 2012, 28 October 2012 and 31 March 2013.
 func TestClockChanges(t *testing.T) {
 	tests := []struct {
-		name string
-		at   time.Time
-		ref  string
-		want string // step queued; "" for none
-		text string
+		name    string
+		at      time.Time
+		confirm string // a deadline before the plan year to confirm first
+		ref     string
+		want    string // step queued; "" for none
+		text    string
 	}{
 		// 00:30 BST on Friday 1 June is 23:30 UTC on Thursday 31 May: it is
-		// Friday, the day the Jubilee steps go out.
-		{"just after midnight in BST", at(2012, 6, 1, 0, 30), "7.6", "overdue:18", "7.6 is 122 days overdue"},
-		{"Monday after clocks went forward in 2012", at(2012, 3, 26, 9, 0), "5.2", "before:7", "5.2 is due in 5 days, on Sat 31 Mar 2012"},
-		{"Monday after clocks went back", at(2012, 10, 29, 9, 0), "1.1", "checkin:7", "nobody has updated it for 211 days"},
+		// Friday, and the week's overdue reminder, never sent (the database
+		// is new), goes out.
+		{"just after midnight in BST", at(2012, 6, 1, 0, 30), "7.6", "7.6", "overdue:17", "122 days overdue"},
+		{"Monday after clocks went forward in 2012", at(2012, 3, 26, 9, 0), "", "5.2", "before:7", "due in 5 days, on Sat 31 Mar 2012"},
+		{"Monday after clocks went back", at(2012, 10, 29, 9, 0), "", "1.1", "checkin:7", "no update for 211 days"},
 		// 00:30 BST on Tuesday 2 April 2013 is still Easter Monday in UTC;
-		// in London it is a working day, and the step of Thursday 28 March
-		// (never sent: the database is new) goes out.
-		{"the Tuesday after Easter 2013, just after midnight BST", at(2013, 4, 2, 0, 30), "1.5", "before:0", "1.5 is 2 days overdue"},
-		{"Easter Monday 2013 late evening: not a working day", at(2013, 4, 1, 23, 30), "1.5", "", ""},
+		// in London it is a working day, after the plan's year: nothing.
+		{"the Tuesday after Easter 2013, just after midnight BST: the plan has ended", at(2013, 4, 2, 0, 30), "", "1.5", "", ""},
+		{"Easter Monday 2013 late evening: not a working day", at(2013, 4, 1, 23, 30), "", "1.5", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := mustFixture(t, tc.at)
 			f.mustAddMember(userCSU, "CSU")
 			f.mustAddMember(userPolice, "POLICE")
+			if tc.confirm != "" {
+				if _, err := f.db.ConfirmDeadline(context.Background(), f.plan.ID, tc.confirm, userCoord); err != nil {
+					t.Fatal(err)
+				}
+			}
 			run := f.mustSweep(tc.at)
 			got, text := "", ""
 			if r := reminderFor(run, tc.ref); r != nil && r.Queued {
-				got, text = r.Step.Key(), plain(r.Messages[0].Message)
+				got = r.Step.Key()
+				for _, rc := range r.Recipients {
+					text += textTo(run, rc.To)
+				}
 			}
 			if got != tc.want {
 				t.Fatalf("%s at %s: %q, want %q", tc.ref, tc.at.UTC(), got, tc.want)
@@ -554,17 +416,17 @@ func TestClockChanges(t *testing.T) {
 		})
 	}
 
-	// A check-in counts days on the wall clock: updated at 09:30 BST on
-	// 1 October, the 30 days are up at 09:30 GMT on 31 October — not at
-	// the 09:00 sweep that day, though 30×24 hours have passed by then.
-	t.Run("check-in across the clock change", func(t *testing.T) {
+	// A check-in waits for the week's first working day: updated at 09:30
+	// BST on 1 October, the 30 days are up on 31 October; the check-in goes
+	// out with the weekly reminders on Monday 5 November.
+	t.Run("check-in on the week's first working day", func(t *testing.T) {
 		f := mustFixture(t, at(2012, 10, 1, 9, 30))
 		f.mustAddMember(userCSU, "CSU")
 		f.mustApply(at(2012, 10, 1, 9, 30), "1.1", userCSU, actionbot.Op{Verb: actionbot.VerbNote, Note: "monthly review held"})
 		for _, tc := range []struct {
 			at   time.Time
 			want string
-		}{{at(2012, 10, 31, 9, 0), ""}, {at(2012, 11, 1, 9, 0), "checkin:1"}} {
+		}{{at(2012, 10, 29, 9, 0), ""}, {at(2012, 10, 31, 9, 0), ""}, {at(2012, 11, 1, 9, 0), ""}, {at(2012, 11, 5, 9, 0), "checkin:1"}} {
 			got := ""
 			if r := reminderFor(f.mustSweep(tc.at), "1.1"); r != nil && r.Queued {
 				got = r.Step.Key()
@@ -581,35 +443,29 @@ func TestClockChanges(t *testing.T) {
 func TestCheckIns(t *testing.T) {
 	f := mustFixture(t, at(2012, 4, 2, 9, 0))
 	f.mustAddMember(userCSU, "CSU")
-	var got []string
+	var got, texts []string
 	for _, day := range workingDays(f.svc.Rules.Calendar, actionbot.D(2012, 4, 2), actionbot.D(2012, 7, 31)) {
 		if day == actionbot.D(2012, 5, 10) {
 			f.mustApply(at(2012, 5, 10, 14, 0), "1.4", userCSU, actionbot.Op{Verb: actionbot.VerbProgress, Progress: 30, Note: "7 of 12 cameras deployed"})
 		}
-		for _, r := range f.mustSweep(day.At(9, 0, london)).Queued() {
+		run := f.mustSweep(day.At(9, 0, london))
+		for _, r := range run.Queued() {
 			if r.Action.Ref == "1.4" {
 				got = append(got, day.String()+" "+r.Step.Key())
+				texts = append(texts, textTo(run, userCSU))
 			}
 		}
 	}
-	// From the plan's start: 1 May. Updated 10 May at 14:00: 30 days later
-	// is Saturday 9 June, so Monday 11 June; then 9 July at 14:00, after
-	// that day's sweep, so Tuesday 10 July.
-	want := []string{"2012-05-01 checkin:1", "2012-06-11 checkin:1", "2012-07-10 checkin:2"}
+	// From the plan's start, Sunday 1 April: 30 days are up on 1 May, so
+	// the week's first working day after, Tuesday 8 May (the 7th is a bank
+	// holiday). Updated 10 May: up on 9 June, so Monday 11 June; 60 days
+	// on 9 July, a Monday.
+	want := []string{"2012-05-08 checkin:1", "2012-06-11 checkin:1", "2012-07-09 checkin:2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("check-ins of 1.4:\n got %v\nwant %v", got, want)
 	}
-	var dms []*actionbot.Outgoing
-	for _, o := range f.outboxFor("1.4") {
-		if o.To == userCSU {
-			dms = append(dms, o)
-		}
-	}
-	if len(dms) != 3 || !strings.Contains(plain(dms[1].Message), "nobody has updated it for 32 days (since Thu 10 May 2012)") {
-		t.Errorf("the check-in after the update should count from it: %d messages", len(dms))
-		for _, o := range dms {
-			t.Log(plain(o.Message))
-		}
+	if len(texts) != 3 || !strings.Contains(texts[1], "no update for 32 days (since Thu 10 May 2012)") {
+		t.Errorf("the check-in after the update should count from it:\n%s", strings.Join(texts, "\n---\n"))
 	}
 }
 
@@ -640,10 +496,7 @@ func TestSweepExactlyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantMsgs := 0
-		for _, r := range preview.Reminders {
-			wantMsgs += len(r.Messages)
-		}
+		wantMsgs := len(preview.Bundles)
 		const sweepers = 8
 		runs := make([]*reminders.Run, sweepers)
 		errs := make([]error, sweepers)

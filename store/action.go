@@ -78,20 +78,35 @@ func loadActions(ctx context.Context, q queryer, where string, args ...any) ([]*
 
 // loadActionsOrdered is loadActions with the ORDER BY (and LIMIT) given.
 func loadActionsOrdered(ctx context.Context, q queryer, whereOrder string, args ...any) ([]*actionbot.Action, error) {
-	var rows []actionRow
+	// Row by row into one reused row: a whole plan of 100,000 actions
+	// would otherwise sit in memory twice, as rows and as actions.
 	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + whereOrder
-	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
 		return nil, fmt.Errorf("load actions: %w", err)
 	}
-	out := make([]*actionbot.Action, len(rows))
-	byID := make(map[int64]*actionbot.Action, len(rows))
-	for i := range rows {
-		a, err := rows[i].action()
+	defer rows.Close()
+	var out []*actionbot.Action
+	byID := map[int64]*actionbot.Action{}
+	var row actionRow
+	for rows.Next() {
+		row = actionRow{}
+		if err := rows.StructScan(&row); err != nil {
+			return nil, fmt.Errorf("load actions: %w", err)
+		}
+		a, err := row.action()
 		if err != nil {
 			return nil, err
 		}
-		out[i] = a
+		out = append(out, a)
 		byID[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load actions: %w", err)
+	}
+	rows.Close()
+	if out == nil {
+		out = []*actionbot.Action{}
 	}
 	if len(out) == 0 {
 		return out, nil
@@ -112,10 +127,30 @@ func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID ma
 		Role     string `db:"role"`
 	}
 	const cols = `p.action_id, p.kind, p.agency, p.role`
-	if len(as) > 2000 { // most of a plan: one pass over its parties
-		if err := q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID); err != nil {
+	if len(as) > 2000 { // most of a plan: one pass over its parties, row by row
+		rs, err := q.QueryxContext(ctx, `SELECT `+cols+` FROM action_parties p JOIN actions a ON a.id = p.action_id WHERE a.plan_id = ? ORDER BY p.action_id, p.kind, p.position`, as[0].PlanID)
+		if err != nil {
 			return fmt.Errorf("load action parties: %w", err)
 		}
+		defer rs.Close()
+		for rs.Next() {
+			var actionID int64
+			var kind, agency, role string
+			if err := rs.Scan(&actionID, &kind, &agency, &role); err != nil {
+				return fmt.Errorf("load action parties: %w", err)
+			}
+			if a := byID[actionID]; a != nil {
+				if kind == "lead" {
+					a.Lead = append(a.Lead, actionbot.Party{Agency: agency, Role: role})
+				} else {
+					a.Partners = append(a.Partners, actionbot.Party{Agency: agency, Role: role})
+				}
+			}
+		}
+		if err := rs.Err(); err != nil {
+			return fmt.Errorf("load action parties: %w", err)
+		}
+		return nil
 	} else if len(as) == 1 { // a card: a fixed statement, prepared once per connection
 		if err := q.SelectContext(ctx, &rows, `SELECT `+cols+` FROM action_parties p WHERE p.action_id = ? ORDER BY p.kind, p.position`, as[0].ID); err != nil {
 			return fmt.Errorf("load action parties: %w", err)

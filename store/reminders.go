@@ -93,11 +93,11 @@ func (db *DB) RecordReminders(ctx context.Context, recs []actionbot.ReminderReco
 	}
 	defer tx.Rollback()
 	now := db.now()
-	const insert = `INSERT INTO reminder_ledger (action_id, step, deadline, state, send_on, messages, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id, step, deadline) DO NOTHING`
+	const insert = `INSERT INTO reminder_ledger (action_id, step, deadline, state, send_on, messages, recorded_at, ordinal)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id, step, deadline) DO NOTHING`
 	ok = make([]bool, len(recs))
 	for i, rec := range recs {
-		r, err := tx.ExecContext(ctx, insert, rec.ActionID, rec.Step, rec.Deadline, ReminderSent, rec.SendOn.String(), len(rec.Messages), now)
+		r, err := tx.ExecContext(ctx, insert, rec.ActionID, rec.Step, rec.Deadline, ReminderSent, rec.SendOn.String(), len(rec.Messages), now, stepOrdinal(rec.Step))
 		if err != nil {
 			return nil, fmt.Errorf("reminder ledger: record step %s of action %d: %w", rec.Step, rec.ActionID, err)
 		}
@@ -108,7 +108,7 @@ func (db *DB) RecordReminders(ctx context.Context, recs []actionbot.ReminderReco
 			if s == rec.Step {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, insert, rec.ActionID, s, rec.Deadline, ReminderSuperseded, rec.SendOn.String(), 0, now); err != nil {
+			if _, err := tx.ExecContext(ctx, insert, rec.ActionID, s, rec.Deadline, ReminderSuperseded, rec.SendOn.String(), 0, now, stepOrdinal(s)); err != nil {
 				return nil, fmt.Errorf("reminder ledger: supersede step %s of action %d: %w", s, rec.ActionID, err)
 			}
 		}

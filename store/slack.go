@@ -97,11 +97,21 @@ func (db *DB) deliveries(ctx context.Context, q queryer, where string, args ...a
 // first, at most limit. A recipient whose oldest message is waiting (backing
 // off, or rate limited) is left out, so later messages to it wait too and
 // every conversation receives its messages in the order they were queued.
+//
+// A 'sending' message is left out until its claim is SendingLease old: the
+// sender that claimed it may still be posting it (another process — a
+// `remind --post` beside a running bot — or this one), and only a claim
+// that old is an interrupted post to look for on Slack.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*Delivery, error) {
-	return db.deliveries(ctx, db.ro, `o.state IN ('pending', 'sending') AND o.next_attempt_at <= ?
+	return db.deliveries(ctx, db.ro, `o.next_attempt_at <= ?
+		AND (o.state = 'pending' OR (o.state = 'sending' AND (o.claimed_at IS NULL OR o.claimed_at <= ?)))
 		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.state IN ('pending', 'sending') AND p.id < o.id)
-		ORDER BY o.id LIMIT ?`, formatTime(now), limit)
+		ORDER BY o.id LIMIT ?`, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
 }
+
+// SendingLease is how long a claim on a message being posted holds: longer
+// than a sender waits for Slack to answer a post (bot.DefaultPostTimeout).
+const SendingLease = 30 * time.Second
 
 // ClaimOutgoing records that the posting of a pending message to channel
 // begins now: the message is 'sending' until MarkDelivered, ReleaseOutgoing,

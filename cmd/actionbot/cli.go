@@ -69,7 +69,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
 	return &commands.Handler{
 		Store:        db,
-		Now:          time.Now,
+		Now:          a.clock(),
 		Location:     c.TZ,
 		Coordinators: c.Coordinators,
 		RAG:          c.RAG,
@@ -85,6 +85,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dbFlag(fs, c)
 	fs.StringVar(&c.ConsoleUser, "user", c.ConsoleUser, "acting `user` in the console (ACTIONBOT_CONSOLE_USER)")
+	asOf := asOfFlag(fs)
 	if err := a.flags("serve", "", fs, args); err != nil {
 		return err
 	}
@@ -95,6 +96,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// fresh one and post to real channels. The console may create it.
 	if sc, _ := loadSlackConfig(a.env); sc != nil {
 		a.mustExist = true
+	}
+	if err := a.startClock(c, *asOf); err != nil {
+		return err
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
@@ -110,6 +114,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	defer db.Close()
 	if err := checkIntegrity(ctx, db); err != nil {
 		return err
+	}
+	if a.now != nil {
+		db.Now = a.now // what the console records is dated on its clock
 	}
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
@@ -168,11 +175,12 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	h.Coordinators = append(h.Coordinators, c.ConsoleUser)
 	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
 	con.Banner(plan.Name)
+	a.bannerNote(c, plan)
 	dctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		con.Deliver(dctx, db, time.Now, time.Second)
+		con.Deliver(dctx, db, a.clock(), time.Second)
 	}()
 	waitJobs := a.startJobs(dctx, c, db)
 	err = con.Run(ctx)
@@ -180,7 +188,7 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	<-done
 	waitJobs()
 	// Show what the last command queued before leaving.
-	if derr := con.DeliverOnce(context.WithoutCancel(ctx), db, time.Now()); derr != nil && err == nil {
+	if derr := con.DeliverOnce(context.WithoutCancel(ctx), db, a.clock()()); derr != nil && err == nil {
 		err = derr
 	}
 	return err

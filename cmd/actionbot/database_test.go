@@ -42,9 +42,9 @@ func mustInitBinary(tb testing.TB, bin string, env []string) {
 	}
 }
 
-// slackEnv is a Slack configuration (HTTP mode) for an invocation; serve
+// slackSettings is a Slack configuration (HTTP mode) for an invocation; serve
 // stops before it reaches Slack when the database is refused.
-var slackEnv = map[string]string{"SLACK_BOT_TOKEN": "xoxb-test-not-a-token", "SLACK_SIGNING_SECRET": "test-secret"}
+var slackSettings = map[string]string{"SLACK_BOT_TOKEN": "xoxb-test-not-a-token", "SLACK_SIGNING_SECRET": "test-secret"}
 
 // mustCreateNothing fails if dir holds anything.
 func mustCreateNothing(tb testing.TB, dir string) {
@@ -71,7 +71,7 @@ func TestServeOnSlackNeverCreatesADatabase(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, tc.rel)
 			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
-			for k, v := range slackEnv {
+			for k, v := range slackSettings {
 				iv.env[k] = v
 			}
 			code, _, errs := iv.run(t, "", "serve")
@@ -203,7 +203,7 @@ func TestADamagedDatabaseStopsStartUp(t *testing.T) {
 	for _, mode := range []struct {
 		name string
 		env  map[string]string
-	}{{"on Slack", slackEnv}, {"in the console", nil}} {
+	}{{"on Slack", slackSettings}, {"in the console", nil}} {
 		t.Run(mode.name, func(t *testing.T) {
 			iv := newInvocation(t)
 			iv.mustInit(t)

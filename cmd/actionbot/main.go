@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -60,12 +61,16 @@ type app struct {
 	// mustExist stops the command creating a missing database: the
 	// commands that only read, and serve on Slack (database.go).
 	mustExist bool
+	// now is the bot's clock: the wall clock, or with serve -as-of one that
+	// starts at that instant and runs forward (see asof.go).
+	now func() time.Time
 }
 
 const usage = `actionbot — the Community Safety Partnership's action plan, in Slack.
 
 Usage:
   actionbot [serve]                    run the bot; without Slack settings, a console on this terminal
+  actionbot -as-of 2012-11-05T08:29    the console on a clock that starts at that instant and runs forward
   actionbot import [flags] FILE        import a plan from CSV or .xlsx (-h for the flags)
   actionbot export [flags]             write the current plan as CSV (--shipped: the shipped plan, as a template)
   actionbot member add|remove USER AGENCY, member list [AGENCY]

@@ -24,12 +24,12 @@ import (
 func init() {
 	subcommands["digest"] = subcommand{
 		args:    "[--as-of 2012-11-05T08:30] [--post]",
-		summary: "show the daily tasking digest for an instant; --post posts it (once a day)",
+		summary: "show the daily tasking digest for an instant; --post posts it through Slack (once a day)",
 		run:     (*app).digestCmd,
 	}
 	subcommands["remind"] = subcommand{
-		args:    "[--as-of 2013-03-01] [--post]",
-		summary: "list the reminders the sweep would send at an instant, and to whom; --post sends them",
+		args:    "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03",
+		summary: "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days",
 		run:     (*app).remindCmd,
 	}
 	backgroundJobs = append(backgroundJobs, reminderJob)
@@ -196,12 +196,17 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if rc.taskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	warnCalendar(log, rc.rules.Calendar, actionbot.Today(remindNow(), c.TZ))
+	now := remindNow
+	if a.now != nil {
+		now = a.now
+	}
+	warnCalendar(log, rc.rules.Calendar, actionbot.Today(now(), c.TZ))
 	s := &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
 		RemindSpec: rc.remindCron,
 		DigestSpec: rc.digestCron,
-		Now:        remindNow,
+		Now:        now,
+		Clocked:    a.now != nil,
 		Logger:     log,
 	}
 	return s.Run(ctx)
@@ -257,7 +262,8 @@ type remindRun struct {
 
 // remindSetup parses a digest or remind command's flags and opens what it
 // needs; the caller closes run.db.
-func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string) (*remindRun, error) {
+func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string,
+	extra ...func(*flag.FlagSet)) (*remindRun, error) {
 	c, err := loadConfig(a.env)
 	if err != nil {
 		return nil, err
@@ -266,6 +272,9 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 	dbFlag(fs, c)
 	asOf := fs.String("as-of", "", asOfHelp)
 	post := fs.Bool("post", false, postHelp)
+	for _, f := range extra {
+		f(fs)
+	}
 	if err := a.flags(name, "", fs, args); err != nil {
 		return nil, err
 	}
@@ -291,13 +300,18 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 func (a *app) digestCmd(ctx context.Context, args []string) error {
 	r, err := a.remindSetup(ctx, "digest", args,
 		"the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)",
-		"post it to the digest channel too: once per working day, however often this runs",
+		"post it to the digest channel through Slack before exiting: once per working day, however often this runs",
 		func(rc *remindConfig) string { return rc.digestCron }, reminders.DefaultDigestCron)
 	if err != nil {
 		return err
 	}
 	defer r.db.Close()
 	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
+	if post {
+		if err := checkPost(a.env); err != nil {
+			return err
+		}
+	}
 	day := actionbot.DateOf(at)
 	warnCalendar(log, rc.rules.Calendar, day)
 	if !rc.rules.Calendar.IsWorkingDay(day) {
@@ -320,15 +334,16 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if d != nil && d.Skip {
+		fmt.Fprintf(a.stdout, "%s\nThe plan has ended: there is no digest today; this short notice goes out instead on the week's first working day.\n", console.Render(d.Message))
+		return nil
+	}
 	if !queued {
 		fmt.Fprintf(a.stdout, "The digest for %s has already been posted; it goes out once a working day, so nothing more was queued.\n", day.In(c.TZ).Format("Mon 2 Jan 2006"))
 		return nil
 	}
-	if rc.console {
-		return a.printPostedToConsole(ctx, db, "digest:"+day.String())
-	}
-	fmt.Fprintf(a.stdout, "%s\nQueued for #%s: the running bot posts it.\n", console.Render(d.Message), rc.digestChannel)
-	return nil
+	fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.digestChannel)
+	return deliverNow(ctx, a.stdout, a.env, log, db, []*actionbot.Outgoing{d.Queued})
 }
 
 func digestChannelText(ch string) string {
@@ -339,15 +354,24 @@ func digestChannelText(ch string) string {
 }
 
 func (a *app) remindCmd(ctx context.Context, args []string) error {
+	var from, to string
 	r, err := a.remindSetup(ctx, "remind", args,
 		"the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)",
-		"send them: record each step and queue its messages, once",
-		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron)
+		"send them through Slack before exiting: record each step and post its message, once",
+		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron, previewFlags(&from, &to))
 	if err != nil {
 		return err
 	}
 	defer r.db.Close()
+	if from != "" || to != "" {
+		return a.preview(ctx, r, from, to)
+	}
 	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
+	if post {
+		if err := checkPost(a.env); err != nil {
+			return err
+		}
+	}
 	warnCalendar(log, rc.rules.Calendar, actionbot.DateOf(at))
 	var run *reminders.Run
 	if post {
@@ -362,31 +386,33 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if post && rc.console {
-		var keys []string
-		for _, r := range run.Queued() {
-			for _, m := range r.Messages {
-				keys = append(keys, m.Key)
-			}
-		}
-		return a.printPostedToConsole(ctx, db, keys...)
+	if post {
+		return deliverNow(ctx, a.stdout, a.env, log, db, run.Messages())
 	}
 	return nil
 }
 
-// printRun lists a sweep's reminders and their recipients.
+// printRun lists a sweep's reminders and their recipients, then the
+// messages that carry them, exactly as they would be posted.
 func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindConfig, posted bool) {
 	if !run.WorkingDay {
 		fmt.Fprintf(w, "%s is not a working day (a weekend or a bank holiday): the sweep sends nothing. Steps due on such a day go out on the working day before; the next working day is %s.\n",
 			run.Day.In(loc).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(run.Day).In(loc).Format("Mon 2 Jan 2006"))
 		return
 	}
+	if run.Ended {
+		fmt.Fprintf(w, "The plan's year has ended: the sweep at %s sends no reminders.\n", remindWhen(run.At))
+		if len(run.YearEnd) > 0 {
+			fmt.Fprintf(w, "It sent the year-end review: %s.\n", actionbot.Plural(len(run.YearEnd), "message"))
+		}
+		return
+	}
 	fmt.Fprintf(w, "Reminders due at %s (%s): %d.\n", remindWhen(run.At), loc, len(run.Reminders))
-	msgs, unsent := 0, 0
+	unsent := 0
 	for _, r := range run.Reminders {
 		a := r.Action
 		what := r.Step.String()
-		if a.Deadline.Ongoing || a.Deadline.Due.IsZero() {
+		if a.Deadline.Ongoing {
 			what += fmt.Sprintf(" (ongoing, no update for %d days)", r.Days)
 		} else {
 			what += fmt.Sprintf(" (due %s, %s)", a.Deadline.Due.In(loc).Format("Mon 2 Jan 2006"), remindDaysText(r.Days))
@@ -402,34 +428,18 @@ func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindCon
 			case reminders.RecipientChannel:
 				fmt.Fprintf(w, "    → #%s (nobody registered for %s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
 			case reminders.RecipientEscalation:
-				extra := ""
-				if len(rcp.Unregistered) > 0 {
-					extra = "; nobody registered for " + strings.Join(rcp.Unregistered, ", ")
-				}
-				fmt.Fprintf(w, "    → #%s, escalation naming %s%s\n", rcp.To, strings.Join(rcp.Agencies, ", "), extra)
+				fmt.Fprintf(w, "    → #%s, escalation naming %s\n", rcp.To, strings.Join(rcp.Agencies, ", "))
 			}
 		}
-		msgs += len(r.Messages)
 		for _, p := range r.Problems {
 			fmt.Fprintf(w, "    ⚠ %s\n", p)
 		}
 		switch {
-		case len(r.Messages) == 0:
+		case r.Held:
+			fmt.Fprintf(w, "    Held for the weekly reminders of those who asked for them.\n")
+		case len(r.Recipients) == 0:
 			unsent++
 			fmt.Fprintf(w, "    ⚠ Not sent: it stays due, and is reported each sweep, until it has somewhere to go.\n")
-		case posted && !r.Queued:
-			fmt.Fprintf(w, "    (already sent by another sweep)\n")
-		}
-		switch n := len(r.Superseded); {
-		case n == 0:
-		case n <= 3:
-			var ss []string
-			for _, s := range r.Superseded {
-				ss = append(ss, s.String())
-			}
-			fmt.Fprintf(w, "    Earlier steps not sent and superseded: %s.\n", strings.Join(ss, ", "))
-		default:
-			fmt.Fprintf(w, "    %d earlier steps not sent and superseded.\n", n)
 		}
 	}
 	fmt.Fprintln(w)
@@ -439,20 +449,36 @@ func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindCon
 	if len(run.Snoozed) > 0 {
 		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(run.Snoozed, ", "))
 	}
+	if len(run.PrePlan) > 0 {
+		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action 5.2 due confirm): %s.\n", strings.Join(run.PrePlan, ", "))
+	}
 	if unsent > 0 {
 		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",
 			actionbot.Plural(unsent, "reminder"))
 	}
 	if !posted {
-		fmt.Fprintf(w, "%s to send. Nothing was sent: run with --post to send them.\n", actionbot.Plural(msgs, "message"))
+		fmt.Fprintf(w, "%s to send, one per person and channel:\n", actionbot.Plural(len(run.Bundles), "message"))
+		for _, b := range run.Bundles {
+			fmt.Fprintf(w, "\n── to %s ──\n%s", recipientText(b.Message), console.Render(b.Message.Message))
+		}
+		fmt.Fprintf(w, "\nNothing was sent: run with --post to send them.\n")
 		return
 	}
-	queued, qmsgs := 0, 0
-	for _, r := range run.Queued() {
-		queued++
-		qmsgs += len(r.Messages)
+	queued := 0
+	for _, b := range run.Bundles {
+		if b.Queued {
+			queued++
+		}
 	}
-	fmt.Fprintf(w, "Sent: %s, %s queued.\n", actionbot.Plural(queued, "reminder"), actionbot.Plural(qmsgs, "message"))
+	fmt.Fprintf(w, "Recorded: %s, in %s.\n", actionbot.Plural(len(run.Queued()), "reminder"), actionbot.Plural(queued, "message"))
+}
+
+// recipientText is "@U123 (direct message)" or "#C123".
+func recipientText(m *actionbot.Outgoing) string {
+	if m.IsDirect() {
+		return "@" + m.To + " (direct message)"
+	}
+	return "#" + m.To
 }
 
 func remindDaysText(n int) string {
@@ -465,34 +491,4 @@ func remindDaysText(n int) string {
 		return "in " + actionbot.Plural(n, "day")
 	}
 	return actionbot.Plural(-n, "day") + " overdue"
-}
-
-// printPosted prints queued messages as the console would post them, and
-// marks them sent: without Slack, the console is where they go.
-func (a *app) printPostedToConsole(ctx context.Context, db *store.DB, keys ...string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	want := map[string]bool{}
-	for _, k := range keys {
-		want[k] = true
-	}
-	pending, err := db.Outgoing(ctx, actionbot.OutboxPending, 100000)
-	if err != nil {
-		return err
-	}
-	for _, m := range pending {
-		if !want[m.Key] {
-			continue
-		}
-		to := "#" + m.To
-		if m.IsDirect() {
-			to = "@" + m.To + " (direct message)"
-		}
-		fmt.Fprintf(a.stdout, "\n── posted to %s (%s) ──\n%s", to, m.Kind, console.Render(m.Message))
-		if err := db.MarkSent(ctx, m.ID, "console"); err != nil {
-			return fmt.Errorf("mark %s sent: %w", m.Key, err)
-		}
-	}
-	return nil
 }

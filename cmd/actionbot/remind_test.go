@@ -3,14 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -182,19 +187,42 @@ func TestRemindConfig(t *testing.T) {
 	}
 }
 
+// slackEnv is the environment of a bot on the fake Slack.
+func slackEnv(fake *fakeslack.Server, extra ...string) map[string]string {
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1111-not-a-real-token", "SLACK_SIGNING_SECRET": "not-a-real-secret",
+		"SLACK_API_URL": fake.APIURL(), "ACTIONBOT_SLACK_PACE": "10ms", "ACTIONBOT_TASKING_CHANNEL": "C0TASKING", "ACTIONBOT_DIGEST_CHANNEL": "C0DIGEST"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	return env
+}
+
+// posted counts the posts that reached the fake Slack, by conversation.
+func posted(fake *fakeslack.Server) map[string]int {
+	out := map[string]int{}
+	for _, r := range fake.Requests("chat.postMessage") {
+		out[r.Param("channel")]++
+	}
+	return out
+}
+
 func TestRemindCommand(t *testing.T) {
 	c := newRemindCLI(t, nil)
 	c.mustRun("member", "add", "U0CSU1", "CSU")
 	c.mustRun("member", "add", "U0POL1", "Kent Police")
 
-	t.Run("preview", func(t *testing.T) {
+	t.Run("a dry run prints the messages as they would be posted", func(t *testing.T) {
 		out := c.mustRun("remind", "--as-of", "2013-03-01")
 		for _, want := range []string{
-			"Reminders due at Fri 1 Mar 2013 09:00 GMT (Europe/London): 40.",
+			"Reminders due at Fri 1 Mar 2013 09:00 GMT (Europe/London): ",
 			"\n3.2 Work with Town & Parish Councils and National Trust to redu… — 28 days before (due Sun 31 Mar 2013, in 30 days)\n    → @U0CSU1, direct message (CSU)\n",
 			"\n5.7 Work with communities to identify long term road safety iss… — 28 days before (due Sun 31 Mar 2013, in 30 days)\n    → @U0POL1, direct message (POLICE)\n    → #CCONSOLE (nobody registered for HIGHWAYS)\n",
-			"\n1.3 Where possible, work with families rather than individuals… — week 48 overdue (due Sat 31 Mar 2012, 335 days overdue), escalated\n    → #CCONSOLE, escalation naming ASBTG, KCC-CFE; nobody registered for ASBTG, KCC-CFE\n    52 earlier steps not sent and superseded.\n",
-			"\n1.1 Implement risk assessments for ASB reports and ensure high… — check-in 11 (ongoing, no update for 334 days)\n    → @U0CSU1, direct message (CSU)\n",
+			"Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action 5.2 due confirm): 1.3, 2.3, 3.4, 5.2, 6.2, 7.6.",
+			"3 messages to send, one per person and channel:",
+			"── to @U0CSU1 (direct message) ──\nYour reminders — Fri 1 Mar 2013",
+			"── to @U0POL1 (direct message) ──\nYour reminders — Fri 1 Mar 2013",
+			"── to #CCONSOLE ──\nReminders for this channel — Fri 1 Mar 2013",
+			"[Mark done] [Update progress] [Snooze 7 days]",
 			"Nothing was sent: run with --post to send them.",
 		} {
 			if !strings.Contains(out, want) {
@@ -202,34 +230,19 @@ func TestRemindCommand(t *testing.T) {
 			}
 		}
 		if n := len(c.outbox()); n != 0 {
-			t.Errorf("a preview queued %d messages", n)
+			t.Errorf("a dry run queued %d messages", n)
 		}
 	})
-	t.Run("post, in the console", func(t *testing.T) {
-		out := c.mustRun("remind", "--as-of", "2013-03-01", "--post")
-		box := c.outbox()
-		if len(box) == 0 || remindCountKind(box, "reminder", actionbot.OutboxSent)+remindCountKind(box, "escalation", actionbot.OutboxSent) != len(box) {
-			t.Fatalf("after --post in the console the outbox holds %d messages, not all printed as sent", len(box))
+	t.Run("--post without Slack is refused and records nothing", func(t *testing.T) {
+		code, out, errs := c.run("", "remind", "--as-of", "2013-03-01", "--post")
+		if code != 1 || !strings.Contains(errs, "There is nothing to post to") || strings.Contains(out, "Recorded") {
+			t.Errorf("remind --post in the console: exit %d\n%s\n%s", code, out, errs)
 		}
-		for _, want := range []string{"Sent: 40 reminders", "── posted to @U0CSU1 (direct message) (reminder) ──", "⏰ Reminder: 3.2 is due in 30 days, on Sun 31 Mar 2013 (“March 2013”).",
-			"── posted to #CCONSOLE (escalation) ──", "[Mark done] [Update progress] [Snooze 7 days]"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("remind --post output lacks %q", want)
-			}
+		if n := len(c.outbox()); n != 0 {
+			t.Errorf("a refused --post queued %d messages", n)
 		}
-		if got := strings.Count(out, "── posted to "); got != len(box) {
-			t.Errorf("%d posts printed for %d messages", got, len(box))
-		}
-	})
-	t.Run("post again", func(t *testing.T) {
-		n := len(c.outbox())
-		out := c.mustRun("remind", "--as-of", "2013-03-01T09:30", "--post")
-		if !strings.Contains(out, "Reminders due at Fri 1 Mar 2013 09:30 GMT (Europe/London): 0.") || !strings.Contains(out, "Already sent: the due step of 40 actions.") ||
-			strings.Contains(out, "posted to") {
-			t.Errorf("a second --post:\n%s", out)
-		}
-		if got := len(c.outbox()); got != n {
-			t.Errorf("a second --post queued %d more", got-n)
+		if out := c.mustRun("remind", "--as-of", "2013-03-01"); !strings.Contains(out, "3 messages to send") {
+			t.Errorf("after a refused --post the same reminders are due:\n%s", out)
 		}
 	})
 	t.Run("a weekend", func(t *testing.T) {
@@ -246,13 +259,44 @@ func TestRemindCommand(t *testing.T) {
 	})
 }
 
-func TestRemindWithNowhereToGo(t *testing.T) {
-	c := newRemindCLI(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1111-not-a-real-token"})
+// TestRemindPostDeliversThroughSlack: with Slack configured, --post posts
+// before it exits, once however often it runs.
+func TestRemindPostDeliversThroughSlack(t *testing.T) {
+	fake := fakeslack.New(t)
+	c := newRemindCLI(t, slackEnv(fake))
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+
 	out := c.mustRun("remind", "--as-of", "2013-03-01", "--post")
+	if !strings.Contains(out, "Slack accepted 3 of 3 messages.") {
+		t.Errorf("remind --post:\n%s", out)
+	}
+	want := map[string]int{"D0CSU1": 1, "D0POL1": 1, "C0TASKING": 1}
+	if got := posted(fake); !maps.Equal(got, want) {
+		t.Errorf("posts that reached Slack: %v, want %v", got, want)
+	}
+	for _, o := range c.outbox() {
+		if o.State != actionbot.OutboxSent {
+			t.Errorf("%s is %s after --post, want sent", o.Key, o.State)
+		}
+	}
+	out = c.mustRun("remind", "--as-of", "2013-03-01T09:30", "--post")
+	if !strings.Contains(out, "Reminders due at Fri 1 Mar 2013 09:30 GMT (Europe/London): 0.") || strings.Contains(out, "Slack accepted") {
+		t.Errorf("a second --post:\n%s", out)
+	}
+	if got := posted(fake); !maps.Equal(got, want) {
+		t.Errorf("after a second --post, posts that reached Slack: %v, want %v", got, want)
+	}
+}
+
+func TestRemindWithNowhereToGo(t *testing.T) {
+	fake := fakeslack.New(t)
+	c := newRemindCLI(t, slackEnv(fake, "ACTIONBOT_TASKING_CHANNEL", "", "ACTIONBOT_DIGEST_CHANNEL", ""))
+	out := c.mustRun("remind", "--as-of", "2013-03-01")
 	for _, want := range []string{
 		"\n7.3 At least 3 perpetrators to complete the full Community Dome… — 28 days before (due Sun 31 Mar 2013, in 30 days)\n    ⚠ 7.3: nobody is registered for STGILES, and there is no task-group channel for priority 7 and no tasking channel to send the reminder to instead\n    ⚠ Not sent: it stays due, and is reported each sweep, until it has somewhere to go.\n",
-		"40 reminders with nowhere to go",
-		"Sent: 0 reminders, 0 messages queued.",
+		"reminders with nowhere to go",
+		"0 messages to send",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -260,21 +304,21 @@ func TestRemindWithNowhereToGo(t *testing.T) {
 	}
 	c.mustRun("member", "add", "U0STG1", "St Giles Trust")
 	code, out, errs := c.run("", "remind", "--as-of", "2013-03-01", "--post")
-	if code != 0 || !strings.Contains(out, "→ @U0STG1, direct message (STGILES)") || !strings.Contains(out, "Sent: 1 reminder, 1 message queued.") {
+	if code != 0 || !strings.Contains(out, "→ @U0STG1, direct message (STGILES)") || !strings.Contains(out, "Slack accepted 1 of 1 message.") {
 		t.Fatalf("once someone is registered: exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(errs, "level=WARN") || !strings.Contains(errs, "action=3.2") || !strings.Contains(errs, "CSU") {
-		t.Errorf("no warning naming the undeliverable action and agency:\n%s", errs)
+	// One warning for the sweep, naming the agencies nobody is registered
+	// with; not one per action.
+	if strings.Count(errs, "level=WARN") != 1 || !strings.Contains(errs, "undelivered=") || !strings.Contains(errs, "CSU") {
+		t.Errorf("want one warning with the count and the agencies:\n%s", errs)
 	}
-	// With Slack configured the reminder waits in the outbox for the bot.
-	box := c.outbox()
-	if len(box) != 1 || box[0].To != "U0STG1" || box[0].State != actionbot.OutboxPending || strings.Contains(out, "posted to") {
-		t.Errorf("outbox %+v; want one pending direct message for the running bot to send", box)
+	if got := posted(fake); !maps.Equal(got, map[string]int{"D0STG1": 1}) {
+		t.Errorf("posts that reached Slack: %v", got)
 	}
 }
 
 func TestDigestCommand(t *testing.T) {
-	t.Run("preview, post once, in the console", func(t *testing.T) {
+	t.Run("a dry run, then --post without Slack is refused", func(t *testing.T) {
 		c := newRemindCLI(t, nil)
 		out := c.mustRun("digest", "--as-of", "2012-11-05T08:30")
 		for _, want := range []string{"The digest for Mon 5 Nov 2012 08:30 GMT, as it would be posted to #CCONSOLE:", "Daily tasking digest — Mon 5 Nov 2012",
@@ -283,53 +327,52 @@ func TestDigestCommand(t *testing.T) {
 				t.Errorf("digest preview lacks %q:\n%s", want, out)
 			}
 		}
+		code, _, errs := c.run("", "digest", "--as-of", "2012-11-05", "--post")
+		if code != 1 || !strings.Contains(errs, "There is nothing to post to") {
+			t.Errorf("digest --post without Slack: exit %d, %q", code, errs)
+		}
 		if n := len(c.outbox()); n != 0 {
-			t.Errorf("a preview queued %d messages", n)
-		}
-		out = c.mustRun("digest", "--as-of", "2012-11-05", "--post") // a date alone: the scheduled 08:30
-		if !strings.Contains(out, "── posted to #CCONSOLE (digest) ──\nDaily tasking digest — Mon 5 Nov 2012") {
-			t.Errorf("digest --post in the console:\n%s", out)
-		}
-		box := c.outbox()
-		if len(box) != 1 || box[0].Key != "digest:2012-11-05" || box[0].State != actionbot.OutboxSent {
-			t.Errorf("outbox after --post: %+v", box)
-		}
-		out = c.mustRun("digest", "--as-of", "2012-11-05T12:00", "--post")
-		if !strings.Contains(out, "The digest for Mon 5 Nov 2012 has already been posted") || strings.Contains(out, "posted to") {
-			t.Errorf("a second --post:\n%s", out)
-		}
-		if n := len(c.outbox()); n != 1 {
-			t.Errorf("%d messages after a second --post", n)
+			t.Errorf("%d messages queued", n)
 		}
 	})
-	t.Run("with Slack it is queued for the bot", func(t *testing.T) {
-		c := newRemindCLI(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-2222-not-a-real-token", "ACTIONBOT_DIGEST_CHANNEL": "C0DIGEST"})
-		out := c.mustRun("digest", "--as-of", "2012-11-05T08:30", "--post")
-		if !strings.Contains(out, "Queued for #C0DIGEST: the running bot posts it.") {
+	t.Run("with Slack it is posted before the command exits, once", func(t *testing.T) {
+		fake := fakeslack.New(t)
+		c := newRemindCLI(t, slackEnv(fake))
+		out := c.mustRun("digest", "--as-of", "2012-11-05", "--post") // a date alone: the scheduled 08:30
+		if !strings.Contains(out, "Daily tasking digest — Mon 5 Nov 2012") || !strings.Contains(out, "Slack accepted 1 of 1 message.") {
 			t.Errorf("digest --post with Slack:\n%s", out)
 		}
+		out = c.mustRun("digest", "--as-of", "2012-11-05T12:00", "--post")
+		if !strings.Contains(out, "The digest for Mon 5 Nov 2012 has already been posted") || strings.Contains(out, "Slack accepted") {
+			t.Errorf("a second --post:\n%s", out)
+		}
+		if got := posted(fake); !maps.Equal(got, map[string]int{"C0DIGEST": 1}) {
+			t.Errorf("posts that reached Slack: %v", got)
+		}
 		box := c.outbox()
-		if len(box) != 1 || box[0].To != "C0DIGEST" || box[0].State != actionbot.OutboxPending || !box[0].Message.Public {
+		if len(box) != 1 || box[0].State != actionbot.OutboxSent || !box[0].Message.Public {
 			t.Errorf("outbox: %+v", box)
 		}
 	})
 	t.Run("with Slack and no digest channel", func(t *testing.T) {
-		c := newRemindCLI(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-3333-not-a-real-token"})
+		fake := fakeslack.New(t)
+		c := newRemindCLI(t, slackEnv(fake, "ACTIONBOT_DIGEST_CHANNEL", ""))
 		code, _, errs := c.run("", "digest", "--as-of", "2012-11-05T08:30", "--post")
 		if code != 1 || !strings.Contains(errs, "ACTIONBOT_DIGEST_CHANNEL") {
 			t.Errorf("exit %d, %q", code, errs)
 		}
 	})
 	t.Run("a bank holiday", func(t *testing.T) {
-		c := newRemindCLI(t, nil)
-		out := c.mustRun("digest", "--as-of", "2013-04-01")
-		if !strings.Contains(out, "Mon 1 Apr 2013 is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on Tue 2 Apr 2013.") {
-			t.Errorf("digest on Easter Monday:\n%s", out)
+		fake := fakeslack.New(t)
+		c := newRemindCLI(t, slackEnv(fake))
+		out := c.mustRun("digest", "--as-of", "2013-03-29")
+		if !strings.Contains(out, "Fri 29 Mar 2013 is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on Tue 2 Apr 2013.") {
+			t.Errorf("digest on Good Friday:\n%s", out)
 		}
-		if code, _, _ := c.run("", "digest", "--as-of", "2013-04-01", "--post"); code != 1 {
-			t.Errorf("digest --post on Easter Monday: exit %d, want 1", code)
+		if code, _, _ := c.run("", "digest", "--as-of", "2013-03-29", "--post"); code != 1 {
+			t.Errorf("digest --post on Good Friday: exit %d, want 1", code)
 		}
-		if n := len(c.outbox()); n != 0 {
+		if n := len(c.outbox()); n != 0 || len(posted(fake)) != 0 {
 			t.Errorf("%d messages queued on a bank holiday", n)
 		}
 	})
@@ -381,5 +424,113 @@ func TestServeWithBadReminderSettings(t *testing.T) {
 	}
 	if n := len(c.outbox()); n != 0 {
 		t.Errorf("%d messages queued", n)
+	}
+}
+
+// TestRemindPreview: --from and --to simulate the sweeps and digests of a
+// range of working days on a copy of the database, and print the volume;
+// the database itself is left as it was.
+func TestRemindPreview(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0CSU2", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+	out := c.mustRun("remind", "--from", "2013-03-25", "--to", "2013-04-09")
+	for _, want := range []string{
+		"A preview of Mon 25 Mar 2013 to Tue 9 Apr 2013 (10 working days), with the members registered now",
+		"Day  Direct  Channel  Digest  Year-end",
+		"Tue 2 Apr 2013       0        0       1         4", // after the year: the notice, and the review to the channel and each of the three
+		"Per person and channel:", "@U0CSU1", "#CCONSOLE (digest)",
+		"Busiest day: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(c.outbox()); n != 0 {
+		t.Errorf("the preview queued %d messages in the database", n)
+	}
+	if out := c.mustRun("remind", "--as-of", "2013-03-25"); !strings.Contains(out, "Nothing was sent") || strings.Contains(out, "Already sent") {
+		t.Errorf("after the preview, the day's reminders are still due:\n%s", out)
+	}
+	for _, args := range [][]string{{"--from", "2013-03-25"}, {"--from", "2013-04-09", "--to", "2013-03-25"}, {"--from", "2013-03-25", "--to", "2013-04-09", "--post"}} {
+		if code, _, errs := c.run("", append([]string{"remind"}, args...)...); code != 2 || errs == "" {
+			t.Errorf("remind %v: exit %d, %q; want a usage error", args, code, errs)
+		}
+	}
+}
+
+// TestPostBesideServe: remind --post and digest --post, run twice at once
+// while the bot serves the same database on the fake Slack, between them
+// post each message exactly once.
+func TestPostBesideServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := e2eBuild(t)
+	fake := fakeslack.New(t)
+	env := slackEnv(fake, "ACTIONBOT_REMIND_CRON", "off", "ACTIONBOT_DIGEST_CRON", "off", "ACTIONBOT_SLACK_PACE", "1ms",
+		"SLACK_BOT_TOKEN", e2eBotToken, "SLACK_SIGNING_SECRET", e2eSigningSecret)
+	c := newRemindCLI(t, env)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0CSU2", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+	var procEnv []string
+	for k, v := range c.env {
+		procEnv = append(procEnv, k+"="+v)
+	}
+	procEnv = append(procEnv, "HOME="+t.TempDir(), "PATH="+os.Getenv("PATH"))
+	bot := serveCrashBot(t, bin, procEnv)
+	defer bot.kill()
+
+	var wg sync.WaitGroup
+	for _, args := range [][]string{
+		{"remind", "--as-of", "2013-03-01", "--post"}, {"remind", "--as-of", "2013-03-01", "--post"},
+		{"digest", "--as-of", "2013-03-01", "--post"}, {"digest", "--as-of", "2013-03-01", "--post"},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, out, errs := c.run("", args...); code != 0 {
+				t.Errorf("actionbot %v: exit %d\n%s\n%s", args, code, out, errs)
+			}
+		}()
+	}
+	wg.Wait()
+	// The bot's sender may still be finishing what it claimed.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pending := 0
+		for _, o := range c.outbox() {
+			if o.State != actionbot.OutboxSent {
+				pending++
+			}
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages not delivered", pending)
+		}
+		time.Sleep(10 * time.Millisecond) // polling another process's progress
+	}
+	box := c.outbox()
+	if len(box) != 5 { // three people, the tasking channel, the digest
+		t.Errorf("%d messages queued, want 5", len(box))
+	}
+	keys := map[string]int{}
+	for _, r := range fake.Requests("chat.postMessage") {
+		var md struct {
+			Payload map[string]any `json:"event_payload"`
+		}
+		if err := json.Unmarshal([]byte(r.Param("metadata")), &md); err != nil {
+			t.Fatalf("metadata %q: %v", r.Param("metadata"), err)
+		}
+		keys[fmt.Sprint(md.Payload["key"])]++
+	}
+	for _, o := range box {
+		if keys[o.Key] != 1 {
+			t.Errorf("%s was posted %d times", o.Key, keys[o.Key])
+		}
 	}
 }

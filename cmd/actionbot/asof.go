@@ -1,0 +1,57 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/reminders"
+)
+
+// asOfFlag is serve's -as-of: the console on a clock that starts at an
+// instant of the plan's year and runs forward, so that a newcomer sees the
+// shipped plan, the digest and the reminders as the partnership did.
+func asOfFlag(fs *flag.FlagSet) *string {
+	return fs.String("as-of", "", "console only: run on a clock that starts at this `instant` in ACTIONBOT_TZ (such as 2012-11-05T08:29) and runs forward")
+}
+
+// startClock sets the bot's clock from -as-of: it starts at that instant
+// and runs forward at the wall clock's pace. Slack is refused: a bot on
+// Slack lives in the present.
+func (a *app) startClock(c *Config, asOf string) error {
+	if asOf == "" {
+		return nil
+	}
+	if sc, err := loadSlackConfig(a.env); sc != nil || err != nil {
+		return &usageError{"-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was"}
+	}
+	start, err := parseAsOf(asOf, c.TZ, "", "")
+	if err != nil {
+		return err
+	}
+	wall := time.Now()
+	a.now = func() time.Time { return start.Add(time.Since(wall)) }
+	return nil
+}
+
+// clock is the bot's clock: the wall clock unless -as-of set another.
+func (a *app) clock() func() time.Time {
+	if a.now != nil {
+		return a.now
+	}
+	return time.Now
+}
+
+// bannerNote adds a line under the console's banner: the clock it runs
+// on, or, when the plan's year is over, that it has ended and how to try
+// it as it was; nothing otherwise.
+func (a *app) bannerNote(c *Config, plan *actionbot.Plan) {
+	now := a.clock()().In(c.TZ)
+	switch {
+	case a.now != nil:
+		fmt.Fprintf(a.stdout, "The clock starts at %s and runs forward: the digest and the reminders go out as they did that day.\n\n", remindWhen(now))
+	case actionbot.DateOf(now).After(plan.Period.End):
+		fmt.Fprintf(a.stdout, "%s\n\n", reminders.PlanEndedText(plan))
+	}
+}
