@@ -328,7 +328,7 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 		if err := needText("reason"); err != nil {
 			return nil, err
 		}
-		if op.Deadline.Due == a.Deadline.Due && op.Deadline.Ongoing == a.Deadline.Ongoing {
+		if op.Deadline.SameMeaning(a.Deadline) {
 			return nil, Errorf(EUNCHANGED, "%s is already due %s.", a.Ref, DescribeDeadline(a.Deadline))
 		}
 		set("deadline", a.Deadline.String(), op.Deadline.String())

@@ -54,6 +54,17 @@ func (d Deadline) Milestones() []Milestone { return readDeadline(d.Written).mile
 // onwards"); zero when the cell gives none.
 func (d Deadline) From() Date { return readDeadline(d.Written).from }
 
+// SameMeaning reports whether two deadlines mean the same, however written:
+// "On going" and "Ongoing" do; "On going" and "Weekly" (ongoing, checked
+// weekly) do not.
+func (d Deadline) SameMeaning(o Deadline) bool {
+	if d.Due != o.Due || d.Ongoing != o.Ongoing {
+		return false
+	}
+	x, y := readDeadline(d.Written), readDeadline(o.Written)
+	return x.cadence == y.cadence && x.from == y.from && x.until == y.until
+}
+
 // Until is the last day of ongoing work that ends ("Ongoing to 2027"); zero
 // when the cell gives none.
 func (d Deadline) Until() Date { return readDeadline(d.Written).until }

@@ -203,3 +203,23 @@ func TestCadenceNext(t *testing.T) {
 		}
 	}
 }
+
+func TestDeadlinesWithTheSameMeaningAreOneDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"On going", "Ongoing", true},
+		{"March 2013", "31/03/2013", true},
+		{"On going", "Weekly", false},
+		{"Monthly", "Monthly to 2027", false},
+		{"On going", "From April 2013 onwards", false},
+		{"March 2013", "April 2013", false},
+	} {
+		a, _ := actionbot.ReadDeadline(tc.a)
+		b, _ := actionbot.ReadDeadline(tc.b)
+		if got := a.SameMeaning(b); got != tc.same {
+			t.Errorf("%q and %q mean the same: %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}

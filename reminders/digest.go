@@ -41,6 +41,9 @@ type Digest struct {
 	// PrePlan are the actions whose deadline falls before the plan's year,
 	// unconfirmed: the plan's first digest lists them to confirm or move.
 	PrePlan []string
+	// NeedsDate are the open actions whose deadline the plan wrote in words
+	// that give no date ("TBC"): the plan's first digest lists them once.
+	NeedsDate []string
 	// Ended is set once the plan's period has ended: Message is then the
 	// short weekly notice that stands in for the digest, and Skip says it
 	// is not the notice's day (the week's first working day).
@@ -132,7 +135,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	d.DoneSince = len(done)
 	// The plan's first digest lists, once, the deadlines before its year
 	// that nobody has confirmed or moved.
-	var prePlan []*actionbot.Action
+	var prePlan, undated []*actionbot.Action
 	if n, err := s.Store.PlanDigests(ctx, e.plan.ID); err != nil {
 		return nil, err
 	} else if n == 0 {
@@ -144,6 +147,10 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			if !a.IsDone() && PrePlan(a, e.plan, confirmed[a.ID]) {
 				prePlan = append(prePlan, a)
 				d.PrePlan = append(d.PrePlan, a.Ref)
+			}
+			if !a.IsDone() && a.Deadline.NeedsDate() {
+				undated = append(undated, a)
+				d.NeedsDate = append(d.NeedsDate, a.Ref)
 			}
 		}
 	}
@@ -162,15 +169,22 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(d.PrePlan) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d). Until then these get no overdue reminders.", len(prePlan)), len(prePlan), func(i int) actionbot.RichText {
 			a := prePlan[i]
-			return actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — due "+
+			return actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — due "+
 				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm"))
 		}, "/action list overdue")...)
+	}
+	if len(undated) > 0 {
+		blocks = append(blocks, listOf(fmt.Sprintf("No date yet (%d): set one. Until then these get no reminders.", len(undated)), len(undated), func(i int) actionbot.RichText {
+			a := undated[i]
+			return actionbot.Txt("❔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — the plan says “"+a.Deadline.Written+"”: ",
+				actionbot.C("/action "+a.Ref+" due <date> <reason>"))
+		}, "/action list")...)
 	}
 	if len(overdue) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), len(overdue), func(i int) actionbot.RichText {
 			a := overdue[i]
 			n, _ := a.DueIn(e.today)
-			return actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
+			return actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
 		}, "/action list overdue")...)
 	}
 	if len(dueSoon) > 0 {
@@ -184,13 +198,13 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			case n > 1:
 				when = "due in " + actionbot.Plural(n, "day")
 			}
-			return actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress))
+			return actionbot.Txt("📅 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+when+", "+dayText(a.Deadline.Due)+fmt.Sprintf(" — %d%%", a.Progress))
 		}, "/action due")...)
 	}
 	if len(blocked) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Blocked (%d)", len(blocked)), len(blocked), func(i int) actionbot.RichText {
 			a := blocked[i]
-			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+" — blocked: ")
+			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — blocked: ")
 			return append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)})
 		}, "/action list blocked")...)
 	}
@@ -204,7 +218,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(stale) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), len(stale), func(i int) actionbot.RichText {
 			a := stale[i]
-			return actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadCodes(a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref]))
+			return actionbot.Txt("💤 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+fmt.Sprintf(" — no update for %d days", staleFor[a.Ref]))
 		}, "/action list stale")...)
 	}
 	var rag []actionbot.RichText

@@ -712,9 +712,16 @@ func agencyName(dir *actionbot.Directory, code string) string {
 }
 
 // leadCodes is "POLICE, CSU".
-func leadCodes(a *actionbot.Action) string {
+// leadLabel names an action's lead agencies by the one display rule (the
+// plan's words, the code beside them), or says it has none. A digest line
+// leaves out their roles in the action, which its card gives.
+func leadLabel(dir *actionbot.Directory, a *actionbot.Action) string {
 	if len(a.Lead) == 0 {
 		return "no lead"
 	}
-	return strings.Join(a.LeadCodes(), ", ")
+	names := make([]string, len(a.Lead))
+	for i, p := range a.Lead {
+		names[i] = dir.Label(p.Agency)
+	}
+	return strings.Join(names, ", ")
 }

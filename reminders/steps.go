@@ -215,9 +215,17 @@ func (r Rules) IsWeekStart(d actionbot.Date) bool {
 
 // CheckInDays is how many days an ongoing action may go without an update
 // before it gets a check-in, and between check-ins. It is the one place
-// the cadence is decided: an action's own cadence (weekly, monthly,
-// quarterly, annual) can be fed in here once deadlines carry one.
+// the cadence is decided: the plan's own cadence for the action ("Weekly",
+// "Monthly to 2027", "Quarterly") where it gives one, StaleDays otherwise.
 func (r Rules) CheckInDays(a *actionbot.Action) int {
+	if c := a.Deadline.Cadence(); c != "" {
+		// Counted from 1 January of a common year: a month is 31 days, a
+		// quarter 90, a year 365.
+		ref := actionbot.D(2001, time.January, 1)
+		if n := ref.DaysUntil(c.Next(ref)); n > 0 {
+			return n
+		}
+	}
 	return r.StaleDays
 }
 
@@ -227,6 +235,11 @@ func (r Rules) checkInAnchor(a *actionbot.Action, planStart actionbot.Date, now 
 	anchor := planStart.In(r.Location)
 	if a.LastActivity.After(anchor) && !a.LastActivity.After(now) {
 		anchor = a.LastActivity
+	}
+	// Work the plan starts later ("from April 2013 onwards") is not
+	// checked on before it starts.
+	if from := a.Deadline.From(); !from.IsZero() && from.In(r.Location).After(anchor) {
+		anchor = from.In(r.Location)
 	}
 	return anchor
 }

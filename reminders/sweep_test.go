@@ -339,7 +339,7 @@ func TestLeadGuards(t *testing.T) {
 		want []string
 		text string
 	}{
-		{"1.1", []string{"channel CTASKING ALL"}, "1.1 Everyone leads this — due in 28 days, on Fri 10 May 2013 — lead: All Partners (ALL)\n"},
+		{"1.1", []string{"channel CTASKING ALL"}, "1.1 Everyone leads this — due in 28 days, on Fri 10 May 2013 — lead: All Partners\n"},
 		{"1.2", []string{"channel CTASKING "}, "1.2 Nobody leads this — due in 28 days, on Fri 10 May 2013 — lead: no lead agency\n"},
 		{"1.3", []string{"direct U0CSU1 CSU", "channel CTASKING ALL"}, "1.3 All Partners and CSU"},
 	}

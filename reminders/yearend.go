@@ -113,7 +113,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 			}
 			incomplete++
 			rag[r.RAG]++
-			lines = append(lines, actionbot.Txt(r.RAG.Emoji()+" ", actionbot.B(r.Ref), " "+actionbot.Clip(r.Text, 80)+" — "+leadCodes(r.Action)+
+			lines = append(lines, actionbot.Txt(r.RAG.Emoji()+" ", actionbot.B(r.Ref), " "+actionbot.Clip(r.Text, 80)+" — "+leadLabel(e.dir, r.Action)+
 				fmt.Sprintf(" — %s, %d%%", r.Status.Label(), r.Progress)))
 		}
 		if ps.Total() == 0 && len(ps.Priority.Measures) == 0 {
