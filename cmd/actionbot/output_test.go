@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"io/fs"
 	"os"
@@ -249,4 +250,34 @@ func TestMeasureSourceIsCleanedBeforeItIsStored(t *testing.T) {
 			t.Fatalf("stored %+v, want the source without its control and bidi characters", v)
 		}
 	})
+}
+
+func TestRemindEscapesWhatATerminalWouldObey(t *testing.T) {
+	c := newReportCLI(t)
+	c.mustStore(t, storetest.NewClock(storetest.PlanStart), func(db *store.DB, plan *actionbot.Plan) {
+		if err := db.AddMember(context.Background(), "U0CSU1", "CSU", "setup"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Action text from a plan imported before cells were cleaned.
+	raw, err := sql.Open("sqlite3", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE actions SET text = text || ?`, " \x1b[2J\x1b[H FAKE LINE \u202eend"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, out, errs := c.run(t, nil, "remind", "--as-of", "2012-11-05T09:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Reminders due at") || !strings.Contains(out, `\x1b`) {
+		t.Errorf("the stored text is not shown escaped:\n%s", out)
+	}
+	for _, r := range out {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
+			t.Fatalf("the output holds %U", r)
+		}
+	}
 }

@@ -382,7 +382,9 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if run == nil {
 		return err
 	}
-	printRun(a.stdout, run, c.TZ, rc, post)
+	// Action text may hold what a terminal would obey, stored before text
+	// was cleaned at the door: shown escaped.
+	printableOutput(func(w io.Writer) error { printRun(w, run, c.TZ, rc, post); return nil })(a.stdout)
 	if err != nil {
 		return err
 	}
