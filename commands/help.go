@@ -20,7 +20,7 @@ var usages = map[string]string{
 	VerbUnblock:  "5.2 unblock [note]",
 	VerbAtRisk:   "5.2 at-risk <reason>",
 	VerbReopen:   "5.2 reopen <reason>",
-	VerbDue:      "5.2 due <June 2013 | 2013-06-30 | 30/06/2013> <reason>",
+	VerbDue:      "5.2 due <June 2013 | 2013-06-30 | 30/06/2013 | ongoing> <reason> (or: 5.2 due confirm)",
 	VerbSnooze:   "5.2 snooze [days]",
 	VerbHistory:  "5.2 history [as of 2012-12-31]",
 	VerbMine:     "mine [page N]",
@@ -34,6 +34,7 @@ var usages = map[string]string{
 	VerbMeasure:  "measure <priority> <n> <value> [note]",
 	VerbAdmin:    "admin member|coordinator|channel|failed|retry ...",
 	VerbHelp:     "help [verb]",
+	VerbRemind:   "remind weekly|daily",
 }
 
 // explanations say what each verb does, with an example, for "help <verb>".
@@ -46,7 +47,7 @@ var explanations = map[string]string{
 	VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note; the reply says where the action then stands (still red if it is overdue). Example: /action 5.2 unblock vetting complete",
 	VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action 5.2 at-risk training venue fell through",
 	VerbReopen:   "Reopens a done action, with the reason. A reopened action is not complete, so its progress goes back to 90%; set it with /action 5.2 progress N. Example: /action 5.2 reopen second round of training agreed",
-	VerbDue:      "Moves the deadline, with the reason; `ongoing` makes it ongoing work with no due date. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give).",
+	VerbDue:      "Moves the deadline, with the reason; `ongoing` makes it ongoing work with no due date. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give). A coordinator keeps a deadline that falls before the plan year with /action 5.2 due confirm: until it is moved or confirmed it gets no overdue reminders.",
 	VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action 5.2 snooze 14",
 	VerbHistory:  "Lists every change to an action: who, when, what, and the note. With “as of” a date, shows the action as it stood then. Example: /action 5.2 history as of 2012-12-31",
 	VerbMine:     "Lists the actions your agencies lead, then those they are partners on (named, or as All Partners), 25 of each to a page. Example: /action mine, then /action mine page 2",
@@ -60,6 +61,7 @@ var explanations = map[string]string{
 	VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a change with its direction, -2.5% or fell 2.5%, +1% or rose 1%; a rate such as 82%; or yes/no) and a note saying where it comes from. Example: /action measure 3 1 -2.5 police figures to September",
 	VerbAdmin:    adminUsage,
 	VerbHelp:     "Shows what you can type. /action help <verb> explains one. Example: /action help done",
+	VerbRemind:   "Sets how often your reminders come. weekly: one message on the week's first working day with what of yours is overdue or due that week. daily (the default): one message on each working day something of yours is due at a step or overdue. Example: /action remind weekly",
 }
 
 // helpMessage is the usage card, or the explanation of one verb.
@@ -90,6 +92,7 @@ func helpMessage(topic string) actionbot.Message {
 			actionbot.Header("/action — the partnership's action plan"),
 			actionbot.Section(actionbot.B("Look things up"), "\n", lines(VerbShow, VerbMine, "overdue", dueList, VerbList, VerbFind, VerbHistory, VerbReport, VerbAgencies, VerbWhoami, VerbHelp)),
 			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze)),
+			actionbot.Section(actionbot.B("Your reminders"), "\n", lines(VerbRemind)),
 			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(VerbMeasure), "\n", adminLines()),
 			actionbot.Context("Ids can be written 5.2, #5.2 or 5.2. — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
 				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
@@ -116,6 +119,7 @@ func adminLines() actionbot.RichText {
 		"admin channel <priority> #channel|none",
 		"admin failed",
 		"admin retry <id>",
+		"admin carry 2012-13/1.3 [to 1.3]",
 	} {
 		if i > 0 {
 			rt = append(rt, actionbot.Span{Text: "\n"})

@@ -133,8 +133,3 @@ func (h *Handler) homeConfirmOrMove(ctx context.Context, e *env, all []*actionbo
 }
 
 // The help of the reminder commands, beside the others' (help.go).
-func init() {
-	usages[VerbRemind] = "remind weekly|daily"
-	explanations[VerbRemind] = "Sets how often your reminders come. weekly: one message on the week's first working day with what of yours is overdue or due that week. daily (the default): one message on each working day something of yours is due at a step or overdue. Example: /action remind weekly"
-	explanations[VerbDue] += " A coordinator keeps a deadline that falls before the plan year with /action 5.2 due confirm: until it is moved or confirmed it gets no overdue reminders."
-}
