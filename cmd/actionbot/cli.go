@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -166,6 +167,12 @@ func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func
 
 // runConsole runs the console adapter until input ends.
 func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
+	// The console is a conversation: the jobs' routine lines ("scheduled",
+	// "digest posted") would interleave with its answers. Warnings and
+	// errors still show; ACTIONBOT_LOG_LEVEL=info brings the rest back.
+	if strings.TrimSpace(a.env("ACTIONBOT_LOG_LEVEL")) == "" {
+		c.LogLevel = slog.LevelWarn
+	}
 	plan, err := db.CurrentPlan(ctx)
 	if err != nil {
 		return err

@@ -74,6 +74,9 @@ func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if err != nil {
 		return err
 	}
+	if sc, _ := loadSlackConfig(a.env); s.channel == "" && sc == nil {
+		s.channel = consoleChannel // the console prints what is posted to it, as the digest's
+	}
 	if s.channel == "" {
 		log.Warn("the quarterly headline has no channel: set ACTIONBOT_TASKING_CHANNEL")
 	}

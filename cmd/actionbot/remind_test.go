@@ -383,7 +383,9 @@ func TestDigestCommand(t *testing.T) {
 // and the sweep run at once, and the console shows them as posted.
 func TestServeRunsTheScheduler(t *testing.T) {
 	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
-	c := newRemindCLI(t, nil)
+	// The console logs only warnings unless asked: this test reads the
+	// scheduler's routine lines.
+	c := newRemindCLI(t, map[string]string{"ACTIONBOT_LOG_LEVEL": "info"})
 	c.mustRun("member", "add", "U0CSU1", "CSU")
 	code, out, errs := c.run("", "serve")
 	if code != 0 {
@@ -532,5 +534,25 @@ func TestPostBesideServe(t *testing.T) {
 		if keys[o.Key] != 1 {
 			t.Errorf("%s was posted %d times", o.Key, keys[o.Key])
 		}
+	}
+}
+
+func TestTheConsoleKeepsRoutineLogLinesOutOfTheConversation(t *testing.T) {
+	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	code, out, errs := c.run("/action 5.2\n", "serve")
+	if code != 0 {
+		t.Fatalf("serve: exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "Daily tasking digest — Mon 5 Nov 2012") {
+		t.Fatalf("the late digest was not posted:\n%s", out)
+	}
+	if strings.Contains(errs, "level=INFO") {
+		t.Errorf("the console printed routine log lines beside its answers:\n%s", errs)
+	}
+	// The quarterly headline, like the digest, has the console to go to.
+	if strings.Contains(errs, "quarterly headline has no channel") {
+		t.Errorf("the console warns that the quarterly headline has nowhere to go:\n%s", errs)
 	}
 }
