@@ -16,6 +16,9 @@ import (
 // its owner only; an existing file at path is refused rather than
 // overwritten.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Postgres() {
+		return fmt.Errorf("backup to %s: the database is PostgreSQL; back it up with pg_dump, or copy it to a SQLite file with `actionbot copy-db`", path)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup to %s: the file exists; choose a new name", path)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestBackupIsAConsistentCopyWhileWritersRun(t *testing.T) {
+	storetest.SQLiteOnly(t, "a SQLite backup file; PostgreSQL is backed up with pg_dump")
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpen(t, clock)
 	p := mustPlan(t, db)
