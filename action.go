@@ -47,6 +47,9 @@ type Action struct {
 	Deadline Deadline `json:"deadline"`
 	Original Deadline `json:"original"`
 	Funding  string   `json:"funding,omitempty"`
+	// Notes are the plan's own columns beyond the bot's ("Outcome: ..."),
+	// kept as imported, one per line.
+	Notes string `json:"notes,omitempty"`
 
 	Status Status `json:"status"`
 	// Reason says why the action is blocked or at risk.
@@ -356,11 +359,26 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 	return e, nil
 }
 
-// DescribeDeadline formats a deadline for people: "March 2013 (31 Mar 2013)"
-// or "Ongoing".
+// DescribeDeadline formats a deadline for people: "March 2013 (31 Mar 2013)",
+// "Ongoing", "Monthly (ongoing, checked monthly)", or "TBC" for one that
+// needs a date.
 func DescribeDeadline(d Deadline) string {
 	if d.Ongoing {
+		switch {
+		case d.Cadence() != "":
+			return fmt.Sprintf("%s (ongoing, checked %s)", d.Written, d.Cadence())
+		case !d.From().IsZero():
+			return fmt.Sprintf("%s (ongoing from %s)", d.Written, d.From().UK())
+		case !d.Until().IsZero():
+			return fmt.Sprintf("%s (ongoing until %s)", d.Written, d.Until().UK())
+		}
 		return "Ongoing"
+	}
+	if d.NeedsDate() {
+		if d.Written == "" {
+			return "needs a date"
+		}
+		return d.Written
 	}
 	if d.Written == "" || d.Written == d.Due.String() {
 		return d.Due.UK()

@@ -304,3 +304,20 @@ func mustLondon(tb testing.TB) *time.Location {
 	}
 	return loc
 }
+
+func TestDescribeDeadlineSaysWhatEachFormMeans(t *testing.T) {
+	tests := []struct{ written, want string }{
+		{"March 2013", "March 2013 (31 Mar 2013)"},
+		{"On going", "Ongoing"},
+		{"Monthly", "Monthly (ongoing, checked monthly)"},
+		{"Adoption from April 2026", "Adoption from April 2026 (ongoing from 1 Apr 2026)"},
+		{"Ongoing to 2027", "Ongoing to 2027 (ongoing until 31 Dec 2027)"},
+		{"TBC", "TBC"},
+	}
+	for _, tc := range tests {
+		dl, _ := actionbot.ReadDeadline(tc.written)
+		if got := actionbot.DescribeDeadline(dl); got != tc.want {
+			t.Errorf("DescribeDeadline(%q) = %q, want %q", tc.written, got, tc.want)
+		}
+	}
+}

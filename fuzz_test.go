@@ -34,3 +34,31 @@ func FuzzParseDeadline(f *testing.F) {
 		}
 	})
 }
+
+func FuzzReadDeadline(f *testing.F) {
+	for _, s := range []string{"Weekly", "Q2 2014/15", "2014/15", "Review April 2008. Report June 2008", "November 2023; from March 2024 onwards",
+		"Ongoing to 2027", "Mar-14", "31/03/15", "TBC", "End of Year", "April 2014 - March 2015", ";;. .", "q4 9999/00", "2099/2100"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, form := actionbot.ReadDeadline(s)
+		if form == "" {
+			t.Fatalf("ReadDeadline(%q) gave no form", s)
+		}
+		if d.Ongoing && !d.Due.IsZero() {
+			t.Fatalf("ReadDeadline(%q) = %+v: ongoing with a due date", s, d)
+		}
+		if !d.Due.IsZero() && (d.Due.Year < 2000 || d.Due.Year > 2101 || d.Due != actionbot.D(d.Due.Year, d.Due.Month, d.Due.Day)) {
+			t.Fatalf("ReadDeadline(%q) = %+v: not a real date in range", s, d)
+		}
+		for _, m := range d.Milestones() {
+			if m.Due.IsZero() || m.Label == "" {
+				t.Fatalf("ReadDeadline(%q): milestone %+v has no date or label", s, m)
+			}
+		}
+		again, form2 := actionbot.ReadDeadline(d.Written)
+		if again != d || form2 != form {
+			t.Fatalf("ReadDeadline(%q) = %+v %s, but its written form gives %+v %s", s, d, form, again, form2)
+		}
+	})
+}

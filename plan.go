@@ -95,6 +95,8 @@ type PlanImport struct {
 	Agencies []*Agency
 	Source   string // the file it came from, for the record
 	Actor    string // who imported it
+	// DryRun works out what importing would do and changes nothing.
+	DryRun bool
 }
 
 // ImportResult says what an import did.

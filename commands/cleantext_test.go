@@ -71,7 +71,7 @@ func TestFormStepsAreCleanedBeforeTheyAreStored(t *testing.T) {
 
 func TestMeasureSourceIsCleanedBeforeItIsStored(t *testing.T) {
 	f := mustRepFixture(t)
-	f.mustSay(t, repAt(2012, 9, 30, 12), repCoordinator, "measure 3 1 2.5 "+hostile)
+	f.mustSay(t, repAt(2012, 9, 30, 12), repCoordinator, "measure 3 1 -2.5 "+hostile)
 	vs, err := f.db.LatestMeasureValues(ctx, f.plan.ID, actionbot.D(2012, 9, 30))
 	if err != nil {
 		t.Fatal(err)

@@ -93,6 +93,9 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 		blocks = append(blocks, h.homeGroups(e, open, "")...)
 	}
 
+	if w.coordinator {
+		blocks = append(blocks, h.homeNeedsDate(e, all)...)
+	}
 	blocks = append(blocks, actionbot.Divider(), h.homeHeadline(e, priorities, all))
 	blocks = append(blocks, actionbot.Context("Type ", actionbot.C("/action help"), " in any channel to see what you can do; ",
 		actionbot.C("/action report"), " rates each priority."))

@@ -31,6 +31,8 @@ func (h *Handler) show(ctx context.Context, e *env, ref string) (actionbot.Messa
 func dueText(a *actionbot.Action, today actionbot.Date) string {
 	n, dated := a.DueIn(today)
 	switch {
+	case !dated && a.Deadline.NeedsDate() && !a.IsDone():
+		return "needs a date"
 	case !dated:
 		return "ongoing"
 	case a.IsDone():
@@ -94,6 +96,9 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 	}
 	if !a.IsDone() && a.SnoozedUntil.After(e.now) {
 		blocks = append(blocks, actionbot.Context("💤 Reminders snoozed until "+a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006")+"."))
+	}
+	if a.Notes != "" {
+		blocks = append(blocks, actionbot.Context("🗒 From the plan: ", actionbot.Clip(strings.ReplaceAll(a.Notes, "\n", " · "), 600)))
 	}
 	if u := a.LastUpdate; u != nil {
 		blocks = append(blocks, actionbot.Context(latestText(u, e.now.Location())...))

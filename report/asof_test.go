@@ -121,7 +121,7 @@ func TestReportAsOfFieldByField(t *testing.T) {
 		{london(2012, time.May, 3, 12, 0), "1.7", want{"Open", "June 2012 (30 Jun 2012)", "green", "2 May 2012: Kits ordered", 40}},
 		{london(2012, time.July, 9, 12, 0), "1.7", want{"Open", "June 2012 (30 Jun 2012)", "red", "2 May 2012: Kits ordered", 40}},
 		{london(2012, time.July, 11, 12, 0), "1.7", want{"Done", "June 2012 (30 Jun 2012)", "complete", "10 Jul 2012: Campaign ran; 3 convictions publicised", 100}},
-		{london(2013, time.January, 9, 12, 0), "1.7", want{"Open", "June 2012 (30 Jun 2012)", "red", "8 Jan 2013: A second campaign is needed", 100}},
+		{london(2013, time.January, 9, 12, 0), "1.7", want{"Open", "June 2012 (30 Jun 2012)", "red", "8 Jan 2013: A second campaign is needed", 90}},
 		{london(2012, time.May, 19, 12, 0), "6.5", want{"Open", "June 2012 (30 Jun 2012)", "amber", "", 0}},
 		{london(2012, time.June, 1, 12, 0), "6.5", want{"Blocked", "June 2012 (30 Jun 2012)", "red", "20 May 2012: Awaiting KDAAT decision on funding the post", 0}},
 		{london(2012, time.December, 21, 12, 0), "6.5", want{"Done", "June 2012 (30 Jun 2012)", "complete", "20 Dec 2012: Worker in post", 100}},

@@ -29,6 +29,7 @@ type actionRow struct {
 	Reason          string         `db:"reason"`
 	Progress        int            `db:"progress"`
 	Review          string         `db:"review"`
+	Notes           string         `db:"notes"`
 	SnoozedUntil    sql.NullString `db:"snoozed_until"`
 	LastActivity    sql.NullString `db:"last_activity"`
 	CreatedAt       string         `db:"created_at"`
@@ -37,7 +38,7 @@ type actionRow struct {
 
 const actionColumns = `a.id, a.plan_id, a.ref, a.priority, a.text, a.by_when, a.due, a.ongoing,
 	a.original_by_when, a.original_due, a.original_ongoing, a.funding, a.status, a.reason,
-	a.progress, a.review, a.snoozed_until, a.last_activity, a.created_at, a.updated_at`
+	a.progress, a.review, a.notes, a.snoozed_until, a.last_activity, a.created_at, a.updated_at`
 
 func (r *actionRow) action() (*actionbot.Action, error) {
 	a := &actionbot.Action{
@@ -45,7 +46,7 @@ func (r *actionRow) action() (*actionbot.Action, error) {
 		Deadline: actionbot.Deadline{Written: r.ByWhen, Ongoing: r.Ongoing},
 		Original: actionbot.Deadline{Written: r.OriginalByWhen, Ongoing: r.OriginalOngoing},
 		Funding:  r.Funding, Status: actionbot.Status(r.Status), Reason: r.Reason,
-		Progress: r.Progress, Review: r.Review,
+		Progress: r.Progress, Review: r.Review, Notes: r.Notes,
 	}
 	var err error
 	if a.Deadline.Due, err = parseNullDate(r.Due); err != nil {

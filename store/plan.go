@@ -147,7 +147,7 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 // and funding are brought up to date (each change audited), statuses,
 // progress and history are kept. A plan with a new period becomes current and
 // the previous one is kept, read-only. Re-importing an archived plan is
-// refused.
+// refused. With imp.DryRun it reports what it would do and changes nothing.
 func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actionbot.ImportResult, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -209,6 +209,9 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 	}
 	if res.Plan, err = r.plan(); err != nil {
 		return nil, err
+	}
+	if imp.DryRun {
+		return res, nil // rolled back: nothing changes
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("import: commit: %w", err)
@@ -325,6 +328,9 @@ func diffImported(old, in *actionbot.Action) []actionbot.Change {
 	if in.Review != "" {
 		add("review", old.Review, in.Review)
 	}
+	if in.Notes != "" {
+		add("notes", old.Notes, in.Notes)
+	}
 	return cs
 }
 
@@ -346,12 +352,12 @@ func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Act
 	}
 	id, _, err := insertID(ctx, tx, `INSERT INTO actions (plan_id, ref, sort_key, priority, text,
 		by_when, due, ongoing, original_by_when, original_due, original_ongoing,
-		funding, status, reason, progress, review, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		funding, status, reason, progress, review, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		planID, a.Ref, sortKey(a.Ref), a.Priority, a.Text,
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
-		a.Funding, string(status), a.Reason, a.Progress, a.Review, now, now)
+		a.Funding, string(status), a.Reason, a.Progress, a.Review, a.Notes, now, now)
 	if err != nil {
 		return fmt.Errorf("import: add action %s: %w", a.Ref, err)
 	}
@@ -359,9 +365,12 @@ func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Act
 }
 
 func updateImported(ctx context.Context, tx execer, old, in *actionbot.Action, now string) error {
-	review := old.Review
+	review, notes := old.Review, old.Notes
 	if in.Review != "" {
 		review = in.Review
+	}
+	if in.Notes != "" {
+		notes = in.Notes
 	}
 	// The current deadline follows the agreed one unless it has been moved.
 	cur := in.Deadline
@@ -370,11 +379,11 @@ func updateImported(ctx context.Context, tx execer, old, in *actionbot.Action, n
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE actions SET priority = ?, text = ?,
 		by_when = ?, due = ?, ongoing = ?, original_by_when = ?, original_due = ?, original_ongoing = ?,
-		funding = ?, review = ?, updated_at = ? WHERE id = ?`,
+		funding = ?, review = ?, notes = ?, updated_at = ? WHERE id = ?`,
 		in.Priority, in.Text,
 		cur.Written, nullDate(cur.Due), boolInt(cur.Ongoing),
 		in.Deadline.Written, nullDate(in.Deadline.Due), boolInt(in.Deadline.Ongoing),
-		in.Funding, review, now, old.ID)
+		in.Funding, review, notes, now, old.ID)
 	if err != nil {
 		return fmt.Errorf("import: update action %s: %w", in.Ref, err)
 	}

@@ -202,68 +202,23 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dbFlag(fs, c)
-	name := fs.String("name", "", "the plan's `name` (derived from the period when not given)")
-	period := fs.String("period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
-	dry := fs.Bool("dry-run", false, "check the file and say what would change, without importing")
-	if err := a.flags("import", "FILE.csv", fs, args); err != nil {
+	f := importFlags(fs)
+	if err := a.flags("import", "FILE.csv|FILE.xlsx", fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"import takes one CSV file"}
+		return &usageError{"import takes one plan file, CSV or .xlsx"}
 	}
-	opt := plancsv.Options{Name: *name, Source: fs.Arg(0), Actor: "import"}
-	if *period != "" {
-		if opt.Period, err = actionbot.ParsePeriod(*period); err != nil {
-			return err
-		}
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	defer f.Close()
-
-	db, err := a.open(ctx, c, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	known, err := db.Agencies(ctx)
-	if err != nil {
-		return err
-	}
-	shipped, err := plans.Agencies()
-	if err != nil {
-		return err
-	}
-	res, err := plancsv.Read(f, actionbot.NewDirectory(append(known, shipped...)), opt)
-	if err != nil {
-		var inv *plancsv.InvalidError
-		if errors.As(err, &inv) {
-			return actionbot.Errorf(actionbot.EINVALID, "%s: %s", fs.Arg(0), inv.Error())
-		}
-		return err
-	}
-	for _, s := range res.Chose {
-		fmt.Fprintf(a.stdout, "Chose: %s.\n", s)
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
-	}
-	if *dry {
-		fmt.Fprintf(a.stdout, "The file is valid: %d actions in %d priorities. Nothing was imported (--dry-run).\n", len(res.Import.Actions), len(res.Import.Priorities))
-		return nil
-	}
-	res.Import.Agencies = append(res.Import.Agencies, shipped...)
-	out, err := db.ImportPlan(ctx, res.Import)
-	if err != nil {
-		return err
-	}
-	printImport(a.stdout, out)
-	return nil
+	return a.importPlan(ctx, c, f, fs.Arg(0))
 }
 
-func printImport(w io.Writer, r *actionbot.ImportResult) {
+func printImport(out io.Writer, r *actionbot.ImportResult) {
+	// Old text in the database may predate the cleaning at the door: show it
+	// escaped, never obeyed.
+	printableOutput(func(w io.Writer) error { printImportTo(w, r); return nil })(out)
+}
+
+func printImportTo(w io.Writer, r *actionbot.ImportResult) {
 	if r.Created {
 		fmt.Fprintf(w, "Imported %q (%s) as the current plan.\n", r.Plan.Name, r.Plan.Period)
 		if r.Archived != nil {
@@ -279,7 +234,8 @@ func printImport(w io.Writer, r *actionbot.ImportResult) {
 	for _, d := range r.Updated {
 		var cs []string
 		for _, ch := range d.Changes {
-			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, actionbot.Clip(ch.From, 60), actionbot.Clip(ch.To, 60)))
+			from, to := plancsv.ChangedWords(ch.From, ch.To, 4)
+			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, actionbot.Clip(from, 80), actionbot.Clip(to, 80)))
 		}
 		fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
 	}
@@ -303,6 +259,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	dbFlag(fs, c)
 	out := fs.String("o", "", "write to `file` instead of standard output")
 	format := fs.String("format", "csv", "csv, or another registered `format` ("+strings.Join(exportFormatNames(), ", ")+")")
+	shipped := fs.Bool("shipped", false, "write the shipped plan as a CSV template, without any database")
 	if err := a.flags("export", "", fs, args); err != nil {
 		return err
 	}
@@ -312,6 +269,12 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))}
+	}
+	if *shipped {
+		if *format != "csv" {
+			return &usageError{"--shipped writes the shipped plan as a CSV template: leave out --format"}
+		}
+		return writeOut(*out, a.stdout, writeShipped)
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -337,7 +300,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	today := actionbot.DateOf(now)
 	rate := func(act *actionbot.Action) actionbot.RAG { return c.RAG.Assess(act, plan.Period.Start, today, now).RAG }
 	return writeOut(*out, a.stdout, func(w io.Writer) error {
-		return plancsv.Write(w, priorities, actions, rate, c.TZ)
+		return plancsv.Write(w, plan, priorities, actions, rate, c.TZ)
 	})
 }
 

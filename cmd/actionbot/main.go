@@ -66,8 +66,8 @@ const usage = `actionbot — the Community Safety Partnership's action plan, in 
 
 Usage:
   actionbot [serve]                    run the bot; without Slack settings, a console on this terminal
-  actionbot import [flags] FILE.csv    import a plan from CSV (-h for the flags)
-  actionbot export [flags]             write the current plan as CSV
+  actionbot import [flags] FILE        import a plan from CSV or .xlsx (-h for the flags)
+  actionbot export [flags]             write the current plan as CSV (--shipped: the shipped plan, as a template)
   actionbot member add|remove USER AGENCY, member list [AGENCY]
   actionbot coordinator add|remove USER, coordinator list
   actionbot version

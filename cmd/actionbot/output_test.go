@@ -237,7 +237,7 @@ func TestMeasureSourceIsCleanedBeforeItIsStored(t *testing.T) {
 	c := newReportCLI(t)
 	c.mustUpdate(t)
 	source := "\x1b[2J Kent Police\x00 figures \u202eto September\x07"
-	if code, _, errs := c.run(t, nil, "measure", "4", "1", "2", "--as-of", "2012-09-30", "--source", source); code != 0 {
+	if code, _, errs := c.run(t, nil, "measure", "4", "1", "-2", "--as-of", "2012-09-30", "--source", source); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	c.mustStore(t, storetest.NewClock(storetest.PlanStart), func(db *store.DB, plan *actionbot.Plan) {

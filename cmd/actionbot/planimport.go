@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// importOptions are the flags of "actionbot import".
+type importOptions struct {
+	name, period, sheet, columns, agencies, maxSize string
+	agencyMap                                       multiFlag
+	dry                                             bool
+}
+
+// multiFlag is a flag that may be given more than once.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ";") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func importFlags(fs *flag.FlagSet) *importOptions {
+	f := &importOptions{}
+	fs.StringVar(&f.name, "name", "", "the plan's `name` (by default the file's title row, or its file name)")
+	fs.StringVar(&f.period, "period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
+	fs.BoolVar(&f.dry, "dry-run", false, "check the file and say what would change, creating and changing nothing")
+	fs.StringVar(&f.sheet, "sheet", "", "the `sheet` of an .xlsx workbook to read (by default the first)")
+	fs.StringVar(&f.columns, "columns", "", "map columns the plan names its own way: `COLUMN=Header,...`, e.g. lead=Responsible officer,by_when=Target")
+	fs.StringVar(&f.agencies, "agencies", "", "a CSV `file` of the plan's agencies: code,name,aliases (aliases separated by \";\")")
+	fs.Var(&f.agencyMap, "agency-map", "settle a name the plan writes: `NAME=AGENCY`, e.g. \"Council=SDC\" (repeatable)")
+	fs.StringVar(&f.maxSize, "max-size", "50MB", "refuse a file larger than this `size` (KB, MB or GB)")
+	return f
+}
+
+// parseSize reads "50MB", "512KB", "1GB" or a number of bytes.
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, &usageError{fmt.Sprintf("--max-size %q is not a size: write e.g. 50MB", s)}
+	}
+	return n * mult, nil
+}
+
+// importPlan reads a plan file and, unless dry, imports it. The plan's own
+// agencies come from the database, the agencies file and the names the plan
+// writes: never from the shipped Kent directory. A dry run opens no
+// database that does not exist yet.
+func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path string) error {
+	opt := plancsv.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ)}
+	var err error
+	if f.period != "" {
+		if opt.Period, err = actionbot.ParsePeriod(f.period); err != nil {
+			return err
+		}
+	}
+	if opt.MaxSize, err = parseSize(f.maxSize); err != nil {
+		return err
+	}
+	if f.columns != "" {
+		if opt.Columns, err = plancsv.ParseColumns(f.columns); err != nil {
+			return err
+		}
+	}
+	if opt.AgencyMap, err = plancsv.ParseAgencyMap(f.agencyMap); err != nil {
+		return err
+	}
+	var own []*actionbot.Agency
+	if f.agencies != "" {
+		if own, err = readAgenciesFile(f.agencies); err != nil {
+			return err
+		}
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer in.Close()
+
+	var known []*actionbot.Agency
+	_, statErr := os.Stat(c.DB)
+	exists := statErr == nil
+	var db *store.DB
+	if !f.dry || exists {
+		d, err := a.open(ctx, c, true)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		db = d
+		if known, err = d.Agencies(ctx); err != nil {
+			return err
+		}
+	}
+	dir := actionbot.NewDirectory(append(known, own...))
+	res, err := plancsv.ReadFile(in, f.sheet, dir, opt)
+	if err != nil {
+		var inv *plancsv.InvalidError
+		var big *plancsv.TooLargeError
+		switch {
+		case errors.As(err, &inv):
+			return actionbot.Errorf(actionbot.EINVALID, "%s: %s", path, inv.Error())
+		case errors.As(err, &big):
+			return actionbot.Errorf(actionbot.EINVALID, "%s: %s; nothing was imported.", path, big.Error())
+		}
+		return err
+	}
+	for _, s := range res.Chose {
+		fmt.Fprintf(a.stdout, "Chose: %s.\n", s)
+	}
+	if db != nil {
+		if w := shippedDirectoryWarning(ctx, db, res.Import); w != "" {
+			fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
+		}
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stdout, "Warning: %s.\n", w)
+	}
+	if len(res.NeedsDate) > 0 {
+		fmt.Fprintf(a.stdout, "Needs a date (%d): kept as written, listed for the coordinator, not reminded about until a date is set:\n", len(res.NeedsDate))
+		for _, p := range res.NeedsDate {
+			fmt.Fprintf(a.stdout, "  %s\n", p)
+		}
+	}
+	res.Import.Agencies = append(res.Import.Agencies, own...)
+	if f.dry {
+		fmt.Fprintf(a.stdout, "The file is valid: %d actions in %d priorities, plan %q (%s). Nothing was imported or created (--dry-run).\n",
+			len(res.Import.Actions), len(res.Import.Priorities), res.Import.Name, res.Import.Period)
+		if db == nil {
+			return nil
+		}
+		res.Import.DryRun = true
+		out, err := db.ImportPlan(ctx, res.Import)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, "Importing it would do this:")
+		printImport(a.stdout, out)
+		return nil
+	}
+	out, err := db.ImportPlan(ctx, res.Import)
+	if err != nil {
+		return err
+	}
+	printImport(a.stdout, out)
+	return nil
+}
+
+// shippedDirectoryWarning warns when another plan is imported into a
+// database that holds the shipped plan: its names were resolved against
+// the shipped plan's Kent agencies ("Police" is Kent Police there).
+func shippedDirectoryWarning(ctx context.Context, db *store.DB, imp *actionbot.PlanImport) string {
+	cur, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return ""
+	}
+	shipped, err := plans.Sevenoaks()
+	if err != nil || cur.Name != shipped.Name || cur.Period != shipped.Period || imp.Period == shipped.Period {
+		return ""
+	}
+	return fmt.Sprintf("this database holds the shipped plan (%s) and its agencies, against which this plan's names were read; "+
+		"for another partnership's plan, use a database of its own (-db FILE or ACTIONBOT_DB)", shipped.Name)
+}
+
+func readAgenciesFile(path string) ([]*actionbot.Agency, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("agencies file: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(io.LimitReader(f, 10<<20))
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, actionbot.Errorf(actionbot.EINVALID, "agencies file %s is not valid CSV: %v", path, err)
+	}
+	return plancsv.ReadAgencies(rows)
+}
+
+// writeShipped writes the shipped plan as CSV, a template for a
+// partnership's own plan, from the embedded files alone.
+func writeShipped(w io.Writer) error {
+	imp, err := plans.Sevenoaks()
+	if err != nil {
+		return err
+	}
+	prios := make([]*actionbot.Priority, len(imp.Priorities))
+	for i := range imp.Priorities {
+		prios[i] = &imp.Priorities[i]
+	}
+	plan := &actionbot.Plan{Name: imp.Name, Period: imp.Period}
+	unrated := func(*actionbot.Action) actionbot.RAG { return "" }
+	return plancsv.Write(w, plan, prios, imp.Actions, unrated, time.UTC)
+}

@@ -1,0 +1,96 @@
+package commands_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(time.Date(2023, time.June, 1, 9, 0, 0, 0, storetest.London))
+	db := storetest.MustOpenEmpty(t, clock)
+	plan := "Action,Lead,Timescale\n" +
+		"Agree the referral pathway,Council,TBC\n" +
+		"Publish the figures,Council,March 2024\n" +
+		"Find a venue for the forum,,When funding allows\n"
+	res, err := plancsv.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), plancsv.Options{Name: "Westshire"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddMember(ctx, "UCOUNCIL1", "COUNCIL", "test"); err != nil {
+		t.Fatal(err)
+	}
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+
+	msg, err := h.Home(ctx, "UCOORD1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := homeGroupsOf(msg)
+	if g := groups["Needs a date"]; g == nil || fmt.Sprint(g.refs) != "[1.1 1.3]" {
+		t.Fatalf("needs a date: %+v\n%s", g, homePlain(msg))
+	}
+	if g := groups["No lead"]; g == nil || fmt.Sprint(g.refs) != "[1.3]" {
+		t.Fatalf("no lead: %+v", g)
+	}
+	if !strings.Contains(homePlain(msg), "/action REF due June 2025 <reason>") {
+		t.Errorf("the coordinator is not told how to set a date:\n%s", homePlain(msg))
+	}
+
+	member, err := h.Home(ctx, "UCOUNCIL1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(homePlain(member), "Needs a date (") {
+		t.Error("a member who is not a coordinator sees the coordinator's list")
+	}
+
+	text := "1.1 due June 2023 agreed at the June meeting"
+	if out, err := h.Try(ctx, commands.Request{UserID: "UCOORD1", Text: text}, homeMustParse(t, text)); err != nil {
+		t.Fatalf("%s: %v (%s)", text, err, out.Text)
+	}
+	msg, err = h.Home(ctx, "UCOORD1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := homeGroupsOf(msg)["Needs a date"]; g == nil || fmt.Sprint(g.refs) != "[1.3]" {
+		t.Fatalf("after setting a date, needs a date: %+v", g)
+	}
+}
+
+func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(time.Date(2023, time.June, 1, 9, 0, 0, 0, storetest.London))
+	db := storetest.MustOpenEmpty(t, clock)
+	plan := "Ref,Action,Lead,Timescale,Outcome\n" +
+		"a),Agree the referral pathway,Council,Monthly,Fewer repeat referrals\n"
+	res, err := plancsv.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), plancsv.Options{Name: "Westshire", Today: actionbot.DateOf(clock.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
+		t.Fatal(err)
+	}
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+	msg, err := h.Try(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := homePlain(msg)
+	for _, want := range []string{"From the plan: Plan id: a) · Outcome: Fewer repeat referrals", "Monthly (ongoing, checked monthly)"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q:\n%s", want, card)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package plancsv
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// Meta columns are written on export: import ignores status, progress, rag,
+// updated and current_by_when (as it ignores a moved deadline), and takes the
+// plan's name and period from plan and period.
+const (
+	colPlan       = "plan"
+	colPeriod     = "period"
+	colCurrentDue = "current_by_when"
+	colNotes      = "notes"
+)
+
+// synonyms map the names real plans give their columns, squashed (lower
+// case, letters and digits only), to the import columns.
+var synonyms = map[string]string{
+	"id": "id", "ref": "id", "reference": "id", "no": "id", "number": "id", "actionno": "id", "actionnumber": "id", "actionid": "id", "actionref": "id",
+	"priority": "priority", "prioritynumber": "priority", "priorityno": "priority",
+	"prioritytitle": "priority_title", "theme": "priority_title", "objective": "priority_title", "strategicpriority": "priority_title",
+	"action": "action", "actions": "action", "activity": "action", "task": "action", "whatwewilldo": "action", "description": "action",
+	"lead": "lead", "leadofficer": "lead", "leadagency": "lead", "leadpartner": "lead", "bywhom": "lead", "owner": "lead", "responsible": "lead", "who": "lead",
+	"partners": "partners", "partner": "partners", "supportedby": "partners", "partneragencies": "partners", "support": "partners", "keypartners": "partners",
+	"bywhen": "by_when", "timescale": "by_when", "timescales": "by_when", "targetdate": "by_when", "deadline": "by_when", "when": "by_when", "due": "by_when", "date": "by_when", "timeframe": "by_when",
+	"funding": "funding", "resources": "funding", "resource": "funding", "budget": "funding", "budgetcost": "funding", "cost": "funding", "costs": "funding",
+	"status": "status", "progress": "progress", "rag": "rag", "updated": "updated",
+	"notes": colNotes, "note": colNotes, "comments": colNotes, "comment": colNotes, "remarks": colNotes,
+	"currentbywhen": colCurrentDue, "plan": colPlan, "period": colPeriod,
+}
+
+// The export's status, progress, rag, updated and current_by_when columns
+// are recognised, so they are not kept as notes, and never read: the
+// database is the record of each action's state.
+
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// layout is where each column is in the file.
+type layout struct {
+	index map[string]int // canonical column -> cell index
+	notes []int          // other columns, kept as the plan's notes
+	names []string       // header cells as written
+}
+
+// mapHeader maps a header row. override maps a canonical column to the
+// header as the file writes it (--columns).
+func mapHeader(cells []string, override map[string]string) layout {
+	l := layout{index: map[string]int{}, names: cells}
+	byHeader := map[string]string{}
+	for col, h := range override {
+		byHeader[squash(h)] = col
+	}
+	for i, c := range cells {
+		sq := squash(c)
+		col, ok := byHeader[sq]
+		if !ok {
+			col, ok = synonyms[sq]
+		}
+		if _, taken := l.index[col]; ok && !taken {
+			l.index[col] = i
+		} else if sq != "" {
+			l.notes = append(l.notes, i)
+		}
+	}
+	return l
+}
+
+func (l layout) isHeader() bool {
+	_, action := l.index["action"]
+	n := 0
+	for _, c := range []string{"lead", "partners", "by_when", "id", "funding"} {
+		if _, ok := l.index[c]; ok {
+			n++
+		}
+	}
+	return action && n >= 1
+}
+
+// ParseColumns reads --columns: "lead=Responsible officer,by_when=Target".
+func ParseColumns(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		col, header, ok := strings.Cut(part, "=")
+		col = strings.TrimSpace(col)
+		if !ok || strings.TrimSpace(header) == "" || !isColumn(col) {
+			return nil, actionbot.Errorf(actionbot.EINVALID, "--columns takes COLUMN=Header pairs separated by commas, where COLUMN is one of %s; %q is not one.", strings.Join(Columns, ", "), part)
+		}
+		out[col] = strings.TrimSpace(header)
+	}
+	return out, nil
+}
+
+func isColumn(c string) bool {
+	for _, k := range Columns {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseAgencyMap reads --agency-map values, "Police=KP" (repeatable, or
+// separated by ";"), into a map from agency key to the name or code meant.
+func ParseAgencyMap(values []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ";") {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			from, to, ok := strings.Cut(part, "=")
+			if !ok || actionbot.AgencyKey(from) == "" || strings.TrimSpace(to) == "" {
+				return nil, actionbot.Errorf(actionbot.EINVALID, "--agency-map takes NAME=AGENCY, e.g. \"Police=Kent Police\"; %q is not one.", part)
+			}
+			out[actionbot.AgencyKey(from)] = strings.TrimSpace(to)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,556 @@
+package plancsv
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// DefaultMaxSize bounds a plan file unless Options.MaxSize says otherwise: a
+// real plan is a few hundred kilobytes.
+const DefaultMaxSize = 50 << 20
+
+// Options control how a file becomes a plan.
+type Options struct {
+	// Name of the plan; when empty, the file's plan column, its title row,
+	// or the file's name.
+	Name string
+	// Period of the plan; when zero, the file's period column, or the UK
+	// financial year in which most dated deadlines fall.
+	Period actionbot.Period
+	// Today gives an all-ongoing plan its period: the financial year of today.
+	Today actionbot.Date
+	// Source is the file it came from, for the record and the plan's name.
+	Source string
+	Actor  string
+	// MaxSize bounds the file in bytes; 0 means DefaultMaxSize.
+	MaxSize int64
+	// Columns maps import columns to the headers the file uses for them
+	// (--columns), beside the synonyms known.
+	Columns map[string]string
+	// AgencyMap maps an agency name as written (its AgencyKey) to the agency
+	// meant, by code or name (--agency-map).
+	AgencyMap map[string]string
+}
+
+// Result is a plan read from a file with what the reader noticed.
+type Result struct {
+	Import *actionbot.PlanImport
+	// Chose says what was derived ("named the plan ...", "took the period ...").
+	Chose []string
+	// Warnings are kept as written but worth a look: deadlines that need a
+	// date or fall outside the plan, agencies that are new or near others.
+	Warnings []Problem
+	// NeedsDate are the deadline cells that give no date yet, with their lines.
+	NeedsDate []Problem
+}
+
+// TooLargeError is a file bigger than Options.MaxSize.
+type TooLargeError struct{ Max int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the file is larger than %d MB, far more than any plan: check it is the right file, or give --max-size", e.Max>>20)
+}
+
+// readAll reads up to max bytes, failing promptly past it.
+func readAll(r io.Reader, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = DefaultMaxSize
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read plan file: %w", err)
+	}
+	if int64(len(data)) > max {
+		return nil, &TooLargeError{max}
+	}
+	return data, nil
+}
+
+// Row is one row of a table, with its line (or sheet row) number.
+type Row struct {
+	Line  int
+	Cells []string
+}
+
+// Read parses and validates a whole CSV file against the agency directory.
+// It reports every problem at once, as an *InvalidError; a file with any
+// problem yields no plan. Deadline wording is never a problem: a cell that
+// gives no date is kept and listed in NeedsDate.
+func Read(r io.Reader, dir *actionbot.Directory, opt Options) (*Result, error) {
+	data, err := readAll(r, opt.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 byte order mark
+	if !utf8.Valid(data) {
+		return nil, &InvalidError{[]Problem{{Message: "the file is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (Comma delimited)\""}}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs a header row (" + strings.Join(Columns, ",") + ") and one row per action"}}}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	var rows []Row
+	var problems []Problem
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			problems = append(problems, Problem{Line: line, Message: "not valid CSV: " + csvMessage(err)})
+			if len(problems) >= maxProblems {
+				break
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, Row{Line: line, Cells: rec})
+	}
+	return ReadRows(rows, problems, dir, opt, true)
+}
+
+func csvMessage(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// headerSearch is how many rows above the header may hold a title.
+const headerSearch = 10
+
+// ReadRows reads a plan from a table's rows (from CSV or a spreadsheet).
+// problems are those already found reading the rows; strict reports rows
+// shorter than the header (a spreadsheet leaves trailing cells out).
+func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Options, strict bool) (*Result, error) {
+	rd := &reader{
+		dir: actionbot.NewDirectory(dir.Agencies()), opt: opt, strict: strict, problems: problems,
+		newAgencies: map[string]*actionbot.Agency{}, seen: map[string]int{}, titles: map[int]string{}, titleLine: map[int]int{},
+	}
+	hi := -1
+	for i := 0; i < len(rows) && i < headerSearch; i++ {
+		if l := mapHeader(rows[i].Cells, opt.Columns); l.isHeader() {
+			rd.layout, hi = l, i
+			break
+		}
+		if rd.title == "" {
+			for _, c := range rows[i].Cells {
+				if c = cleanText(c); c != "" {
+					rd.title = c
+					break
+				}
+			}
+		}
+	}
+	if hi < 0 {
+		if len(rows) == 0 && len(problems) == 0 {
+			return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs a header row (" + strings.Join(Columns, ",") + ") and one row per action"}}}
+		}
+		line := 1
+		if len(rows) > 0 {
+			line = rows[0].Line
+		}
+		got := ""
+		if len(rows) > 0 {
+			got = strings.Join(rows[0].Cells, ",")
+		}
+		return nil, &InvalidError{append(problems, Problem{Line: line, Message: fmt.Sprintf(
+			"no header row: one of the first rows must name the columns, at least the action and its lead, partners or deadline "+
+				"(%s, or names such as Lead Officer, By whom, Timescale, Target date, Resources; --columns maps others); got %s",
+			strings.Join(Columns, ","), got)})}
+	}
+	for _, row := range rows[hi+1:] {
+		rd.row(row.Line, row.Cells)
+		if len(rd.problems) >= maxProblems {
+			rd.problem(row.Line, "", "too many problems; stopped reading here")
+			break
+		}
+	}
+	return rd.finish()
+}
+
+type reader struct {
+	dir         *actionbot.Directory
+	opt         Options
+	strict      bool
+	layout      layout
+	title       string
+	problems    []Problem
+	warnings    []Problem
+	needsDate   []Problem
+	actions     []*actionbot.Action
+	lines       []int
+	pending     []int          // indexes of actions whose id is to be given
+	written     map[int]string // action index -> id as the plan writes it, when renumbered
+	planEnd     []int          // indexes of actions due at the plan's end
+	seen        map[string]int // ref -> line
+	titles      map[int]string
+	titleLine   map[int]int
+	section     int // the priority of the last section row
+	sectionName string
+	metaName    string
+	metaPeriod  string
+	newAgencies map[string]*actionbot.Agency // key -> agency
+}
+
+func (rd *reader) problem(line int, col, msg string, args ...any) {
+	rd.problems = append(rd.problems, Problem{Line: line, Column: col, Message: fmt.Sprintf(msg, args...)})
+}
+
+func (rd *reader) warn(line int, col, msg string, args ...any) {
+	rd.warnings = append(rd.warnings, Problem{Line: line, Column: col, Message: fmt.Sprintf(msg, args...)})
+}
+
+// unneutralise strips the apostrophe export puts before a cell that a
+// spreadsheet would take for a formula.
+func unneutralise(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@'", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+var reSection = regexp.MustCompile(`^(?i)(?:priority|theme|objective|outcome|section)?\s*(\d{1,3})\s*[.:)–—-]?\s+(\S.*)$`)
+
+func (rd *reader) row(line int, rec []string) {
+	l := rd.layout
+	var filled []string
+	firstFilled := -1
+	for i, c := range rec {
+		if c = cleanText(c); c != "" {
+			filled = append(filled, c)
+			if firstFilled < 0 {
+				firstFilled = i
+			}
+		}
+	}
+	if len(filled) == 0 {
+		return // a blank line
+	}
+	_, isRef := actionbot.ParseRef(filled[0])
+	if len(filled) == 1 && (firstFilled == 0 || firstFilled == l.index["action"]) && !isRef {
+		// A section row: the title of the priority the next rows are under.
+		rd.section++
+		rd.sectionName = filled[0]
+		if m := reSection.FindStringSubmatch(filled[0]); m != nil {
+			rd.section, _ = strconv.Atoi(m[1])
+			rd.sectionName = m[2]
+		}
+		return
+	}
+	if rd.strict && len(rec) < len(l.names) {
+		rd.problem(line, "", "has %d cells; a row needs %d (%s)", len(rec), len(l.names), strings.Join(l.names, ","))
+		return
+	}
+	raw := func(col string) string {
+		if i, ok := l.index[col]; ok && i < len(rec) {
+			// No control character or bidi override from a plan enters the
+			// database, as from any other door.
+			return actionbot.CleanText(unneutralise(rec[i]))
+		}
+		return ""
+	}
+	cell := func(col string) string { return strings.TrimSpace(raw(col)) }
+	if rd.metaName == "" {
+		rd.metaName, rd.metaPeriod = cleanText(raw(colPlan)), cell(colPeriod)
+	}
+	before := len(rd.problems)
+	a := &actionbot.Action{Status: actionbot.StatusOpen}
+	idx := len(rd.actions)
+
+	_, hasID := l.index["id"]
+	id := cell("id")
+	ref, numbered := actionbot.ParseRef(id)
+	switch {
+	case numbered:
+		if first, dup := rd.seen[ref]; dup {
+			rd.problem(line, "id", "action %s appears twice, here and on line %d", ref, first)
+		} else {
+			rd.seen[ref] = line
+		}
+		a.Ref = ref
+	case len(id) > 16:
+		rd.problem(line, "id", "%q is too long for an action id; write it as the plan numbers it, e.g. 5.2", actionbot.Clip(id, 40))
+	case id != "":
+		rd.pending = append(rd.pending, idx)
+		if rd.written == nil {
+			rd.written = map[int]string{}
+		}
+		rd.written[idx] = id
+	default:
+		rd.pending = append(rd.pending, idx)
+		if hasID {
+			rd.warn(line, "id", "the action id is empty: the action is numbered in plan order")
+		}
+	}
+
+	_, hasPrio := l.index["priority"]
+	_, hasTitle := l.index["priority_title"]
+	prio := 0
+	switch {
+	case hasPrio && !hasTitle && cell("priority") != "" && !startsWithDigit(cell("priority")):
+		// The plan writes its priorities by name in the priority column.
+		prio = rd.titleNumber(cleanText(raw("priority")))
+		rd.sectionName = cleanText(raw("priority"))
+	case hasPrio:
+		n, err := strconv.Atoi(cell("priority"))
+		switch {
+		case err != nil || n < 1:
+			rd.problem(line, "priority", "%q is not a priority number (1, 2, 3...)", cell("priority"))
+		case numbered && actionbot.RefPriority(ref) != n:
+			rd.problem(line, "priority", "action %s is numbered under priority %d but this row says priority %d", ref, actionbot.RefPriority(ref), n)
+		default:
+			prio = n
+		}
+	case numbered:
+		prio = actionbot.RefPriority(ref)
+	case hasTitle && cell("priority_title") != "":
+		prio = rd.titleNumber(cleanText(raw("priority_title")))
+	case rd.section > 0:
+		prio = rd.section
+	default:
+		prio = 1
+	}
+	if prio > 0 {
+		a.Priority = prio
+		title := cleanText(raw("priority_title"))
+		if title == "" && !hasTitle && rd.sectionName != "" && (rd.section == prio || !hasPrio || !startsWithDigit(cell("priority"))) {
+			title = rd.sectionName
+		}
+		if title == "" && !hasTitle {
+			title = "Priority " + strconv.Itoa(prio)
+		}
+		if title == "" {
+			rd.problem(line, "priority_title", "the priority title is empty")
+		} else if t, seen := rd.titles[prio]; seen && t != title {
+			rd.problem(line, "priority_title", "priority %d is titled %q on line %d but %q here", prio, t, rd.titleLine[prio], title)
+		} else if !seen {
+			rd.titles[prio] = title
+			rd.titleLine[prio] = line
+		}
+	}
+
+	a.Text = cleanText(raw("action"))
+	if a.Text == "" {
+		rd.problem(line, "action", "the action text is empty")
+	}
+	a.Lead = rd.parties(line, "lead", raw("lead"))
+	a.Partners = rd.parties(line, "partners", raw("partners"))
+	if len(a.Lead) == 0 {
+		a.Review = "No lead: the plan names none for this action. A coordinator sets one."
+		if _, ok := l.index["lead"]; ok {
+			rd.warn(line, "lead", "no lead agency: the action is imported with a \"no lead\" flag for the coordinator")
+		}
+	}
+	var notes []string
+	if n := strings.TrimSpace(strings.ReplaceAll(raw(colNotes), "\r\n", "\n")); n != "" {
+		notes = append(notes, n)
+	}
+	for _, i := range l.notes {
+		if i < len(rec) {
+			if v := cleanText(actionbot.CleanText(unneutralise(rec[i]))); v != "" {
+				notes = append(notes, cleanText(l.names[i])+": "+v)
+			}
+		}
+	}
+	if len(notes) > 0 {
+		a.Notes = strings.Join(notes, "\n")
+	}
+
+	dl, form := actionbot.ReadDeadline(raw("by_when"))
+	switch {
+	case form == actionbot.FormPlanEnd:
+		rd.planEnd = append(rd.planEnd, idx)
+	case dl.NeedsDate():
+		what := fmt.Sprintf("%q gives no date", dl.Written)
+		if dl.Written == "" {
+			what = "no deadline is given"
+		}
+		rd.needsDate = append(rd.needsDate, Problem{Line: line, Column: "by_when", Message: what + ": kept as written, the action needs a date (the coordinator sets one)"})
+	}
+	a.Deadline, a.Original = dl, dl
+	a.Funding = cleanText(raw("funding"))
+	if len(rd.problems) == before {
+		rd.actions = append(rd.actions, a)
+		rd.lines = append(rd.lines, line)
+	} else {
+		// Keep the indexes of pending ids and plan-end deadlines in step.
+		if n := len(rd.pending); n > 0 && rd.pending[n-1] == idx {
+			rd.pending = rd.pending[:n-1]
+		}
+		if n := len(rd.planEnd); n > 0 && rd.planEnd[n-1] == idx {
+			rd.planEnd = rd.planEnd[:n-1]
+		}
+		if n := len(rd.needsDate); n > 0 && rd.needsDate[n-1].Line == line {
+			rd.needsDate = rd.needsDate[:n-1]
+		}
+	}
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// titleNumber numbers priorities by title, in the order the file gives them.
+func (rd *reader) titleNumber(title string) int {
+	for n, t := range rd.titles {
+		if t == title {
+			return n
+		}
+	}
+	n := 1
+	for _, ok := rd.titles[n]; ok; _, ok = rd.titles[n] {
+		n++
+	}
+	return n
+}
+
+// cleanText tidies a cell: line breaks and runs of spaces become one space.
+func cleanText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (rd *reader) finish() (*Result, error) {
+	if len(rd.actions) == 0 && len(rd.problems) == 0 {
+		rd.problem(0, "", "the file has a header but no actions")
+	}
+	// Actions with no id, or one the bot cannot address, are numbered after
+	// the plan's own numbers in their priority, in file order.
+	next := map[int]int{}
+	for ref := range rd.seen {
+		k := actionbot.RefKey(ref)
+		if len(k) == 2 && k[1] > next[k[0]] {
+			next[k[0]] = k[1]
+		}
+	}
+	for _, i := range rd.pending {
+		a := rd.actions[i]
+		next[a.Priority]++
+		a.Ref = fmt.Sprintf("%d.%d", a.Priority, next[a.Priority])
+		if w, ok := rd.written[i]; ok {
+			rd.warn(rd.lines[i], "id", "the plan's id %q is kept in the action's notes; the bot numbers the action %s", w, a.Ref)
+			a.Notes = strings.TrimSpace("Plan id: " + w + "\n" + a.Notes)
+		}
+	}
+
+	res := &Result{}
+	period := rd.opt.Period
+	if period.Start.IsZero() && rd.metaPeriod != "" {
+		p, err := actionbot.ParsePeriod(rd.metaPeriod)
+		if err != nil {
+			rd.problem(0, colPeriod, "the period column says %q: %s", rd.metaPeriod, actionbot.ErrorMessage(err))
+		}
+		period = p
+	}
+	if period.Start.IsZero() && len(rd.actions) > 0 {
+		var ok bool
+		if period, ok = derivePeriod(rd.actions); ok {
+			res.Chose = append(res.Chose, fmt.Sprintf("took the period %s (the UK financial year %s, in which most deadlines fall); give --period to choose another", period, period.Label()))
+		} else if !rd.opt.Today.IsZero() {
+			period = rd.opt.Today.FinancialYear()
+			res.Chose = append(res.Chose, fmt.Sprintf("took the period %s, the current financial year, as no deadline gives a date; give --period to choose another", period))
+		} else {
+			rd.problem(0, "", "no action has a dated deadline, so the plan's period cannot be worked out: give it with --period 2015-04-01..2016-03-31")
+		}
+	}
+	if len(rd.problems) > 0 {
+		sort.SliceStable(rd.problems, func(i, j int) bool { return rd.problems[i].Line < rd.problems[j].Line })
+		return nil, &InvalidError{rd.problems}
+	}
+	name := rd.opt.Name
+	switch {
+	case name != "":
+	case rd.metaName != "":
+		name = rd.metaName
+	case rd.title != "":
+		name = rd.title
+		res.Chose = append(res.Chose, fmt.Sprintf("named the plan %q from the title row; give --name to choose another", name))
+	case fileTitle(rd.opt.Source) != "":
+		name = fileTitle(rd.opt.Source)
+		res.Chose = append(res.Chose, fmt.Sprintf("named the plan %q from the file's name; give --name to choose another", name))
+	default:
+		name = "Action Plan " + period.Label()
+		res.Chose = append(res.Chose, fmt.Sprintf("named the plan %q; give --name to choose another", name))
+	}
+	for _, i := range rd.planEnd {
+		rd.actions[i].Deadline.Due = period.End
+		rd.actions[i].Original = rd.actions[i].Deadline
+	}
+	for i, a := range rd.actions {
+		if a.Deadline.Ongoing || a.Deadline.Due.IsZero() {
+			continue
+		}
+		if a.Deadline.Due.Before(period.Start) {
+			rd.warn(rd.lines[i], "by_when", "action %s is due %s, before the plan starts on %s; kept as written",
+				a.Ref, actionbot.DescribeDeadline(a.Deadline), period.Start.UK())
+		} else if a.Deadline.Due.After(period.End) {
+			rd.warn(rd.lines[i], "by_when", "action %s is due %s, after the plan ends on %s; kept as written",
+				a.Ref, actionbot.DescribeDeadline(a.Deadline), period.End.UK())
+		}
+	}
+	sort.SliceStable(rd.warnings, func(i, j int) bool { return rd.warnings[i].Line < rd.warnings[j].Line })
+	res.Warnings = rd.warnings
+	res.NeedsDate = rd.needsDate
+
+	imp := &actionbot.PlanImport{Name: name, Period: period, Actions: rd.actions, Source: rd.opt.Source, Actor: rd.opt.Actor}
+	// Plan order is the file's order within each priority.
+	sort.SliceStable(imp.Actions, func(i, j int) bool { return imp.Actions[i].Priority < imp.Actions[j].Priority })
+	var nums []int
+	for n := range rd.titles {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	for _, n := range nums {
+		imp.Priorities = append(imp.Priorities, actionbot.Priority{Number: n, Title: rd.titles[n]})
+	}
+	for _, a := range rd.newAgencies {
+		imp.Agencies = append(imp.Agencies, a)
+	}
+	sort.Slice(imp.Agencies, func(i, j int) bool { return imp.Agencies[i].Code < imp.Agencies[j].Code })
+	res.Import = imp
+	return res, nil
+}
+
+// fileTitle makes a plan name from a file name: "Hate Crime Plan 2023.xlsx"
+// is "Hate Crime Plan 2023". Standard input and the embedded plan give none.
+func fileTitle(source string) string {
+	if source == "" || source == "-" || strings.HasPrefix(source, "embedded:") || strings.HasPrefix(source, "/dev/") {
+		return ""
+	}
+	base := filepath.Base(source)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	return cleanText(strings.NewReplacer("_", " ").Replace(base))
+}
+
+// derivePeriod returns the UK financial year in which most dated deadlines
+// fall (the later year on a tie).
+func derivePeriod(as []*actionbot.Action) (actionbot.Period, bool) {
+	count := map[actionbot.Period]int{}
+	for _, a := range as {
+		if !a.Deadline.Ongoing && !a.Deadline.Due.IsZero() {
+			count[a.Deadline.Due.FinancialYear()]++
+		}
+	}
+	var best actionbot.Period
+	n := 0
+	for p, c := range count {
+		if c > n || (c == n && p.Start.After(best.Start)) {
+			best, n = p, c
+		}
+	}
+	return best, n > 0
+}

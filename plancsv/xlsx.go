@@ -1,0 +1,103 @@
+package plancsv
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// IsXLSX reports whether data is an Excel workbook (a zip file) rather than
+// CSV text.
+func IsXLSX(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
+
+// ReadXLSX reads a plan from an Excel workbook: the first sheet, or the one
+// named. Rows are numbered as Excel numbers them.
+func ReadXLSX(r io.Reader, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
+	data, err := readAll(r, opt.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	return readXLSXData(data, sheet, dir, opt)
+}
+
+// ReadFile reads a plan from CSV or an Excel workbook, whichever data is.
+func ReadFile(r io.Reader, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
+	data, err := readAll(r, opt.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	if IsXLSX(data) {
+		return readXLSXData(data, sheet, dir, opt)
+	}
+	if sheet != "" {
+		return nil, &InvalidError{[]Problem{{Message: "--sheet is for Excel workbooks; this file is CSV text"}}}
+	}
+	return Read(bytes.NewReader(data), dir, opt)
+}
+
+func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, &InvalidError{[]Problem{{Message: "the file is not an Excel workbook I can read (" + err.Error() + "): save it as .xlsx or as CSV UTF-8"}}}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, &InvalidError{[]Problem{{Message: "the workbook has no sheets"}}}
+	}
+	if sheet == "" {
+		sheet = sheets[0]
+	} else if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
+		return nil, &InvalidError{[]Problem{{Message: fmt.Sprintf("the workbook has no sheet %q; it has %s", sheet, strings.Join(quoteAll(sheets), ", "))}}}
+	}
+	cells, err := f.GetRows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
+	}
+	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
+	}
+	rows := make([]Row, 0, len(cells))
+	for i, c := range cells {
+		for j := range c {
+			if i < len(raw) && j < len(raw[i]) {
+				c[j] = excelDate(c[j], raw[i][j])
+			}
+		}
+		rows = append(rows, Row{Line: i + 1, Cells: c})
+	}
+	return ReadRows(rows, nil, dir, opt, false)
+}
+
+// excelDate turns a cell Excel shows as a date (its value a day number, its
+// text in a date format such as 03-31-15 or 31/03/2015) into the date
+// written out, "31 March 2015", which reads the same in any locale.
+func excelDate(shown, raw string) string {
+	if shown == raw || !strings.ContainsAny(shown, "/-. ") {
+		return shown
+	}
+	serial, err := strconv.ParseFloat(raw, 64)
+	if err != nil || serial < 36526 || serial > 73051 { // 2000 to 2100
+		return shown
+	}
+	t, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		return shown
+	}
+	return t.Format("2 January 2006")
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
