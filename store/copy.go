@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -221,4 +222,15 @@ func auditChecksum(ctx context.Context, q queryer) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// RemoveSQLite removes a SQLite database file and its WAL and shared-memory
+// files: a file made for a copy that failed. Close it first.
+func RemoveSQLite(path string) {
+	if IsPostgresURL(path) {
+		return
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
+	}
 }
