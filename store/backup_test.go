@@ -12,7 +12,6 @@ import (
 )
 
 func TestBackupIsAConsistentCopyWhileWritersRun(t *testing.T) {
-	storetest.SQLiteOnly(t, "a SQLite backup file; PostgreSQL is backed up with pg_dump")
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpen(t, clock)
 	p := mustPlan(t, db)
