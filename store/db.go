@@ -80,6 +80,8 @@ type DB struct {
 	snap snapState
 	// watch tells them when the database has changed (cache.go).
 	watch changeWatch
+	// outboxLease is held by the replica that delivers (lease.go).
+	outboxLease lease
 }
 
 // NewDB returns a DB for the SQLite file at path; call Open before use.
@@ -171,6 +173,7 @@ func (db *DB) dsn(readOnly bool) string {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	db.outboxLease.release(outboxLockKey)
 	if db.ro != nil && db.ro != db.rw {
 		errs = append(errs, db.ro.Close())
 	}

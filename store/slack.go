@@ -97,7 +97,13 @@ func (db *DB) deliveries(ctx context.Context, q queryer, where string, args ...a
 // first, at most limit. A recipient whose oldest message is waiting (backing
 // off, or rate limited) is left out, so later messages to it wait too and
 // every conversation receives its messages in the order they were queued.
+//
+// On PostgreSQL shared by several replicas, only the one that delivers
+// (DeliversOutbox) is given any: the others get none until it stops.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*Delivery, error) {
+	if ok, err := db.DeliversOutbox(ctx); err != nil || !ok {
+		return nil, err
+	}
 	return db.deliveries(ctx, db.ro, `o.state IN ('pending', 'sending') AND o.next_attempt_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.state IN ('pending', 'sending') AND p.id < o.id)
 		ORDER BY o.id LIMIT ?`, formatTime(now), limit)

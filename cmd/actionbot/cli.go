@@ -114,6 +114,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
+	if db.Postgres() {
+		// Replicas: a change made through another is seen by the next
+		// request here (one small query), never a moment later.
+		db.RecheckEvery = 0
+	}
 	if slackServer != nil {
 		if handled, err := slackServer(ctx, a, c, db); handled {
 			return err
