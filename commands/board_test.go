@@ -77,3 +77,15 @@ func TestActionReportQuarter(t *testing.T) {
 		})
 	}
 }
+
+func TestSnoozeHistoryNamesTheDayInTheLocalTimeZone(t *testing.T) {
+	f := mustRepFixture(t)
+	// Half past midnight in London on 3 June is still 2 June in UTC; three
+	// days on is Wednesday 6 June in London and Tuesday 5 June in UTC.
+	at := repAt(2012, time.June, 3, 0).Add(30 * time.Minute)
+	f.mustSay(t, at, repCoordinator, "1.7 snooze 3")
+	hist := f.say(at, repCoordinator, "1.7 history")
+	if !strings.Contains(hist, "reminders held until Wed 6 Jun") {
+		t.Errorf("history does not give the London day of the snooze:\n%s", hist)
+	}
+}

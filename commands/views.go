@@ -136,7 +136,7 @@ func orDash(s string) string {
 
 // latestText describes an audit entry in a line: who, when, what, note.
 func latestText(u *actionbot.AuditEntry, loc *time.Location) []any {
-	parts := []any{"Latest: ", actorSpan(u.Actor), ", " + u.At.In(loc).Format("2 Jan 2006 15:04") + " — " + u.Summary()}
+	parts := []any{"Latest: ", actorSpan(u.Actor), ", " + u.At.In(loc).Format("2 Jan 2006 15:04") + " — " + u.SummaryIn(loc)}
 	if u.Note != "" {
 		parts = append(parts, ": “"+actionbot.Clip(u.Note, 300)+"”")
 	}
@@ -172,7 +172,7 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 		if i == limit {
 			break
 		}
-		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.Summary())
+		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.SummaryIn(loc))
 		if en.Note != "" {
 			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
 		}

@@ -267,6 +267,7 @@ func TestExportShowsTheMovedDeadlineAndImportIgnoresIt(t *testing.T) {
 
 func TestImportDryRunSaysWhatWouldChangeWordByWordAndChangesNothing(t *testing.T) {
 	iv := newInvocation(t)
+	iv.mustInit(t)
 	dir := t.TempDir()
 	before := filepath.Join(dir, "before.csv")
 	if code, _, errs := iv.run(t, "", "export", "-o", before); code != 0 {
