@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -198,6 +199,25 @@ func TestThreeReplicasOnPostgreSQLDoEachThingOnce(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond) // polling real processes' work
 	}
+	// A change made through one replica is seen by the next request to
+	// another, at once.
+	for k, pct := range []int{37, 64} {
+		from, to := replicas[k%3], replicas[(k+1)%3]
+		look := func(name string) (int, []byte) {
+			body := []byte(url.Values{"team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {crashCoordinator}, "command": {"/action"},
+				"text": {"1.1"}, "response_url": {fake.ResponseURL(name)}, "trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}.Encode())
+			return sendSigned(to.base, "/slack/commands", body)
+		}
+		look(fmt.Sprintf("before-%d", k)) // the other has just read 1.1 too
+		if out := postChange(from.base, fake, fmt.Sprintf("1.1 progress %d", pct), fmt.Sprintf("visible-%d", k)); out != ackedOK && out != ackedEmpty {
+			t.Fatalf("progress %d through one replica: not acknowledged (%v)", pct, out)
+		}
+		status, card := look(fmt.Sprintf("after-%d", k))
+		if status != 200 || !strings.Contains(string(card), fmt.Sprintf("%d%%", pct)) {
+			t.Errorf("right after 1.1 went to %d%% through one replica, another shows (%d):\n%s", pct, status, card)
+		}
+	}
+
 	for _, p := range replicas {
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		if err := <-p.done; err != nil {
