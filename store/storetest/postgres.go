@@ -31,15 +31,6 @@ func PostgresURL() string { return os.Getenv(PostgresEnv) }
 // OnPostgres reports whether the tests' databases are PostgreSQL.
 func OnPostgres() bool { return PostgresURL() != "" }
 
-// SQLiteOnly skips a test of something only SQLite has (its file, its
-// modes, its damage) when the suite runs on PostgreSQL.
-func SQLiteOnly(tb testing.TB, what string) {
-	tb.Helper()
-	if OnPostgres() {
-		tb.Skipf("SQLite only (%s): %s is set", what, PostgresEnv)
-	}
-}
-
 // MustPostgres returns the URL of a new, empty schema on the test server,
 // dropped when the test ends; without the server the test is skipped,
 // saying how to run it.
