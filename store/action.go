@@ -488,14 +488,12 @@ func insertAudit(ctx context.Context, tx execer, e *actionbot.AuditEntry, now st
 	if !e.At.IsZero() {
 		at = formatTime(e.At)
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO audit (action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?)`,
+	id, _, err := insertID(ctx, tx, `INSERT INTO audit (action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?)`,
 		e.ActionID, at, e.Actor, string(e.Verb), e.Note)
 	if err != nil {
 		return fmt.Errorf("write audit entry for %s: %w", e.Ref, err)
 	}
-	if e.ID, err = r.LastInsertId(); err != nil {
-		return fmt.Errorf("write audit entry for %s: %w", e.Ref, err)
-	}
+	e.ID = id
 	for i, c := range e.Changes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES (?, ?, ?, ?, ?)`,
 			e.ID, i, c.Field, c.From, c.To); err != nil {

@@ -14,8 +14,13 @@ import (
 // SQLite's online backup API: writers may carry on while it runs, and the
 // copy is the database as of one instant. The copy is created readable by
 // its owner only; an existing file at path is refused rather than
-// overwritten.
+// overwritten. A PostgreSQL database is copied into a new SQLite file at
+// path (CopyTo), read at one instant too: `actionbot copy-db` can load it
+// back into PostgreSQL.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Postgres() {
+		return db.backupToSQLite(ctx, path)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup to %s: the file exists; choose a new name", path)
@@ -83,5 +88,25 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup to %s: integrity check: %q %v", path, result, err)
 	}
 	ok = true
+	return nil
+}
+
+func (db *DB) backupToSQLite(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup to %s: the file exists; choose a new name", path)
+	}
+	target := NewDB(path)
+	target.Now = db.Now
+	if err := target.Open(); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	_, err := db.CopyTo(ctx, target)
+	if cerr := target.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		RemoveSQLite(path)
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
 	return nil
 }

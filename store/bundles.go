@@ -237,7 +237,7 @@ func (db *DB) LatestSteps(ctx context.Context, keys []actionbot.ReminderKey) (ma
 			Ordinal  int    `db:"ordinal"`
 		}
 		q := `SELECT action_id, deadline, MAX(ordinal) AS ordinal FROM reminder_ledger WHERE (action_id, deadline) IN (VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",") + `) AND ordinal IS NOT NULL GROUP BY action_id, deadline`
+			strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), ?),", len(part)), ",") + `) AND ordinal IS NOT NULL GROUP BY action_id, deadline`
 		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
 			return nil, fmt.Errorf("reminder ledger: latest steps of %d actions: %w", len(part), err)
 		}
@@ -272,7 +272,7 @@ func (db *DB) OutgoingByID(ctx context.Context, ids []int64) ([]*actionbot.Outgo
 // prefix has been queued (whatever became of it since).
 func (db *DB) QueuedWithPrefix(ctx context.Context, prefix string) (bool, error) {
 	var n int
-	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? LIMIT 1)`,
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? LIMIT 1) AS found`,
 		prefix, prefix+"\U0010FFFF"); err != nil {
 		return false, fmt.Errorf("outbox: look for %s: %w", prefix, err)
 	}

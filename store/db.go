@@ -25,7 +25,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 // timeFormat stores instants as fixed-width UTC text, so they sort as text.
@@ -36,9 +36,14 @@ const timeFormat = "2006-01-02T15:04:05.000000Z"
 // rather than fail; reads use a pool of query-only connections, which WAL
 // lets run beside the writer.
 type DB struct {
-	rw   *sqlx.DB
-	ro   *sqlx.DB
+	rw *pool
+	ro *pool
+	// Path is the SQLite file, or a postgres:// URL for PostgreSQL.
 	Path string
+	// MaxConns bounds PostgreSQL's connection pool (default 16).
+	MaxConns int
+
+	dialect dialect
 	// Sync is SQLite's synchronous setting: "NORMAL" (the default, durable
 	// across a crash of the process) or "FULL" (durable across power loss).
 	Sync string
@@ -75,6 +80,8 @@ type DB struct {
 	snap snapState
 	// watch tells them when the database has changed (cache.go).
 	watch changeWatch
+	// outboxLease is held by the replica that delivers (lease.go).
+	outboxLease lease
 }
 
 // NewDB returns a DB for the SQLite file at path; call Open before use.
@@ -90,6 +97,9 @@ func NewDB(path string) *DB {
 func (db *DB) Open() error {
 	if db.Path == "" {
 		return errors.New("open database: no path given")
+	}
+	if IsPostgresURL(db.Path) {
+		return db.openPostgres()
 	}
 	if strings.Contains(db.Path, ":memory:") || strings.HasPrefix(db.Path, "file:") {
 		return fmt.Errorf("open database %q: give a file path (a shared in-memory database is not supported)", db.Path)
@@ -118,16 +128,20 @@ func (db *DB) Open() error {
 		db.Tightened = tighten(db.Path)
 	}
 
-	if db.rw, err = sqlx.Open("sqlite3", db.dsn(false)); err != nil {
+	rw, err := sqlx.Open("sqlite3", db.dsn(false))
+	if err != nil {
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
+	db.rw = &pool{rw}
 	db.rw.SetMaxOpenConns(1)
 	db.rw.SetMaxIdleConns(1)
 	db.rw.SetConnMaxLifetime(0)
-	if db.ro, err = sqlx.Open("sqlite3", db.dsn(true)); err != nil {
+	ro, err := sqlx.Open("sqlite3", db.dsn(true))
+	if err != nil {
 		db.rw.Close()
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
+	db.ro = &pool{ro}
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	db.ro.SetMaxOpenConns(n)
 	db.ro.SetMaxIdleConns(n)
@@ -159,7 +173,8 @@ func (db *DB) dsn(readOnly bool) string {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
-	if db.ro != nil {
+	db.outboxLease.release(outboxLockKey)
+	if db.ro != nil && db.ro != db.rw {
 		errs = append(errs, db.ro.Close())
 	}
 	if db.rw != nil {
@@ -168,9 +183,13 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// migrate applies the migrations not yet applied, each in its own
+// transaction. They are named alike in both dialects and recorded under
+// their SQLite name (migrations/NNN_….sql), so that both databases say the
+// same version; PostgreSQL's text comes from migrations_pg/.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.rw.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	if err := db.createMigrationsTable(ctx); err != nil {
+		return err
 	}
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
@@ -185,19 +204,50 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+func (db *DB) createMigrationsTable(ctx context.Context) error {
+	tx, err := db.rw.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := db.lockWrites(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	return nil
+}
+
+// migrationText returns a migration's SQL for the database's dialect.
+func (db *DB) migrationText(name string) ([]byte, error) {
+	if db.dialect == postgresDialect {
+		return fs.ReadFile(migrationFS, "migrations_pg/"+strings.TrimPrefix(name, "migrations/"))
+	}
+	return fs.ReadFile(migrationFS, name)
+}
+
 func (db *DB) migrateFile(ctx context.Context, name string) error {
 	tx, err := db.rw.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: begin: %w", name, err)
 	}
 	defer tx.Rollback()
+	// Replicas starting together: the first applies it, the others wait
+	// here and then find it recorded.
+	if err := db.lockWrites(ctx, tx); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
 	var n int
 	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name); err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	} else if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
+	body, err := db.migrationText(name)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}
@@ -226,9 +276,13 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 func (db *DB) now() string { return formatTime(db.Now()) }
 
 // begin starts a write transaction.
-func (db *DB) begin(ctx context.Context) (*sqlx.Tx, error) {
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	tx, err := db.rw.BeginTxx(ctx, nil)
 	if err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := db.lockWrites(ctx, tx); err != nil {
+		tx.Rollback()
 		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
 	return tx, nil

@@ -59,14 +59,9 @@ func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 	}
 	defer tx.Rollback()
 	now := formatTime(it.ReceivedAt)
-	r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at)
+	id, inserted, err := insertID(ctx, tx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
 		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.Text, it.Payload, it.ResponseURL, now)
-	if err != nil {
-		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
-	}
-	n, _ := r.RowsAffected()
-	id, err := r.LastInsertId()
 	if err != nil {
 		return 0, false, fmt.Errorf("record a %s: %w", it.Kind, err)
 	}
@@ -76,7 +71,7 @@ func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, false, fmt.Errorf("record a %s: commit: %w", it.Kind, err)
 	}
-	if n == 0 {
+	if !inserted {
 		return 0, false, nil
 	}
 	it.ID = id
@@ -270,7 +265,7 @@ func (db *DB) FinishInbox(ctx context.Context, id int64, reply actionbot.Message
 	}
 	defer tx.Rollback()
 	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = COALESCE(done_at, ?), reply = ?,
-		confirmed_at = ?, text = CASE WHEN ? IS NULL THEN text ELSE '' END, payload = CASE WHEN ? IS NULL THEN payload ELSE '' END
+		confirmed_at = ?, text = CASE WHEN CAST(? AS TEXT) IS NULL THEN text ELSE '' END, payload = CASE WHEN CAST(? AS TEXT) IS NULL THEN payload ELSE '' END
 		WHERE id = ? AND reply = '' AND confirmed_at IS NULL AND state = ?`, now, string(body), confirmedAt, confirmedAt, confirmedAt, id, state)
 	if err != nil {
 		return false, fmt.Errorf("finish inbox item %d: %w", id, err)

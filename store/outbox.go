@@ -43,15 +43,15 @@ func enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgo
 		if !m.NextAttempt.IsZero() {
 			next = formatTime(m.NextAttempt)
 		}
-		r, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at)
+		id, inserted, err := insertID(ctx, tx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at)
 			VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 			m.Key, m.Kind, m.To, string(payload), next, now)
 		if err != nil {
 			return queued, fmt.Errorf("enqueue %s: %w", m.Key, err)
 		}
-		if n, _ := r.RowsAffected(); n > 0 {
+		if inserted {
 			queued++
-			m.ID, _ = r.LastInsertId()
+			m.ID = id
 			m.State = actionbot.OutboxPending
 		}
 	}

@@ -170,12 +170,8 @@ func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actio
 		if _, err := tx.ExecContext(ctx, `UPDATE plans SET is_current = 0, updated_at = ? WHERE is_current = 1`, now); err != nil {
 			return nil, fmt.Errorf("import: archive current plan: %w", err)
 		}
-		r, err := tx.ExecContext(ctx, `INSERT INTO plans (name, period_start, period_end, is_current, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)`,
-			imp.Name, imp.Period.Start.String(), imp.Period.End.String(), now, now)
-		if err != nil {
-			return nil, fmt.Errorf("import: create plan: %w", err)
-		}
-		if existing.ID, err = r.LastInsertId(); err != nil {
+		if existing.ID, _, err = insertID(ctx, tx, `INSERT INTO plans (name, period_start, period_end, is_current, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)`,
+			imp.Name, imp.Period.Start.String(), imp.Period.End.String(), now, now); err != nil {
 			return nil, fmt.Errorf("import: create plan: %w", err)
 		}
 		res.Created = true
@@ -354,7 +350,7 @@ func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Act
 	if status == "" {
 		status = actionbot.StatusOpen
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO actions (plan_id, ref, sort_key, priority, text,
+	id, _, err := insertID(ctx, tx, `INSERT INTO actions (plan_id, ref, sort_key, priority, text,
 		by_when, due, ongoing, original_by_when, original_due, original_ongoing,
 		funding, status, reason, progress, review, notes, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -362,10 +358,6 @@ func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Act
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		a.Funding, string(status), a.Reason, a.Progress, a.Review, a.Notes, now, now)
-	if err != nil {
-		return fmt.Errorf("import: add action %s: %w", a.Ref, err)
-	}
-	id, err := r.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("import: add action %s: %w", a.Ref, err)
 	}

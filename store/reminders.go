@@ -52,7 +52,7 @@ func (db *DB) ReminderStates(ctx context.Context, keys []actionbot.ReminderKey) 
 			State    string `db:"state"`
 		}
 		q := `SELECT action_id, step, deadline, state FROM reminder_ledger WHERE (action_id, step, deadline) IN (VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",") + `)`
+			strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), ?, ?),", len(part)), ",") + `)`
 		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
 			return nil, fmt.Errorf("reminder ledger: read %d steps: %w", len(part), err)
 		}

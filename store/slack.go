@@ -102,7 +102,13 @@ func (db *DB) deliveries(ctx context.Context, q queryer, where string, args ...a
 // sender that claimed it may still be posting it (another process — a
 // `remind --post` beside a running bot — or this one), and only a claim
 // that old is an interrupted post to look for on Slack.
+//
+// On PostgreSQL shared by several replicas, only the one that delivers
+// (DeliversOutbox) is given any: the others get none until it stops.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*Delivery, error) {
+	if ok, err := db.DeliversOutbox(ctx); err != nil || !ok {
+		return nil, err
+	}
 	return db.deliveries(ctx, db.ro, `o.next_attempt_at <= ?
 		AND (o.state = 'pending' OR (o.state = 'sending' AND (o.claimed_at IS NULL OR o.claimed_at <= ?)))
 		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.state IN ('pending', 'sending') AND p.id < o.id)

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/sevenoaks-csp/actionbot"
 )
 
@@ -158,7 +156,7 @@ func (db *DB) currentSnapshot(ctx context.Context) (*snapshot, error) {
 	}
 	// Read the counters again and the data inside one read transaction, so
 	// the snapshot is exactly the database at one instant.
-	tx, err := db.ro.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.ro.BeginTxx(ctx, db.snapshotTxOptions())
 	if err != nil {
 		return nil, fmt.Errorf("refresh actions: %w", err)
 	}
@@ -187,7 +185,7 @@ func (db *DB) currentSnapshot(ctx context.Context) (*snapshot, error) {
 }
 
 // loadSnapshot reads the current plan's actions whole.
-func loadSnapshot(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, error) {
+func loadSnapshot(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 	s := &snapshot{planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: map[string]int{}, byID: map[int64]int{}}
 	plan, err := currentPlan(ctx, tx)
 	if actionbot.ErrorCode(err) == actionbot.ENOTFOUND {
@@ -219,7 +217,7 @@ func loadSnapshot(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, erro
 
 // update returns a copy of s with the actions changed since s.auditMax
 // reloaded.
-func (s *snapshot) update(ctx context.Context, tx *sqlx.Tx, c counters) (*snapshot, error) {
+func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 	// The entries since the last refresh, by their ids (the rowid: a range,
 	// whatever the size of the trail). Not DISTINCT: SQLite would answer that
 	// by walking the whole (action_id, id) index, every refresh.

@@ -59,9 +59,9 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 		}
 		switch {
 		case loaded && db.Created:
-			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", c.DB)
+			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", store.RedactedLocation(c.DB))
 		case loaded:
-			fmt.Fprintf(a.stderr, "Loaded the shipped plan (Sevenoaks District CSP Action Plan 2012-13) into %s, which held no plan.\n", c.DB)
+			fmt.Fprintf(a.stderr, "Loaded the shipped plan (Sevenoaks District CSP Action Plan 2012-13) into %s, which held no plan.\n", store.RedactedLocation(c.DB))
 		}
 	}
 	return db, nil
@@ -122,6 +122,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
+	if db.Postgres() {
+		// Replicas: a change made through another is seen by the next
+		// request here (one small query), never a moment later.
+		db.RecheckEvery = 0
+	}
 	if slackServer != nil {
 		if handled, err := slackServer(ctx, a, c, db); handled {
 			return err

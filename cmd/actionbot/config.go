@@ -97,7 +97,7 @@ func or(s, def string) string {
 
 // dbFlag adds -db to a flag set, defaulting to the configured path.
 func dbFlag(fs *flag.FlagSet, c *Config) {
-	fs.StringVar(&c.DB, "db", c.DB, "SQLite database `file` (ACTIONBOT_DB)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database `file`, or a postgres:// URL (ACTIONBOT_DB)")
 }
 
 func newLogger(c *Config, w *os.File) *slog.Logger {

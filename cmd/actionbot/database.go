@@ -122,7 +122,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", c.DB, plan.Name, c.DB)
+	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", store.RedactedLocation(c.DB), plan.Name, store.RedactedLocation(c.DB))
 	return nil
 }
 

@@ -79,7 +79,7 @@ Usage:
 `
 
 const usageFooter = `
-Every command takes -db FILE (default $ACTIONBOT_DB or actionbot.db), and -h for its flags.
+Every command takes -db FILE or -db postgres://URL (default $ACTIONBOT_DB or actionbot.db), and -h for its flags.
 README.md documents the environment variables.
 `
 

@@ -1,6 +1,7 @@
-// Package storetest opens real SQLite databases for tests: a file in the
-// test's temporary directory, with the shipped plan loaded and the clock
-// under the test's control.
+// Package storetest opens real databases for tests: a SQLite file in the
+// test's temporary directory, or with ACTIONBOT_TEST_POSTGRES set a schema
+// of its own on that PostgreSQL server, with the shipped plan loaded and the
+// clock under the test's control.
 package storetest
 
 import (
@@ -62,11 +63,12 @@ func MustLoadLocation(name string) *time.Location {
 // PlanStart is 9:00 on the first day of the shipped plan, in London.
 var PlanStart = time.Date(2012, time.April, 2, 9, 0, 0, 0, London)
 
-// MustOpenEmpty opens a new database file in tb's temporary directory, with
-// no plan, its clock set to clock, and closes it when the test ends.
+// MustOpenEmpty opens a new database with no plan, its clock set to
+// clock, and closes it when the test ends: a file in tb's temporary
+// directory, or a schema of its own on PostgreSQL (MustLocation).
 func MustOpenEmpty(tb testing.TB, clock *Clock) *store.DB {
 	tb.Helper()
-	db := store.NewDB(filepath.Join(tb.TempDir(), "actionbot.db"))
+	db := store.NewDB(MustLocation(tb))
 	db.Now = clock.Now
 	if err := db.Open(); err != nil {
 		tb.Fatalf("open database: %v", err)

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+func init() {
+	subcommands["copy-db"] = subcommand{
+		args:    "--from DB --to DB",
+		summary: "copy everything into a new, empty database: SQLite file to PostgreSQL URL, or back",
+		run:     (*app).copyDBCmd,
+	}
+}
+
+// copyDBCmd moves a partnership between databases: the source must exist,
+// the target is created (a SQLite file) or must be empty (PostgreSQL).
+// Both sides' counts and audit checksums are printed; the copy is
+// committed only when they match.
+func (a *app) copyDBCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("copy-db", flag.ContinueOnError)
+	var from, to string
+	fs.StringVar(&from, "from", "", "the database to copy: a SQLite `file` or a postgres:// URL")
+	fs.StringVar(&to, "to", "", "the new, empty database to copy into: a SQLite `file` or a postgres:// URL")
+	if err := a.flags("copy-db", "", fs, args); err != nil {
+		return err
+	}
+	switch {
+	case from == "" || to == "":
+		return &usageError{"copy-db takes --from DB and --to DB (a SQLite file or a postgres:// URL each)"}
+	case fs.NArg() > 0:
+		return &usageError{fmt.Sprintf("copy-db takes no arguments besides --from and --to (found %q)", fs.Arg(0))}
+	case from == to:
+		return &usageError{"copy-db needs two different databases"}
+	}
+	src := store.NewDB(from)
+	src.MustExist = true
+	if err := src.Open(); err != nil {
+		return explainOpen(err)
+	}
+	defer src.Close()
+	dst := store.NewDB(to)
+	if err := dst.Open(); err != nil {
+		return explainOpen(err)
+	}
+	defer dst.Close()
+
+	rep, err := src.CopyTo(ctx, dst)
+	if rep != nil {
+		a.printCopy(from, to, rep)
+	}
+	if err != nil {
+		if dst.Created { // a file made for the copy, still empty
+			dst.Close()
+			store.RemoveSQLite(to)
+		}
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Copied %s to %s: every count and the audit checksum match.\n", store.RedactedLocation(from), store.RedactedLocation(to))
+	return nil
+}
+
+func (a *app) printCopy(from, to string, rep *store.CopyReport) {
+	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "table\tfrom\tto\t\n")
+	for i, c := range rep.From {
+		var n int64
+		if i < len(rep.To) {
+			n = rep.To[i].Rows
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t\n", c.Table, c.Rows, n)
+	}
+	w.Flush()
+	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", store.RedactedLocation(from), rep.FromChecksum)
+	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", store.RedactedLocation(to), rep.ToChecksum)
+}

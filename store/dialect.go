@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
+	"github.com/jmoiron/sqlx"
+)
+
+// The store speaks two dialects. The SQL is written once, with ?
+// placeholders, and rebound for the database in hand (sqlx.Rebind: $1, $2…
+// for PostgreSQL, unchanged for SQLite). Where the dialects must differ
+// they differ here and in the migrations, which are kept per dialect under
+// the same names (migrations/ for SQLite, migrations_pg/ for PostgreSQL):
+//
+//   - a new row's id comes back through RETURNING id (insertID), which both
+//     accept; database/sql's LastInsertId is SQLite's alone;
+//   - writers are serialised: SQLite's single writing connection begins with
+//     BEGIN IMMEDIATE, PostgreSQL's write transactions first take one
+//     transaction-scoped advisory lock (writeLockKey), so that a read made
+//     inside a write transaction is still true at its commit, on every
+//     replica, and audit ids are handed out in commit order (the in-memory
+//     snapshot reads the entries since the last id it saw);
+//   - instants and dates are fixed-width text on both, and text compares
+//     byte by byte on both (COLLATE "C" in the PostgreSQL schema).
+type dialect int
+
+const (
+	sqliteDialect dialect = iota
+	postgresDialect
+)
+
+// writeLockKey is the PostgreSQL advisory lock every write transaction
+// holds until it ends ("actb" in ASCII).
+const writeLockKey = 0x61637462
+
+// IsPostgresURL reports whether a database location names a PostgreSQL
+// server (postgres:// or postgresql://) rather than a SQLite file.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// RedactedLocation is a database location fit for logs and messages: a
+// PostgreSQL URL without its password, a file path as it is.
+func RedactedLocation(s string) string {
+	if !IsPostgresURL(s) {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// Postgres reports whether the database is PostgreSQL.
+func (db *DB) Postgres() bool { return db.dialect == postgresDialect }
+
+// pool is a connection pool whose queries are rebound for its dialect.
+type pool struct{ *sqlx.DB }
+
+func (p *pool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return p.DB.ExecContext(ctx, p.Rebind(q), args...)
+}
+
+func (p *pool) GetContext(ctx context.Context, dest any, q string, args ...any) error {
+	return p.DB.GetContext(ctx, dest, p.Rebind(q), args...)
+}
+
+func (p *pool) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
+	return p.DB.SelectContext(ctx, dest, p.Rebind(q), args...)
+}
+
+func (p *pool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return p.DB.QueryContext(ctx, p.Rebind(q), args...)
+}
+
+func (p *pool) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
+	return p.DB.QueryxContext(ctx, p.Rebind(q), args...)
+}
+
+func (p *pool) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
+	return p.DB.QueryRowxContext(ctx, p.Rebind(q), args...)
+}
+
+func (p *pool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return p.DB.QueryRowContext(ctx, p.Rebind(q), args...)
+}
+
+// BeginTxx begins a transaction whose queries are rebound too.
+func (p *pool) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	tx, err := p.DB.BeginTxx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{tx}, nil
+}
+
+// Tx is a transaction whose queries are rebound for its dialect.
+type Tx struct{ *sqlx.Tx }
+
+func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.Rebind(q), args...)
+}
+
+func (t *Tx) GetContext(ctx context.Context, dest any, q string, args ...any) error {
+	return t.Tx.GetContext(ctx, dest, t.Rebind(q), args...)
+}
+
+func (t *Tx) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
+	return t.Tx.SelectContext(ctx, dest, t.Rebind(q), args...)
+}
+
+func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, t.Rebind(q), args...)
+}
+
+func (t *Tx) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
+	return t.Tx.QueryxContext(ctx, t.Rebind(q), args...)
+}
+
+func (t *Tx) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
+	return t.Tx.QueryRowxContext(ctx, t.Rebind(q), args...)
+}
+
+func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, t.Rebind(q), args...)
+}
+
+// insertID runs an INSERT and returns the new row's id, through RETURNING
+// id (both dialects). inserted is false when the INSERT … ON CONFLICT DO
+// NOTHING inserted nothing.
+func insertID(ctx context.Context, tx execer, query string, args ...any) (id int64, inserted bool, err error) {
+	err = tx.GetContext(ctx, &id, query+` RETURNING id`, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return id, true, nil
+}
+
+// openPostgres opens the PostgreSQL database at the URL in Path: one pool
+// serves reads and writes (the server keeps them apart), and the
+// migrations run under an advisory lock, so that replicas starting
+// together apply each once.
+func (db *DB) openPostgres() error {
+	db.dialect = postgresDialect
+	where := RedactedLocation(db.Path)
+	if _, err := url.Parse(db.Path); err != nil {
+		return fmt.Errorf("open database %s: the URL does not parse; write it as postgres://USER@HOST/DATABASE?sslmode=require", where)
+	}
+	x, err := sqlx.Open("pgx", db.Path)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", where, err)
+	}
+	if db.MaxConns <= 0 {
+		db.MaxConns = 16
+	}
+	x.SetMaxOpenConns(db.MaxConns)
+	x.SetMaxIdleConns(db.MaxConns)
+	db.rw = &pool{x}
+	db.ro = db.rw
+	ctx := context.Background()
+	if err := x.PingContext(ctx); err != nil {
+		x.Close()
+		return fmt.Errorf("open database %s: %w", where, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		x.Close()
+		return fmt.Errorf("open database %s: %w", where, err)
+	}
+	return nil
+}
+
+// lockWrites takes, inside a PostgreSQL transaction, the lock that
+// serialises writers; on SQLite the transaction already holds it.
+func (db *DB) lockWrites(ctx context.Context, tx *Tx) error {
+	if db.dialect != postgresDialect {
+		return nil
+	}
+	// Keyed by schema too, so that deployments kept in separate schemas of
+	// one database (and tests) do not wait for each other.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, int32(writeLockKey)); err != nil {
+		return fmt.Errorf("take the write lock: %w", err)
+	}
+	return nil
+}
+
+// snapshotTxOptions begins a read transaction that sees the database at one
+// instant: SQLite's always does; PostgreSQL's needs REPEATABLE READ.
+func (db *DB) snapshotTxOptions() *sql.TxOptions {
+	if db.dialect == postgresDialect {
+		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	return &sql.TxOptions{ReadOnly: true}
+}
