@@ -46,30 +46,13 @@ func (db *DB) RecordMeasure(ctx context.Context, v *actionbot.MeasureValue) erro
 // the latest one as of asOf (by its as-of date, then when it was recorded),
 // keyed "priority.n".
 func (db *DB) LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error) {
-	var rows []struct {
-		Priority int     `db:"priority"`
-		N        int     `db:"n"`
-		Value    float64 `db:"value"`
-		AsOf     string  `db:"as_of"`
-		Source   string  `db:"source"`
-		Actor    string  `db:"actor"`
-		At       string  `db:"at"`
-	}
-	if err := db.ro.SelectContext(ctx, &rows, `SELECT priority, n, value, as_of, source, actor, at FROM measure_values
-		WHERE plan_id = ? AND as_of <= ? ORDER BY priority, n, as_of, id`, planID, asOf.String()); err != nil {
+	vs, err := db.measureValues(ctx, `plan_id = ? AND as_of <= ?`, planID, asOf.String())
+	if err != nil {
 		return nil, fmt.Errorf("latest measure values: %w", err)
 	}
 	out := map[string]*actionbot.MeasureValue{}
-	for _, r := range rows {
-		d, err := actionbot.ParseISODate(r.AsOf)
-		if err != nil {
-			return nil, err
-		}
-		at, err := parseTime(r.At)
-		if err != nil {
-			return nil, err
-		}
-		out[actionbot.MeasureKey(r.Priority, r.N)] = &actionbot.MeasureValue{Priority: r.Priority, N: r.N, Value: r.Value, AsOf: d, Source: r.Source, Actor: r.Actor, At: at}
+	for _, v := range vs { // in order: the last of each measure wins
+		out[actionbot.MeasureKey(v.Priority, v.N)] = v
 	}
 	return out, nil
 }
