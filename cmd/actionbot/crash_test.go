@@ -360,24 +360,9 @@ func TestCrashAndRestart(t *testing.T) {
 	defer db.Close()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		pending, err := db.Outgoing(ctx, actionbot.OutboxPending, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sending, err := db.Outgoing(ctx, store.OutboxSending, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inbox, err := db.PendingInbox(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unconfirmed, err := db.UnconfirmedInbox(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inbox = append(inbox, unconfirmed...)
-		if len(pending)+len(sending)+len(inbox) == 0 {
+		left := mustOutstanding(t, ctx, db)
+		pending, sending, inbox := left.pending, left.sending, append(left.toMake, left.toConfirm...)
+		if left.none() {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -563,4 +548,35 @@ func fakeChannels(fake *fakeslack.Server) []string {
 		}
 	}
 	return out
+}
+
+// outstanding is what the bots still have to do with a database: messages
+// pending or being posted, recorded changes to make, and made changes to
+// confirm.
+type outstanding struct {
+	pending, sending  []*actionbot.Outgoing
+	toMake, toConfirm []*store.InboxItem
+}
+
+func (o outstanding) none() bool {
+	return len(o.pending)+len(o.sending)+len(o.toMake)+len(o.toConfirm) == 0
+}
+
+func mustOutstanding(tb testing.TB, ctx context.Context, db *store.DB) outstanding {
+	tb.Helper()
+	var o outstanding
+	var err error
+	if o.pending, err = db.Outgoing(ctx, actionbot.OutboxPending, 1); err != nil {
+		tb.Fatal(err)
+	}
+	if o.sending, err = db.Outgoing(ctx, store.OutboxSending, 1); err != nil {
+		tb.Fatal(err)
+	}
+	if o.toMake, err = db.PendingInbox(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if o.toConfirm, err = db.UnconfirmedInbox(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return o
 }

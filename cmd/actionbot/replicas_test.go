@@ -175,27 +175,12 @@ func TestThreeReplicasOnPostgreSQLDoEachThingOnce(t *testing.T) {
 	defer db.Close()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		pending, err := db.Outgoing(ctx, actionbot.OutboxPending, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sending, err := db.Outgoing(ctx, store.OutboxSending, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inbox, err := db.PendingInbox(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unconfirmed, err := db.UnconfirmedInbox(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(pending)+len(sending)+len(inbox)+len(unconfirmed) == 0 {
+		left := mustOutstanding(t, ctx, db)
+		if left.none() {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the outbox did not drain: %d pending, %d sending, %d changes to make, %d to confirm", len(pending), len(sending), len(inbox), len(unconfirmed))
+			t.Fatalf("the outbox did not drain: %d pending, %d sending, %d changes to make, %d to confirm", len(left.pending), len(left.sending), len(left.toMake), len(left.toConfirm))
 		}
 		time.Sleep(50 * time.Millisecond) // polling real processes' work
 	}
