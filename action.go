@@ -20,9 +20,12 @@ const (
 // Label is the status as people say it: "open", "at risk", "blocked", "done".
 func (s Status) Label() string { return strings.ReplaceAll(string(s), "_", " ") }
 
+// statusSeparators is built once (a Replacer is safe for concurrent use).
+var statusSeparators = strings.NewReplacer("-", "_", " ", "_")
+
 // ParseStatus validates a status ("at risk", "at-risk" and "at_risk" are one).
 func ParseStatus(s string) (Status, error) {
-	k := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	k := statusSeparators.Replace(strings.ToLower(strings.TrimSpace(s)))
 	switch st := Status(k); st {
 	case StatusOpen, StatusAtRisk, StatusBlocked, StatusDone:
 		return st, nil

@@ -259,9 +259,10 @@ func isID(s string) bool {
 }
 
 // linkURL makes a URL safe inside <url|label>.
-func linkURL(u string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
-}
+func linkURL(u string) string { return linkEscaper.Replace(u) }
+
+// linkEscaper is built once (a Replacer is safe for concurrent use).
+var linkEscaper = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C")
 
 // Mrkdwn renders rich text as Slack mrkdwn of at most limit characters.
 func Mrkdwn(rt actionbot.RichText, limit int) string {
