@@ -192,11 +192,12 @@ func encodeResponse(msg actionbot.Message, replace bool) []byte {
 	b = strconv.AppendBool(b, replace)
 	b = append(b, `,"text":`...)
 	b = appendJSONString(b, Fallback(msg))
-	if blocks := Blocks(msg, MaxMessageBlocks); len(blocks) > 0 {
-		b = append(b, `,"blocks":`...)
-		b = appendBlocksJSON(b, blocks)
+	mark := len(b)
+	b = append(b, `,"blocks":`...)
+	if b, n := appendMessageBlocks(b, msg, MaxMessageBlocks); n > 0 {
+		return append(b, '}')
 	}
-	return append(b, '}')
+	return append(b[:mark], '}')
 }
 
 // respond posts a reply to a response_url: a new ephemeral message (or

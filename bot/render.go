@@ -266,22 +266,43 @@ var linkEscaper = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|",
 
 // Mrkdwn renders rich text as Slack mrkdwn of at most limit characters.
 func Mrkdwn(rt actionbot.RichText, limit int) string {
-	// Render in full; only text over the limit is rendered again, cut.
-	if s := renderSpans(rt, 1<<30); textLen(s) <= limit {
-		return s
-	}
-	return renderSpans(rt, limit)
+	return string(appendMrkdwn(nil, limit, rt))
 }
 
-func renderSpans(rt actionbot.RichText, limit int) string {
-	w := newMrkdwn(limit)
-	for _, s := range rt {
-		w.span(s)
-		if w.cut {
-			break
+// appendMrkdwn appends the parts, as one rich text, rendered as Slack mrkdwn
+// of at most limit characters.
+func appendMrkdwn(dst []byte, limit int, parts ...actionbot.RichText) []byte {
+	// Render in full; only text over the limit is rendered again, cut.
+	start := len(dst)
+	dst = appendSpans(dst, 1<<30, parts)
+	if textLenBytes(dst[start:]) <= limit {
+		return dst
+	}
+	return appendSpans(dst[:start], limit, parts)
+}
+
+func appendSpans(dst []byte, limit int, parts []actionbot.RichText) []byte {
+	w := mrkdwn{b: dst, limit: limit}
+	for _, rt := range parts {
+		for _, s := range rt {
+			w.span(s)
+			if w.cut {
+				return w.b
+			}
 		}
 	}
-	return w.String()
+	return w.b
+}
+
+// textLenBytes is textLen of text held in bytes.
+func textLenBytes(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		n += runeLen(r)
+		b = b[size:]
+	}
+	return n
 }
 
 // EscapeText escapes plain text for a mrkdwn field or the text fallback, and
