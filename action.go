@@ -1,7 +1,6 @@
 package actionbot
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -368,7 +367,7 @@ func DescribeDeadline(d Deadline) string {
 	if d.Written == "" || d.Written == d.Due.String() {
 		return d.Due.UK()
 	}
-	return fmt.Sprintf("%s (%s)", d.Written, d.Due.UK())
+	return d.Written + " (" + d.Due.UK() + ")"
 }
 
 // ActionFilter selects actions of a plan. Conditions combine with AND; zero

@@ -1,0 +1,84 @@
+package actionbot
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Dates, counts and deadlines are formatted without fmt on the hot path;
+// these hold each to the fmt format it replaced, edges included.
+func TestDateFormatsAreTheFmtFormats(t *testing.T) {
+	var dates []Date
+	for _, y := range []int{-1, 0, 1, 9, 10, 99, 100, 999, 1000, 2012, 2013, 9999, 10000, 123456} {
+		for _, m := range []time.Month{0, 1, 3, 9, 10, 12, 13, 100} {
+			for _, d := range []int{-1, 0, 1, 9, 10, 29, 31, 99, 100} {
+				dates = append(dates, Date{y, m, d})
+			}
+		}
+	}
+	for _, d := range dates {
+		if d.IsZero() {
+			continue
+		}
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day); got != want {
+			t.Errorf("%#v.String() = %q, want %q", d, got, want)
+		}
+		if got, want := d.UK(), fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year); got != want {
+			t.Errorf("%#v.UK() = %q, want %q", d, got, want)
+		}
+	}
+	if got := (Date{}).String() + (Date{}).UK(); got != "" {
+		t.Errorf("the zero Date formats as %q, want nothing", got)
+	}
+}
+
+func TestPluralIsTheFmtFormat(t *testing.T) {
+	for _, n := range []int{-1000, -2, -1, 0, 1, 2, 11, 1 << 40} {
+		want := fmt.Sprintf("%d %ss", n, "day")
+		if n == 1 || n == -1 {
+			want = fmt.Sprintf("%d %s", n, "day")
+		}
+		if got := Plural(n, "day"); got != want {
+			t.Errorf("Plural(%d, day) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDescribeDeadlineWords(t *testing.T) {
+	tests := []struct {
+		d    Deadline
+		want string
+	}{
+		{Deadline{Ongoing: true, Written: "Ongoing"}, "Ongoing"},
+		{Deadline{Written: "March 2013", Due: D(2013, time.March, 31)}, "March 2013 (31 Mar 2013)"},
+		{Deadline{Written: "2013-03-31", Due: D(2013, time.March, 31)}, "31 Mar 2013"},
+		{Deadline{Due: D(2012, time.June, 1)}, "1 Jun 2012"},
+	}
+	for _, tc := range tests {
+		if got := DescribeDeadline(tc.d); got != tc.want {
+			t.Errorf("DescribeDeadline(%+v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestTxtKeepsPartsInOrderAndDropsEmptyText(t *testing.T) {
+	tests := []struct {
+		name  string
+		parts []any
+		want  RichText
+	}{
+		{"nothing", nil, nil},
+		{"only empty text", []any{"", RichText{}, RichText(nil)}, nil},
+		{"strings spans and rich text", []any{"a", "", B("b"), RichText{{Text: "c"}, I("d")}, 7},
+			RichText{{Text: "a"}, B("b"), {Text: "c"}, I("d")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Txt(tc.parts...)
+			if fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", tc.want) {
+				t.Errorf("Txt = %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
