@@ -48,8 +48,11 @@ func (d *Directory) PartyLabel(p Party) string {
 // PartiesLabel names several parties: "Kent Police (POLICE) – Training,
 // Community Safety Unit (CSU)"; "—" when there are none.
 func (d *Directory) PartiesLabel(ps []Party) string {
-	if len(ps) == 0 {
+	switch len(ps) {
+	case 0:
 		return "—"
+	case 1:
+		return d.PartyLabel(ps[0])
 	}
 	out := make([]string, len(ps))
 	for i, p := range ps {
