@@ -3,6 +3,7 @@ package bot
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -20,7 +21,8 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 	if total == 0 {
 		return b, 0
 	}
-	e := blockWriter{b: append(b, '['), limit: total}
+	sp := scratchBuffers.Get().(*[]byte)
+	e := blockWriter{b: append(b, '['), scratch: *sp, limit: total}
 	if total > maxBlocks {
 		e.limit = maxBlocks - 1
 	}
@@ -63,8 +65,15 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 			strconv.Itoa(maxBlocks)+" blocks. Narrow the request down to see them."))
 		e.b = append(e.b, "]}"...)
 	}
+	if cap(e.scratch) <= maxPooledBuffer {
+		*sp = e.scratch[:0]
+		scratchBuffers.Put(sp)
+	}
 	return append(e.b, ']'), min(total, maxBlocks)
 }
+
+// scratchBuffers holds blockWriter's scratch buffers for reuse.
+var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // countBlocks is how many blocks Blocks renders a message as, before the
 // limit on their number.

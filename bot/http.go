@@ -147,6 +147,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 	if rep.body != nil {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(rep.body)
+		rep.release() // written: the buffer may hold the next answer
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}
