@@ -75,6 +75,25 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 // scratchBuffers holds blockWriter's scratch buffers for reuse.
 var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
+// appendFallbackJSON appends Fallback(msg) as a JSON string, rendered in a
+// pooled scratch buffer.
+func appendFallbackJSON(b []byte, msg actionbot.Message) []byte {
+	t := msg.Text
+	if t == "" && len(msg.Blocks) > 0 {
+		t = plain(msg.Blocks[0].Text)
+	}
+	sp := scratchBuffers.Get().(*[]byte)
+	text := [1]actionbot.Span{{Text: t}}
+	s := appendMrkdwn((*sp)[:0], maxFallbackLen, text[:])
+	// As in mrkdwnObject: s is not changed while read as a string here.
+	b = appendJSONString(b, unsafe.String(unsafe.SliceData(s), len(s)))
+	if cap(s) <= maxPooledBuffer {
+		*sp = s[:0]
+		scratchBuffers.Put(sp)
+	}
+	return b
+}
+
 // countBlocks is how many blocks Blocks renders a message as, before the
 // limit on their number.
 func countBlocks(msg actionbot.Message) int {

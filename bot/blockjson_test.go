@@ -63,7 +63,15 @@ func TestMessageBlocksAreWhatBlocksEncodeTo(t *testing.T) {
 	msgs["too many blocks"] = actionbot.Message{Blocks: many}
 	msgs["fields only, over the limit"] = actionbot.Message{Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Fields: fields}}}
 
+	msgs["long fallback"] = actionbot.Message{Text: long}
+	msgs["fallback from a header with a mention"] = actionbot.Message{Blocks: []actionbot.Block{
+		{Kind: actionbot.BlockHeader, Text: actionbot.Txt(actionbot.UserRef("U1"), " & ", actionbot.B("bold"))}}}
 	for name, msg := range msgs {
+		t.Run(name+"/fallback", func(t *testing.T) {
+			if got, want := appendFallbackJSON(nil, msg), appendJSONString(nil, Fallback(msg)); !bytes.Equal(got, want) {
+				t.Errorf("appendFallbackJSON:\n got %s\nwant %s", got, want)
+			}
+		})
 		for _, max := range []int{MaxMessageBlocks, MaxViewBlocks, 3, 1} {
 			t.Run(name+"/max "+strconv.Itoa(max), func(t *testing.T) {
 				blocks := Blocks(msg, max)

@@ -226,7 +226,7 @@ func appendResponse(b []byte, msg actionbot.Message, replace bool) []byte {
 	b = append(b, `,"replace_original":`...)
 	b = strconv.AppendBool(b, replace)
 	b = append(b, `,"text":`...)
-	b = appendJSONString(b, Fallback(msg))
+	b = appendFallbackJSON(b, msg)
 	mark := len(b)
 	b = append(b, `,"blocks":`...)
 	if b, n := appendMessageBlocks(b, msg, MaxMessageBlocks); n > 0 {
