@@ -82,3 +82,27 @@ func TestTxtKeepsPartsInOrderAndDropsEmptyText(t *testing.T) {
 		})
 	}
 }
+
+// Lookup answers an agency's code from a map made at Add; it must answer
+// what the normalised key answers, also where another agency's name took
+// that key first.
+func TestLookupByCodeIsLookupByKey(t *testing.T) {
+	d := NewDirectory([]*Agency{
+		{Code: "ABC", Name: "CSU"},
+		{Code: "CSU", Name: "Community Safety Unit"},
+		{Code: "KFRS", Name: "Kent Fire & Rescue Service", Aliases: []string{"Fire"}},
+		{Code: "kfrs", Name: "Lower-case twin"},
+		{Code: "&", Name: "Ampersand"},
+		{Code: "--", Name: "Dashes"},
+	})
+	for _, name := range []string{"ABC", "CSU", "csu", "KFRS", "kfrs", " KFRS ", "Fire", "&", "and", "--", "", "Nobody"} {
+		got, gotOK := d.Lookup(name)
+		want, wantOK := d.byKey[AgencyKey(name)]
+		if got != want || gotOK != wantOK {
+			t.Errorf("Lookup(%q) = %v, %v; by its key %v, %v", name, got, gotOK, want, wantOK)
+		}
+	}
+	if a, _ := d.Lookup("CSU"); a == nil || a.Code != "ABC" {
+		t.Errorf("Lookup(CSU) = %v: the first agency to take a key keeps it", a)
+	}
+}

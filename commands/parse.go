@@ -126,7 +126,12 @@ func tokenize(text string) []token {
 }
 
 // unescape undoes Slack's escaping of &, < and > in message text.
-func unescape(s string) string { return slackUnescaper.Replace(s) }
+func unescape(s string) string {
+	if !strings.Contains(s, "&") { // every escape starts with &
+		return s
+	}
+	return slackUnescaper.Replace(s)
+}
 
 // slackUnescaper is built once: a Replacer is safe for concurrent use, and
 // building one costs a dozen allocations on every command.
