@@ -2,6 +2,7 @@ package actionbot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -104,5 +105,31 @@ func TestLookupByCodeIsLookupByKey(t *testing.T) {
 	}
 	if a, _ := d.Lookup("CSU"); a == nil || a.Code != "ABC" {
 		t.Errorf("Lookup(CSU) = %v: the first agency to take a key keeps it", a)
+	}
+}
+
+// The 'behind schedule' reason rounds the share of time gone as %.0f does.
+func TestBehindScheduleRoundsAsFmt(t *testing.T) {
+	rules := DefaultRAGRules()
+	start := D(2012, time.April, 1)
+	due := D(2013, time.March, 31)
+	total := start.DaysUntil(due)
+	checked := 0
+	for day := 1; day < total; day++ {
+		today := start.AddDays(day)
+		a := &Action{Status: StatusOpen, Progress: 0, Deadline: Deadline{Written: "March 2013", Due: due}}
+		got := rules.Assess(a, start, today, time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC))
+		if !strings.HasPrefix(got.Why, "behind schedule") {
+			continue
+		}
+		checked++
+		share := float64(day) / float64(total)
+		want := fmt.Sprintf("behind schedule: %d%% done with %.0f%% of the time gone", a.Progress, min(share, 1)*100)
+		if got.Why != want {
+			t.Errorf("on day %d: %q, want %q", day, got.Why, want)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no day was rated behind schedule: the test checks nothing")
 	}
 }

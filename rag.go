@@ -1,7 +1,6 @@
 package actionbot
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -151,7 +150,8 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 		share := float64(elapsed) / float64(total)
 		if elapsed > 0 && share >= r.MinElapsed {
 			if ratio := float64(a.Progress) / 100 / share; ratio < r.BehindRatio {
-				return Assessment{RAGAmber, fmt.Sprintf("behind schedule: %d%% done with %.0f%% of the time gone", a.Progress, min(share, 1)*100)}
+				return Assessment{RAGAmber, "behind schedule: " + strconv.Itoa(a.Progress) + "% done with " +
+					strconv.FormatFloat(min(share, 1)*100, 'f', 0, 64) + "% of the time gone"}
 			}
 		}
 	}
