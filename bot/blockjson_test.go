@@ -90,3 +90,20 @@ func TestMessageBlocksAreWhatBlocksEncodeTo(t *testing.T) {
 		}
 	}
 }
+
+// Rendered mrkdwn never exceeds its limit as Slack counts it, whatever the
+// spans: user text with entities, mentions, styles, links and broken UTF-8
+// (whose pieces can join into one character across spans).
+func FuzzMrkdwnKeepsItsLimit(f *testing.F) {
+	f.Add("Tom & Jerry <b>", "U123", "🔴 bold", uint8(1), "https://x.org/?a=1&b=2|3", 40)
+	f.Add("a\xffb\u2028", "not an id", " *x* ", uint8(15), "", 5)
+	f.Add("0", "\xd2", "\x9c", uint8('@'), "0", 5)
+	f.Fuzz(func(t *testing.T, text, user, styled string, style uint8, url string, limit int) {
+		rt := actionbot.RichText{{Text: text}, {User: user}, {Text: styled, Style: actionbot.Style(style & 15)},
+			{Text: text, URL: url}, {Channel: user}}
+		cut := int(uint(limit)%200) + 1
+		if s := Mrkdwn(rt, cut); textLen(s) > cut {
+			t.Fatalf("Mrkdwn(limit %d) = %q, %d characters", cut, s, textLen(s))
+		}
+	})
+}
