@@ -103,8 +103,9 @@ type meter struct {
 	pprof  string // the server's profiler address, or ""
 	client *http.Client
 
-	cpu0    time.Duration
-	allocs0 uint64
+	cpu0      time.Duration
+	allocs0   uint64
+	peakReset bool
 }
 
 // cost is what one server spent answering one window of requests.
@@ -112,9 +113,24 @@ type cost struct {
 	cpu      time.Duration
 	allocs   uint64
 	hasAlloc bool
+	// peakKB is the process's peak resident memory within the window, when
+	// its high-water mark could be reset at the start (hasPeak).
+	peakKB  int
+	hasPeak bool
+}
+
+// resetPeak resets a process's resident-memory high-water mark (VmHWM) to
+// its current resident memory, so that VmHWM read later is the peak since:
+// writing 5 to /proc/PID/clear_refs (Linux 4.0 and later, same user).
+func resetPeak(pid int) error {
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
+		return fmt.Errorf("reset the peak memory of process %d: %w", pid, err)
+	}
+	return nil
 }
 
 func (m *meter) start() error {
+	m.peakReset = resetPeak(m.pid) == nil
 	var err error
 	if m.cpu0, err = cpuTime(m.pid); err != nil {
 		return err
@@ -133,6 +149,11 @@ func (m *meter) stop() (cost, error) {
 		return cost{}, err
 	}
 	c := cost{cpu: cpu - m.cpu0}
+	if m.peakReset {
+		if kb, err := procStatus(m.pid, "VmHWM"); err == nil {
+			c.peakKB, c.hasPeak = kb, true
+		}
+	}
 	if m.pprof != "" {
 		a, err := mallocs(m.client, m.pprof)
 		if err != nil {

@@ -143,6 +143,7 @@ func run(c config) error {
 	fmt.Printf("load: %d clients, %v per phase after %v warm-up, %d actions (%d open)\n\n", c.conc, c.dur, c.warmup, len(refs), len(open))
 	printHeader()
 	var updates int64
+	startPeakShown := false
 	for _, phase := range strings.Split(c.phases, ",") {
 		if !validPhase(phase) {
 			return fmt.Errorf("unknown phase %q: use query, lookup or update", phase)
@@ -153,7 +154,15 @@ func run(c config) error {
 		}
 		res.print(phase)
 		if bot != nil {
-			fmt.Printf("         resident memory %s (peak %s)\n", bot.mem("VmRSS"), bot.mem("VmHWM"))
+			peak := "unknown"
+			if res.cost != nil && res.cost.hasPeak {
+				peak = fmt.Sprintf("%.1f MB", float64(res.cost.peakKB)/1024)
+			}
+			fmt.Printf("         resident memory %s, peak during the phase %s\n", bot.mem("VmRSS"), peak)
+			if !startPeakShown {
+				fmt.Printf("         peak before it (start-up, its reminder sweep, the warm-up) %.1f MB\n", float64(l.startPeakKB)/1024)
+				startPeakShown = true
+			}
 		}
 		if phase == "update" {
 			updates = l.acked.Load()
@@ -184,6 +193,9 @@ func validPhase(p string) bool { return p == "query" || p == "lookup" || p == "u
 func (l *loader) measured(ctx context.Context, phase string, m *meter) (*result, error) {
 	l.phase(ctx, phase, l.c.warmup) // warm-up, not reported
 	if m != nil {
+		if l.startPeakKB == 0 {
+			l.startPeakKB, _ = procStatus(m.pid, "VmHWM") // before start resets it
+		}
 		if err := m.start(); err != nil {
 			return nil, err
 		}
@@ -226,13 +238,23 @@ func (l *loader) floorRounds(ctx context.Context, botMeter *meter) error {
 		bots, floors = append(bots, b), append(floors, f)
 	}
 	bm, fm := medianCPU(bots), medianCPU(floors)
-	peak, _ := procStatus(botMeter.pid, "VmHWM")
-	fpeak, _ := procStatus(floorMeter.pid, "VmHWM")
+	peak, fpeak := maxPeak(bots), maxPeak(floors)
 	fmt.Printf("\nmedian CPU per lookup: bot %.1fµs, floor %.1fµs, ratio %.2fx; median p99: bot %s, floor %s\n",
 		bm, fm, bm/fm, fmtDur(medianP99(bots)), fmtDur(medianP99(floors)))
-	fmt.Printf("median allocations per lookup: bot %s; peak RSS: bot %.1f MB, floor %.1f MB\n",
+	fmt.Printf("median allocations per lookup: bot %s; peak RSS during the rounds: bot %.1f MB, floor %.1f MB\n",
 		medianAllocs(bots), float64(peak)/1024, float64(fpeak)/1024)
 	return nil
+}
+
+// maxPeak is the highest peak resident memory (kB) of the rounds.
+func maxPeak(rs []*result) int {
+	peak := 0
+	for _, r := range rs {
+		if r.cost != nil && r.cost.hasPeak {
+			peak = max(peak, r.cost.peakKB)
+		}
+	}
+	return peak
 }
 
 // prepare creates the database with a plan generated for the current UK
@@ -486,6 +508,9 @@ type loader struct {
 	acked  atomic.Int64
 	// progress per ref; each worker owns its own refs (refs are split by worker).
 	progress sync.Map
+	// startPeakKB is the server's peak resident memory before the first
+	// measured window: start-up, its sweep and the first warm-up.
+	startPeakKB int
 }
 
 type result struct {
