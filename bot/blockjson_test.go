@@ -91,19 +91,32 @@ func TestMessageBlocksAreWhatBlocksEncodeTo(t *testing.T) {
 	}
 }
 
-// Rendered mrkdwn never exceeds its limit as Slack counts it, whatever the
-// spans: user text with entities, mentions, styles, links and broken UTF-8
-// (whose pieces can join into one character across spans).
+// Rendered mrkdwn never exceeds its limit as Slack counts it, and is cut
+// exactly when the text in full is over it, whatever the spans: user text
+// with entities, mentions, styles, links and broken UTF-8 (whose pieces can
+// join into one character across spans).
 func FuzzMrkdwnKeepsItsLimit(f *testing.F) {
 	f.Add("Tom & Jerry <b>", "U123", "🔴 bold", uint8(1), "https://x.org/?a=1&b=2|3", 40)
 	f.Add("a\xffb\u2028", "not an id", " *x* ", uint8(15), "", 5)
 	f.Add("0", "\xd2", "\x9c", uint8('@'), "0", 5)
+	f.Add("abcd\xd2", "U1", "\x9c", uint8(0), "", 9)
+	f.Add("\uFFFD\uFFFD", "", "", uint8(0), "", 2)
 	f.Fuzz(func(t *testing.T, text, user, styled string, style uint8, url string, limit int) {
 		rt := actionbot.RichText{{Text: text}, {User: user}, {Text: styled, Style: actionbot.Style(style & 15)},
 			{Text: text, URL: url}, {Channel: user}}
 		cut := int(uint(limit)%200) + 1
-		if s := Mrkdwn(rt, cut); textLen(s) > cut {
+		s := Mrkdwn(rt, cut)
+		if textLen(s) > cut {
 			t.Fatalf("Mrkdwn(limit %d) = %q, %d characters", cut, s, textLen(s))
+		}
+		// Rendered in full and measured, cut only when over: the writer's
+		// own count may decide only where it is the text's length.
+		want := string(appendSpans(nil, 1<<30, []actionbot.RichText{rt}).b)
+		if textLen(want) > cut {
+			want = string(appendSpans(nil, cut, []actionbot.RichText{rt}).b)
+		}
+		if s != want {
+			t.Fatalf("Mrkdwn(limit %d) = %q; measured afresh it is %q", cut, s, want)
 		}
 	})
 }
