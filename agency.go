@@ -66,6 +66,9 @@ type Directory struct {
 	// normalising the code each time. A key once taken never changes
 	// agency, so the answer recorded at Add stays right.
 	byCode map[string]*Agency
+	// labels holds Label of each agency's code, made at Add for the same
+	// reason (a card labels every party).
+	labels map[string]string
 }
 
 // NewDirectory indexes agencies by code, name and alias.
@@ -92,6 +95,10 @@ func (d *Directory) Add(a *Agency) {
 			d.byCode = make(map[string]*Agency)
 		}
 		d.byCode[a.Code] = found
+		if d.labels == nil {
+			d.labels = make(map[string]string)
+		}
+		d.labels[a.Code] = agencyLabel(a.Code, found, true)
 	}
 }
 

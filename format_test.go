@@ -103,6 +103,16 @@ func TestLookupByCodeIsLookupByKey(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, %v; by its key %v, %v", name, got, gotOK, want, wantOK)
 		}
 	}
+	// Label, made at Add for each code, is what Lookup's answer labels.
+	for _, code := range []string{"ABC", "CSU", "KFRS", "kfrs", "&", "--", "Fire", "Nobody", ""} {
+		a, ok := d.Lookup(code)
+		if got, want := d.Label(code), agencyLabel(code, a, ok); got != want {
+			t.Errorf("Label(%q) = %q; from Lookup it is %q", code, got, want)
+		}
+	}
+	if got := d.Label("KFRS"); got != "Kent Fire & Rescue Service (KFRS)" {
+		t.Errorf("Label(KFRS) = %q", got)
+	}
 	if a, _ := d.Lookup("CSU"); a == nil || a.Code != "ABC" {
 		t.Errorf("Lookup(CSU) = %v: the first agency to take a key keeps it", a)
 	}

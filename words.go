@@ -17,7 +17,15 @@ import (
 // ("Housing", "CRI (substance misuse charity commissioned by KDAAT)"). An
 // unknown code is shown as it is.
 func (d *Directory) Label(code string) string {
+	if l, ok := d.labels[code]; ok {
+		return l
+	}
 	a, ok := d.Lookup(code)
+	return agencyLabel(code, a, ok)
+}
+
+// agencyLabel is Label of code, which Lookup answers with a (ok).
+func agencyLabel(code string, a *Agency, ok bool) string {
 	switch {
 	case !ok || a.Name == "":
 		return code
