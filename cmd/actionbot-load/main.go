@@ -158,7 +158,7 @@ func run(c config) error {
 			if res.cost != nil && res.cost.hasPeak {
 				peak = fmt.Sprintf("%.1f MB", float64(res.cost.peakKB)/1024)
 			}
-			fmt.Printf("         resident memory %s, peak during the phase %s\n", bot.mem("VmRSS"), peak)
+			fmt.Printf("         resident memory %s, peak during the phase %s; %d Slack Web API calls meanwhile\n", bot.mem("VmRSS"), peak, res.slackCalls)
 			if !startPeakShown {
 				fmt.Printf("         peak before it (start-up, its reminder sweep, the warm-up) %.1f MB\n", float64(l.startPeakKB)/1024)
 				startPeakShown = true
@@ -200,7 +200,9 @@ func (l *loader) measured(ctx context.Context, phase string, m *meter) (*result,
 			return nil, err
 		}
 	}
+	calls := slackCalls.Load()
 	res := l.phase(ctx, phase, l.c.dur)
+	res.slackCalls = slackCalls.Load() - calls
 	if m != nil {
 		c, err := m.stop()
 		if err != nil {
@@ -230,6 +232,7 @@ func (l *loader) floorRounds(ctx context.Context, botMeter *meter) error {
 			return err
 		}
 		b.print("bot")
+		fmt.Printf("         %d Slack Web API calls meanwhile (the outbox)\n", b.slackCalls)
 		f, err := fl.measured(ctx, "lookup", floorMeter)
 		if err != nil {
 			return err
@@ -377,8 +380,14 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
+// slackCalls counts the Web API calls the bot made to the fake Slack: the
+// outbox sending reminders during a window costs CPU that the window's
+// requests are charged with, so each window says how many there were.
+var slackCalls atomic.Int64
+
 // fakeSlack answers the Web API calls the bot makes with success.
 func fakeSlack(w http.ResponseWriter, r *http.Request) {
+	slackCalls.Add(1)
 	io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", "application/json")
 	switch {
@@ -519,6 +528,8 @@ type result struct {
 	samples []string
 	elapsed time.Duration
 	cost    *cost // what the server spent, where it was measured
+	// slackCalls is how many Web API calls the bot made meanwhile.
+	slackCalls int64
 }
 
 func (r *result) print(phase string) {
