@@ -364,7 +364,7 @@ func DescribeDeadline(d Deadline) string {
 	if d.Ongoing {
 		return "Ongoing"
 	}
-	if d.Written == "" || d.Written == d.Due.String() {
+	if d.Written == "" || d.Due.isString(d.Written) {
 		return d.Due.UK()
 	}
 	return d.Written + " (" + d.Due.UK() + ")"

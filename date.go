@@ -53,11 +53,26 @@ func (d Date) String() string {
 	}
 	// As the format above, without fmt: dates are formatted on every card.
 	var b [10]byte
+	return string(d.iso(&b))
+}
+
+// iso writes d, with its year in 0-9999, as 2013-03-31 into b.
+func (d Date) iso(b *[10]byte) []byte {
 	y := d.Year
 	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
 	b[4], b[5], b[6] = '-', byte('0'+d.Month/10), byte('0'+d.Month%10)
 	b[7], b[8], b[9] = '-', byte('0'+d.Day/10), byte('0'+d.Day%10)
-	return string(b[:])
+	return b[:]
+}
+
+// isString reports whether s == d.String(), without making the string:
+// a card asks it of every deadline.
+func (d Date) isString(s string) bool {
+	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return s == d.String()
+	}
+	var b [10]byte
+	return string(d.iso(&b)) == s
 }
 
 // UK formats d the way the plan's readers write it: "31 Mar 2013".

@@ -143,3 +143,14 @@ func TestBehindScheduleRoundsAsFmt(t *testing.T) {
 		t.Fatal("no day was rated behind schedule: the test checks nothing")
 	}
 }
+
+// isString answers d.String() == s without the string, edges included.
+func TestDateIsStringIsStringEquality(t *testing.T) {
+	for _, d := range []Date{{2013, 3, 31}, {1, 1, 1}, {9999, 12, 31}, {10000, 1, 1}, {-1, 1, 1}, {2013, 13, 1}, {}} {
+		for _, s := range []string{d.String(), d.UK(), "", "2013-03-31", "2013-3-31", "0001-01-01", "9999-12-31", "10000-01-01"} {
+			if got, want := d.isString(s), d.String() == s; got != want {
+				t.Errorf("%#v.isString(%q) = %v, want %v", d, s, got, want)
+			}
+		}
+	}
+}
