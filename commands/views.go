@@ -76,11 +76,12 @@ func priorityTitle(priorities []*actionbot.Priority, n int) string {
 // card renders an action: the answer to "/action 5.2".
 func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool) actionbot.Message {
 	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
-	blocks := []actionbot.Block{
-		actionbot.Header(a.Ref + " " + actionbot.Clip(a.Text, 140)),
-		actionbot.Context("Priority " + strconv.Itoa(a.Priority) + ": " + priorityTitle(priorities, a.Priority) + " · " + e.plan.Name),
+	// Room for every block a card can have, so that it is allocated once.
+	blocks := append(make([]actionbot.Block, 0, 8),
+		actionbot.Header(a.Ref+" "+actionbot.Clip(a.Text, 140)),
+		actionbot.Context("Priority "+strconv.Itoa(a.Priority)+": "+priorityTitle(priorities, a.Priority)+" · "+e.plan.Name),
 		actionbot.Section(a.Text),
-		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
+		actionbot.Block{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
 			{Label: "Lead", Value: actionbot.Txt(e.dir.PartiesLabel(a.Lead))},
 			{Label: "Partners", Value: actionbot.Txt(e.dir.PartiesLabel(a.Partners))},
 			{Label: "Deadline", Value: actionbot.Txt(deadlineText(a, e.today))},
@@ -88,7 +89,7 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 			{Label: "Status", Value: actionbot.Txt(statusText(a), " · "+strconv.Itoa(a.Progress)+"%")},
 			{Label: "RAG", Value: actionbot.Txt(rating.RAG.Emoji()+" "+rating.RAG.Label(), " — ", rating.Why)},
 		}},
-	}
+	)
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
 	}
