@@ -1,7 +1,6 @@
 package actionbot
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -20,9 +19,12 @@ const (
 // Label is the status as people say it: "open", "at risk", "blocked", "done".
 func (s Status) Label() string { return strings.ReplaceAll(string(s), "_", " ") }
 
+// statusSeparators is built once (a Replacer is safe for concurrent use).
+var statusSeparators = strings.NewReplacer("-", "_", " ", "_")
+
 // ParseStatus validates a status ("at risk", "at-risk" and "at_risk" are one).
 func ParseStatus(s string) (Status, error) {
-	k := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	k := statusSeparators.Replace(strings.ToLower(strings.TrimSpace(s)))
 	switch st := Status(k); st {
 	case StatusOpen, StatusAtRisk, StatusBlocked, StatusDone:
 		return st, nil
@@ -364,13 +366,14 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 // needs a date.
 func DescribeDeadline(d Deadline) string {
 	if d.Ongoing {
+		r := readDeadline(d.Written) // once: a card shows it on every look-up
 		switch {
-		case d.Cadence() != "":
-			return fmt.Sprintf("%s (ongoing, checked %s)", d.Written, d.Cadence())
-		case !d.From().IsZero():
-			return fmt.Sprintf("%s (ongoing from %s)", d.Written, d.From().UK())
-		case !d.Until().IsZero():
-			return fmt.Sprintf("%s (ongoing until %s)", d.Written, d.Until().UK())
+		case r.cadence != "":
+			return d.Written + " (ongoing, checked " + string(r.cadence) + ")"
+		case !r.from.IsZero():
+			return d.Written + " (ongoing from " + r.from.UK() + ")"
+		case !r.until.IsZero():
+			return d.Written + " (ongoing until " + r.until.UK() + ")"
 		}
 		return "Ongoing"
 	}
@@ -380,10 +383,10 @@ func DescribeDeadline(d Deadline) string {
 		}
 		return d.Written
 	}
-	if d.Written == "" || d.Written == d.Due.String() {
+	if d.Written == "" || d.Due.isString(d.Written) {
 		return d.Due.UK()
 	}
-	return fmt.Sprintf("%s (%s)", d.Written, d.Due.UK())
+	return d.Written + " (" + d.Due.UK() + ")"
 }
 
 // ActionFilter selects actions of a plan. Conditions combine with AND; zero

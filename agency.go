@@ -61,11 +61,19 @@ func AgencyKey(s string) string {
 type Directory struct {
 	list  []*Agency
 	byKey map[string]*Agency
+	// byCode is what Lookup answers for each agency's code exactly as
+	// written: every card names its agencies by code, and this spares
+	// normalising the code each time. A key once taken never changes
+	// agency, so the answer recorded at Add stays right.
+	byCode map[string]*Agency
+	// labels holds Label of each agency's code, made at Add for the same
+	// reason (a card labels every party).
+	labels map[string]string
 }
 
 // NewDirectory indexes agencies by code, name and alias.
 func NewDirectory(agencies []*Agency) *Directory {
-	d := &Directory{byKey: make(map[string]*Agency)}
+	d := &Directory{byKey: make(map[string]*Agency), byCode: make(map[string]*Agency)}
 	for _, a := range agencies {
 		d.Add(a)
 	}
@@ -82,6 +90,16 @@ func (d *Directory) Add(a *Agency) {
 			}
 		}
 	}
+	if found, ok := d.byKey[AgencyKey(a.Code)]; ok {
+		if d.byCode == nil {
+			d.byCode = make(map[string]*Agency)
+		}
+		d.byCode[a.Code] = found
+		if d.labels == nil {
+			d.labels = make(map[string]string)
+		}
+		d.labels[a.Code] = agencyLabel(a.Code, found, true)
+	}
 }
 
 // Agencies returns every agency, sorted by code.
@@ -93,6 +111,9 @@ func (d *Directory) Agencies() []*Agency {
 
 // Lookup returns the agency with that code, name or alias.
 func (d *Directory) Lookup(name string) (*Agency, bool) {
+	if a, ok := d.byCode[name]; ok {
+		return a, true
+	}
 	a, ok := d.byKey[AgencyKey(name)]
 	return a, ok
 }

@@ -2,6 +2,7 @@ package actionbot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,7 +48,31 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	// As the format above, without fmt: dates are formatted on every card.
+	var b [10]byte
+	return string(d.iso(&b))
+}
+
+// iso writes d, with its year in 0-9999, as 2013-03-31 into b.
+func (d Date) iso(b *[10]byte) []byte {
+	y := d.Year
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5], b[6] = '-', byte('0'+d.Month/10), byte('0'+d.Month%10)
+	b[7], b[8], b[9] = '-', byte('0'+d.Day/10), byte('0'+d.Day%10)
+	return b[:]
+}
+
+// isString reports whether s == d.String(), without making the string:
+// a card asks it of every deadline.
+func (d Date) isString(s string) bool {
+	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return s == d.String()
+	}
+	var b [10]byte
+	return string(d.iso(&b)) == s
 }
 
 // UK formats d the way the plan's readers write it: "31 Mar 2013".
@@ -55,7 +80,10 @@ func (d Date) UK() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year)
+	var b [32]byte
+	s := strconv.AppendInt(b[:0], int64(d.Day), 10)
+	s = append(append(append(s, ' '), d.Month.String()[:3]...), ' ')
+	return string(strconv.AppendInt(s, int64(d.Year), 10))
 }
 
 // Weekday returns the day of the week of d.

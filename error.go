@@ -36,10 +36,11 @@ func Errorf(code string, format string, args ...any) *Error {
 // ErrorCode returns the code of the application error in err's chain, or
 // EINTERNAL for any other non-nil error, or "" for nil.
 func ErrorCode(err error) string {
-	var e *Error
 	if err == nil {
-		return ""
-	} else if errors.As(err, &e) {
+		return "" // before e, which errors.As moves to the heap
+	}
+	var e *Error
+	if errors.As(err, &e) {
 		return e.Code
 	}
 	return EINTERNAL

@@ -95,7 +95,24 @@ type RichText []Span
 // Txt builds rich text from parts: a string is plain text, a Span is itself,
 // a RichText is appended.
 func Txt(parts ...any) RichText {
-	var rt RichText
+	// Sized once: every card and list line is built of these.
+	n := 0
+	for _, p := range parts {
+		switch v := p.(type) {
+		case string:
+			if v != "" {
+				n++
+			}
+		case Span:
+			n++
+		case RichText:
+			n += len(v)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	rt := make(RichText, 0, n)
 	for _, p := range parts {
 		switch v := p.(type) {
 		case string:

@@ -1,7 +1,7 @@
 package actionbot
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -130,7 +130,7 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 	due := a.Deadline.Due
 	left := today.DaysUntil(due)
 	if left < 0 {
-		return Assessment{RAGRed, fmt.Sprintf("%s overdue", Plural(-left, "day"))}
+		return Assessment{RAGRed, Plural(-left, "day") + " overdue"}
 	}
 	if a.Status == StatusAtRisk {
 		return Assessment{RAGAmber, withReason("at risk", a.Reason)}
@@ -140,7 +140,7 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 		if left > 0 {
 			when = "due in " + Plural(left, "day")
 		}
-		return Assessment{RAGAmber, fmt.Sprintf("%s at %d%%", when, a.Progress)}
+		return Assessment{RAGAmber, when + " at " + strconv.Itoa(a.Progress) + "%"}
 	}
 	// The share of the time from the plan's start to the deadline that has
 	// passed. A deadline on or before the plan's start leaves no time to
@@ -150,7 +150,8 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 		share := float64(elapsed) / float64(total)
 		if elapsed > 0 && share >= r.MinElapsed {
 			if ratio := float64(a.Progress) / 100 / share; ratio < r.BehindRatio {
-				return Assessment{RAGAmber, fmt.Sprintf("behind schedule: %d%% done with %.0f%% of the time gone", a.Progress, min(share, 1)*100)}
+				return Assessment{RAGAmber, "behind schedule: " + strconv.Itoa(a.Progress) + "% done with " +
+					strconv.FormatFloat(min(share, 1)*100, 'f', 0, 64) + "% of the time gone"}
 			}
 		}
 	}
@@ -173,9 +174,9 @@ func (r RAGRules) assessOngoing(a *Action, planStart Date, today Date, now time.
 	}
 	if days >= r.StaleDays {
 		if updated {
-			return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update for %s", Plural(days, "day"))}
+			return Assessment{RAGAmber, "ongoing, no update for " + Plural(days, "day")}
 		}
-		return Assessment{RAGAmber, fmt.Sprintf("ongoing, no update since the plan started %s ago", Plural(days, "day"))}
+		return Assessment{RAGAmber, "ongoing, no update since the plan started " + Plural(days, "day") + " ago"}
 	}
 	switch {
 	case !updated:
@@ -183,7 +184,7 @@ func (r RAGRules) assessOngoing(a *Action, planStart Date, today Date, now time.
 	case days == 0:
 		return Assessment{RAGGreen, "ongoing, updated today"}
 	}
-	return Assessment{RAGGreen, fmt.Sprintf("ongoing, updated %s ago", Plural(days, "day"))}
+	return Assessment{RAGGreen, "ongoing, updated " + Plural(days, "day") + " ago"}
 }
 
 // withReason formats "blocked: waiting for vetting", or "blocked" when no
@@ -198,7 +199,7 @@ func withReason(what, reason string) string {
 // Plural formats n with a noun: "1 day", "3 days".
 func Plural(n int, noun string) string {
 	if n == 1 || n == -1 {
-		return fmt.Sprintf("%d %s", n, noun)
+		return strconv.Itoa(n) + " " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -17,7 +17,15 @@ import (
 // ("Housing", "CRI (substance misuse charity commissioned by KDAAT)"). An
 // unknown code is shown as it is.
 func (d *Directory) Label(code string) string {
+	if l, ok := d.labels[code]; ok {
+		return l
+	}
 	a, ok := d.Lookup(code)
+	return agencyLabel(code, a, ok)
+}
+
+// agencyLabel is Label of code, which Lookup answers with a (ok).
+func agencyLabel(code string, a *Agency, ok bool) string {
 	switch {
 	case !ok || a.Name == "":
 		return code
@@ -48,8 +56,11 @@ func (d *Directory) PartyLabel(p Party) string {
 // PartiesLabel names several parties: "Kent Police (POLICE) – Training,
 // Community Safety Unit (CSU)"; "—" when there are none.
 func (d *Directory) PartiesLabel(ps []Party) string {
-	if len(ps) == 0 {
+	switch len(ps) {
+	case 0:
 		return "—"
+	case 1:
+		return d.PartyLabel(ps[0])
 	}
 	out := make([]string, len(ps))
 	for i, p := range ps {

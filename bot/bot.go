@@ -175,28 +175,64 @@ type reply struct {
 	// posted instead.
 	responseURL string
 	later       func(ctx context.Context)
+	// buf, when set, is the pooled buffer holding body: release returns it
+	// once body has been written.
+	buf *[]byte
+}
+
+// responseBuffers holds the buffers of answers already written, for the
+// next answers: a query's answer is a few kilobytes, written once.
+var responseBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBuffer bounds the buffers kept for reuse (a long list's answer
+// is not kept).
+const maxPooledBuffer = 64 << 10
+
+// pooledResponse encodes an answer as encodeResponse does, into a buffer
+// from the pool; the caller that writes it may release it.
+func pooledResponse(msg actionbot.Message, responseURL string) reply {
+	bp := responseBuffers.Get().(*[]byte)
+	*bp = appendResponse((*bp)[:0], msg, false)
+	return reply{body: *bp, responseURL: responseURL, buf: bp}
+}
+
+// release returns a pooled body's buffer to the pool, once the body has
+// been written and nothing holds it; the reply's body is gone after.
+func (r *reply) release() {
+	if r.buf == nil {
+		return
+	}
+	if cap(*r.buf) <= maxPooledBuffer {
+		responseBuffers.Put(r.buf)
+	}
+	r.buf, r.body = nil, nil
 }
 
 // encodeResponse renders a message as the JSON of a slash command or
 // response_url reply: {"response_type", "replace_original", "text",
 // "blocks"}, ephemeral unless the message is public.
 func encodeResponse(msg actionbot.Message, replace bool) []byte {
+	return appendResponse(make([]byte, 0, 4096), msg, replace)
+}
+
+// appendResponse appends what encodeResponse returns to b.
+func appendResponse(b []byte, msg actionbot.Message, replace bool) []byte {
 	rt := "ephemeral"
 	if msg.Public {
 		rt = "in_channel"
 	}
-	b := make([]byte, 0, 4096)
 	b = append(b, `{"response_type":`...)
 	b = appendJSONString(b, rt)
 	b = append(b, `,"replace_original":`...)
 	b = strconv.AppendBool(b, replace)
 	b = append(b, `,"text":`...)
-	b = appendJSONString(b, Fallback(msg))
-	if blocks := Blocks(msg, MaxMessageBlocks); len(blocks) > 0 {
-		b = append(b, `,"blocks":`...)
-		b = appendBlocksJSON(b, blocks)
+	b = appendFallbackJSON(b, msg)
+	mark := len(b)
+	b = append(b, `,"blocks":`...)
+	if b, n := appendMessageBlocks(b, msg, MaxMessageBlocks); n > 0 {
+		return append(b, '}')
 	}
-	return append(b, '}')
+	return append(b[:mark], '}')
 }
 
 // respond posts a reply to a response_url: a new ephemeral message (or

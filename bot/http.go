@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -84,8 +83,14 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 	}
 	// Slack's certificate check is answered before the signature is: it is
 	// sent unsigned, and asks for nothing to be done (Bolt does the same).
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("ssl_check") == "1" && !form.Has("command") && !form.Has("payload") {
+	// The form is parsed once, here; a malformed one is refused after the
+	// signature check, as before.
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	var form slackForm
+	var formErr error
+	if !isJSON {
+		form, formErr = parseSlackForm(string(body))
+		if formErr == nil && form.get(formSSLCheck) == "1" && !form.has(formCommand) && !form.has(formPayload) {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
@@ -96,7 +101,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 		return
 	}
 	var rep reply
-	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") {
+	if isJSON {
 		var env eventEnvelope
 		if err := json.Unmarshal(body, &env); err != nil {
 			http.Error(w, "malformed event", http.StatusBadRequest)
@@ -111,8 +116,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 			rep = b.eventCallback(&env)
 		}
 	} else {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
+		if formErr != nil {
 			http.Error(w, "malformed form", http.StatusBadRequest)
 			return
 		}
@@ -121,18 +125,18 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 		// lower case, as the verifier accepts either case of hex digits.
 		delivery := signaturePrefix + strings.ToLower(r.Header.Get("X-Slack-Signature"))
 		switch {
-		case form.Has("payload"):
+		case form.has(formPayload):
 			var ic slack.InteractionCallback
-			if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
+			if err := json.Unmarshal([]byte(form.get(formPayload)), &ic); err != nil {
 				http.Error(w, "malformed payload", http.StatusBadRequest)
 				return
 			}
 			rep = b.interaction(r.Context(), &ic, delivery)
-		case form.Has("command"):
+		case form.has(formCommand):
 			sc := slack.SlashCommand{
-				TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), UserID: form.Get("user_id"),
-				Command: form.Get("command"), Text: form.Get("text"), ResponseURL: form.Get("response_url"),
-				TriggerID: form.Get("trigger_id"), APIAppID: form.Get("api_app_id"),
+				TeamID: form.get(formTeamID), ChannelID: form.get(formChannelID), UserID: form.get(formUserID),
+				Command: form.get(formCommand), Text: form.get(formText), ResponseURL: form.get(formResponseURL),
+				TriggerID: form.get(formTriggerID), APIAppID: form.get(formAPIAppID),
 			}
 			rep = b.slashCommand(r.Context(), &sc, delivery)
 		default:
@@ -143,6 +147,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 	if rep.body != nil {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(rep.body)
+		rep.release() // written: the buffer may hold the next answer
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}

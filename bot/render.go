@@ -49,6 +49,42 @@ func textLen(s string) int {
 	return n
 }
 
+// textLenValid is textLen, and whether s is valid UTF-8.
+func textLenValid(s string) (n int, valid bool) {
+	valid = true
+	for i, r := range s {
+		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+			valid = false
+		}
+		n += runeLen(r)
+	}
+	return n, valid
+}
+
+// plainLen is textLenValid of text with nothing to escape; plain is false
+// (and the rest unset) when s holds &, < or >.
+func plainLen(s string) (n int, plain, valid bool) {
+	valid = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == '&' || c == '<' || c == '>' {
+				return 0, false, false
+			}
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			valid = false
+		}
+		n += runeLen(r)
+		i += size
+	}
+	return n, true, valid
+}
+
 func runeLen(r rune) int {
 	if r >= 0x10000 {
 		return 2
@@ -82,6 +118,9 @@ type mrkdwn struct {
 	n     int // length so far, as Slack counts it
 	limit int
 	cut   bool
+	// broken is set when text with invalid UTF-8 was copied in: pieces of
+	// it may join into one character, so n may exceed the text's length.
+	broken bool
 }
 
 func newMrkdwn(limit int) *mrkdwn { return &mrkdwn{limit: limit} }
@@ -96,11 +135,12 @@ func (w *mrkdwn) atom(s string) bool {
 	if w.cut {
 		return false
 	}
-	l := textLen(s)
+	l, valid := textLenValid(s)
 	if l > w.room() {
 		w.finish()
 		return false
 	}
+	w.broken = w.broken || !valid
 	w.b = append(w.b, s...)
 	w.n += l
 	return true
@@ -118,12 +158,11 @@ func (w *mrkdwn) finish() {
 // follow (a closing style marker). It reports whether all of s fitted.
 func (w *mrkdwn) escaped(s string, reserve int) bool {
 	// Most text has nothing to escape and fits: copy it whole.
-	if !strings.ContainsAny(s, "&<>") {
-		if l := textLen(s); l <= w.room()-reserve {
-			w.b = append(w.b, s...)
-			w.n += l
-			return true
-		}
+	if l, plain, valid := plainLen(s); plain && l <= w.room()-reserve {
+		w.b = append(w.b, s...)
+		w.n += l
+		w.broken = w.broken || !valid
+		return true
 	}
 	for _, r := range s {
 		var enc string
@@ -200,9 +239,11 @@ func (w *mrkdwn) span(s actionbot.Span) {
 		}
 		esc := newMrkdwn(w.limit)
 		esc.escaped(label, 0)
-		if link := "<" + linkURL(s.URL) + "|" + esc.String() + ">"; textLen(link) <= w.room() {
+		link := "<" + linkURL(s.URL) + "|" + esc.String() + ">"
+		if l, valid := textLenValid(link); l <= w.room() {
 			w.b = append(w.b, link...)
-			w.n += textLen(link)
+			w.n += l
+			w.broken = w.broken || !valid
 			return
 		}
 		s = actionbot.Span{Text: label} // no room for the link: its label, cut
@@ -259,28 +300,56 @@ func isID(s string) bool {
 }
 
 // linkURL makes a URL safe inside <url|label>.
-func linkURL(u string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
-}
+func linkURL(u string) string { return linkEscaper.Replace(u) }
+
+// linkEscaper is built once (a Replacer is safe for concurrent use).
+var linkEscaper = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C")
 
 // Mrkdwn renders rich text as Slack mrkdwn of at most limit characters.
 func Mrkdwn(rt actionbot.RichText, limit int) string {
-	// Render in full; only text over the limit is rendered again, cut.
-	if s := renderSpans(rt, 1<<30); textLen(s) <= limit {
-		return s
-	}
-	return renderSpans(rt, limit)
+	return string(appendMrkdwn(nil, limit, rt))
 }
 
-func renderSpans(rt actionbot.RichText, limit int) string {
-	w := newMrkdwn(limit)
-	for _, s := range rt {
-		w.span(s)
-		if w.cut {
-			break
+// appendMrkdwn appends the parts, as one rich text, rendered as Slack mrkdwn
+// of at most limit characters.
+func appendMrkdwn(dst []byte, limit int, parts ...actionbot.RichText) []byte {
+	// Render in full; only text over the limit is rendered again, cut.
+	start := len(dst)
+	w := appendSpans(dst, 1<<30, parts)
+	// The writer's count is the text's length unless broken UTF-8 was
+	// copied in; then the text is measured.
+	n := w.n
+	if w.broken {
+		n = textLenBytes(w.b[start:])
+	}
+	if n <= limit {
+		return w.b
+	}
+	return appendSpans(w.b[:start], limit, parts).b
+}
+
+func appendSpans(dst []byte, limit int, parts []actionbot.RichText) mrkdwn {
+	w := mrkdwn{b: dst, limit: limit}
+	for _, rt := range parts {
+		for _, s := range rt {
+			w.span(s)
+			if w.cut {
+				return w
+			}
 		}
 	}
-	return w.String()
+	return w
+}
+
+// textLenBytes is textLen of text held in bytes.
+func textLenBytes(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		n += runeLen(r)
+		b = b[size:]
+	}
+	return n
 }
 
 // EscapeText escapes plain text for a mrkdwn field or the text fallback, and

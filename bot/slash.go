@@ -26,10 +26,10 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	cmd, err := commands.Parse(sc.Text)
 	if err != nil {
 		// Handle parses again and explains the mistake.
-		return reply{body: encodeResponse(b.Handler.Handle(ctx, req), false), responseURL: sc.ResponseURL}
+		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
-		return reply{body: encodeResponse(b.Handler.Run(ctx, req, cmd), false), responseURL: sc.ResponseURL}
+		return pooledResponse(b.Handler.Run(ctx, req, cmd), sc.ResponseURL)
 	}
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.

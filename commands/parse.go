@@ -129,8 +129,15 @@ func tokenize(text string) []token {
 
 // unescape undoes Slack's escaping of &, < and > in message text.
 func unescape(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	if !strings.Contains(s, "&") { // every escape starts with &
+		return s
+	}
+	return slackUnescaper.Replace(s)
 }
+
+// slackUnescaper is built once: a Replacer is safe for concurrent use, and
+// building one costs a dozen allocations on every command.
+var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // parser holds the text and its tokens while parsing.
 type parser struct {

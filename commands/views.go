@@ -80,19 +80,20 @@ func priorityTitle(priorities []*actionbot.Priority, n int) string {
 // card renders an action: the answer to "/action 5.2".
 func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool) actionbot.Message {
 	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
-	blocks := []actionbot.Block{
-		actionbot.Header(fmt.Sprintf("%s %s", a.Ref, actionbot.Clip(a.Text, 140))),
-		actionbot.Context(fmt.Sprintf("Priority %d: %s · %s", a.Priority, priorityTitle(priorities, a.Priority), e.plan.Name)),
+	// Room for every block a card can have, so that it is allocated once.
+	blocks := append(make([]actionbot.Block, 0, 8),
+		actionbot.Header(a.Ref+" "+actionbot.Clip(a.Text, 140)),
+		actionbot.Context("Priority "+strconv.Itoa(a.Priority)+": "+priorityTitle(priorities, a.Priority)+" · "+e.plan.Name),
 		actionbot.Section(a.Text),
-		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
+		actionbot.Block{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
 			{Label: "Lead", Value: actionbot.Txt(e.dir.PartiesLabel(a.Lead))},
 			{Label: "Partners", Value: actionbot.Txt(e.dir.PartiesLabel(a.Partners))},
 			{Label: "Deadline", Value: actionbot.Txt(deadlineText(a, e.today))},
 			{Label: "Funding", Value: actionbot.Txt(orDash(a.Funding))},
-			{Label: "Status", Value: actionbot.Txt(statusText(a), fmt.Sprintf(" · %d%%", a.Progress))},
+			{Label: "Status", Value: actionbot.Txt(statusText(a), " · "+strconv.Itoa(a.Progress)+"%")},
 			{Label: "RAG", Value: actionbot.Txt(rating.RAG.Emoji()+" "+rating.RAG.Label(), " — ", rating.Why)},
 		}},
-	}
+	)
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
 	}
@@ -111,7 +112,7 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		blocks = append(blocks, actionbot.Buttons(CardButtons(a.Ref, false)...))
 	}
 	return actionbot.Message{
-		Text:   fmt.Sprintf("%s %s — %s, %s", a.Ref, actionbot.Clip(a.Text, 80), statusText(a), dueText(a, e.today)),
+		Text:   a.Ref + " " + actionbot.Clip(a.Text, 80) + " — " + statusText(a) + ", " + dueText(a, e.today),
 		Blocks: blocks,
 	}
 }

@@ -14,6 +14,17 @@
 //
 //	go build -o /tmp/actionbot ./cmd/actionbot && go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 10s
 //
+// Each phase also reports what the bot spent: its CPU time per request (user
+// plus system, from /proc/PID/stat over the measured window) and its heap
+// allocations per request (from the runtime's count, read on the profiler
+// address the tool gives the bot). With -floor it then measures lookups
+// (/action <id>) on the bot and on the floor, a bare server that does only
+// what any Slack app must (read, verify the signature, parse the form, answer
+// a fixed 2 KB card), alternately for -rounds rounds, and reports the ratio of
+// their median CPU time per lookup:
+//
+//	go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 6s -phases lookup,update -floor -rounds 5
+//
 // Without -bot it loads a running bot at -url with -secret, reading its
 // actions from its database (-db).
 package main
@@ -51,10 +62,11 @@ import (
 
 type config struct {
 	bot, url, secret, db, phases string
-	pprof                        string
-	actions, conc                int
+	pprof, serveFloor            string
+	actions, conc, rounds        int
 	dur, warmup                  time.Duration
 	seed                         uint64
+	floor                        bool
 }
 
 func main() {
@@ -69,8 +81,18 @@ func main() {
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each phase")
 	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order")
 	flag.Uint64Var(&c.seed, "seed", plangen.Seed, "seed of the generated plan")
-	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (e.g. 127.0.0.1:6060)")
+	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (default: a free loopback port, read for allocations per request)")
+	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups, alternating with the bot, and report the CPU ratio")
+	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating lookup rounds of bot and floor")
+	flag.StringVar(&c.serveFloor, "serve-floor", "", "internal: serve the floor on this `address` (started by -floor)")
 	flag.Parse()
+	if c.serveFloor != "" {
+		if err := serveFloor(c.serveFloor); err != nil {
+			fmt.Fprintln(os.Stderr, "actionbot-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "actionbot-load:", err)
 		os.Exit(1)
@@ -103,37 +125,56 @@ func run(c config) error {
 	if c.url == "" || c.secret == "" {
 		return errors.New("give -bot, or -url and -secret of a running bot")
 	}
-	l := &loader{c: c, refs: refs, rs: rs, client: &http.Client{
+	client := &http.Client{
 		Timeout:   10 * time.Second,
 		Transport: &http.Transport{MaxIdleConns: c.conc * 2, MaxIdleConnsPerHost: c.conc * 2, IdleConnTimeout: time.Minute},
-	}}
+	}
+	l := &loader{c: c, url: c.url, refs: refs, rs: rs, client: client}
 	for _, ref := range refs { // plan order, so each worker's share is spread over the plan
 		if p, ok := open[ref]; ok {
 			l.open = append(l.open, ref)
 			l.progress.Store(ref, p)
 		}
 	}
+	var botMeter *meter
+	if bot != nil {
+		botMeter = &meter{pid: bot.cmd.Process.Pid, pprof: c.pprof, client: client}
+	}
 	fmt.Printf("load: %d clients, %v per phase after %v warm-up, %d actions (%d open)\n\n", c.conc, c.dur, c.warmup, len(refs), len(open))
-	fmt.Printf("%-8s %9s %7s %10s %9s %9s %9s\n", "phase", "requests", "errors", "req/s", "p50", "p99", "max")
+	printHeader()
 	var updates int64
+	startPeakShown := false
 	for _, phase := range strings.Split(c.phases, ",") {
-		if phase != "query" && phase != "update" {
-			return fmt.Errorf("unknown phase %q", phase)
+		if !validPhase(phase) {
+			return fmt.Errorf("unknown phase %q: use query, lookup or update", phase)
 		}
-		l.phase(ctx, phase, c.warmup) // warm-up, not reported
-		res := l.phase(ctx, phase, c.dur)
+		res, err := l.measured(ctx, phase, botMeter)
+		if err != nil {
+			return err
+		}
 		res.print(phase)
 		if bot != nil {
-			fmt.Printf("         resident memory %s (peak %s)\n", bot.mem("VmRSS"), bot.mem("VmHWM"))
+			peak := "unknown"
+			if res.cost != nil && res.cost.hasPeak {
+				peak = fmt.Sprintf("%.1f MB", float64(res.cost.peakKB)/1024)
+			}
+			fmt.Printf("         resident memory %s, peak during the phase %s; %d Slack Web API calls meanwhile\n", bot.mem("VmRSS"), peak, res.slackCalls)
+			if !startPeakShown {
+				fmt.Printf("         peak before it (start-up, its reminder sweep, the warm-up) %.1f MB\n", float64(l.startPeakKB)/1024)
+				startPeakShown = true
+			}
 		}
 		if phase == "update" {
 			updates = l.acked.Load()
 		}
-		if res.errors > 0 {
-			for _, e := range res.samples {
-				fmt.Printf("         first error: %s\n", e)
-				break
-			}
+		res.printFirstError()
+	}
+	if c.floor {
+		if bot == nil {
+			return errors.New("-floor needs -bot: the bot's CPU time is read from its process")
+		}
+		if err := l.floorRounds(ctx, botMeter); err != nil {
+			return err
 		}
 	}
 	if bot == nil || !strings.Contains(c.phases, "update") {
@@ -143,6 +184,80 @@ func run(c config) error {
 		return err
 	}
 	return verify(ctx, c.db, updates)
+}
+
+func validPhase(p string) bool { return p == "query" || p == "lookup" || p == "update" }
+
+// measured runs one phase after its warm-up and, with a meter, takes what the
+// server spent on the measured window.
+func (l *loader) measured(ctx context.Context, phase string, m *meter) (*result, error) {
+	l.phase(ctx, phase, l.c.warmup) // warm-up, not reported
+	if m != nil {
+		if l.startPeakKB == 0 {
+			l.startPeakKB, _ = procStatus(m.pid, "VmHWM") // before start resets it
+		}
+		if err := m.start(); err != nil {
+			return nil, err
+		}
+	}
+	calls := slackCalls.Load()
+	res := l.phase(ctx, phase, l.c.dur)
+	res.slackCalls = slackCalls.Load() - calls
+	if m != nil {
+		c, err := m.stop()
+		if err != nil {
+			return nil, err
+		}
+		res.cost = &c
+	}
+	return res, nil
+}
+
+// floorRounds measures lookups on the bot and on the floor alternately, and
+// reports the medians and the ratio of CPU per lookup.
+func (l *loader) floorRounds(ctx context.Context, botMeter *meter) error {
+	cmd, floorURL, err := spawnFloor(ctx, l.c.secret)
+	if err != nil {
+		return err
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	fl := &loader{c: l.c, url: floorURL, refs: l.refs, rs: l.rs, client: l.client}
+	floorMeter := &meter{pid: cmd.Process.Pid, client: l.client}
+	fmt.Printf("\nlookups (/action <id>), bot and floor alternately, %d rounds\n", l.c.rounds)
+	printHeader()
+	var bots, floors []*result
+	for range l.c.rounds {
+		b, err := l.measured(ctx, "lookup", botMeter)
+		if err != nil {
+			return err
+		}
+		b.print("bot")
+		fmt.Printf("         %d Slack Web API calls meanwhile (the outbox)\n", b.slackCalls)
+		f, err := fl.measured(ctx, "lookup", floorMeter)
+		if err != nil {
+			return err
+		}
+		f.print("floor")
+		bots, floors = append(bots, b), append(floors, f)
+	}
+	bm, fm := medianCPU(bots), medianCPU(floors)
+	peak, fpeak := maxPeak(bots), maxPeak(floors)
+	fmt.Printf("\nmedian CPU per lookup: bot %.1fµs, floor %.1fµs, ratio %.2fx; median p99: bot %s, floor %s\n",
+		bm, fm, bm/fm, fmtDur(medianP99(bots)), fmtDur(medianP99(floors)))
+	fmt.Printf("median allocations per lookup: bot %s; peak RSS during the rounds: bot %.1f MB, floor %.1f MB\n",
+		medianAllocs(bots), float64(peak)/1024, float64(fpeak)/1024)
+	return nil
+}
+
+// maxPeak is the highest peak resident memory (kB) of the rounds.
+func maxPeak(rs []*result) int {
+	peak := 0
+	for _, r := range rs {
+		if r.cost != nil && r.cost.hasPeak {
+			peak = max(peak, r.cost.peakKB)
+		}
+	}
+	return peak
 }
 
 // prepare creates the database with a plan generated for the current UK
@@ -219,6 +334,13 @@ func spawn(ctx context.Context, c *config) (*spawned, error) {
 		return nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	if c.pprof == "" { // the profiler is read for allocations per request
+		pp, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		c.pprof = fmt.Sprintf("127.0.0.1:%d", pp)
+	}
 	cmd := exec.CommandContext(ctx, c.bot, "serve")
 	cmd.Env = append(os.Environ(),
 		"ACTIONBOT_DB="+c.db, "ACTIONBOT_ADDR="+addr, "ACTIONBOT_PPROF_ADDR="+c.pprof, "ACTIONBOT_COORDINATORS="+loadUser, "ACTIONBOT_LOG_LEVEL=warn",
@@ -258,8 +380,14 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
+// slackCalls counts the Web API calls the bot made to the fake Slack: the
+// outbox sending reminders during a window costs CPU that the window's
+// requests are charged with, so each window says how many there were.
+var slackCalls atomic.Int64
+
 // fakeSlack answers the Web API calls the bot makes with success.
 func fakeSlack(w http.ResponseWriter, r *http.Request) {
+	slackCalls.Add(1)
 	io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", "application/json")
 	switch {
@@ -381,6 +509,7 @@ func (rs *replyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type loader struct {
 	c      config
+	url    string // the server's base URL: the bot's, or the floor's
 	refs   []string
 	open   []string // refs that take progress updates
 	rs     *replyServer
@@ -388,6 +517,9 @@ type loader struct {
 	acked  atomic.Int64
 	// progress per ref; each worker owns its own refs (refs are split by worker).
 	progress sync.Map
+	// startPeakKB is the server's peak resident memory before the first
+	// measured window: start-up, its sweep and the first warm-up.
+	startPeakKB int
 }
 
 type result struct {
@@ -395,6 +527,9 @@ type result struct {
 	errors  int
 	samples []string
 	elapsed time.Duration
+	cost    *cost // what the server spent, where it was measured
+	// slackCalls is how many Web API calls the bot made meanwhile.
+	slackCalls int64
 }
 
 func (r *result) print(phase string) {
@@ -406,8 +541,78 @@ func (r *result) print(phase string) {
 		return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
 	}
 	rps := float64(len(r.lat)) / r.elapsed.Seconds()
-	fmt.Printf("%-8s %9d %7d %10.0f %9s %9s %9s\n", phase, len(r.lat), r.errors, rps,
-		fmtDur(q(0.50)), fmtDur(q(0.99)), fmtDur(q(1)))
+	cpu, allocs := "-", "-"
+	if r.cost != nil {
+		cpu, allocs = r.cost.perRequest(len(r.lat) + r.errors)
+	}
+	fmt.Printf("%-8s %9d %7d %10.0f %9s %9s %9s %10s %9s\n", phase, len(r.lat), r.errors, rps,
+		fmtDur(q(0.50)), fmtDur(q(0.99)), fmtDur(q(1)), cpu, allocs)
+}
+
+func printHeader() {
+	fmt.Printf("%-8s %9s %7s %10s %9s %9s %9s %10s %9s\n", "phase", "requests", "errors", "req/s", "p50", "p99", "max", "cpu/req", "allocs/req")
+}
+
+func (r *result) printFirstError() {
+	if r.errors > 0 && len(r.samples) > 0 {
+		fmt.Printf("         first error: %s\n", r.samples[0])
+	}
+}
+
+// p99 is the 99th percentile latency; print sorts lat first.
+func (r *result) p99() time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	lat := slices.Sorted(slices.Values(r.lat))
+	return lat[min(len(lat)-1, int(0.99*float64(len(lat))))]
+}
+
+func median[T any](rs []*result, f func(*result) T, less func(a, b T) int) T {
+	vs := make([]T, len(rs))
+	for i, r := range rs {
+		vs[i] = f(r)
+	}
+	slices.SortFunc(vs, less)
+	return vs[len(vs)/2]
+}
+
+func medianCPU(rs []*result) float64 {
+	return median(rs, func(r *result) float64 {
+		n := len(r.lat) + r.errors
+		if r.cost == nil || n == 0 {
+			return 0
+		}
+		return float64(r.cost.cpu.Nanoseconds()) / 1000 / float64(n)
+	}, cmpFloat)
+}
+
+func medianP99(rs []*result) time.Duration {
+	return median(rs, (*result).p99, func(a, b time.Duration) int { return int(a - b) })
+}
+
+func medianAllocs(rs []*result) string {
+	v := median(rs, func(r *result) float64 {
+		n := len(r.lat) + r.errors
+		if r.cost == nil || !r.cost.hasAlloc || n == 0 {
+			return -1
+		}
+		return float64(r.cost.allocs) / float64(n)
+	}, cmpFloat)
+	if v < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func fmtDur(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
@@ -427,9 +632,12 @@ func (l *loader) phase(ctx context.Context, phase string, d time.Duration) *resu
 			for i := 0; time.Now().Before(deadline); i++ {
 				var lat time.Duration
 				var err error
-				if phase == "query" {
+				switch phase {
+				case "query":
 					lat, err = l.query(ctx, r, i)
-				} else {
+				case "lookup":
+					lat, err = l.query(ctx, r, 0) // always /action <id>
+				default:
 					lat, err = l.update(ctx, w, i)
 				}
 				if err != nil {
@@ -527,7 +735,7 @@ func (l *loader) post(ctx context.Context, user, text, responseURL string) (stri
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(l.c.secret))
 	io.WriteString(mac, "v0:"+ts+":"+body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(l.c.url, "/")+"/slack/commands", bytes.NewBufferString(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(l.url, "/")+"/slack/commands", bytes.NewBufferString(body))
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Answers are encoded into reused buffers: answers written at once, to
+// many clients, are each whole and each the answer to its own request.
+func TestConcurrentAnswersAreEachTheirOwn(t *testing.T) {
+	e := mustEnv(t)
+	srv := e.httpServer(t)
+	refs := []string{"1.1", "2.1", "3.1", "4.1", "5.2", "6.1"}
+	want := map[string][]byte{}
+	for _, ref := range refs {
+		code, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, ref, "r-"+ref), nil)
+		if code != http.StatusOK || !strings.Contains(string(body), `"text":"`+ref+" ") {
+			t.Fatalf("/action %s: %d %s", ref, code, body)
+		}
+		want[ref] = body
+	}
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Go(func() {
+			for i := range 30 {
+				ref := refs[(c+i)%len(refs)]
+				body := e.slashForm(uCSU, ref, "r-"+ref)
+				ts, sig := Sign(testSigningSecret, e.clock.Now(), body)
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/commands", bytes.NewReader(body))
+				req.Header.Set("Content-Type", formType)
+				req.Header.Set("X-Slack-Request-Timestamp", ts)
+				req.Header.Set("X-Slack-Signature", sig)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Errorf("/action %s: %v", ref, err)
+					return
+				}
+				got, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if !bytes.Equal(got, want[ref]) {
+					t.Errorf("/action %s answered, at once with others:\n%s\nwant\n%s", ref, got, want[ref])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
