@@ -52,6 +52,9 @@ type Action struct {
 	// Notes are the plan's own columns beyond the bot's ("Outcome: ..."),
 	// kept as imported, one per line.
 	Notes string `json:"notes,omitempty"`
+	// CarriedFrom says where an action carried from an earlier plan came
+	// from, as people write it ("2012-13/1.3"); empty for most.
+	CarriedFrom string `json:"carried_from,omitempty"`
 
 	Status Status `json:"status"`
 	// Reason says why the action is blocked or at risk.

@@ -100,6 +100,9 @@ func (h *Handler) carriedHistory(ctx context.Context, e *env, a *actionbot.Actio
 }
 
 func (h *Handler) carriedFrom(ctx context.Context, a *actionbot.Action) (string, *actionbot.Action) {
+	if a.CarriedFrom == "" { // most actions: no look-up on the card's path
+		return "", nil
+	}
 	cs, ok := h.Store.(carryStore)
 	if !ok {
 		return "", nil

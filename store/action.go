@@ -30,6 +30,7 @@ type actionRow struct {
 	Progress        int            `db:"progress"`
 	Review          string         `db:"review"`
 	Notes           string         `db:"notes"`
+	CarriedFrom     string         `db:"carried_from"`
 	SnoozedUntil    sql.NullString `db:"snoozed_until"`
 	LastActivity    sql.NullString `db:"last_activity"`
 	CreatedAt       string         `db:"created_at"`
@@ -38,7 +39,7 @@ type actionRow struct {
 
 const actionColumns = `a.id, a.plan_id, a.ref, a.priority, a.text, a.by_when, a.due, a.ongoing,
 	a.original_by_when, a.original_due, a.original_ongoing, a.funding, a.status, a.reason,
-	a.progress, a.review, a.notes, a.snoozed_until, a.last_activity, a.created_at, a.updated_at`
+	a.progress, a.review, a.notes, a.carried_from, a.snoozed_until, a.last_activity, a.created_at, a.updated_at`
 
 func (r *actionRow) action() (*actionbot.Action, error) {
 	a := &actionbot.Action{
@@ -46,7 +47,7 @@ func (r *actionRow) action() (*actionbot.Action, error) {
 		Deadline: actionbot.Deadline{Written: r.ByWhen, Ongoing: r.Ongoing},
 		Original: actionbot.Deadline{Written: r.OriginalByWhen, Ongoing: r.OriginalOngoing},
 		Funding:  r.Funding, Status: actionbot.Status(r.Status), Reason: r.Reason,
-		Progress: r.Progress, Review: r.Review, Notes: r.Notes,
+		Progress: r.Progress, Review: r.Review, Notes: r.Notes, CarriedFrom: r.CarriedFrom,
 	}
 	var err error
 	if a.Deadline.Due, err = parseNullDate(r.Due); err != nil {
