@@ -180,7 +180,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 	case AdminCarry:
 		return h.carry(ctx, e, userID, a)
 	case AdminMemberAdd, AdminMemberRemove:
-		ag, err := resolveAgency(e.dir, a.Agency)
+		ag, err := ResolveAgency(e.dir, a.Agency)
 		if err != nil {
 			return actionbot.Message{}, err
 		}

@@ -357,8 +357,9 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string, pageNo int) (
 	return actionbot.Message{Text: fmt.Sprintf("Your actions: %d led, %d as partner", led.total, partnered.total), Blocks: blocks}, nil
 }
 
-// resolveAgency finds an agency by code or name, suggesting near ones.
-func resolveAgency(dir *actionbot.Directory, name string) (*actionbot.Agency, error) {
+// ResolveAgency finds an agency by code or name, suggesting near ones: the
+// one wording of an unknown agency, wherever it is named.
+func ResolveAgency(dir *actionbot.Directory, name string) (*actionbot.Agency, error) {
 	if a, ok := dir.Lookup(name); ok {
 		return a, nil
 	}
@@ -374,7 +375,7 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	var title []string
 	var involving []string
 	if f.Agency != "" {
-		ag, err := resolveAgency(e.dir, f.Agency)
+		ag, err := ResolveAgency(e.dir, f.Agency)
 		if err != nil {
 			return actionbot.Message{}, err
 		}

@@ -354,45 +354,14 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	agency := func(name string) (*actionbot.Agency, error) {
-		ag, ok := dir.Lookup(name)
-		if !ok {
-			if near := dir.Suggest(name, 3); len(near) > 0 {
-				return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q (near: %s)", name, strings.Join(near, ", "))
-			}
-			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q: `actionbot member list` and /action agencies show the agencies", name)
-		}
-		return ag, nil
-	}
 	rest := fs.Args()
 	switch {
 	case len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove"):
-		user, ok := commands.ParseUser(rest[1])
-		if !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
-		}
-		ag, err := agency(strings.Join(rest[2:], " "))
-		if err != nil {
-			return err
-		}
-		if rest[0] == "add" {
-			err = db.AddMember(ctx, user, ag.Code, "cli")
-		} else {
-			err = db.RemoveMember(ctx, user, ag.Code, "cli")
-		}
-		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
-			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a member of %s.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"], ag.Code)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s: %s %s %s (%s).\n", map[bool]string{true: "Added", false: "Removed"}[rest[0] == "add"], user,
-			map[bool]string{true: "to", false: "from"}[rest[0] == "add"], ag.Code, ag.Name)
-		return nil
+		return a.runAsCoordinator(ctx, c, db, adminCommand("member", rest))
 	case len(rest) >= 1 && rest[0] == "list":
 		var codes []string
 		if len(rest) > 1 {
-			ag, err := agency(strings.Join(rest[1:], " "))
+			ag, err := commands.ResolveAgency(dir, strings.Join(rest[1:], " "))
 			if err != nil {
 				return err
 			}
@@ -442,23 +411,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	rest := fs.Args()
 	switch {
 	case len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove"):
-		user, ok := commands.ParseUser(rest[1])
-		if !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
-		}
-		if rest[0] == "add" {
-			err = db.AddCoordinator(ctx, user, "cli")
-		} else {
-			err = db.RemoveCoordinator(ctx, user, "cli")
-		}
-		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
-			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a coordinator.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"])
-			return nil
-		} else if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s is %s a coordinator.\n", user, map[bool]string{true: "now", false: "no longer"}[rest[0] == "add"])
-		return nil
+		return a.runAsCoordinator(ctx, c, db, adminCommand("coordinator", rest))
 	case len(rest) == 1 && rest[0] == "list":
 		ids, err := db.Coordinators(ctx)
 		if err != nil {

@@ -192,7 +192,7 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
 		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
 		{[]string{"member", "add", "jo", "CSU"}, 2, "not a Slack user ID"},
-		{[]string{"member", "add", "U1", "Polise"}, 1, `unknown agency "Polise"`},
+		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE?`},
 		{[]string{"member"}, 2, "member add USER AGENCY"},
 		{[]string{"coordinator", "add", "U1"}, 0, "U1 is now a coordinator"},
 		{[]string{"coordinator", "add", "U1"}, 0, "already a coordinator"},
