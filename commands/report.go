@@ -125,11 +125,21 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 	if err := h.CheckText(source); err != nil {
 		return actionbot.Message{}, err
 	}
+	args := cmd.Measure
+	day := e.today
+	if !args.AsOf.IsZero() {
+		day = args.AsOf
+	}
+	switch {
+	case day.After(e.today):
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EINVALID, "A figure as of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day.UK(), e.today.UK())
+	case day.Before(e.plan.Period.Start):
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EINVALID, "A figure as of %s is before %s starts (%s): that figure belongs to an earlier plan.", day.UK(), e.plan.Name, e.plan.Period.Start.UK())
+	}
 	r, err := h.buildReport(ctx, e)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	args := cmd.Measure
 	var m *actionbot.Measure
 	var sum *actionbot.PrioritySummary
 	for _, s := range r.Summaries {
@@ -150,13 +160,25 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	v := &actionbot.MeasureValue{Priority: m.Priority, N: m.N, Value: value, AsOf: e.today, Source: source, Actor: userID, At: e.now}
+	latest, err := h.Store.LatestMeasureValues(ctx, e.plan.ID, e.today)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	before := latest[fmt.Sprintf("%d.%d", m.Priority, m.N)] // the latest figure until now
+	v := &actionbot.MeasureValue{Priority: m.Priority, N: m.N, Value: value, AsOf: day, Source: source, Actor: userID, At: e.now}
 	if err := h.Store.RecordMeasure(ctx, v); err != nil {
 		return actionbot.Message{}, err
 	}
 	status, actual := sum.Evaluate(*m, v)
 	text := fmt.Sprintf("Recorded %s as of %s for measure %d.%d (“%s”): target %s — %s.", actual, v.AsOf.UK(), m.Priority, m.N, actionbot.Clip(m.Text, 120), m.TargetLabel(), status)
-	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section("✅ " + text)}}, nil
+	blocks := []actionbot.Block{actionbot.Section("✅ " + text)}
+	if before != nil && before.AsOf.After(day) {
+		_, later := sum.Evaluate(*m, before)
+		note := fmt.Sprintf("A later figure, %s as of %s, stays the latest: reports as of %s or after show that one.", later, before.AsOf.UK(), before.AsOf.UK())
+		text += "\n" + note
+		blocks = append(blocks, actionbot.Section(note))
+	}
+	return actionbot.Message{Text: text, Blocks: blocks}, nil
 }
 
 // admin runs a coordinator's command.

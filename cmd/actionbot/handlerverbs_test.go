@@ -51,6 +51,9 @@ func TestEachCLISubcommandIsItsSlashCommandTwin(t *testing.T) {
 		{"a coordinator added twice", []string{"coordinator", "add", "USER"}, "admin coordinator add USER"},
 		{"a coordinator removed", []string{"coordinator", "remove", "USER"}, "admin coordinator remove USER"},
 		{"someone not a coordinator removed", []string{"coordinator", "remove", "USER"}, "admin coordinator remove USER"},
+		{"a measure's figure", []string{"measure", "3", "1", "fell", "2.5%", "--source", "Kent Police figures"}, "measure 3 1 fell 2.5% Kent Police figures"},
+		{"a measure worked out from the actions", []string{"measure", "6", "1", "90"}, "measure 6 1 90"},
+		{"personal data in a measure's source", []string{"measure", "4", "2", "+12", "--source", "from j.smith@example.org"}, "measure 4 2 +12 from j.smith@example.org"},
 	}
 	iv := newInvocation(t)
 	iv.mustInit(t)
@@ -80,6 +83,9 @@ func TestEachCLISubcommandIsItsSlashCommandTwin(t *testing.T) {
 			var slashEntries []string
 			for _, e := range afterSlash[len(afterCLI):] {
 				slashEntries = append(slashEntries, strings.ReplaceAll(e, slashUser, cliUser))
+			}
+			if strings.HasPrefix(said, "✅") && len(cliEntries) == 0 {
+				t.Errorf("the CLI said %q but recorded nothing in the audit", said)
 			}
 			if fmt.Sprint(cliEntries) != fmt.Sprint(slashEntries) {
 				t.Errorf("audit: the CLI recorded %q, /action %s recorded %q", cliEntries, slash, slashEntries)

@@ -221,58 +221,22 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
 		return &usageError{usage}
 	}
-	// The same checks as /action measure: the length, and no personal data.
-	*source = strings.TrimSpace(actionbot.CleanText(*source))
-	checker := &commands.Handler{Location: c.TZ}
-	if err := checker.CheckText(*source); err != nil {
-		return err
-	}
-	now := time.Now().In(c.TZ)
-	day, err := asOfDate(*asOf, now)
-	if err != nil {
-		return err
-	}
-	if day.After(actionbot.DateOf(now)) {
-		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day, actionbot.DateOf(now).UK())
+	day := actionbot.Date{}
+	if *asOf != "" {
+		if day, err = asOfDate(*asOf, a.clock()()); err != nil {
+			return err
+		}
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := buildReport(ctx, c, db, now, now)
-	if err != nil {
-		return err
-	}
-	if day.Before(r.Plan.Period.Start) {
-		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is before %s starts (%s): that figure belongs to an earlier plan.", day, r.Plan.Name, r.Plan.Period.Start.UK())
-	}
-	var m *actionbot.Measure
-	var sum *report.Priority
-	var before *actionbot.MeasureValue // the latest figure until now
-	for _, p := range r.Priorities {
-		for i, row := range p.Measures {
-			if p.Number() == priority && row.N == n {
-				m, sum, before = &p.Measures[i].Measure, p, row.Latest
-			}
-		}
-	}
-	if m == nil {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `actionbot report` lists the measures.", priority, n, r.Plan.Name)
-	}
-	value, err := actionbot.ParseMeasureValue(m.Kind, strings.Join(pos[2:], " "))
-	if err != nil {
-		return err
-	}
-	v := &actionbot.MeasureValue{Priority: priority, N: n, Value: value, AsOf: day, Source: strings.TrimSpace(*source), Actor: "cli", At: now}
-	if err := db.RecordMeasure(ctx, v); err != nil {
-		return err
-	}
-	status, actual := sum.Evaluate(*m, v)
-	fmt.Fprintf(a.stdout, "Recorded %s as of %s for measure %d.%d (%q): target %s — %s.\n", actual, day.UK(), priority, n, m.Text, m.TargetLabel(), status)
-	if before != nil && before.AsOf.After(day) {
-		_, later := sum.Evaluate(*m, before)
-		fmt.Fprintf(a.stdout, "A later figure, %s as of %s, stays the latest: reports as of %s or after show that one.\n", later, before.AsOf.UK(), before.AsOf.UK())
-	}
-	return nil
+	// /action measure, as the person at the keyboard: the same checks (the
+	// date, the source's length and no personal data), wording and audit.
+	return a.runAsCoordinator(ctx, c, db, &commands.Command{
+		Verb:    commands.VerbMeasure,
+		Measure: &commands.MeasureArgs{Priority: priority, N: n, Value: strings.Join(pos[2:], " "), AsOf: day},
+		Text:    *source,
+	})
 }
