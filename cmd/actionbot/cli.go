@@ -304,9 +304,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(c.TZ)
-	today := actionbot.DateOf(now)
-	rate := func(act *actionbot.Action) actionbot.RAG { return c.RAG.Assess(act, plan.Period.Start, today, now).RAG }
+	rate := c.RAG.RateAt(plan, a.clock()().In(c.TZ))
 	return writeOut(*out, a.stdout, func(w io.Writer) error {
 		return plancsv.Write(w, plan, priorities, actions, rate, c.TZ)
 	})
