@@ -40,6 +40,15 @@ func (o *Outgoing) IsDirect() bool {
 	return len(o.To) > 0 && (o.To[0] == 'U' || o.To[0] == 'W')
 }
 
+// Destination names where the message goes, for a person reading a log or
+// a preview: "@U123 (direct message)" or "#C123".
+func (o *Outgoing) Destination() string {
+	if o.IsDirect() {
+		return "@" + o.To + " (direct message)"
+	}
+	return "#" + o.To
+}
+
 // ReminderKey identifies a step of an action's reminders in the ledger that
 // makes each step go out once: the action, the deadline the step counts
 // from, and the step ("before:14", "overdue:2", "checkin:1").

@@ -346,16 +346,28 @@ func MrkdwnLen(rt actionbot.RichText) int {
 	return n
 }
 
+// DigestDay returns the day whose digest goes out at now, or, when that is
+// not a working day, an EINVALID error saying so and naming the next: the
+// one check of whether a digest is due, for the scheduler, the CLI and
+// PostDigest alike.
+func (s *Service) DigestDay(now time.Time) (actionbot.Date, error) {
+	today := actionbot.Today(now, s.Rules.Location)
+	if !s.Rules.Calendar.IsWorkingDay(today) {
+		return today, actionbot.Errorf(actionbot.EINVALID, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.",
+			dayText(today), dayText(s.Rules.Calendar.NextWorkingDay(today)))
+	}
+	return today, nil
+}
+
 // PostDigest queues the digest of the working day of now to the digest
 // channel, once: it returns the digest and true when this call queued it,
 // or nil and false when that day's digest was already queued (by an earlier
 // run, a restart, or a concurrent one). On a day that is not a working day
 // it posts nothing and returns an EINVALID error saying so.
 func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool, error) {
-	today := actionbot.Today(now, s.Rules.Location)
-	if !s.Rules.Calendar.IsWorkingDay(today) {
-		return nil, false, actionbot.Errorf(actionbot.EINVALID, "%s is not a working day, so there is no digest; the next is on %s.",
-			dayText(today), dayText(s.Rules.Calendar.NextWorkingDay(today)))
+	today, err := s.DigestDay(now)
+	if err != nil {
+		return nil, false, err
 	}
 	if s.DigestChannel == "" {
 		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID.")

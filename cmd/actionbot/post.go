@@ -99,7 +99,7 @@ func deliverNow(ctx context.Context, w io.Writer, env getenv, log *slog.Logger, 
 			sent++
 		case actionbot.OutboxFailed:
 			failed++
-			why = append(why, recipientText(o)+": "+o.LastError)
+			why = append(why, o.Destination()+": "+o.LastError)
 		default:
 			left++
 		}

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -34,12 +33,12 @@ type quarterlySettings struct {
 	spec, channel, dir string
 }
 
-func loadQuarterly(env getenv) (*quarterlySettings, cron.Schedule, error) {
+func loadQuarterly(env getenv) (*quarterlySettings, reminders.Schedule, error) {
 	s := &quarterlySettings{spec: strings.TrimSpace(or(env("ACTIONBOT_QUARTERLY_CRON"), defaultQuarterlyCron)), dir: strings.TrimSpace(env("ACTIONBOT_REPORT_DIR"))}
 	if strings.EqualFold(s.spec, "off") {
 		return s, nil, nil
 	}
-	sched, err := cron.ParseStandard(s.spec)
+	sched, err := reminders.ParseSchedule(s.spec)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ACTIONBOT_QUARTERLY_CRON=%q is not a cron schedule like %q (minute hour day-of-month month day-of-week, in ACTIONBOT_TZ), or off: %w", s.spec, defaultQuarterlyCron, err)
 	}

@@ -4,14 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/robfig/cron/v3"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
@@ -237,7 +234,7 @@ func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, erro
 		if spec == "" {
 			continue
 		}
-		if sc, err := cron.ParseStandard(spec); err == nil {
+		if sc, err := reminders.ParseSchedule(spec); err == nil {
 			if t, ok := reminders.FirstRunOn(sc, day, loc); ok {
 				return t, nil
 			}
@@ -245,8 +242,6 @@ func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, erro
 	}
 	return day.At(12, 0, loc), nil
 }
-
-func remindWhen(t time.Time) string { return t.Format("Mon 2 Jan 2006 15:04 MST") }
 
 // remindRun is what the digest and remind commands share: the settings, the
 // instant asked for, the database and the service.
@@ -314,9 +309,8 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 	}
 	day := actionbot.DateOf(at)
 	warnCalendar(log, rc.rules.Calendar, day)
-	if !rc.rules.Calendar.IsWorkingDay(day) {
-		fmt.Fprintf(a.stdout, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.\n",
-			day.In(c.TZ).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(day).In(c.TZ).Format("Mon 2 Jan 2006"))
+	if _, err := svc.DigestDay(at); err != nil {
+		fmt.Fprintln(a.stdout, actionbot.ErrorMessage(err))
 		if post {
 			return actionbot.Errorf(actionbot.EINVALID, "Nothing was posted.")
 		}
@@ -327,7 +321,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", remindWhen(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
+		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
 		return nil
 	}
 	d, queued, err := svc.PostDigest(ctx, at)
@@ -366,7 +360,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if from != "" || to != "" {
 		return a.preview(ctx, r, from, to)
 	}
-	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
+	rc, at, db, log, svc, post := r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
 		if err := checkPost(a.env); err != nil {
 			return err
@@ -382,7 +376,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if run == nil {
 		return err
 	}
-	printRun(a.stdout, run, c.TZ, rc, post)
+	run.WriteAccount(a.stdout, console.Render, post)
 	if err != nil {
 		return err
 	}
@@ -390,105 +384,4 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 		return deliverNow(ctx, a.stdout, a.env, log, db, run.Messages())
 	}
 	return nil
-}
-
-// printRun lists a sweep's reminders and their recipients, then the
-// messages that carry them, exactly as they would be posted.
-func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindConfig, posted bool) {
-	if !run.WorkingDay {
-		fmt.Fprintf(w, "%s is not a working day (a weekend or a bank holiday): the sweep sends nothing. Steps due on such a day go out on the working day before; the next working day is %s.\n",
-			run.Day.In(loc).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(run.Day).In(loc).Format("Mon 2 Jan 2006"))
-		return
-	}
-	if run.Ended {
-		fmt.Fprintf(w, "The plan's year has ended: the sweep at %s sends no reminders.\n", remindWhen(run.At))
-		if len(run.YearEnd) > 0 {
-			fmt.Fprintf(w, "It sent the year-end review: %s.\n", actionbot.Plural(len(run.YearEnd), "message"))
-		}
-		return
-	}
-	fmt.Fprintf(w, "Reminders due at %s (%s): %d.\n", remindWhen(run.At), loc, len(run.Reminders))
-	unsent := 0
-	for _, r := range run.Reminders {
-		a := r.Action
-		what := r.Step.String()
-		if a.Deadline.Ongoing {
-			what += fmt.Sprintf(" (ongoing, no update for %d days)", r.Days)
-		} else {
-			what += fmt.Sprintf(" (due %s, %s)", a.Deadline.Due.In(loc).Format("Mon 2 Jan 2006"), remindDaysText(r.Days))
-		}
-		if r.Escalated {
-			what += ", escalated"
-		}
-		fmt.Fprintf(w, "\n%s %s — %s\n", a.Ref, actionbot.Clip(a.Text, 60), what)
-		for _, rcp := range r.Recipients {
-			switch rcp.Kind {
-			case reminders.RecipientDirect:
-				fmt.Fprintf(w, "    → @%s, direct message (%s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			case reminders.RecipientChannel:
-				fmt.Fprintf(w, "    → #%s (nobody registered for %s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			case reminders.RecipientEscalation:
-				fmt.Fprintf(w, "    → #%s, escalation naming %s\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			}
-		}
-		for _, p := range r.Problems {
-			fmt.Fprintf(w, "    ⚠ %s\n", p)
-		}
-		switch {
-		case r.Held:
-			fmt.Fprintf(w, "    Held for the weekly reminders of those who asked for them.\n")
-		case len(r.Recipients) == 0:
-			unsent++
-			fmt.Fprintf(w, "    ⚠ Not sent: it stays due, and is reported each sweep, until it has somewhere to go.\n")
-		}
-	}
-	fmt.Fprintln(w)
-	if run.AlreadySent > 0 {
-		fmt.Fprintf(w, "Already sent: the due step of %s.\n", actionbot.Plural(run.AlreadySent, "action"))
-	}
-	if len(run.Snoozed) > 0 {
-		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(run.Snoozed, ", "))
-	}
-	if len(run.PrePlan) > 0 {
-		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action 5.2 due confirm): %s.\n", strings.Join(run.PrePlan, ", "))
-	}
-	if unsent > 0 {
-		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",
-			actionbot.Plural(unsent, "reminder"))
-	}
-	if !posted {
-		fmt.Fprintf(w, "%s to send, one per person and channel:\n", actionbot.Plural(len(run.Bundles), "message"))
-		for _, b := range run.Bundles {
-			fmt.Fprintf(w, "\n── to %s ──\n%s", recipientText(b.Message), console.Render(b.Message.Message))
-		}
-		fmt.Fprintf(w, "\nNothing was sent: run with --post to send them.\n")
-		return
-	}
-	queued := 0
-	for _, b := range run.Bundles {
-		if b.Queued {
-			queued++
-		}
-	}
-	fmt.Fprintf(w, "Recorded: %s, in %s.\n", actionbot.Plural(len(run.Queued()), "reminder"), actionbot.Plural(queued, "message"))
-}
-
-// recipientText is "@U123 (direct message)" or "#C123".
-func recipientText(m *actionbot.Outgoing) string {
-	if m.IsDirect() {
-		return "@" + m.To + " (direct message)"
-	}
-	return "#" + m.To
-}
-
-func remindDaysText(n int) string {
-	switch {
-	case n == 0:
-		return "today"
-	case n == 1:
-		return "tomorrow"
-	case n > 1:
-		return "in " + actionbot.Plural(n, "day")
-	}
-	return actionbot.Plural(-n, "day") + " overdue"
 }
