@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -44,6 +43,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 	db := store.NewDB(c.DB)
 	db.Sync = c.Sync
 	db.MustExist = a.mustExist
+	db.Now = a.clock() // what is recorded is dated on the invocation's clock
 	if err := db.Open(); err != nil {
 		return nil, explainOpen(err)
 	}
@@ -102,7 +102,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
-	for _, check := range configChecks {
+	for _, check := range configChecks() {
 		if err := check(a.env, c); err != nil {
 			return err
 		}
@@ -115,41 +115,42 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := checkIntegrity(ctx, db); err != nil {
 		return err
 	}
-	if a.now != nil {
-		db.Now = a.now // what the console records is dated on its clock
-	}
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
-	if slackServer != nil {
-		if handled, err := slackServer(ctx, a, c, db); handled {
-			return err
-		}
+	if handled, err := serveSlack(ctx, a, c, db); handled {
+		return err
 	}
 	return a.runConsole(ctx, c, db)
 }
-
-// slackServer, when set (by slack.go), runs the bot on Slack if the
-// environment configures it, reporting whether it did.
-var slackServer func(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error)
 
 // backgroundJob runs beside the bot in every mode (the reminder scheduler)
 // until ctx is done. The console is given so jobs can show what they do.
 type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) error
 
-// backgroundJobs are registered by the files that define them, with init.
-var backgroundJobs []backgroundJob
+// backgroundJobs are the jobs that run beside the bot: the daily integrity
+// check, the profiler (when ACTIONBOT_PPROF_ADDR is set), the quarterly
+// paper and the reminder scheduler.
+func backgroundJobs() []backgroundJob {
+	return []backgroundJob{integrityJob, pprofJob, quarterlyJob, reminderJob}
+}
 
-// configChecks validate the settings of the files that register them (the
-// reminders), before serve starts anything.
-var configChecks []func(env getenv, c *Config) error
+// configChecks validate the settings of the background jobs before serve
+// starts anything.
+func configChecks() []func(env getenv, c *Config) error {
+	return []func(env getenv, c *Config) error{
+		func(env getenv, c *Config) error { _, _, err := loadQuarterly(env); return err },
+		func(env getenv, c *Config) error { _, err := loadRemindConfig(env, c); return err },
+	}
+}
 
 // startJobs starts the background jobs; the returned function waits for
 // them to return after ctx is done.
 func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func()) {
 	log := newLogger(c, os.Stderr)
-	done := make(chan struct{}, len(backgroundJobs))
-	for _, job := range backgroundJobs {
+	jobs := backgroundJobs()
+	done := make(chan struct{}, len(jobs))
+	for _, job := range jobs {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			if err := job(ctx, a, c, db); err != nil && ctx.Err() == nil {
@@ -158,7 +159,7 @@ func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func
 		}()
 	}
 	return func() {
-		for range backgroundJobs {
+		for range jobs {
 			<-done
 		}
 	}
@@ -271,7 +272,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err := a.flags("export", "", fs, args); err != nil {
 		return err
 	}
-	ex, ok := exportFormats[*format]
+	ex, ok := exportFormat(*format)
 	if !ok && *format != "csv" {
 		return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
 	}
@@ -310,18 +311,16 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	})
 }
 
-// exportFormats are the formats of "export" besides CSV, registered with
-// init by the files that write them.
-var exportFormats = map[string]func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error{}
-
-func exportFormatNames() []string {
-	names := []string{"csv"}
-	for n := range exportFormats {
-		names = append(names, n)
+// exportFormat returns the writer of a format of "export" besides CSV.
+func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error, bool) {
+	switch name {
+	case "ics":
+		return exportICS, true
 	}
-	sort.Strings(names[1:])
-	return names
+	return nil, false
 }
+
+func exportFormatNames() []string { return []string{"csv", "ics"} }
 
 func (a *app) memberCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)

@@ -20,14 +20,6 @@ import (
 // HTML paper to ACTIONBOT_REPORT_DIR when set.
 const defaultQuarterlyCron = "30 8 * * *"
 
-func init() {
-	backgroundJobs = append(backgroundJobs, quarterlyJob)
-	configChecks = append(configChecks, func(env getenv, c *Config) error {
-		_, _, err := loadQuarterly(env)
-		return err
-	})
-}
-
 // quarterlySettings are the job's settings.
 type quarterlySettings struct {
 	spec, channel, dir string

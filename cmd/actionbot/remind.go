@@ -18,28 +18,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func init() {
-	subcommands["digest"] = subcommand{
-		args:    "[--as-of 2012-11-05T08:30] [--post]",
-		summary: "show the daily tasking digest for an instant; --post posts it through Slack (once a day)",
-		run:     (*app).digestCmd,
-	}
-	subcommands["remind"] = subcommand{
-		args:    "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03",
-		summary: "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days",
-		run:     (*app).remindCmd,
-	}
-	backgroundJobs = append(backgroundJobs, reminderJob)
-	configChecks = append(configChecks, func(env getenv, c *Config) error {
-		_, err := loadRemindConfig(env, c)
-		return err
-	})
-}
-
-// remindNow is the clock of the scheduler and of the commands' default
-// instant; tests fix it.
-var remindNow = time.Now
-
 // consoleChannel is the channel the console pretends to be in (see
 // runConsole): without Slack, the digest and channel reminders go there, and
 // the console prints them as posted.
@@ -193,10 +171,7 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if rc.taskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	now := remindNow
-	if a.now != nil {
-		now = a.now
-	}
+	now := a.clock()
 	warnCalendar(log, rc.rules.Calendar, actionbot.Today(now(), c.TZ))
 	s := &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
@@ -213,10 +188,10 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 // ("2012-11-05T08:30"), an RFC 3339 instant, or a date alone, meaning the
 // first time sched runs that day (or def's, when sched does not run then).
 // Empty means now.
-func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, error) {
+func parseAsOf(s string, now func() time.Time, loc *time.Location, sched, def string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return remindNow().In(loc), nil
+		return now().In(loc), nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
@@ -280,7 +255,7 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 	if err != nil {
 		return nil, err
 	}
-	at, err := parseAsOf(*asOf, c.TZ, schedule(rc), def)
+	at, err := parseAsOf(*asOf, a.clock(), c.TZ, schedule(rc), def)
 	if err != nil {
 		return nil, err
 	}

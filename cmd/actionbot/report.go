@@ -16,25 +16,13 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func init() {
-	subcommands["report"] = subcommand{
-		args:    "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]",
-		summary: "write the monitoring report for the board",
-		run:     (*app).reportCmd,
-	}
-	subcommands["measure"] = subcommand{
-		args:    "PRIORITY N VALUE [--as-of DATE] [--source TEXT]",
-		summary: "record a success measure's latest figure",
-		run:     (*app).measureCmd,
-	}
-	exportFormats["ics"] = exportICS
-}
-
 // reportWriters are the formats of "report".
-var reportWriters = map[string]func(io.Writer, *report.Report) error{
-	"md":   report.WriteMarkdown,
-	"csv":  report.WriteCSV,
-	"html": report.WriteHTML,
+func reportWriters() map[string]func(io.Writer, *report.Report) error {
+	return map[string]func(io.Writer, *report.Report) error{
+		"md":   report.WriteMarkdown,
+		"csv":  report.WriteCSV,
+		"html": report.WriteHTML,
+	}
 }
 
 // reportFormat chooses the format: the one given, else the output file's
@@ -56,7 +44,7 @@ func reportFormat(format, out string) (string, error) {
 	case "htm":
 		f = "html"
 	}
-	if _, ok := reportWriters[f]; !ok {
+	if _, ok := reportWriters()[f]; !ok {
 		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv or html", format)}
 	}
 	return f, nil
@@ -96,7 +84,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	write := reportWriters[f]
+	write := reportWriters()[f]
 	if *measures {
 		if f != "csv" {
 			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
