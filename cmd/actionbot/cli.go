@@ -102,10 +102,12 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
+	var problems []error
 	for _, check := range configChecks() {
-		if err := check(a.env, c); err != nil {
-			return err
-		}
+		problems = append(problems, check(a.env, c))
+	}
+	if err := errors.Join(problems...); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {

@@ -215,3 +215,19 @@ func TestBadConfiguration(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
+
+func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
+	iv := newInvocation(t)
+	iv.env["ACTIONBOT_TZ"] = "GMT+1"
+	iv.env["ACTIONBOT_SYNC"] = "sometimes"
+	iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
+	code, _, errs := iv.run(t, "", "export")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+}
