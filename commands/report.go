@@ -206,8 +206,8 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		if err != nil {
 			return actionbot.Message{}, err
 		}
-		if ag.Code == actionbot.AllPartners {
-			return actionbot.Message{}, invalid("“All Partners” is not an agency anyone can join: add the person to their own agency.")
+		if err := actionbot.CanJoin(ag.Code); err != nil {
+			return actionbot.Message{}, err
 		}
 		if a.Op == AdminMemberAdd {
 			if err := h.Store.AddMember(ctx, a.User, ag.Code, userID); err != nil {
