@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
 // DueSoonDays is the window of the digest's "due in the next 14 days".
@@ -251,7 +250,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 // “note”". The note is kept in a plain span.
 func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText {
 	ref := actionbot.B(c.Ref)
-	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actorSpan(c.Actor), " ")
+	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actionbot.ActorSpan(c.Actor), " ")
 	switch c.Verb {
 	case actionbot.VerbDone:
 		line = append(line, actionbot.Txt("marked ", ref, " done")...)
@@ -280,14 +279,6 @@ func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText 
 		line = append(line, actionbot.Span{Text: ": “"}, actionbot.Span{Text: actionbot.Clip(c.Note, 150)}, actionbot.Span{Text: "”"})
 	}
 	return line
-}
-
-// actorSpan mentions a Slack user, or names the system ("import", "cli").
-func actorSpan(actor string) actionbot.Span {
-	if id, ok := commands.ParseUser(actor); ok {
-		return actionbot.UserRef(id)
-	}
-	return actionbot.I(actor)
 }
 
 // listBlocks renders a titled list as a divider and one section, cut to fit

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
 // dayText formats a date as "Sun 31 Mar 2013".
@@ -187,7 +186,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 				break
 			}
 			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: s.itemLine(e, b, g, r)},
-				actionbot.Buttons(commands.CardButtons(r.Action.Ref, true)...))
+				actionbot.Buttons(actionbot.CardButtons(r.Action.Ref, true)...))
 			shown++
 		}
 	}
