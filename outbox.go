@@ -9,6 +9,11 @@ const (
 	OutboxPending OutboxState = "pending"
 	OutboxSent    OutboxState = "sent"
 	OutboxFailed  OutboxState = "failed" // permanently: recorded for a coordinator
+	// OutboxSending is the state of a message whose posting has begun and
+	// whose outcome is not recorded yet. After a crash, or a request that
+	// went unanswered, the sender looks for it on Slack before posting it
+	// again.
+	OutboxSending OutboxState = "sending"
 )
 
 // Outgoing is a message queued for delivery to a channel or a person: an
@@ -65,4 +70,14 @@ type ReminderRecord struct {
 	SendOn     Date
 	Superseded []string
 	Messages   []*Outgoing
+}
+
+// Delivery is a queued message as the Slack sender sees it.
+type Delivery struct {
+	*Outgoing
+	// Channel is the conversation the message was, or is being, posted to:
+	// for a direct message, the D… channel opened with the person.
+	Channel string
+	// ClaimedAt is when its posting began; zero unless it is 'sending'.
+	ClaimedAt time.Time
 }
