@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -15,16 +14,9 @@ import (
 // DueSoonDays is the window of the digest's "due in the next 14 days".
 const DueSoonDays = actionbot.DueSoonDays
 
-// Block Kit limits the digest keeps within: at most MaxBlocks blocks a
-// message and MaxSectionChars characters a section's text. A list is cut at
-// maxItems lines, or sooner to stay within sectionBudget (which leaves room
-// for the escaping and markup a renderer adds), with "…and N more" after it.
-const (
-	MaxBlocks       = 50
-	MaxSectionChars = 3000
-	sectionBudget   = 2800
-	maxItems        = 20
-)
+// maxItems is the most lines a list of the digest shows; it is cut sooner
+// to keep within actionbot.SectionBudget, with "…and N more" after it.
+const maxItems = 20
 
 // Digest is the daily tasking digest of a working day.
 type Digest struct {
@@ -282,7 +274,7 @@ func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText 
 }
 
 // listBlocks renders a titled list as a divider and one section, cut to fit
-// Block Kit's limits, with "…and N more — <command>" after it when cut.
+// the message's budget (actionbot.SectionBudget), with "…and N more — <command>" after it when cut.
 func listBlocks(title string, lines []actionbot.RichText, more string) []actionbot.Block {
 	return listOf(title, len(lines), func(i int) actionbot.RichText { return lines[i] }, more)
 }
@@ -291,12 +283,12 @@ func listBlocks(title string, lines []actionbot.RichText, more string) []actionb
 // 100,000 actions has tens of thousands overdue, and the digest shows 20.
 func listOf(title string, count int, line func(i int) actionbot.RichText, more string) []actionbot.Block {
 	text := actionbot.Txt(actionbot.B(title))
-	size := MrkdwnLen(text)
+	size := text.Len()
 	shown := 0
 	for i := range count {
 		l := line(i)
-		n := MrkdwnLen(l) + 1
-		if shown == maxItems || size+n > sectionBudget {
+		n := l.Len() + 1
+		if shown == maxItems || size+n > actionbot.SectionBudget {
 			break
 		}
 		text = append(text, actionbot.Span{Text: "\n"})
@@ -309,32 +301,6 @@ func listOf(title string, count int, line func(i int) actionbot.RichText, more s
 		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more — ", rest), actionbot.C(more)))
 	}
 	return blocks
-}
-
-// MrkdwnLen estimates, generously, the length of rich text once rendered as
-// Slack mrkdwn: &, < and > escaped, a pair of markers per style, mentions
-// as <@U…>.
-func MrkdwnLen(rt actionbot.RichText) int {
-	n := 0
-	for _, s := range rt {
-		switch {
-		case s.User != "":
-			n += len(s.User) + 3
-		case s.Channel != "":
-			n += len(s.Channel) + 3
-		default:
-			n += utf8.RuneCountInString(s.Text) + 4*strings.Count(s.Text, "&") + 3*(strings.Count(s.Text, "<")+strings.Count(s.Text, ">"))
-			if s.URL != "" {
-				n += len(s.URL) + 3
-			}
-			for st := actionbot.Bold; st <= actionbot.Strike; st <<= 1 {
-				if s.Style&st != 0 {
-					n += 4 // the markers, and room for separators around them
-				}
-			}
-		}
-	}
-	return n
 }
 
 // DigestDay returns the day whose digest goes out at now, or, when that is

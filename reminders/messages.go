@@ -56,7 +56,7 @@ func statusText(a *actionbot.Action) actionbot.RichText {
 }
 
 // Bundle limits: a bundle lists at most maxBundleItems reminders (two
-// blocks each, with the headings and small print within Block Kit's 50),
+// blocks each, with the headings and small print within actionbot.MaxBlocks),
 // then "and N more".
 const maxBundleItems = 20
 
@@ -145,7 +145,7 @@ func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.Ri
 
 // bundleMessage builds a bundle: a heading, then each group of reminders
 // with each reminder's own row of buttons (a click acts on that action,
-// and the bot updates the bundle in place), within Block Kit's limits.
+// and the bot updates the bundle in place), within the message budget.
 func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 	groups := map[group][]*Reminder{}
 	for _, r := range b.Items {
