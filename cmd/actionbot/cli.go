@@ -102,11 +102,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
-	var problems []error
-	for _, check := range configChecks() {
-		problems = append(problems, check(a.env, c))
-	}
-	if err := errors.Join(problems...); err != nil {
+	if a.jobs, err = loadJobSettings(a.env, c); err != nil {
 		return err
 	}
 	db, err := a.open(ctx, c, false)
@@ -135,15 +131,6 @@ type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) er
 // paper and the reminder scheduler.
 func backgroundJobs() []backgroundJob {
 	return []backgroundJob{integrityJob, pprofJob, quarterlyJob, reminderJob}
-}
-
-// configChecks validate the settings of the background jobs before serve
-// starts anything.
-func configChecks() []func(env getenv, c *Config) error {
-	return []func(env getenv, c *Config) error{
-		func(env getenv, c *Config) error { _, _, err := loadQuarterly(env); return err },
-		func(env getenv, c *Config) error { _, err := loadRemindConfig(env, c); return err },
-	}
 }
 
 // startJobs starts the background jobs; the returned function waits for

@@ -231,3 +231,21 @@ func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestServeReportsEveryJobSettingProblemBeforeStarting(t *testing.T) {
+	iv := newInvocation(t)
+	iv.env["ACTIONBOT_REMIND_DAYS"] = "soon"
+	iv.env["ACTIONBOT_QUARTERLY_CRON"] = "every quarter"
+	code, out, errs := iv.run(t, "/action 5.2\n", "serve")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	for _, want := range []string{"ACTIONBOT_REMIND_DAYS", `ACTIONBOT_QUARTERLY_CRON="every quarter"`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(out, "Speedwatch") {
+		t.Error("the console started despite the bad settings")
+	}
+}

@@ -17,7 +17,7 @@ import (
 // listener, for finding what a loaded bot spends its time on. Give a
 // loopback address (127.0.0.1:6060): the profiles are not authenticated.
 func pprofJob(ctx context.Context, a *app, c *Config, _ *store.DB) error {
-	addr := a.env("ACTIONBOT_PPROF_ADDR")
+	addr := a.jobs.pprofAddr
 	if addr == "" {
 		return nil
 	}

@@ -57,14 +57,11 @@ func loadQuarterly(env getenv) (*quarterlySettings, reminders.Schedule, error) {
 func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	// os.Stderr, as startJobs logs: safe to share with the other jobs.
 	log := newLogger(c, os.Stderr).With("job", "quarterly")
-	s, sched, err := loadQuarterly(a.env)
-	if err != nil || sched == nil {
-		return err
+	s, sched := a.jobs.quarterly, a.jobs.quarterlySched // read and checked by serve
+	if sched == nil {
+		return nil
 	}
-	cal, err := loadCalendar(a.env)
-	if err != nil {
-		return err
-	}
+	cal := a.jobs.remind.rules.Calendar
 	if s.channel == "" {
 		log.Warn("the quarterly headline has no channel: set ACTIONBOT_TASKING_CHANNEL")
 	}

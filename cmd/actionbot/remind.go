@@ -161,10 +161,7 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 // as it is delivered, so the console shows scheduled posts as they happen.
 func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	log := a.remindLogger(c).With("job", "reminders")
-	rc, err := loadRemindConfig(a.env, c)
-	if err != nil { // serve checked the settings before starting
-		return err
-	}
+	rc := a.jobs.remind // read and checked by serve before starting
 	if rc.digestChannel == "" {
 		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
 	}
