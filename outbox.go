@@ -9,6 +9,11 @@ const (
 	OutboxPending OutboxState = "pending"
 	OutboxSent    OutboxState = "sent"
 	OutboxFailed  OutboxState = "failed" // permanently: recorded for a coordinator
+	// OutboxSending is the state of a message whose posting has begun and
+	// whose outcome is not recorded yet. After a crash, or a request that
+	// went unanswered, the sender looks for it on Slack before posting it
+	// again.
+	OutboxSending OutboxState = "sending"
 )
 
 // Outgoing is a message queued for delivery to a channel or a person: an
@@ -40,6 +45,15 @@ func (o *Outgoing) IsDirect() bool {
 	return len(o.To) > 0 && (o.To[0] == 'U' || o.To[0] == 'W')
 }
 
+// Destination names where the message goes, for a person reading a log or
+// a preview: "@U123 (direct message)" or "#C123".
+func (o *Outgoing) Destination() string {
+	if o.IsDirect() {
+		return "@" + o.To + " (direct message)"
+	}
+	return "#" + o.To
+}
+
 // ReminderKey identifies a step of an action's reminders in the ledger that
 // makes each step go out once: the action, the deadline the step counts
 // from, and the step ("before:14", "overdue:2", "checkin:1").
@@ -56,4 +70,14 @@ type ReminderRecord struct {
 	SendOn     Date
 	Superseded []string
 	Messages   []*Outgoing
+}
+
+// Delivery is a queued message as the Slack sender sees it.
+type Delivery struct {
+	*Outgoing
+	// Channel is the conversation the message was, or is being, posted to:
+	// for a direct message, the D… channel opened with the person.
+	Channel string
+	// ClaimedAt is when its posting began; zero unless it is 'sending'.
+	ClaimedAt time.Time
 }

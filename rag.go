@@ -203,3 +203,11 @@ func Plural(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// RateAt returns the rating of an action of plan at now (in the
+// partnership's time zone): Assess's RAG, for a surface that lists only
+// the colour, such as the CSV export.
+func (r RAGRules) RateAt(plan *Plan, now time.Time) func(*Action) RAG {
+	today := DateOf(now)
+	return func(a *Action) RAG { return r.Assess(a, plan.Period.Start, today, now).RAG }
+}

@@ -227,3 +227,20 @@ func nan() float64 {
 	zero := 0.0
 	return zero / zero
 }
+
+func TestRateAtIsAssessOfEachAction(t *testing.T) {
+	rules := actionbot.DefaultRAGRules()
+	plan := &actionbot.Plan{Period: actionbot.Period{Start: actionbot.D(2012, 4, 1), End: actionbot.D(2013, 3, 31)}}
+	now := time.Date(2012, 11, 5, 9, 0, 0, 0, ragLondon)
+	overdue := &actionbot.Action{Ref: "1.1", Status: actionbot.StatusOpen, Deadline: actionbot.Deadline{Due: actionbot.D(2012, 9, 30)}}
+	done := &actionbot.Action{Ref: "1.2", Status: actionbot.StatusDone, Progress: 100, Deadline: actionbot.Deadline{Due: actionbot.D(2012, 9, 30)}}
+	rate := rules.RateAt(plan, now)
+	for _, a := range []*actionbot.Action{overdue, done} {
+		if got, want := rate(a), rules.Assess(a, plan.Period.Start, actionbot.DateOf(now), now).RAG; got != want {
+			t.Errorf("RateAt(%s) = %s, want Assess's %s", a.Ref, got, want)
+		}
+	}
+	if rate(overdue) != actionbot.RAGRed || rate(done) != actionbot.RAGComplete {
+		t.Errorf("overdue rated %s, done rated %s: want red and complete", rate(overdue), rate(done))
+	}
+}

@@ -24,7 +24,6 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // Store is what the adapter needs of the database, beside the command
@@ -37,19 +36,19 @@ type Store interface {
 	// FirstDelivery records a delivery id and reports whether it is new.
 	FirstDelivery(ctx context.Context, id string, ttl time.Duration) (bool, error)
 	// SentMessage finds a message the bot posted through the outbox.
-	SentMessage(ctx context.Context, channel, ts string) (*store.Delivery, error)
+	SentMessage(ctx context.Context, channel, ts string) (*actionbot.Delivery, error)
 	ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error)
 
 	// The inbox records every change (typed, clicked or submitted) before
 	// it is acknowledged, under the identity of its request, and follows
 	// it until the person has been told (slash.go, inbox.go).
-	Receive(ctx context.Context, it *store.InboxItem) (int64, bool, error)
-	InboxByDelivery(ctx context.Context, delivery string) (*store.InboxItem, error)
+	Receive(ctx context.Context, it *actionbot.InboxItem) (int64, bool, error)
+	InboxByDelivery(ctx context.Context, delivery string) (*actionbot.InboxItem, error)
 	FinishInbox(ctx context.Context, id int64, reply actionbot.Message, committed, confirmed bool) (bool, error)
 	ConfirmInbox(ctx context.Context, id int64) error
 	ConfirmInboxByMessage(ctx context.Context, id int64, msg *actionbot.Outgoing) error
-	PendingInbox(ctx context.Context) ([]*store.InboxItem, error)
-	UnconfirmedInbox(ctx context.Context) ([]*store.InboxItem, error)
+	PendingInbox(ctx context.Context) ([]*actionbot.InboxItem, error)
+	UnconfirmedInbox(ctx context.Context) ([]*actionbot.InboxItem, error)
 	PruneInbox(ctx context.Context, before time.Time) (int, error)
 }
 

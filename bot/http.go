@@ -11,7 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // signaturePrefix starts the delivery id of a signed HTTP request: its
@@ -53,7 +53,7 @@ func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 		// The reason in a few words (damaged, cannot be read or written);
 		// the detail, with the file's path, goes to the log only.
 		reason := "unavailable"
-		var he *store.HealthError
+		var he *actionbot.HealthError
 		if errors.As(err, &he) {
 			reason = he.What
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // responseURLLife is how long Slack accepts replies through a response_url.
@@ -58,12 +57,12 @@ func (r *actionRequest) commands() []*commands.Command {
 // receiveAction records a click's or a form's change before its ack. It
 // returns the item to make after the ack, or nil: the request was seen
 // before (and is not applied again), or it could not be recorded (err).
-func (b *Bot) receiveAction(ctx context.Context, kind, deliveryID, user, channel string, o origin, cmds []*commands.Command) (*store.InboxItem, error) {
+func (b *Bot) receiveAction(ctx context.Context, kind, deliveryID, user, channel string, o origin, cmds []*commands.Command) (*actionbot.InboxItem, error) {
 	payload, err := json.Marshal(actionRequest{Origin: o, Steps: stepsOf(cmds)})
 	if err != nil {
 		return nil, fmt.Errorf("record a %s: %w", kind, err)
 	}
-	it := &store.InboxItem{Delivery: deliveryID, Kind: kind, UserID: user, ChannelID: channel, Payload: string(payload), ResponseURL: o.ResponseURL}
+	it := &actionbot.InboxItem{Delivery: deliveryID, Kind: kind, UserID: user, ChannelID: channel, Payload: string(payload), ResponseURL: o.ResponseURL}
 	_, fresh, err := b.Store.Receive(ctx, it)
 	if err != nil {
 		b.log().Error("slack: record a "+kind, "user", user, "ref", o.Ref, "err", err)
@@ -78,9 +77,9 @@ func (b *Bot) receiveAction(ctx context.Context, kind, deliveryID, user, channel
 }
 
 // runInbox makes a recorded change and confirms it.
-func (b *Bot) runInbox(ctx context.Context, it *store.InboxItem) {
+func (b *Bot) runInbox(ctx context.Context, it *actionbot.InboxItem) {
 	switch it.Kind {
-	case store.InboxClick, store.InboxForm:
+	case actionbot.InboxClick, actionbot.InboxForm:
 		b.runAction(ctx, it)
 		return
 	}
@@ -94,7 +93,7 @@ func (b *Bot) runInbox(ctx context.Context, it *store.InboxItem) {
 
 // runAction makes a recorded click or form and shows what it did where it
 // came from (report), which confirms it.
-func (b *Bot) runAction(ctx context.Context, it *store.InboxItem) {
+func (b *Bot) runAction(ctx context.Context, it *actionbot.InboxItem) {
 	var r actionRequest
 	if err := json.Unmarshal([]byte(it.Payload), &r); err != nil || len(r.Steps) == 0 {
 		b.log().Error("slack: a recorded "+it.Kind+" cannot be read; dropped", "inbox", it.ID, "err", err)
@@ -138,7 +137,7 @@ func (b *Bot) runAction(ctx context.Context, it *store.InboxItem) {
 // if the response_url fails. A late confirmation says when the change was
 // made; again says that it may have been sent before (the bot stopped
 // between sending it and recording that it had).
-func (b *Bot) confirm(ctx context.Context, it *store.InboxItem, again bool) {
+func (b *Bot) confirm(ctx context.Context, it *actionbot.InboxItem, again bool) {
 	msg := b.confirmation(it, again)
 	if it.Reply == nil {
 		// Made, and stopped before its outcome was recorded: the account
@@ -157,7 +156,7 @@ func (b *Bot) confirm(ctx context.Context, it *store.InboxItem, again bool) {
 		// A click or form on an ephemeral card replaces the card, as its
 		// first answer did; anything else is a new message.
 		var r actionRequest
-		replace := it.Kind != store.InboxCommand && json.Unmarshal([]byte(it.Payload), &r) == nil && r.Origin.Ephemeral
+		replace := it.Kind != actionbot.InboxCommand && json.Unmarshal([]byte(it.Payload), &r) == nil && r.Origin.Ephemeral
 		err := b.respond(ctx, it.ResponseURL, msg, replace)
 		if err == nil {
 			if err := b.Store.ConfirmInbox(ctx, it.ID); err != nil {
@@ -179,12 +178,12 @@ func (b *Bot) confirm(ctx context.Context, it *store.InboxItem, again bool) {
 // reply or, when the bot stopped before recording it, a plain account;
 // when it is late, when the change was made; and when it may be a repeat,
 // that it is sent again.
-func (b *Bot) confirmation(it *store.InboxItem, again bool) actionbot.Message {
+func (b *Bot) confirmation(it *actionbot.InboxItem, again bool) actionbot.Message {
 	var msg actionbot.Message
 	switch {
 	case it.Reply != nil:
 		msg = *it.Reply
-	case it.Kind == store.InboxCommand && it.Text != "":
+	case it.Kind == actionbot.InboxCommand && it.Text != "":
 		msg = actionbot.Simple("✅ Your change was made: /action " + it.Text)
 	default:
 		msg = actionbot.Simple("✅ Your change was made.")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // The progress modal: its callback id and the block ids of its fields,
@@ -100,7 +99,7 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 		b.log().Warn("slack: unknown button", "action_id", act.ActionID)
 		return reply{}
 	}
-	it, err := b.receiveAction(ctx, store.InboxClick, deliveryID, user, channel, o, []*commands.Command{cmd})
+	it, err := b.receiveAction(ctx, actionbot.InboxClick, deliveryID, user, channel, o, []*commands.Command{cmd})
 	switch {
 	case err != nil:
 		return reply{later: func(ctx context.Context) { b.tell(ctx, o, user, notRecorded) }}
@@ -428,7 +427,7 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 	}
 	// Recorded before the ack closes the form: a crash cannot lose it, and
 	// a repeated request does not apply it again.
-	it, err := b.receiveAction(ctx, store.InboxForm, deliveryID, ic.User.ID, o.Channel, o, cmds)
+	it, err := b.receiveAction(ctx, actionbot.InboxForm, deliveryID, ic.User.ID, o.Channel, o, cmds)
 	switch {
 	case err != nil:
 		return reply{body: viewErrors(map[string]string{blockProgress: "I couldn't record that change, so nothing was changed. Please press Save again in a moment."})}

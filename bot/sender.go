@@ -12,12 +12,11 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // Outbox is what the sender needs of the store.
 type Outbox interface {
-	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*store.Delivery, error)
+	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*actionbot.Delivery, error)
 	ClaimOutgoing(ctx context.Context, id int64, channel string) error
 	MarkDelivered(ctx context.Context, id int64, channel, ts string) error
 	ReleaseOutgoing(ctx context.Context, id int64, cause string, next time.Time, count bool) error
@@ -185,12 +184,12 @@ func (s *Sender) markPosted(to string) {
 
 // deliver posts one message and records the outcome. Calls to Slack are
 // not cut short by ctx: once begun, a post is finished and recorded.
-func (s *Sender) deliver(ctx context.Context, d *store.Delivery) {
+func (s *Sender) deliver(ctx context.Context, d *actionbot.Delivery) {
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), durOr(s.PostTimeout, DefaultPostTimeout))
 	defer cancel()
 	rctx := context.WithoutCancel(ctx)
 	channel := d.Channel
-	if d.State == store.OutboxSending {
+	if d.State == actionbot.OutboxSending {
 		ts, found, err := s.findPosted(pctx, d)
 		if err != nil {
 			s.failed(rctx, d, err, true, "checking whether an interrupted post reached Slack")
@@ -261,7 +260,7 @@ func (s *Sender) conversation(ctx context.Context, to string) (string, error) {
 	return c.ID, nil
 }
 
-func (s *Sender) post(ctx context.Context, channel string, d *store.Delivery) (string, error) {
+func (s *Sender) post(ctx context.Context, channel string, d *actionbot.Delivery) (string, error) {
 	_, ts, err := s.API.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(Fallback(d.Message), false),
 		slack.MsgOptionBlocks(Blocks(d.Message, MaxMessageBlocks)...),
@@ -273,7 +272,7 @@ func (s *Sender) post(ctx context.Context, channel string, d *store.Delivery) (s
 
 // findPosted looks for a message carrying d's outbox key in the history of
 // its conversation since shortly before its posting began.
-func (s *Sender) findPosted(ctx context.Context, d *store.Delivery) (string, bool, error) {
+func (s *Sender) findPosted(ctx context.Context, d *actionbot.Delivery) (string, bool, error) {
 	since := d.ClaimedAt
 	if since.IsZero() {
 		since = d.CreatedAt
@@ -340,7 +339,7 @@ var permanentErrors = map[string]string{
 
 // failed records a failure. posted says whether the message may have
 // reached Slack (a post was made); during is what was being done.
-func (s *Sender) failed(ctx context.Context, d *store.Delivery, err error, posted bool, during string) {
+func (s *Sender) failed(ctx context.Context, d *actionbot.Delivery, err error, posted bool, during string) {
 	attempt := d.Attempts + 1
 	now := s.now()
 	var rl *slack.RateLimitedError
@@ -352,7 +351,7 @@ func (s *Sender) failed(ctx context.Context, d *store.Delivery, err error, poste
 		// counting an attempt. The conversation's later messages wait too.
 		wait := max(rl.RetryAfter, time.Second)
 		cause := "rate limited by Slack: waiting " + wait.String()
-		if d.State == store.OutboxSending {
+		if d.State == actionbot.OutboxSending {
 			record = s.Outbox.MarkRetry(ctx, d.ID, cause, now.Add(wait))
 		} else {
 			record = s.Outbox.ReleaseOutgoing(ctx, d.ID, cause, now.Add(wait), false)
@@ -360,7 +359,7 @@ func (s *Sender) failed(ctx context.Context, d *store.Delivery, err error, poste
 		s.log().Warn("slack sender: rate limited", "id", d.ID, "retry_after", wait)
 	case errors.As(err, &se) && permanentErrors[se.Err] != "":
 		cause := se.Err + ": " + permanentErrors[se.Err]
-		if d.State == store.OutboxSending {
+		if d.State == actionbot.OutboxSending {
 			cause += " (while " + during + "; an earlier attempt may have been posted: check the conversation before retrying)"
 		}
 		record = s.Outbox.MarkFailed(ctx, d.ID, cause)
@@ -372,11 +371,11 @@ func (s *Sender) failed(ctx context.Context, d *store.Delivery, err error, poste
 		}
 		record = s.Outbox.MarkFailed(ctx, d.ID, cause)
 		s.log().Error("slack sender: message given up", "id", d.ID, "kind", d.Kind, "recipient", d.To, "attempts", attempt, "err", describe(err))
-	case errors.As(err, &se) && d.State != store.OutboxSending:
+	case errors.As(err, &se) && d.State != actionbot.OutboxSending:
 		// Slack answered that it did not post it: try again later.
 		record = s.Outbox.ReleaseOutgoing(ctx, d.ID, se.Err+" (retrying)", now.Add(s.backoff(attempt)), true)
 		s.log().Warn("slack sender: Slack refused a post; will retry", "id", d.ID, "error", se.Err, "attempt", attempt)
-	case !posted && d.State != store.OutboxSending:
+	case !posted && d.State != actionbot.OutboxSending:
 		record = s.Outbox.ReleaseOutgoing(ctx, d.ID, during+": "+describe(err)+" (retrying)", now.Add(s.backoff(attempt)), true)
 		s.log().Warn("slack sender: will retry", "id", d.ID, "during", during, "attempt", attempt, "err", describe(err))
 	default:

@@ -7,7 +7,6 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // slashCommand answers /action. A query (/action 5.2, mine, report…) is
@@ -36,7 +35,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	if err := b.Handler.CheckText(cmd.Text); err != nil {
 		return reply{body: encodeResponse(commands.ErrorReply(err), false), responseURL: sc.ResponseURL}
 	}
-	it := &store.InboxItem{Delivery: deliveryID, Kind: store.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
+	it := &actionbot.InboxItem{Delivery: deliveryID, Kind: actionbot.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
 		Text: sc.Text, ResponseURL: sc.ResponseURL}
 	_, fresh, err := b.Store.Receive(ctx, it)
 	if err != nil {
@@ -69,7 +68,7 @@ func (b *Bot) repeated(ctx context.Context, deliveryID, responseURL string) repl
 		return reply{}
 	}
 	b.log().Info("slack: repeated request answered from its record, not applied again", "inbox", it.ID, "kind", it.Kind)
-	if it.Reply == nil || it.Kind != store.InboxCommand {
+	if it.Reply == nil || it.Kind != actionbot.InboxCommand {
 		return reply{}
 	}
 	return reply{body: encodeResponse(*it.Reply, false), responseURL: responseURL}
@@ -102,7 +101,7 @@ var notRecorded = actionbot.Simple("❌ I couldn't record that change, so nothin
 // inAck says that the reply goes in the acknowledgement, which confirms
 // it. ok is false when another run of the same item had made it already
 // (it confirms it).
-func (b *Bot) makeCommand(ctx context.Context, it *store.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
+func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
 	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}
 	cmd, err := commands.Parse(it.Text)
 	if err != nil {

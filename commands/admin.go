@@ -1,8 +1,12 @@
 package commands
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // AdminOp is a coordinator's operation.
@@ -111,4 +115,95 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 		return nil, invalid(adminUsage)
 	}
 	return nil, unknownVerb(sub, []string{"member", "coordinator", "channel", "failed", "retry", "carry"})
+}
+
+// admin runs a coordinator's command.
+func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (actionbot.Message, error) {
+	if ok, err := h.isCoordinator(ctx, userID); err != nil {
+		return actionbot.Message{}, err
+	} else if !ok {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can do that. The coordinators are %s.", strings.TrimPrefix(h.coordinatorsText(ctx).Plain(), "a coordinator "))
+	}
+	done := func(parts ...any) (actionbot.Message, error) {
+		rt := actionbot.Txt(append([]any{"✅ "}, parts...)...)
+		return actionbot.Message{Text: rt.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: rt}}}, nil
+	}
+	already := func(err error, parts ...any) (actionbot.Message, error) {
+		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
+			return actionbot.Message{}, actionbot.Errorf(actionbot.EUNCHANGED, "%s", actionbot.Txt(parts...).Plain())
+		}
+		return actionbot.Message{}, err
+	}
+	switch a.Op {
+	case AdminCarry:
+		return h.carry(ctx, e, userID, a)
+	case AdminMemberAdd, AdminMemberRemove:
+		ag, err := ResolveAgency(e.dir, a.Agency)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		if err := actionbot.CanJoin(ag.Code); err != nil {
+			return actionbot.Message{}, err
+		}
+		if a.Op == AdminMemberAdd {
+			if err := h.Store.AddMember(ctx, a.User, ag.Code, userID); err != nil {
+				return already(err, "@"+a.User+" is already a member of "+ag.Code+".")
+			}
+			return done("Added ", actionbot.UserRef(a.User), " to "+ag.Code+" ("+ag.Name+"). They can now update the actions "+ag.Code+" leads.")
+		}
+		if err := h.Store.RemoveMember(ctx, a.User, ag.Code, userID); err != nil {
+			return already(err, "@"+a.User+" is not a member of "+ag.Code+".")
+		}
+		return done("Removed ", actionbot.UserRef(a.User), " from "+ag.Code+".")
+	case AdminCoordinatorAdd:
+		if err := h.Store.AddCoordinator(ctx, a.User, userID); err != nil {
+			return already(err, "@"+a.User+" is already a coordinator.")
+		}
+		return done(actionbot.UserRef(a.User), " is now a coordinator.")
+	case AdminCoordinatorRemove:
+		if err := h.Store.RemoveCoordinator(ctx, a.User, userID); err != nil {
+			for _, c := range h.Coordinators {
+				if c == a.User {
+					return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration (ACTIONBOT_COORDINATORS); change it there.", a.User)
+				}
+			}
+			return already(err, "@"+a.User+" is not a coordinator.")
+		}
+		return done(actionbot.UserRef(a.User), " is no longer a coordinator.")
+	case AdminChannel:
+		if err := h.Store.SetPriorityChannel(ctx, a.Priority, a.Channel, userID); err != nil {
+			return actionbot.Message{}, err
+		}
+		if a.Channel == "" {
+			return done(fmt.Sprintf("Priority %d has no task-group channel now.", a.Priority))
+		}
+		return done(fmt.Sprintf("Priority %d's task group talks in ", a.Priority), actionbot.ChannelRef(a.Channel), ": changes to its actions will be announced there. Invite me to the channel so that I can post.")
+	case AdminFailed:
+		failed, err := h.Store.Outgoing(ctx, actionbot.OutboxFailed, 50)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		if len(failed) == 0 {
+			return done("Every message has been delivered; none failed.")
+		}
+		var lines []actionbot.RichText
+		for _, o := range failed {
+			to := actionbot.ChannelRef(o.To)
+			if o.IsDirect() {
+				to = actionbot.UserRef(o.To)
+			}
+			lines = append(lines, actionbot.Txt(actionbot.B("#"+strconv.FormatInt(o.ID, 10)), " "+o.Kind+" to ", to,
+				" — "+o.CreatedAt.In(e.now.Location()).Format("2 Jan 15:04")+" — ", actionbot.C(o.LastError), " — "+actionbot.Clip(o.Message.Text, 80)))
+		}
+		blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("Undelivered messages — %d", len(failed)))}
+		blocks = append(blocks, linesBlocks(lines)...)
+		blocks = append(blocks, actionbot.Context("Fix the cause (invite me to the channel, re-add the person), then `/action admin retry <id>`."))
+		return actionbot.Message{Text: fmt.Sprintf("%d undelivered messages", len(failed)), Blocks: blocks}, nil
+	case AdminRetry:
+		if err := h.Store.Requeue(ctx, a.ID); err != nil {
+			return actionbot.Message{}, err
+		}
+		return done(fmt.Sprintf("Message #%d is queued again.", a.ID))
+	}
+	return actionbot.Message{}, fmt.Errorf("admin: unhandled op %q", a.Op)
 }

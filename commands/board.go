@@ -109,7 +109,7 @@ func (h *Handler) historyAsOf(ctx context.Context, e *env, ref string, day actio
 		if len(lines) == 10 {
 			break
 		}
-		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.SummaryIn(loc))
+		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actionbot.ActorSpan(en.Actor), " — ", en.SummaryIn(loc))
 		if en.Note != "" {
 			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
 		}

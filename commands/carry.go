@@ -90,7 +90,7 @@ func (h *Handler) carriedHistory(ctx context.Context, e *env, a *actionbot.Actio
 	loc := e.now.Location()
 	var lines []actionbot.RichText
 	for _, en := range entries {
-		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.Summary())
+		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actionbot.ActorSpan(en.Actor), " — ", en.Summary())
 		if en.Note != "" {
 			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
 		}

@@ -408,7 +408,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 		if err := h.CheckText(text); err != nil {
 			return actionbot.Message{}, err
 		}
-		if allowed := w.coordinator || a.LeadBy(w.agencies) || verb.NoteOnly() && a.PartneredBy(w.agencies); !allowed {
+		if !actionbot.CanChange(actionbot.Actor{ID: req.UserID, Agencies: w.agencies, Coordinator: w.coordinator}, a, verb) {
 			return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
 		}
 		ops[i] = actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: text}

@@ -45,6 +45,9 @@ type MeasureArgs struct {
 	Priority int
 	N        int
 	Value    string
+	// AsOf is the date the figure stands at; zero for today. The CLI's
+	// --as-of sets it; the slash command records figures as of today.
+	AsOf actionbot.Date
 }
 
 // Verbs of the command language. The action verbs take an action id.

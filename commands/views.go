@@ -109,25 +109,12 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		blocks = append(blocks, actionbot.Context("No updates yet."))
 	}
 	if buttons && !a.IsDone() {
-		blocks = append(blocks, actionbot.Buttons(CardButtons(a.Ref, false)...))
+		blocks = append(blocks, actionbot.Buttons(actionbot.CardButtons(a.Ref, false)...))
 	}
 	return actionbot.Message{
 		Text:   a.Ref + " " + actionbot.Clip(a.Text, 80) + " — " + statusText(a) + ", " + dueText(a, e.today),
 		Blocks: blocks,
 	}
-}
-
-// CardButtons are the buttons of an action card; reminders add Snooze.
-func CardButtons(ref string, snooze bool) []actionbot.Button {
-	bs := []actionbot.Button{
-		{Label: "Mark done", Action: actionbot.ButtonDone, Value: ref, Style: "primary",
-			Confirm: &actionbot.Confirm{Title: "Mark " + ref + " done?", Text: "This records " + ref + " as complete (100%) in the plan and its audit trail.", Yes: "Mark done", No: "Cancel"}},
-		{Label: "Update progress", Action: actionbot.ButtonProgress, Value: ref},
-	}
-	if snooze {
-		bs = append(bs, actionbot.Button{Label: "Snooze 7 days", Action: actionbot.ButtonSnooze, Value: ref})
-	}
-	return bs
 }
 
 func orDash(s string) string {
@@ -139,20 +126,11 @@ func orDash(s string) string {
 
 // latestText describes an audit entry in a line: who, when, what, note.
 func latestText(u *actionbot.AuditEntry, loc *time.Location) []any {
-	parts := []any{"Latest: ", actorSpan(u.Actor), ", " + u.At.In(loc).Format("2 Jan 2006 15:04") + " — " + u.SummaryIn(loc)}
+	parts := []any{"Latest: ", actionbot.ActorSpan(u.Actor), ", " + u.At.In(loc).Format("2 Jan 2006 15:04") + " — " + u.SummaryIn(loc)}
 	if u.Note != "" {
 		parts = append(parts, ": “"+actionbot.Clip(u.Note, 300)+"”")
 	}
 	return parts
-}
-
-// actorSpan shows who made a change: a mention for a Slack user, the name
-// for the system ("import").
-func actorSpan(actor string) actionbot.Span {
-	if _, ok := ParseUser(actor); ok {
-		return actionbot.UserRef(actor)
-	}
-	return actionbot.I(actor)
 }
 
 func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Message, error) {
@@ -175,7 +153,7 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 		if i == limit {
 			break
 		}
-		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actorSpan(en.Actor), " — ", en.SummaryIn(loc))
+		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actionbot.ActorSpan(en.Actor), " — ", en.SummaryIn(loc))
 		if en.Note != "" {
 			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
 		}
@@ -358,8 +336,9 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string, pageNo int) (
 	return actionbot.Message{Text: fmt.Sprintf("Your actions: %d led, %d as partner", led.total, partnered.total), Blocks: blocks}, nil
 }
 
-// resolveAgency finds an agency by code or name, suggesting near ones.
-func resolveAgency(dir *actionbot.Directory, name string) (*actionbot.Agency, error) {
+// ResolveAgency finds an agency by code or name, suggesting near ones: the
+// one wording of an unknown agency, wherever it is named.
+func ResolveAgency(dir *actionbot.Directory, name string) (*actionbot.Agency, error) {
 	if a, ok := dir.Lookup(name); ok {
 		return a, nil
 	}
@@ -375,7 +354,7 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 	var title []string
 	var involving []string
 	if f.Agency != "" {
-		ag, err := resolveAgency(e.dir, f.Agency)
+		ag, err := ResolveAgency(e.dir, f.Agency)
 		if err != nil {
 			return actionbot.Message{}, err
 		}

@@ -7,25 +7,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
 // DueSoonDays is the window of the digest's "due in the next 14 days".
 const DueSoonDays = actionbot.DueSoonDays
 
-// Block Kit limits the digest keeps within: at most MaxBlocks blocks a
-// message and MaxSectionChars characters a section's text. A list is cut at
-// maxItems lines, or sooner to stay within sectionBudget (which leaves room
-// for the escaping and markup a renderer adds), with "…and N more" after it.
-const (
-	MaxBlocks       = 50
-	MaxSectionChars = 3000
-	sectionBudget   = 2800
-	maxItems        = 20
-)
+// maxItems is the most lines a list of the digest shows; it is cut sooner
+// to keep within actionbot.SectionBudget, with "…and N more" after it.
+const maxItems = 20
 
 // Digest is the daily tasking digest of a working day.
 type Digest struct {
@@ -251,7 +242,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 // “note”". The note is kept in a plain span.
 func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText {
 	ref := actionbot.B(c.Ref)
-	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actorSpan(c.Actor), " ")
+	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actionbot.ActorSpan(c.Actor), " ")
 	switch c.Verb {
 	case actionbot.VerbDone:
 		line = append(line, actionbot.Txt("marked ", ref, " done")...)
@@ -282,16 +273,8 @@ func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText 
 	return line
 }
 
-// actorSpan mentions a Slack user, or names the system ("import", "cli").
-func actorSpan(actor string) actionbot.Span {
-	if id, ok := commands.ParseUser(actor); ok {
-		return actionbot.UserRef(id)
-	}
-	return actionbot.I(actor)
-}
-
 // listBlocks renders a titled list as a divider and one section, cut to fit
-// Block Kit's limits, with "…and N more — <command>" after it when cut.
+// the message's budget (actionbot.SectionBudget), with "…and N more — <command>" after it when cut.
 func listBlocks(title string, lines []actionbot.RichText, more string) []actionbot.Block {
 	return listOf(title, len(lines), func(i int) actionbot.RichText { return lines[i] }, more)
 }
@@ -300,12 +283,12 @@ func listBlocks(title string, lines []actionbot.RichText, more string) []actionb
 // 100,000 actions has tens of thousands overdue, and the digest shows 20.
 func listOf(title string, count int, line func(i int) actionbot.RichText, more string) []actionbot.Block {
 	text := actionbot.Txt(actionbot.B(title))
-	size := MrkdwnLen(text)
+	size := text.Len()
 	shown := 0
 	for i := range count {
 		l := line(i)
-		n := MrkdwnLen(l) + 1
-		if shown == maxItems || size+n > sectionBudget {
+		n := l.Len() + 1
+		if shown == maxItems || size+n > actionbot.SectionBudget {
 			break
 		}
 		text = append(text, actionbot.Span{Text: "\n"})
@@ -320,30 +303,17 @@ func listOf(title string, count int, line func(i int) actionbot.RichText, more s
 	return blocks
 }
 
-// MrkdwnLen estimates, generously, the length of rich text once rendered as
-// Slack mrkdwn: &, < and > escaped, a pair of markers per style, mentions
-// as <@U…>.
-func MrkdwnLen(rt actionbot.RichText) int {
-	n := 0
-	for _, s := range rt {
-		switch {
-		case s.User != "":
-			n += len(s.User) + 3
-		case s.Channel != "":
-			n += len(s.Channel) + 3
-		default:
-			n += utf8.RuneCountInString(s.Text) + 4*strings.Count(s.Text, "&") + 3*(strings.Count(s.Text, "<")+strings.Count(s.Text, ">"))
-			if s.URL != "" {
-				n += len(s.URL) + 3
-			}
-			for st := actionbot.Bold; st <= actionbot.Strike; st <<= 1 {
-				if s.Style&st != 0 {
-					n += 4 // the markers, and room for separators around them
-				}
-			}
-		}
+// DigestDay returns the day whose digest goes out at now, or, when that is
+// not a working day, an EINVALID error saying so and naming the next: the
+// one check of whether a digest is due, for the scheduler, the CLI and
+// PostDigest alike.
+func (s *Service) DigestDay(now time.Time) (actionbot.Date, error) {
+	today := actionbot.Today(now, s.Rules.Location)
+	if !s.Rules.Calendar.IsWorkingDay(today) {
+		return today, actionbot.Errorf(actionbot.EINVALID, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.",
+			dayText(today), dayText(s.Rules.Calendar.NextWorkingDay(today)))
 	}
-	return n
+	return today, nil
 }
 
 // PostDigest queues the digest of the working day of now to the digest
@@ -352,10 +322,9 @@ func MrkdwnLen(rt actionbot.RichText) int {
 // run, a restart, or a concurrent one). On a day that is not a working day
 // it posts nothing and returns an EINVALID error saying so.
 func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool, error) {
-	today := actionbot.Today(now, s.Rules.Location)
-	if !s.Rules.Calendar.IsWorkingDay(today) {
-		return nil, false, actionbot.Errorf(actionbot.EINVALID, "%s is not a working day, so there is no digest; the next is on %s.",
-			dayText(today), dayText(s.Rules.Calendar.NextWorkingDay(today)))
+	today, err := s.DigestDay(now)
+	if err != nil {
+		return nil, false, err
 	}
 	if s.DigestChannel == "" {
 		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID.")

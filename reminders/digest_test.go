@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/reminders"
 )
 
 // digestSection returns the lines of the digest section whose title starts
@@ -42,15 +42,49 @@ func refsOf(lines []string) []string {
 	return out
 }
 
+// Block Kit's limits, which the digest's message keeps within whole (the
+// bot would otherwise cut it): the digest itself knows only the neutral
+// budget of actionbot.
+const (
+	slackMaxBlocks       = 50
+	slackMaxSectionChars = 3000
+)
+
+// mrkdwnLen estimates, generously, the length of rich text once rendered as
+// Slack mrkdwn: &, < and > escaped, a pair of markers per style, mentions
+// as <@U…>.
+func mrkdwnLen(rt actionbot.RichText) int {
+	n := 0
+	for _, s := range rt {
+		switch {
+		case s.User != "":
+			n += len(s.User) + 3
+		case s.Channel != "":
+			n += len(s.Channel) + 3
+		default:
+			n += utf8.RuneCountInString(s.Text) + 4*strings.Count(s.Text, "&") + 3*(strings.Count(s.Text, "<")+strings.Count(s.Text, ">"))
+			if s.URL != "" {
+				n += len(s.URL) + 3
+			}
+			for st := actionbot.Bold; st <= actionbot.Strike; st <<= 1 {
+				if s.Style&st != 0 {
+					n += 4 // the markers, and room for separators around them
+				}
+			}
+		}
+	}
+	return n
+}
+
 // checkLimits checks a message keeps within Block Kit's limits.
 func checkLimits(t *testing.T, m actionbot.Message) {
 	t.Helper()
-	if len(m.Blocks) > reminders.MaxBlocks {
-		t.Errorf("%d blocks, over Slack's %d", len(m.Blocks), reminders.MaxBlocks)
+	if len(m.Blocks) > slackMaxBlocks {
+		t.Errorf("%d blocks, over Slack's %d", len(m.Blocks), slackMaxBlocks)
 	}
 	for i, b := range m.Blocks {
-		if n := reminders.MrkdwnLen(b.Text); n > reminders.MaxSectionChars {
-			t.Errorf("block %d is %d characters as mrkdwn, over %d", i, n, reminders.MaxSectionChars)
+		if n := mrkdwnLen(b.Text); n > slackMaxSectionChars {
+			t.Errorf("block %d is %d characters as mrkdwn, over %d", i, n, slackMaxSectionChars)
 		}
 		if b.Kind == actionbot.BlockHeader && len([]rune(b.Text.Plain())) > 150 {
 			t.Errorf("the header is over 150 characters")

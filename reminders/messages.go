@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
 // dayText formats a date as "Sun 31 Mar 2013".
@@ -57,7 +56,7 @@ func statusText(a *actionbot.Action) actionbot.RichText {
 }
 
 // Bundle limits: a bundle lists at most maxBundleItems reminders (two
-// blocks each, with the headings and small print within Block Kit's 50),
+// blocks each, with the headings and small print within actionbot.MaxBlocks),
 // then "and N more".
 const maxBundleItems = 20
 
@@ -146,7 +145,7 @@ func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.Ri
 
 // bundleMessage builds a bundle: a heading, then each group of reminders
 // with each reminder's own row of buttons (a click acts on that action,
-// and the bot updates the bundle in place), within Block Kit's limits.
+// and the bot updates the bundle in place), within the message budget.
 func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 	groups := map[group][]*Reminder{}
 	for _, r := range b.Items {
@@ -187,7 +186,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 				break
 			}
 			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: s.itemLine(e, b, g, r)},
-				actionbot.Buttons(commands.CardButtons(r.Action.Ref, true)...))
+				actionbot.Buttons(actionbot.CardButtons(r.Action.Ref, true)...))
 			shown++
 		}
 	}

@@ -168,6 +168,9 @@ type Run struct {
 	At         time.Time
 	Day        actionbot.Date
 	WorkingDay bool
+	// NextWorkingDay is the first working day after Day, when Day is not
+	// one.
+	NextWorkingDay actionbot.Date
 	// Ended is set when the plan's period ended before the sweep's day: it
 	// sends no reminders (see YearEnd).
 	Ended bool
@@ -278,6 +281,7 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	run := &Run{At: e.now, Day: e.today, WorkingDay: s.Rules.Calendar.IsWorkingDay(e.today)}
 	if !run.WorkingDay {
+		run.NextWorkingDay = s.Rules.Calendar.NextWorkingDay(e.today)
 		return run, nil
 	}
 	if e.today.After(e.plan.Period.End) {

@@ -19,15 +19,22 @@ const (
 	DefaultDigestCron = "30 8 * * 1-5"
 )
 
+// Schedule is when a job runs: the next instant after a given one. It is
+// what ParseSchedule returns, so that the programs that schedule jobs read
+// their settings with one parser and need not know the cron library.
+type Schedule interface {
+	Next(time.Time) time.Time
+}
+
 // ParseSchedule parses a five-field cron spec ("0 9 * * 1-5") or a
 // descriptor ("@daily").
-func ParseSchedule(spec string) (cron.Schedule, error) {
+func ParseSchedule(spec string) (Schedule, error) {
 	return cron.ParseStandard(spec)
 }
 
 // FirstRunOn returns the first instant on day (in loc) at which sched runs,
 // and false when it does not run that day.
-func FirstRunOn(sched cron.Schedule, day actionbot.Date, loc *time.Location) (time.Time, bool) {
+func FirstRunOn(sched Schedule, day actionbot.Date, loc *time.Location) (time.Time, bool) {
 	start := day.In(loc)
 	t := sched.Next(start.Add(-time.Second))
 	if t.IsZero() || actionbot.DateOf(t.In(loc)) != day {
@@ -96,8 +103,8 @@ func (s *Scheduler) Sweep(ctx context.Context) {
 // is not a working day is skipped.
 func (s *Scheduler) Digest(ctx context.Context) {
 	now := s.now()
-	day := actionbot.Today(now, s.Service.Rules.Location)
-	if !s.Service.Rules.Calendar.IsWorkingDay(day) {
+	day, err := s.Service.DigestDay(now)
+	if err != nil {
 		s.logger().Info("digest: not a working day, nothing posted", "day", day.String())
 		return
 	}
@@ -117,8 +124,8 @@ func (s *Scheduler) Digest(ctx context.Context) {
 func (s *Scheduler) CatchUp(ctx context.Context) error {
 	now := s.now()
 	loc := s.Service.Rules.Location
-	day := actionbot.Today(now, loc)
-	if !s.Service.Rules.Calendar.IsWorkingDay(day) {
+	day, err := s.Service.DigestDay(now) // the sweep and the digest keep the same working days
+	if err != nil {
 		return nil
 	}
 	missed := func(spec string) (bool, error) {

@@ -108,8 +108,12 @@ func (db *DB) Members(ctx context.Context, agencies ...string) ([]actionbot.Memb
 }
 
 // AddMember registers a user as a member of an agency. EUNCHANGED when they
-// already are; ENOTFOUND for an unknown agency.
+// already are; ENOTFOUND for an unknown agency; EINVALID for one nobody can
+// join (actionbot.CanJoin, enforced here as well as by the handler).
 func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error {
+	if err := actionbot.CanJoin(agency); err != nil {
+		return err
+	}
 	return db.adminChange(ctx, actor, "member add", userID, agency, func(tx execer, now string) (bool, error) {
 		var n int
 		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM agencies WHERE code = ?`, agency); err != nil {

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/mattn/go-sqlite3"
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // MissingError is returned by Open, with MustExist set, when there is no
@@ -113,16 +114,8 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	return err
 }
 
-// HealthError is Ping's finding: What says, in a few words safe to show
-// on /healthz, what is wrong ("is damaged", "cannot be read", "cannot be
-// written"); Err has the detail, for the log.
-type HealthError struct {
-	What string
-	Err  error
-}
-
-func (e *HealthError) Error() string { return "the database " + e.What + ": " + e.Err.Error() }
-func (e *HealthError) Unwrap() error { return e.Err }
+// HealthError is Ping's finding: actionbot.HealthError.
+type HealthError = actionbot.HealthError
 
 // Ping checks that the database can be read and written, and that the
 // last QuickCheck found it whole (GET /healthz). It fails with a

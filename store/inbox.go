@@ -13,35 +13,16 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// Kinds of inbox item: what brought the change.
+// Kinds of inbox item, and the item: defined in the root package, where
+// the adapters that record changes (bot) find them without the store.
 const (
-	InboxCommand = "command" // a typed /action change; Text is what was typed
-	InboxClick   = "click"   // a button; Payload says what it asks for
-	InboxForm    = "form"    // a form submission; Payload says what it asks for
+	InboxCommand = actionbot.InboxCommand
+	InboxClick   = actionbot.InboxClick
+	InboxForm    = actionbot.InboxForm
 )
 
-// InboxItem is a change recorded before Slack is answered, so that a crash
-// cannot lose it, under the identity of the request that brought it, so
-// that a replay or a redelivery is not applied again.
-type InboxItem struct {
-	ID int64
-	// Delivery identifies the request: "sig:" and the signature of a
-	// signed HTTP request, "envelope:" and a Socket Mode envelope id; ""
-	// when the transport does not repeat requests.
-	Delivery    string
-	Kind        string // InboxCommand (the default), InboxClick or InboxForm
-	UserID      string
-	ChannelID   string
-	Text        string
-	Payload     string // a click's or form's request, as JSON
-	ResponseURL string
-	ReceivedAt  time.Time
-	State       string // "pending" or "done"
-	DoneAt      time.Time
-	// Reply is the confirmation, once the change is done (nil before).
-	Reply       *actionbot.Message
-	ConfirmedAt time.Time // zero until the person has been told
-}
+// InboxItem is actionbot.InboxItem.
+type InboxItem = actionbot.InboxItem
 
 // Receive records a change before it is acknowledged and returns its id.
 // A delivery already recorded (a replay or a redelivery) returns 0 and

@@ -11,10 +11,9 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// OutboxSending is the state of a message whose posting has begun and whose
-// outcome is not recorded yet. After a crash, or a request that went
-// unanswered, the sender looks for it on Slack before posting it again.
-const OutboxSending actionbot.OutboxState = "sending"
+// OutboxSending is actionbot.OutboxSending: the one outbox state type
+// lives in the root package.
+const OutboxSending = actionbot.OutboxSending
 
 // FirstDelivery records that a delivery (an Events API event id, a Socket
 // Mode envelope id) has been seen, for ttl, and reports whether this is the
@@ -48,15 +47,8 @@ func (db *DB) FirstDelivery(ctx context.Context, id string, ttl time.Duration) (
 	return n > 0, nil
 }
 
-// Delivery is a queued message as the Slack sender sees it.
-type Delivery struct {
-	*actionbot.Outgoing
-	// Channel is the conversation the message was, or is being, posted to:
-	// for a direct message, the D… channel opened with the person.
-	Channel string
-	// ClaimedAt is when its posting began; zero unless it is 'sending'.
-	ClaimedAt time.Time
-}
+// Delivery is actionbot.Delivery.
+type Delivery = actionbot.Delivery
 
 type deliveryRow struct {
 	outboxRow

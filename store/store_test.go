@@ -517,3 +517,14 @@ func TestTwoProcessesShareTheFile(t *testing.T) {
 		t.Fatal(a.Path)
 	}
 }
+
+func TestTheStoreRefusesAMemberOfAllPartners(t *testing.T) {
+	db := storetest.MustOpen(t, storetest.NewClock(storetest.PlanStart))
+	ctx := context.Background()
+	if err := db.AddMember(ctx, "U1", actionbot.AllPartners, "cli"); actionbot.ErrorCode(err) != actionbot.EINVALID {
+		t.Fatalf("AddMember(ALL) = %v, want EINVALID", err)
+	}
+	if ms, err := db.Members(ctx, actionbot.AllPartners); err != nil || len(ms) != 0 {
+		t.Fatalf("members of ALL after the refusal: %v, %v", ms, err)
+	}
+}

@@ -26,12 +26,12 @@ func (a *app) startClock(c *Config, asOf string) error {
 	if sc, err := loadSlackConfig(a.env); sc != nil || err != nil {
 		return &usageError{"-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was"}
 	}
-	start, err := parseAsOf(asOf, c.TZ, "", "")
+	start, err := parseAsOf(asOf, a.wall, c.TZ, "", "")
 	if err != nil {
 		return err
 	}
-	wall := time.Now()
-	a.now = func() time.Time { return start.Add(time.Since(wall)) }
+	wall, clock := a.wall(), a.wall
+	a.now = func() time.Time { return start.Add(clock().Sub(wall)) }
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (a *app) clock() func() time.Time {
 	if a.now != nil {
 		return a.now
 	}
-	return time.Now
+	return a.wall
 }
 
 // bannerNote adds a line under the console's banner: the clock it runs
@@ -50,7 +50,7 @@ func (a *app) bannerNote(c *Config, plan *actionbot.Plan) {
 	now := a.clock()().In(c.TZ)
 	switch {
 	case a.now != nil:
-		fmt.Fprintf(a.stdout, "The clock starts at %s and runs forward: the digest and the reminders go out as they did that day.\n\n", remindWhen(now))
+		fmt.Fprintf(a.stdout, "The clock starts at %s and runs forward: the digest and the reminders go out as they did that day.\n\n", reminders.WhenText(now))
 	case actionbot.DateOf(now).After(plan.Period.End):
 		fmt.Fprintf(a.stdout, "%s\n\n", reminders.PlanEndedText(plan))
 	}

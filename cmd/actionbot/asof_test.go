@@ -13,8 +13,8 @@ import (
 // no reminder and no escalation; the console says in one line that the
 // plan has ended, and its first answer is the next thing it prints.
 func TestConsoleLongAfterThePlanEnded(t *testing.T) {
-	fixRemindNow(t, time.Date(2026, 11, 26, 10, 0, 0, 0, storetest.London)) // a Thursday
 	c := newRemindCLI(t, nil)
+	c.fixNow(time.Date(2026, 11, 26, 10, 0, 0, 0, storetest.London)) // a Thursday
 	c.mustRun("member", "add", "U0CSU1", "CSU")
 	c.mustRun("member", "add", "U0POL1", "Kent Police")
 	code, out, errs := c.run("/action 5.2\n", "serve")

@@ -6,14 +6,6 @@ import (
 	"fmt"
 )
 
-func init() {
-	subcommands["backup"] = subcommand{
-		args:    "FILE",
-		summary: "write a consistent copy of the live database to FILE (safe while the bot runs)",
-		run:     (*app).backupCmd,
-	}
-}
-
 func (a *app) backupCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)
 	if err != nil {

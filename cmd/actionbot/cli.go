@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -45,6 +44,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 	db := store.NewDB(c.DB)
 	db.Sync = c.Sync
 	db.MustExist = a.mustExist
+	db.Now = a.clock() // what is recorded is dated on the invocation's clock
 	if err := db.Open(); err != nil {
 		return nil, explainOpen(err)
 	}
@@ -103,10 +103,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
-	for _, check := range configChecks {
-		if err := check(a.env, c); err != nil {
-			return err
-		}
+	if a.jobs, err = loadJobSettings(a.env, c); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -116,9 +114,6 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := checkIntegrity(ctx, db); err != nil {
 		return err
 	}
-	if a.now != nil {
-		db.Now = a.now // what the console records is dated on its clock
-	}
 	// The bot answers from memory; a change the CLI makes meanwhile is seen
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
@@ -127,35 +122,30 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		// request here (one small query), never a moment later.
 		db.RecheckEvery = 0
 	}
-	if slackServer != nil {
-		if handled, err := slackServer(ctx, a, c, db); handled {
-			return err
-		}
+	if handled, err := serveSlack(ctx, a, c, db); handled {
+		return err
 	}
 	return a.runConsole(ctx, c, db)
 }
-
-// slackServer, when set (by slack.go), runs the bot on Slack if the
-// environment configures it, reporting whether it did.
-var slackServer func(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error)
 
 // backgroundJob runs beside the bot in every mode (the reminder scheduler)
 // until ctx is done. The console is given so jobs can show what they do.
 type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) error
 
-// backgroundJobs are registered by the files that define them, with init.
-var backgroundJobs []backgroundJob
-
-// configChecks validate the settings of the files that register them (the
-// reminders), before serve starts anything.
-var configChecks []func(env getenv, c *Config) error
+// backgroundJobs are the jobs that run beside the bot: the daily integrity
+// check, the profiler (when ACTIONBOT_PPROF_ADDR is set), the quarterly
+// paper and the reminder scheduler.
+func backgroundJobs() []backgroundJob {
+	return []backgroundJob{integrityJob, pprofJob, quarterlyJob, reminderJob}
+}
 
 // startJobs starts the background jobs; the returned function waits for
 // them to return after ctx is done.
 func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func()) {
 	log := newLogger(c, os.Stderr)
-	done := make(chan struct{}, len(backgroundJobs))
-	for _, job := range backgroundJobs {
+	jobs := backgroundJobs()
+	done := make(chan struct{}, len(jobs))
+	for _, job := range jobs {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			if err := job(ctx, a, c, db); err != nil && ctx.Err() == nil {
@@ -164,7 +154,7 @@ func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func
 		}()
 	}
 	return func() {
-		for range backgroundJobs {
+		for range jobs {
 			<-done
 		}
 	}
@@ -283,7 +273,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err := a.flags("export", "", fs, args); err != nil {
 		return err
 	}
-	ex, ok := exportFormats[*format]
+	ex, ok := exportFormat(*format)
 	if !ok && *format != "csv" {
 		return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
 	}
@@ -316,26 +306,22 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(c.TZ)
-	today := actionbot.DateOf(now)
-	rate := func(act *actionbot.Action) actionbot.RAG { return c.RAG.Assess(act, plan.Period.Start, today, now).RAG }
+	rate := c.RAG.RateAt(plan, a.clock()().In(c.TZ))
 	return writeOut(*out, a.stdout, func(w io.Writer) error {
 		return plancsv.Write(w, plan, priorities, actions, rate, c.TZ)
 	})
 }
 
-// exportFormats are the formats of "export" besides CSV, registered with
-// init by the files that write them.
-var exportFormats = map[string]func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error{}
-
-func exportFormatNames() []string {
-	names := []string{"csv"}
-	for n := range exportFormats {
-		names = append(names, n)
+// exportFormat returns the writer of a format of "export" besides CSV.
+func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error, bool) {
+	switch name {
+	case "ics":
+		return exportICS, true
 	}
-	sort.Strings(names[1:])
-	return names
+	return nil, false
 }
+
+func exportFormatNames() []string { return []string{"csv", "ics"} }
 
 func (a *app) memberCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)
@@ -366,45 +352,14 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	agency := func(name string) (*actionbot.Agency, error) {
-		ag, ok := dir.Lookup(name)
-		if !ok {
-			if near := dir.Suggest(name, 3); len(near) > 0 {
-				return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q (near: %s)", name, strings.Join(near, ", "))
-			}
-			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "unknown agency %q: `actionbot member list` and /action agencies show the agencies", name)
-		}
-		return ag, nil
-	}
 	rest := fs.Args()
 	switch {
 	case len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove"):
-		user, ok := commands.ParseUser(rest[1])
-		if !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
-		}
-		ag, err := agency(strings.Join(rest[2:], " "))
-		if err != nil {
-			return err
-		}
-		if rest[0] == "add" {
-			err = db.AddMember(ctx, user, ag.Code, "cli")
-		} else {
-			err = db.RemoveMember(ctx, user, ag.Code, "cli")
-		}
-		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
-			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a member of %s.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"], ag.Code)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s: %s %s %s (%s).\n", map[bool]string{true: "Added", false: "Removed"}[rest[0] == "add"], user,
-			map[bool]string{true: "to", false: "from"}[rest[0] == "add"], ag.Code, ag.Name)
-		return nil
+		return a.runAsCoordinator(ctx, c, db, adminCommand("member", rest))
 	case len(rest) >= 1 && rest[0] == "list":
 		var codes []string
 		if len(rest) > 1 {
-			ag, err := agency(strings.Join(rest[1:], " "))
+			ag, err := commands.ResolveAgency(dir, strings.Join(rest[1:], " "))
 			if err != nil {
 				return err
 			}
@@ -454,23 +409,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	rest := fs.Args()
 	switch {
 	case len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove"):
-		user, ok := commands.ParseUser(rest[1])
-		if !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
-		}
-		if rest[0] == "add" {
-			err = db.AddCoordinator(ctx, user, "cli")
-		} else {
-			err = db.RemoveCoordinator(ctx, user, "cli")
-		}
-		if actionbot.ErrorCode(err) == actionbot.EUNCHANGED {
-			fmt.Fprintf(a.stdout, "Nothing to do: %s is %s a coordinator.\n", user, map[bool]string{true: "already", false: "not"}[rest[0] == "add"])
-			return nil
-		} else if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s is %s a coordinator.\n", user, map[bool]string{true: "now", false: "no longer"}[rest[0] == "add"])
-		return nil
+		return a.runAsCoordinator(ctx, c, db, adminCommand("coordinator", rest))
 	case len(rest) == 1 && rest[0] == "list":
 		ids, err := db.Coordinators(ctx)
 		if err != nil {

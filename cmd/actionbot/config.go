@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -27,6 +28,8 @@ type Config struct {
 // getenv looks up environment variables; tests supply their own.
 type getenv func(string) string
 
+// loadConfig reads the configuration from the environment and validates
+// it, reporting every problem at once.
 func loadConfig(env getenv) (*Config, error) {
 	c := &Config{
 		DB:          or(env("ACTIONBOT_DB"), "actionbot.db"),
@@ -35,9 +38,10 @@ func loadConfig(env getenv) (*Config, error) {
 		ConsoleUser: or(env("ACTIONBOT_CONSOLE_USER"), "UCONSOLE"),
 		RAG:         actionbot.DefaultRAGRules(),
 	}
+	var problems []error
 	var err error
 	if c.TZ, err = time.LoadLocation(c.TZName); err != nil {
-		return nil, fmt.Errorf("ACTIONBOT_TZ=%q is not an IANA time zone such as Europe/London: %w", c.TZName, err)
+		problems = append(problems, fmt.Errorf("ACTIONBOT_TZ=%q is not an IANA time zone such as Europe/London: %w", c.TZName, err))
 	}
 	for _, id := range strings.Split(env("ACTIONBOT_COORDINATORS"), ",") {
 		if id = strings.TrimSpace(id); id != "" {
@@ -45,21 +49,35 @@ func loadConfig(env getenv) (*Config, error) {
 		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(env("ACTIONBOT_LOG_LEVEL"), "info"))); err != nil {
-		return nil, fmt.Errorf("ACTIONBOT_LOG_LEVEL: %w", err)
-	}
-	if c.Sync != "NORMAL" && c.Sync != "FULL" {
-		return nil, fmt.Errorf("ACTIONBOT_SYNC=%q: use normal or full", c.Sync)
+		problems = append(problems, fmt.Errorf("ACTIONBOT_LOG_LEVEL: %w", err))
 	}
 	if err := loadRAG(env, &c.RAG); err != nil {
-		return nil, err
+		problems = append(problems, err)
 	}
-	if err := c.RAG.Validate(); err != nil {
+	if err := c.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
+// Validate checks the settings that are read without error but may still
+// be wrong, reporting every problem at once.
+func (c *Config) Validate() error {
+	var problems []error
+	if c.Sync != "NORMAL" && c.Sync != "FULL" {
+		problems = append(problems, fmt.Errorf("ACTIONBOT_SYNC=%q: use normal or full", c.Sync))
+	}
+	if err := c.RAG.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	return errors.Join(problems...)
+}
+
 func loadRAG(env getenv, r *actionbot.RAGRules) error {
+	var problems []error
 	for _, v := range []struct {
 		name string
 		f    *float64
@@ -82,10 +100,10 @@ func loadRAG(env getenv, r *actionbot.RAGRules) error {
 			_, err = fmt.Sscanf(s, "%d", v.i)
 		}
 		if err != nil {
-			return fmt.Errorf("%s=%q is not a number: %w", v.name, s, err)
+			problems = append(problems, fmt.Errorf("%s=%q is not a number: %w", v.name, s, err))
 		}
 	}
-	return nil
+	return errors.Join(problems...)
 }
 
 func or(s, def string) string {

@@ -9,14 +9,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func init() {
-	subcommands["copy-db"] = subcommand{
-		args:    "--from DB --to DB",
-		summary: "copy everything into a new, empty database: SQLite file to PostgreSQL URL, or back",
-		run:     (*app).copyDBCmd,
-	}
-}
-
 // copyDBCmd moves a partnership between databases: the source must exist,
 // the target is created (a SQLite file) or must be empty (PostgreSQL).
 // Both sides' counts and audit checksums are printed; the copy is

@@ -21,21 +21,16 @@ import (
 
 // readOnlyCommands only read the database (or queue posts from what it
 // holds): a missing one is a mistake, not a fresh start.
-var readOnlyCommands = map[string]bool{
-	"digest": true, "remind": true, "report": true, "export": true, "backup": true,
+func readOnly(cmd string) bool {
+	switch cmd {
+	case "digest", "remind", "report", "export", "backup":
+		return true
+	}
+	return false
 }
 
 // integrityEvery is how often the running bot runs quick_check.
 const integrityEvery = 24 * time.Hour
-
-func init() {
-	subcommands["init"] = subcommand{
-		args:    "[-db FILE]",
-		summary: "create a new database with the shipped plan (serve on Slack never creates one)",
-		run:     (*app).initCmd,
-	}
-	backgroundJobs = append(backgroundJobs, integrityJob)
-}
 
 // explainOpen turns a missing or damaged database into what to do.
 func explainOpen(err error) error {

@@ -253,11 +253,12 @@ func TestAnUnknownAgencyNeverGivesAnEmptySuggestionList(t *testing.T) {
 	iv := newInvocation(t)
 	iv.mustInit(t)
 	for _, tc := range []struct{ agency, want string }{
-		{"NOSUCH", `unknown agency "NOSUCH": `},
-		{"KFR", `(near: KFRS`},
+		// The slash command's words, as /action admin member add says them.
+		{"NOSUCH", `I don't know the agency "NOSUCH". `},
+		{"KFR", `did you mean KFRS`},
 	} {
 		code, _, errs := iv.run(t, "", "member", "add", "U0X", tc.agency)
-		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "(near: )") {
+		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "did you mean ?") {
 			t.Errorf("member add U0X %s: exit %d: %s", tc.agency, code, errs)
 		}
 	}

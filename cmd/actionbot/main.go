@@ -16,7 +16,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
@@ -35,22 +34,22 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-// subcommand is a command registered by a file of its own (reminders,
-// reports, backups) with init.
-type subcommand struct {
-	args, summary string
-	run           func(a *app, ctx context.Context, args []string) error
-}
+// subcommandHelp is a line of "actionbot help" for a command beyond the
+// usage's own.
+type subcommandHelp struct{ name, args, summary string }
 
-var subcommands = map[string]subcommand{}
-
-func sortedSubcommands() []string {
-	names := make([]string, 0, len(subcommands))
-	for n := range subcommands {
-		names = append(names, n)
+// moreCommands are the commands "actionbot help" lists under the usage, in
+// order. Each is a case of run's switch.
+func moreCommands() []subcommandHelp {
+	return []subcommandHelp{
+		{"backup", "FILE", "write a consistent copy of the live database to FILE (safe while the bot runs)"},
+		{"copy-db", "--from DB --to DB", "copy everything into a new, empty database: SQLite file to PostgreSQL URL, or back"},
+		{"digest", "[--as-of 2012-11-05T08:30] [--post]", "show the daily tasking digest for an instant; --post posts it through Slack (once a day)"},
+		{"init", "[-db FILE]", "create a new database with the shipped plan (serve on Slack never creates one)"},
+		{"measure", "PRIORITY N VALUE [--as-of DATE] [--source TEXT]", "record a success measure's latest figure"},
+		{"remind", "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03", "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days"},
+		{"report", "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]", "write the monitoring report for the board"},
 	}
-	sort.Strings(names)
-	return names
 }
 
 // app is one invocation.
@@ -64,6 +63,11 @@ type app struct {
 	// now is the bot's clock: the wall clock, or with serve -as-of one that
 	// starts at that instant and runs forward (see asof.go).
 	now func() time.Time
+	// wall is the wall clock, injected: time.Now, or a fixed instant in
+	// tests.
+	wall func() time.Time
+	// jobs are the background jobs' settings, read once by serve.
+	jobs *jobSettings
 }
 
 const usage = `actionbot — the Community Safety Partnership's action plan, in Slack.
@@ -84,12 +88,18 @@ README.md documents the environment variables.
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+	return runAt(ctx, time.Now, args, stdin, stdout, stderr, env)
+}
+
+// runAt runs one invocation on the wall clock given, and returns its exit
+// code: the subcommand is chosen by an explicit switch.
+func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, wall: wall}
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
-	a.mustExist = readOnlyCommands[cmd]
+	a.mustExist = readOnly(cmd)
 	var err error
 	switch cmd {
 	case "serve":
@@ -102,18 +112,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = a.memberCmd(ctx, args)
 	case "coordinator", "coordinators":
 		err = a.coordinatorCmd(ctx, args)
+	case "init":
+		err = a.initCmd(ctx, args)
+	case "backup":
+		err = a.backupCmd(ctx, args)
+	case "copy-db":
+		err = a.copyDBCmd(ctx, args)
+	case "digest":
+		err = a.digestCmd(ctx, args)
+	case "remind":
+		err = a.remindCmd(ctx, args)
+	case "report":
+		err = a.reportCmd(ctx, args)
+	case "measure":
+		err = a.measureCmd(ctx, args)
 	default:
-		if sub, ok := subcommands[cmd]; ok {
-			err = sub.run(a, ctx, args)
-			break
-		}
 		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
 	case "version":
 		fmt.Fprintln(stdout, "actionbot", actionbot.Version)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
-		for _, name := range sortedSubcommands() {
-			fmt.Fprintf(stdout, "  actionbot %s %s\n      %s\n", name, subcommands[name].args, subcommands[name].summary)
+		for _, sub := range moreCommands() {
+			fmt.Fprintf(stdout, "  actionbot %s %s\n      %s\n", sub.name, sub.args, sub.summary)
 		}
 		fmt.Fprint(stdout, usageFooter)
 	}

@@ -192,7 +192,7 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
 		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
 		{[]string{"member", "add", "jo", "CSU"}, 2, "not a Slack user ID"},
-		{[]string{"member", "add", "U1", "Polise"}, 1, `unknown agency "Polise"`},
+		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE?`},
 		{[]string{"member"}, 2, "member add USER AGENCY"},
 		{[]string{"coordinator", "add", "U1"}, 0, "U1 is now a coordinator"},
 		{[]string{"coordinator", "add", "U1"}, 0, "already a coordinator"},
@@ -213,5 +213,39 @@ func TestBadConfiguration(t *testing.T) {
 	iv.env["ACTIONBOT_TZ"] = "GMT+1"
 	if code, _, errs := iv.run(t, "", "export"); code != 1 || !strings.Contains(errs, "ACTIONBOT_TZ") {
 		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
+
+func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
+	iv := newInvocation(t)
+	iv.env["ACTIONBOT_TZ"] = "GMT+1"
+	iv.env["ACTIONBOT_SYNC"] = "sometimes"
+	iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
+	code, _, errs := iv.run(t, "", "export")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+func TestServeReportsEveryJobSettingProblemBeforeStarting(t *testing.T) {
+	iv := newInvocation(t)
+	iv.env["ACTIONBOT_REMIND_DAYS"] = "soon"
+	iv.env["ACTIONBOT_QUARTERLY_CRON"] = "every quarter"
+	code, out, errs := iv.run(t, "/action 5.2\n", "serve")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	for _, want := range []string{"ACTIONBOT_REMIND_DAYS", `ACTIONBOT_QUARTERLY_CRON="every quarter"`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(out, "Speedwatch") {
+		t.Error("the console started despite the bad settings")
 	}
 }

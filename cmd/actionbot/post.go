@@ -35,7 +35,7 @@ func checkPost(env getenv) error {
 
 // postWait is the longest --post waits for Slack to take its messages
 // beyond the pace they are sent at.
-var postWait = 2 * time.Minute
+const postWait = 2 * time.Minute
 
 // deliverNow posts queued messages through Slack before the command exits,
 // with the bot's own sender: paced per conversation, waiting as long as
@@ -99,7 +99,7 @@ func deliverNow(ctx context.Context, w io.Writer, env getenv, log *slog.Logger, 
 			sent++
 		case actionbot.OutboxFailed:
 			failed++
-			why = append(why, recipientText(o)+": "+o.LastError)
+			why = append(why, o.Destination()+": "+o.LastError)
 		default:
 			left++
 		}

@@ -61,7 +61,7 @@ func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) erro
 	// its counts are.
 	svc := r.rc.service(r.c, sim, slog.New(slog.DiscardHandler))
 	at := func(day actionbot.Date, spec, def string) time.Time {
-		t, _ := parseAsOf(day.String(), r.c.TZ, spec, def)
+		t, _ := parseAsOf(day.String(), time.Now, r.c.TZ, spec, def)
 		return t
 	}
 	type dayCount struct {

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -21,25 +20,17 @@ import (
 // HTML paper to ACTIONBOT_REPORT_DIR when set.
 const defaultQuarterlyCron = "30 8 * * *"
 
-func init() {
-	backgroundJobs = append(backgroundJobs, quarterlyJob)
-	configChecks = append(configChecks, func(env getenv, c *Config) error {
-		_, _, err := loadQuarterly(env)
-		return err
-	})
-}
-
 // quarterlySettings are the job's settings.
 type quarterlySettings struct {
 	spec, channel, dir string
 }
 
-func loadQuarterly(env getenv) (*quarterlySettings, cron.Schedule, error) {
+func loadQuarterly(env getenv) (*quarterlySettings, reminders.Schedule, error) {
 	s := &quarterlySettings{spec: strings.TrimSpace(or(env("ACTIONBOT_QUARTERLY_CRON"), defaultQuarterlyCron)), dir: strings.TrimSpace(env("ACTIONBOT_REPORT_DIR"))}
 	if strings.EqualFold(s.spec, "off") {
 		return s, nil, nil
 	}
-	sched, err := cron.ParseStandard(s.spec)
+	sched, err := reminders.ParseSchedule(s.spec)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ACTIONBOT_QUARTERLY_CRON=%q is not a cron schedule like %q (minute hour day-of-month month day-of-week, in ACTIONBOT_TZ), or off: %w", s.spec, defaultQuarterlyCron, err)
 	}
@@ -66,17 +57,14 @@ func loadQuarterly(env getenv) (*quarterlySettings, cron.Schedule, error) {
 func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	// os.Stderr, as startJobs logs: safe to share with the other jobs.
 	log := newLogger(c, os.Stderr).With("job", "quarterly")
-	s, sched, err := loadQuarterly(a.env)
-	if err != nil || sched == nil {
-		return err
-	}
-	cal, err := loadCalendar(a.env)
-	if err != nil {
-		return err
+	s, sched := a.jobs.quarterly, a.jobs.quarterlySched // read and checked by serve
+	if sched == nil {
+		return nil
 	}
 	if sc, _ := loadSlackConfig(a.env); s.channel == "" && sc == nil {
 		s.channel = consoleChannel // the console prints what is posted to it, as the digest's
 	}
+	cal := a.jobs.remind.rules.Calendar
 	if s.channel == "" {
 		log.Warn("the quarterly headline has no channel: set ACTIONBOT_TASKING_CHANNEL")
 	}

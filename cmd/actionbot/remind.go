@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/commands"
@@ -20,28 +18,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
-
-func init() {
-	subcommands["digest"] = subcommand{
-		args:    "[--as-of 2012-11-05T08:30] [--post]",
-		summary: "show the daily tasking digest for an instant; --post posts it through Slack (once a day)",
-		run:     (*app).digestCmd,
-	}
-	subcommands["remind"] = subcommand{
-		args:    "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03",
-		summary: "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days",
-		run:     (*app).remindCmd,
-	}
-	backgroundJobs = append(backgroundJobs, reminderJob)
-	configChecks = append(configChecks, func(env getenv, c *Config) error {
-		_, err := loadRemindConfig(env, c)
-		return err
-	})
-}
-
-// remindNow is the clock of the scheduler and of the commands' default
-// instant; tests fix it.
-var remindNow = time.Now
 
 // consoleChannel is the channel the console pretends to be in (see
 // runConsole): without Slack, the digest and channel reminders go there, and
@@ -186,20 +162,14 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 // as it is delivered, so the console shows scheduled posts as they happen.
 func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	log := a.remindLogger(c).With("job", "reminders")
-	rc, err := loadRemindConfig(a.env, c)
-	if err != nil { // serve checked the settings before starting
-		return err
-	}
+	rc := a.jobs.remind // read and checked by serve before starting
 	if rc.digestChannel == "" {
 		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
 	}
 	if rc.taskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	now := remindNow
-	if a.now != nil {
-		now = a.now
-	}
+	now := a.clock()
 	warnCalendar(log, rc.rules.Calendar, actionbot.Today(now(), c.TZ))
 	s := &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
@@ -216,10 +186,10 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 // ("2012-11-05T08:30"), an RFC 3339 instant, or a date alone, meaning the
 // first time sched runs that day (or def's, when sched does not run then).
 // Empty means now.
-func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, error) {
+func parseAsOf(s string, now func() time.Time, loc *time.Location, sched, def string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return remindNow().In(loc), nil
+		return now().In(loc), nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
@@ -237,7 +207,7 @@ func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, erro
 		if spec == "" {
 			continue
 		}
-		if sc, err := cron.ParseStandard(spec); err == nil {
+		if sc, err := reminders.ParseSchedule(spec); err == nil {
 			if t, ok := reminders.FirstRunOn(sc, day, loc); ok {
 				return t, nil
 			}
@@ -245,8 +215,6 @@ func parseAsOf(s string, loc *time.Location, sched, def string) (time.Time, erro
 	}
 	return day.At(12, 0, loc), nil
 }
-
-func remindWhen(t time.Time) string { return t.Format("Mon 2 Jan 2006 15:04 MST") }
 
 // remindRun is what the digest and remind commands share: the settings, the
 // instant asked for, the database and the service.
@@ -285,7 +253,7 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 	if err != nil {
 		return nil, err
 	}
-	at, err := parseAsOf(*asOf, c.TZ, schedule(rc), def)
+	at, err := parseAsOf(*asOf, a.clock(), c.TZ, schedule(rc), def)
 	if err != nil {
 		return nil, err
 	}
@@ -314,9 +282,8 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 	}
 	day := actionbot.DateOf(at)
 	warnCalendar(log, rc.rules.Calendar, day)
-	if !rc.rules.Calendar.IsWorkingDay(day) {
-		fmt.Fprintf(a.stdout, "%s is not a working day (a weekend or a bank holiday), so no digest is posted; the next is on %s.\n",
-			day.In(c.TZ).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(day).In(c.TZ).Format("Mon 2 Jan 2006"))
+	if _, err := svc.DigestDay(at); err != nil {
+		fmt.Fprintln(a.stdout, actionbot.ErrorMessage(err))
 		if post {
 			return actionbot.Errorf(actionbot.EINVALID, "Nothing was posted.")
 		}
@@ -327,7 +294,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", remindWhen(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
+		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
 		return nil
 	}
 	d, queued, err := svc.PostDigest(ctx, at)
@@ -366,7 +333,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	if from != "" || to != "" {
 		return a.preview(ctx, r, from, to)
 	}
-	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
+	rc, at, db, log, svc, post := r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
 		if err := checkPost(a.env); err != nil {
 			return err
@@ -384,7 +351,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	}
 	// Action text may hold what a terminal would obey, stored before text
 	// was cleaned at the door: shown escaped.
-	printableOutput(func(w io.Writer) error { printRun(w, run, c.TZ, rc, post); return nil })(a.stdout)
+	printableOutput(func(w io.Writer) error { run.WriteAccount(w, console.Render, post); return nil })(a.stdout)
 	if err != nil {
 		return err
 	}
@@ -392,105 +359,4 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 		return deliverNow(ctx, a.stdout, a.env, log, db, run.Messages())
 	}
 	return nil
-}
-
-// printRun lists a sweep's reminders and their recipients, then the
-// messages that carry them, exactly as they would be posted.
-func printRun(w io.Writer, run *reminders.Run, loc *time.Location, rc *remindConfig, posted bool) {
-	if !run.WorkingDay {
-		fmt.Fprintf(w, "%s is not a working day (a weekend or a bank holiday): the sweep sends nothing. Steps due on such a day go out on the working day before; the next working day is %s.\n",
-			run.Day.In(loc).Format("Mon 2 Jan 2006"), rc.rules.Calendar.NextWorkingDay(run.Day).In(loc).Format("Mon 2 Jan 2006"))
-		return
-	}
-	if run.Ended {
-		fmt.Fprintf(w, "The plan's year has ended: the sweep at %s sends no reminders.\n", remindWhen(run.At))
-		if len(run.YearEnd) > 0 {
-			fmt.Fprintf(w, "It sent the year-end review: %s.\n", actionbot.Plural(len(run.YearEnd), "message"))
-		}
-		return
-	}
-	fmt.Fprintf(w, "Reminders due at %s (%s): %d.\n", remindWhen(run.At), loc, len(run.Reminders))
-	unsent := 0
-	for _, r := range run.Reminders {
-		a := r.Action
-		what := r.Step.String()
-		if a.Deadline.Ongoing {
-			what += fmt.Sprintf(" (ongoing, no update for %d days)", r.Days)
-		} else {
-			what += fmt.Sprintf(" (due %s, %s)", a.Deadline.Due.In(loc).Format("Mon 2 Jan 2006"), remindDaysText(r.Days))
-		}
-		if r.Escalated {
-			what += ", escalated"
-		}
-		fmt.Fprintf(w, "\n%s %s — %s\n", a.Ref, actionbot.Clip(a.Text, 60), what)
-		for _, rcp := range r.Recipients {
-			switch rcp.Kind {
-			case reminders.RecipientDirect:
-				fmt.Fprintf(w, "    → @%s, direct message (%s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			case reminders.RecipientChannel:
-				fmt.Fprintf(w, "    → #%s (nobody registered for %s)\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			case reminders.RecipientEscalation:
-				fmt.Fprintf(w, "    → #%s, escalation naming %s\n", rcp.To, strings.Join(rcp.Agencies, ", "))
-			}
-		}
-		for _, p := range r.Problems {
-			fmt.Fprintf(w, "    ⚠ %s\n", p)
-		}
-		switch {
-		case r.Held:
-			fmt.Fprintf(w, "    Held for the weekly reminders of those who asked for them.\n")
-		case len(r.Recipients) == 0:
-			unsent++
-			fmt.Fprintf(w, "    ⚠ Not sent: it stays due, and is reported each sweep, until it has somewhere to go.\n")
-		}
-	}
-	fmt.Fprintln(w)
-	if run.AlreadySent > 0 {
-		fmt.Fprintf(w, "Already sent: the due step of %s.\n", actionbot.Plural(run.AlreadySent, "action"))
-	}
-	if len(run.Snoozed) > 0 {
-		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(run.Snoozed, ", "))
-	}
-	if len(run.PrePlan) > 0 {
-		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action 5.2 due confirm): %s.\n", strings.Join(run.PrePlan, ", "))
-	}
-	if unsent > 0 {
-		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",
-			actionbot.Plural(unsent, "reminder"))
-	}
-	if !posted {
-		fmt.Fprintf(w, "%s to send, one per person and channel:\n", actionbot.Plural(len(run.Bundles), "message"))
-		for _, b := range run.Bundles {
-			fmt.Fprintf(w, "\n── to %s ──\n%s", recipientText(b.Message), console.Render(b.Message.Message))
-		}
-		fmt.Fprintf(w, "\nNothing was sent: run with --post to send them.\n")
-		return
-	}
-	queued := 0
-	for _, b := range run.Bundles {
-		if b.Queued {
-			queued++
-		}
-	}
-	fmt.Fprintf(w, "Recorded: %s, in %s.\n", actionbot.Plural(len(run.Queued()), "reminder"), actionbot.Plural(queued, "message"))
-}
-
-// recipientText is "@U123 (direct message)" or "#C123".
-func recipientText(m *actionbot.Outgoing) string {
-	if m.IsDirect() {
-		return "@" + m.To + " (direct message)"
-	}
-	return "#" + m.To
-}
-
-func remindDaysText(n int) string {
-	switch {
-	case n == 0:
-		return "today"
-	case n == 1:
-		return "tomorrow"
-	case n > 1:
-		return "in " + actionbot.Plural(n, "day")
-	}
-	return actionbot.Plural(-n, "day") + " overdue"
 }

@@ -26,6 +26,8 @@ type remindCLI struct {
 	tb  testing.TB
 	db  string
 	env map[string]string
+	// now is the wall clock the commands run on; nil for time.Now.
+	now func() time.Time
 }
 
 func newRemindCLI(tb testing.TB, env map[string]string) *remindCLI {
@@ -47,7 +49,11 @@ func newRemindCLI(tb testing.TB, env map[string]string) *remindCLI {
 func (c *remindCLI) run(stdin string, args ...string) (code int, stdout, stderr string) {
 	c.tb.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return c.env[k] })
+	wall := time.Now
+	if c.now != nil {
+		wall = c.now
+	}
+	code = runAt(context.Background(), wall, args, strings.NewReader(stdin), &out, &errb, func(k string) string { return c.env[k] })
 	if tok := c.env["SLACK_BOT_TOKEN"]; tok != "" && (strings.Contains(out.String(), tok) || strings.Contains(errb.String(), tok)) {
 		c.tb.Errorf("the bot token appears in the output of %v", args)
 	}
@@ -88,10 +94,9 @@ func remindCountKind(out []*actionbot.Outgoing, kind string, state actionbot.Out
 	return n
 }
 
-func fixRemindNow(tb testing.TB, t time.Time) {
-	old := remindNow
-	remindNow = func() time.Time { return t }
-	tb.Cleanup(func() { remindNow = old })
+// fixNow runs the commands that follow on a wall clock fixed at t.
+func (c *remindCLI) fixNow(t time.Time) {
+	c.now = func() time.Time { return t }
 }
 
 func TestRemindConfigErrors(t *testing.T) {
@@ -382,10 +387,10 @@ func TestDigestCommand(t *testing.T) {
 // working day, as if it had been down at 08:30 and 09:00: the day's digest
 // and the sweep run at once, and the console shows them as posted.
 func TestServeRunsTheScheduler(t *testing.T) {
-	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	// The console logs only warnings unless asked: this test reads the
 	// scheduler's routine lines.
 	c := newRemindCLI(t, map[string]string{"ACTIONBOT_LOG_LEVEL": "info"})
+	c.fixNow(time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	c.mustRun("member", "add", "U0CSU1", "CSU")
 	code, out, errs := c.run("", "serve")
 	if code != 0 {
@@ -414,8 +419,8 @@ func TestServeRunsTheScheduler(t *testing.T) {
 }
 
 func TestServeWithBadReminderSettings(t *testing.T) {
-	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	c := newRemindCLI(t, map[string]string{"ACTIONBOT_REMIND_DAYS": "fortnightly"})
+	c.fixNow(time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	code, out, errs := c.run("/action 5.2\n", "serve")
 	// The bot does not start half working: it stops and names the setting.
 	if code != 1 || strings.Contains(out, "5.2 Promote Speedwatch") {
@@ -538,8 +543,8 @@ func TestPostBesideServe(t *testing.T) {
 }
 
 func TestTheConsoleKeepsRoutineLogLinesOutOfTheConversation(t *testing.T) {
-	fixRemindNow(t, time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	c := newRemindCLI(t, nil)
+	c.fixNow(time.Date(2012, 11, 5, 10, 0, 0, 0, storetest.London))
 	c.mustRun("member", "add", "U0CSU1", "CSU")
 	code, out, errs := c.run("/action 5.2\n", "serve")
 	if code != 0 {

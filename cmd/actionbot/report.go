@@ -11,30 +11,17 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func init() {
-	subcommands["report"] = subcommand{
-		args:    "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]",
-		summary: "write the monitoring report for the board",
-		run:     (*app).reportCmd,
-	}
-	subcommands["measure"] = subcommand{
-		args:    "PRIORITY N VALUE [--as-of DATE] [--source TEXT]",
-		summary: "record a success measure's latest figure",
-		run:     (*app).measureCmd,
-	}
-	exportFormats["ics"] = exportICS
-}
-
 // reportWriters are the formats of "report".
-var reportWriters = map[string]func(io.Writer, *report.Report) error{
-	"md":   report.WriteMarkdown,
-	"csv":  report.WriteCSV,
-	"html": report.WriteHTML,
+func reportWriters() map[string]func(io.Writer, *report.Report) error {
+	return map[string]func(io.Writer, *report.Report) error{
+		"md":   report.WriteMarkdown,
+		"csv":  report.WriteCSV,
+		"html": report.WriteHTML,
+	}
 }
 
 // reportFormat chooses the format: the one given, else the output file's
@@ -56,7 +43,7 @@ func reportFormat(format, out string) (string, error) {
 	case "htm":
 		f = "html"
 	}
-	if _, ok := reportWriters[f]; !ok {
+	if _, ok := reportWriters()[f]; !ok {
 		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv or html", format)}
 	}
 	return f, nil
@@ -96,7 +83,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	write := reportWriters[f]
+	write := reportWriters()[f]
 	if *measures {
 		if f != "csv" {
 			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
@@ -196,83 +183,4 @@ func splitArgs(args []string, valueFlags map[string]bool) (flags, positional []s
 		}
 	}
 	return flags, positional
-}
-
-func (a *app) measureCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
-	if err != nil {
-		return err
-	}
-	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
-	dbFlag(fs, c)
-	asOf := fs.String("as-of", "", "the `date` the figure stands at, e.g. 2012-09-30 (default today)")
-	source := fs.String("source", "", "where the figure comes from, e.g. \"Kent Police figures to September\"")
-	flags, pos := splitArgs(args, map[string]bool{"db": true, "as-of": true, "source": true})
-	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
-		return err
-	}
-	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
-	// The value may be said in two words: "fell 2.5%".
-	if len(pos) < 3 || len(pos) > 4 {
-		return &usageError{usage}
-	}
-	priority, err1 := strconv.Atoi(pos[0])
-	n, err2 := strconv.Atoi(pos[1])
-	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
-		return &usageError{usage}
-	}
-	// The same checks as /action measure: the length, and no personal data.
-	*source = strings.TrimSpace(actionbot.CleanText(*source))
-	checker := &commands.Handler{Location: c.TZ}
-	if err := checker.CheckText(*source); err != nil {
-		return err
-	}
-	now := time.Now().In(c.TZ)
-	day, err := asOfDate(*asOf, now)
-	if err != nil {
-		return err
-	}
-	if day.After(actionbot.DateOf(now)) {
-		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day, actionbot.DateOf(now).UK())
-	}
-	db, err := a.open(ctx, c, false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	r, err := buildReport(ctx, c, db, now, now)
-	if err != nil {
-		return err
-	}
-	if day.Before(r.Plan.Period.Start) {
-		return actionbot.Errorf(actionbot.EINVALID, "--as-of %s is before %s starts (%s): that figure belongs to an earlier plan.", day, r.Plan.Name, r.Plan.Period.Start.UK())
-	}
-	var m *actionbot.Measure
-	var sum *report.Priority
-	var before *actionbot.MeasureValue // the latest figure until now
-	for _, p := range r.Priorities {
-		for i, row := range p.Measures {
-			if p.Number() == priority && row.N == n {
-				m, sum, before = &p.Measures[i].Measure, p, row.Latest
-			}
-		}
-	}
-	if m == nil {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `actionbot report` lists the measures.", priority, n, r.Plan.Name)
-	}
-	value, err := actionbot.ParseMeasureValue(m.Kind, strings.Join(pos[2:], " "))
-	if err != nil {
-		return err
-	}
-	v := &actionbot.MeasureValue{Priority: priority, N: n, Value: value, AsOf: day, Source: strings.TrimSpace(*source), Actor: "cli", At: now}
-	if err := db.RecordMeasure(ctx, v); err != nil {
-		return err
-	}
-	status, actual := sum.Evaluate(*m, v)
-	fmt.Fprintf(a.stdout, "Recorded %s as of %s for measure %d.%d (%q): target %s — %s.\n", actual, day.UK(), priority, n, m.Text, m.TargetLabel(), status)
-	if before != nil && before.AsOf.After(day) {
-		_, later := sum.Evaluate(*m, before)
-		fmt.Fprintf(a.stdout, "A later figure, %s as of %s, stays the latest: reports as of %s or after show that one.\n", later, before.AsOf.UK(), before.AsOf.UK())
-	}
-	return nil
 }

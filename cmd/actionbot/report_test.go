@@ -181,7 +181,7 @@ func TestMeasureCommand(t *testing.T) {
 		stderr string
 	}{
 		{"a fall of 2.5% against a reduction of 2%", []string{"measure", "3", "1", "-2.5", "--as-of", "2012-09-30", "--source", "Kent Police figures to September"}, 0,
-			[]string{`Recorded fell 2.5% as of 30 Sep 2012 for measure 3.1 ("Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%"): target 2% reduction — met.`}, ""},
+			[]string{`Recorded fell 2.5% as of 30 Sep 2012 for measure 3.1 (“Number of dwelling & non dwelling (shed, commercial/retail premises) burglaries to be reduced by 2%”): target 2% reduction — met.`}, ""},
 		{"flags first, and a rise in words", []string{"measure", "--as-of", "2012-09-30", "--source=Kent Police figures to September", "0", "1", "rose", "0.8%"}, 0,
 			[]string{"Recorded rose 0.8% as of 30 Sep 2012 for measure 0.1", "target 1% reduction — not met."}, ""},
 		{"an earlier figure after a later one", []string{"measure", "3", "1", "fell", "3%", "--as-of", "2012-06-30", "--source", "Kent Police figures to June"}, 0,
@@ -189,15 +189,15 @@ func TestMeasureCommand(t *testing.T) {
 				"A later figure, fell 2.5% as of 30 Sep 2012, stays the latest: reports as of 30 Sep 2012 or after show that one."}, ""},
 		{"yes", []string{"measure", "5", "1", "yes", "--as-of", "2012-09-30"}, 0, []string{"Recorded yes as of 30 Sep 2012 for measure 5.1", "target achieved — met."}, ""},
 		{"an on-target measure", []string{"measure", "6", "1", "90"}, 1, nil, "This measure is worked out from the actions themselves"},
-		{"no such measure", []string{"measure", "9", "1", "5", "--as-of", "2012-09-30"}, 1, nil, "Priority 9 has no measure 1 in Sevenoaks District CSP Action Plan 2012-13"},
+		{"no such measure", []string{"measure", "9", "1", "5", "--as-of", "2012-09-30"}, 1, nil, "Priority 9 has no measure 1. `/action report priority 9` lists its measures."},
 		{"a rate out of range", []string{"measure", "1", "2", "140", "--as-of", "2012-09-30"}, 1, nil, "This measure is a rate from 0% to 100%; 140 is outside that."},
 		{"a fall of 1.5% is short of a reduction of 2%", []string{"measure", "3", "2", "-1.5", "--as-of", "2012-09-30"}, 0, []string{"Recorded fell 1.5% as of 30 Sep 2012 for measure 3.2", "target 2% reduction — not met."}, ""},
 		{"a rise is not a reduction", []string{"measure", "7", "1", "+1.5", "--as-of", "2012-09-30"}, 0, []string{"Recorded rose 1.5% as of 30 Sep 2012 for measure 7.1", "target 2% reduction — not met."}, ""},
 		{"a figure with no direction", []string{"measure", "3", "1", "2.5", "--as-of", "2012-09-30"}, 1, nil, `Did it fall or rise by 2.5? Give a change with its direction: "-2.5%" or "fell 2.5%" for a fall`},
 		{"no value", []string{"measure", "3", "1"}, 2, nil, "measure takes the priority, the measure's number and the value"},
 		{"an unknown flag", []string{"measure", "3", "1", "2", "--note", "x"}, 2, nil, "flag provided but not defined: -note"},
-		{"before the plan", []string{"measure", "3", "1", "2", "--as-of", "2012-03-31"}, 1, nil, "--as-of 2012-03-31 is before Sevenoaks District CSP Action Plan 2012-13 starts (1 Apr 2012)"},
-		{"in the future", []string{"measure", "3", "1", "2", "--as-of", "2999-01-01"}, 1, nil, "--as-of 2999-01-01 is in the future"},
+		{"before the plan", []string{"measure", "3", "1", "2", "--as-of", "2012-03-31"}, 1, nil, "A figure as of 31 Mar 2012 is before Sevenoaks District CSP Action Plan 2012-13 starts (1 Apr 2012)"},
+		{"in the future", []string{"measure", "3", "1", "2", "--as-of", "2999-01-01"}, 1, nil, "A figure as of 1 Jan 2999 is in the future"},
 		{"personal data in the source", []string{"measure", "3", "1", "2", "--as-of", "2012-09-30", "--source", "ask jo.bloggs@example.org"}, 1, nil,
 			"personal data (an e-mail address), so I haven't saved it"},
 	}

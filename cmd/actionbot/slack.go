@@ -18,10 +18,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func init() {
-	slackServer = serveSlack
-}
-
 // Slack modes.
 const (
 	modeSocket = "socket"
@@ -87,10 +83,15 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 	return c, nil
 }
 
-// refusedToken are auth.test's answers for a token that will never work.
-var refusedToken = map[string]bool{
-	"invalid_auth": true, "not_authed": true, "token_revoked": true, "token_expired": true,
-	"account_inactive": true, "not_allowed_token_type": true, "team_access_not_granted": true,
+// refusedToken reports whether auth.test's answer is one for a token that
+// will never work.
+func refusedToken(answer string) bool {
+	switch answer {
+	case "invalid_auth", "not_authed", "token_revoked", "token_expired",
+		"account_inactive", "not_allowed_token_type", "team_access_not_granted":
+		return true
+	}
+	return false
 }
 
 // serveSlack runs the bot on Slack when the environment configures it.
@@ -117,7 +118,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	cancelAuth()
 	var se slack.SlackErrorResponse
 	switch {
-	case errors.As(err, &se) && refusedToken[se.Err]:
+	case errors.As(err, &se) && refusedToken(se.Err):
 		log.Error("Slack refused the bot token", "error", se.Err)
 		return true, fmt.Errorf("Slack refused SLACK_BOT_TOKEN (%s): reinstall the app and copy the Bot User OAuth Token again", se.Err)
 	case err != nil:

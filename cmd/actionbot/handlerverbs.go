@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/store"
+)
+
+// cliActor is who the audit names for a change made on the command line:
+// the person at the keyboard, who owns the database file.
+const cliActor = "cli"
+
+// runAsCoordinator runs a command through the same handler as /action, as
+// the person at the keyboard, who coordinates: the same rules, wording and
+// audit as the slash command. A change that changes nothing is said and is
+// not a failure; any other refusal is returned as the error.
+func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
+	h := a.handler(c, db)
+	h.Coordinators = append(h.Coordinators, cliActor)
+	msg, err := h.Try(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
+	switch {
+	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
+		fmt.Fprint(a.stdout, console.Render(msg))
+		return nil
+	default:
+		return err
+	}
+}
+
+// adminCommand is the /action admin command a "member" or "coordinator"
+// subcommand stands for: rest is its arguments after the flags, already
+// checked for shape.
+func adminCommand(noun string, rest []string) *commands.Command {
+	ad := &commands.Admin{User: rest[1]}
+	switch noun + " " + rest[0] {
+	case "member add":
+		ad.Op, ad.Agency = commands.AdminMemberAdd, strings.Join(rest[2:], " ")
+	case "member remove":
+		ad.Op, ad.Agency = commands.AdminMemberRemove, strings.Join(rest[2:], " ")
+	case "coordinator add":
+		ad.Op = commands.AdminCoordinatorAdd
+	case "coordinator remove":
+		ad.Op = commands.AdminCoordinatorRemove
+	}
+	if user, ok := commands.ParseUser(ad.User); ok {
+		ad.User = user
+	}
+	return &commands.Command{Verb: commands.VerbAdmin, Admin: ad}
+}
+
+// measureCmd is /action measure on the command line, with --as-of for a
+// figure that stands at an earlier date and --source for where it comes from.
+func (a *app) measureCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
+	dbFlag(fs, c)
+	asOf := fs.String("as-of", "", "the `date` the figure stands at, e.g. 2012-09-30 (default today)")
+	source := fs.String("source", "", "where the figure comes from, e.g. \"Kent Police figures to September\"")
+	flags, pos := splitArgs(args, map[string]bool{"db": true, "as-of": true, "source": true})
+	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
+		return err
+	}
+	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
+	// The value may be said in two words: "fell 2.5%".
+	if len(pos) < 3 || len(pos) > 4 {
+		return &usageError{usage}
+	}
+	priority, err1 := strconv.Atoi(pos[0])
+	n, err2 := strconv.Atoi(pos[1])
+	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
+		return &usageError{usage}
+	}
+	day := actionbot.Date{}
+	if *asOf != "" {
+		if day, err = asOfDate(*asOf, a.clock()()); err != nil {
+			return err
+		}
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// /action measure, as the person at the keyboard: the same checks (the
+	// date, the source's length and no personal data), wording and audit.
+	return a.runAsCoordinator(ctx, c, db, &commands.Command{
+		Verb:    commands.VerbMeasure,
+		Measure: &commands.MeasureArgs{Priority: priority, N: n, Value: strings.Join(pos[2:], " "), AsOf: day},
+		Text:    *source,
+	})
+}
