@@ -3,6 +3,7 @@ package reminders_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot"
 )
 
 // digestSection returns the lines of the digest section whose title starts
@@ -50,30 +52,10 @@ const (
 	slackMaxSectionChars = 3000
 )
 
-// mrkdwnLen estimates, generously, the length of rich text once rendered as
-// Slack mrkdwn: &, < and > escaped, a pair of markers per style, mentions
-// as <@U…>.
+// mrkdwnLen is the length of rich text as the Slack adapter really renders
+// it (mrkdwn, escaped), in characters as Slack counts them.
 func mrkdwnLen(rt actionbot.RichText) int {
-	n := 0
-	for _, s := range rt {
-		switch {
-		case s.User != "":
-			n += len(s.User) + 3
-		case s.Channel != "":
-			n += len(s.Channel) + 3
-		default:
-			n += utf8.RuneCountInString(s.Text) + 4*strings.Count(s.Text, "&") + 3*(strings.Count(s.Text, "<")+strings.Count(s.Text, ">"))
-			if s.URL != "" {
-				n += len(s.URL) + 3
-			}
-			for st := actionbot.Bold; st <= actionbot.Strike; st <<= 1 {
-				if s.Style&st != 0 {
-					n += 4 // the markers, and room for separators around them
-				}
-			}
-		}
-	}
-	return n
+	return utf8.RuneCountInString(bot.Mrkdwn(rt, math.MaxInt32))
 }
 
 // checkLimits checks a message keeps within Block Kit's limits.
