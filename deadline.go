@@ -417,10 +417,16 @@ func splitSteps(low string) []step {
 	return out
 }
 
+// squasher drops spaces, hyphens and underscores ("On-going" is
+// "ongoing"). Built once: a Replacer with empty replacements builds a
+// lookup trie of several kilobytes, and readStep runs for every deadline a
+// sweep looks at.
+var squasher = strings.NewReplacer(" ", "", "-", "", "_", "")
+
 // readStep reads one step, s in lower case and orig as written.
 func readStep(s, orig string) reading {
 	s = strings.TrimSuffix(s, ".")
-	squashed := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s)
+	squashed := squasher.Replace(s)
 	switch {
 	case squashed == "ongoing" || squashed == "ongoi" || reOngoing.MatchString(s) && len(reOngoing.FindString(s)) == len(s):
 		return reading{form: FormOngoing, ongoing: true}

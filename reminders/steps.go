@@ -315,12 +315,13 @@ func (r Rules) checkIn(a *actionbot.Action, planStart actionbot.Date, now time.T
 	if ws.Before(from) {
 		return due{}, false // updated this week
 	}
-	k := from.DaysUntil(ws) / r.CheckInDays(a)
+	every := r.CheckInDays(a) // reads the cell: once
+	k := from.DaysUntil(ws) / every
 	if k < 1 {
 		return due{}, false
 	}
 	return due{
-		Scheduled: Scheduled{Step: Step{StepCheckIn, k}, Nominal: from.AddDays(k * r.CheckInDays(a)), SendOn: ws},
+		Scheduled: Scheduled{Step: Step{StepCheckIn, k}, Nominal: from.AddDays(k * every), SendOn: ws},
 		deadline:  "since-" + anchor.UTC().Format(time.RFC3339),
 		days:      from.DaysUntil(today),
 		since:     anchor,

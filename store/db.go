@@ -164,6 +164,10 @@ func (db *DB) dsn(readOnly bool) string {
 	q.Set("_stmt_cache_size", "64")
 	if readOnly {
 		q.Set("_query_only", "true")
+		// Readers answer little beyond the in-memory snapshot: a small page
+		// cache each keeps the pool's memory, outside the Go heap, bounded
+		// (SQLite's default is 2 MB a connection, and there are four or more).
+		q.Set("_cache_size", "-512")
 	} else {
 		q.Set("_txlock", "immediate")
 	}
