@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -247,5 +248,27 @@ func TestServeReportsEveryJobSettingProblemBeforeStarting(t *testing.T) {
 	}
 	if strings.Contains(out, "Speedwatch") {
 		t.Error("the console started despite the bad settings")
+	}
+}
+
+func TestServeBoundsMemoryUnlessGOGCIsSet(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(prev) })
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{
+		{"", serveGCPercent},
+		{"100", 100}, // the operator's choice: serve leaves the collector alone
+	} {
+		debug.SetGCPercent(100)
+		iv := newInvocation(t)
+		iv.env["GOGC"] = tc.gogc
+		if code, _, errs := iv.run(t, "/quit\n"); code != 0 {
+			t.Fatalf("GOGC=%q: exit %d: %s", tc.gogc, code, errs)
+		}
+		if got := debug.SetGCPercent(100); got != tc.want {
+			t.Errorf("GOGC=%q: serve left the collector at %d, want %d", tc.gogc, got, tc.want)
+		}
 	}
 }
