@@ -202,22 +202,7 @@ func TestCrashAndRestart(t *testing.T) {
 	dbPath := filepath.Join(dir, "actionbot.db")
 	ctx := context.Background()
 
-	// The shipped plan, with one officer registered for every agency.
-	db := store.NewDB(dbPath)
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	ags, _ := db.Agencies(ctx)
-	for _, a := range ags {
-		if a.Code != actionbot.AllPartners {
-			if err := db.AddMember(ctx, plangen.MemberID(a.Code, 1), a.Code, "test"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	db := mustStaffedPlan(t, dbPath)
 	plan, _ := db.CurrentPlan(ctx)
 	refs, _ := db.Refs(ctx, plan.ID)
 	actions, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID})
@@ -579,4 +564,31 @@ func mustOutstanding(tb testing.TB, ctx context.Context, db *store.DB) outstandi
 		tb.Fatal(err)
 	}
 	return o
+}
+
+// mustStaffedPlan opens the database at where (a file or a postgres:// URL)
+// with the shipped plan and one officer registered for every agency; the
+// caller closes it.
+func mustStaffedPlan(tb testing.TB, where string) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db := store.NewDB(where)
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+		tb.Fatal(err)
+	}
+	ags, err := db.Agencies(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range ags {
+		if a.Code != actionbot.AllPartners {
+			if err := db.AddMember(ctx, plangen.MemberID(a.Code, 1), a.Code, "test"); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	return db
 }

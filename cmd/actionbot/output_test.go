@@ -190,11 +190,7 @@ func TestReportMarkdownEscapesWhatATerminalWouldObey(t *testing.T) {
 	if !strings.Contains(out, `\x1b`) || !strings.Contains(out, `\x07 \u202eKDAAT`) || !strings.Contains(out, "FAKE LINE") {
 		t.Errorf("the stored note is not shown escaped:\n%s", out)
 	}
-	for _, r := range out {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
-			t.Fatalf("the report holds %U", r)
-		}
-	}
+	mustBePrintable(t, "the report", out)
 }
 
 func TestConsoleAndDigestEscapeWhatATerminalWouldObey(t *testing.T) {
@@ -225,11 +221,7 @@ func TestConsoleAndDigestEscapeWhatATerminalWouldObey(t *testing.T) {
 			if !strings.Contains(text, tc.want) || !strings.Contains(text, `\x1b[2J\x1b[H FAKE LINE \x00\u202eend`) {
 				t.Errorf("the stored note is not shown escaped:\n%s", text)
 			}
-			for _, r := range text {
-				if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
-					t.Fatalf("the output holds %U", r)
-				}
-			}
+			mustBePrintable(t, "the output", text)
 		})
 	}
 }
@@ -275,9 +267,16 @@ func TestRemindEscapesWhatATerminalWouldObey(t *testing.T) {
 	if !strings.Contains(out, "Reminders due at") || !strings.Contains(out, `\x1b`) {
 		t.Errorf("the stored text is not shown escaped:\n%s", out)
 	}
-	for _, r := range out {
+	mustBePrintable(t, "the output", out)
+}
+
+// mustBePrintable fails when text holds a control character other than a
+// newline or a tab, or a right-to-left override: what a terminal would obey.
+func mustBePrintable(tb testing.TB, what, text string) {
+	tb.Helper()
+	for _, r := range text {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x202e {
-			t.Fatalf("the output holds %U", r)
+			tb.Fatalf("%s holds %U", what, r)
 		}
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/calendar"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
-	"github.com/sevenoaks-csp/actionbot/plans"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -48,21 +46,7 @@ func TestThreeReplicasOnPostgreSQLDoEachThingOnce(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 
-	db := store.NewDB(pg)
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	ags, _ := db.Agencies(ctx)
-	for _, a := range ags {
-		if a.Code != actionbot.AllPartners {
-			if err := db.AddMember(ctx, plangen.MemberID(a.Code, 1), a.Code, "test"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	db := mustStaffedPlan(t, pg)
 	plan, _ := db.CurrentPlan(ctx)
 	refs, _ := db.Refs(ctx, plan.ID)
 	db.Close()
