@@ -27,6 +27,9 @@ type InboxItem struct {
 	ReceivedAt  time.Time
 	State       string // "pending" or "done"
 	DoneAt      time.Time
+	// Changed says that its change was made (in the change's own
+	// transaction), not refused.
+	Changed bool
 	// Reply is the confirmation, once the change is done (nil before).
 	Reply       *Message
 	ConfirmedAt time.Time // zero until the person has been told

@@ -78,6 +78,11 @@ type Bot struct {
 	// their ack, and answered in it; others (and all, when 0) are recorded,
 	// acked, made after and answered through the response_url.
 	SyncChanges int
+	// SyncWait is how long a typed change waits for one of those places
+	// when all are taken (DefaultSyncWait when 0; no wait when negative).
+	// Past it, the change is acked empty and answered after: the ack must
+	// reach Slack within three seconds.
+	SyncWait time.Duration
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex

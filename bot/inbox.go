@@ -132,6 +132,71 @@ func (b *Bot) runAction(ctx context.Context, it *actionbot.InboxItem) {
 	}
 }
 
+// reshow confirms a click or a form made before a stop, as runAction does
+// for a fresh one: an ephemeral card, or a card shared with the channel, is
+// replaced through its response_url; a message the bot posted is revised in
+// place. Replacing is idempotent, so a confirmation that reached Slack just
+// before the stop is not doubled. ok is false when it cannot be shown that
+// way (a typed change, a refusal, an expired response_url, a message no
+// longer recorded): confirm then sends it as a message of its own.
+func (b *Bot) reshow(ctx context.Context, it *actionbot.InboxItem) (ok bool) {
+	if it.Kind != actionbot.InboxClick && it.Kind != actionbot.InboxForm || !it.Changed {
+		return false // a refusal is told to the person, not shown in place
+	}
+	var r actionRequest
+	if err := json.Unmarshal([]byte(it.Payload), &r); err != nil || len(r.Steps) == 0 {
+		return false
+	}
+	o := r.Origin
+	alive := o.ResponseURL != "" && b.now().Sub(it.ReceivedAt) < responseURLLife
+	posted := o.TS != "" && !o.Ephemeral
+	if !posted && !(o.Ephemeral && alive) {
+		return false
+	}
+	msg := b.confirmation(it, false)
+	if it.Reply == nil {
+		// Made, and stopped before its outcome was recorded (see confirm).
+		done, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
+		if err != nil {
+			b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
+			return true
+		}
+		if !done {
+			return true // another start is confirming it
+		}
+	}
+	var err error
+	if posted {
+		done := "Change made"
+		if it.Reply != nil {
+			done = it.Reply.Text
+		}
+		at := it.DoneAt
+		if at.IsZero() {
+			at = b.now()
+		}
+		closed := false
+		for _, s := range r.Steps {
+			closed = closed || s.Verb == commands.VerbDone
+		}
+		err = b.updateInPlace(ctx, o, b.actedLine(it.UserID, done, at), closed)
+		if err != nil && actionbot.ErrorCode(err) == actionbot.ENOTFOUND && alive {
+			msg.Public = true // a card shared with the channel
+			err = b.respond(ctx, o.ResponseURL, msg, true)
+		}
+	} else {
+		err = b.respond(ctx, o.ResponseURL, msg, true)
+	}
+	if err != nil {
+		b.log().Warn("slack: show a change made before a restart where it came from; sending it instead", "inbox", it.ID, "err", err)
+		return false
+	}
+	if err := b.Store.ConfirmInbox(ctx, it.ID); err != nil {
+		b.log().Error("slack: record a confirmation", "inbox", it.ID, "err", err)
+	}
+	return true
+}
+
 // confirm tells the person that a recorded change was made (or why not):
 // through its response_url while that lives, by direct message after, or
 // if the response_url fails. A late confirmation says when the change was
@@ -270,9 +335,17 @@ func (b *Bot) RecoverInbox(ctx context.Context) error {
 		b.log().Info("slack: finishing changes acknowledged before a restart", "to_make", len(pending), "to_confirm", len(unconfirmed))
 	}
 	for _, it := range unconfirmed {
-		// With its reply recorded, its confirmation may have been sent
-		// just before the stop: it is sent again, saying so.
-		b.spawn(func(ctx context.Context) { b.confirm(ctx, it, it.Reply != nil) })
+		b.spawn(func(ctx context.Context) {
+			// A click or a form is shown again where it came from, by
+			// replacing what its first showing replaced: whether or not
+			// that reached Slack before the stop, the person sees one.
+			if b.reshow(ctx, it) {
+				return
+			}
+			// With its reply recorded, its confirmation may have been sent
+			// just before the stop: it is sent again, saying so.
+			b.confirm(ctx, it, it.Reply != nil)
+		})
 	}
 	b.spawn(func(ctx context.Context) {
 		for _, it := range pending {

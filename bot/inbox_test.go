@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,7 +96,7 @@ func TestPersonalDataNeverReachesTheInbox(t *testing.T) {
 }
 
 // With a place free, a change is made before the ack and answered in it;
-// with none, it is recorded, acked empty and answered after.
+// with none free in time, it is recorded, acked empty and answered after.
 func TestChangeMadeBeforeTheAckWhileThereIsRoom(t *testing.T) {
 	e := mustEnv(t)
 	e.bot.SyncChanges = 1
@@ -113,8 +115,10 @@ func TestChangeMadeBeforeTheAckWhileThereIsRoom(t *testing.T) {
 	if un, err := e.db.UnconfirmedInbox(context.Background()); err != nil || len(un) != 0 {
 		t.Errorf("a change confirmed in its ack is left to confirm: %v %v", un, err)
 	}
-	// The only place is taken: the next change goes through the inbox.
-	release, ok := e.bot.syncSlot()
+	// The only place is taken, and the change may not wait for it: it goes
+	// through the inbox.
+	e.bot.SyncWait = -1
+	release, ok := e.bot.syncSlot(context.Background())
 	if !ok {
 		t.Fatal("the place was not free")
 	}
@@ -128,5 +132,52 @@ func TestChangeMadeBeforeTheAckWhileThereIsRoom(t *testing.T) {
 	}
 	if n, _ := e.db.InboxSize(context.Background()); n != 2 {
 		t.Errorf("inbox holds %d, want 2", n)
+	}
+}
+
+// A burst of typed changes beyond the places to make them waits its turn:
+// each is made before its ack and confirmed in it, and nothing goes through
+// the response_url, so that each person sees exactly one answer.
+func TestABurstBeyondThePlacesIsStillConfirmedInEachAck(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 1
+	const n = 12
+	var wg sync.WaitGroup
+	bodies := make([]string, n)
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, fmt.Sprintf("5.2 note burst %d", i), fmt.Sprintf("b%d", i)), nil)
+			statuses[i], bodies[i] = st, string(body)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if statuses[i] != 200 || !strings.Contains(bodies[i], "✅") {
+			t.Errorf("change %d: ack %d %q; want its confirmation in the ack", i, statuses[i], bodies[i])
+		}
+	}
+	for _, r := range e.slack.Requests("") {
+		if strings.HasPrefix(r.Method, "response:") {
+			t.Errorf("a change was confirmed again through its response_url (%s)", r.Method)
+		}
+	}
+	if un, err := e.db.UnconfirmedInbox(context.Background()); err != nil || len(un) != 0 {
+		t.Errorf("left to confirm after a restart: %d (%v)", len(un), err)
+	}
+	h, err := e.db.History(context.Background(), e.plan.ID, "5.2", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, en := range h {
+		if strings.HasPrefix(en.Note, "burst ") {
+			notes++
+		}
+	}
+	if notes != n {
+		t.Errorf("%d notes in the history, want %d", notes, n)
 	}
 }

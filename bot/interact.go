@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -186,9 +188,7 @@ func (b *Bot) report(ctx context.Context, o origin, user string, out outcome) {
 		}
 		return
 	}
-	line := actionbot.Txt(statusMark+strings.Join(out.done, " ")+" — ", actionbot.UserRef(user),
-		", "+b.now().In(b.location()).Format("2 Jan 15:04"))
-	if err := b.updateInPlace(ctx, o, line, out.closed); err != nil {
+	if err := b.updateInPlace(ctx, o, b.actedLine(user, strings.Join(out.done, " "), b.now()), out.closed); err != nil {
 		if actionbot.ErrorCode(err) == actionbot.ENOTFOUND && o.ResponseURL != "" {
 			// Not a message the bot posted: a card shared with the channel
 			// (/action share 5.2). It is replaced for everyone.
@@ -204,6 +204,13 @@ func (b *Bot) report(ctx context.Context, o origin, user string, out outcome) {
 	if out.err != nil {
 		b.tell(ctx, o, user, out.errMsg)
 	}
+}
+
+// actedLine is the line that replaces or precedes a row of buttons on a
+// message the bot posted, once user has acted on it: what was done, by whom,
+// when.
+func (b *Bot) actedLine(user, done string, at time.Time) actionbot.RichText {
+	return actionbot.Txt(statusMark+done+" — ", actionbot.UserRef(user), ", "+at.In(b.location()).Format("2 Jan 15:04"))
 }
 
 // message is what the person who clicked or submitted is told: the
@@ -274,6 +281,13 @@ func (b *Bot) updateInPlace(ctx context.Context, o origin, line actionbot.RichTe
 // markActed revises a posted message after someone acted on o.Ref from it.
 func markActed(m *actionbot.Message, o origin, line actionbot.RichText, closed bool) bool {
 	status := actionbot.Block{Kind: actionbot.BlockContext, Text: line}
+	for _, bl := range m.Blocks {
+		if isStatusLine(bl) && slices.Equal(bl.Text, line) {
+			// Shown already: the same change shown again after a restart
+			// leaves the message as it was.
+			return false
+		}
+	}
 	i := sourceBlock(o.BlockID)
 	if i < 0 || i >= len(m.Blocks) || !rowFor(m.Blocks[i], o.Ref) {
 		i = -1

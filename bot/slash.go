@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -46,10 +47,13 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return b.repeated(ctx, deliveryID, sc.ResponseURL)
 	}
 	b.maybePrune()
-	// A change takes milliseconds: while few are in hand it is made before
-	// the ack and confirmed in it, committed before Slack hears anything.
-	// Under a burst, the rest are made after the ack.
-	if release, ok := b.syncSlot(); ok {
+	// A change takes milliseconds: it is made before the ack and confirmed
+	// in it, committed before Slack hears anything, so that the one answer
+	// the person sees is the ack itself. Under a burst it waits its turn for
+	// a place; only when the database is too slow for the ack's three
+	// seconds is it acked empty, made after and confirmed through the
+	// response_url.
+	if release, ok := b.syncSlot(ctx); ok {
 		msg, _ := b.makeCommand(ctx, it, true)
 		release()
 		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
@@ -74,9 +78,14 @@ func (b *Bot) repeated(ctx context.Context, deliveryID, responseURL string) repl
 	return reply{body: encodeResponse(*it.Reply, false), responseURL: responseURL}
 }
 
+// DefaultSyncWait is how long a typed change waits for a place to be made
+// before its ack: half of the three seconds Slack gives the ack.
+const DefaultSyncWait = 1500 * time.Millisecond
+
 // syncSlot takes one of the SyncChanges places for a change made before its
-// ack; ok is false when all are taken (or there are none).
-func (b *Bot) syncSlot() (release func(), ok bool) {
+// ack, waiting up to SyncWait for one; ok is false when none came free in
+// time (or there are none).
+func (b *Bot) syncSlot(ctx context.Context) (release func(), ok bool) {
 	if b.SyncChanges <= 0 {
 		return nil, false
 	}
@@ -90,8 +99,23 @@ func (b *Bot) syncSlot() (release func(), ok bool) {
 	case sem <- struct{}{}:
 		return func() { <-sem }, true
 	default:
+	}
+	wait := b.SyncWait
+	if wait == 0 {
+		wait = DefaultSyncWait
+	}
+	if wait < 0 {
 		return nil, false
 	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
 }
 
 // notRecorded is the answer when a change could not be recorded.

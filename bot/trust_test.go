@@ -3,8 +3,11 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -14,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -22,7 +26,14 @@ import (
 // the old bot's memory is used again, only what it committed.
 func (e *testEnv) restart(tb testing.TB) {
 	tb.Helper()
-	db := store.NewDB(e.db.Path)
+	e.restartAt(tb, e.db.Path)
+}
+
+// restartAt is restart on the database file at path: a copy of the
+// database as it was on disk at some instant (mustSnapshotDB).
+func (e *testEnv) restartAt(tb testing.TB, path string) {
+	tb.Helper()
+	db := store.NewDB(path)
 	db.Now = e.clock.Now
 	if err := db.Open(); err != nil {
 		tb.Fatalf("reopen database: %v", err)
@@ -503,5 +514,118 @@ func TestReplayWithTheSignatureInUpperCaseIsAppliedOnce(t *testing.T) {
 	}
 	if n := e.mustAuditCount(t, "5.2") - before; n != 1 {
 		t.Errorf("applied %d times; want once", n)
+	}
+}
+
+// A click or a form whose confirmation reached Slack just before a kill,
+// before the bot recorded that it had, is shown again at the next start the
+// way it was shown first: by replacing the card it came from, or revising
+// the message the bot posted. Replacing is idempotent, so the person still
+// sees one confirmation: nothing is posted as a new message, and nothing
+// says it may be a repeat.
+func TestClickOrFormConfirmedJustBeforeAKillIsShownAgainInPlace(t *testing.T) {
+	type shown struct {
+		responses, replacing, updates, posts int
+	}
+	tests := []struct {
+		name    string
+		request func(e *testEnv) any
+		want    shown
+	}{
+		{"a Mark done click on an ephemeral card",
+			func(e *testEnv) any {
+				return e.blockAction(uCoord, actionbot.ButtonDone, "5.2", "actions:5.2", "r1", ephemeralContainer("C0CHAN"))
+			},
+			shown{responses: 2, replacing: 2}},
+		{"a progress form from an ephemeral card",
+			func(e *testEnv) any {
+				a := e.mustAction(e.tb, "5.2")
+				o := origin{Ref: "5.2", Channel: "C0CHAN", Ephemeral: true, ResponseURL: e.slack.ResponseURL("r1")}
+				return submission(uCSU, o, strconv.Itoa(a.Progress), string(a.Status), "shown once by form")
+			},
+			shown{responses: 2, replacing: 2}},
+		{"a Mark done click on a posted reminder",
+			func(e *testEnv) any {
+				ch, ts := e.postedReminder(e.tb, "5.2")
+				return e.blockAction(uCSU, actionbot.ButtonDone, "5.2", "actions:1", "r1", messageContainer(ch, ts))
+			},
+			shown{updates: 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustEnv(t)
+			ctx := context.Background()
+			e.clock.Set(time.Date(2012, time.June, 20, 10, 0, 0, 0, e.bot.location()))
+			before := e.mustAuditCount(t, "5.2")
+			var ic slack.InteractionCallback
+			if err := json.Unmarshal(mustJSON(t, tc.request(e)), &ic); err != nil {
+				t.Fatal(err)
+			}
+			rep := e.bot.interaction(ctx, &ic, "sig:v0=shown-once")
+			if rep.later == nil {
+				t.Fatalf("ack %s; want work after it", rep.body)
+			}
+			// The work after the ack is made and shown; the bot is killed the
+			// moment Slack has it, before it records that it was shown: the
+			// database as it is on disk then is what the next start finds.
+			killed := filepath.Join(t.TempDir(), "killed.db")
+			for _, m := range []string{"response:r1", "chat.update"} {
+				e.slack.Script(m, func(fakeslack.Request) *fakeslack.Reply {
+					mustSnapshotDB(t, e.db.Path, killed)
+					return nil
+				})
+			}
+			rep.later(ctx)
+			e.clock.Advance(5 * time.Second)
+			e.restartAt(t, killed)
+			e.mustRecover(t)
+			e.mustNothingLeft(t)
+			if n := e.mustAuditCount(t, "5.2") - before; n < 1 {
+				t.Fatalf("the change was not made")
+			}
+			var got shown
+			for _, r := range e.slack.Requests("response:r1") {
+				got.responses++
+				if r.JSON["replace_original"] == true {
+					got.replacing++
+				}
+				if strings.Contains(blocksText(r.JSON["blocks"]), RepeatedConfirmation) || strings.Contains(r.Param("text"), RepeatedConfirmation) {
+					t.Errorf("a replacement says it may be a repeat: %v", r.JSON)
+				}
+			}
+			got.updates = len(e.slack.Requests("chat.update"))
+			got.posts = len(e.slack.Requests("chat.postEphemeral")) + len(e.slack.Requests("chat.postMessage")) - map[bool]int{true: 1, false: 0}[tc.want.updates > 0]
+			if got != tc.want {
+				t.Errorf("shown %+v; want %+v (twice in place, the same both times, and nothing new)", got, tc.want)
+			}
+			if ups := e.slack.Requests("chat.update"); len(ups) == 2 && ups[0].Param("blocks") != ups[1].Param("blocks") {
+				t.Errorf("shown differently the second time:\n%s\n%s", ups[0].Param("blocks"), ups[1].Param("blocks"))
+			}
+			// A second start shows nothing again.
+			sent := len(e.slack.Requests(""))
+			e.restart(t)
+			e.mustRecover(t)
+			if n := len(e.slack.Requests("")) - sent; n != 0 {
+				t.Errorf("a second start sent %d more requests to Slack", n)
+			}
+		})
+	}
+}
+
+// mustSnapshotDB copies the SQLite database at path, with its write-ahead
+// log, to to: the file as a kill at this instant would leave it.
+func mustSnapshotDB(tb testing.TB, path, to string) {
+	tb.Helper()
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if errors.Is(err, os.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(to+suffix, b, 0o600); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }

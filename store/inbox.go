@@ -99,7 +99,7 @@ func (db *DB) UnconfirmedInbox(ctx context.Context) ([]*InboxItem, error) {
 	return db.inbox(ctx, `state = 'done' AND confirmed_at IS NULL ORDER BY id`)
 }
 
-const inboxColumns = `id, delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at`
+const inboxColumns = `id, delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed`
 
 func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]*InboxItem, error) {
 	var rows []struct {
@@ -116,6 +116,7 @@ func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]*InboxIte
 		DoneAt      sql.NullString `db:"done_at"`
 		Reply       string         `db:"reply"`
 		ConfirmedAt sql.NullString `db:"confirmed_at"`
+		Changed     int64          `db:"changed"`
 	}
 	if err := db.ro.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inbox WHERE `+where, args...); err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
@@ -123,7 +124,7 @@ func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]*InboxIte
 	out := make([]*InboxItem, len(rows))
 	for i, r := range rows {
 		it := &InboxItem{ID: r.ID, Delivery: r.Delivery, Kind: r.Kind, UserID: r.UserID, ChannelID: r.ChannelID, Text: r.Text,
-			Payload: r.Payload, ResponseURL: r.ResponseURL, State: r.State}
+			Payload: r.Payload, ResponseURL: r.ResponseURL, State: r.State, Changed: r.Changed != 0}
 		var err error
 		if it.ReceivedAt, err = parseTime(r.ReceivedAt); err != nil {
 			return nil, err
@@ -159,7 +160,7 @@ func (db *DB) CompleteInbox(ctx context.Context, id int64) error {
 // false when it was done already. The transaction also records the
 // confirmations sent meanwhile (sentConfirmations).
 func (db *DB) completeInbox(ctx context.Context, tx execer, id int64, now string) (bool, error) {
-	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ? WHERE id = ? AND state = 'pending'`, now, id)
+	r, err := tx.ExecContext(ctx, `UPDATE inbox SET state = 'done', done_at = ?, changed = 1 WHERE id = ? AND state = 'pending'`, now, id)
 	if err != nil {
 		return false, fmt.Errorf("complete inbox item %d: %w", id, err)
 	}
