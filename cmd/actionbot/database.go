@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/plans"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -108,11 +109,25 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	if exists(c.DB) {
 		return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", c.DB, c.DB)
 	}
-	db, err := a.open(ctx, c, false)
+	db, err := a.open(ctx, c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// A PostgreSQL database exists before init: it is refused when it holds
+	// a plan already, as a file that exists is.
+	if plan, err := db.CurrentPlan(ctx); err == nil {
+		return actionbot.Errorf(actionbot.ECONFLICT, "%s already holds %s, so nothing was changed: init only sets up a new database. `actionbot serve -db %s` uses it.",
+			store.RedactedLocation(c.DB), plan.Name, store.RedactedLocation(c.DB))
+	} else if actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
+		return err
+	}
+	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+		return err
+	}
+	if db.Created {
+		fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", store.RedactedLocation(c.DB))
+	}
 	plan, err := db.CurrentPlan(ctx)
 	if err != nil {
 		return err

@@ -263,3 +263,24 @@ func TestAnUnknownAgencyNeverGivesAnEmptySuggestionList(t *testing.T) {
 		}
 	}
 }
+
+// A PostgreSQL database exists before init is run: init sets it up once,
+// and refuses a second time because it holds a plan, as it refuses a file
+// that exists, changing nothing.
+func TestInitOnPostgreSQLSetsUpOnceAndNeverOverwrites(t *testing.T) {
+	iv := &invocation{env: map[string]string{"ACTIONBOT_DB": storetest.MustPostgres(t)}}
+	code, out, errs := iv.run(t, "", "init")
+	if code != 0 || !strings.Contains(out, "holds Sevenoaks District CSP Action Plan 2012-13") {
+		t.Fatalf("init: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "CSU"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs = iv.run(t, "", "init")
+	if code != 1 || !strings.Contains(errs, "already holds Sevenoaks District CSP Action Plan 2012-13, so nothing was changed") {
+		t.Fatalf("a second init: exit %d: %s", code, errs)
+	}
+	if _, out, _ := iv.run(t, "", "member", "list"); !strings.Contains(out, "U0CSU") {
+		t.Errorf("the membership is gone after a second init:\n%s", out)
+	}
+}
