@@ -234,46 +234,46 @@ func (h *Handler) env(ctx context.Context) (*env, error) {
 }
 
 func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
-	if cmd.Verb == VerbHelp {
+	if cmd.Verb == actionbot.VerbHelp {
 		return helpMessage(cmd.Text), nil
 	}
 	e, err := h.env(ctx)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	if cmd.Verb == VerbDue && cmd.Confirm {
+	if cmd.Verb == actionbot.VerbDue && cmd.Confirm {
 		return h.confirmDeadline(ctx, e, req, cmd.Ref)
 	}
 	switch cmd.Verb {
-	case VerbShow:
+	case actionbot.VerbShow:
 		return h.show(ctx, e, cmd.Ref)
-	case VerbHistory:
+	case actionbot.VerbHistory:
 		if !cmd.AsOf.IsZero() {
 			return h.historyAsOf(ctx, e, cmd.Ref, cmd.AsOf)
 		}
 		return h.history(ctx, e, cmd.Ref)
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
+	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
-	case VerbMine:
+	case actionbot.VerbMine:
 		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
-	case VerbList:
+	case actionbot.VerbList:
 		return h.list(ctx, e, cmd.Filter)
-	case VerbFind:
+	case actionbot.VerbFind:
 		return h.find(ctx, e, cmd.Text)
-	case VerbAgencies:
+	case actionbot.VerbAgencies:
 		return h.agencies(ctx, e)
-	case VerbWhoami:
+	case actionbot.VerbWhoami:
 		return h.whoami(ctx, e, req.UserID)
-	case VerbReport:
+	case actionbot.VerbReport:
 		if cmd.Quarter != "" {
 			return h.reportQuarter(ctx, e, cmd.Quarter)
 		}
 		return h.report(ctx, e, cmd.Priority)
-	case VerbMeasure:
+	case actionbot.VerbMeasure:
 		return h.measure(ctx, e, req.UserID, cmd)
-	case VerbAdmin:
+	case actionbot.VerbAdmin:
 		return h.admin(ctx, e, req.UserID, cmd.Admin)
-	case VerbRemind:
+	case actionbot.VerbRemind:
 		return h.remindMode(ctx, req.UserID, cmd.Mode)
 	}
 	return actionbot.Message{}, fmt.Errorf("run: unhandled verb %q", cmd.Verb)
@@ -396,7 +396,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 	}
 	ops := make([]actionbot.Op, len(cmds))
 	for i, cmd := range cmds {
-		verb := actionbot.Verb(cmd.Verb)
+		verb := cmd.Verb
 		switch {
 		case cmd.Ref != ref:
 			return actionbot.Message{}, fmt.Errorf("change: steps on %s and %s together", ref, cmd.Ref)

@@ -576,8 +576,8 @@ func TestTryAllIsOneChange(t *testing.T) {
 	req := commands.Request{UserID: csuUser, ChannelID: "C1"}
 	// A later step fails: the earlier one is not applied either.
 	_, err := f.h.TryAll(ctx, req, []*commands.Command{
-		{Verb: commands.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
-		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 140},
+		{Verb: actionbot.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
+		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 140},
 	})
 	if actionbot.ErrorCode(err) != actionbot.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
@@ -587,9 +587,9 @@ func TestTryAllIsOneChange(t *testing.T) {
 	}
 	// A step that changes nothing is skipped; the others apply, each audited.
 	msg, err := f.h.TryAll(ctx, req, []*commands.Command{
-		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 0},
-		{Verb: commands.VerbBlocked, Ref: "5.2", Text: "no trainer"},
-		{Verb: commands.VerbNote, Ref: "5.2", Text: "asked KFRS"},
+		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 0},
+		{Verb: actionbot.VerbBlocked, Ref: "5.2", Text: "no trainer"},
+		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "asked KFRS"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -600,8 +600,8 @@ func TestTryAllIsOneChange(t *testing.T) {
 	}
 	// Permissions are checked for every step.
 	_, err = f.h.TryAll(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
-		{Verb: commands.VerbNote, Ref: "5.2", Text: "partner note"},
-		{Verb: commands.VerbDone, Ref: "5.2"},
+		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "partner note"},
+		{Verb: actionbot.VerbDone, Ref: "5.2"},
 	})
 	if actionbot.ErrorCode(err) != actionbot.EUNAUTHORIZED || f.audits(t, "5.2") != 2 {
 		t.Fatalf("partner marking done: %v, %d audit entries", err, f.audits(t, "5.2"))

@@ -14,49 +14,51 @@ func TestParse(t *testing.T) {
 		in    string
 		check func(t *testing.T, c *commands.Command)
 	}{
-		{"empty is help", "", verbIs(commands.VerbHelp)},
-		{"help", "help", verbIs(commands.VerbHelp)},
-		{"help one verb", "HELP Done", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbHelp && c.Text == "done", c) }},
+		{"empty is help", "", verbIs(actionbot.VerbHelp)},
+		{"help", "help", verbIs(actionbot.VerbHelp)},
+		{"help one verb", "HELP Done", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Verb == actionbot.VerbHelp && c.Text == "done", c)
+		}},
 		{"help alias", "help complete", func(t *testing.T, c *commands.Command) { expect(t, c.Text == "done", c) }},
-		{"card", "5.2", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbShow && c.Ref == "5.2", c) }},
+		{"card", "5.2", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == actionbot.VerbShow && c.Ref == "5.2", c) }},
 		{"card with hash", "#5.2", func(t *testing.T, c *commands.Command) { expect(t, c.Ref == "5.2", c) }},
 		{"card with full stop", "5.2.", func(t *testing.T, c *commands.Command) { expect(t, c.Ref == "5.2", c) }},
-		{"shared card", "share 5.2", func(t *testing.T, c *commands.Command) { expect(t, c.Share && c.Verb == commands.VerbShow, c) }},
-		{"card then share", "5.2 share", func(t *testing.T, c *commands.Command) { expect(t, c.Share && c.Verb == commands.VerbShow, c) }},
-		{"done", "5.2 done", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbDone && c.Text == "", c) }},
-		{"done upper case", "5.2 DONE", verbIs(commands.VerbDone)},
+		{"shared card", "share 5.2", func(t *testing.T, c *commands.Command) { expect(t, c.Share && c.Verb == actionbot.VerbShow, c) }},
+		{"card then share", "5.2 share", func(t *testing.T, c *commands.Command) { expect(t, c.Share && c.Verb == actionbot.VerbShow, c) }},
+		{"done", "5.2 done", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == actionbot.VerbDone && c.Text == "", c) }},
+		{"done upper case", "5.2 DONE", verbIs(actionbot.VerbDone)},
 		{"done with evidence", "5.2 done 14 volunteers trained", func(t *testing.T, c *commands.Command) { expect(t, c.Text == "14 volunteers trained", c) }},
 		{"verb first", "done 5.2 report filed", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbDone && c.Ref == "5.2" && c.Text == "report filed", c)
+			expect(t, c.Verb == actionbot.VerbDone && c.Ref == "5.2" && c.Text == "report filed", c)
 		}},
 		{"progress", "5.2 progress 60", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbProgress && c.Progress == 60, c)
+			expect(t, c.Verb == actionbot.VerbProgress && c.Progress == 60, c)
 		}},
 		{"progress percent with note", "5.2 progress 60% two schemes running", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Progress == 60 && c.Text == "two schemes running", c)
 		}},
 		{"bare percentage", "5.2 75%", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbProgress && c.Progress == 75, c)
+			expect(t, c.Verb == actionbot.VerbProgress && c.Progress == 75, c)
 		}},
 		{"progress 0", "5.2 progress 0", func(t *testing.T, c *commands.Command) { expect(t, c.Progress == 0, c) }},
 		{"progress 100", "5.2 progress 100", func(t *testing.T, c *commands.Command) { expect(t, c.Progress == 100, c) }},
 		{"note keeps spacing inside", "5.2 note  DVLA   contacted ", func(t *testing.T, c *commands.Command) { expect(t, c.Text == "DVLA   contacted", c) }},
 		{"blocked", "5.2 blocked waiting for vetting", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbBlocked && c.Text == "waiting for vetting", c)
+			expect(t, c.Verb == actionbot.VerbBlocked && c.Text == "waiting for vetting", c)
 		}},
-		{"unblock", "5.2 unblock", verbIs(commands.VerbUnblock)},
+		{"unblock", "5.2 unblock", verbIs(actionbot.VerbUnblock)},
 		{"unblock with note", "5.2 unblock vetting done", func(t *testing.T, c *commands.Command) { expect(t, c.Text == "vetting done", c) }},
 		{"at-risk", "5.2 at-risk venue lost", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbAtRisk && c.Text == "venue lost", c)
+			expect(t, c.Verb == actionbot.VerbAtRisk && c.Text == "venue lost", c)
 		}},
 		{"at risk in two words", "5.2 at risk venue lost", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbAtRisk && c.Text == "venue lost", c)
+			expect(t, c.Verb == actionbot.VerbAtRisk && c.Text == "venue lost", c)
 		}},
 		{"reopen", "5.2 reopen second round", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbReopen && c.Text == "second round", c)
+			expect(t, c.Verb == actionbot.VerbReopen && c.Text == "second round", c)
 		}},
 		{"due month year", "5.2 due June 2013 recruitment late", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbDue && c.Deadline.Due == actionbot.D(2013, 6, 30) && c.Deadline.Written == "June 2013" && c.Text == "recruitment late", c)
+			expect(t, c.Verb == actionbot.VerbDue && c.Deadline.Due == actionbot.D(2013, 6, 30) && c.Deadline.Written == "June 2013" && c.Text == "recruitment late", c)
 		}},
 		{"due iso", "5.2 due 2013-06-30 recruitment late", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Deadline.Due == actionbot.D(2013, 6, 30) && c.Text == "recruitment late", c)
@@ -68,14 +70,14 @@ func TestParse(t *testing.T) {
 		{"due ongoing", "5.2 due ongoing rolling programme", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Deadline.Ongoing && c.Text == "rolling programme", c)
 		}},
-		{"snooze default", "5.2 snooze", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbSnooze && c.Days == 7, c) }},
+		{"snooze default", "5.2 snooze", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == actionbot.VerbSnooze && c.Days == 7, c) }},
 		{"snooze days", "5.2 snooze 14 days", func(t *testing.T, c *commands.Command) { expect(t, c.Days == 14, c) }},
-		{"history", "5.2 history", verbIs(commands.VerbHistory)},
+		{"history", "5.2 history", verbIs(actionbot.VerbHistory)},
 		{"history verb first", "history 5.2", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbHistory && c.Ref == "5.2", c)
+			expect(t, c.Verb == actionbot.VerbHistory && c.Ref == "5.2", c)
 		}},
-		{"mine", "mine", verbIs(commands.VerbMine)},
-		{"list", "list", verbIs(commands.VerbList)},
+		{"mine", "mine", verbIs(actionbot.VerbMine)},
+		{"list", "list", verbIs(actionbot.VerbList)},
 		{"list filters combine", "list priority 3 agency KCC overdue blocked", func(t *testing.T, c *commands.Command) {
 			f := c.Filter
 			expect(t, f.Priority == 3 && f.Agency == "KCC" && f.Overdue && f.Blocked, c)
@@ -100,19 +102,21 @@ func TestParse(t *testing.T) {
 			expect(t, c.Filter.String() == "priority 3 agency kent police partner overdue due 30 stale", c)
 		}},
 		{"mine page", "mine page 2", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbMine && c.Filter.Page == 2, c)
+			expect(t, c.Verb == actionbot.VerbMine && c.Filter.Page == 2, c)
 		}},
-		{"overdue shortcut", "overdue", func(t *testing.T, c *commands.Command) { expect(t, c.Verb == commands.VerbList && c.Filter.Overdue, c) }},
+		{"overdue shortcut", "overdue", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Verb == actionbot.VerbList && c.Filter.Overdue, c)
+		}},
 		{"due shortcut", "due 30", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbList && c.Filter.DueDays == 30, c)
+			expect(t, c.Verb == actionbot.VerbList && c.Filter.DueDays == 30, c)
 		}},
 		{"find", "find speedwatch volunteers", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbFind && c.Text == "speedwatch volunteers", c)
+			expect(t, c.Verb == actionbot.VerbFind && c.Text == "speedwatch volunteers", c)
 		}},
-		{"agencies", "agencies", verbIs(commands.VerbAgencies)},
-		{"whoami", "whoami", verbIs(commands.VerbWhoami)},
+		{"agencies", "agencies", verbIs(actionbot.VerbAgencies)},
+		{"whoami", "whoami", verbIs(actionbot.VerbWhoami)},
 		{"report", "report", func(t *testing.T, c *commands.Command) {
-			expect(t, c.Verb == commands.VerbReport && c.Priority == 0, c)
+			expect(t, c.Verb == actionbot.VerbReport && c.Priority == 0, c)
 		}},
 		{"report priority", "report priority 6", func(t *testing.T, c *commands.Command) { expect(t, c.Priority == 6, c) }},
 		{"measure", "measure 3 1 2.5 police figures", func(t *testing.T, c *commands.Command) {
@@ -150,7 +154,7 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func verbIs(v string) func(*testing.T, *commands.Command) {
+func verbIs(v actionbot.Verb) func(*testing.T, *commands.Command) {
 	return func(t *testing.T, c *commands.Command) { expect(t, c.Verb == v, c) }
 }
 
