@@ -84,7 +84,7 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 	case actionbot.ButtonView:
 		return reply{later: func(ctx context.Context) {
 			if b.once(ctx, redelivery(deliveryID), o, user) {
-				msg := b.Handler.Run(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: actionbot.VerbShow, Ref: ref})
+				msg, _ := b.Handler.Do(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: actionbot.VerbShow, Ref: ref})
 				b.tell(ctx, o, user, msg)
 			}
 		}}
@@ -149,9 +149,9 @@ func (b *Bot) apply(ctx context.Context, user, channel string, inbox int64, cmds
 	var msg actionbot.Message
 	var err error
 	if len(cmds) == 1 {
-		msg, err = b.Handler.Try(ctx, req, cmds[0])
+		msg, err = b.Handler.Do(ctx, req, cmds[0])
 	} else {
-		msg, err = b.Handler.TryAll(ctx, req, cmds)
+		msg, err = b.Handler.Do(ctx, req, cmds...)
 	}
 	if err != nil {
 		out.err, out.errMsg = err, msg

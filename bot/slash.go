@@ -28,7 +28,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
-		return pooledResponse(b.Handler.Run(ctx, req, cmd), sc.ResponseURL)
+		return pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
 	}
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.
@@ -107,7 +107,7 @@ func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bo
 	if err != nil {
 		msg = commands.ErrorReply(err)
 	} else {
-		msg, err = b.Handler.Try(ctx, req, cmd)
+		msg, err = b.Handler.Do(ctx, req, cmd)
 	}
 	// A change to an action completed its item with the change; anything
 	// else (a refusal, a coordinator's command) is completed here.

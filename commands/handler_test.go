@@ -571,14 +571,26 @@ func FuzzHandle(f *testing.F) {
 	})
 }
 
-func TestTryAllIsOneChange(t *testing.T) {
+func TestDoWithNoCommandsChangesNothing(t *testing.T) {
+	f := mustFixture(t)
+	msg, err := f.h.Do(ctx, commands.Request{UserID: csuUser, ChannelID: "C1"})
+	if actionbot.ErrorCode(err) != actionbot.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	mustContain(t, msg, "Nothing to change.")
+	if n := f.audits(t, "5.2"); n != 0 {
+		t.Fatalf("%d audit entries, want none", n)
+	}
+}
+
+func TestSeveralStepsAreOneChange(t *testing.T) {
 	f := mustFixture(t)
 	req := commands.Request{UserID: csuUser, ChannelID: "C1"}
 	// A later step fails: the earlier one is not applied either.
-	_, err := f.h.TryAll(ctx, req, []*commands.Command{
+	_, err := f.h.Do(ctx, req, []*commands.Command{
 		{Verb: actionbot.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
 		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 140},
-	})
+	}...)
 	if actionbot.ErrorCode(err) != actionbot.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
 	}
@@ -586,11 +598,11 @@ func TestTryAllIsOneChange(t *testing.T) {
 		t.Fatalf("half applied: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
 	}
 	// A step that changes nothing is skipped; the others apply, each audited.
-	msg, err := f.h.TryAll(ctx, req, []*commands.Command{
+	msg, err := f.h.Do(ctx, req, []*commands.Command{
 		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 0},
 		{Verb: actionbot.VerbBlocked, Ref: "5.2", Text: "no trainer"},
 		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "asked KFRS"},
-	})
+	}...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,10 +611,10 @@ func TestTryAllIsOneChange(t *testing.T) {
 		t.Fatalf("after the form: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
 	}
 	// Permissions are checked for every step.
-	_, err = f.h.TryAll(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
+	_, err = f.h.Do(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
 		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "partner note"},
 		{Verb: actionbot.VerbDone, Ref: "5.2"},
-	})
+	}...)
 	if actionbot.ErrorCode(err) != actionbot.EUNAUTHORIZED || f.audits(t, "5.2") != 2 {
 		t.Fatalf("partner marking done: %v, %d audit entries", err, f.audits(t, "5.2"))
 	}
