@@ -21,8 +21,8 @@ import (
 // the change, and the next start makes what is pending and confirms what
 // was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
-	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: sc.Text}
-	cmd, err := commands.Parse(sc.Text)
+	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
+	cmd, err := commands.Parse(req.Text)
 	if err != nil {
 		// Handle parses again and explains the mistake.
 		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
@@ -102,8 +102,8 @@ var notRecorded = actionbot.Simple("❌ I couldn't record that change, so nothin
 // it. ok is false when another run of the same item had made it already
 // (it confirms it).
 func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
-	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}
-	cmd, err := commands.Parse(it.Text)
+	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: PlainText(it.Text), Inbox: it.ID}
+	cmd, err := commands.Parse(req.Text)
 	if err != nil {
 		msg = commands.ErrorReply(err)
 	} else {

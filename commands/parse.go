@@ -1,7 +1,8 @@
 // Package commands is the /action command language: it parses what a
 // lead-agency officer types, checks who may do it, applies it to the plan of
 // record and answers with a transport-neutral message that the Slack and
-// console adapters render. It knows nothing of Slack's types.
+// console adapters render. It knows nothing of Slack: neither its types
+// nor its text format (bot turns mentions into plain ids first).
 package commands
 
 import (
@@ -105,18 +106,6 @@ func tokenize(text string) []token {
 	return toks
 }
 
-// unescape undoes Slack's escaping of &, < and > in message text.
-func unescape(s string) string {
-	if !strings.Contains(s, "&") { // every escape starts with &
-		return s
-	}
-	return slackUnescaper.Replace(s)
-}
-
-// slackUnescaper is built once: a Replacer is safe for concurrent use, and
-// building one costs a dozen allocations on every command.
-var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
 // parser holds the text and its tokens while parsing.
 type parser struct {
 	text string
@@ -161,7 +150,9 @@ func canonicalVerb(w string) (actionbot.Verb, bool) {
 // are EINVALID with a message that says what to type instead.
 func Parse(text string) (*Command, error) {
 	// Control characters and bidi overrides never get further (CleanText).
-	text = actionbot.CleanText(unescape(text))
+	// The text is plain: the Slack adapter has turned Slack's escapes and
+	// mentions into plain characters and ids (bot.PlainText).
+	text = actionbot.CleanText(text)
 	p := &parser{text: text, toks: tokenize(text)}
 	c := &Command{}
 	i := 0
@@ -646,31 +637,25 @@ func unknownFilter(w string) error {
 	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE [led|partner], overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
 }
 
-// Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
-// Wherever it takes a mention it takes the bare ID as well, as the console
-// and the command line give it: U123, or @U123 as one would type a mention
-// (the same for channels: C123, #C123). IDs are in capitals, as Slack writes
-// them, so that a name such as #general is never taken for a channel ID.
+// A person or a channel is given by its Slack id, in capitals as Slack
+// writes them, bare or with the sigil one types before a mention: U0123ABCD
+// or @U0123ABCD, C0123ABCD or #C0123ABCD. The capitals keep a name such as
+// #general from being taken for a channel's id. (Slack's own mention syntax
+// never reaches the commands: the Slack adapter turns it into this form.)
 
-// ParseUser returns the user ID in a mention or a bare ID.
+// ParseUser returns the user id in "U123" or "@U123".
 func ParseUser(s string) (string, bool) {
 	return parseID(s, '@', "UW")
 }
 
-// ParseChannel returns the channel ID in a mention or a bare ID.
+// ParseChannel returns the channel id in "C123" or "#C123".
 func ParseChannel(s string) (string, bool) {
 	return parseID(s, '#', "CGD")
 }
 
 func parseID(s string, sigil byte, prefixes string) (string, bool) {
-	s = unescape(strings.TrimSpace(s))
-	switch {
-	case strings.HasPrefix(s, "<"+string(sigil)) && strings.HasSuffix(s, ">"):
-		s = s[2 : len(s)-1]
-		if i := strings.IndexByte(s, '|'); i >= 0 {
-			s = s[:i]
-		}
-	case len(s) > 1 && s[0] == sigil:
+	s = strings.TrimSpace(s)
+	if len(s) > 1 && s[0] == sigil {
 		s = s[1:]
 	}
 	return s, isSlackID(s, prefixes)

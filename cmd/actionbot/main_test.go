@@ -61,7 +61,7 @@ func TestConsoleSwitchesUser(t *testing.T) {
 		t.Fatalf("member add: %s", errs)
 	}
 	_, out, _ := iv.run(t, strings.Join([]string{
-		"/as U0OUT", "/action 5.2 done", "/as <@U0CSU|jo>", "5.2 progress 60 started", "/as nobody",
+		"/as U0OUT", "/action 5.2 done", "/as @U0CSU", "5.2 progress 60 started", "/as nobody",
 	}, "\n"))
 	for _, want := range []string{"You are now U0OUT.", "🔒 Only members of POLICE and CSU", "You are now U0CSU.", "✅ 5.2 is now at 60%.", "Give a Slack-style user ID"} {
 		if !strings.Contains(out, want) {
@@ -72,7 +72,7 @@ func TestConsoleSwitchesUser(t *testing.T) {
 
 func TestConsolePrintsQueuedPosts(t *testing.T) {
 	iv := newInvocation(t)
-	_, out, _ := iv.run(t, "/action admin channel 5 <#C0SPEED>\n/action 5.2 progress 30\n")
+	_, out, _ := iv.run(t, "/action admin channel 5 #C0SPEED\n/action 5.2 progress 30\n")
 	if !strings.Contains(out, "── posted to #C0SPEED (announce) ──") || !strings.Contains(out, "@UCONSOLE updated 5.2 to 30%") {
 		t.Fatalf("the announcement was not shown:\n%s", out)
 	}

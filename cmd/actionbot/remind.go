@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
@@ -76,7 +77,8 @@ func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
 		if v == "" {
 			return "", nil
 		}
-		id, ok := commands.ParseChannel(v)
+		// A channel copied from Slack (<#C0123ABCD|tasking>) is taken too.
+		id, ok := commands.ParseChannel(bot.PlainText(v))
 		if !ok {
 			return "", fmt.Errorf("%s=%q is not a Slack channel ID such as C0123ABCDEF (the channel's details in Slack show it)", name, v)
 		}
