@@ -222,14 +222,18 @@ func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
 	iv.env["ACTIONBOT_TZ"] = "GMT+1"
 	iv.env["ACTIONBOT_SYNC"] = "sometimes"
 	iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
+	iv.env["SLACK_BOT_TOKEN"], iv.env["SLACK_SIGNING_SECRET"] = "xoxp-1111-a-user-token", "not-a-real-secret"
 	code, _, errs := iv.run(t, "", "export")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errs)
 	}
-	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`} {
+	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`, "SLACK_BOT_TOKEN does not look like a bot token"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
+	}
+	if strings.Contains(errs, "xoxp-1111") {
+		t.Errorf("stderr shows the token:\n%s", errs)
 	}
 }
 

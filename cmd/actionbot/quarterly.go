@@ -63,7 +63,7 @@ func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if sched == nil {
 		return nil
 	}
-	if sc, _ := loadSlackConfig(a.env); s.channel == "" && sc == nil {
+	if s.channel == "" && c.Slack == nil {
 		s.channel = consoleChannel // the console prints what is posted to it, as the digest's
 	}
 	cal := a.jobs.remind.rules.Calendar
