@@ -182,36 +182,6 @@ func CompareRefs(a, b string) int {
 // RefPriority returns the priority number a reference belongs to (5 for "5.2").
 func RefPriority(ref string) int { return RefKey(ref)[0] }
 
-// Verb is something a person can do to an action.
-type Verb string
-
-const (
-	VerbDone     Verb = "done"
-	VerbProgress Verb = "progress"
-	VerbNote     Verb = "note"
-	VerbBlocked  Verb = "blocked"
-	VerbUnblock  Verb = "unblock"
-	VerbAtRisk   Verb = "at-risk"
-	VerbReopen   Verb = "reopen"
-	VerbDue      Verb = "due"
-	VerbSnooze   Verb = "snooze"
-	// VerbImport is recorded when an import changes an action.
-	VerbImport Verb = "import"
-)
-
-// IsChange reports whether the verb is a change a person makes to an action.
-func (v Verb) IsChange() bool {
-	switch v {
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
-		return true
-	}
-	return false
-}
-
-// NoteOnly reports whether the verb only adds to the record, which members of
-// partner agencies may do as well as leads.
-func (v Verb) NoteOnly() bool { return v == VerbNote }
-
 // MaxNoteLength is the longest note, reason or evidence accepted, in characters.
 const MaxNoteLength = 2000
 

@@ -31,11 +31,11 @@ type actionRequest struct {
 }
 
 type changeStep struct {
-	Verb     string `json:"verb"`
-	Ref      string `json:"ref"`
-	Text     string `json:"text,omitempty"`
-	Progress int    `json:"progress,omitempty"`
-	Days     int    `json:"days,omitempty"`
+	Verb     actionbot.Verb `json:"verb"`
+	Ref      string         `json:"ref"`
+	Text     string         `json:"text,omitempty"`
+	Progress int            `json:"progress,omitempty"`
+	Days     int            `json:"days,omitempty"`
 }
 
 func stepsOf(cmds []*commands.Command) []changeStep {

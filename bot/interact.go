@@ -80,13 +80,13 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 	var cmd *commands.Command
 	switch ActionID(act.ActionID) {
 	case actionbot.ButtonDone:
-		cmd = &commands.Command{Verb: commands.VerbDone, Ref: ref}
+		cmd = &commands.Command{Verb: actionbot.VerbDone, Ref: ref}
 	case actionbot.ButtonSnooze:
-		cmd = &commands.Command{Verb: commands.VerbSnooze, Ref: ref, Days: SnoozeDays}
+		cmd = &commands.Command{Verb: actionbot.VerbSnooze, Ref: ref, Days: SnoozeDays}
 	case actionbot.ButtonView:
 		return reply{later: func(ctx context.Context) {
 			if b.once(ctx, redelivery(deliveryID), o, user) {
-				msg := b.Handler.Run(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: commands.VerbShow, Ref: ref})
+				msg, _ := b.Handler.Do(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: actionbot.VerbShow, Ref: ref})
 				b.tell(ctx, o, user, msg)
 			}
 		}}
@@ -151,9 +151,9 @@ func (b *Bot) apply(ctx context.Context, user, channel string, inbox int64, cmds
 	var msg actionbot.Message
 	var err error
 	if len(cmds) == 1 {
-		msg, err = b.Handler.Try(ctx, req, cmds[0])
+		msg, err = b.Handler.Do(ctx, req, cmds[0])
 	} else {
-		msg, err = b.Handler.TryAll(ctx, req, cmds)
+		msg, err = b.Handler.Do(ctx, req, cmds...)
 	}
 	if err != nil {
 		out.err, out.errMsg = err, msg
@@ -162,7 +162,7 @@ func (b *Bot) apply(ctx context.Context, user, channel string, inbox int64, cmds
 	out.done = append(out.done, msg.Text)
 	out.last = msg
 	for _, cmd := range cmds {
-		if cmd.Verb == commands.VerbDone {
+		if cmd.Verb == actionbot.VerbDone {
 			out.closed = true
 		}
 	}
@@ -493,24 +493,24 @@ func (b *Bot) planProgress(a *actionbot.Action, f progressForm) ([]*commands.Com
 		return true
 	}
 	var cmds []*commands.Command
-	add := func(verb string) {
+	add := func(verb actionbot.Verb) {
 		cmds = append(cmds, &commands.Command{Verb: verb, Ref: ref, Text: note})
 		note = ""
 	}
 	switch {
 	case status == actionbot.StatusDone && a.IsDone():
 	case status == actionbot.StatusDone:
-		add(commands.VerbDone)
+		add(actionbot.VerbDone)
 	case a.IsDone():
 		if status != actionbot.StatusOpen {
 			errs[blockStatus] = fmt.Sprintf("%s is done. To change that, choose Open and give the reason for reopening it; then you can flag it.", ref)
 		} else if needReason("reopened") {
-			add(commands.VerbReopen)
+			add(actionbot.VerbReopen)
 		}
 	case status == actionbot.StatusBlocked || status == actionbot.StatusAtRisk:
-		what, verb := "blocked", commands.VerbBlocked
+		what, verb := "blocked", actionbot.VerbBlocked
 		if status == actionbot.StatusAtRisk {
-			what, verb = "at risk", commands.VerbAtRisk
+			what, verb = "at risk", actionbot.VerbAtRisk
 		}
 		if needReason(what) {
 			if a.Status == status && a.Reason == note {
@@ -520,17 +520,17 @@ func (b *Bot) planProgress(a *actionbot.Action, f progressForm) ([]*commands.Com
 			}
 		}
 	case a.Status == actionbot.StatusBlocked || a.Status == actionbot.StatusAtRisk:
-		add(commands.VerbUnblock)
+		add(actionbot.VerbUnblock)
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	if status != actionbot.StatusDone && progress != a.Progress {
-		cmds = append(cmds, &commands.Command{Verb: commands.VerbProgress, Ref: ref, Progress: progress, Text: note})
+		cmds = append(cmds, &commands.Command{Verb: actionbot.VerbProgress, Ref: ref, Progress: progress, Text: note})
 		note = ""
 	}
 	if note != "" {
-		add(commands.VerbNote)
+		add(actionbot.VerbNote)
 	}
 	if len(cmds) == 0 {
 		errs[blockProgress] = fmt.Sprintf("Nothing to change: %s is already %s at %d%%. Change the progress or the status, or add a note.", ref, a.Status.Label(), a.Progress)

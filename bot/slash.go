@@ -22,14 +22,14 @@ import (
 // the change, and the next start makes what is pending and confirms what
 // was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
-	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: sc.Text}
-	cmd, err := commands.Parse(sc.Text)
+	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
+	cmd, err := commands.Parse(req.Text)
 	if err != nil {
 		// Handle parses again and explains the mistake.
 		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
-		return pooledResponse(b.Handler.Run(ctx, req, cmd), sc.ResponseURL)
+		return pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
 	}
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.
@@ -126,12 +126,12 @@ var notRecorded = actionbot.Simple("❌ I couldn't record that change, so nothin
 // it. ok is false when another run of the same item had made it already
 // (it confirms it).
 func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
-	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}
-	cmd, err := commands.Parse(it.Text)
+	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: PlainText(it.Text), Inbox: it.ID}
+	cmd, err := commands.Parse(req.Text)
 	if err != nil {
 		msg = commands.ErrorReply(err)
 	} else {
-		msg, err = b.Handler.Try(ctx, req, cmd)
+		msg, err = b.Handler.Do(ctx, req, cmd)
 	}
 	// A change to an action completed its item with the change; anything
 	// else (a refusal, a coordinator's command) is completed here.

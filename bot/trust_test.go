@@ -276,7 +276,7 @@ func TestChangeCommittedButNotConfirmedIsConfirmedAfterRestart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			msg, err := e.bot.Handler.Try(ctx, commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}, cmd)
+			msg, err := e.bot.Handler.Do(ctx, commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: it.Text, Inbox: it.ID}, cmd)
 			if err != nil {
 				t.Fatal(err)
 			}

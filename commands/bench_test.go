@@ -85,7 +85,7 @@ var sizes = []struct {
 }
 
 func BenchmarkParse(b *testing.B) {
-	inputs := []string{"5.2", "5.2 progress 60 two schemes running", "list priority 3 agency Kent Police overdue", "5.2 due 30 June 2013 volunteers late", "admin member add <@U123|jo> CSU"}
+	inputs := []string{"5.2", "5.2 progress 60 two schemes running", "list priority 3 agency Kent Police overdue", "5.2 due 30 June 2013 volunteers late", "admin member add @U123 CSU"}
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, in := range inputs {

@@ -56,10 +56,10 @@ func TestFormStepsAreCleanedBeforeTheyAreStored(t *testing.T) {
 	f := mustFixture(t)
 	// The Slack form builds its steps without Parse; the handler cleans them.
 	req := commands.Request{UserID: csuUser, ChannelID: "C1"}
-	if _, err := f.h.TryAll(ctx, req, []*commands.Command{
-		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 30},
-		{Verb: commands.VerbBlocked, Ref: "5.2", Text: hostile},
-	}); err != nil {
+	if _, err := f.h.Do(ctx, req, []*commands.Command{
+		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 30},
+		{Verb: actionbot.VerbBlocked, Ref: "5.2", Text: hostile},
+	}...); err != nil {
 		t.Fatal(err)
 	}
 	mustBeClean(t, "the form's reason", f.action(t, "5.2").LastUpdate.Note)

@@ -108,6 +108,10 @@ func (h *Handler) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// The handler has two entry points: Handle, for whoever only shows the
+// reply (the console, the command line, a query), and Do, for an adapter
+// that must know whether a change was made.
+
 // Handle parses and runs a command and returns the reply. It never fails:
 // an error becomes a friendly message; an internal error is logged and
 // answered with a generic apology.
@@ -116,32 +120,27 @@ func (h *Handler) Handle(ctx context.Context, req Request) actionbot.Message {
 	if err != nil {
 		return errorMessage(err)
 	}
-	return h.Run(ctx, req, cmd)
-}
-
-// Run runs a parsed command.
-func (h *Handler) Run(ctx context.Context, req Request, cmd *Command) actionbot.Message {
-	msg, _ := h.Try(ctx, req, cmd)
+	msg, _ := h.Do(ctx, req, cmd)
 	return msg
 }
 
-// Try runs a parsed command like Run, and also returns the application error
-// the reply explains, if any (nil when the command succeeded). Adapters use
-// it to tell a change that was made from one that was refused, for instance
-// to update a message in place only when something changed.
-func (h *Handler) Try(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
-	msg, err := h.run(ctx, req, cmd)
-	return h.finish(req, cmd, msg, err)
-}
-
-// TryAll applies several changes to one action as one: a form that sets the
-// status and the progress and adds a note. Each is checked as if typed, and
-// then all are applied in one transaction, each with its audit entry, or
-// none is. A step that would change nothing is skipped; if all would, the
-// reply says so (EUNCHANGED).
-func (h *Handler) TryAll(ctx context.Context, req Request, cmds []*Command) (actionbot.Message, error) {
-	if len(cmds) == 0 {
+// Do runs parsed commands and returns the reply with the application error
+// it explains, if any (nil when the commands succeeded). Adapters use the
+// error to tell a change that was made from one that was refused, for
+// instance to update a message in place only when something changed.
+//
+// One command runs as typed. Several are changes to one action applied as
+// one: a form that sets the status and the progress and adds a note. Each
+// is checked as if typed, and then all are applied in one transaction, each
+// with its audit entry, or none is. A step that would change nothing is
+// skipped; if all would, the reply says so (EUNCHANGED).
+func (h *Handler) Do(ctx context.Context, req Request, cmds ...*Command) (actionbot.Message, error) {
+	switch len(cmds) {
+	case 0:
 		return h.finish(req, &Command{}, actionbot.Message{}, invalid("Nothing to change."))
+	case 1:
+		msg, err := h.run(ctx, req, cmds[0])
+		return h.finish(req, cmds[0], msg, err)
 	}
 	e, err := h.env(ctx)
 	var msg actionbot.Message
@@ -234,46 +233,46 @@ func (h *Handler) env(ctx context.Context) (*env, error) {
 }
 
 func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
-	if cmd.Verb == VerbHelp {
+	if cmd.Verb == actionbot.VerbHelp {
 		return helpMessage(cmd.Text), nil
 	}
 	e, err := h.env(ctx)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	if cmd.Verb == VerbDue && cmd.Confirm {
+	if cmd.Verb == actionbot.VerbDue && cmd.Confirm {
 		return h.confirmDeadline(ctx, e, req, cmd.Ref)
 	}
 	switch cmd.Verb {
-	case VerbShow:
+	case actionbot.VerbShow:
 		return h.show(ctx, e, cmd.Ref)
-	case VerbHistory:
+	case actionbot.VerbHistory:
 		if !cmd.AsOf.IsZero() {
 			return h.historyAsOf(ctx, e, cmd.Ref, cmd.AsOf)
 		}
 		return h.history(ctx, e, cmd.Ref)
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
+	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
-	case VerbMine:
+	case actionbot.VerbMine:
 		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
-	case VerbList:
+	case actionbot.VerbList:
 		return h.list(ctx, e, cmd.Filter)
-	case VerbFind:
+	case actionbot.VerbFind:
 		return h.find(ctx, e, cmd.Text)
-	case VerbAgencies:
+	case actionbot.VerbAgencies:
 		return h.agencies(ctx, e)
-	case VerbWhoami:
+	case actionbot.VerbWhoami:
 		return h.whoami(ctx, e, req.UserID)
-	case VerbReport:
+	case actionbot.VerbReport:
 		if cmd.Quarter != "" {
 			return h.reportQuarter(ctx, e, cmd.Quarter)
 		}
 		return h.report(ctx, e, cmd.Priority)
-	case VerbMeasure:
+	case actionbot.VerbMeasure:
 		return h.measure(ctx, e, req.UserID, cmd)
-	case VerbAdmin:
+	case actionbot.VerbAdmin:
 		return h.admin(ctx, e, req.UserID, cmd.Admin)
-	case VerbRemind:
+	case actionbot.VerbRemind:
 		return h.remindMode(ctx, req.UserID, cmd.Mode)
 	}
 	return actionbot.Message{}, fmt.Errorf("run: unhandled verb %q", cmd.Verb)
@@ -396,7 +395,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 	}
 	ops := make([]actionbot.Op, len(cmds))
 	for i, cmd := range cmds {
-		verb := actionbot.Verb(cmd.Verb)
+		verb := cmd.Verb
 		switch {
 		case cmd.Ref != ref:
 			return actionbot.Message{}, fmt.Errorf("change: steps on %s and %s together", ref, cmd.Ref)

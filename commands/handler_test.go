@@ -354,7 +354,7 @@ func TestPersonalDataIsRefused(t *testing.T) {
 
 func TestAnnouncementInTheTaskGroupChannel(t *testing.T) {
 	f := mustFixture(t)
-	mustContain(t, f.run(coord, "admin channel 5 <#C0SPEED|speeding>"), "Priority 5's task group talks in")
+	mustContain(t, f.run(coord, "admin channel 5 #C0SPEED"), "Priority 5's task group talks in")
 	f.run(csuUser, "5.2 note not announced")
 	f.run(csuUser, "5.2 progress 60 trainers booked")
 	f.run(csuUser, "1.5 progress 10") // priority 1 has no channel
@@ -512,18 +512,18 @@ func TestMineLeadsThenPartners(t *testing.T) {
 
 func TestAdmin(t *testing.T) {
 	f := mustFixture(t)
-	mustContain(t, f.run(csuUser, "admin member add <@UNEW|new> CSU"), "Only a coordinator can do that")
-	mustContain(t, f.run(coord, "admin member add <@UNEW|new> Community Safety Unit"), "Added @UNEW to CSU (Community Safety Unit)")
-	mustContain(t, f.run(coord, "admin member add <@UNEW> csu"), "already a member of CSU")
-	mustContain(t, f.run(coord, "admin member add <@UNEW> Comunity Safety Unit"), "did you mean CSU")
-	mustContain(t, f.run(coord, "admin member add <@UNEW> All Partners"), "not an agency anyone can join")
+	mustContain(t, f.run(csuUser, "admin member add @UNEW CSU"), "Only a coordinator can do that")
+	mustContain(t, f.run(coord, "admin member add @UNEW Community Safety Unit"), "Added @UNEW to CSU (Community Safety Unit)")
+	mustContain(t, f.run(coord, "admin member add @UNEW csu"), "already a member of CSU")
+	mustContain(t, f.run(coord, "admin member add @UNEW Comunity Safety Unit"), "did you mean CSU")
+	mustContain(t, f.run(coord, "admin member add @UNEW All Partners"), "not an agency anyone can join")
 	mustContain(t, f.run("UNEW", "5.2 progress 10"), "5.2 is now at 10%")
-	mustContain(t, f.run(coord, "admin member remove <@UNEW> CSU"), "Removed @UNEW from CSU")
+	mustContain(t, f.run(coord, "admin member remove @UNEW CSU"), "Removed @UNEW from CSU")
 	mustContain(t, f.run("UNEW", "5.2 progress 20"), "🔒")
-	mustContain(t, f.run(coord, "admin coordinator add <@UBOSS>"), "@UBOSS is now a coordinator")
-	mustContain(t, f.run("UBOSS", "admin channel 2 <#C2>"), "Priority 2's task group talks in")
-	mustContain(t, f.run(coord, "admin coordinator remove <@UCOORD>"), "by configuration")
-	mustContain(t, f.run(coord, "admin channel 8 <#C2>"), "There is no priority 8")
+	mustContain(t, f.run(coord, "admin coordinator add @UBOSS"), "@UBOSS is now a coordinator")
+	mustContain(t, f.run("UBOSS", "admin channel 2 #C2"), "Priority 2's task group talks in")
+	mustContain(t, f.run(coord, "admin coordinator remove @UCOORD"), "by configuration")
+	mustContain(t, f.run(coord, "admin channel 8 #C2"), "There is no priority 8")
 	mustContain(t, f.run(coord, "admin failed"), "none failed")
 	mustContain(t, f.run(coord, "admin retry 99"), "No queued message 99")
 	log, err := f.db.AdminLog(ctx)
@@ -554,7 +554,7 @@ func TestInternalErrorsAreNotShown(t *testing.T) {
 }
 
 func FuzzHandle(f *testing.F) {
-	for _, s := range []string{"5.2", "5.2 done x", "list overdue", "admin member add <@U1> CSU", "4.4 history", "measure 6 1 yes", "report priority 99", "5.2 due 1/1/2013 x"} {
+	for _, s := range []string{"5.2", "5.2 done x", "list overdue", "admin member add @U1 CSU", "4.4 history", "measure 6 1 yes", "report priority 99", "5.2 due 1/1/2013 x"} {
 		f.Add(s)
 	}
 	fx := mustFixture(f)
@@ -571,14 +571,26 @@ func FuzzHandle(f *testing.F) {
 	})
 }
 
-func TestTryAllIsOneChange(t *testing.T) {
+func TestDoWithNoCommandsChangesNothing(t *testing.T) {
+	f := mustFixture(t)
+	msg, err := f.h.Do(ctx, commands.Request{UserID: csuUser, ChannelID: "C1"})
+	if actionbot.ErrorCode(err) != actionbot.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	mustContain(t, msg, "Nothing to change.")
+	if n := f.audits(t, "5.2"); n != 0 {
+		t.Fatalf("%d audit entries, want none", n)
+	}
+}
+
+func TestSeveralStepsAreOneChange(t *testing.T) {
 	f := mustFixture(t)
 	req := commands.Request{UserID: csuUser, ChannelID: "C1"}
 	// A later step fails: the earlier one is not applied either.
-	_, err := f.h.TryAll(ctx, req, []*commands.Command{
-		{Verb: commands.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
-		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 140},
-	})
+	_, err := f.h.Do(ctx, req, []*commands.Command{
+		{Verb: actionbot.VerbAtRisk, Ref: "5.2", Text: "venue lost"},
+		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 140},
+	}...)
 	if actionbot.ErrorCode(err) != actionbot.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
 	}
@@ -586,11 +598,11 @@ func TestTryAllIsOneChange(t *testing.T) {
 		t.Fatalf("half applied: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
 	}
 	// A step that changes nothing is skipped; the others apply, each audited.
-	msg, err := f.h.TryAll(ctx, req, []*commands.Command{
-		{Verb: commands.VerbProgress, Ref: "5.2", Progress: 0},
-		{Verb: commands.VerbBlocked, Ref: "5.2", Text: "no trainer"},
-		{Verb: commands.VerbNote, Ref: "5.2", Text: "asked KFRS"},
-	})
+	msg, err := f.h.Do(ctx, req, []*commands.Command{
+		{Verb: actionbot.VerbProgress, Ref: "5.2", Progress: 0},
+		{Verb: actionbot.VerbBlocked, Ref: "5.2", Text: "no trainer"},
+		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "asked KFRS"},
+	}...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,10 +611,10 @@ func TestTryAllIsOneChange(t *testing.T) {
 		t.Fatalf("after the form: %s, %d audit entries", a.Status, f.audits(t, "5.2"))
 	}
 	// Permissions are checked for every step.
-	_, err = f.h.TryAll(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
-		{Verb: commands.VerbNote, Ref: "5.2", Text: "partner note"},
-		{Verb: commands.VerbDone, Ref: "5.2"},
-	})
+	_, err = f.h.Do(ctx, commands.Request{UserID: dvlaUser}, []*commands.Command{
+		{Verb: actionbot.VerbNote, Ref: "5.2", Text: "partner note"},
+		{Verb: actionbot.VerbDone, Ref: "5.2"},
+	}...)
 	if actionbot.ErrorCode(err) != actionbot.EUNAUTHORIZED || f.audits(t, "5.2") != 2 {
 		t.Fatalf("partner marking done: %v, %d audit entries", err, f.audits(t, "5.2"))
 	}

@@ -27,7 +27,7 @@ func TestHelpShowsEveryCommand(t *testing.T) {
 				t.Errorf("the help card's %q (as %q) does not parse: %v", form, example, err)
 				continue
 			}
-			seen[c.Verb] = true
+			seen[string(c.Verb)] = true
 			if c.Admin != nil {
 				seen["admin "+string(c.Admin.Op)] = true
 			}

@@ -137,7 +137,7 @@ func TestHome(t *testing.T) {
 			}
 			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
 			for _, c := range tc.changes {
-				if msg, err := h.Try(ctx, commands.Request{UserID: c.user, Text: c.text}, homeMustParse(t, c.text)); err != nil {
+				if msg, err := h.Do(ctx, commands.Request{UserID: c.user, Text: c.text}, homeMustParse(t, c.text)); err != nil {
 					t.Fatalf("%s: %v (%s)", c.text, err, msg.Text)
 				}
 			}
@@ -255,7 +255,7 @@ func TestCheckText(t *testing.T) {
 	}
 }
 
-func TestTryReturnsTheRefusal(t *testing.T) {
+func TestDoReturnsTheRefusal(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2012, time.June, 20, 9, 0, 0, 0, storetest.London))
 	db := storetest.MustOpen(t, clock)
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
@@ -269,12 +269,12 @@ func TestTryReturnsTheRefusal(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			msg, err := h.Try(ctx, commands.Request{UserID: tc.user, Text: tc.text}, homeMustParse(t, tc.text))
+			msg, err := h.Do(ctx, commands.Request{UserID: tc.user, Text: tc.text}, homeMustParse(t, tc.text))
 			if actionbot.ErrorCode(err) != tc.code {
-				t.Errorf("Try = %v; want code %q", err, tc.code)
+				t.Errorf("Do = %v; want code %q", err, tc.code)
 			}
 			if want := h.Handle(ctx, commands.Request{UserID: tc.user, Text: tc.text}); msg.Text != want.Text {
-				t.Errorf("Try's reply %q differs from Handle's %q", msg.Text, want.Text)
+				t.Errorf("Do's reply %q differs from Handle's %q", msg.Text, want.Text)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 	}
 
 	text := "1.1 due June 2023 agreed at the June meeting"
-	if out, err := h.Try(ctx, commands.Request{UserID: "UCOORD1", Text: text}, homeMustParse(t, text)); err != nil {
+	if out, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: text}, homeMustParse(t, text)); err != nil {
 		t.Fatalf("%s: %v (%s)", text, err, out.Text)
 	}
 	msg, err = h.Home(ctx, "UCOORD1")
@@ -83,7 +83,7 @@ func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
-	msg, err := h.Try(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
+	msg, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,8 @@
 // Package commands is the /action command language: it parses what a
 // lead-agency officer types, checks who may do it, applies it to the plan of
 // record and answers with a transport-neutral message that the Slack and
-// console adapters render. It knows nothing of Slack's types.
+// console adapters render. It knows nothing of Slack: neither its types
+// nor its text format (bot turns mentions into plain ids first).
 package commands
 
 import (
@@ -15,19 +16,19 @@ import (
 
 // Command is a parsed /action command.
 type Command struct {
-	Verb string // one of the Verb* constants below
+	Verb actionbot.Verb
 	Ref  string // the action, for action verbs
 
-	Progress int                // VerbProgress
-	Deadline actionbot.Deadline // VerbDue
-	Confirm  bool               // VerbDue: "due confirm", a coordinator keeps a deadline before the plan year
-	Mode     string             // VerbRemind: "daily" or "weekly"
-	Days     int                // VerbSnooze, and the window of "due N"
+	Progress int                // actionbot.VerbProgress
+	Deadline actionbot.Deadline // actionbot.VerbDue
+	Confirm  bool               // actionbot.VerbDue: "due confirm", a coordinator keeps a deadline before the plan year
+	Mode     string             // actionbot.VerbRemind: "daily" or "weekly"
+	Days     int                // actionbot.VerbSnooze, and the window of "due N"
 	Text     string             // note, reason, evidence, search words, help topic
-	Filter   Filter             // VerbList
-	Admin    *Admin             // VerbAdmin
-	Measure  *MeasureArgs       // VerbMeasure
-	Priority int                // VerbReport ("report priority 3"); 0 for all
+	Filter   Filter             // actionbot.VerbList
+	Admin    *Admin             // actionbot.VerbAdmin
+	Measure  *MeasureArgs       // actionbot.VerbMeasure
+	Priority int                // actionbot.VerbReport ("report priority 3"); 0 for all
 	// Quarter is "report quarter [2012-Q3]": the quarter asked for, or
 	// "last" for the latest quarter over.
 	Quarter string
@@ -50,56 +51,31 @@ type MeasureArgs struct {
 	AsOf actionbot.Date
 }
 
-// Verbs of the command language. The action verbs take an action id.
-const (
-	VerbHelp     = "help"
-	VerbShow     = "show"
-	VerbHistory  = "history"
-	VerbMine     = "mine"
-	VerbList     = "list"
-	VerbFind     = "find"
-	VerbAgencies = "agencies"
-	VerbWhoami   = "whoami"
-	VerbAdmin    = "admin"
-	VerbReport   = "report"
-	VerbMeasure  = "measure"
-
-	VerbDone     = string(actionbot.VerbDone)
-	VerbProgress = string(actionbot.VerbProgress)
-	VerbNote     = string(actionbot.VerbNote)
-	VerbBlocked  = string(actionbot.VerbBlocked)
-	VerbUnblock  = string(actionbot.VerbUnblock)
-	VerbAtRisk   = string(actionbot.VerbAtRisk)
-	VerbReopen   = string(actionbot.VerbReopen)
-	VerbDue      = string(actionbot.VerbDue)
-	VerbSnooze   = string(actionbot.VerbSnooze)
-)
-
 // actionVerbs act on one action; the order is the order of the help card.
-var actionVerbs = []string{VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbHistory}
+var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbHistory}
 
 // topVerbs stand on their own.
-var topVerbs = []string{VerbHelp, VerbMine, VerbList, "overdue", "due", VerbFind, VerbAgencies, VerbWhoami, VerbReport, VerbMeasure, VerbRemind, VerbAdmin}
+var topVerbs = []actionbot.Verb{actionbot.VerbHelp, actionbot.VerbMine, actionbot.VerbList, actionbot.VerbOverdue, actionbot.VerbDue, actionbot.VerbFind, actionbot.VerbAgencies, actionbot.VerbWhoami, actionbot.VerbReport, actionbot.VerbMeasure, actionbot.VerbRemind, actionbot.VerbAdmin}
 
 // verbAliases maps other spellings to verbs.
-var verbAliases = map[string]string{
-	"complete": VerbDone, "completed": VerbDone, "finished": VerbDone,
-	"block": VerbBlocked, "unblocked": VerbUnblock, "ontrack": VerbUnblock, "on-track": VerbUnblock,
-	"atrisk": VerbAtRisk, "at_risk": VerbAtRisk, "risk": VerbAtRisk,
-	"comment": VerbNote, "notes": VerbNote,
-	"deadline": VerbDue,
-	"log":      VerbHistory, "audit": VerbHistory,
-	"show": VerbShow, "view": VerbShow, "card": VerbShow,
-	"search": VerbFind, "me": VerbWhoami,
-	"?": VerbHelp, "usage": VerbHelp,
+var verbAliases = map[string]actionbot.Verb{
+	"complete": actionbot.VerbDone, "completed": actionbot.VerbDone, "finished": actionbot.VerbDone,
+	"block": actionbot.VerbBlocked, "unblocked": actionbot.VerbUnblock, "ontrack": actionbot.VerbUnblock, "on-track": actionbot.VerbUnblock,
+	"atrisk": actionbot.VerbAtRisk, "at_risk": actionbot.VerbAtRisk, "risk": actionbot.VerbAtRisk,
+	"comment": actionbot.VerbNote, "notes": actionbot.VerbNote,
+	"deadline": actionbot.VerbDue,
+	"log":      actionbot.VerbHistory, "audit": actionbot.VerbHistory,
+	"show": actionbot.VerbShow, "view": actionbot.VerbShow, "card": actionbot.VerbShow,
+	"search": actionbot.VerbFind, "me": actionbot.VerbWhoami,
+	"?": actionbot.VerbHelp, "usage": actionbot.VerbHelp,
 }
 
 // Mutates reports whether the command changes the plan of record.
 func (c *Command) Mutates() bool {
 	switch c.Verb {
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbMeasure, VerbRemind:
+	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbMeasure, actionbot.VerbRemind:
 		return true
-	case VerbAdmin:
+	case actionbot.VerbAdmin:
 		return c.Admin != nil && c.Admin.Op != AdminFailed
 	}
 	return false
@@ -130,18 +106,6 @@ func tokenize(text string) []token {
 	return toks
 }
 
-// unescape undoes Slack's escaping of &, < and > in message text.
-func unescape(s string) string {
-	if !strings.Contains(s, "&") { // every escape starts with &
-		return s
-	}
-	return slackUnescaper.Replace(s)
-}
-
-// slackUnescaper is built once: a Replacer is safe for concurrent use, and
-// building one costs a dozen allocations on every command.
-var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
 // parser holds the text and its tokens while parsing.
 type parser struct {
 	text string
@@ -164,18 +128,18 @@ func (p *parser) word(i int) string {
 }
 
 // canonicalVerb returns the verb a word names, if any.
-func canonicalVerb(w string) (string, bool) {
+func canonicalVerb(w string) (actionbot.Verb, bool) {
 	w = strings.ToLower(w)
 	if v, ok := verbAliases[w]; ok {
 		return v, true
 	}
 	for _, v := range actionVerbs {
-		if w == v {
+		if w == string(v) {
 			return v, true
 		}
 	}
 	for _, v := range topVerbs {
-		if w == v {
+		if w == string(v) {
 			return v, true
 		}
 	}
@@ -186,7 +150,9 @@ func canonicalVerb(w string) (string, bool) {
 // are EINVALID with a message that says what to type instead.
 func Parse(text string) (*Command, error) {
 	// Control characters and bidi overrides never get further (CleanText).
-	text = actionbot.CleanText(unescape(text))
+	// The text is plain: the Slack adapter has turned Slack's escapes and
+	// mentions into plain characters and ids (bot.PlainText).
+	text = actionbot.CleanText(text)
 	p := &parser{text: text, toks: tokenize(text)}
 	c := &Command{}
 	i := 0
@@ -195,7 +161,7 @@ func Parse(text string) (*Command, error) {
 		i = 1
 	}
 	if i >= len(p.toks) {
-		c.Verb = VerbHelp
+		c.Verb = actionbot.VerbHelp
 		return c, nil
 	}
 	first := p.toks[i].s
@@ -204,20 +170,20 @@ func Parse(text string) (*Command, error) {
 		return c, p.actionVerb(c, i+1)
 	}
 	verb, ok := canonicalVerb(first)
-	if ok && slicesContains(actionVerbs, verb) && verb != VerbHistory || verb == VerbShow {
+	if ok && slicesContains(actionVerbs, verb) && verb != actionbot.VerbHistory || verb == actionbot.VerbShow {
 		// verb first: "/action done 5.2 ..."
 		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
 			c.Ref = ref
 			p.toks = append([]token{p.toks[i+1], p.toks[i]}, p.toks[i+2:]...)
 			return c, p.actionVerb(c, 1)
 		}
-		if verb != VerbDue {
+		if verb != actionbot.VerbDue {
 			return nil, invalid("Which action? Put its number first, for example `/action 5.2 %s`.", usageVerb(verb))
 		}
 	}
-	if verb == VerbHistory {
+	if verb == actionbot.VerbHistory {
 		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
-			c.Ref, c.Verb = ref, VerbHistory
+			c.Ref, c.Verb = ref, actionbot.VerbHistory
 			return c, nil
 		}
 		return nil, invalid("Whose history? Put the action's number first: `/action 5.2 history`.")
@@ -234,7 +200,7 @@ func Parse(text string) (*Command, error) {
 	return c, p.topVerb(c, verb, i+1)
 }
 
-func slicesContains(xs []string, x string) bool {
+func slicesContains[S ~string](xs []S, x S) bool {
 	for _, y := range xs {
 		if x == y {
 			return true
@@ -252,15 +218,15 @@ func invalid(format string, args ...any) error {
 	return actionbot.Errorf(actionbot.EINVALID, format, args...)
 }
 
-func usageVerb(v string) string {
+func usageVerb(v actionbot.Verb) string {
 	if u, ok := usages[v]; ok {
 		return u
 	}
-	return v
+	return string(v)
 }
 
 // unknownVerb suggests the nearest verbs.
-func unknownVerb(w string, verbs []string) error {
+func unknownVerb[S ~string](w string, verbs []S) error {
 	near := nearest(strings.ToLower(w), verbs, 2)
 	if len(near) == 0 {
 		return invalid("I don't know %q. Type `/action help` to see what I can do.", w)
@@ -272,13 +238,14 @@ func unknownVerb(w string, verbs []string) error {
 }
 
 // nearest returns up to max words of vocab within a small edit distance of w.
-func nearest(w string, vocab []string, max int) []string {
+func nearest[S ~string](w string, vocab []S, max int) []string {
 	type cand struct {
 		v string
 		d int
 	}
 	var cs []cand
-	for _, v := range vocab {
+	for _, word := range vocab {
+		v := string(word)
 		d := actionbot.Levenshtein(w, v)
 		if strings.HasPrefix(v, w) && len(w) >= 2 {
 			d = 1
@@ -298,46 +265,46 @@ func nearest(w string, vocab []string, max int) []string {
 // actionVerb parses what follows an action id.
 func (p *parser) actionVerb(c *Command, i int) error {
 	if i >= len(p.toks) {
-		c.Verb = VerbShow
+		c.Verb = actionbot.VerbShow
 		return nil
 	}
 	w := p.word(i)
 	if w == "share" && i+1 == len(p.toks) { // "/action 5.2 share"
-		c.Verb, c.Share = VerbShow, true
+		c.Verb, c.Share = actionbot.VerbShow, true
 		return nil
 	}
 	if w == "at" && p.word(i+1) == "risk" { // "at risk"
-		w, i = VerbAtRisk, i+1
+		w, i = string(actionbot.VerbAtRisk), i+1
 	}
 	verb, ok := canonicalVerb(w)
-	if !ok || !(slicesContains(actionVerbs, verb) || verb == VerbShow) {
+	if !ok || !(slicesContains(actionVerbs, verb) || verb == actionbot.VerbShow) {
 		if n, ok := parsePercent(w); ok { // "/action 5.2 60%"
-			c.Verb, c.Progress, c.Text = VerbProgress, n, p.rest(i+1)
+			c.Verb, c.Progress, c.Text = actionbot.VerbProgress, n, p.rest(i+1)
 			return checkProgress(n, p.toks[i].s)
 		}
-		return unknownVerb(p.toks[i].s, append(append([]string{}, actionVerbs...), "show"))
+		return unknownVerb(p.toks[i].s, append(append([]actionbot.Verb{}, actionVerbs...), actionbot.VerbShow))
 	}
 	c.Verb = verb
 	rest := p.rest(i + 1)
 	switch verb {
-	case VerbShow, VerbHistory:
-		if verb == VerbHistory && rest != "" && !strings.EqualFold(rest, "share") {
+	case actionbot.VerbShow, actionbot.VerbHistory:
+		if verb == actionbot.VerbHistory && rest != "" && !strings.EqualFold(rest, "share") {
 			return parseHistoryAsOf(c, rest)
 		}
 		if c.Share = c.Share || strings.EqualFold(rest, "share"); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s %s` takes nothing after it.", c.Ref, verb)
 		}
-	case VerbDone, VerbNote, VerbUnblock:
+	case actionbot.VerbDone, actionbot.VerbNote, actionbot.VerbUnblock:
 		c.Text = rest
-		if verb == VerbNote && rest == "" {
+		if verb == actionbot.VerbNote && rest == "" {
 			return invalid("What is the note? `/action %s note <text>`.", c.Ref)
 		}
-	case VerbBlocked, VerbAtRisk, VerbReopen:
+	case actionbot.VerbBlocked, actionbot.VerbAtRisk, actionbot.VerbReopen:
 		c.Text = rest
 		if rest == "" {
 			return invalid("Please give a reason: `/action %s %s <reason>`.", c.Ref, verb)
 		}
-	case VerbProgress:
+	case actionbot.VerbProgress:
 		if i+1 >= len(p.toks) {
 			return invalid("How far along is it? `/action %s progress 60` (a percentage from 0 to 100).", c.Ref)
 		}
@@ -348,9 +315,9 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		}
 		c.Progress, c.Text = n, p.rest(i+2)
 		return checkProgress(n, raw)
-	case VerbDue:
+	case actionbot.VerbDue:
 		return p.due(c, i+1)
-	case VerbSnooze:
+	case actionbot.VerbSnooze:
 		c.Days = 7
 		if d := p.word(i + 1); d != "" {
 			d = strings.TrimSuffix(strings.TrimSuffix(d, "days"), "d")
@@ -416,20 +383,20 @@ func (p *parser) due(c *Command, i int) error {
 }
 
 // topVerb parses a command that does not start with an action id.
-func (p *parser) topVerb(c *Command, verb string, i int) error {
+func (p *parser) topVerb(c *Command, verb actionbot.Verb, i int) error {
 	c.Verb = verb
 	switch verb {
-	case VerbHelp:
+	case actionbot.VerbHelp:
 		c.Text = p.word(i)
 		if c.Text != "" {
 			v, ok := canonicalVerb(c.Text)
 			if !ok {
-				return unknownVerb(c.Text, append(append([]string{}, topVerbs...), actionVerbs...))
+				return unknownVerb(c.Text, append(append([]actionbot.Verb{}, topVerbs...), actionVerbs...))
 			}
-			c.Text = v
+			c.Text = string(v)
 		}
-	case VerbMine, VerbAgencies, VerbWhoami:
-		if verb == VerbMine && p.word(i) == "page" { // "/action mine page 2"
+	case actionbot.VerbMine, actionbot.VerbAgencies, actionbot.VerbWhoami:
+		if verb == actionbot.VerbMine && p.word(i) == "page" { // "/action mine page 2"
 			n, err := strconv.Atoi(p.word(i + 1))
 			if err != nil || n < 1 || n > 1000 {
 				return invalid("Which page? `/action mine page 2`.")
@@ -442,21 +409,21 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 		} else if rest != "" {
 			c.Share = true
 		}
-	case VerbList:
+	case actionbot.VerbList:
 		f, err := parseFilter(p, i)
 		c.Filter = f
 		return err
-	case "overdue", "due":
-		c.Verb = VerbList
+	case actionbot.VerbOverdue, actionbot.VerbDue:
+		c.Verb = actionbot.VerbList
 		f, err := parseFilter(p, i-1)
 		c.Filter = f
 		return err
-	case VerbFind:
+	case actionbot.VerbFind:
 		c.Text = p.rest(i)
 		if c.Text == "" {
 			return invalid("Find what? `/action find speedwatch`.")
 		}
-	case VerbReport:
+	case actionbot.VerbReport:
 		switch {
 		case i >= len(p.toks):
 		case strings.EqualFold(p.word(i), "quarter") || strings.EqualFold(p.word(i), "quarterly"):
@@ -474,11 +441,11 @@ func (p *parser) topVerb(c *Command, verb string, i int) error {
 				return invalid("`/action report` takes an optional priority: `/action report priority 3`.")
 			}
 		}
-	case VerbMeasure:
+	case actionbot.VerbMeasure:
 		return p.measure(c, i)
-	case VerbRemind:
+	case actionbot.VerbRemind:
 		return p.remind(c, i)
-	case VerbAdmin:
+	case actionbot.VerbAdmin:
 		a, err := parseAdmin(p, i)
 		c.Admin = a
 		return err
@@ -670,31 +637,25 @@ func unknownFilter(w string) error {
 	return invalid("%q is not a list filter.%s Filters: priority N, agency CODE [led|partner], overdue, due [days], blocked, at-risk, done, open, ongoing, stale, page N.", w, hint)
 }
 
-// Mention parsing: Slack sends <@U123|name>, <@U123>, <#C123|name>, <#C123>.
-// Wherever it takes a mention it takes the bare ID as well, as the console
-// and the command line give it: U123, or @U123 as one would type a mention
-// (the same for channels: C123, #C123). IDs are in capitals, as Slack writes
-// them, so that a name such as #general is never taken for a channel ID.
+// A person or a channel is given by its Slack id, in capitals as Slack
+// writes them, bare or with the sigil one types before a mention: U0123ABCD
+// or @U0123ABCD, C0123ABCD or #C0123ABCD. The capitals keep a name such as
+// #general from being taken for a channel's id. (Slack's own mention syntax
+// never reaches the commands: the Slack adapter turns it into this form.)
 
-// ParseUser returns the user ID in a mention or a bare ID.
+// ParseUser returns the user id in "U123" or "@U123".
 func ParseUser(s string) (string, bool) {
 	return parseID(s, '@', "UW")
 }
 
-// ParseChannel returns the channel ID in a mention or a bare ID.
+// ParseChannel returns the channel id in "C123" or "#C123".
 func ParseChannel(s string) (string, bool) {
 	return parseID(s, '#', "CGD")
 }
 
 func parseID(s string, sigil byte, prefixes string) (string, bool) {
-	s = unescape(strings.TrimSpace(s))
-	switch {
-	case strings.HasPrefix(s, "<"+string(sigil)) && strings.HasSuffix(s, ">"):
-		s = s[2 : len(s)-1]
-		if i := strings.IndexByte(s, '|'); i >= 0 {
-			s = s[:i]
-		}
-	case len(s) > 1 && s[0] == sigil:
+	s = strings.TrimSpace(s)
+	if len(s) > 1 && s[0] == sigil {
 		s = s[1:]
 	}
 	return s, isSlackID(s, prefixes)

@@ -8,10 +8,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// VerbRemind sets how often the person hears from the reminder sweep:
-// "/action remind weekly" or "/action remind daily".
-const VerbRemind = "remind"
-
 // Reminder modes.
 const (
 	RemindDaily  = "daily"

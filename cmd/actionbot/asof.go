@@ -23,7 +23,7 @@ func (a *app) startClock(c *Config, asOf string) error {
 	if asOf == "" {
 		return nil
 	}
-	if sc, err := loadSlackConfig(a.env); sc != nil || err != nil {
+	if c.Slack != nil {
 		return &usageError{"-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was"}
 	}
 	start, err := parseAsOf(asOf, a.wall, c.TZ, "", "")

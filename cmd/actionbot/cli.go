@@ -100,7 +100,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// On Slack the database must exist: a mistyped path must not start a
 	// fresh one and post to real channels. The console may create it.
-	if sc, _ := loadSlackConfig(a.env); sc != nil {
+	if c.Slack != nil {
 		a.mustExist = true
 	}
 	if err := a.startClock(c, *asOf); err != nil {

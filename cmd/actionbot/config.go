@@ -23,6 +23,9 @@ type Config struct {
 	Sync         string
 	ConsoleUser  string
 	RAG          actionbot.RAGRules
+	// Slack is how to reach Slack, read once (slack.go); nil when no Slack
+	// setting is given and the console runs.
+	Slack *slackConfig
 }
 
 // getenv looks up environment variables; tests supply their own.
@@ -52,6 +55,9 @@ func loadConfig(env getenv) (*Config, error) {
 		problems = append(problems, fmt.Errorf("ACTIONBOT_LOG_LEVEL: %w", err))
 	}
 	if err := loadRAG(env, &c.RAG); err != nil {
+		problems = append(problems, err)
+	}
+	if c.Slack, err = loadSlackConfig(env); err != nil {
 		problems = append(problems, err)
 	}
 	if err := c.Validate(); err != nil {

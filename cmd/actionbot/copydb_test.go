@@ -40,7 +40,7 @@ func mustUsedDatabase(tb testing.TB) (*invocation, string) {
 	iv := newInvocation(tb)
 	iv.mustRun(tb, "", "member", "add", "U0CSU", "Community Safety Unit")
 	iv.mustRun(tb, strings.Join([]string{
-		"/action admin channel 5 <#C0SPEED>", // as the console's coordinator: the blocking below is announced there
+		"/action admin channel 5 #C0SPEED", // as the console's coordinator: the blocking below is announced there
 		"/as U0CSU", "/action 5.2 progress 60 two schemes running", "/action 5.2 note volunteers trained",
 		"/action 5.2 blocked waiting for the speed guns",
 	}, "\n"))

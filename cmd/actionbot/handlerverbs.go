@@ -24,7 +24,7 @@ const cliActor = "cli"
 func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
 	h := a.handler(c, db)
 	h.Coordinators = append(h.Coordinators, cliActor)
-	msg, err := h.Try(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
+	msg, err := h.Do(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
 	switch {
 	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
 		fmt.Fprint(a.stdout, console.Render(msg))
@@ -52,7 +52,7 @@ func adminCommand(noun string, rest []string) *commands.Command {
 	if user, ok := commands.ParseUser(ad.User); ok {
 		ad.User = user
 	}
-	return &commands.Command{Verb: commands.VerbAdmin, Admin: ad}
+	return &commands.Command{Verb: actionbot.VerbAdmin, Admin: ad}
 }
 
 // measureCmd is /action measure on the command line, with --as-of for a
@@ -94,7 +94,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	// /action measure, as the person at the keyboard: the same checks (the
 	// date, the source's length and no personal data), wording and audit.
 	return a.runAsCoordinator(ctx, c, db, &commands.Command{
-		Verb:    commands.VerbMeasure,
+		Verb:    actionbot.VerbMeasure,
 		Measure: &commands.MeasureArgs{Priority: priority, N: n, Value: strings.Join(pos[2:], " "), AsOf: day},
 		Text:    *source,
 	})

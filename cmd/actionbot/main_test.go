@@ -61,7 +61,7 @@ func TestConsoleSwitchesUser(t *testing.T) {
 		t.Fatalf("member add: %s", errs)
 	}
 	_, out, _ := iv.run(t, strings.Join([]string{
-		"/as U0OUT", "/action 5.2 done", "/as <@U0CSU|jo>", "5.2 progress 60 started", "/as nobody",
+		"/as U0OUT", "/action 5.2 done", "/as @U0CSU", "5.2 progress 60 started", "/as nobody",
 	}, "\n"))
 	for _, want := range []string{"You are now U0OUT.", "🔒 Only members of POLICE and CSU", "You are now U0CSU.", "✅ 5.2 is now at 60%.", "Give a Slack-style user ID"} {
 		if !strings.Contains(out, want) {
@@ -72,7 +72,7 @@ func TestConsoleSwitchesUser(t *testing.T) {
 
 func TestConsolePrintsQueuedPosts(t *testing.T) {
 	iv := newInvocation(t)
-	_, out, _ := iv.run(t, "/action admin channel 5 <#C0SPEED>\n/action 5.2 progress 30\n")
+	_, out, _ := iv.run(t, "/action admin channel 5 #C0SPEED\n/action 5.2 progress 30\n")
 	if !strings.Contains(out, "── posted to #C0SPEED (announce) ──") || !strings.Contains(out, "@UCONSOLE updated 5.2 to 30%") {
 		t.Fatalf("the announcement was not shown:\n%s", out)
 	}
@@ -222,14 +222,18 @@ func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
 	iv.env["ACTIONBOT_TZ"] = "GMT+1"
 	iv.env["ACTIONBOT_SYNC"] = "sometimes"
 	iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
+	iv.env["SLACK_BOT_TOKEN"], iv.env["SLACK_SIGNING_SECRET"] = "xoxp-1111-a-user-token", "not-a-real-secret"
 	code, _, errs := iv.run(t, "", "export")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errs)
 	}
-	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`} {
+	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`, "SLACK_BOT_TOKEN does not look like a bot token"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
+	}
+	if strings.Contains(errs, "xoxp-1111") {
+		t.Errorf("stderr shows the token:\n%s", errs)
 	}
 }
 

@@ -21,12 +21,8 @@ var errNothingToPostTo = actionbot.Errorf(actionbot.EINVALID,
 	"There is nothing to post to: --post sends through Slack, and no Slack settings are given (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET). Nothing was recorded. Run without --post to see the messages as they would be posted.")
 
 // checkPost checks, before anything is recorded, that --post has Slack to
-// post to.
-func checkPost(env getenv) error {
-	sc, err := loadSlackConfig(env)
-	if err != nil {
-		return err
-	}
+// post to: sc is the configuration's (nil without Slack settings).
+func checkPost(sc *slackConfig) error {
 	if sc == nil {
 		return errNothingToPostTo
 	}
@@ -42,7 +38,7 @@ const postWait = 2 * time.Minute
 // Slack asks after a 429, each message claimed before it is posted so that
 // a bot serving the same database, or another --post, never posts it
 // again. It says what Slack accepted.
-func deliverNow(ctx context.Context, w io.Writer, env getenv, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
+func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
 	var ids []int64
 	for _, m := range msgs {
 		if m.ID != 0 {
@@ -51,10 +47,6 @@ func deliverNow(ctx context.Context, w io.Writer, env getenv, log *slog.Logger, 
 	}
 	if len(ids) == 0 {
 		return nil
-	}
-	sc, err := loadSlackConfig(env)
-	if err != nil {
-		return err
 	}
 	if sc == nil {
 		return errNothingToPostTo
@@ -70,6 +62,7 @@ func deliverNow(ctx context.Context, w io.Writer, env getenv, log *slog.Logger, 
 	}
 	deadline := time.Now().Add(postWait + time.Duration(len(ids))*pace)
 	var out []*actionbot.Outgoing
+	var err error
 	for {
 		if _, err := sender.Step(ctx); err != nil {
 			return fmt.Errorf("post through Slack: %w", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/report"
@@ -36,7 +37,8 @@ func loadQuarterly(env getenv) (*quarterlySettings, reminders.Schedule, error) {
 	}
 	for _, name := range []string{"ACTIONBOT_TASKING_CHANNEL", "ACTIONBOT_DIGEST_CHANNEL"} {
 		if v := strings.TrimSpace(env(name)); v != "" {
-			id, ok := commands.ParseChannel(v)
+			// A channel copied from Slack (<#C0123ABCD|tasking>) is taken too.
+			id, ok := commands.ParseChannel(bot.PlainText(v))
 			if !ok {
 				return nil, nil, fmt.Errorf("%s=%q is not a Slack channel ID such as C0123ABCDEF", name, v)
 			}
@@ -61,7 +63,7 @@ func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if sched == nil {
 		return nil
 	}
-	if sc, _ := loadSlackConfig(a.env); s.channel == "" && sc == nil {
+	if s.channel == "" && c.Slack == nil {
 		s.channel = consoleChannel // the console prints what is posted to it, as the digest's
 	}
 	cal := a.jobs.remind.rules.Calendar

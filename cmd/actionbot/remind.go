@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
@@ -39,7 +40,7 @@ type remindConfig struct {
 // name the variable at fault.
 func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
 	// Without any Slack setting the bot runs as the console (see slack.go).
-	rc := &remindConfig{console: env("SLACK_BOT_TOKEN") == "" && env("SLACK_APP_TOKEN") == "" && env("SLACK_SIGNING_SECRET") == ""}
+	rc := &remindConfig{console: c.Slack == nil}
 	var err error
 	schedule := func(name, def string) (string, error) {
 		v := strings.TrimSpace(env(name))
@@ -76,7 +77,8 @@ func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
 		if v == "" {
 			return "", nil
 		}
-		id, ok := commands.ParseChannel(v)
+		// A channel copied from Slack (<#C0123ABCD|tasking>) is taken too.
+		id, ok := commands.ParseChannel(bot.PlainText(v))
 		if !ok {
 			return "", fmt.Errorf("%s=%q is not a Slack channel ID such as C0123ABCDEF (the channel's details in Slack show it)", name, v)
 		}
@@ -276,7 +278,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 	defer r.db.Close()
 	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
-		if err := checkPost(a.env); err != nil {
+		if err := checkPost(c.Slack); err != nil {
 			return err
 		}
 	}
@@ -310,7 +312,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.digestChannel)
-	return deliverNow(ctx, a.stdout, a.env, log, db, []*actionbot.Outgoing{d.Queued})
+	return deliverNow(ctx, a.stdout, c.Slack, log, db, []*actionbot.Outgoing{d.Queued})
 }
 
 func digestChannelText(ch string) string {
@@ -335,7 +337,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	}
 	rc, at, db, log, svc, post := r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
-		if err := checkPost(a.env); err != nil {
+		if err := checkPost(r.c.Slack); err != nil {
 			return err
 		}
 	}
@@ -356,7 +358,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if post {
-		return deliverNow(ctx, a.stdout, a.env, log, db, run.Messages())
+		return deliverNow(ctx, a.stdout, r.c.Slack, log, db, run.Messages())
 	}
 	return nil
 }

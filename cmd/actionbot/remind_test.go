@@ -153,19 +153,19 @@ func TestRemindConfig(t *testing.T) {
 			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales", console: true,
 		},
 		{
-			name: "Slack without channels: no digest, no tasking channel", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real"},
+			name: "Slack without channels: no digest, no tasking channel", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret"},
 			remindCron: "0 9 * * 1-5", digestCron: "", digestChannel: "", taskingChannel: "",
 			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales",
 		},
 		{
 			name:       "Slack with a digest channel: tasking defaults to it",
-			env:        map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "ACTIONBOT_DIGEST_CHANNEL": "<#C0DIGEST|tasking>"},
+			env:        map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret", "ACTIONBOT_DIGEST_CHANNEL": "<#C0DIGEST|tasking>"},
 			remindCron: "0 9 * * 1-5", digestCron: "30 8 * * 1-5", digestChannel: "C0DIGEST", taskingChannel: "C0DIGEST",
 			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales",
 		},
 		{
 			name: "everything set",
-			env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "ACTIONBOT_DIGEST_CHANNEL": "C0DIGEST", "ACTIONBOT_TASKING_CHANNEL": "G0TASKING",
+			env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret", "ACTIONBOT_DIGEST_CHANNEL": "C0DIGEST", "ACTIONBOT_TASKING_CHANNEL": "G0TASKING",
 				"ACTIONBOT_REMIND_CRON": "15 10 * * 1-5", "ACTIONBOT_DIGEST_CRON": "off", "ACTIONBOT_REMIND_DAYS": "0,7,21,7",
 				"ACTIONBOT_ESCALATE_AFTER": "21", "ACTIONBOT_STALE_DAYS": "45", "ACTIONBOT_HOLIDAYS_FILE": holidays, "ACTIONBOT_HOLIDAY_DIVISION": "scotland"},
 			remindCron: "15 10 * * 1-5", digestCron: "", digestChannel: "C0DIGEST", taskingChannel: "G0TASKING",

@@ -96,12 +96,9 @@ func refusedToken(answer string) bool {
 
 // serveSlack runs the bot on Slack when the environment configures it.
 func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error) {
-	sc, err := loadSlackConfig(a.env)
-	if sc == nil && err == nil {
+	sc := c.Slack // read and checked with the rest of the configuration
+	if sc == nil {
 		return false, nil
-	}
-	if err != nil {
-		return true, err
 	}
 	log := newLogger(c, os.Stderr)
 	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
