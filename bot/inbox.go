@@ -177,7 +177,7 @@ func (b *Bot) reshow(ctx context.Context, it *actionbot.InboxItem) (ok bool) {
 		}
 		closed := false
 		for _, s := range r.Steps {
-			closed = closed || s.Verb == commands.VerbDone
+			closed = closed || s.Verb == actionbot.VerbDone
 		}
 		err = b.updateInPlace(ctx, o, b.actedLine(it.UserID, done, at), closed)
 		if err != nil && actionbot.ErrorCode(err) == actionbot.ENOTFOUND && alive {
@@ -249,7 +249,7 @@ func (b *Bot) confirmation(it *actionbot.InboxItem, again bool) actionbot.Messag
 	case it.Reply != nil:
 		msg = *it.Reply
 	case it.Kind == actionbot.InboxCommand && it.Text != "":
-		msg = actionbot.Simple("✅ Your change was made: /action " + it.Text)
+		msg = actionbot.Simple("✅ Your change was made: /action " + PlainText(it.Text))
 	default:
 		msg = actionbot.Simple("✅ Your change was made.")
 	}

@@ -148,13 +148,7 @@ type outcome struct {
 func (b *Bot) apply(ctx context.Context, user, channel string, inbox int64, cmds []*commands.Command) outcome {
 	var out outcome
 	req := commands.Request{UserID: user, ChannelID: channel, Inbox: inbox}
-	var msg actionbot.Message
-	var err error
-	if len(cmds) == 1 {
-		msg, err = b.Handler.Do(ctx, req, cmds[0])
-	} else {
-		msg, err = b.Handler.Do(ctx, req, cmds...)
-	}
+	msg, err := b.Handler.Do(ctx, req, cmds...)
 	if err != nil {
 		out.err, out.errMsg = err, msg
 		return out

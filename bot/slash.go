@@ -135,7 +135,7 @@ func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bo
 	}
 	// A change to an action completed its item with the change; anything
 	// else (a refusal, a coordinator's command) is completed here.
-	committed := err == nil && actionbot.Verb(cmd.Verb).IsChange()
+	committed := err == nil && cmd.Verb.IsChange()
 	ok, ferr := b.Store.FinishInbox(ctx, it.ID, msg, committed, inAck)
 	if ferr != nil {
 		b.log().Error("slack: record the outcome of a command", "inbox", it.ID, "err", ferr)

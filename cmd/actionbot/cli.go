@@ -84,7 +84,7 @@ func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
 const serveGCPercent = 45
 
 func (a *app) serve(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := loadSlackAppConfig(a.env)
 	if err != nil {
 		return err
 	}

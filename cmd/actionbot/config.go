@@ -24,16 +24,27 @@ type Config struct {
 	ConsoleUser  string
 	RAG          actionbot.RAGRules
 	// Slack is how to reach Slack, read once (slack.go); nil when no Slack
-	// setting is given and the console runs.
+	// setting is given and the console runs, and for the commands that do
+	// not talk to Slack (loadConfig).
 	Slack *slackConfig
 }
 
 // getenv looks up environment variables; tests supply their own.
 type getenv func(string) string
 
-// loadConfig reads the configuration from the environment and validates
-// it, reporting every problem at once.
-func loadConfig(env getenv) (*Config, error) {
+// loadConfig reads the configuration of a command that does not talk to
+// Slack (backup, export, import, member…) from the environment and
+// validates it, reporting every problem at once. The Slack settings are
+// not its business: a mistyped token in the shared environment file must
+// not stop the nightly backup.
+func loadConfig(env getenv) (*Config, error) { return readConfig(env, false) }
+
+// loadSlackAppConfig is loadConfig for a command that talks to Slack or
+// chooses between Slack and the console (serve, remind, digest): the Slack
+// settings' problems are reported with the others.
+func loadSlackAppConfig(env getenv) (*Config, error) { return readConfig(env, true) }
+
+func readConfig(env getenv, withSlack bool) (*Config, error) {
 	c := &Config{
 		DB:          or(env("ACTIONBOT_DB"), "actionbot.db"),
 		TZName:      or(env("ACTIONBOT_TZ"), "Europe/London"),
@@ -57,8 +68,10 @@ func loadConfig(env getenv) (*Config, error) {
 	if err := loadRAG(env, &c.RAG); err != nil {
 		problems = append(problems, err)
 	}
-	if c.Slack, err = loadSlackConfig(env); err != nil {
-		problems = append(problems, err)
+	if withSlack {
+		if c.Slack, err = loadSlackConfig(env); err != nil {
+			problems = append(problems, err)
+		}
 	}
 	if err := c.Validate(); err != nil {
 		problems = append(problems, err)

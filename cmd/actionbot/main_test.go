@@ -218,22 +218,57 @@ func TestBadConfiguration(t *testing.T) {
 }
 
 func TestEveryConfigurationProblemIsReportedAtOnce(t *testing.T) {
-	iv := newInvocation(t)
-	iv.env["ACTIONBOT_TZ"] = "GMT+1"
-	iv.env["ACTIONBOT_SYNC"] = "sometimes"
-	iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
-	iv.env["SLACK_BOT_TOKEN"], iv.env["SLACK_SIGNING_SECRET"] = "xoxp-1111-a-user-token", "not-a-real-secret"
-	code, _, errs := iv.run(t, "", "export")
-	if code != 1 {
-		t.Fatalf("exit %d, want 1: %s", code, errs)
+	tests := []struct {
+		cmd  string
+		want []string
+	}{
+		{"export", []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`}},
+		{"serve", []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`, "SLACK_BOT_TOKEN does not look like a bot token"}},
 	}
-	for _, want := range []string{`ACTIONBOT_TZ="GMT+1"`, `ACTIONBOT_SYNC="SOMETIMES"`, `ACTIONBOT_STALE_DAYS="lots"`, "SLACK_BOT_TOKEN does not look like a bot token"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
+	for _, tc := range tests {
+		t.Run(tc.cmd, func(t *testing.T) {
+			iv := newInvocation(t)
+			iv.env["ACTIONBOT_TZ"] = "GMT+1"
+			iv.env["ACTIONBOT_SYNC"] = "sometimes"
+			iv.env["ACTIONBOT_STALE_DAYS"] = "lots"
+			iv.env["SLACK_BOT_TOKEN"], iv.env["SLACK_SIGNING_SECRET"] = "xoxp-1111-a-user-token", "not-a-real-secret"
+			code, _, errs := iv.run(t, "", tc.cmd)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1: %s", code, errs)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(errs, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errs)
+				}
+			}
+			if strings.Contains(errs, "xoxp-1111") {
+				t.Errorf("stderr shows the token:\n%s", errs)
+			}
+		})
+	}
+}
+
+// The Slack settings are the business of the commands that talk to Slack:
+// a mistyped token in the environment file the backup timer shares with
+// serve does not stop the nightly backup, or an export.
+func TestABrokenSlackSettingDoesNotStopABackupOrAnExport(t *testing.T) {
+	iv := newInvocation(t)
+	iv.mustInit(t)
+	iv.env["SLACK_BOT_TOKEN"], iv.env["SLACK_SIGNING_SECRET"] = "xoxp-1111-a-user-token", "not-a-real-secret"
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"backup", filepath.Join(dir, "nightly.db")},
+		{"export", "-o", filepath.Join(dir, "plan.csv")},
+	} {
+		if code, _, errs := iv.run(t, "", args...); code != 0 {
+			t.Errorf("actionbot %v: exit %d: %s", args, code, errs)
+		}
+		if st, err := os.Stat(args[len(args)-1]); err != nil || st.Size() == 0 {
+			t.Errorf("actionbot %v wrote nothing: %v", args, err)
 		}
 	}
-	if strings.Contains(errs, "xoxp-1111") {
-		t.Errorf("stderr shows the token:\n%s", errs)
+	if code, _, errs := iv.run(t, "", "serve"); code != 1 || !strings.Contains(errs, "SLACK_BOT_TOKEN does not look like a bot token") {
+		t.Errorf("serve: exit %d: %s", code, errs)
 	}
 }
 

@@ -234,7 +234,7 @@ type remindRun struct {
 // needs; the caller closes run.db.
 func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string,
 	extra ...func(*flag.FlagSet)) (*remindRun, error) {
-	c, err := loadConfig(a.env)
+	c, err := loadSlackAppConfig(a.env)
 	if err != nil {
 		return nil, err
 	}

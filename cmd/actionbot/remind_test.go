@@ -175,7 +175,7 @@ func TestRemindConfig(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			env := func(k string) string { return tc.env[k] }
-			c, err := loadConfig(env)
+			c, err := loadSlackAppConfig(env)
 			if err != nil {
 				t.Fatal(err)
 			}
