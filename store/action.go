@@ -391,7 +391,9 @@ func likeEscape(s string) string {
 // loads the action, lets change modify it and describe the change as an
 // audit entry, writes the action and the entry, queues the messages then
 // returns, and commits. If change returns an error nothing is written and the
-// error is returned as it is (EUNCHANGED, ECONFLICT...).
+// error is returned as it is (EUNCHANGED, ECONFLICT...). The entries' actor
+// must be allowed the change (actionbot.CanChange, as the store knows them:
+// authz.go); EUNAUTHORIZED and nothing written otherwise.
 func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	change func(*actionbot.Action) (*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
@@ -447,6 +449,9 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	}
 	if len(es) == 0 {
 		return nil, nil, fmt.Errorf("update action %s: the change described no step", ref)
+	}
+	if err := db.mayChange(ctx, tx, a, es); err != nil {
+		return nil, nil, err
 	}
 	now := db.now()
 	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,

@@ -28,6 +28,7 @@ func refsOf(as []*actionbot.Action) string {
 func TestMemoryFiltersAgreeWithSQL(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2012, 11, 5, 9, 0, 0, 0, storetest.London))
 	db := storetest.MustOpenEmpty(t, clock)
+	db.ConfiguredCoordinators = testWriters
 	if _, err := plangen.Load(ctx, db, 2000, 7, 1, plangen.Seed); err != nil {
 		t.Fatal(err)
 	}
@@ -113,13 +114,14 @@ func TestMemoryFiltersAgreeWithSQL(t *testing.T) {
 // on the same file, as the CLI beside the bot would.
 func TestSnapshotSeesChangesFromAnotherProcess(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	p := mustPlan(t, a)
 	if x, _ := a.FindAction(ctx, p.ID, "5.2"); x.Progress != 0 {
 		t.Fatal(x.Progress)
 	}
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
+	b.ConfiguredCoordinators = testWriters
 	if err := b.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestSnapshotSeesChangesFromAnotherProcess(t *testing.T) {
 
 func TestSharedActionsAreNotModifiedByChanges(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	before, _ := db.FindActions(ctx, actionbot.ActionFilter{PlanID: p.ID})
 	kept := slices.Clone(before)
@@ -169,7 +171,7 @@ func TestSharedActionsAreNotModifiedByChanges(t *testing.T) {
 
 func TestRecheckEveryBoundsOnlyOtherProcessesChanges(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	a.RecheckEvery = time.Hour
 	p := mustPlan(t, a)
 	if x, _ := a.FindAction(ctx, p.ID, "5.2"); x.Progress != 0 {
@@ -184,6 +186,7 @@ func TestRecheckEveryBoundsOnlyOtherProcessesChanges(t *testing.T) {
 	// RecheckEvery puts an hour away...
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
+	b.ConfiguredCoordinators = testWriters
 	if err := b.Open(); err != nil {
 		t.Fatal(err)
 	}
