@@ -85,6 +85,8 @@ type DB struct {
 	sent sentConfirmations
 	// snap keeps the current plan's actions in memory (snapshot.go).
 	snap snapState
+	// archived keeps archived plans' actions in memory (archived.go).
+	archived archivedSnaps
 	// watch tells them when the database has changed (cache.go).
 	watch changeWatch
 	// outboxLease is held by the replica that delivers (lease.go).
