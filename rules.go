@@ -29,3 +29,8 @@ func CanJoin(agency string) error {
 	}
 	return nil
 }
+
+// CanCoordinate reports whether actor may make the changes kept for
+// coordinators: carry an action on from an earlier plan, confirm a deadline
+// that falls before the plan year, record a success measure's figure.
+func CanCoordinate(actor Actor) bool { return actor.Coordinator }

@@ -40,3 +40,23 @@ func TestAllPartnersIsNotAnAgencyAnyoneCanJoin(t *testing.T) {
 		t.Errorf("CanJoin(CSU) = %v, want nil", err)
 	}
 }
+
+func TestOnlyACoordinatorMakesTheCoordinatorsChanges(t *testing.T) {
+	tests := []struct {
+		name  string
+		actor actionbot.Actor
+		want  bool
+	}{
+		{"a coordinator", actionbot.Actor{Coordinator: true}, true},
+		{"a coordinator who is also an agency's member", actionbot.Actor{Agencies: []string{"CSU"}, Coordinator: true}, true},
+		{"a lead agency's member", actionbot.Actor{Agencies: []string{"CSU", "POLICE"}}, false},
+		{"someone registered nowhere", actionbot.Actor{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := actionbot.CanCoordinate(tc.actor); got != tc.want {
+				t.Errorf("CanCoordinate(%+v) = %v, want %v", tc.actor, got, tc.want)
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 	if err := db.AddMember(ctx, "UCOUNCIL1", "COUNCIL", "test"); err != nil {
 		t.Fatal(err)
 	}
+	db.ConfiguredCoordinators = []string{"UCOORD1"} // the store enforces the rules again
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
 
 	msg, err := h.Home(ctx, "UCOORD1")
@@ -82,6 +83,7 @@ func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
 	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
 		t.Fatal(err)
 	}
+	db.ConfiguredCoordinators = []string{"UCOORD1"} // the store enforces the rules again
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
 	msg, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
 	if err != nil {

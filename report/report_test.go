@@ -31,6 +31,10 @@ func mustReportFixture(tb testing.TB) *reportFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Updates are made through the store as the handler makes them after
+	// its checks: ULEAD stands for the people let through, UCOORD for the
+	// coordinator who records measures.
+	db.ConfiguredCoordinators = []string{"ULEAD", "UCOORD"}
 	return &reportFixture{db: db, clock: clock, plan: plan}
 }
 

@@ -74,14 +74,9 @@ func (r *actionRow) action() (*actionbot.Action, error) {
 // loadActions returns the actions matching where (on alias a), in plan order,
 // with their parties.
 func loadActions(ctx context.Context, q queryer, where string, args ...any) ([]*actionbot.Action, error) {
-	return loadActionsOrdered(ctx, q, where+` ORDER BY a.plan_id, a.sort_key`, args...)
-}
-
-// loadActionsOrdered is loadActions with the ORDER BY (and LIMIT) given.
-func loadActionsOrdered(ctx context.Context, q queryer, whereOrder string, args ...any) ([]*actionbot.Action, error) {
 	// Row by row into one reused row: a whole plan of 100,000 actions
 	// would otherwise sit in memory twice, as rows and as actions.
-	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + whereOrder
+	query := `SELECT ` + actionColumns + ` FROM actions a WHERE ` + where + ` ORDER BY a.plan_id, a.sort_key`
 	rows, err := q.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load actions: %w", err)
@@ -187,25 +182,13 @@ func loadParties(ctx context.Context, q queryer, as []*actionbot.Action, byID ma
 // FindAction returns one action of a plan with its latest audit entry, or
 // ENOTFOUND.
 func (db *DB) FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error) {
-	if s, err := db.snapshotFor(ctx, planID); err != nil {
-		return nil, err
-	} else if s != nil {
-		a, ok := s.find(ref)
-		if !ok {
-			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
-		}
-		return a, nil
-	}
-	a, err := findAction(ctx, db.ro, planID, ref)
+	s, err := db.snapshotFor(ctx, planID)
 	if err != nil {
 		return nil, err
 	}
-	es, err := auditEntries(ctx, db.ro, `a.action_id = ?`, []any{a.ID}, true, 1)
-	if err != nil {
-		return nil, err
-	}
-	if len(es) > 0 {
-		a.LastUpdate = es[0]
+	a, ok := s.find(ref)
+	if !ok {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
 	}
 	return a, nil
 }
@@ -223,18 +206,13 @@ func findAction(ctx context.Context, q queryer, planID int64, ref string) (*acti
 
 // Refs returns every action reference of a plan, in plan order.
 func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
-	if s, err := db.snapshotFor(ctx, planID); err != nil {
+	s, err := db.snapshotFor(ctx, planID)
+	if err != nil {
 		return nil, err
-	} else if s != nil {
-		refs := make([]string, len(s.actions))
-		for i, a := range s.actions {
-			refs[i] = a.Ref
-		}
-		return refs, nil
 	}
-	var refs []string
-	if err := db.ro.SelectContext(ctx, &refs, `SELECT ref FROM actions WHERE plan_id = ? ORDER BY sort_key`, planID); err != nil {
-		return nil, fmt.Errorf("list action refs: %w", err)
+	refs := make([]string, len(s.actions))
+	for i, a := range s.actions {
+		refs[i] = a.Ref
 	}
 	return refs, nil
 }
@@ -242,156 +220,46 @@ func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
 // FindActions returns the actions matching f, in plan order (or, with
 // ByDue, earliest deadline first, then plan order).
 //
-// For the current plan the actions come from memory and are shared: callers
-// must not modify them.
+// The actions come from memory and are shared: callers must not modify
+// them.
 func (db *DB) FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
-	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
+	s, err := db.snapshotFor(ctx, f.PlanID)
+	if err != nil {
 		return nil, err
-	} else if s != nil {
-		as, _ := s.filter(f)
-		return as, nil
 	}
-	return db.findActionsSQL(ctx, f)
+	as, _ := s.filter(f)
+	return as, nil
 }
 
 // PageActions returns the actions matching f (at most f.Limit) and how many
-// match in all: a page of a list and its length, in one pass for the
-// current plan.
+// match in all: a page of a list and its length, in one pass.
 func (db *DB) PageActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, int, error) {
-	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
-		return nil, 0, err
-	} else if s != nil {
-		as, total := s.filter(f)
-		return as, total, nil
-	}
-	total, err := db.CountActions(ctx, f)
-	if err != nil || total == 0 {
-		return nil, total, err
-	}
-	as, err := db.findActionsSQL(ctx, f)
-	return as, total, err
-}
-
-// findActionsSQL is FindActions answered by SQLite (archived plans, and the
-// test that keeps the two in agreement).
-func (db *DB) findActionsSQL(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error) {
-	where, args := filterSQL(f)
-	order := ` ORDER BY a.plan_id, a.sort_key`
-	if f.ByDue {
-		order = ` ORDER BY a.plan_id, a.due, a.sort_key`
-	}
-	if f.Limit > 0 {
-		order += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
-	}
-	as, err := loadActionsOrdered(ctx, db.ro, where+order, args...)
+	s, err := db.snapshotFor(ctx, f.PlanID)
 	if err != nil {
-		return nil, fmt.Errorf("find actions: %w", err)
+		return nil, 0, err
 	}
-	return as, nil
+	as, total := s.filter(f)
+	return as, total, nil
 }
 
 // CountActions returns how many actions match f (ignoring its Limit).
 func (db *DB) CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error) {
-	if s, err := db.snapshotFor(ctx, f.PlanID); err != nil {
+	s, err := db.snapshotFor(ctx, f.PlanID)
+	if err != nil {
 		return 0, err
-	} else if s != nil {
-		f.Limit = 0
-		_, n := s.filter(f)
-		return n, nil
 	}
-	where, args := filterSQL(f)
-	var n int
-	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM actions a WHERE `+where, args...); err != nil {
-		return 0, fmt.Errorf("count actions: %w", err)
-	}
+	f.Limit = 0
+	_, n := s.filter(f)
 	return n, nil
-}
-
-// filterSQL turns a filter into a WHERE clause on actions a. Agency
-// conditions are uncorrelated IN subqueries, evaluated once, so that their
-// cost does not multiply with the plan's size whatever the statistics say.
-func filterSQL(f actionbot.ActionFilter) (string, []any) {
-	conds := []string{`a.plan_id = ?`}
-	args := []any{f.PlanID}
-	placeholders := func(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-	in := func(col string, vals []string) {
-		conds = append(conds, col+` IN (`+placeholders(len(vals))+`)`)
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	parties := func(kind string, agencies []string, orAll bool) string {
-		q := `SELECT p.action_id FROM action_parties p WHERE p.kind = '` + kind + `' AND (p.agency IN (` + placeholders(len(agencies)) + `)`
-		if orAll {
-			q += ` OR p.agency = '` + actionbot.AllPartners + `'`
-		}
-		for _, g := range agencies {
-			args = append(args, g)
-		}
-		return q + `)`
-	}
-	if len(f.Refs) > 0 {
-		in(`a.ref`, f.Refs)
-	}
-	if f.Priority > 0 {
-		conds = append(conds, `a.priority = ?`)
-		args = append(args, f.Priority)
-	}
-	if f.Agency != "" {
-		conds = append(conds, `a.id IN (SELECT p.action_id FROM action_parties p WHERE p.agency = ?)`)
-		args = append(args, f.Agency)
-	}
-	if len(f.LedBy) > 0 {
-		conds = append(conds, `a.id IN (`+parties("lead", f.LedBy, false)+`)`)
-	}
-	if len(f.PartneredBy) > 0 {
-		conds = append(conds, `a.id IN (`+parties("partner", f.PartneredBy, true)+`)`)
-		conds = append(conds, `a.id NOT IN (`+parties("lead", f.PartneredBy, false)+`)`)
-	}
-	if len(f.Involving) > 0 {
-		conds = append(conds, `(a.id IN (`+parties("lead", f.Involving, false)+`) OR a.id IN (`+parties("partner", f.Involving, true)+`))`)
-	}
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ss[i] = string(s)
-		}
-		in(`a.status`, ss)
-	}
-	if f.NotDone {
-		conds = append(conds, `a.status <> 'done'`)
-	}
-	if !f.DueFrom.IsZero() {
-		conds = append(conds, `a.due >= ?`)
-		args = append(args, f.DueFrom.String())
-	}
-	if !f.DueTo.IsZero() {
-		conds = append(conds, `a.due <= ?`)
-		args = append(args, f.DueTo.String())
-	}
-	if f.Ongoing {
-		conds = append(conds, `a.ongoing = 1`)
-	}
-	if !f.StaleBefore.IsZero() {
-		conds = append(conds, `a.status <> 'done' AND (a.last_activity IS NULL OR a.last_activity < ?)`)
-		args = append(args, formatTime(f.StaleBefore))
-	}
-	for _, w := range f.Words {
-		conds = append(conds, `LOWER(a.text) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(strings.ToLower(w))+"%")
-	}
-	return strings.Join(conds, " AND "), args
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // UpdateAction changes one action of the current plan in a transaction: it
 // loads the action, lets change modify it and describe the change as an
 // audit entry, writes the action and the entry, queues the messages then
 // returns, and commits. If change returns an error nothing is written and the
-// error is returned as it is (EUNCHANGED, ECONFLICT...).
+// error is returned as it is (EUNCHANGED, ECONFLICT...). The entries' actor
+// must be allowed the change (actionbot.CanChange, as the store knows them:
+// authz.go); EUNAUTHORIZED and nothing written otherwise.
 func (db *DB) UpdateAction(ctx context.Context, planID int64, ref string,
 	change func(*actionbot.Action) (*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, *actionbot.AuditEntry) []*actionbot.Outgoing,
@@ -429,13 +297,8 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	var current bool
-	if err := tx.GetContext(ctx, &current, `SELECT is_current FROM plans WHERE id = ?`, planID); errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
-	} else if err != nil {
-		return nil, nil, fmt.Errorf("update action %s: %w", ref, err)
-	} else if !current {
-		return nil, nil, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
+	if err := mustBeCurrent(ctx, tx, planID); err != nil {
+		return nil, nil, err
 	}
 	a, err := findAction(ctx, tx, planID, ref)
 	if err != nil {
@@ -447,6 +310,9 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	}
 	if len(es) == 0 {
 		return nil, nil, fmt.Errorf("update action %s: the change described no step", ref)
+	}
+	if err := db.mayChange(ctx, tx, a, es); err != nil {
+		return nil, nil, err
 	}
 	now := db.now()
 	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
@@ -482,6 +348,21 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	db.changed()
 	a.LastUpdate = es[len(es)-1]
 	return a, es, nil
+}
+
+// mustBeCurrent refuses, inside a write, a change to a plan other than the
+// current one: ENOTFOUND for no such plan, ECONFLICT for an archived one
+// (read-only, and its snapshot is never reloaded: archived.go).
+func mustBeCurrent(ctx context.Context, q queryer, planID int64) error {
+	var current bool
+	if err := q.GetContext(ctx, &current, `SELECT is_current FROM plans WHERE id = ?`, planID); errors.Is(err, sql.ErrNoRows) {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
+	} else if err != nil {
+		return fmt.Errorf("check the plan is current: %w", err)
+	} else if !current {
+		return actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
+	}
+	return nil
 }
 
 func insertAudit(ctx context.Context, tx execer, e *actionbot.AuditEntry, now string) error {

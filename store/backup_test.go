@@ -13,7 +13,7 @@ import (
 
 func TestBackupIsAConsistentCopyWhileWritersRun(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	for i := range 50 {
 		mustApply(t, db, clock, "5.2", actionbot.Op{Verb: actionbot.VerbNote, Note: "before " + string(rune('a'+i%26))}, "U1")

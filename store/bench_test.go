@@ -15,7 +15,7 @@ import (
 
 func BenchmarkLookup(b *testing.B) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(b, clock)
+	db := mustOpenWriting(b, clock)
 	p := mustPlan(b, db)
 	for b.Loop() {
 		if _, err := db.FindAction(ctx, p.ID, "5.2"); err != nil {
@@ -26,7 +26,7 @@ func BenchmarkLookup(b *testing.B) {
 
 func BenchmarkUpdate(b *testing.B) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(b, clock)
+	db := mustOpenWriting(b, clock)
 	p := mustPlan(b, db)
 	i := 0
 	for b.Loop() {

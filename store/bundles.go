@@ -112,10 +112,18 @@ func (db *DB) ConfirmedDeadlines(ctx context.Context, planID int64) (map[int64][
 // ConfirmDeadline records that a coordinator confirms an action's current
 // deadline although it falls before the plan's year, so that its overdue
 // reminders go out again; the action's history says so. EUNCHANGED when it
-// is already confirmed.
+// is already confirmed; EUNAUTHORIZED when actor does not coordinate;
+// ECONFLICT for an archived plan.
 func (db *DB) ConfirmDeadline(ctx context.Context, planID int64, ref, actor string) (*actionbot.Action, error) {
 	var a *actionbot.Action
 	err := db.adminChange(ctx, actor, "deadline confirm", ref, "", func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "confirm a deadline before the plan year"); err != nil {
+			return false, err
+		}
+		// An archived plan is read-only: its snapshot is never reloaded.
+		if err := mustBeCurrent(ctx, tx, planID); err != nil {
+			return false, err
+		}
 		var err error
 		if a, err = findAction(ctx, tx, planID, ref); err != nil {
 			return false, err

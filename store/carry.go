@@ -17,7 +17,7 @@ import (
 // for an unknown plan or action, EINVALID when the earlier action was done
 // or is in the current plan, EUNCHANGED when ref already carries one. It
 // returns where the action came from as people write it ("2012-13/1.3"),
-// and that earlier action.
+// and that earlier action. Only a coordinator may (EUNAUTHORIZED).
 func (db *DB) CarryAction(ctx context.Context, planID int64, ref, fromPlan, fromRef, actor string) (string, *actionbot.Action, error) {
 	plans, err := db.Plans(ctx)
 	if err != nil {
@@ -43,6 +43,9 @@ func (db *DB) CarryAction(ctx context.Context, planID int64, ref, fromPlan, from
 	var from string
 	var old *actionbot.Action
 	err = db.adminChange(ctx, actor, "carry", ref, src.Period.Label()+"/"+fromRef, func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "carry an action on from an earlier plan"); err != nil {
+			return false, err
+		}
 		var err error
 		if old, err = findAction(ctx, tx, src.ID, fromRef); err != nil {
 			return false, err

@@ -18,6 +18,7 @@ func mustOpenAt(tb testing.TB, where string, clock *storetest.Clock) *store.DB {
 	tb.Helper()
 	db := store.NewDB(where)
 	db.Now = clock.Now
+	db.ConfiguredCoordinators = testWriters
 	if err := db.Open(); err != nil {
 		tb.Fatalf("open %s: %v", store.RedactedLocation(where), err)
 	}
@@ -147,7 +148,7 @@ func TestCopyToAnEmptyDatabaseCopiesEverything(t *testing.T) {
 func TestCopyRefusesATargetThatHoldsAnything(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	src := mustBusyDatabase(t, filepath.Join(t.TempDir(), "from.db"), clock)
-	dst := storetest.MustOpen(t, clock) // the shipped plan
+	dst := mustOpenWriting(t, clock) // the shipped plan
 	before := mustDump(t, dst)
 	_, err := src.CopyTo(ctx, dst)
 	if actionbot.ErrorCode(err) != actionbot.ECONFLICT {

@@ -54,6 +54,13 @@ type DB struct {
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
 
+	// ConfiguredCoordinators are the actors who coordinate by the wiring's word
+	// rather than by a row in the database: the coordinators named by
+	// configuration (ACTIONBOT_COORDINATORS), and the CLI's and the
+	// console's person at the keyboard, who owns the database file. The
+	// write methods let them make any change (authz.go). Set before use.
+	ConfiguredCoordinators []string
+
 	// RecheckEvery bounds how often the in-memory caches ask the database
 	// whether another process has changed it (0: on every read). Changes
 	// made through this DB are seen at once either way. The bot sets it so
@@ -78,6 +85,8 @@ type DB struct {
 	sent sentConfirmations
 	// snap keeps the current plan's actions in memory (snapshot.go).
 	snap snapState
+	// archived keeps archived plans' actions in memory (archived.go).
+	archived archivedSnaps
 	// watch tells them when the database has changed (cache.go).
 	watch changeWatch
 	// outboxLease is held by the replica that delivers (lease.go).

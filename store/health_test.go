@@ -159,7 +159,7 @@ func TestPingSaysWhenTheDatabaseCannotBeRead(t *testing.T) {
 }
 
 func TestTheInboxKeepsNoControlCharacters(t *testing.T) {
-	db := storetest.MustOpen(t, storetest.NewClock(storetest.PlanStart))
+	db := mustOpenWriting(t, storetest.NewClock(storetest.PlanStart))
 	ctx := context.Background()
 	id, fresh, err := db.Receive(ctx, &store.InboxItem{UserID: "U1", ChannelID: "C1", Text: "5.2 note \x1b[2J cones\x00 \u202eA21", ResponseURL: "https://hooks.slack.invalid/r1"})
 	if err != nil || !fresh {

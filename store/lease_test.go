@@ -9,7 +9,7 @@ import (
 
 func TestOneReplicaAtATimeDeliversTheOutbox(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	b := mustOpenAt(t, a.Path, clock)
 	if _, err := a.Enqueue(ctx, &actionbot.Outgoing{Key: "lease:1", Kind: "announce", To: "C0SPEED", Message: actionbot.Message{Text: "hello"}}); err != nil {
 		t.Fatal(err)

@@ -8,13 +8,17 @@ import (
 )
 
 // RecordMeasure records a figure for one of the current plan's measures.
-// ENOTFOUND when the plan has no such measure.
+// ENOTFOUND when the plan has no such measure; EUNAUTHORIZED when v.Actor
+// does not coordinate.
 func (db *DB) RecordMeasure(ctx context.Context, v *actionbot.MeasureValue) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.mayCoordinate(ctx, tx, v.Actor, "record a success measure's figure"); err != nil {
+		return err
+	}
 	plan, err := currentPlan(ctx, tx)
 	if err != nil {
 		return err

@@ -148,6 +148,10 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 // progress and history are kept. A plan with a new period becomes current and
 // the previous one is kept, read-only. Re-importing an archived plan is
 // refused. With imp.DryRun it reports what it would do and changes nothing.
+//
+// An import replaces the plan's definition on its owner's word (the CLI's
+// import, the shipped plan's first load); it is not a person's change to an
+// action, so it is the one write that does not ask actionbot.CanChange.
 func (db *DB) ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actionbot.ImportResult, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {

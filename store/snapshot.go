@@ -129,14 +129,18 @@ type counters struct {
 
 const countersQuery = `SELECT (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max`
 
-// snapshotFor returns a fresh snapshot if planID is the current plan, or
-// nil (with no error) for another plan, which callers read from SQL.
+// snapshotFor returns a fresh snapshot of plan planID: the current plan's,
+// or an archived plan's (archived.go). Every list, filter and look-up of
+// actions is answered from one.
 func (db *DB) snapshotFor(ctx context.Context, planID int64) (*snapshot, error) {
 	s, err := db.currentSnapshot(ctx)
-	if err != nil || s == nil || s.planID != planID {
+	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	if s != nil && s.planID == planID {
+		return s, nil
+	}
+	return db.archivedSnapshot(ctx, planID)
 }
 
 // currentSnapshot returns the snapshot of the current plan, refreshed if the
@@ -193,9 +197,19 @@ func loadSnapshot(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	s.planID = plan.ID
-	if s.actions, err = loadActions(ctx, tx, `a.plan_id = ?`, plan.ID); err != nil {
+	if err := s.load(ctx, tx, plan.ID); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the actions of plan planID whole into s, with each one's
+// latest audit entry.
+func (s *snapshot) load(ctx context.Context, tx *Tx, planID int64) error {
+	s.planID = planID
+	var err error
+	if s.actions, err = loadActions(ctx, tx, `a.plan_id = ?`, planID); err != nil {
+		return err
 	}
 	for i, a := range s.actions {
 		s.byRef[a.Ref] = i
@@ -203,16 +217,16 @@ func loadSnapshot(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 	}
 	s.indexParties()
 	latest, err := auditEntries(ctx, tx, `a.id IN (SELECT MAX(au.id) FROM audit au JOIN actions x2 ON x2.id = au.action_id WHERE x2.plan_id = ? GROUP BY au.action_id)`,
-		[]any{plan.ID}, false, 0)
+		[]any{planID}, false, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, e := range latest {
 		if i, ok := s.byID[e.ActionID]; ok {
 			s.actions[i].LastUpdate = e
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // update returns a copy of s with the actions changed since s.auditMax
@@ -373,8 +387,8 @@ func (s *snapshot) earliest(m *matcher, k int) ([]*actionbot.Action, int) {
 	return out, total
 }
 
-// matcher is an ActionFilter prepared for matching in a snapshot. It must
-// agree with filterSQL; a test checks them against each other.
+// matcher is an ActionFilter prepared for matching in a snapshot: the one
+// implementation of the list filters (SQL only stores the actions).
 type matcher struct {
 	f         actionbot.ActionFilter
 	s         *snapshot

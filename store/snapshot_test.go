@@ -1,15 +1,12 @@
 package store_test
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
 	"github.com/sevenoaks-csp/actionbot/plancsv"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
@@ -23,103 +20,18 @@ func refsOf(as []*actionbot.Action) string {
 	return strings.Join(out, " ")
 }
 
-// TestMemoryFiltersAgreeWithSQL checks the in-memory filters against the
-// SQL ones on a generated plan, for many random combinations.
-func TestMemoryFiltersAgreeWithSQL(t *testing.T) {
-	clock := storetest.NewClock(time.Date(2012, 11, 5, 9, 0, 0, 0, storetest.London))
-	db := storetest.MustOpenEmpty(t, clock)
-	if _, err := plangen.Load(ctx, db, 2000, 7, 1, plangen.Seed); err != nil {
-		t.Fatal(err)
-	}
-	p := mustPlan(t, db)
-	// Some recent activity, so that staleness has something to tell apart.
-	for i, ref := range []string{"1.1", "2.5", "3.9", "4.20", "5.30"} {
-		clock.Advance(time.Duration(i) * 24 * time.Hour)
-		mustApply(t, db, clock, ref, actionbot.Op{Verb: actionbot.VerbNote, Note: "x"}, "U1")
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	agencies := []string{"CSU", "POLICE", "KCC", "SDC", "KFRS", "ALL"}
-	statuses := []actionbot.Status{actionbot.StatusOpen, actionbot.StatusAtRisk, actionbot.StatusBlocked, actionbot.StatusDone}
-	words := []string{"speedwatch", "SCHOOLS", "in", "swanley", "a25", "zzz"}
-	today := actionbot.D(2012, 11, 5)
-	for i := range 250 {
-		f := actionbot.ActionFilter{PlanID: p.ID}
-		if r.IntN(3) == 0 {
-			f.Priority = 1 + r.IntN(8)
-		}
-		if r.IntN(4) == 0 {
-			f.Agency = agencies[r.IntN(len(agencies))]
-		}
-		if r.IntN(4) == 0 {
-			f.LedBy = []string{agencies[r.IntN(5)], agencies[r.IntN(5)]}
-		}
-		if r.IntN(4) == 0 {
-			f.PartneredBy = []string{agencies[r.IntN(5)]}
-		}
-		if r.IntN(4) == 0 {
-			f.Involving = []string{agencies[r.IntN(5)], agencies[r.IntN(5)]}
-		}
-		if r.IntN(4) == 0 {
-			f.Statuses = []actionbot.Status{statuses[r.IntN(4)], statuses[r.IntN(4)]}
-		}
-		f.NotDone = r.IntN(3) == 0
-		if r.IntN(3) == 0 {
-			f.DueFrom = today.AddDays(r.IntN(200) - 100)
-		}
-		if r.IntN(3) == 0 {
-			f.DueTo = today.AddDays(r.IntN(200) - 50)
-		}
-		f.Ongoing = r.IntN(6) == 0
-		if r.IntN(5) == 0 {
-			f.StaleBefore = clock.Now().Add(-time.Duration(r.IntN(10)) * 24 * time.Hour)
-		}
-		if r.IntN(4) == 0 {
-			f.Words = []string{words[r.IntN(len(words))]}
-		}
-		if r.IntN(4) == 0 {
-			f.Refs = []string{fmt.Sprintf("%d.%d", 1+r.IntN(7), 1+r.IntN(300)), "1.1", "9.9"}
-		}
-		f.ByDue = r.IntN(3) == 0 && (!f.DueFrom.IsZero() || !f.DueTo.IsZero())
-		if r.IntN(3) == 0 {
-			f.Limit = 1 + r.IntN(50)
-			if r.IntN(2) == 0 {
-				f.Offset = r.IntN(60)
-			}
-		}
-		mem, err := db.FindActions(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sql, err := store.FindActionsSQL(db, ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if refsOf(mem) != refsOf(sql) {
-			t.Fatalf("filter %d %+v:\nmemory %s\nsql    %s", i, f, refsOf(mem), refsOf(sql))
-		}
-		n, err := db.CountActions(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Limit = 0
-		all, _ := store.FindActionsSQL(db, ctx, f)
-		if n != len(all) {
-			t.Fatalf("filter %d: count %d, want %d", i, n, len(all))
-		}
-	}
-}
-
 // TestSnapshotSeesChangesFromAnotherProcess updates through a second handle
 // on the same file, as the CLI beside the bot would.
 func TestSnapshotSeesChangesFromAnotherProcess(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	p := mustPlan(t, a)
 	if x, _ := a.FindAction(ctx, p.ID, "5.2"); x.Progress != 0 {
 		t.Fatal(x.Progress)
 	}
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
+	b.ConfiguredCoordinators = testWriters
 	if err := b.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +63,7 @@ func TestSnapshotSeesChangesFromAnotherProcess(t *testing.T) {
 
 func TestSharedActionsAreNotModifiedByChanges(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	before, _ := db.FindActions(ctx, actionbot.ActionFilter{PlanID: p.ID})
 	kept := slices.Clone(before)
@@ -169,7 +81,7 @@ func TestSharedActionsAreNotModifiedByChanges(t *testing.T) {
 
 func TestRecheckEveryBoundsOnlyOtherProcessesChanges(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	a.RecheckEvery = time.Hour
 	p := mustPlan(t, a)
 	if x, _ := a.FindAction(ctx, p.ID, "5.2"); x.Progress != 0 {
@@ -184,6 +96,7 @@ func TestRecheckEveryBoundsOnlyOtherProcessesChanges(t *testing.T) {
 	// RecheckEvery puts an hour away...
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
+	b.ConfiguredCoordinators = testWriters
 	if err := b.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -146,7 +146,7 @@ func TestPlanOrderAndFilters(t *testing.T) {
 
 func TestUpdateActionWritesChangeAuditAndOutboxTogether(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	msg := &actionbot.Outgoing{Key: "announce:x", Kind: "announce", To: "C1", Message: actionbot.Simple("hello")}
 	a, e, err := db.UpdateAction(ctx, p.ID, "5.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
@@ -197,7 +197,7 @@ func TestUpdateActionWritesChangeAuditAndOutboxTogether(t *testing.T) {
 
 func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	const writers, each = 16, 25
 	var wg sync.WaitGroup
@@ -248,7 +248,7 @@ func TestConcurrentProgressIsSerialised(t *testing.T) {
 	// Many people set progress on one action at once: every accepted change
 	// has its own audit entry, and each entry's "from" is the previous "to".
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	var wg sync.WaitGroup
 	for v := 1; v <= 40; v++ {
@@ -284,7 +284,7 @@ func TestConcurrentProgressIsSerialised(t *testing.T) {
 
 func TestReimportIsIdempotentAndKeepsStatus(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	p := mustPlan(t, db)
 	mustApply(t, db, clock, "5.2", actionbot.Op{Verb: actionbot.VerbDone, Note: "trained"}, "U1")
 	june, _ := actionbot.ParseDeadline("June 2013")
@@ -348,7 +348,7 @@ func TestReimportIsIdempotentAndKeepsStatus(t *testing.T) {
 
 func TestImportingANewPlanArchivesTheOld(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	old := mustPlan(t, db)
 	mustApply(t, db, clock, "5.2", actionbot.Op{Verb: actionbot.VerbNote, Note: "history"}, "U1")
 
@@ -397,7 +397,7 @@ func TestImportIntoNewDatabaseHoldsOnlyThatPlan(t *testing.T) {
 
 func TestMembersAndCoordinators(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	if err := db.AddMember(ctx, "U1", "CSU", "U0"); err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +434,7 @@ func TestMembersAndCoordinators(t *testing.T) {
 
 func TestOutboxLifecycle(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpen(t, clock)
+	db := mustOpenWriting(t, clock)
 	m := func(key string) *actionbot.Outgoing {
 		return &actionbot.Outgoing{Key: key, Kind: "reminder", To: "U1", Message: actionbot.Simple(key)}
 	}
@@ -500,7 +500,7 @@ func TestOutboxLifecycle(t *testing.T) {
 func TestTwoProcessesShareTheFile(t *testing.T) {
 	// The CLI opens the database while the bot has it open.
 	clock := storetest.NewClock(storetest.PlanStart)
-	a := storetest.MustOpen(t, clock)
+	a := mustOpenWriting(t, clock)
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
 	if err := b.Open(); err != nil {
@@ -519,7 +519,7 @@ func TestTwoProcessesShareTheFile(t *testing.T) {
 }
 
 func TestTheStoreRefusesAMemberOfAllPartners(t *testing.T) {
-	db := storetest.MustOpen(t, storetest.NewClock(storetest.PlanStart))
+	db := mustOpenWriting(t, storetest.NewClock(storetest.PlanStart))
 	ctx := context.Background()
 	if err := db.AddMember(ctx, "U1", actionbot.AllPartners, "cli"); actionbot.ErrorCode(err) != actionbot.EINVALID {
 		t.Fatalf("AddMember(ALL) = %v, want EINVALID", err)
@@ -527,4 +527,25 @@ func TestTheStoreRefusesAMemberOfAllPartners(t *testing.T) {
 	if ms, err := db.Members(ctx, actionbot.AllPartners); err != nil || len(ms) != 0 {
 		t.Fatalf("members of ALL after the refusal: %v, %v", ms, err)
 	}
+}
+
+// testWriters are the people most tests change actions as. They write
+// through the store as the handler does after its own checks, so they are
+// given the coordinator's right to make any change; the tests of who may
+// change what (authz_test.go) open the database without them.
+var testWriters = func() []string {
+	ids := []string{"ULEAD"}
+	for i := range 20 {
+		ids = append(ids, fmt.Sprintf("U%d", i))
+	}
+	return ids
+}()
+
+// mustOpenWriting opens a database holding the shipped plan in which the
+// testWriters may make any change.
+func mustOpenWriting(tb testing.TB, clock *storetest.Clock) *store.DB {
+	tb.Helper()
+	db := storetest.MustOpen(tb, clock)
+	db.ConfiguredCoordinators = testWriters
+	return db
 }

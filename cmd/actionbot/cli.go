@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 	db.Sync = c.Sync
 	db.MustExist = a.mustExist
 	db.Now = a.clock() // what is recorded is dated on the invocation's clock
+	// The store enforces the rules again: it must know who coordinates by
+	// configuration as well as by the database.
+	db.ConfiguredCoordinators = slices.Clone(c.Coordinators)
 	if err := db.Open(); err != nil {
 		return nil, explainOpen(err)
 	}
@@ -188,6 +192,7 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	h := a.handler(c, db)
 	// The person at the console owns the database file: they coordinate.
 	h.Coordinators = append(h.Coordinators, c.ConsoleUser)
+	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, c.ConsoleUser)
 	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
 	con.Banner(plan.Name)
 	a.bannerNote(c, plan)

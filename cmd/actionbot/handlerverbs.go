@@ -24,6 +24,7 @@ const cliActor = "cli"
 func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
 	h := a.handler(c, db)
 	h.Coordinators = append(h.Coordinators, cliActor)
+	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, cliActor)
 	msg, err := h.Do(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
 	switch {
 	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
