@@ -72,8 +72,8 @@ func mustEnv(tb testing.TB) *testEnv {
 	logs := &storetest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := slack.New(testBotToken, slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(testAppToken))
-	db.ConfiguredCoordinators = []string{uCoord} // the store enforces the rules again
-	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{uCoord}, Logger: log}
+	db.ConfiguredCoordinators = []string{uCoord} // coordinators by the wiring's word
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Logger: log}
 	e := &testEnv{tb: tb, clock: clock, db: db, slack: fs, api: api, logs: logs, plan: plan,
 		bot: &Bot{Handler: h, Store: db, API: api, Logger: log, Now: clock.Now}}
 	tb.Cleanup(func() {

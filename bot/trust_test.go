@@ -40,8 +40,8 @@ func (e *testEnv) restartAt(tb testing.TB, path string) {
 	}
 	tb.Cleanup(func() { db.Close() })
 	old := e.bot
-	db.ConfiguredCoordinators = old.Handler.Coordinators // the store enforces the rules again
-	h := &commands.Handler{Store: db, Now: e.clock.Now, Location: old.Handler.Location, Coordinators: old.Handler.Coordinators, Logger: old.Logger}
+	db.ConfiguredCoordinators = e.db.ConfiguredCoordinators // coordinators by the wiring's word
+	h := &commands.Handler{Store: db, Now: e.clock.Now, Location: old.Handler.Location, Logger: old.Logger}
 	e.db = db
 	e.bot = &Bot{Handler: h, Store: db, API: e.api, Logger: old.Logger, Now: e.clock.Now, SyncChanges: old.SyncChanges}
 	tb.Cleanup(e.bot.Wait)

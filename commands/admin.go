@@ -162,10 +162,9 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		return done(actionbot.UserRef(a.User), " is now a coordinator.")
 	case AdminCoordinatorRemove:
 		if err := h.Store.RemoveCoordinator(ctx, a.User, userID); err != nil {
-			for _, c := range h.Coordinators {
-				if c == a.User {
-					return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration (ACTIONBOT_COORDINATORS); change it there.", a.User)
-				}
+			if still, _ := h.Store.IsCoordinator(ctx, a.User); still {
+				// Not in the database, and a coordinator all the same.
+				return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration (ACTIONBOT_COORDINATORS); change it there.", a.User)
 			}
 			return already(err, "@"+a.User+" is not a coordinator.")
 		}

@@ -100,7 +100,7 @@ func benchHandle(b *testing.B, text string) {
 	for _, sz := range sizes {
 		b.Run(sz.name, func(b *testing.B) {
 			db := mustBenchDB(b, sz.n)
-			db.ConfiguredCoordinators = []string{coord} // the store enforces the rules again
+			db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 			h := &commands.Handler{Store: db, Now: func() time.Time { return benchAt }, Location: storetest.London}
 			req := commands.Request{UserID: sz.user, ChannelID: "C1", Text: text}
 			if m := h.Handle(ctx, req); len(m.Blocks) == 0 {
@@ -135,8 +135,8 @@ func BenchmarkListOverdueAfterChange(b *testing.B) {
 	for _, sz := range sizes {
 		b.Run(sz.name, func(b *testing.B) {
 			db := mustBenchDB(b, sz.n)
-			db.ConfiguredCoordinators = []string{coord} // the store enforces the rules again
-			h := &commands.Handler{Store: db, Now: func() time.Time { return benchAt }, Location: storetest.London, Coordinators: []string{coord}}
+			db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
+			h := &commands.Handler{Store: db, Now: func() time.Time { return benchAt }, Location: storetest.London}
 			list := commands.Request{UserID: sz.user, ChannelID: "C1", Text: "list overdue"}
 			note := commands.Request{UserID: coord, ChannelID: "C1", Text: "1.1 note benchmark"}
 			b.ReportAllocs()

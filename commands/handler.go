@@ -56,9 +56,6 @@ type Handler struct {
 	Now func() time.Time
 	// Location is the partnership's time zone (Europe/London).
 	Location *time.Location
-	// Coordinators are the users given the coordinator role by
-	// configuration (ACTIONBOT_COORDINATORS), beside those in the database.
-	Coordinators []string
 	// RAG are the rating thresholds.
 	RAG    actionbot.RAGRules
 	Logger *slog.Logger
@@ -352,10 +349,9 @@ func (h *Handler) who(ctx context.Context, userID string) (*who, error) {
 	return &who{agencies: ags, coordinator: coord}, nil
 }
 
+// isCoordinator asks the store, which knows both the coordinators in the
+// database and those given the role by configuration.
 func (h *Handler) isCoordinator(ctx context.Context, userID string) (bool, error) {
-	if userID != "" && slices.Contains(h.Coordinators, userID) {
-		return true, nil
-	}
 	return h.Store.IsCoordinator(ctx, userID)
 }
 
@@ -365,9 +361,6 @@ func (h *Handler) coordinatorsText(ctx context.Context) actionbot.RichText {
 	if err != nil {
 		h.logger().Error("list coordinators", "err", err)
 	}
-	ids = append(ids, h.Coordinators...)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
 	if len(ids) == 0 {
 		return actionbot.Txt("a coordinator")
 	}

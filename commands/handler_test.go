@@ -50,9 +50,9 @@ func mustFixture(tb testing.TB) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{coord} // the store enforces the rules again
+	db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 	return &fixture{db: db, clock: clock, plan: p, h: &commands.Handler{
-		Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{coord},
+		Store: db, Now: clock.Now, Location: storetest.London,
 	}}
 }
 

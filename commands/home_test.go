@@ -135,8 +135,8 @@ func TestHome(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			db.ConfiguredCoordinators = []string{"UCOORD1"} // the store enforces the rules again
-			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+			db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
+			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
 			for _, c := range tc.changes {
 				if msg, err := h.Do(ctx, commands.Request{UserID: c.user, Text: c.text}, homeMustParse(t, c.text)); err != nil {
 					t.Fatalf("%s: %v (%s)", c.text, err, msg.Text)

@@ -31,8 +31,8 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 	if err := db.AddMember(ctx, "UCOUNCIL1", "COUNCIL", "test"); err != nil {
 		t.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{"UCOORD1"} // the store enforces the rules again
-	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+	db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
 
 	msg, err := h.Home(ctx, "UCOORD1")
 	if err != nil {
@@ -83,8 +83,8 @@ func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
 	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
 		t.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{"UCOORD1"} // the store enforces the rules again
-	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCOORD1"}}
+	db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
+	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
 	msg, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
 	if err != nil {
 		t.Fatal(err)

@@ -40,9 +40,9 @@ func mustRepFixture(tb testing.TB) *repFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{repCoordinator} // the store enforces the rules again
+	db.ConfiguredCoordinators = []string{repCoordinator} // coordinators by the wiring's word
 	return &repFixture{db: db, clock: clock, plan: plan, h: &commands.Handler{
-		Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{repCoordinator},
+		Store: db, Now: clock.Now, Location: storetest.London,
 	}}
 }
 

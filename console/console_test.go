@@ -19,10 +19,10 @@ func mustRun(tb testing.TB, lines ...string) string {
 	tb.Helper()
 	clock := storetest.NewClock(time.Date(2012, time.June, 1, 10, 0, 0, 0, storetest.London))
 	db := storetest.MustOpen(tb, clock)
-	db.ConfiguredCoordinators = []string{"UCONSOLE"} // the store enforces the rules again
+	db.ConfiguredCoordinators = []string{"UCONSOLE"} // coordinators by the wiring's word
 	var out bytes.Buffer
 	c := &console.Console{
-		Handler: &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{"UCONSOLE"}},
+		Handler: &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London},
 		In:      strings.NewReader(strings.Join(lines, "\n") + "\n"),
 		Out:     &out,
 		User:    "UCONSOLE",

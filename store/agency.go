@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -144,18 +145,28 @@ func (db *DB) RemoveMember(ctx context.Context, userID, agency, actor string) er
 	})
 }
 
-// Coordinators returns the users with the coordinator role recorded in the
-// database (those named by configuration are added by the caller).
+// Coordinators returns the users with the coordinator role: those recorded
+// in the database and those named by configuration
+// (ConfiguredCoordinators), sorted, each once.
 func (db *DB) Coordinators(ctx context.Context) ([]string, error) {
 	var ids []string
 	if err := db.ro.SelectContext(ctx, &ids, `SELECT user_id FROM coordinators ORDER BY user_id`); err != nil {
 		return nil, fmt.Errorf("list coordinators: %w", err)
 	}
+	if len(db.ConfiguredCoordinators) > 0 {
+		ids = append(ids, db.ConfiguredCoordinators...)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+	}
 	return ids, nil
 }
 
-// IsCoordinator reports whether the database gives a user the coordinator role.
+// IsCoordinator reports whether a user has the coordinator role: by
+// configuration (ConfiguredCoordinators) or recorded in the database.
 func (db *DB) IsCoordinator(ctx context.Context, userID string) (bool, error) {
+	if userID != "" && slices.Contains(db.ConfiguredCoordinators, userID) {
+		return true, nil
+	}
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM coordinators WHERE user_id = ?`, userID); err != nil {
 		return false, fmt.Errorf("check coordinator: %w", err)

@@ -74,12 +74,11 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 
 func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
 	return &commands.Handler{
-		Store:        db,
-		Now:          a.clock(),
-		Location:     c.TZ,
-		Coordinators: c.Coordinators,
-		RAG:          c.RAG,
-		Logger:       newLogger(c, os.Stderr),
+		Store:    db,
+		Now:      a.clock(),
+		Location: c.TZ,
+		RAG:      c.RAG,
+		Logger:   newLogger(c, os.Stderr),
 	}
 }
 
@@ -191,7 +190,6 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	}
 	h := a.handler(c, db)
 	// The person at the console owns the database file: they coordinate.
-	h.Coordinators = append(h.Coordinators, c.ConsoleUser)
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, c.ConsoleUser)
 	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
 	con.Banner(plan.Name)
@@ -434,12 +432,13 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, id := range ids {
-			fmt.Fprintf(a.stdout, "%s\n", id)
+			if slices.Contains(c.Coordinators, id) {
+				fmt.Fprintf(a.stdout, "%s\t(ACTIONBOT_COORDINATORS)\n", id)
+			} else {
+				fmt.Fprintf(a.stdout, "%s\n", id)
+			}
 		}
-		for _, id := range c.Coordinators {
-			fmt.Fprintf(a.stdout, "%s\t(ACTIONBOT_COORDINATORS)\n", id)
-		}
-		if len(ids)+len(c.Coordinators) == 0 {
+		if len(ids) == 0 {
 			fmt.Fprintln(a.stdout, "No coordinators yet: actionbot coordinator add U123")
 		}
 		return nil

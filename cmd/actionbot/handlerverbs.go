@@ -23,7 +23,6 @@ const cliActor = "cli"
 // not a failure; any other refusal is returned as the error.
 func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
 	h := a.handler(c, db)
-	h.Coordinators = append(h.Coordinators, cliActor)
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, cliActor)
 	msg, err := h.Do(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
 	switch {

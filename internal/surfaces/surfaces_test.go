@@ -127,8 +127,8 @@ func TestEveryStateReadsTheSameOnEverySurface(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.ConfiguredCoordinators = []string{coord} // the store enforces the rules again
-			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Coordinators: []string{coord}, RAG: rules}
+			db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
+			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, RAG: rules}
 			run := func(user, text string) actionbot.Message {
 				return h.Handle(ctx, commands.Request{UserID: user, ChannelID: "C1", Text: text})
 			}
