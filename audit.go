@@ -89,3 +89,20 @@ func snoozeSummary(c Change, loc *time.Location) string {
 	}
 	return text
 }
+
+// RetypeWindow is how long a note identical to the same person's last note
+// on an action counts as that note sent again, not a new one: typed again
+// after Slack showed an error although the first had been made, or pasted
+// twice.
+const RetypeWindow = 10 * time.Minute
+
+// Retyped reports whether next, a note, is last typed again by the same
+// person: the same text on the same action within RetypeWindow of last,
+// that person's previous note there. It is refused as changing nothing.
+func Retyped(last, next *AuditEntry) bool {
+	if last == nil || next == nil || last.Verb != VerbNote || next.Verb != VerbNote {
+		return false
+	}
+	gap := next.At.Sub(last.At)
+	return last.Actor == next.Actor && last.Note == next.Note && gap >= 0 && gap < RetypeWindow
+}

@@ -603,3 +603,45 @@ func TestClickOrFormConfirmedJustBeforeAKillIsShownAgainInPlace(t *testing.T) {
 		})
 	}
 }
+
+// A person whose change was made but whose ack never came (the bot was
+// killed between the two, and Slack showed them an error) types it again:
+// the note is not added twice. The second is answered with when the first
+// was added; a different note, or the same one later, is added as usual.
+func TestANoteTypedAgainAfterALostAckIsNotAddedTwice(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 16
+	ctx := context.Background()
+	e.clock.Set(time.Date(2012, time.June, 20, 10, 0, 0, 0, e.bot.location()))
+	before := e.mustAuditCount(t, "5.2")
+	// Made through the inbox as the first request was; its ack was lost.
+	it := &store.InboxItem{Delivery: "sig:v0=lost-ack", UserID: uCSU, ChannelID: "C0CHAN", Text: "5.2 note DVLA data request sent", ResponseURL: e.slack.ResponseURL("r1")}
+	if _, _, err := e.db.Receive(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.bot.makeCommand(ctx, it, true); !ok {
+		t.Fatal("the first request was not made")
+	}
+	e.clock.Advance(90 * time.Second)
+	status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "5.2 note DVLA data request sent", "r2"), nil)
+	if status != 200 || !strings.Contains(string(body), "You added that note to 5.2 a minute ago. Nothing was changed.") {
+		t.Fatalf("typed again: %d %s", status, body)
+	}
+	if n := e.mustAuditCount(t, "5.2") - before; n != 1 {
+		t.Fatalf("the note is in the audit trail %d times, want once", n)
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		text  string
+	}{
+		{time.Minute, "5.2 note DVLA data received"},
+		{actionbot.RetypeWindow, "5.2 note DVLA data received"},
+	} {
+		e.clock.Advance(tc.after)
+		n := e.mustAuditCount(t, "5.2")
+		status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, tc.text, "r3"), nil)
+		if status != 200 || !strings.Contains(string(body), "Note added to *5.2*") || e.mustAuditCount(t, "5.2") != n+1 {
+			t.Errorf("%q %s later: %d %s", tc.text, tc.after, status, body)
+		}
+	}
+}

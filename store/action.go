@@ -315,6 +315,9 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 		return nil, nil, err
 	}
 	now := db.now()
+	if err := refuseRetyped(ctx, tx, a, es, now); err != nil {
+		return nil, nil, err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
 		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
 		WHERE id = ?`,
@@ -348,6 +351,51 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	db.changed()
 	a.LastUpdate = es[len(es)-1]
 	return a, es, nil
+}
+
+// refuseRetyped refuses, inside a write, a note that its writer's last
+// note on the action says already, within minutes (actionbot.Retyped): the
+// same note typed again, most often after Slack showed an error although
+// the first was made. Nothing is written and the person is told when the
+// first was added.
+func refuseRetyped(ctx context.Context, q queryer, a *actionbot.Action, es []*actionbot.AuditEntry, now string) error {
+	if len(es) != 1 || es[0].Verb != actionbot.VerbNote {
+		return nil
+	}
+	next := *es[0]
+	if next.At.IsZero() {
+		t, err := parseTime(now)
+		if err != nil {
+			return err
+		}
+		next.At = t
+	}
+	var rows []struct {
+		Note string `db:"note"`
+		At   string `db:"at"`
+	}
+	if err := q.SelectContext(ctx, &rows, `SELECT note, at FROM audit WHERE action_id = ? AND actor = ? AND verb = ? ORDER BY id DESC LIMIT 1`,
+		a.ID, next.Actor, string(actionbot.VerbNote)); err != nil {
+		return fmt.Errorf("find the last note on %s: %w", a.Ref, err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	at, err := parseTime(rows[0].At)
+	if err != nil {
+		return err
+	}
+	last := &actionbot.AuditEntry{Actor: next.Actor, Verb: actionbot.VerbNote, Note: rows[0].Note, At: at}
+	if !actionbot.Retyped(last, &next) {
+		return nil
+	}
+	ago := "a moment ago"
+	if m := int(next.At.Sub(at) / time.Minute); m == 1 {
+		ago = "a minute ago"
+	} else if m > 1 {
+		ago = fmt.Sprintf("%d minutes ago", m)
+	}
+	return actionbot.Errorf(actionbot.EUNCHANGED, "You added that note to %s %s.", a.Ref, ago)
 }
 
 // mustBeCurrent refuses, inside a write, a change to a plan other than the

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -23,14 +24,14 @@ func TestBackupIsAConsistentCopyWhileWritersRun(t *testing.T) {
 	wg.Add(1)
 	go func() { // writers carry on during the backup
 		defer wg.Done()
-		for {
+		for n := 0; ; n++ {
 			select {
 			case <-stop:
 				return
 			default:
 			}
 			if _, _, err := db.UpdateAction(ctx, p.ID, "3.3", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
-				return a.Apply(actionbot.Op{Verb: actionbot.VerbNote, Note: "during"}, "U2", clock.Now())
+				return a.Apply(actionbot.Op{Verb: actionbot.VerbNote, Note: fmt.Sprintf("during %d", n)}, "U2", clock.Now())
 			}, nil); err != nil {
 				t.Error(err)
 				return
