@@ -319,7 +319,7 @@ func TestSenderNeverPostsTwice(t *testing.T) {
 			e := mustEnv(t)
 			ids := e.mustEnqueue(t, reminder("reminder:5.2:7", uCSU, "5.2"))
 			tc.crash(t, e, ids[0])
-			if o := e.outgoing(t, ids[0]); o.State != store.OutboxSending {
+			if o := e.outgoing(t, ids[0]); o.State != actionbot.OutboxSending {
 				t.Fatalf("after the interruption the message is %s; want sending", o.State)
 			}
 			// A new process (a new sender, nothing in memory) starts later.

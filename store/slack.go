@@ -11,10 +11,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// OutboxSending is actionbot.OutboxSending: the one outbox state type
-// lives in the root package.
-const OutboxSending = actionbot.OutboxSending
-
 // FirstDelivery records that a delivery (an Events API event id, a Socket
 // Mode envelope id) has been seen, for ttl, and reports whether this is the
 // first time: a retry or a redelivery reports false and must not be acted on

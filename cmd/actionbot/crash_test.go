@@ -575,7 +575,7 @@ func mustOutstanding(tb testing.TB, ctx context.Context, db *store.DB) outstandi
 	if o.pending, err = db.Outgoing(ctx, actionbot.OutboxPending, 1); err != nil {
 		tb.Fatal(err)
 	}
-	if o.sending, err = db.Outgoing(ctx, store.OutboxSending, 1); err != nil {
+	if o.sending, err = db.Outgoing(ctx, actionbot.OutboxSending, 1); err != nil {
 		tb.Fatal(err)
 	}
 	if o.toMake, err = db.PendingInbox(ctx); err != nil {

@@ -72,7 +72,7 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 		}
 		left := 0
 		for _, o := range out {
-			if o.State == actionbot.OutboxPending || o.State == store.OutboxSending {
+			if o.State == actionbot.OutboxPending || o.State == actionbot.OutboxSending {
 				left++
 			}
 		}
