@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // summaryPlan is the shipped plan, in memory: its priorities with their
 // measures and its 42 actions, none yet updated.
 func mustSummaryPlan(tb testing.TB) (*actionbot.Plan, []*actionbot.Priority, map[string]*actionbot.Action) {
 	tb.Helper()
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		tb.Fatal(err)
 	}

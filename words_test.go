@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 func mustShippedDirectory(tb testing.TB) *actionbot.Directory {
 	tb.Helper()
-	as, err := plans.Agencies()
+	as, err := planfile.Agencies()
 	if err != nil {
 		tb.Fatal(err)
 	}

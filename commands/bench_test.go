@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 // Benchmarks run on the shipped plan and on generated plans of 10,000 and
-// 100,000 actions (internal/plangen, fixed seed). Each database is built
+// 100,000 actions (internal/fakeplan, fixed seed). Each database is built
 // once per run of the benchmarks, outside the timings.
 
 var benchDBs sync.Map // size -> *benchDB
@@ -45,13 +45,13 @@ func mustBenchDB(b *testing.B, size int) *store.DB {
 			return
 		}
 		if size == 0 {
-			_, bd.err = plans.EnsurePlan(ctx, bd.db)
+			_, bd.err = planfile.EnsurePlan(ctx, bd.db)
 			if bd.err == nil {
 				bd.err = bd.db.AddMember(ctx, csuUser, "CSU", "bench")
 			}
 			return
 		}
-		_, bd.err = plangen.Load(ctx, bd.db, size, 7, 2, plangen.Seed)
+		_, bd.err = fakeplan.Load(ctx, bd.db, size, 7, 2, fakeplan.Seed)
 	})
 	if bd.err != nil {
 		b.Fatal(bd.err)
@@ -80,8 +80,8 @@ var sizes = []struct {
 	user string
 }{
 	{"plan=shipped", 0, csuUser},
-	{"plan=10k", 10_000, plangen.MemberID("CSU", 1)},
-	{"plan=100k", 100_000, plangen.MemberID("CSU", 1)},
+	{"plan=10k", 10_000, fakeplan.MemberID("CSU", 1)},
+	{"plan=100k", 100_000, fakeplan.MemberID("CSU", 1)},
 }
 
 func BenchmarkParse(b *testing.B) {

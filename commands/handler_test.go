@@ -9,7 +9,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -384,7 +384,7 @@ func TestAnnouncementInTheTaskGroupChannel(t *testing.T) {
 // plan order, computed from the plan data rather than from the store.
 func expectRefs(tb testing.TB, keep func(a *actionbot.Action) bool) []string {
 	tb.Helper()
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -449,7 +449,7 @@ func TestListsOnTheRealPlan(t *testing.T) {
 		t.Run(tc.text, func(t *testing.T) {
 			want := expectRefs(t, tc.keep)
 			if tc.sort {
-				imp, _ := plans.Sevenoaks()
+				imp, _ := planfile.Sevenoaks()
 				due := map[string]actionbot.Date{}
 				for _, a := range imp.Actions {
 					due[a.Ref] = a.Deadline.Due

@@ -9,7 +9,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
@@ -21,7 +21,7 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 		"Agree the referral pathway,Council,TBC\n" +
 		"Publish the figures,Council,March 2024\n" +
 		"Find a venue for the forum,,When funding allows\n"
-	res, err := plancsv.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), plancsv.Options{Name: "Westshire"})
+	res, err := planfile.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), planfile.Options{Name: "Westshire"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
 	db := storetest.MustOpenEmpty(t, clock)
 	plan := "Ref,Action,Lead,Timescale,Outcome\n" +
 		"a),Agree the referral pathway,Council,Monthly,Fewer repeat referrals\n"
-	res, err := plancsv.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), plancsv.Options{Name: "Westshire", Today: actionbot.DateOf(clock.Now())})
+	res, err := planfile.Read(strings.NewReader(plan), actionbot.NewDirectory(nil), planfile.Options{Name: "Westshire", Today: actionbot.DateOf(clock.Now())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,15 +11,15 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // Benchmarks of the parts of the reminders that grow with the plan, on the
 // shipped plan and on generated plans of 10,000 and 100,000 actions
-// (internal/plangen, fixed seed, one member per agency). Each database is
+// (internal/fakeplan, fixed seed, one member per agency). Each database is
 // built in the benchmark's temporary directory, outside the timings.
 
 var benchSizes = []struct {
@@ -36,15 +36,15 @@ func mustBenchService(b *testing.B, n int) (*reminders.Service, *store.DB) {
 	}
 	b.Cleanup(func() { db.Close() })
 	if n == 0 {
-		if _, err := plans.EnsurePlan(ctx, db); err != nil {
+		if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 			b.Fatal(err)
 		}
 		for _, code := range []string{"CSU", "POLICE", "KCC", "SDC", "KFRS"} {
-			if err := db.AddMember(ctx, plangen.MemberID(code, 1), code, "bench"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(code, 1), code, "bench"); err != nil {
 				b.Fatal(err)
 			}
 		}
-	} else if _, err := plangen.Load(ctx, db, n, 7, 1, plangen.Seed); err != nil {
+	} else if _, err := fakeplan.Load(ctx, db, n, 7, 1, fakeplan.Seed); err != nil {
 		b.Fatal(err)
 	}
 	cal, err := calendar.Embedded(calendar.DefaultDivision)

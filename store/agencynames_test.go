@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -20,7 +20,7 @@ func TestAnOlderDatabaseTakesThePlansNamesForItsAgencies(t *testing.T) {
 	if err := db.Open(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+	if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -82,7 +82,7 @@ func mustAuthzFixture(tb testing.TB, carry bool) *authzFixture {
 	if carry {
 		csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Next year's action," +
 			partiesCSV(a.Lead) + "," + partiesCSV(a.Partners) + ",March 2014,\n"
-		mustImportCSV(tb, db, csv, plancsv.Options{Source: "next.csv"})
+		mustImportCSV(tb, db, csv, planfile.Options{Source: "next.csv"})
 		f.plan, f.ref = mustPlan(tb, db), "1.1"
 	}
 	return f

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -33,7 +33,7 @@ func mustOpenAt(tb testing.TB, where string, clock *storetest.Clock) *store.DB {
 func mustBusyDatabase(tb testing.TB, where string, clock *storetest.Clock) *store.DB {
 	tb.Helper()
 	db := mustOpenAt(tb, where, clock)
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+	if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 		tb.Fatal(err)
 	}
 	p := mustPlan(tb, db)

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -33,7 +33,7 @@ func mustFilterFixture(tb testing.TB) *filterFixture {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(tb, clock)
 	db.ConfiguredCoordinators = testWriters
-	mustImportCSV(tb, db, filterPlan, plancsv.Options{Name: "Filters"})
+	mustImportCSV(tb, db, filterPlan, planfile.Options{Name: "Filters"})
 	mustApply(tb, db, clock, "1.2", actionbot.Op{Verb: actionbot.VerbDone}, "U1")
 	mustApply(tb, db, clock, "2.1", actionbot.Op{Verb: actionbot.VerbBlocked, Note: "awaiting funding"}, "U1")
 	clock.Advance(10 * 24 * time.Hour)
@@ -130,7 +130,7 @@ func TestListFilters(t *testing.T) {
 func TestArchivedPlansAreFilteredTheSame(t *testing.T) {
 	fx := mustFilterFixture(t)
 	next := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Next year's action,CSU,,March 2014,\n"
-	mustImportCSV(t, fx.db, next, plancsv.Options{Source: "next.csv"})
+	mustImportCSV(t, fx.db, next, planfile.Options{Source: "next.csv"})
 	if cur := mustPlan(t, fx.db); cur.ID == fx.plan.ID {
 		t.Fatal("the filter plan is still current")
 	}
@@ -160,7 +160,7 @@ func TestArchivedPlanSnapshotsFollowImportsAndCarries(t *testing.T) {
 	fx := mustFilterFixture(t)
 	db := fx.db
 	first := fx.plan
-	mustImportCSV(t, db, "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Second year's action,CSU,,March 2014,\n", plancsv.Options{Source: "second.csv"})
+	mustImportCSV(t, db, "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Second year's action,CSU,,March 2014,\n", planfile.Options{Source: "second.csv"})
 	second := mustPlan(t, db)
 	open := actionbot.ActionFilter{PlanID: first.ID, NotDone: true}
 	if as, _ := db.FindActions(ctx, open); refsOf(as) != "1.1 1.10 2.1 2.2" {
@@ -185,7 +185,7 @@ func TestArchivedPlanSnapshotsFollowImportsAndCarries(t *testing.T) {
 	}
 	// A third plan archives the second, which is then listed from its own
 	// snapshot, with the carry it had while current.
-	mustImportCSV(t, db, "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Third year's action,KCC,,March 2015,\n", plancsv.Options{Source: "third.csv"})
+	mustImportCSV(t, db, "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Third year's action,KCC,,March 2015,\n", planfile.Options{Source: "third.csv"})
 	if cur := mustPlan(t, db); cur.ID == second.ID {
 		t.Fatal("the second plan is still current")
 	}

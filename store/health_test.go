@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -61,7 +61,7 @@ func TestOpenTightensAnExistingDatabaseWALAndSHM(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Keep the WAL and shared-memory files in place while loosening them.
-	if _, err := plans.EnsurePlan(context.Background(), first); err != nil {
+	if _, err := planfile.EnsurePlan(context.Background(), first); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -97,7 +97,7 @@ func mustClosedPlanDB(tb testing.TB) string {
 	if err := db.Open(); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := plans.EnsurePlan(context.Background(), db); err != nil {
+	if _, err := planfile.EnsurePlan(context.Background(), db); err != nil {
 		tb.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

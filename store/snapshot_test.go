@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -48,7 +48,7 @@ func TestSnapshotSeesChangesFromAnotherProcess(t *testing.T) {
 	}
 	// An import through the second handle replaces the plan in the first.
 	csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Next year,CSU,,March 2014,\n"
-	mustImportCSV(t, b, csv, plancsv.Options{})
+	mustImportCSV(t, b, csv, planfile.Options{})
 	cur, _ := a.CurrentPlan(ctx)
 	refs, _ := a.Refs(ctx, cur.ID)
 	if cur.ID == p.ID || strings.Join(refs, " ") != "1.1" {

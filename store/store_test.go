@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -41,13 +40,13 @@ func mustApply(tb testing.TB, db *store.DB, clock *storetest.Clock, ref string, 
 }
 
 // mustImportCSV reads a plan from CSV text and imports it.
-func mustImportCSV(tb testing.TB, db *store.DB, csv string, opt plancsv.Options) *actionbot.ImportResult {
+func mustImportCSV(tb testing.TB, db *store.DB, csv string, opt planfile.Options) *actionbot.ImportResult {
 	tb.Helper()
-	as, err := plans.Agencies()
+	as, err := planfile.Agencies()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := plancsv.Read(strings.NewReader(csv), actionbot.NewDirectory(as), opt)
+	res, err := planfile.Read(strings.NewReader(csv), actionbot.NewDirectory(as), opt)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,7 +99,7 @@ func TestPlanOrderAndFilters(t *testing.T) {
 	db := storetest.MustOpenEmpty(t, clock)
 	csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n" +
 		"1.10,1,T,Tenth,CSU,,March 2013,\n1.2,1,T,Second speedwatch,Police,CSU,June 2012,\n1.1,1,T,First,KCC,All Partners,On going,\n2.1,2,U,Other,CSU,,April 2012,\n"
-	mustImportCSV(t, db, csv, plancsv.Options{Name: "P"})
+	mustImportCSV(t, db, csv, planfile.Options{Name: "P"})
 	p := mustPlan(t, db)
 	refs, err := db.Refs(ctx, p.ID)
 	if err != nil {
@@ -290,7 +289,7 @@ func TestReimportIsIdempotentAndKeepsStatus(t *testing.T) {
 	june, _ := actionbot.ParseDeadline("June 2013")
 	mustApply(t, db, clock, "3.3", actionbot.Op{Verb: actionbot.VerbDue, Deadline: june, Note: "new platform"}, "U1")
 
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +352,7 @@ func TestImportingANewPlanArchivesTheOld(t *testing.T) {
 	mustApply(t, db, clock, "5.2", actionbot.Op{Verb: actionbot.VerbNote, Note: "history"}, "U1")
 
 	next := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Next year's action,CSU,,March 2014,\n"
-	res := mustImportCSV(t, db, next, plancsv.Options{Source: "next.csv"})
+	res := mustImportCSV(t, db, next, planfile.Options{Source: "next.csv"})
 	if !res.Created || res.Archived == nil || res.Archived.ID != old.ID || res.Plan.Period.Label() != "2013-14" {
 		t.Fatalf("import result %+v", res)
 	}
@@ -371,7 +370,7 @@ func TestImportingANewPlanArchivesTheOld(t *testing.T) {
 	if actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Fatalf("update of archived plan = %v, want ECONFLICT", err)
 	}
-	imp, _ := plans.Sevenoaks()
+	imp, _ := planfile.Sevenoaks()
 	if _, err := db.ImportPlan(ctx, imp); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Fatalf("re-import of archived plan = %v, want ECONFLICT", err)
 	}
@@ -385,7 +384,7 @@ func TestImportIntoNewDatabaseHoldsOnlyThatPlan(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(t, clock)
 	csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Only action,CSU,,March 2016,\n"
-	res := mustImportCSV(t, db, csv, plancsv.Options{})
+	res := mustImportCSV(t, db, csv, planfile.Options{})
 	if !res.Created || res.Archived != nil {
 		t.Fatalf("%+v", res)
 	}

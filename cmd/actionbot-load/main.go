@@ -6,7 +6,7 @@
 // answer says the change is committed: in the ack, or through the
 // response_url when the bot made it after the ack.
 //
-// With -bot it prepares a database with a generated plan (internal/plangen),
+// With -bot it prepares a database with a generated plan (internal/fakeplan),
 // starts the bot binary in HTTP mode against a fake Slack Web API on
 // loopback, measures its start-up time and resident memory, runs the load,
 // stops it with SIGTERM, and checks that every acknowledged update is in the
@@ -56,7 +56,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -80,7 +80,7 @@ func main() {
 	flag.DurationVar(&c.dur, "d", 10*time.Second, "duration of each phase")
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each phase")
 	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order")
-	flag.Uint64Var(&c.seed, "seed", plangen.Seed, "seed of the generated plan")
+	flag.Uint64Var(&c.seed, "seed", fakeplan.Seed, "seed of the generated plan")
 	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (default: a free loopback port, read for allocations per request)")
 	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups, alternating with the bot, and report the CPU ratio")
 	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating lookup rounds of bot and floor")
@@ -103,7 +103,7 @@ func main() {
 // officer, so that "mine" has something to show.
 const loadUser = "U0LOADCOORD"
 
-var queryUser = plangen.MemberID("CSU", 1)
+var queryUser = fakeplan.MemberID("CSU", 1)
 
 func run(c config) error {
 	ctx := context.Background()
@@ -262,7 +262,7 @@ func maxPeak(rs []*result) int {
 
 // prepare creates the database with a plan generated for the current UK
 // financial year (for -bot) and returns its action references, and those
-// open to progress updates (not done). Without -bot it assumes plangen's
+// open to progress updates (not done). Without -bot it assumes fakeplan's
 // numbering.
 func prepare(c *config) (refs []string, open map[string]int, err error) {
 	if c.bot == "" && c.db == "" {
@@ -284,7 +284,7 @@ func prepare(c *config) (refs []string, open map[string]int, err error) {
 	if _, err := db.CurrentPlan(ctx); actionbot.ErrorCode(err) == actionbot.ENOTFOUND && c.bot != "" {
 		start := time.Now()
 		year := actionbot.DateOf(time.Now()).FinancialYear()
-		if _, err := plangen.LoadFor(ctx, db, year, c.actions, 7, 2, c.seed); err != nil {
+		if _, err := fakeplan.LoadFor(ctx, db, year, c.actions, 7, 2, c.seed); err != nil {
 			return nil, nil, err
 		}
 		fmt.Printf("prepared %s: %d actions for %s in %v\n", c.db, c.actions, year.Label(), time.Since(start).Round(time.Millisecond))

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -43,7 +43,7 @@ func TestCatchUpBenchmark(t *testing.T) {
 		t.Fatal(err)
 	}
 	year := actionbot.Period{Start: actionbot.D(now.Year()-3, now.Month(), 1).AddDays(-180), End: actionbot.D(now.Year()-3, now.Month(), 1).AddDays(185)}
-	imp, err := plangen.GenerateFor(year, n, 7, plangen.Seed)
+	imp, err := fakeplan.GenerateFor(year, n, 7, fakeplan.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestCatchUpBenchmark(t *testing.T) {
 	}
 	for _, a := range imp.Agencies {
 		for i := 1; i <= 2 && a.Code != actionbot.AllPartners; i++ {
-			if err := db.AddMember(ctx, plangen.MemberID(a.Code, i), a.Code, "bench"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, i), a.Code, "bench"); err != nil {
 				t.Fatal(err)
 			}
 		}

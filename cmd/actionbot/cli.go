@@ -16,8 +16,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -57,7 +56,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 		fmt.Fprintf(a.stderr, "Made %s readable by its owner only: it holds notes and blocked reasons.\n", f)
 	}
 	if !bare {
-		loaded, err := plans.EnsurePlan(ctx, db)
+		loaded, err := planfile.EnsurePlan(ctx, db)
 		if err != nil {
 			db.Close()
 			return nil, err
@@ -260,7 +259,7 @@ func printImportTo(w io.Writer, r *actionbot.ImportResult) {
 	for _, d := range r.Updated {
 		var cs []string
 		for _, ch := range d.Changes {
-			from, to := plancsv.ChangedWords(ch.From, ch.To, 4)
+			from, to := planfile.ChangedWords(ch.From, ch.To, 4)
 			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, actionbot.Clip(from, 80), actionbot.Clip(to, 80)))
 		}
 		fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
@@ -324,7 +323,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	}
 	rate := c.RAG.RateAt(plan, a.clock()().In(c.TZ))
 	return writeOut(*out, a.stdout, func(w io.Writer) error {
-		return plancsv.Write(w, plan, priorities, actions, rate, c.TZ)
+		return planfile.Write(w, plan, priorities, actions, rate, c.TZ)
 	})
 }
 

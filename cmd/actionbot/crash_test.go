@@ -25,8 +25,8 @@ import (
 	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/calendar"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -597,7 +597,7 @@ func mustStaffedPlan(tb testing.TB, where string) *store.DB {
 	if err := db.Open(); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+	if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 		tb.Fatal(err)
 	}
 	ags, err := db.Agencies(ctx)
@@ -606,7 +606,7 @@ func mustStaffedPlan(tb testing.TB, where string) *store.DB {
 	}
 	for _, a := range ags {
 		if a.Code != actionbot.AllPartners {
-			if err := db.AddMember(ctx, plangen.MemberID(a.Code, 1), a.Code, "test"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, 1), a.Code, "test"); err != nil {
 				tb.Fatal(err)
 			}
 		}

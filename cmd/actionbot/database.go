@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -122,7 +122,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	} else if actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		return err
 	}
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+	if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 		return err
 	}
 	if db.Created {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // invocation runs the command in-process with its own database and
@@ -128,7 +128,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 func TestImportShippedCSVWarnsOfEarlyDeadlines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plan.csv")
-	if err := os.WriteFile(path, plans.SevenoaksCSV(), 0o600); err != nil {
+	if err := os.WriteFile(path, planfile.SevenoaksCSV(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	iv := newInvocation(t)

@@ -13,8 +13,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -69,7 +68,7 @@ func parseSize(s string) (int64, error) {
 // writes: never from the shipped Kent directory. A dry run opens no
 // database that does not exist yet.
 func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path string) error {
-	opt := plancsv.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ)}
+	opt := planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ)}
 	var err error
 	if f.period != "" {
 		if opt.Period, err = actionbot.ParsePeriod(f.period); err != nil {
@@ -80,11 +79,11 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 		return err
 	}
 	if f.columns != "" {
-		if opt.Columns, err = plancsv.ParseColumns(f.columns); err != nil {
+		if opt.Columns, err = planfile.ParseColumns(f.columns); err != nil {
 			return err
 		}
 	}
-	if opt.AgencyMap, err = plancsv.ParseAgencyMap(f.agencyMap); err != nil {
+	if opt.AgencyMap, err = planfile.ParseAgencyMap(f.agencyMap); err != nil {
 		return err
 	}
 	var own []*actionbot.Agency
@@ -115,10 +114,10 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 		}
 	}
 	dir := actionbot.NewDirectory(append(known, own...))
-	res, err := plancsv.ReadFile(in, f.sheet, dir, opt)
+	res, err := planfile.ReadFile(in, f.sheet, dir, opt)
 	if err != nil {
-		var inv *plancsv.InvalidError
-		var big *plancsv.TooLargeError
+		var inv *planfile.InvalidError
+		var big *planfile.TooLargeError
 		switch {
 		case errors.As(err, &inv):
 			return actionbot.Errorf(actionbot.EINVALID, "%s: %s", path, inv.Error())
@@ -176,7 +175,7 @@ func shippedDirectoryWarning(ctx context.Context, db *store.DB, imp *actionbot.P
 	if err != nil {
 		return ""
 	}
-	shipped, err := plans.Sevenoaks()
+	shipped, err := planfile.Sevenoaks()
 	if err != nil || cur.Name != shipped.Name || cur.Period != shipped.Period || imp.Period == shipped.Period {
 		return ""
 	}
@@ -196,13 +195,13 @@ func readAgenciesFile(path string) ([]*actionbot.Agency, error) {
 	if err != nil {
 		return nil, actionbot.Errorf(actionbot.EINVALID, "agencies file %s is not valid CSV: %v", path, err)
 	}
-	return plancsv.ReadAgencies(rows)
+	return planfile.ReadAgencies(rows)
 }
 
 // writeShipped writes the shipped plan as CSV, a template for a
 // partnership's own plan, from the embedded files alone.
 func writeShipped(w io.Writer) error {
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		return err
 	}
@@ -212,5 +211,5 @@ func writeShipped(w io.Writer) error {
 	}
 	plan := &actionbot.Plan{Name: imp.Name, Period: imp.Period}
 	unrated := func(*actionbot.Action) actionbot.RAG { return "" }
-	return plancsv.Write(w, plan, prios, imp.Actions, unrated, time.UTC)
+	return planfile.Write(w, plan, prios, imp.Actions, unrated, time.UTC)
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -146,7 +146,7 @@ func TestImportAnotherCountysPlanCreatesNoKentAgency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shipped, err := plans.Agencies()
+	shipped, err := planfile.Agencies()
 	if err != nil {
 		t.Fatal(err)
 	}

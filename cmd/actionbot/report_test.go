@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -60,7 +60,7 @@ func (c *reportCLI) mustStore(tb testing.TB, clock *storetest.Clock, fn func(db 
 	}
 	defer db.Close()
 	ctx := context.Background()
-	if _, err := plans.EnsurePlan(ctx, db); err != nil {
+	if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 		tb.Fatal(err)
 	}
 	plan, err := db.CurrentPlan(ctx)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -85,7 +85,7 @@ func MustOpenEmpty(tb testing.TB, clock *Clock) *store.DB {
 func MustOpen(tb testing.TB, clock *Clock) *store.DB {
 	tb.Helper()
 	db := MustOpenEmpty(tb, clock)
-	if _, err := plans.EnsurePlan(context.Background(), db); err != nil {
+	if _, err := planfile.EnsurePlan(context.Background(), db); err != nil {
 		tb.Fatalf("load plan: %v", err)
 	}
 	return db
@@ -129,7 +129,7 @@ func MustOpenDamaged(tb testing.TB, clock *Clock) *store.DB {
 	if err := first.Open(); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := plans.EnsurePlan(context.Background(), first); err != nil {
+	if _, err := planfile.EnsurePlan(context.Background(), first); err != nil {
 		tb.Fatal(err)
 	}
 	if err := first.Close(); err != nil { // all of it in the main file

@@ -1,4 +1,4 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"bytes"
@@ -8,15 +8,14 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 const header = "id,priority,priority_title,action,lead,partners,by_when,funding\n"
 
 func mustDirectory(tb testing.TB) *actionbot.Directory {
 	tb.Helper()
-	as, err := plans.Agencies()
+	as, err := planfile.Agencies()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -28,7 +27,7 @@ func TestReadValidFile(t *testing.T) {
 		"1.1,1,Anti-social behaviour,Reduce graffiti,CSU,Police;SDC (Parking),March 2016,Existing resources\n" +
 		"1.2,1,Anti-social behaviour,\"Run four events, one per quarter\",Kent Police (Training),,On going,\n" +
 		"2.1,2,Young people,Youth diversion,KCC,All Partners,30/06/2015,Grant\n"
-	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{Source: "t.csv"})
+	res, err := planfile.Read(strings.NewReader(in), mustDirectory(t), planfile.Options{Source: "t.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +60,7 @@ func TestReadWarnsOfDeadlinesBeforeThePlan(t *testing.T) {
 	in := header +
 		"5.2,5,Speeding,Promote Speedwatch,Police,DVLA,March 2012,Existing resources\n" +
 		"5.3,5,Speeding,Op Zig Zag,KCC,,March 2013,\n"
-	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{Period: actionbot.Period{Start: actionbot.D(2012, 4, 1), End: actionbot.D(2013, 3, 31)}, Name: "Plan"})
+	res, err := planfile.Read(strings.NewReader(in), mustDirectory(t), planfile.Options{Period: actionbot.Period{Start: actionbot.D(2012, 4, 1), End: actionbot.D(2013, 3, 31)}, Name: "Plan"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +99,8 @@ func TestReadReportsEveryProblem(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := plancsv.Read(strings.NewReader(tc.in), mustDirectory(t), plancsv.Options{})
-			var inv *plancsv.InvalidError
+			res, err := planfile.Read(strings.NewReader(tc.in), mustDirectory(t), planfile.Options{})
+			var inv *planfile.InvalidError
 			if !errors.As(err, &inv) {
 				t.Fatalf("Read = %+v, %v; want *InvalidError", res, err)
 			}
@@ -122,7 +121,7 @@ func TestReadReportsEveryProblem(t *testing.T) {
 
 func TestReadNewAgencyIsWarnedAndCreated(t *testing.T) {
 	in := header + "1.1,1,T,A,National Trust,Neighbourhood Watch (Edenbridge),March 2013,\n"
-	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{})
+	res, err := planfile.Read(strings.NewReader(in), mustDirectory(t), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +145,7 @@ func TestReadExcelFile(t *testing.T) {
 	// line breaks in them.
 	in := "\xef\xbb\xbf" + strings.ReplaceAll(header, "\n", "\r\n") +
 		"1.1,1,T,\"Two lines\r\nof text\",CSU,,\"March\r\n2013\",\r\n"
-	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{})
+	res, err := planfile.Read(strings.NewReader(in), mustDirectory(t), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func TestReadExcelFile(t *testing.T) {
 }
 
 func TestWriteThenReadRoundTrip(t *testing.T) {
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,19 +167,19 @@ func TestWriteThenReadRoundTrip(t *testing.T) {
 	rate := func(*actionbot.Action) actionbot.RAG { return actionbot.RAGGreen }
 	var first bytes.Buffer
 	plan := &actionbot.Plan{Name: imp.Name, Period: imp.Period}
-	if err := plancsv.Write(&first, plan, prios, imp.Actions, rate, time.UTC); err != nil {
+	if err := planfile.Write(&first, plan, prios, imp.Actions, rate, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(first.Bytes(), []byte("\xef\xbb\xbfid,priority,priority_title,action,lead,partners,by_when,funding,status,progress,rag,updated,current_by_when,notes,plan,period\r\n")) {
 		t.Fatalf("header %q", first.String()[:120])
 	}
 	// No name or period given: the file's plan and period columns carry them.
-	res, err := plancsv.Read(bytes.NewReader(first.Bytes()), mustDirectory(t), plancsv.Options{})
+	res, err := planfile.Read(bytes.NewReader(first.Bytes()), mustDirectory(t), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var second bytes.Buffer
-	if err := plancsv.Write(&second, plan, prios, res.Import.Actions, rate, time.UTC); err != nil {
+	if err := planfile.Write(&second, plan, prios, res.Import.Actions, rate, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	if res.Import.Name != imp.Name || res.Import.Period != imp.Period {

@@ -1,4 +1,4 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // synonymPlan uses each header synonym the reader knows for the main columns.
@@ -62,11 +62,11 @@ func mustCSV(tb testing.TB, rows [][]string) []byte {
 
 func TestAnXLSXPlanImportsAsItsCSVTwin(t *testing.T) {
 	empty := actionbot.NewDirectory(nil)
-	fromCSV, err := plancsv.ReadFile(bytes.NewReader(mustCSV(t, synonymPlan)), "", empty, plancsv.Options{})
+	fromCSV, err := planfile.ReadFile(bytes.NewReader(mustCSV(t, synonymPlan)), "", empty, planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromXLSX, err := plancsv.ReadFile(bytes.NewReader(mustXLSX(t, "Plan", synonymPlan)), "", empty, plancsv.Options{})
+	fromXLSX, err := planfile.ReadFile(bytes.NewReader(mustXLSX(t, "Plan", synonymPlan)), "", empty, planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,15 +81,15 @@ func TestAnXLSXPlanImportsAsItsCSVTwin(t *testing.T) {
 		t.Fatalf("agencies or priorities differ:\n%v %v\n%v %v", x.Agencies, x.Priorities, c.Agencies, c.Priorities)
 	}
 	first := x.Actions[0]
-	if plancsv.PartiesCell(first.Lead) != "COUNCIL (Community Safety)" || plancsv.PartiesCell(first.Partners) != "POLICE;VICTIM-SUPPORT" ||
+	if planfile.PartiesCell(first.Lead) != "COUNCIL (Community Safety)" || planfile.PartiesCell(first.Partners) != "POLICE;VICTIM-SUPPORT" ||
 		first.Deadline.Due != actionbot.D(2023, 9, 30) || first.Funding != "£500" || first.Notes != "Start with libraries" {
 		t.Fatalf("first action %+v", first)
 	}
 	if !x.Actions[1].Deadline.Ongoing || x.Actions[1].Deadline.Cadence() != actionbot.CadenceAnnual || !x.Actions[3].Deadline.NeedsDate() {
 		t.Fatalf("deadlines %+v %+v", x.Actions[1].Deadline, x.Actions[3].Deadline)
 	}
-	if plancsv.PartiesCell(x.Actions[2].Lead) != "YOUTH-SERVICE;POLICE" || plancsv.PartiesCell(x.Actions[3].Partners) != "COUNCIL;POLICE" {
-		t.Fatalf("leads %s, partners %s", plancsv.PartiesCell(x.Actions[2].Lead), plancsv.PartiesCell(x.Actions[3].Partners))
+	if planfile.PartiesCell(x.Actions[2].Lead) != "YOUTH-SERVICE;POLICE" || planfile.PartiesCell(x.Actions[3].Partners) != "COUNCIL;POLICE" {
+		t.Fatalf("leads %s, partners %s", planfile.PartiesCell(x.Actions[2].Lead), planfile.PartiesCell(x.Actions[3].Partners))
 	}
 }
 
@@ -110,7 +110,7 @@ func TestXLSXDateCellsAreReadAsDates(t *testing.T) {
 	if err := f.Write(&b); err != nil {
 		t.Fatal(err)
 	}
-	res, err := plancsv.ReadFile(&b, "", actionbot.NewDirectory(nil), plancsv.Options{})
+	res, err := planfile.ReadFile(&b, "", actionbot.NewDirectory(nil), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +126,10 @@ func TestXLSXDateCellsAreReadAsDates(t *testing.T) {
 func TestXLSXSheetIsChosenByName(t *testing.T) {
 	data := mustXLSX(t, "Plan", synonymPlan)
 	empty := actionbot.NewDirectory(nil)
-	if _, err := plancsv.ReadFile(bytes.NewReader(data), "Plan", empty, plancsv.Options{}); err != nil {
+	if _, err := planfile.ReadFile(bytes.NewReader(data), "Plan", empty, planfile.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := plancsv.ReadFile(bytes.NewReader(data), "Actions", empty, plancsv.Options{})
+	_, err := planfile.ReadFile(bytes.NewReader(data), "Actions", empty, planfile.Options{})
 	if err == nil || !strings.Contains(err.Error(), `no sheet "Actions"; it has "Plan"`) {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,4 +1,4 @@
-package plancsv
+package planfile
 
 import (
 	"strings"

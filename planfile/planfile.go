@@ -1,9 +1,12 @@
-// Package plancsv reads and writes action plans as CSV, the format that
-// partners keep in Excel: one row per action, columns
+// Package planfile reads and writes action plans as files, and holds the
+// plan the bot ships with (shipped.go).
+//
+// The file is CSV, the format that partners keep in Excel (or the .xlsx
+// itself, xlsx.go): one row per action, columns
 // id,priority,priority_title,action,lead,partners,by_when,funding and, on
 // export only, status,progress,rag,updated. Multi-valued cells (lead,
 // partners) are separated by ";".
-package plancsv
+package planfile
 
 import (
 	"encoding/csv"

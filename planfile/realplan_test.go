@@ -1,4 +1,4 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // otherCounty is a plan as another partnership writes it: a title row, its
@@ -24,7 +24,7 @@ const otherCounty = "Northshire Community Safety Plan 2019-20,,,,,\n" +
 
 func TestReadAPlanAsAnotherPartnershipWritesIt(t *testing.T) {
 	empty := actionbot.NewDirectory(nil)
-	res, err := plancsv.Read(strings.NewReader(otherCounty), empty, plancsv.Options{Source: "plan.csv"})
+	res, err := planfile.Read(strings.NewReader(otherCounty), empty, planfile.Options{Source: "plan.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestReadAPlanAsAnotherPartnershipWritesIt(t *testing.T) {
 		if a == nil {
 			t.Fatalf("no action %q", tc.text)
 		}
-		if a.Ref != tc.ref || plancsv.PartiesCell(a.Lead) != tc.lead || plancsv.PartiesCell(a.Partners) != tc.partners {
-			t.Errorf("%q: ref %s lead %s partners %s, want %s %s %s", tc.text, a.Ref, plancsv.PartiesCell(a.Lead), plancsv.PartiesCell(a.Partners), tc.ref, tc.lead, tc.partners)
+		if a.Ref != tc.ref || planfile.PartiesCell(a.Lead) != tc.lead || planfile.PartiesCell(a.Partners) != tc.partners {
+			t.Errorf("%q: ref %s lead %s partners %s, want %s %s %s", tc.text, a.Ref, planfile.PartiesCell(a.Lead), planfile.PartiesCell(a.Partners), tc.ref, tc.lead, tc.partners)
 		}
 		if a.Deadline.Due != tc.due || a.Deadline.Ongoing != tc.ongoing || a.Deadline.NeedsDate() != tc.needsDate {
 			t.Errorf("%q: deadline %+v", tc.text, a.Deadline)
@@ -98,7 +98,7 @@ func TestReadWarnsInsteadOfRefusing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := plancsv.Read(strings.NewReader(header+tc.row), dir, plancsv.Options{})
+			res, err := planfile.Read(strings.NewReader(header+tc.row), dir, planfile.Options{})
 			if err != nil {
 				t.Fatalf("Read: %v; want a warning, not a refusal", err)
 			}
@@ -114,15 +114,15 @@ func TestReadWarnsInsteadOfRefusing(t *testing.T) {
 }
 
 func TestAgencyMapSettlesAName(t *testing.T) {
-	m, err := plancsv.ParseAgencyMap([]string{"Council=SDC"})
+	m, err := planfile.ParseAgencyMap([]string{"Council=SDC"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := plancsv.Read(strings.NewReader(header+"1.1,1,T,A,Council,,March 2013,\n"), mustDirectory(t), plancsv.Options{AgencyMap: m})
+	res, err := planfile.Read(strings.NewReader(header+"1.1,1,T,A,Council,,March 2013,\n"), mustDirectory(t), planfile.Options{AgencyMap: m})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := plancsv.PartiesCell(res.Import.Actions[0].Lead); got != "SDC" || len(res.Import.Agencies) != 0 {
+	if got := planfile.PartiesCell(res.Import.Actions[0].Lead); got != "SDC" || len(res.Import.Agencies) != 0 {
 		t.Fatalf("lead %s, new agencies %v", got, res.Import.Agencies)
 	}
 }
@@ -138,7 +138,7 @@ func TestFormulaCellsAreNeutralisedAndRestored(t *testing.T) {
 	prios := []*actionbot.Priority{{Number: 1, Title: "T"}}
 	rate := func(*actionbot.Action) actionbot.RAG { return actionbot.RAGGreen }
 	var first bytes.Buffer
-	if err := plancsv.Write(&first, plan, prios, actions, rate, time.UTC); err != nil {
+	if err := planfile.Write(&first, plan, prios, actions, rate, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(first.String(), "\r\n")[1:] {
@@ -146,7 +146,7 @@ func TestFormulaCellsAreNeutralisedAndRestored(t *testing.T) {
 			t.Fatalf("a formula reaches the spreadsheet: %s", line)
 		}
 	}
-	res, err := plancsv.Read(bytes.NewReader(first.Bytes()), mustDirectory(t), plancsv.Options{})
+	res, err := planfile.Read(bytes.NewReader(first.Bytes()), mustDirectory(t), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestFormulaCellsAreNeutralisedAndRestored(t *testing.T) {
 		}
 	}
 	var second bytes.Buffer
-	if err := plancsv.Write(&second, plan, prios, res.Import.Actions, rate, time.UTC); err != nil {
+	if err := planfile.Write(&second, plan, prios, res.Import.Actions, rate, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	if first.String() != second.String() {
@@ -166,8 +166,8 @@ func TestFormulaCellsAreNeutralisedAndRestored(t *testing.T) {
 
 func TestReadStopsAtMaxSize(t *testing.T) {
 	big := strings.NewReader(header + strings.Repeat("x", 2000))
-	_, err := plancsv.Read(big, mustDirectory(t), plancsv.Options{MaxSize: 1000})
-	if _, ok := err.(*plancsv.TooLargeError); !ok {
+	_, err := planfile.Read(big, mustDirectory(t), planfile.Options{MaxSize: 1000})
+	if _, ok := err.(*planfile.TooLargeError); !ok {
 		t.Fatalf("Read = %v, want *TooLargeError", err)
 	}
 }

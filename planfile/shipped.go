@@ -1,4 +1,4 @@
-// Package plans embeds the plan the bot ships with, the Sevenoaks District
+// This file embeds the plan the bot ships with, the Sevenoaks District
 // Community Safety Partnership Action Plan 2012-13, and the directory of the
 // partnership's agencies, so that the bot runs from any directory.
 //
@@ -6,7 +6,8 @@
 // are kept; footnote markers and line breaks from the PDF are dropped; lead
 // and partner cells become lists of agencies; where the source is damaged the
 // action is marked for review (plan.json) rather than repaired.
-package plans
+
+package planfile
 
 import (
 	"bytes"
@@ -18,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
 )
 
 //go:embed agencies.csv sevenoaks-2012-13/actions.csv sevenoaks-2012-13/plan.json
@@ -93,8 +93,8 @@ func Sevenoaks() (*actionbot.PlanImport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded plan period: %w", err)
 	}
-	res, err := plancsv.Read(bytes.NewReader(SevenoaksCSV()), actionbot.NewDirectory(agencies),
-		plancsv.Options{Name: m.Name, Period: period, Source: "embedded: " + m.Source, Actor: "import"})
+	res, err := Read(bytes.NewReader(SevenoaksCSV()), actionbot.NewDirectory(agencies),
+		Options{Name: m.Name, Period: period, Source: "embedded: " + m.Source, Actor: "import"})
 	if err != nil {
 		return nil, fmt.Errorf("embedded plan: %w", err)
 	}

@@ -1,4 +1,4 @@
-package plangen_test
+package fakeplan_test
 
 import (
 	"context"
@@ -6,20 +6,20 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/internal/plangen"
+	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 func TestGenerateIsDeterministicAndValid(t *testing.T) {
-	a, err := plangen.Generate(500, 7, plangen.Seed)
+	a, err := fakeplan.Generate(500, 7, fakeplan.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := plangen.Generate(500, 7, plangen.Seed)
+	b, _ := fakeplan.Generate(500, 7, fakeplan.Seed)
 	if !reflect.DeepEqual(a.Actions, b.Actions) {
 		t.Fatal("the same seed gave different plans")
 	}
-	c, _ := plangen.Generate(500, 7, plangen.Seed+1)
+	c, _ := fakeplan.Generate(500, 7, fakeplan.Seed+1)
 	if reflect.DeepEqual(a.Actions, c.Actions) {
 		t.Fatal("another seed gave the same plan")
 	}
@@ -33,7 +33,7 @@ func TestGenerateIsDeterministicAndValid(t *testing.T) {
 		switch {
 		case act.Deadline.Ongoing:
 			kinds["ongoing"]++
-		case act.Deadline.Due.Before(plangen.Period.Start):
+		case act.Deadline.Due.Before(fakeplan.Period.Start):
 			kinds["early"]++
 		}
 		kinds[string(act.Status)]++
@@ -52,14 +52,14 @@ func TestLoad(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(t, clock)
 	ctx := context.Background()
-	res, err := plangen.Load(ctx, db, 1000, 7, 2, plangen.Seed)
+	res, err := fakeplan.Load(ctx, db, 1000, 7, 2, fakeplan.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Added) != 1000 {
 		t.Fatalf("added %d", len(res.Added))
 	}
-	ags, err := db.MemberAgencies(ctx, plangen.MemberID("CSU", 2))
+	ags, err := db.MemberAgencies(ctx, fakeplan.MemberID("CSU", 2))
 	if err != nil || len(ags) != 1 || ags[0] != "CSU" {
 		t.Fatalf("member agencies %v, %v", ags, err)
 	}

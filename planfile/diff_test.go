@@ -1,9 +1,9 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"testing"
 
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 func TestChangedWordsShowsTheChangeNotTheSamePrefix(t *testing.T) {
@@ -19,7 +19,7 @@ func TestChangedWordsShowsTheChangeNotTheSamePrefix(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, to := plancsv.ChangedWords(tc.from, tc.to, 2)
+			f, to := planfile.ChangedWords(tc.from, tc.to, 2)
 			if f != tc.wantFrom || to != tc.wantTo {
 				t.Fatalf("ChangedWords = %q → %q, want %q → %q", f, to, tc.wantFrom, tc.wantTo)
 			}

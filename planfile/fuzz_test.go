@@ -1,16 +1,15 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/sevenoaks-csp/actionbot/plancsv"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 func FuzzRead(f *testing.F) {
-	f.Add(string(plans.SevenoaksCSV()))
+	f.Add(string(planfile.SevenoaksCSV()))
 	f.Add(header + "1.1,1,T,A,CSU,,March 2013,\n")
 	f.Add("\xef\xbb\xbf" + strings.ReplaceAll(header, "\n", "\r\n") + "1.1,1,T,\"a\r\nb\",CSU;Police (x),,\"On\r\ngoing\",\r\n")
 	f.Add(header + "1.1,1,T,A,CSU,,soon,\n1.1,1,T,,,,,\n")
@@ -20,9 +19,9 @@ func FuzzRead(f *testing.F) {
 	f.Add("Title\nRef,Action,Lead Officer,Timescale,Outcome\n1. Section\na),Text,\"Police, Council – X\",TBC,More\n")
 	dir := mustDirectory(f)
 	f.Fuzz(func(t *testing.T, in string) {
-		res, err := plancsv.Read(strings.NewReader(in), dir, plancsv.Options{})
+		res, err := planfile.Read(strings.NewReader(in), dir, planfile.Options{})
 		if err != nil {
-			var inv *plancsv.InvalidError
+			var inv *planfile.InvalidError
 			if !errors.As(err, &inv) || len(inv.Problems) == 0 {
 				t.Fatalf("Read: %v is not a list of problems", err)
 			}

@@ -1,9 +1,9 @@
-// Package plangen generates large, realistic action plans for benchmarks
+// Package fakeplan generates large, realistic action plans for benchmarks
 // and load tests: N actions spread over priorities like the Sevenoaks plan,
 // led and partnered by its agencies, with deadlines over the plan year (a
 // tenth ongoing, some before the year starts), and a mix of statuses and
 // progress. The same size and seed always give the same plan.
-package plangen
+package fakeplan
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // Seed is the default seed, so that published figures can be reproduced.
@@ -40,7 +40,7 @@ func GenerateFor(period actionbot.Period, n, priorities int, seed uint64) (*acti
 	if n < 1 || priorities < 1 {
 		return nil, fmt.Errorf("generate plan: need at least one action and one priority, got %d and %d", n, priorities)
 	}
-	agencies, err := plans.Agencies()
+	agencies, err := planfile.Agencies()
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func GenerateFor(period actionbot.Period, n, priorities int, seed uint64) (*acti
 		Name:     fmt.Sprintf("Generated plan %s, %d actions (seed %d)", period.Label(), n, seed),
 		Period:   period,
 		Agencies: agencies,
-		Source:   "plangen",
+		Source:   "fakeplan",
 		Actor:    "import",
 	}
 	for p := 1; p <= priorities; p++ {
@@ -146,7 +146,7 @@ func LoadFor(ctx context.Context, s Store, period actionbot.Period, n, prioritie
 			continue
 		}
 		for i := 1; i <= perAgency; i++ {
-			if err := s.AddMember(ctx, MemberID(a.Code, i), a.Code, "plangen"); err != nil && actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
+			if err := s.AddMember(ctx, MemberID(a.Code, i), a.Code, "fakeplan"); err != nil && actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
 				return nil, fmt.Errorf("load generated plan: member of %s: %w", a.Code, err)
 			}
 		}

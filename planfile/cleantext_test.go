@@ -1,11 +1,11 @@
-package plancsv_test
+package planfile_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plancsv"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // hostileCell clears a terminal, plants a link and reverses text: none of it
@@ -15,7 +15,7 @@ const hostileCell = "Reduce \x1b[2J\x1b[Hgraffiti\x00 \x1b]8;;http://evil\x07at 
 func TestImportedCellsLoseControlAndBidiCharacters(t *testing.T) {
 	in := header +
 		"1.1,1,Anti-social \u2066behaviour\u2069,\"" + hostileCell + "\",CSU,Police,March 2016,\"Existing\x1b[31m resources\"\n"
-	res, err := plancsv.Read(strings.NewReader(in), mustDirectory(t), plancsv.Options{Source: "t.csv"})
+	res, err := planfile.Read(strings.NewReader(in), mustDirectory(t), planfile.Options{Source: "t.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestImportedCellsLoseControlAndBidiCharacters(t *testing.T) {
 }
 
 func TestAgenciesFileLosesControlCharacters(t *testing.T) {
-	as, err := plancsv.ReadAgencies([][]string{{"code", "name", "aliases"}, {"WCAVA", "West \x1b[2JCounty\u202e Voluntary Action", "Voluntary\x00 Action"}})
+	as, err := planfile.ReadAgencies([][]string{{"code", "name", "aliases"}, {"WCAVA", "West \x1b[2JCounty\u202e Voluntary Action", "Voluntary\x00 Action"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package plans_test
+package planfile_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/plans"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
@@ -17,7 +17,7 @@ import (
 const seedPath = "testdata/seed-000_afd817fa80139ebd.txt"
 
 func TestShippedPlanCounts(t *testing.T) {
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestShippedPlanCounts(t *testing.T) {
 }
 
 func TestShippedPlanFieldByField(t *testing.T) {
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestShippedPlanTextIsInTheSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	seed := words(string(raw))
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func inOrder(seed, want []string) bool {
 }
 
 func TestShippedMeasures(t *testing.T) {
-	imp, err := plans.Sevenoaks()
+	imp, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,11 +226,11 @@ func TestEnsurePlanLoadsOnce(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(t, clock)
 	ctx := context.Background()
-	loaded, err := plans.EnsurePlan(ctx, db)
+	loaded, err := planfile.EnsurePlan(ctx, db)
 	if err != nil || !loaded {
 		t.Fatalf("first EnsurePlan = %v, %v", loaded, err)
 	}
-	loaded, err = plans.EnsurePlan(ctx, db)
+	loaded, err = planfile.EnsurePlan(ctx, db)
 	if err != nil || loaded {
 		t.Fatalf("second EnsurePlan = %v, %v; want false", loaded, err)
 	}
