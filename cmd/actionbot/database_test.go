@@ -25,14 +25,29 @@ func (iv *invocation) mustInit(tb testing.TB) {
 }
 
 // mustInitBinary creates the database named in env with the built binary,
-// unless it exists: the bot on Slack never creates one.
+// unless it exists (a file) or holds a plan (PostgreSQL): the bot on Slack
+// never creates one, and init refuses one that is set up.
 func mustInitBinary(tb testing.TB, bin string, env []string) {
 	tb.Helper()
 	for _, kv := range env {
-		if path, ok := strings.CutPrefix(kv, "ACTIONBOT_DB="); ok {
-			if _, err := os.Stat(path); err == nil {
+		where, ok := strings.CutPrefix(kv, "ACTIONBOT_DB=")
+		if !ok {
+			continue
+		}
+		if !store.IsPostgresURL(where) {
+			if _, err := os.Stat(where); err == nil {
 				return
 			}
+			continue
+		}
+		db := store.NewDB(where)
+		if err := db.Open(); err != nil {
+			tb.Fatal(err)
+		}
+		_, err := db.CurrentPlan(context.Background())
+		db.Close()
+		if err == nil {
+			return
 		}
 	}
 	c := exec.Command(bin, "init")
