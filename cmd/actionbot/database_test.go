@@ -172,26 +172,46 @@ func TestAFailedUsageCheckChangesNothing(t *testing.T) {
 	}
 }
 
-func TestInitCreatesOnceAndNeverOverwrites(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data", "actionbot.db")
-	iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
-	code, out, errs := iv.run(t, "", "init")
-	if code != 0 || !strings.Contains(out, "Sevenoaks District CSP Action Plan 2012-13") || !strings.Contains(errs, "Created "+path) {
-		t.Fatalf("init: exit %d\n%s\n%s", code, out, errs)
+// init sets a new database up once, and a second time refuses it, changing
+// nothing: a file that exists, or a PostgreSQL database (which exists before
+// init) that holds a plan.
+func TestInitSetsUpOnceAndNeverOverwrites(t *testing.T) {
+	tests := []struct {
+		name       string
+		where      func(t *testing.T) string
+		first      func(where string) string // what the first init says on stderr, or ""
+		refusal    string
+		fileIsMine bool
+	}{
+		{"a file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "data", "actionbot.db") },
+			func(where string) string { return "Created " + where }, "already exists, so nothing was changed", true},
+		{"a PostgreSQL database", func(t *testing.T) string { return storetest.MustPostgres(t) },
+			func(string) string { return "" }, "already holds Sevenoaks District CSP Action Plan 2012-13, so nothing was changed", false},
 	}
-	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("the new database: %v, %v", st, err)
-	}
-	if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "CSU"); code != 0 {
-		t.Fatal(errs)
-	}
-	code, _, errs = iv.run(t, "", "init")
-	if code != 1 || !strings.Contains(errs, "already exists, so nothing was changed") {
-		t.Fatalf("a second init: exit %d: %s", code, errs)
-	}
-	if _, out, _ := iv.run(t, "", "member", "list"); !strings.Contains(out, "U0CSU") {
-		t.Errorf("the membership is gone after a second init:\n%s", out)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			where := tc.where(t)
+			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": where}}
+			code, out, errs := iv.run(t, "", "init")
+			if code != 0 || !strings.Contains(out, "holds Sevenoaks District CSP Action Plan 2012-13") || !strings.Contains(errs, tc.first(where)) {
+				t.Fatalf("init: exit %d\n%s\n%s", code, out, errs)
+			}
+			if tc.fileIsMine {
+				if st, err := os.Stat(where); err != nil || st.Mode().Perm() != 0o600 {
+					t.Fatalf("the new database: %v, %v", st, err)
+				}
+			}
+			if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "CSU"); code != 0 {
+				t.Fatal(errs)
+			}
+			code, _, errs = iv.run(t, "", "init")
+			if code != 1 || !strings.Contains(errs, tc.refusal) {
+				t.Fatalf("a second init: exit %d: %s", code, errs)
+			}
+			if _, out, _ := iv.run(t, "", "member", "list"); !strings.Contains(out, "U0CSU") {
+				t.Errorf("the membership is gone after a second init:\n%s", out)
+			}
+		})
 	}
 }
 
@@ -276,26 +296,5 @@ func TestAnUnknownAgencyNeverGivesAnEmptySuggestionList(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "did you mean ?") {
 			t.Errorf("member add U0X %s: exit %d: %s", tc.agency, code, errs)
 		}
-	}
-}
-
-// A PostgreSQL database exists before init is run: init sets it up once,
-// and refuses a second time because it holds a plan, as it refuses a file
-// that exists, changing nothing.
-func TestInitOnPostgreSQLSetsUpOnceAndNeverOverwrites(t *testing.T) {
-	iv := &invocation{env: map[string]string{"ACTIONBOT_DB": storetest.MustPostgres(t)}}
-	code, out, errs := iv.run(t, "", "init")
-	if code != 0 || !strings.Contains(out, "holds Sevenoaks District CSP Action Plan 2012-13") {
-		t.Fatalf("init: exit %d\n%s\n%s", code, out, errs)
-	}
-	if code, _, errs := iv.run(t, "", "member", "add", "U0CSU", "CSU"); code != 0 {
-		t.Fatal(errs)
-	}
-	code, _, errs = iv.run(t, "", "init")
-	if code != 1 || !strings.Contains(errs, "already holds Sevenoaks District CSP Action Plan 2012-13, so nothing was changed") {
-		t.Fatalf("a second init: exit %d: %s", code, errs)
-	}
-	if _, out, _ := iv.run(t, "", "member", "list"); !strings.Contains(out, "U0CSU") {
-		t.Errorf("the membership is gone after a second init:\n%s", out)
 	}
 }
