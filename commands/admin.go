@@ -164,7 +164,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		if err := h.Store.RemoveCoordinator(ctx, a.User, userID); err != nil {
 			if still, _ := h.Store.IsCoordinator(ctx, a.User); still {
 				// Not in the database, and a coordinator all the same.
-				return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration (ACTIONBOT_COORDINATORS); change it there.", a.User)
+				return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "@%s is a coordinator by configuration, not in the database, so there is nothing to remove here: ACTIONBOT_COORDINATORS names them (change it there), and the person at the console or the CLI always coordinates.", a.User)
 			}
 			return already(err, "@"+a.User+" is not a coordinator.")
 		}

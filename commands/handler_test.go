@@ -523,7 +523,7 @@ func TestAdmin(t *testing.T) {
 	mustContain(t, f.run("UNEW", "5.2 progress 20"), "🔒")
 	mustContain(t, f.run(coord, "admin coordinator add @UBOSS"), "@UBOSS is now a coordinator")
 	mustContain(t, f.run("UBOSS", "admin channel 2 #C2"), "Priority 2's task group talks in")
-	mustContain(t, f.run(coord, "admin coordinator remove @UCOORD"), "by configuration")
+	mustContain(t, f.run(coord, "admin coordinator remove @UCOORD"), "by configuration, not in the database, so there is nothing to remove here")
 	mustContain(t, f.run(coord, "admin channel 8 #C2"), "There is no priority 8")
 	mustContain(t, f.run(coord, "admin failed"), "none failed")
 	mustContain(t, f.run(coord, "admin retry 99"), "No queued message 99")
