@@ -212,6 +212,10 @@ func loadSnapshot(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 			s.actions[i].LastUpdate = e
 		}
 	}
+	in := newInterner()
+	for _, a := range s.actions {
+		in.action(a)
+	}
 	return s, nil
 }
 
@@ -251,7 +255,9 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 		}
 		for _, a := range as {
 			a.LastUpdate = byID[a.ID]
-			n.actions[s.byID[a.ID]] = a
+			i := s.byID[a.ID]
+			shareWith(a, s.actions[i])
+			n.actions[i] = a
 		}
 	}
 	return n, nil
@@ -453,4 +459,105 @@ func (m *matcher) match(pos int, a *actionbot.Action) bool {
 		}
 	}
 	return true
+}
+
+// interner shares equal values among the actions of a snapshot being
+// loaded: a plan repeats its agencies, their lists, its funding and
+// deadline wordings and its statuses thousands of times, and the database
+// hands each row its own copy. It lives only while a snapshot loads.
+type interner struct {
+	strs    map[string]string
+	parties map[string][]actionbot.Party
+	key     []byte
+}
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, parties: map[string][]actionbot.Party{}}
+}
+
+func (in *interner) str(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := in.strs[s]; ok {
+		return v
+	}
+	in.strs[s] = s
+	return s
+}
+
+// partyList returns the shared list equal to ps, of exact capacity, so that
+// a caller's append to its copy of an action never writes into it.
+func (in *interner) partyList(ps []actionbot.Party) []actionbot.Party {
+	if len(ps) == 0 {
+		return ps
+	}
+	in.key = in.key[:0]
+	for _, p := range ps {
+		in.key = append(append(append(append(in.key, p.Agency...), 0), p.Role...), 1)
+	}
+	if v, ok := in.parties[string(in.key)]; ok {
+		return v
+	}
+	list := make([]actionbot.Party, len(ps))
+	for i, p := range ps {
+		list[i] = actionbot.Party{Agency: in.str(p.Agency), Role: in.str(p.Role)}
+	}
+	in.parties[string(in.key)] = list
+	return list
+}
+
+// action shares the repeated values of a freshly loaded action.
+func (in *interner) action(a *actionbot.Action) {
+	a.Status = actionbot.Status(in.str(string(a.Status)))
+	a.Funding = in.str(a.Funding)
+	a.Deadline.Written = in.str(a.Deadline.Written)
+	a.Original.Written = in.str(a.Original.Written)
+	a.Lead = in.partyList(a.Lead)
+	a.Partners = in.partyList(a.Partners)
+	if e := a.LastUpdate; e != nil {
+		if e.Ref == a.Ref {
+			e.Ref = a.Ref
+		}
+		e.Actor = in.str(e.Actor)
+		e.Verb = actionbot.Verb(in.str(string(e.Verb)))
+		e.Note = in.str(e.Note)
+		for i := range e.Changes {
+			e.Changes[i].Field = in.str(e.Changes[i].Field)
+		}
+	}
+}
+
+// shareWith shares with prev, the same action as the snapshot had it, the
+// values a change left as they were: an update keeps the snapshot as
+// compact as its full load.
+func shareWith(a, prev *actionbot.Action) {
+	if a.Status == prev.Status {
+		a.Status = prev.Status
+	}
+	if a.Funding == prev.Funding {
+		a.Funding = prev.Funding
+	}
+	if a.Deadline.Written == prev.Deadline.Written {
+		a.Deadline.Written = prev.Deadline.Written
+	}
+	if a.Original.Written == prev.Original.Written {
+		a.Original.Written = prev.Original.Written
+	}
+	if slices.Equal(a.Lead, prev.Lead) {
+		a.Lead = prev.Lead
+	} else {
+		a.Lead = slices.Clip(a.Lead)
+	}
+	if slices.Equal(a.Partners, prev.Partners) {
+		a.Partners = prev.Partners
+	} else {
+		a.Partners = slices.Clip(a.Partners)
+	}
+	if a.Text == prev.Text {
+		a.Text = prev.Text
+	}
+	if a.Notes == prev.Notes {
+		a.Notes = prev.Notes
+	}
 }

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/plangen"
+)
+
+// liveHeap is the bytes the heap holds after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC() // the first may leave finalised objects for the second
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// mustDBWithGeneratedPlan opens a database with a generated plan of n
+// actions and returns it; the snapshot is not loaded yet.
+func mustDBWithGeneratedPlan(tb testing.TB, n int) *DB {
+	tb.Helper()
+	db := NewDB(filepath.Join(tb.TempDir(), "snapshot.db"))
+	if err := db.Open(); err != nil {
+		tb.Fatalf("open database: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := plangen.Load(context.Background(), db, n, 7, 2, plangen.Seed); err != nil {
+		tb.Fatalf("load a generated plan of %d actions: %v", n, err)
+	}
+	return db
+}
+
+// The snapshot is serve's largest use of memory, and with the collector's
+// headroom every byte of it counts about one and a half times in resident
+// memory: a 10,000-action plan must leave serve under 64 MB (BENCHMARKS.md).
+func TestSnapshotOfTenThousandActionsIsSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a 10,000-action plan")
+	}
+	db := mustDBWithGeneratedPlan(t, 10000)
+	before := liveHeap()
+	s, err := db.currentSnapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.actions) != 10000 {
+		t.Fatalf("the snapshot holds %d actions, want 10000", len(s.actions))
+	}
+	size := liveHeap() - before
+	runtime.KeepAlive(s)
+	t.Logf("snapshot of 10,000 actions: %.2f MB live, %d bytes an action", float64(size)/(1<<20), size/10000)
+	const most = 7 << 20 // 8.1 MB before its repeated values were shared
+	if size > most {
+		t.Errorf("the snapshot of 10,000 actions holds %d bytes, want at most %d", size, most)
+	}
+}
+
+func TestSharedPartyListsCannotBeWrittenThroughAnAppend(t *testing.T) {
+	in := newInterner()
+	grown := append(make([]actionbot.Party, 0, 4), actionbot.Party{Agency: "CSU"}, actionbot.Party{Agency: "SDC", Role: "lead officer"})
+	a := &actionbot.Action{Ref: "1.1", Lead: grown}
+	b := &actionbot.Action{Ref: "1.2", Lead: slices.Clone(grown)}
+	in.action(a)
+	in.action(b)
+	if &a.Lead[0] != &b.Lead[0] {
+		t.Error("two equal lead lists were not shared")
+	}
+	if cap(a.Lead) != len(a.Lead) {
+		t.Fatalf("the shared list has capacity %d for %d parties: an append would write into it", cap(a.Lead), len(a.Lead))
+	}
+	mine := append(a.Lead, actionbot.Party{Agency: "KFRS"})
+	mine[0].Agency = "changed"
+	if b.Lead[0].Agency != "CSU" || len(b.Lead) != 2 {
+		t.Errorf("a caller's append to one action's lead changed another's: %+v", b.Lead)
+	}
+}
+
+func TestAnUpdatedActionKeepsWhatChangedAndSharesTheRest(t *testing.T) {
+	prev := &actionbot.Action{Ref: "1.1", Funding: "Existing resources", Status: actionbot.StatusOpen,
+		Lead: []actionbot.Party{{Agency: "CSU"}}, Partners: []actionbot.Party{{Agency: "SDC"}}}
+	next := &actionbot.Action{Ref: "1.1", Funding: "Existing " + "resources", Status: actionbot.StatusDone,
+		Lead: []actionbot.Party{{Agency: "CSU"}}, Partners: append(make([]actionbot.Party, 0, 4), actionbot.Party{Agency: "KFRS"})}
+	shareWith(next, prev)
+	if next.Status != actionbot.StatusDone || next.Funding != "Existing resources" {
+		t.Errorf("shareWith changed a value: status %q, funding %q", next.Status, next.Funding)
+	}
+	if &next.Lead[0] != &prev.Lead[0] {
+		t.Error("an unchanged lead list was not shared with the action's previous version")
+	}
+	if len(next.Partners) != 1 || next.Partners[0].Agency != "KFRS" || cap(next.Partners) != 1 {
+		t.Errorf("a changed partner list = %+v (capacity %d), want [KFRS] of capacity 1", next.Partners, cap(next.Partners))
+	}
+}
