@@ -173,6 +173,12 @@ func (db *DB) currentSnapshot(ctx context.Context) (*snapshot, error) {
 	old := db.snap.cur.Load()
 	var s *snapshot
 	if old == nil || old.planRev != c.Rev {
+		// A new plan or an import: nothing of the old snapshot is kept, so
+		// let it go before the new one is built rather than hold both (at
+		// 10,000 actions, 6.5 MB more at the peak). Readers meanwhile wait
+		// on the lock for the new one, as they would for any refresh.
+		db.snap.cur.Store(nil)
+		old = nil
 		s, err = loadSnapshot(ctx, tx, c)
 	} else {
 		s, err = old.update(ctx, tx, c)
@@ -202,21 +208,75 @@ func loadSnapshot(ctx context.Context, tx *Tx, c counters) (*snapshot, error) {
 		s.byID[a.ID] = i
 	}
 	s.indexParties()
-	latest, err := auditEntries(ctx, tx, `a.id IN (SELECT MAX(au.id) FROM audit au JOIN actions x2 ON x2.id = au.action_id WHERE x2.plan_id = ? GROUP BY au.action_id)`,
-		[]any{plan.ID}, false, 0)
-	if err != nil {
+	in := newInterner()
+	if err := s.loadLatest(ctx, tx, plan.ID, in); err != nil {
 		return nil, err
 	}
-	for _, e := range latest {
-		if i, ok := s.byID[e.ActionID]; ok {
-			s.actions[i].LastUpdate = e
-		}
-	}
-	in := newInterner()
 	for _, a := range s.actions {
 		in.action(a)
 	}
 	return s, nil
+}
+
+// latestOfPlan selects the id of each action's latest audit entry in a plan.
+const latestOfPlan = `SELECT MAX(au.id) FROM audit au JOIN actions x2 ON x2.id = au.action_id WHERE x2.plan_id = ? GROUP BY au.action_id`
+
+// loadLatest gives each action of a fully loaded snapshot its latest audit
+// entry, row by row: as auditEntries reads them, but without holding every
+// row of a whole plan's entries in memory beside the entries made of them
+// (an import while serving reloads the snapshot, and this was most of the
+// reload's garbage).
+func (s *snapshot) loadLatest(ctx context.Context, tx *Tx, planID int64, in *interner) error {
+	rows, err := tx.QueryxContext(ctx, `SELECT a.id, a.action_id, a.at, a.actor, a.verb, a.note FROM audit a WHERE a.id IN (`+latestOfPlan+`)`, planID)
+	if err != nil {
+		return fmt.Errorf("load latest audit entries: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*actionbot.AuditEntry, len(s.actions))
+	for rows.Next() {
+		e := &actionbot.AuditEntry{}
+		var at, actor, verb, note string
+		if err := rows.Scan(&e.ID, &e.ActionID, &at, &actor, &verb, &note); err != nil {
+			return fmt.Errorf("load latest audit entries: %w", err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return fmt.Errorf("load latest audit entries: %w", err)
+		}
+		i, ok := s.byID[e.ActionID]
+		if !ok {
+			continue
+		}
+		e.Ref, e.Actor, e.Verb, e.Note = s.actions[i].Ref, in.str(actor), actionbot.Verb(in.str(verb)), in.str(note)
+		s.actions[i].LastUpdate = e
+		byID[e.ID] = e
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load latest audit entries: %w", err)
+	}
+	rows.Close()
+	changes, err := tx.QueryxContext(ctx, `SELECT audit_id, field, from_value, to_value FROM audit_changes WHERE audit_id IN (`+latestOfPlan+`) ORDER BY audit_id, position`, planID)
+	if err != nil {
+		return fmt.Errorf("load latest audit changes: %w", err)
+	}
+	defer changes.Close()
+	for changes.Next() {
+		var id int64
+		var c actionbot.Change
+		if err := changes.Scan(&id, &c.Field, &c.From, &c.To); err != nil {
+			return fmt.Errorf("load latest audit changes: %w", err)
+		}
+		if e := byID[id]; e != nil {
+			c.Field = in.str(c.Field)
+			e.Changes = append(e.Changes, c)
+		}
+	}
+	if err := changes.Err(); err != nil {
+		return fmt.Errorf("load latest audit changes: %w", err)
+	}
+	for _, e := range byID {
+		e.Changes = slices.Clip(e.Changes)
+	}
+	return nil
 }
 
 // update returns a copy of s with the actions changed since s.auditMax

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/internal/plangen"
@@ -94,5 +95,73 @@ func TestAnUpdatedActionKeepsWhatChangedAndSharesTheRest(t *testing.T) {
 	}
 	if len(next.Partners) != 1 || next.Partners[0].Agency != "KFRS" || cap(next.Partners) != 1 {
 		t.Errorf("a changed partner list = %+v (capacity %d), want [KFRS] of capacity 1", next.Partners, cap(next.Partners))
+	}
+}
+
+func TestFullLoadGivesEachActionItsLatestEntryAsTheAuditTrailHasIt(t *testing.T) {
+	ctx := context.Background()
+	db := mustDBWithGeneratedPlan(t, 300)
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for i, tc := range []struct {
+		ref string
+		op  actionbot.Op
+	}{
+		{"1.1", actionbot.Op{Verb: actionbot.VerbProgress, Progress: 70, Note: "halfway and more"}},
+		{"1.1", actionbot.Op{Verb: actionbot.VerbNote, Note: "the latest of two"}},
+		{"2.3", actionbot.Op{Verb: actionbot.VerbDone, Note: "finished"}},
+		{"3.4", actionbot.Op{Verb: actionbot.VerbProgress, Progress: 95}},
+	} {
+		if _, _, err := db.UpdateAction(ctx, p.ID, tc.ref, func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(tc.op, "U0TEST", now.Add(time.Duration(i)*time.Minute))
+		}, nil); err != nil {
+			t.Fatalf("%s %s: %v", tc.ref, tc.op.Verb, err)
+		}
+	}
+	tx, err := db.ro.BeginTxx(ctx, db.snapshotTxOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var c counters
+	if err := tx.GetContext(ctx, &c, countersQuery); err != nil {
+		t.Fatal(err)
+	}
+	s, err := loadSnapshot(ctx, tx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := auditEntries(ctx, tx, `a.id IN (`+latestOfPlan+`)`, []any{p.ID}, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withEntry := 0
+	for _, a := range s.actions {
+		if a.LastUpdate != nil {
+			withEntry++
+		}
+	}
+	if withEntry != len(want) || len(want) != 3 {
+		t.Fatalf("the audit trail has latest entries for %d actions (want 3), the snapshot for %d", len(want), withEntry)
+	}
+	for _, w := range want {
+		got := s.actions[s.byID[w.ActionID]].LastUpdate
+		if got == nil {
+			t.Errorf("%s: no latest entry in the snapshot, want %+v", w.Ref, w)
+			continue
+		}
+		if got.ID != w.ID || got.Ref != w.Ref || !got.At.Equal(w.At) || got.Actor != w.Actor || got.Verb != w.Verb || got.Note != w.Note ||
+			!slices.Equal(got.Changes, w.Changes) {
+			t.Errorf("%s: snapshot's latest entry %+v, the audit trail's %+v", w.Ref, got, w)
+		}
+	}
+	if e := s.actions[s.byRef["1.1"]].LastUpdate; e.Note != "the latest of two" {
+		t.Errorf("1.1's latest entry is %q, want the later note", e.Note)
+	}
+	if e := s.actions[s.byRef["3.4"]].LastUpdate; len(e.Changes) == 0 {
+		t.Error("3.4's progress entry lost its changes")
 	}
 }
