@@ -294,18 +294,33 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
 		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
 	var mine []string
+	var one int64
 	for _, id := range ids {
 		if _, ok := s.byID[id]; ok {
 			mine = append(mine, strconv.FormatInt(id, 10))
+			one = id
 		}
 	}
 	for start := 0; start < len(mine); start += 500 {
-		chunk := strings.Join(mine[start:min(start+500, len(mine))], ",")
-		as, err := loadActions(ctx, tx, `a.id IN (`+chunk+`)`)
-		if err != nil {
-			return nil, err
+		var as []*actionbot.Action
+		var latest []*actionbot.AuditEntry
+		var err error
+		if len(mine) == 1 {
+			// One change since the last refresh, as after each typed
+			// update: statements of fixed text, prepared once per
+			// connection, rather than a new IN list to prepare every time
+			// (a fifth of an update's CPU, in its profile).
+			if as, err = loadActions(ctx, tx, `a.id = ?`, one); err != nil {
+				return nil, err
+			}
+			latest, err = auditEntries(ctx, tx, `a.id = (SELECT MAX(id) FROM audit WHERE action_id = ?)`, []any{one}, false, 0)
+		} else {
+			chunk := strings.Join(mine[start:min(start+500, len(mine))], ",")
+			if as, err = loadActions(ctx, tx, `a.id IN (`+chunk+`)`); err != nil {
+				return nil, err
+			}
+			latest, err = auditEntries(ctx, tx, `a.id IN (SELECT MAX(id) FROM audit WHERE action_id IN (`+chunk+`) GROUP BY action_id)`, nil, false, 0)
 		}
-		latest, err := auditEntries(ctx, tx, `a.id IN (SELECT MAX(id) FROM audit WHERE action_id IN (`+chunk+`) GROUP BY action_id)`, nil, false, 0)
 		if err != nil {
 			return nil, err
 		}

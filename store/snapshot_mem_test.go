@@ -165,3 +165,37 @@ func TestFullLoadGivesEachActionItsLatestEntryAsTheAuditTrailHasIt(t *testing.T)
 		t.Error("3.4's progress entry lost its changes")
 	}
 }
+
+func TestARefreshAfterOneChangeShowsItAndLeavesTheRest(t *testing.T) {
+	ctx := context.Background()
+	db := mustDBWithGeneratedPlan(t, 50)
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.currentSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for i, progress := range []int{40, 45} { // two refreshes of one change each
+		if _, _, err := db.UpdateAction(ctx, p.ID, "1.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(actionbot.Op{Verb: actionbot.VerbProgress, Progress: progress, Note: "step"}, "U0TEST", now.Add(time.Duration(i)*time.Hour))
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.currentSnapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := after.actions[after.byRef["1.2"]]
+		if got.Progress != progress || got.LastUpdate == nil || got.LastUpdate.Verb != actionbot.VerbProgress || len(got.LastUpdate.Changes) == 0 {
+			t.Fatalf("after progress %d: the snapshot has progress %d, latest entry %+v", progress, got.Progress, got.LastUpdate)
+		}
+		for i, a := range after.actions {
+			if a.Ref != "1.2" && a != before.actions[i] {
+				t.Errorf("%s changed in the snapshot though only 1.2 was changed", a.Ref)
+			}
+		}
+	}
+}
