@@ -66,6 +66,11 @@ func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
+// jsonContentType is the Content-Type of every answer with a body, set as
+// a shared value rather than a new one each request: net/http copies the
+// header when it writes it, and a later Add would reallocate (capacity 1).
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 // bodies holds request-body buffers for reuse: a slash command's body is a
 // few hundred bytes, read on every request.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -165,7 +170,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 		}
 	}
 	if rep.body != nil {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header()["Content-Type"] = jsonContentType
 		w.Write(rep.body)
 		rep.release() // written: the buffer may hold the next answer
 	} else {
