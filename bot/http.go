@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -64,13 +66,36 @@ func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
+// jsonContentType is the Content-Type of every answer with a body, set as
+// a shared value rather than a new one each request: net/http copies the
+// header when it writes it, and a later Add would reallocate (capacity 1).
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// bodies holds request-body buffers for reuse: a slash command's body is a
+// few hundred bytes, read on every request.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer put back: a rare large body (an
+// interaction payload) is not kept for ever.
+const maxPooledBody = 64 << 10
+
+func releaseBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodies.Put(buf)
+	}
+}
+
 func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	buf := bodies.Get().(*bytes.Buffer)
+	defer releaseBody(buf)
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body := buf.Bytes() // nothing keeps it: the form and JSON are copied out of it
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -145,7 +170,7 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 		}
 	}
 	if rep.body != nil {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header()["Content-Type"] = jsonContentType
 		w.Write(rep.body)
 		rep.release() // written: the buffer may hold the next answer
 	} else {

@@ -50,3 +50,31 @@ func TestConcurrentAnswersAreEachTheirOwn(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Slack shows an answer as a message only when it says it is JSON; the
+// header value is shared between answers, so a handler that added to one
+// answer's header must not change the next's.
+func TestAnswersAreLabelledJSONEveryTime(t *testing.T) {
+	e := mustEnv(t)
+	srv := e.httpServer(t)
+	for i, ref := range []string{"1.1", "5.2", "1.1"} {
+		body := e.slashForm(uCSU, ref, "r-"+ref)
+		ts, sig := Sign(testSigningSecret, e.clock.Now(), body)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/commands", bytes.NewReader(body))
+		req.Header.Set("Content-Type", formType)
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("/action %s: %v", ref, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if got := resp.Header.Values("Content-Type"); len(got) != 1 || got[0] != "application/json; charset=utf-8" {
+			t.Errorf("answer %d (/action %s): Content-Type %q, want one, application/json; charset=utf-8", i+1, ref, got)
+		}
+	}
+	if len(jsonContentType) != 1 || jsonContentType[0] != "application/json; charset=utf-8" {
+		t.Errorf("the shared Content-Type was changed: %q", jsonContentType)
+	}
+}

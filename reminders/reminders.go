@@ -596,9 +596,22 @@ func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *pe
 // week, for a weekly bundle) and set of steps: a second sweep that finds
 // new steps sends them in a second bundle, never the first again.
 func bundleKey(e *env, b *Bundle) string {
+	// The same bytes as "%d/%s:%d/%s;" of each item's action, step and
+	// deadline, appended rather than formatted: a catch-up hashes every
+	// reminder of the day (80,000 at 100,000 actions), and fmt was an
+	// eighth of the sweep's CPU.
 	h := fnv.New64a()
+	var buf []byte
 	for _, r := range b.Items {
-		fmt.Fprintf(h, "%d/%s/%s;", r.Action.ID, r.Step.Key(), r.Deadline)
+		buf = strconv.AppendInt(buf[:0], r.Action.ID, 10)
+		buf = append(buf, '/')
+		buf = append(buf, r.Step.Kind...)
+		buf = append(buf, ':')
+		buf = strconv.AppendInt(buf, int64(r.Step.N), 10)
+		buf = append(buf, '/')
+		buf = append(buf, r.Deadline...)
+		buf = append(buf, ';')
+		h.Write(buf)
 	}
 	if b.Weekly {
 		return fmt.Sprintf("%s%x", weekKey(e, b.To), h.Sum64())

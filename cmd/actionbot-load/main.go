@@ -25,6 +25,10 @@
 //
 //	go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 6s -phases lookup,update -floor -rounds 5
 //
+// The import phase (-phases import) runs lookups while the bot's own import
+// brings in again the whole plan, exported with every action's text revised,
+// and reports the bot's peak resident memory and the importer's.
+//
 // Without -bot it loads a running bot at -url with -secret, reading its
 // actions from its database (-db).
 package main
@@ -79,7 +83,7 @@ func main() {
 	flag.IntVar(&c.conc, "c", 16, "concurrent clients")
 	flag.DurationVar(&c.dur, "d", 10*time.Second, "duration of each phase")
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each phase")
-	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order")
+	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order: query, lookup, update, import (lookups while the bot's import brings the whole plan in again)")
 	flag.Uint64Var(&c.seed, "seed", fakeplan.Seed, "seed of the generated plan")
 	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (default: a free loopback port, read for allocations per request)")
 	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups, alternating with the bot, and report the CPU ratio")
@@ -146,10 +150,20 @@ func run(c config) error {
 	startPeakShown := false
 	for _, phase := range strings.Split(c.phases, ",") {
 		if !validPhase(phase) {
-			return fmt.Errorf("unknown phase %q: use query, lookup or update", phase)
+			return fmt.Errorf("unknown phase %q: use query, lookup, update or import", phase)
 		}
-		res, err := l.measured(ctx, phase, botMeter)
-		if err != nil {
+		var res *result
+		var imp *importRun
+		if phase == "import" {
+			if bot == nil {
+				return errors.New("the import phase needs -bot: it runs the bot binary's import")
+			}
+			ir := importRun{}
+			if res, ir, err = l.measuredImport(ctx, botMeter); err != nil {
+				return err
+			}
+			imp = &ir
+		} else if res, err = l.measured(ctx, phase, botMeter); err != nil {
 			return err
 		}
 		res.print(phase)
@@ -162,6 +176,12 @@ func run(c config) error {
 			if !startPeakShown {
 				fmt.Printf("         peak before it (start-up, its reminder sweep, the warm-up) %.1f MB\n", float64(l.startPeakKB)/1024)
 				startPeakShown = true
+			}
+		}
+		if imp != nil {
+			imp.print()
+			if imp.err != nil {
+				return fmt.Errorf("the import phase: %w", imp.err)
 			}
 		}
 		if phase == "update" {
@@ -186,7 +206,9 @@ func run(c config) error {
 	return verify(ctx, c.db, updates)
 }
 
-func validPhase(p string) bool { return p == "query" || p == "lookup" || p == "update" }
+func validPhase(p string) bool {
+	return p == "query" || p == "lookup" || p == "update" || p == "import"
+}
 
 // measured runs one phase after its warm-up and, with a meter, takes what the
 // server spent on the measured window.
