@@ -148,45 +148,34 @@ func (b *Bot) reshow(ctx context.Context, it *actionbot.InboxItem) (ok bool) {
 		return false
 	}
 	o := r.Origin
-	alive := o.ResponseURL != "" && b.now().Sub(it.ReceivedAt) < responseURLLife
 	posted := o.TS != "" && !o.Ephemeral
-	if !posted && !(o.Ephemeral && alive) {
+	if !posted && !(o.Ephemeral && b.now().Sub(it.ReceivedAt) < responseURLLife) {
 		return false
 	}
 	msg := b.confirmation(it, false)
+	done := "Change made"
 	if it.Reply == nil {
 		// Made, and stopped before its outcome was recorded (see confirm).
-		done, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
+		finished, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
 		if err != nil {
 			b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
 			return true
 		}
-		if !done {
+		if !finished {
 			return true // another start is confirming it
 		}
-	}
-	var err error
-	if posted {
-		done := "Change made"
-		if it.Reply != nil {
-			done = it.Reply.Text
-		}
-		at := it.DoneAt
-		if at.IsZero() {
-			at = b.now()
-		}
-		closed := false
-		for _, s := range r.Steps {
-			closed = closed || s.Verb == actionbot.VerbDone
-		}
-		err = b.updateInPlace(ctx, o, b.actedLine(it.UserID, done, at), closed)
-		if err != nil && actionbot.ErrorCode(err) == actionbot.ENOTFOUND && alive {
-			msg.Public = true // a card shared with the channel
-			err = b.respond(ctx, o.ResponseURL, msg, true)
-		}
 	} else {
-		err = b.respond(ctx, o.ResponseURL, msg, true)
+		done = it.Reply.Text
 	}
+	at := it.DoneAt
+	if at.IsZero() {
+		at = b.now()
+	}
+	closed := false
+	for _, s := range r.Steps {
+		closed = closed || s.Verb == actionbot.VerbDone
+	}
+	err := b.showInPlace(ctx, o, it.UserID, msg, done, closed, at)
 	if err != nil {
 		b.log().Warn("slack: show a change made before a restart where it came from; sending it instead", "inbox", it.ID, "err", err)
 		return false

@@ -176,28 +176,48 @@ func (b *Bot) report(ctx context.Context, o origin, user string, out outcome) {
 		return
 	}
 	reply := out.message()
-	if o.Ephemeral || o.TS == "" {
-		if err := b.respond(ctx, o.ResponseURL, reply, o.Ephemeral); err != nil {
+	if !o.Ephemeral && o.TS == "" {
+		if err := b.respond(ctx, o.ResponseURL, reply, false); err != nil {
 			b.log().Error("slack: show a change", "user", user, "ref", o.Ref, "err", err)
 		}
 		return
 	}
-	if err := b.updateInPlace(ctx, o, b.actedLine(user, strings.Join(out.done, " "), b.now()), out.closed); err != nil {
-		if actionbot.ErrorCode(err) == actionbot.ENOTFOUND && o.ResponseURL != "" {
-			// Not a message the bot posted: a card shared with the channel
-			// (/action share 5.2). It is replaced for everyone.
-			reply.Public = true
-			if err := b.respond(ctx, o.ResponseURL, reply, true); err == nil {
-				return
-			}
+	if err := b.showInPlace(ctx, o, user, reply, strings.Join(out.done, " "), out.closed, b.now()); err != nil {
+		if o.Ephemeral {
+			b.log().Error("slack: show a change", "user", user, "ref", o.Ref, "err", err)
+			return
 		}
 		b.log().Warn("slack: could not update the message in place; telling the person instead", "ref", o.Ref, "channel", o.Channel, "err", err)
 		b.tell(ctx, o, user, reply)
 		return
 	}
-	if out.err != nil {
+	if out.err != nil && !o.Ephemeral {
 		b.tell(ctx, o, user, out.errMsg)
 	}
+}
+
+// showInPlace shows a change made by a click or a form where it came from,
+// replacing what was there: an ephemeral card is replaced by reply through
+// its response_url; on a message the bot posted, the row of buttons gives
+// way to, or is preceded by, a line saying what was done (done), by whom,
+// when (at); a card shared with the channel (not a message the bot posted)
+// is replaced for everyone. Each is idempotent: showing the same change
+// twice leaves what showing it once does (reshow relies on it).
+func (b *Bot) showInPlace(ctx context.Context, o origin, user string, reply actionbot.Message, done string, closed bool, at time.Time) error {
+	if o.Ephemeral {
+		return b.respond(ctx, o.ResponseURL, reply, true)
+	}
+	err := b.updateInPlace(ctx, o, b.actedLine(user, done, at), closed)
+	if actionbot.ErrorCode(err) == actionbot.ENOTFOUND && o.ResponseURL != "" {
+		// Not a message the bot posted: a card shared with the channel
+		// (/action share 5.2). It is replaced for everyone.
+		reply.Public = true
+		if rerr := b.respond(ctx, o.ResponseURL, reply, true); rerr != nil {
+			return fmt.Errorf("%w; then through the response_url: %w", err, rerr)
+		}
+		return nil
+	}
+	return err
 }
 
 // actedLine is the line that replaces or precedes a row of buttons on a
