@@ -374,37 +374,10 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 
 	// Nothing was posted twice; everything queued was delivered.
-	all, err := db.Outgoing(ctx, "", 1_000_000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	posted := map[string]int{}
-	for _, ch := range fakeChannels(fake) {
-		for _, m := range fake.History(ch) {
-			if m.Metadata != nil {
-				posted[fmt.Sprint(m.Metadata.EventPayload["key"])]++
-			}
-		}
-	}
-	reminders := 0
-	for _, o := range all {
-		if o.State != actionbot.OutboxSent {
-			t.Errorf("%s is %s (%s)", o.Key, o.State, o.LastError)
-		}
-		if posted[o.Key] != 1 {
-			t.Errorf("%s was posted %d times", o.Key, posted[o.Key])
-		}
-		if o.Kind == "reminder" {
-			reminders++
-		}
-	}
+	kinds, delivered := mustEachDeliveredOnce(t, ctx, db, fake)
+	reminders := kinds["reminder"]
 	if reminders == 0 {
 		t.Fatal("no reminder was sent: the test proved nothing about them")
-	}
-	for key, n := range posted {
-		if n > 1 {
-			t.Errorf("%s posted %d times", key, n)
-		}
 	}
 	// Every acknowledged update is in the audit trail, once; none twice.
 	notes := map[string]int{}
@@ -537,10 +510,45 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 	t.Logf("%d acknowledged Mark done clicks, each made once", clicks)
 	t.Logf("%d rounds: %d changes sent, %d acknowledged (%d confirmed in the ack, %d where they came from, %d of those replaced again after a restart); %d confirmations of unacknowledged changes sent again; %d audited; %d messages delivered once each (%d reminders)",
-		*crashRounds, sent, len(acked), len(acked)-after, after, replacedAgain, sentAgain, len(notes), len(all), reminders)
+		*crashRounds, sent, len(acked), len(acked)-after, after, replacedAgain, sentAgain, len(notes), delivered, reminders)
 	if len(acked) == 0 {
 		t.Fatal("no update was acknowledged: the test proved nothing about them")
 	}
+}
+
+// mustEachDeliveredOnce checks that every message the outbox queued was
+// sent and reached the fake Slack exactly once, and that nothing reached it
+// twice. It returns how many of each kind were queued, and how many in all.
+func mustEachDeliveredOnce(t *testing.T, ctx context.Context, db *store.DB, fake *fakeslack.Server) (map[string]int, int) {
+	t.Helper()
+	all, err := db.Outgoing(ctx, "", 1_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted := map[string]int{}
+	for _, ch := range fakeChannels(fake) {
+		for _, m := range fake.History(ch) {
+			if m.Metadata != nil {
+				posted[fmt.Sprint(m.Metadata.EventPayload["key"])]++
+			}
+		}
+	}
+	kinds := map[string]int{}
+	for _, o := range all {
+		kinds[o.Kind]++
+		if o.State != actionbot.OutboxSent {
+			t.Errorf("%s is %s (%s)", o.Key, o.State, o.LastError)
+		}
+		if posted[o.Key] != 1 {
+			t.Errorf("%s was posted %d times", o.Key, posted[o.Key])
+		}
+	}
+	for key, n := range posted {
+		if n > 1 {
+			t.Errorf("%s posted %d times", key, n)
+		}
+	}
+	return kinds, len(all)
 }
 
 // fakeChannels lists the conversations the fake has messages in.
