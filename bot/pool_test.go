@@ -28,13 +28,7 @@ func TestConcurrentAnswersAreEachTheirOwn(t *testing.T) {
 		wg.Go(func() {
 			for i := range 30 {
 				ref := refs[(c+i)%len(refs)]
-				body := e.slashForm(uCSU, ref, "r-"+ref)
-				ts, sig := Sign(testSigningSecret, e.clock.Now(), body)
-				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/commands", bytes.NewReader(body))
-				req.Header.Set("Content-Type", formType)
-				req.Header.Set("X-Slack-Request-Timestamp", ts)
-				req.Header.Set("X-Slack-Signature", sig)
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := e.postSlash(srv, uCSU, ref, "r-"+ref)
 				if err != nil {
 					t.Errorf("/action %s: %v", ref, err)
 					return
@@ -58,13 +52,7 @@ func TestAnswersAreLabelledJSONEveryTime(t *testing.T) {
 	e := mustEnv(t)
 	srv := e.httpServer(t)
 	for i, ref := range []string{"1.1", "5.2", "1.1"} {
-		body := e.slashForm(uCSU, ref, "r-"+ref)
-		ts, sig := Sign(testSigningSecret, e.clock.Now(), body)
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/commands", bytes.NewReader(body))
-		req.Header.Set("Content-Type", formType)
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", sig)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.postSlash(srv, uCSU, ref, "r-"+ref)
 		if err != nil {
 			t.Fatalf("/action %s: %v", ref, err)
 		}
