@@ -154,18 +154,10 @@ func (b *Bot) reshow(ctx context.Context, it *actionbot.InboxItem) (ok bool) {
 	}
 	msg := b.confirmation(it, false)
 	done := "Change made"
-	if it.Reply == nil {
-		// Made, and stopped before its outcome was recorded (see confirm).
-		finished, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
-		if err != nil {
-			b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
-			return true
-		}
-		if !finished {
-			return true // another start is confirming it
-		}
-	} else {
+	if it.Reply != nil {
 		done = it.Reply.Text
+	} else if !b.recordBeforeSending(ctx, it, msg) {
+		return true
 	}
 	at := it.DoneAt
 	if at.IsZero() {
@@ -193,18 +185,8 @@ func (b *Bot) reshow(ctx context.Context, it *actionbot.InboxItem) (ok bool) {
 // between sending it and recording that it had).
 func (b *Bot) confirm(ctx context.Context, it *actionbot.InboxItem, again bool) {
 	msg := b.confirmation(it, again)
-	if it.Reply == nil {
-		// Made, and stopped before its outcome was recorded: the account
-		// sent is recorded first, so that a stop after sending it is known
-		// to be one (the next start then says it is sent again).
-		ok, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
-		if err != nil {
-			b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
-			return
-		}
-		if !ok {
-			return // another start is confirming it
-		}
+	if it.Reply == nil && !b.recordBeforeSending(ctx, it, msg) {
+		return
 	}
 	if it.ResponseURL != "" && b.now().Sub(it.ReceivedAt) < responseURLLife {
 		// A click or form on an ephemeral card replaces the card, as its
@@ -226,6 +208,21 @@ func (b *Bot) confirm(ctx context.Context, it *actionbot.InboxItem, again bool) 
 	if err := b.Store.ConfirmInboxByMessage(ctx, it.ID, dm); err != nil {
 		b.log().Error("slack: queue a confirmation", "inbox", it.ID, "err", err)
 	}
+}
+
+// recordBeforeSending records msg as the outcome of a change made just
+// before a stop whose outcome was not recorded, before it is sent, so that
+// a stop after sending it is known to be one (the next start then shows it
+// again, or says it is sent again). It is false when it must not be sent:
+// the record failed (logged), or another start recorded one first and
+// confirms it.
+func (b *Bot) recordBeforeSending(ctx context.Context, it *actionbot.InboxItem, msg actionbot.Message) bool {
+	ok, err := b.Store.FinishInbox(ctx, it.ID, msg, true, false)
+	if err != nil {
+		b.log().Error("slack: record a confirmation before sending it", "inbox", it.ID, "err", err)
+		return false
+	}
+	return ok
 }
 
 // confirmation is the message confirming a recorded change: its recorded
