@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ type testEnv struct {
 	bot   *Bot
 	logs  *storetest.LogBuffer
 	plan  *actionbot.Plan
+	srvMu sync.Mutex // guards srv, started lazily by the first request
 	srv   *httptest.Server
 }
 
@@ -94,6 +96,8 @@ func mustEnv(tb testing.TB) *testEnv {
 // with the test clock.
 func (e *testEnv) httpServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
 	if e.srv == nil {
 		v := NewVerifier(testSigningSecret)
 		v.Now = e.clock.Now

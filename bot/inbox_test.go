@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -145,15 +146,28 @@ func TestABurstBeyondThePlacesIsStillConfirmedInEachAck(t *testing.T) {
 	var wg sync.WaitGroup
 	bodies := make([]string, n)
 	statuses := make([]int, n)
+	errs := make([]error, n)
+	srv := e.httpServer(t) // started once, before the burst
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, fmt.Sprintf("5.2 note burst %d", i), fmt.Sprintf("b%d", i)), nil)
-			statuses[i], bodies[i] = st, string(body)
+			resp, err := e.postSlash(srv, uCSU, fmt.Sprintf("5.2 note burst %d", i), fmt.Sprintf("b%d", i))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			statuses[i], bodies[i], errs[i] = resp.StatusCode, string(body), err
 		}()
 	}
 	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+	}
 	for i := range n {
 		if statuses[i] != 200 || !strings.Contains(bodies[i], "✅") {
 			t.Errorf("change %d: ack %d %q; want its confirmation in the ack", i, statuses[i], bodies[i])
