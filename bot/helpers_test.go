@@ -60,9 +60,10 @@ func mustEnv(tb testing.TB) *testEnv {
 	tb.Helper()
 	clock := storetest.NewClock(time.Date(2012, time.June, 20, 9, 0, 0, 0, storetest.London))
 	db := storetest.MustOpen(tb, clock)
+	db.ConfiguredCoordinators = []string{uCoord} // coordinators by the wiring's word
 	ctx := context.Background()
 	for _, m := range []struct{ user, agency string }{{uCSU, "CSU"}, {uKFRS, "KFRS"}} {
-		if err := db.AddMember(ctx, m.user, m.agency, "test"); err != nil {
+		if err := db.AddMember(ctx, m.user, m.agency, uCoord); err != nil {
 			tb.Fatalf("add member: %v", err)
 		}
 	}
@@ -74,7 +75,6 @@ func mustEnv(tb testing.TB) *testEnv {
 	logs := &storetest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := slack.New(testBotToken, slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(testAppToken))
-	db.ConfiguredCoordinators = []string{uCoord} // coordinators by the wiring's word
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Logger: log}
 	e := &testEnv{tb: tb, clock: clock, db: db, slack: fs, api: api, logs: logs, plan: plan,
 		bot: &Bot{Handler: h, Store: db, API: api, Logger: log, Now: clock.Now}}

@@ -44,10 +44,11 @@ func mustBenchDB(b *testing.B, size int) *store.DB {
 		if bd.err = bd.db.Open(); bd.err != nil {
 			return
 		}
+		bd.db.ConfiguredCoordinators = []string{fakeplan.Actor}
 		if size == 0 {
 			_, bd.err = planfile.EnsurePlan(ctx, bd.db)
 			if bd.err == nil {
-				bd.err = bd.db.AddMember(ctx, csuUser, "CSU", "bench")
+				bd.err = bd.db.AddMember(ctx, csuUser, "CSU", fakeplan.Actor)
 			}
 			return
 		}

@@ -41,8 +41,9 @@ func mustFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	clock := storetest.NewClock(June1)
 	db := storetest.MustOpen(tb, clock)
+	db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 	for user, agency := range map[string]string{csuUser: "CSU", policeUser: "POLICE", dvlaUser: "DVLA"} {
-		if err := db.AddMember(ctx, user, agency, "setup"); err != nil {
+		if err := db.AddMember(ctx, user, agency, coord); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -50,7 +51,6 @@ func mustFixture(tb testing.TB) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 	return &fixture{db: db, clock: clock, plan: p, h: &commands.Handler{
 		Store: db, Now: clock.Now, Location: storetest.London,
 	}}

@@ -130,12 +130,12 @@ func TestHome(t *testing.T) {
 			ctx := context.Background()
 			clock := storetest.NewClock(tc.at)
 			db := storetest.MustOpen(t, clock)
+			db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
 			for _, m := range []struct{ user, agency string }{{"UCSU1", "CSU"}, {"UKFRS1", "KFRS"}} {
-				if err := db.AddMember(ctx, m.user, m.agency, "test"); err != nil {
+				if err := db.AddMember(ctx, m.user, m.agency, "UCOORD1"); err != nil {
 					t.Fatal(err)
 				}
 			}
-			db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
 			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
 			for _, c := range tc.changes {
 				if msg, err := h.Do(ctx, commands.Request{UserID: c.user, Text: c.text}, homeMustParse(t, c.text)); err != nil {

@@ -28,10 +28,10 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 	if _, err := db.ImportPlan(ctx, res.Import); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddMember(ctx, "UCOUNCIL1", "COUNCIL", "test"); err != nil {
+	db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
+	if err := db.AddMember(ctx, "UCOUNCIL1", "COUNCIL", "UCOORD1"); err != nil {
 		t.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
 
 	msg, err := h.Home(ctx, "UCOORD1")

@@ -33,14 +33,14 @@ func mustRepFixture(tb testing.TB) *repFixture {
 	tb.Helper()
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpen(tb, clock)
-	if err := db.AddMember(context.Background(), repCSU, "CSU", "setup"); err != nil {
+	db.ConfiguredCoordinators = []string{repCoordinator} // coordinators by the wiring's word
+	if err := db.AddMember(context.Background(), repCSU, "CSU", repCoordinator); err != nil {
 		tb.Fatal(err)
 	}
 	plan, err := db.CurrentPlan(context.Background())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.ConfiguredCoordinators = []string{repCoordinator} // coordinators by the wiring's word
 	return &repFixture{db: db, clock: clock, plan: plan, h: &commands.Handler{
 		Store: db, Now: clock.Now, Location: storetest.London,
 	}}

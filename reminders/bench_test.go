@@ -39,12 +39,13 @@ func mustBenchService(b *testing.B, n int) (*reminders.Service, *store.DB, actio
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	db.ConfiguredCoordinators = []string{fakeplan.Actor}
 	if n == 0 {
 		if _, err := planfile.EnsurePlan(ctx, db); err != nil {
 			b.Fatal(err)
 		}
 		for _, code := range []string{"CSU", "POLICE", "KCC", "SDC", "KFRS"} {
-			if err := db.AddMember(ctx, fakeplan.MemberID(code, 1), code, "bench"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(code, 1), code, fakeplan.Actor); err != nil {
 				b.Fatal(err)
 			}
 		}

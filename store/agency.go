@@ -116,6 +116,9 @@ func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error
 		return err
 	}
 	return db.adminChange(ctx, actor, "member add", userID, agency, func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "add a member to an agency"); err != nil {
+			return false, err
+		}
 		var n int
 		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM agencies WHERE code = ?`, agency); err != nil {
 			return false, fmt.Errorf("find agency %s: %w", agency, err)
@@ -136,6 +139,9 @@ func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error
 // a member.
 func (db *DB) RemoveMember(ctx context.Context, userID, agency, actor string) error {
 	return db.adminChange(ctx, actor, "member remove", userID, agency, func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "remove a member from an agency"); err != nil {
+			return false, err
+		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM members WHERE user_id = ? AND agency = ?`, userID, agency)
 		if err != nil {
 			return false, fmt.Errorf("remove member from %s: %w", agency, err)
@@ -177,6 +183,9 @@ func (db *DB) IsCoordinator(ctx context.Context, userID string) (bool, error) {
 // AddCoordinator gives a user the coordinator role. EUNCHANGED if they have it.
 func (db *DB) AddCoordinator(ctx context.Context, userID, actor string) error {
 	return db.adminChange(ctx, actor, "coordinator add", userID, "", func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "give someone the coordinator role"); err != nil {
+			return false, err
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO coordinators (user_id, added_by, added_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING`, userID, actor, now)
 		if err != nil {
 			return false, fmt.Errorf("add coordinator: %w", err)
@@ -190,6 +199,9 @@ func (db *DB) AddCoordinator(ctx context.Context, userID, actor string) error {
 // not have it.
 func (db *DB) RemoveCoordinator(ctx context.Context, userID, actor string) error {
 	return db.adminChange(ctx, actor, "coordinator remove", userID, "", func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "take the coordinator role away"); err != nil {
+			return false, err
+		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM coordinators WHERE user_id = ?`, userID)
 		if err != nil {
 			return false, fmt.Errorf("remove coordinator: %w", err)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ type authzFixture struct {
 	clock *storetest.Clock
 	plan  *actionbot.Plan // the current plan
 	ref   string
+	lead  string // ref's lead agency, of which uLead is a member
 }
 
 // mustAuthzFixture is the shipped plan with authzRef to change; with carry,
@@ -71,14 +73,14 @@ func mustAuthzFixture(tb testing.TB, carry bool) *authzFixture {
 		tb.Fatalf("%s: lead %q, partner %q, another agency %q: the test needs all three", authzRef, lead, partner, outsider)
 	}
 	for _, m := range []struct{ user, agency string }{{uLead, lead}, {uPartner, partner}, {uOutsider, outsider}} {
-		if err := db.AddMember(ctx, m.user, m.agency, "test"); err != nil {
+		if err := db.AddMember(ctx, m.user, m.agency, uCoordWired); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	if err := db.AddCoordinator(ctx, uCoordDB, "test"); err != nil {
+	if err := db.AddCoordinator(ctx, uCoordDB, uCoordWired); err != nil {
 		tb.Fatal(err)
 	}
-	f := &authzFixture{db: db, clock: clock, plan: shipped, ref: authzRef}
+	f := &authzFixture{db: db, clock: clock, plan: shipped, ref: authzRef, lead: lead}
 	if carry {
 		csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Next year's action," +
 			partiesCSV(a.Lead) + "," + partiesCSV(a.Partners) + ",March 2014,\n"
@@ -93,6 +95,7 @@ func mustAuthzFixture(tb testing.TB, carry bool) *authzFixture {
 type written struct {
 	audit, admin, figures, outbox int
 	action                        actionbot.Action
+	who                           string // members, coordinators and channels
 }
 
 func (f *authzFixture) mustWritten(tb testing.TB) written {
@@ -123,6 +126,23 @@ func (f *authzFixture) mustWritten(tb testing.TB) written {
 	}
 	a.LastUpdate = nil
 	w.action = *a
+	members, err := f.db.Members(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	coords, err := f.db.Coordinators(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prs, err := f.db.Priorities(ctx, f.plan.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var channels []string
+	for _, p := range prs {
+		channels = append(channels, p.Channel)
+	}
+	w.who = fmt.Sprint(len(members), coords, channels)
 	return w
 }
 
@@ -183,6 +203,21 @@ func TestStoreWritesEnforceWhoMayChangeWhat(t *testing.T) {
 		{"record a measure", func(f *authzFixture, actor string) error {
 			return f.db.RecordMeasure(ctx, &actionbot.MeasureValue{Priority: 3, N: 1, Value: -2.5, AsOf: actionbot.D(2012, time.September, 30), Source: "police figures", Actor: actor, At: f.clock.Now()})
 		}, false, false, false},
+		{"add a member", func(f *authzFixture, actor string) error {
+			return f.db.AddMember(ctx, "U0NEW", f.lead, actor)
+		}, false, false, false},
+		{"remove a member", func(f *authzFixture, actor string) error {
+			return f.db.RemoveMember(ctx, uLead, f.lead, actor)
+		}, false, false, false},
+		{"give the coordinator role", func(f *authzFixture, actor string) error {
+			return f.db.AddCoordinator(ctx, "U0NEW", actor)
+		}, false, false, false},
+		{"take the coordinator role away", func(f *authzFixture, actor string) error {
+			return f.db.RemoveCoordinator(ctx, uCoordDB, actor)
+		}, false, false, false},
+		{"set a priority's channel", func(f *authzFixture, actor string) error {
+			return f.db.SetPriorityChannel(ctx, 5, "C0SPEED", actor)
+		}, false, false, false},
 		{"carry", func(f *authzFixture, actor string) error {
 			_, _, err := f.db.CarryAction(ctx, f.plan.ID, f.ref, "2012-13", authzRef, actor)
 			return err
@@ -218,7 +253,7 @@ func TestStoreWritesEnforceWhoMayChangeWhat(t *testing.T) {
 						t.Fatalf("error %v, want EUNAUTHORIZED", err)
 					}
 					if before.audit != after.audit || before.admin != after.admin ||
-						before.figures != after.figures || before.outbox != after.outbox {
+						before.figures != after.figures || before.outbox != after.outbox || before.who != after.who {
 						t.Errorf("written although refused: before %+v, after %+v", before, after)
 					}
 					if !equalActions(before.action, after.action) {

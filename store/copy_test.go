@@ -47,8 +47,8 @@ func mustBusyDatabase(tb testing.TB, where string, clock *storetest.Clock) *stor
 			tb.Fatal(err)
 		}
 	}
-	must(db.AddMember(ctx, "U1", "CSU", "cli"))
-	must(db.AddCoordinator(ctx, "U9", "cli"))
+	must(db.AddMember(ctx, "U1", "CSU", "U0"))
+	must(db.AddCoordinator(ctx, "U9", "U0"))
 	must(db.SetPriorityChannel(ctx, 5, "C0SPEED", "U9"))
 	must(db.RecordMeasure(ctx, &actionbot.MeasureValue{Priority: 1, N: 1, Value: -2.5, AsOf: actionbot.D(2012, time.September, 30), Source: "Police figures", Actor: "U9", At: clock.Now()}))
 	if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "test:1", Kind: "announce", To: "C0SPEED", Message: actionbot.Message{Text: "hello"}}); err != nil {

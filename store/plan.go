@@ -118,6 +118,9 @@ func (db *DB) SetPriorityChannel(ctx context.Context, number int, channel, actor
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.mayCoordinate(ctx, tx, actor, "set a priority's channel"); err != nil {
+		return err
+	}
 	plan, err := currentPlan(ctx, tx)
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func mustDBWithGeneratedPlan(tb testing.TB, n int) *DB {
 		tb.Fatalf("open database: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	db.ConfiguredCoordinators = []string{"U0TEST"} // the tests' writer may change any action
+	db.ConfiguredCoordinators = []string{"U0TEST", fakeplan.Actor} // the tests' writer may change any action
 	if _, err := fakeplan.Load(context.Background(), db, n, 7, 2, fakeplan.Seed); err != nil {
 		tb.Fatalf("load a generated plan of %d actions: %v", n, err)
 	}

@@ -419,7 +419,7 @@ func TestMembersAndCoordinators(t *testing.T) {
 	if err := db.RemoveMember(ctx, "U1", "CSU", "U0"); actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
 		t.Fatalf("second remove = %v", err)
 	}
-	if err := db.AddCoordinator(ctx, "U9", "cli"); err != nil {
+	if err := db.AddCoordinator(ctx, "U9", "U0"); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := db.IsCoordinator(ctx, "U9"); !ok {
@@ -502,11 +502,12 @@ func TestTwoProcessesShareTheFile(t *testing.T) {
 	a := mustOpenWriting(t, clock)
 	b := store.NewDB(a.Path)
 	b.Now = clock.Now
+	b.ConfiguredCoordinators = testWriters
 	if err := b.Open(); err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if err := b.AddMember(ctx, "U1", "CSU", "cli"); err != nil {
+	if err := b.AddMember(ctx, "U1", "CSU", "U0"); err != nil {
 		t.Fatal(err)
 	}
 	if ags, _ := a.MemberAgencies(ctx, "U1"); len(ags) != 1 {
@@ -520,7 +521,7 @@ func TestTwoProcessesShareTheFile(t *testing.T) {
 func TestTheStoreRefusesAMemberOfAllPartners(t *testing.T) {
 	db := mustOpenWriting(t, storetest.NewClock(storetest.PlanStart))
 	ctx := context.Background()
-	if err := db.AddMember(ctx, "U1", actionbot.AllPartners, "cli"); actionbot.ErrorCode(err) != actionbot.EINVALID {
+	if err := db.AddMember(ctx, "U1", actionbot.AllPartners, "U0"); actionbot.ErrorCode(err) != actionbot.EINVALID {
 		t.Fatalf("AddMember(ALL) = %v, want EINVALID", err)
 	}
 	if ms, err := db.Members(ctx, actionbot.AllPartners); err != nil || len(ms) != 0 {

@@ -306,6 +306,7 @@ func prepare(c *config) (refs []string, open map[string]int, err error) {
 	if _, err := db.CurrentPlan(ctx); actionbot.ErrorCode(err) == actionbot.ENOTFOUND && c.bot != "" {
 		start := time.Now()
 		year := actionbot.DateOf(time.Now()).FinancialYear()
+		db.ConfiguredCoordinators = []string{fakeplan.Actor}
 		if _, err := fakeplan.LoadFor(ctx, db, year, c.actions, 7, 2, c.seed); err != nil {
 			return nil, nil, err
 		}

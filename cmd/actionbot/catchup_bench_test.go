@@ -39,6 +39,7 @@ func TestCatchUpBenchmark(t *testing.T) {
 		dbPath = keep
 	}
 	db := store.NewDB(dbPath)
+	db.ConfiguredCoordinators = []string{fakeplan.Actor}
 	if err := db.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestCatchUpBenchmark(t *testing.T) {
 	}
 	for _, a := range imp.Agencies {
 		for i := 1; i <= 2 && a.Code != actionbot.AllPartners; i++ {
-			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, i), a.Code, "bench"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, i), a.Code, fakeplan.Actor); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -602,6 +602,7 @@ func mustStaffedPlan(tb testing.TB, where string) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
 	db := store.NewDB(where)
+	db.ConfiguredCoordinators = []string{fakeplan.Actor}
 	if err := db.Open(); err != nil {
 		tb.Fatal(err)
 	}
@@ -614,7 +615,7 @@ func mustStaffedPlan(tb testing.TB, where string) *store.DB {
 	}
 	for _, a := range ags {
 		if a.Code != actionbot.AllPartners {
-			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, 1), a.Code, "test"); err != nil {
+			if err := db.AddMember(ctx, fakeplan.MemberID(a.Code, 1), a.Code, fakeplan.Actor); err != nil {
 				tb.Fatal(err)
 			}
 		}

@@ -247,7 +247,7 @@ func TestMeasureSourceIsCleanedBeforeItIsStored(t *testing.T) {
 func TestRemindEscapesWhatATerminalWouldObey(t *testing.T) {
 	c := newReportCLI(t)
 	c.mustStore(t, storetest.NewClock(storetest.PlanStart), func(db *store.DB, plan *actionbot.Plan) {
-		if err := db.AddMember(context.Background(), "U0CSU1", "CSU", "setup"); err != nil {
+		if err := db.AddMember(context.Background(), "U0CSU1", "CSU", "ULEAD"); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -118,6 +118,11 @@ func pickParties(r *rand.Rand, codes []string, k int) []actionbot.Party {
 	return out
 }
 
+// Actor is who Load registers members as. Registering a member is a
+// coordinator's change, which the store checks: the caller's store must
+// count Actor as a coordinator (store.DB.ConfiguredCoordinators).
+const Actor = "U0FAKEPLAN"
+
 // Store is what Load needs.
 type Store interface {
 	ImportPlan(ctx context.Context, imp *actionbot.PlanImport) (*actionbot.ImportResult, error)
@@ -146,7 +151,7 @@ func LoadFor(ctx context.Context, s Store, period actionbot.Period, n, prioritie
 			continue
 		}
 		for i := 1; i <= perAgency; i++ {
-			if err := s.AddMember(ctx, MemberID(a.Code, i), a.Code, "fakeplan"); err != nil && actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
+			if err := s.AddMember(ctx, MemberID(a.Code, i), a.Code, Actor); err != nil && actionbot.ErrorCode(err) != actionbot.EUNCHANGED {
 				return nil, fmt.Errorf("load generated plan: member of %s: %w", a.Code, err)
 			}
 		}

@@ -51,6 +51,7 @@ func TestGenerateIsDeterministicAndValid(t *testing.T) {
 func TestLoad(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(t, clock)
+	db.ConfiguredCoordinators = []string{fakeplan.Actor}
 	ctx := context.Background()
 	res, err := fakeplan.Load(ctx, db, 1000, 7, 2, fakeplan.Seed)
 	if err != nil {

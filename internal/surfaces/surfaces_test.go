@@ -117,17 +117,17 @@ func TestEveryStateReadsTheSameOnEverySurface(t *testing.T) {
 		t.Run(s.String(), func(t *testing.T) {
 			clock := storetest.NewClock(changed)
 			db := storetest.MustOpen(t, clock)
+			db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 			// The App Home shows ten actions a group: the home's reader is of
 			// the lead agency with fewest actions (Kent Police for 5.2, CSU
 			// for 1.1, which comes first in each of CSU's groups).
-			if err := db.AddMember(ctx, lead, map[string]string{"5.2": "POLICE", "1.1": "CSU"}[s.ref], "setup"); err != nil {
+			if err := db.AddMember(ctx, lead, map[string]string{"5.2": "POLICE", "1.1": "CSU"}[s.ref], coord); err != nil {
 				t.Fatal(err)
 			}
 			plan, err := db.CurrentPlan(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.ConfiguredCoordinators = []string{coord} // coordinators by the wiring's word
 			h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, RAG: rules}
 			run := func(user, text string) actionbot.Message {
 				return h.Handle(ctx, commands.Request{UserID: user, ChannelID: "C1", Text: text})
