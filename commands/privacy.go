@@ -75,8 +75,13 @@ var (
 	dobRE  = regexp.MustCompile(`(?i)\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date of birth)` + cueGap + `(?:` + fullDate + `|` + partDate + `)`)
 	bornRE = regexp.MustCompile(`(?i)\bborn` + cueGap + `(?:` + fullDate + `)`)
 
-	// A title and a capitalised word: "Mr Smith", "Dr. Patel", "Mrs J Jones".
-	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|DR|mr|mrs)\.? ?(\p{Lu}[\p{L}'’\-]*)`)
+	// A title and a capitalised word: "Mr Smith", "Dr. Patel", "Mrs J
+	// Jones", and the police ranks and civic titles a partnership's notes
+	// name people by: "PC Smith", "PCSO Khan", "DI Walker", "Sgt Jones",
+	// "Cllr Brown" (as the importer's person check has them).
+	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|DR|mr|mrs` +
+		`|PC|PCSO|Pcso|DC|DS|DI|DCI|DSI|DSU|Det|Sgt|SGT|sgt|Sergeant|Insp|INSP|Inspector|Ch ?Insp|Supt|Superintendent|Cllr|CLLR|cllr|Councillor|Prof|Rev|Revd)\b` +
+		`\.? ?(\p{Lu}[\p{L}'’\-]*)`)
 
 	// A street address: a house number, one to three capitalised words and
 	// a street word.
@@ -103,7 +108,9 @@ const streetWords = `road|rd|street|st|avenue|ave|close|lane|ln|drive|dr|way|cre
 
 // notNames are capitalised words after a title that are not a person:
 // "Dr Barnardo's" is a children's charity, "Ms Teams" a tool.
-var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnardos": true, "Teams": true, "Word": true, "Excel": true, "Forms": true, "Office": true}
+var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnardos": true, "Teams": true, "Word": true, "Excel": true, "Forms": true, "Office": true,
+	// After a rank: "PCSO Team", "PC World", "DC Comics", "DI Unit".
+	"Team": true, "Teams'": true, "Unit": true, "World": true, "Comics": true, "Patrol": true, "Patrols": true, "Office's": true}
 
 // personalDataIn returns what kind of personal data text seems to hold, or
 // "" when none.

@@ -147,6 +147,19 @@ var guardRefuses = []struct{ text, kind string }{
 	{"\uff2d\uff52 Smith full-width", "a person's name"},
 	{"Mrs Łukasz", "a person's name"},
 	{"DR Green", "a person's name"},
+	{"met PC Smith at the station", "a person's name"}, // ranks: found by trying it as a coordinator
+	{"Sgt Jones to lead", "a person's name"},
+	{"DC Patel reviewing", "a person's name"},
+	{"PCSO Khan patrols", "a person's name"},
+	{"Insp Walker agreed", "a person's name"},
+	{"Inspector Walker agreed", "a person's name"},
+	{"DI Walker", "a person's name"},
+	{"DCI O'Brien to chair", "a person's name"},
+	{"Sergeant Hughes on leave", "a person's name"},
+	{"Cllr Brown attended", "a person's name"},
+	{"Councillor Brown attended", "a person's name"},
+	{"Waiting for PCSO Jones", "a person's name"},
+	{"Supt. Grant signed off", "a person's name"},
 	{"12 Swanley Road", "a street address"}, // issue
 	{"visited 12 Swanley Road about noise", "a street address"},
 	{"12a Swanley Road", "a street address"},
@@ -306,4 +319,12 @@ var guardAllows = []string{
 	"10 to 12 year olds",
 	"aged 10 to 17",
 	"ages 16-24 targeted",
+	"PCSOs, Wardens and Substance misuse workers trained", // the plan's own words (6.1)
+	"PCSO Team briefed",
+	"PCSO patrols doubled",
+	"2 PCs and 4 PCSOs on the rota",
+	"PC World donated tablets",
+	"Cllr surgery moved to Tuesday",
+	"councillors briefed at the Members' meeting",
+	"the DI Unit took the case list",
 }
