@@ -74,6 +74,10 @@ type DB struct {
 	// in Slack, and commands that only read): a mistyped path or an
 	// unmounted volume must not start a fresh database.
 	MustExist bool
+	// MustHaveDir makes Open refuse, with a *MissingError, to create the
+	// directory of a missing database (a mistyped path, an unmounted
+	// volume); it may still create the file in a directory that exists.
+	MustHaveDir bool
 	// Created reports that Open created the file; Tightened lists the
 	// files Open narrowed to mode 0600, with their old modes.
 	Created   bool
@@ -116,6 +120,8 @@ func (db *DB) Open() error {
 	st, err := os.Stat(db.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && db.MustExist:
+		return missing(db.Path)
+	case errors.Is(err, fs.ErrNotExist) && db.MustHaveDir && missingDir(db.Path):
 		return missing(db.Path)
 	case errors.Is(err, fs.ErrNotExist):
 		if dir := filepath.Dir(db.Path); dir != "" {

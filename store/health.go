@@ -49,6 +49,13 @@ func missing(path string) error {
 	return &MissingError{Path: path}
 }
 
+// missingDir reports whether the directory a database would be in does not
+// exist.
+func missingDir(path string) bool {
+	_, err := os.Stat(filepath.Dir(path))
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 // damaged turns SQLite's "malformed" and "not a database" errors into a
 // DamagedError, and leaves any other error as it is.
 func (db *DB) damaged(err error) error {

@@ -45,6 +45,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 	db := store.NewDB(c.DB)
 	db.Sync = c.Sync
 	db.MustExist = a.mustExist
+	db.MustHaveDir = a.mustHaveDir
 	db.Now = a.clock() // what is recorded is dated on the invocation's clock
 	// The store enforces the rules again: it must know who coordinates by
 	// configuration as well as by the database.
@@ -349,14 +350,17 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	// The usage is checked before the database is opened (or created).
-	if rest := fs.Args(); !(len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove") || len(rest) >= 1 && rest[0] == "list") {
+	var change *commands.Command
+	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove" || rest[0] == "list")) {
 		return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
 	} else if err := flagsAfterArgs("member", rest); err != nil {
 		return err
 	} else if rest[0] != "list" {
-		if _, ok := commands.ParseUser(rest[1]); !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		if change, err = adminCommand("member", rest); err != nil {
+			return err
 		}
+	} else {
+		a.mustExist = true // a list only reads
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -369,8 +373,8 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	}
 	rest := fs.Args()
 	switch {
-	case len(rest) >= 3 && (rest[0] == "add" || rest[0] == "remove"):
-		return a.runAsCoordinator(ctx, c, db, adminCommand("member", rest))
+	case change != nil:
+		return a.runAsCoordinator(ctx, c, db, change)
 	case len(rest) >= 1 && rest[0] == "list":
 		var codes []string
 		if len(rest) > 1 {
@@ -406,15 +410,20 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	// The usage is checked before the database is opened (or created).
-	if rest := fs.Args(); !(len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove") || len(rest) == 1 && rest[0] == "list") {
+	var change *commands.Command
+	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove") || len(rest) == 1 && rest[0] == "list") {
 		if err := flagsAfterArgs("coordinator", rest); err != nil {
 			return err
 		}
 		return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
+	} else if err := flagsAfterArgs("coordinator", rest); err != nil {
+		return err
 	} else if rest[0] != "list" {
-		if _, ok := commands.ParseUser(rest[1]); !ok {
-			return &usageError{fmt.Sprintf("%q is not a Slack user ID (U… or W…)", rest[1])}
+		if change, err = adminCommand("coordinator", rest); err != nil {
+			return err
 		}
+	} else {
+		a.mustExist = true // a list only reads
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -423,8 +432,8 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	rest := fs.Args()
 	switch {
-	case len(rest) == 2 && (rest[0] == "add" || rest[0] == "remove"):
-		return a.runAsCoordinator(ctx, c, db, adminCommand("coordinator", rest))
+	case change != nil:
+		return a.runAsCoordinator(ctx, c, db, change)
 	case len(rest) == 1 && rest[0] == "list":
 		ids, err := db.Coordinators(ctx)
 		if err != nil {

@@ -16,18 +16,24 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// The database is never swapped by a typo. Only the console, init, import
-// and the membership commands create a missing database; serve on Slack
-// and the commands below refuse, naming the path and how to create one.
+// The database is never swapped by a typo. Only init and import, whose
+// purpose is a new database, create a missing one and its directory; the
+// console (its first run, README's quick start) and a membership change
+// (naming the first coordinators before Slack is set up, README) create a
+// missing file in a directory that exists. serve on Slack and every other
+// command (a list of members, a measure's figure) refuse, naming the path
+// and how to create one: nothing is recorded into a stray new file.
 
-// readOnlyCommands only read the database (or queue posts from what it
-// holds): a missing one is a mistake, not a fresh start.
-func readOnly(cmd string) bool {
+// creates says what a command may create when its database is missing: the
+// file, and the directory it would be in.
+func creates(cmd string) (file, dir bool) {
 	switch cmd {
-	case "digest", "remind", "report", "export", "backup":
-		return true
+	case "init", "import":
+		return true, true
+	case "serve", "member", "members", "coordinator", "coordinators": // serve on Slack and a list refuse (serve.go, cli.go)
+		return true, false
 	}
-	return false
+	return false, false
 }
 
 // integrityEvery is how often the running bot runs quick_check.

@@ -125,6 +125,10 @@ func TestCommandsThatReadNeverCreateADatabase(t *testing.T) {
 		{"export"},
 		{"export", "--format", "ics"},
 		{"backup", "copy.db"},
+		{"member", "list"},
+		{"member", "list", "CSU"},
+		{"coordinator", "list"},
+		{"measure", "1", "1", "50"}, // a figure recorded into a stray new file would be lost
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
@@ -142,6 +146,38 @@ func TestCommandsThatReadNeverCreateADatabase(t *testing.T) {
 			mustCreateNothing(t, dir)
 		})
 	}
+}
+
+// A mistyped directory (or an unmounted volume) is never created: only
+// init and import make a new database's directory.
+func TestOnlyInitAndImportCreateADatabasesDirectory(t *testing.T) {
+	for _, args := range [][]string{
+		{"member", "add", "U0CSU1", "CSU"},
+		{"coordinator", "add", "U0COORD1"},
+		{"serve"}, // the console
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "dta", "actionbot.db")
+			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+			code, _, errs := iv.run(t, "/action 5.2\n", args...)
+			if code == 0 || !strings.Contains(errs, "the directory "+filepath.Join(dir, "dta")+" does not exist") ||
+				!strings.Contains(errs, "actionbot init -db "+path) {
+				t.Errorf("exit %d: %s", code, errs)
+			}
+			mustCreateNothing(t, dir)
+		})
+	}
+	t.Run("init", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "dta", "actionbot.db")
+		iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+		if code, _, errs := iv.run(t, "", "init"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestAFailedUsageCheckChangesNothing(t *testing.T) {
@@ -296,5 +332,23 @@ func TestAnUnknownAgencyNeverGivesAnEmptySuggestionList(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "did you mean ?") {
 			t.Errorf("member add U0X %s: exit %d: %s", tc.agency, code, errs)
 		}
+	}
+}
+
+// "Every command takes -db FILE": before the command too.
+func TestDBFlagMayComeBeforeTheCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "before.db")
+	iv := &invocation{env: map[string]string{}}
+	for _, args := range [][]string{
+		{"-db", path, "init"},
+		{"-db", path, "member", "add", "U0CSU1", "CSU"},
+	} {
+		if code, _, errs := iv.run(t, "", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+	code, out, errs := iv.run(t, "", "--db="+path, "member", "list")
+	if code != 0 || !strings.Contains(out, "U0CSU1") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
 }

@@ -34,25 +34,17 @@ func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd
 	}
 }
 
-// adminCommand is the /action admin command a "member" or "coordinator"
-// subcommand stands for: rest is its arguments after the flags, already
-// checked for shape.
-func adminCommand(noun string, rest []string) *commands.Command {
-	ad := &commands.Admin{User: rest[1]}
-	switch noun + " " + rest[0] {
-	case "member add":
-		ad.Op, ad.Agency = commands.AdminMemberAdd, strings.Join(rest[2:], " ")
-	case "member remove":
-		ad.Op, ad.Agency = commands.AdminMemberRemove, strings.Join(rest[2:], " ")
-	case "coordinator add":
-		ad.Op = commands.AdminCoordinatorAdd
-	case "coordinator remove":
-		ad.Op = commands.AdminCoordinatorRemove
+// adminCommand parses the /action admin command a "member" or
+// "coordinator" subcommand stands for (rest: its arguments after the
+// flags) with the slash command's own parser, so that a missing agency or
+// a user that is not one is refused in the slash command's words. A
+// refusal is a usage error: it is found before the database is opened.
+func adminCommand(noun string, rest []string) (*commands.Command, error) {
+	cmd, err := commands.Parse("admin " + noun + " " + strings.Join(rest, " "))
+	if err != nil {
+		return nil, &usageError{actionbot.ErrorMessage(err)}
 	}
-	if user, ok := commands.ParseUser(ad.User); ok {
-		ad.User = user
-	}
-	return &commands.Command{Verb: actionbot.VerbAdmin, Admin: ad}
+	return cmd, nil
 }
 
 // measureCmd is /action measure on the command line, with --as-of for a

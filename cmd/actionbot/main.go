@@ -16,6 +16,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
@@ -52,14 +54,40 @@ func moreCommands() []subcommandHelp {
 	}
 }
 
+// commandNames are the subcommands runAt's switch knows.
+var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
+	"backup", "copy-db", "digest", "remind", "report", "measure", "version", "help"}
+
+// dbFlagFirst lets -db come before the command, as "every command takes
+// -db FILE" invites: "actionbot -db r.db member list" is "actionbot member
+// -db r.db list". Anything else is left as it is.
+func dbFlagFirst(args []string) []string {
+	i := 0
+	for i < len(args) {
+		switch a := args[i]; {
+		case (a == "-db" || a == "--db") && i+1 < len(args):
+			i += 2
+		case strings.HasPrefix(a, "-db=") || strings.HasPrefix(a, "--db="):
+			i++
+		default:
+			if i == 0 || !slices.Contains(commandNames, a) {
+				return args
+			}
+			out := append([]string{a}, args[:i]...)
+			return append(out, args[i+1:]...)
+		}
+	}
+	return args
+}
+
 // app is one invocation.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	env            getenv
-	// mustExist stops the command creating a missing database: the
-	// commands that only read, and serve on Slack (database.go).
-	mustExist bool
+	// mustExist stops the command creating a missing database, and
+	// mustHaveDir a missing directory for it (database.go).
+	mustExist, mustHaveDir bool
 	// now is the bot's clock: the wall clock, or with serve -as-of one that
 	// starts at that instant and runs forward (see asof.go).
 	now func() time.Time
@@ -96,10 +124,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, wall: wall}
 	cmd := "serve"
+	args = dbFlagFirst(args)
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
-	a.mustExist = readOnly(cmd)
+	file, dir := creates(cmd)
+	a.mustExist, a.mustHaveDir = !file, !dir
 	var err error
 	switch cmd {
 	case "serve":

@@ -192,7 +192,8 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"import", "-h"}, 0, "-period"},
 		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
 		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
-		{[]string{"member", "add", "jo", "CSU"}, 2, "not a Slack user ID"},
+		{[]string{"member", "add", "jo", "CSU"}, 2, `"jo" is not a person: mention them with @, or give their Slack member ID`}, // the slash command's words
+		{[]string{"member", "add", "U12345678"}, 2, "Which agency? `/action admin member add @person CSU`"},
 		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE?`},
 		{[]string{"member"}, 2, "member add USER AGENCY"},
 		{[]string{"coordinator", "add", "U1"}, 0, "U1 is now a coordinator"},

@@ -307,7 +307,7 @@ func TestImportDryRunSaysWhatWouldChangeWordByWordAndChangesNothing(t *testing.T
 
 func TestImportIntoTheShippedPlansDatabaseWarnsOfItsAgencies(t *testing.T) {
 	iv := newInvocation(t)
-	if code, _, errs := iv.run(t, "", "coordinator", "list"); code != 0 { // loads the shipped plan
+	if code, _, errs := iv.run(t, "", "init"); code != 0 { // the shipped plan
 		t.Fatal(errs)
 	}
 	code, out, errs := iv.run(t, "", "import", "--dry-run", mustWriteFile(t, "westshire.csv", anotherCounty))
