@@ -140,6 +140,11 @@ func (db *DB) Open() error {
 	case !st.Mode().IsRegular():
 		return fmt.Errorf("open database %s: not a regular file", db.Path)
 	default:
+		// A file that is not SQLite's (a report, a CSV named by mistake)
+		// is left exactly as it is: not narrowed, not called damaged.
+		if err := mustBeSQLite(db.Path, st.Size()); err != nil {
+			return err
+		}
 		db.Tightened = tighten(db.Path)
 	}
 

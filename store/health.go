@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -54,6 +55,27 @@ func missing(path string) error {
 func missingDir(path string) bool {
 	_, err := os.Stat(filepath.Dir(path))
 	return errors.Is(err, fs.ErrNotExist)
+}
+
+// sqliteHeader begins every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// mustBeSQLite refuses, with EINVALID, a non-empty file that does not begin
+// as an SQLite database does (an empty file is a new database to SQLite).
+func mustBeSQLite(path string, size int64) error {
+	if size == 0 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	if n, _ := io.ReadFull(f, head); n == len(head) && string(head) == sqliteHeader {
+		return nil
+	}
+	return actionbot.Errorf(actionbot.EINVALID, "%s is not an actionbot database (it is not an SQLite file), and it was left as it is. Check ACTIONBOT_DB or -db.", path)
 }
 
 // damaged turns SQLite's "malformed" and "not a database" errors into a

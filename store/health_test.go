@@ -39,6 +39,58 @@ func TestOpenWithMustExistCreatesNothing(t *testing.T) {
 	}
 }
 
+func TestOpenWithMustHaveDirCreatesNoDirectory(t *testing.T) {
+	dir := t.TempDir()
+	db := store.NewDB(filepath.Join(dir, "dta", "actionbot.db"))
+	db.MustHaveDir = true
+	var me *store.MissingError
+	if err := db.Open(); !errors.As(err, &me) || me.Dir != filepath.Join(dir, "dta") {
+		t.Fatalf("Open = %v, want a MissingError naming the directory", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Open created %v", entries)
+	}
+	// In a directory that exists, the file is created.
+	db = store.NewDB(filepath.Join(dir, "actionbot.db"))
+	db.MustHaveDir = true
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.Created {
+		t.Error("not created")
+	}
+}
+
+// A file named by mistake (a report, a CSV) is refused as not a database,
+// and left exactly as it was: its mode is not narrowed.
+func TestOpenLeavesAFileThatIsNotADatabaseAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "board.md")
+	const text = "# Board report\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	db := store.NewDB(path)
+	err := db.Open()
+	if err == nil {
+		db.Close()
+		t.Fatal("opened a markdown file as a database")
+	}
+	if !strings.Contains(err.Error(), "is not an actionbot database") || strings.Contains(err.Error(), "damaged") {
+		t.Errorf("Open = %v", err)
+	}
+	st, _ := os.Stat(path)
+	if b, _ := os.ReadFile(path); string(b) != text || st.Mode().Perm() != 0o644 {
+		t.Errorf("the file was changed: mode %v, %q", st.Mode().Perm(), b)
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a -wal file was left beside it: %v", err)
+	}
+}
+
 func TestOpenCreatesANewDatabaseForItsOwnerOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new", "actionbot.db")
 	db := store.NewDB(path)
