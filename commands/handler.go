@@ -544,11 +544,29 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rati
 	case actionbot.VerbReopen:
 		return actionbot.Txt(ref, " is reopened at ", strconv.Itoa(a.Progress), "%", now)
 	case actionbot.VerbDue:
-		return actionbot.Txt(ref, " is now ", actionbot.DeadlineWords(a.Deadline), " (the plan said ", actionbot.DescribeDeadline(a.Original), ")", now)
+		line := actionbot.Txt(ref, " is now ", actionbot.DeadlineWords(a.Deadline), " (the plan said ", actionbot.DescribeDeadline(a.Original), ")", now)
+		return append(line, outsideThePlanYear(a, e)...)
 	case actionbot.VerbSnooze:
 		return actionbot.Txt("Reminders for ", ref, " are snoozed until ", a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006"), ".")
 	}
 	return actionbot.Txt(ref, " updated.")
+}
+
+// outsideThePlanYear warns of a deadline moved outside the plan's year,
+// most often a typo: before it, the action is rated long overdue; after it,
+// reminders stop at the year end, before the new deadline comes.
+func outsideThePlanYear(a *actionbot.Action, e *env) actionbot.RichText {
+	due, period := a.Deadline.Due, e.plan.Period
+	switch {
+	case due.IsZero() || period.Start.IsZero() || period.Contains(due):
+		return nil
+	case due.Before(period.Start):
+		return actionbot.Txt("\n⚠️ That is before this plan's year began (", period.Start.UK(), "). If it was a slip, move it again: ",
+			actionbot.C("/action "+a.Ref+" due <date> <reason>"), ".")
+	default:
+		return actionbot.Txt("\n⚠️ That is after this plan's year ends (", period.End.UK(), "): reminders stop at the year end, so none will come for the new deadline. At the year end a coordinator can carry the action into the next plan: ",
+			actionbot.C("/action admin carry"), ".")
+	}
 }
 
 // announcement is the one line posted to the task group's channel.

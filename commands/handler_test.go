@@ -231,6 +231,29 @@ func TestEveryVerbChangesAndAudits(t *testing.T) {
 	}
 }
 
+// A deadline moved outside the plan's year, most often a slip of the
+// keyboard, is made and warned of: before it, the action is long overdue;
+// after it, no reminder will come for it.
+func TestADeadlineMovedOutsideThePlanYearIsWarnedOf(t *testing.T) {
+	f := mustFixture(t)
+	tests := []struct {
+		text, want, not string
+	}{
+		{"5.7 due 2012-01-01 slipped back", "That is before this plan's year began (1 Apr 2012)", "after this plan's year"},
+		{"5.6 due June 2013 agreed at board", "That is after this plan's year ends (31 Mar 2013): reminders stop at the year end", "before this plan's year"},
+		{"5.3 due Feb 2013 slipped", "5.3 is now due Feb 2013", "⚠️"},
+		{"5.4 due ongoing now rolling work", "5.4 is now", "⚠️"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			m := plain(f.run(coord, tc.text))
+			if !strings.Contains(m, tc.want) || strings.Contains(m, tc.not) {
+				t.Errorf("%q:\n%s\nwant %q, not %q", tc.text, m, tc.want, tc.not)
+			}
+		})
+	}
+}
+
 func TestRepeatingAChangeWritesNothing(t *testing.T) {
 	f := mustFixture(t)
 	tests := []struct{ setup, repeat, want string }{

@@ -313,7 +313,16 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		if !ok {
 			return invalid("%q is not a percentage: write a whole number from 0 to 100, like `/action %s progress 60`.", raw, c.Ref)
 		}
-		c.Progress, c.Text = n, p.rest(i+2)
+		// "progress 61 %" and "61 per cent": the sign, written apart, is
+		// not a note.
+		note := p.rest(i + 2)
+		for _, sign := range []string{"%", "per cent", "percent", "pc"} {
+			if len(note) >= len(sign) && strings.EqualFold(note[:len(sign)], sign) && (len(note) == len(sign) || note[len(sign)] == ' ') {
+				note = strings.TrimSpace(note[len(sign):])
+				break
+			}
+		}
+		c.Progress, c.Text = n, note
 		return checkProgress(n, raw)
 	case actionbot.VerbDue:
 		return p.due(c, i+1)
@@ -322,8 +331,11 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		if d := p.word(i + 1); d != "" {
 			d = strings.TrimSuffix(strings.TrimSuffix(d, "days"), "d")
 			n, err := strconv.Atoi(strings.TrimSpace(d))
-			if err != nil || n < 1 || n > 90 {
+			switch {
+			case err != nil:
 				return invalid("Snooze for how many days? `/action %s snooze 7` (1 to 90; 7 when left out).", c.Ref)
+			case n < 1 || n > 90:
+				return invalid("A snooze is from 1 to 90 days, not %d: `/action %s snooze 30`. To move the deadline itself, `/action %s due <date> <reason>`.", n, c.Ref, c.Ref)
 			}
 			c.Days = n
 			if extra := p.rest(i + 2); extra != "" && !strings.EqualFold(extra, "days") {

@@ -37,6 +37,15 @@ func TestParse(t *testing.T) {
 		{"progress percent with note", "5.2 progress 60% two schemes running", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Progress == 60 && c.Text == "two schemes running", c)
 		}},
+		{"progress with the sign apart is no note", "5.2 progress 61 %", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Progress == 61 && c.Text == "", c)
+		}},
+		{"progress per cent then a note", "5.2 progress 61 per cent two schemes", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Progress == 61 && c.Text == "two schemes", c)
+		}},
+		{"progress note starting pc is kept", "5.2 progress 61 pcso patrols", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Progress == 61 && c.Text == "pcso patrols", c)
+		}},
 		{"bare percentage", "5.2 75%", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Verb == actionbot.VerbProgress && c.Progress == 75, c)
 		}},
@@ -186,7 +195,8 @@ func TestParseErrors(t *testing.T) {
 		{"due bad date", "5.2 due Smarch 2013 because", "couldn't read"},
 		{"due impossible date", "5.2 due 31/06/2013 because", "couldn't read"},
 		{"snooze silly", "5.2 snooze forever", "how many days"},
-		{"snooze too long", "5.2 snooze 400", "1 to 90"},
+		{"snooze too long", "5.2 snooze 400", "A snooze is from 1 to 90 days, not 400"},
+		{"snooze nothing", "5.2 snooze 0", "from 1 to 90 days, not 0"},
 		{"show with junk", "5.2 show please", "takes nothing after it"},
 		{"history with junk", "5.2 history please", "takes a date to show the action as it stood then"},
 		{"done without id", "done", "Which action"},
