@@ -1,8 +1,11 @@
 package planfile_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,5 +135,45 @@ func TestXLSXSheetIsChosenByName(t *testing.T) {
 	_, err := planfile.ReadFile(bytes.NewReader(data), "Actions", empty, planfile.Options{})
 	if err == nil || !strings.Contains(err.Error(), `no sheet "Actions"; it has "Plan"`) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An empty sheet, or one whose XML cannot be read (excelize then returns
+// no rows), is named with what to do; never called an empty file.
+func TestXLSXSheetWithNoReadableRowsSaysWhatToDo(t *testing.T) {
+	empty := actionbot.NewDirectory(nil)
+	blank := mustXLSX(t, "Plan", nil)
+	// The same workbook with its sheet's XML broken.
+	zr, err := zip.NewReader(bytes.NewReader(blank), int64(len(blank)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var broken bytes.Buffer
+	zw := zip.NewWriter(&broken)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			io.WriteString(w, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"") // cut off
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"empty": blank, "broken": broken.Bytes()} {
+		_, err := planfile.ReadFile(bytes.NewReader(data), "", empty, planfile.Options{})
+		var inv *planfile.InvalidError
+		if !errors.As(err, &inv) || !strings.Contains(err.Error(), `the sheet "Plan" has no rows I can read`) || strings.Contains(err.Error(), "the file is empty") {
+			t.Errorf("%s: err = %v", name, err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -94,9 +95,12 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 	}
 	in, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return readableFileError("plan", path, err)
 	}
 	defer in.Close()
+	if st, err := in.Stat(); err == nil && st.IsDir() {
+		return actionbot.Errorf(actionbot.EINVALID, "%s is a directory, not a plan file; nothing was imported. Give the CSV or .xlsx file itself.", path)
+	}
 
 	var known []*actionbot.Agency
 	_, statErr := os.Stat(c.DB)
@@ -183,10 +187,22 @@ func shippedDirectoryWarning(ctx context.Context, db *store.DB, imp *actionbot.P
 		"for another partnership's plan, use a database of its own (-db FILE or ACTIONBOT_DB)", shipped.Name)
 }
 
+// readableFileError words a file that cannot be opened for what it is;
+// nothing was imported.
+func readableFileError(what, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return actionbot.Errorf(actionbot.ENOTFOUND, "There is no %s file at %s; nothing was imported. Check the path.", what, path)
+	case errors.Is(err, fs.ErrPermission):
+		return actionbot.Errorf(actionbot.EINVALID, "The %s file %s cannot be read (permission denied); nothing was imported.", what, path)
+	}
+	return fmt.Errorf("import: open the %s file: %w", what, err)
+}
+
 func readAgenciesFile(path string) ([]*actionbot.Agency, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("agencies file: %w", err)
+		return nil, readableFileError("agencies", path, err)
 	}
 	defer f.Close()
 	cr := csv.NewReader(io.LimitReader(f, 10<<20))

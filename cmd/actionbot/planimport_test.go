@@ -186,6 +186,24 @@ func TestImportDryRunCreatesNothing(t *testing.T) {
 	}
 }
 
+// A wrong path is said in words, and nothing is created or imported.
+func TestImportOfAPathThatIsNoPlanFileSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "nofile.csv"), "There is no plan file at " + filepath.Join(dir, "nofile.csv") + "; nothing was imported."},
+		{dir, dir + " is a directory, not a plan file; nothing was imported."},
+	} {
+		iv := newInvocation(t)
+		code, _, errs := iv.run(t, "", "import", tc.path)
+		if code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("import %s: exit %d: %s", tc.path, code, errs)
+		}
+		if _, err := os.Stat(iv.env["ACTIONBOT_DB"]); !os.IsNotExist(err) {
+			t.Errorf("import %s created the database: %v", tc.path, err)
+		}
+	}
+}
+
 func TestImportStopsAtTheSizeCap(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero here")
