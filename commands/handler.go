@@ -540,6 +540,9 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rati
 	case actionbot.VerbAtRisk:
 		return actionbot.Txt(ref, " is flagged at risk.")
 	case actionbot.VerbUnblock:
+		if c, ok := entry.Changed("status"); ok && c.From == string(actionbot.StatusAtRisk) {
+			return actionbot.Txt(ref, " is no longer at risk", now)
+		}
 		return actionbot.Txt(ref, " is unblocked", now)
 	case actionbot.VerbReopen:
 		return actionbot.Txt(ref, " is reopened at ", strconv.Itoa(a.Progress), "%", now)
@@ -585,6 +588,10 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 	case actionbot.VerbAtRisk:
 		line = append(line, actionbot.Txt("flagged ", actionbot.B(a.Ref), " at risk")...)
 	case actionbot.VerbUnblock:
+		if c, ok := entry.Changed("status"); ok && c.From == string(actionbot.StatusAtRisk) {
+			line = append(line, actionbot.Txt("cleared the risk on ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
+			break
+		}
 		line = append(line, actionbot.Txt("unblocked ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
 	case actionbot.VerbReopen:
 		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref), " at "+strconv.Itoa(a.Progress)+"% (now "+rating.StateWords()+")")...)

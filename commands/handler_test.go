@@ -254,6 +254,15 @@ func TestADeadlineMovedOutsideThePlanYearIsWarnedOf(t *testing.T) {
 	}
 }
 
+// "unblock" clears an at-risk flag too, and says so in those words.
+func TestUnblockingAnAtRiskActionSaysTheRiskIsCleared(t *testing.T) {
+	f := mustFixture(t)
+	f.run(csuUser, "5.2 at-risk trainer off sick")
+	mustContain(t, f.run(csuUser, "5.2 unblock trainer back"), "5.2 is no longer at risk; it is now")
+	f.run(csuUser, "5.2 blocked no venue")
+	mustContain(t, f.run(csuUser, "5.2 unblock venue found"), "5.2 is unblocked; it is now")
+}
+
 func TestRepeatingAChangeWritesNothing(t *testing.T) {
 	f := mustFixture(t)
 	tests := []struct{ setup, repeat, want string }{
@@ -490,7 +499,8 @@ func TestListsOnTheRealPlan(t *testing.T) {
 			}
 		})
 	}
-	mustContain(t, f.run(outsider, "list priority 9"), "Nothing matches.")
+	mustContain(t, f.run(outsider, "list priority 9"), "There is no priority 9 in") // as /action report priority 9 says
+	mustContain(t, f.run(outsider, "list priority 4 blocked"), "Nothing matches.")
 	mustContain(t, f.run(outsider, "list agency Polise"), "I don't know the agency \"Polise\"")
 }
 

@@ -63,17 +63,18 @@ func (h *Handler) confirmDeadline(ctx context.Context, e *env, req Request, ref 
 	if err != nil {
 		return actionbot.Message{}, err
 	}
+	// Nothing to confirm is said to anyone, before who may confirm.
+	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() || !a.Deadline.Due.Before(e.plan.Period.Start) {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNCHANGED, "%s is due %s, not before the plan year (from %s): there is nothing to confirm.",
+			a.Ref, actionbot.DescribeDeadline(a.Deadline), e.plan.Period.Start.UK())
+	}
 	coord, err := h.isCoordinator(ctx, req.UserID)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
 	if !coord {
-		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can confirm a deadline before the plan year. Ask %s, or move it: `/action %s due March 2013 <reason>`.",
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can confirm a deadline before the plan year. Ask %s, or move it to a date in the plan year: `/action %s due <date> <reason>`.",
 			h.coordinatorsText(ctx).Plain(), a.Ref)
-	}
-	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() || !a.Deadline.Due.Before(e.plan.Period.Start) {
-		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNCHANGED, "%s is due %s, not before the plan year (from %s): there is nothing to confirm.",
-			a.Ref, actionbot.DescribeDeadline(a.Deadline), e.plan.Period.Start.UK())
 	}
 	if a, err = h.reminderStoreConfirm(ctx, e, req.UserID, a.Ref); err != nil {
 		return actionbot.Message{}, err

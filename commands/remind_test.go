@@ -54,6 +54,7 @@ func TestDueConfirm(t *testing.T) {
 	}{
 		{csuUser, "5.2 due confirm", "Only a coordinator can confirm", false},
 		{coord, "3.2 due confirm", "not before the plan year", false},
+		{csuUser, "5.6 due confirm", "not before the plan year (from 1 Apr 2012): there is nothing to confirm", false}, // said to anyone, before who may
 		{coord, "5.2 due confirm", "5.2's deadline, March 2012 (31 Mar 2012), is confirmed", true},
 		{coord, "5.2 due confirm", "already confirmed", true},
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -378,6 +379,15 @@ func (h *Handler) list(ctx context.Context, e *env, f Filter) (actionbot.Message
 		title = append(title, name)
 	}
 	if f.Priority > 0 {
+		// A priority the plan does not have is said, as the report says
+		// it, rather than listed as nothing matching.
+		prs, err := h.Store.Priorities(ctx, e.plan.ID)
+		if err != nil {
+			return actionbot.Message{}, err
+		}
+		if !slices.ContainsFunc(prs, func(p *actionbot.Priority) bool { return p.Number == f.Priority }) {
+			return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND, "There is no priority %d in %s.", f.Priority, e.plan.Name)
+		}
 		title = append(title, fmt.Sprintf("priority %d", f.Priority))
 	}
 	var statuses []actionbot.Status

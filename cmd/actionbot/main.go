@@ -58,6 +58,21 @@ func moreCommands() []subcommandHelp {
 var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
 	"backup", "copy-db", "digest", "remind", "report", "measure", "version", "help"}
 
+// unknownCommand says a command is not known, suggesting the nearest one
+// (one or two letters off), as the slash command does for its verbs.
+func unknownCommand(cmd string) string {
+	best, bestD := "", 3
+	for _, c := range commandNames {
+		if d := actionbot.Levenshtein(strings.ToLower(cmd), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown command %q: did you mean %s?", cmd, best)
+	}
+	return fmt.Sprintf("unknown command %q", cmd)
+}
+
 // dbFlagFirst lets -db come before the command, as "every command takes
 // -db FILE" invites: "actionbot -db r.db member list" is "actionbot member
 // -db r.db list". Anything else is left as it is.
@@ -157,7 +172,7 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 	case "measure":
 		err = a.measureCmd(ctx, args)
 	default:
-		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
+		err = &usageError{unknownCommand(cmd)}
 	case "version":
 		fmt.Fprintln(stdout, "actionbot", actionbot.Version)
 	case "help", "-h", "--help":

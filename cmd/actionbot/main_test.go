@@ -188,10 +188,12 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"version"}, 0, "actionbot "},
 		{[]string{"help"}, 0, "actionbot import"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"reprot"}, 2, `unknown command "reprot": did you mean report?`},
+		{[]string{"memebr", "list"}, 2, `unknown command "memebr": did you mean member?`},
 		{[]string{"import"}, 2, "import takes one plan file, CSV or .xlsx"},
 		{[]string{"import", "-h"}, 0, "-period"},
 		{[]string{"import", "--period", "2015", "x.csv"}, 1, "A period is written start..end"},
-		{[]string{"import", "/nonexistent.csv"}, 1, "no such file"},
+		{[]string{"import", "/nonexistent.csv"}, 1, "There is no plan file at /nonexistent.csv; nothing was imported."},
 		{[]string{"member", "add", "jo", "CSU"}, 2, `"jo" is not a person: mention them with @, or give their Slack member ID`}, // the slash command's words
 		{[]string{"member", "add", "U12345678"}, 2, "Which agency? `/action admin member add @person CSU`"},
 		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE?`},
