@@ -152,7 +152,7 @@ func (db *DB) Open() error {
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
-	db.rw = &pool{rw}
+	db.rw = &pool{rw, &db.health}
 	db.rw.SetMaxOpenConns(1)
 	db.rw.SetMaxIdleConns(1)
 	db.rw.SetConnMaxLifetime(0)
@@ -161,14 +161,23 @@ func (db *DB) Open() error {
 		db.rw.Close()
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
-	db.ro = &pool{ro}
+	db.ro = &pool{ro, &db.health}
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	db.ro.SetMaxOpenConns(n)
 	db.ro.SetMaxIdleConns(n)
+	db.health.mu.Lock()
+	db.health.path = db.Path
+	db.health.mu.Unlock()
 
 	if err := db.migrate(context.Background()); err != nil {
 		db.Close()
 		return db.damaged(err)
+	}
+	// The file as opened, for Ping to find it deleted or replaced.
+	if st, err := os.Stat(db.Path); err == nil {
+		db.health.mu.Lock()
+		db.health.file = st
+		db.health.mu.Unlock()
 	}
 	return nil
 }

@@ -62,26 +62,34 @@ func RedactedLocation(s string) string {
 func (db *DB) Postgres() bool { return db.dialect == postgresDialect }
 
 // pool is a connection pool whose queries are rebound for its dialect.
-type pool struct{ *sqlx.DB }
+// watch, when set, notes any sign of a damaged SQLite file in an error, so
+// that Ping (GET /healthz) reports damage the moment a query meets it.
+type pool struct {
+	*sqlx.DB
+	watch *health
+}
 
 func (p *pool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return p.DB.ExecContext(ctx, p.Rebind(q), args...)
+	r, err := p.DB.ExecContext(ctx, p.Rebind(q), args...)
+	return r, p.watch.saw(err)
 }
 
 func (p *pool) GetContext(ctx context.Context, dest any, q string, args ...any) error {
-	return p.DB.GetContext(ctx, dest, p.Rebind(q), args...)
+	return p.watch.saw(p.DB.GetContext(ctx, dest, p.Rebind(q), args...))
 }
 
 func (p *pool) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
-	return p.DB.SelectContext(ctx, dest, p.Rebind(q), args...)
+	return p.watch.saw(p.DB.SelectContext(ctx, dest, p.Rebind(q), args...))
 }
 
 func (p *pool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return p.DB.QueryContext(ctx, p.Rebind(q), args...)
+	rows, err := p.DB.QueryContext(ctx, p.Rebind(q), args...)
+	return rows, p.watch.saw(err)
 }
 
 func (p *pool) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
-	return p.DB.QueryxContext(ctx, p.Rebind(q), args...)
+	rows, err := p.DB.QueryxContext(ctx, p.Rebind(q), args...)
+	return rows, p.watch.saw(err)
 }
 
 func (p *pool) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
@@ -96,32 +104,42 @@ func (p *pool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.
 func (p *pool) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	tx, err := p.DB.BeginTxx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, p.watch.saw(err)
 	}
-	return &Tx{tx}, nil
+	return &Tx{tx, p.watch}, nil
 }
 
-// Tx is a transaction whose queries are rebound for its dialect.
-type Tx struct{ *sqlx.Tx }
+// Tx is a transaction whose queries are rebound for its dialect, its
+// errors watched as its pool's are.
+type Tx struct {
+	*sqlx.Tx
+	watch *health
+}
+
+// Commit commits the transaction.
+func (t *Tx) Commit() error { return t.watch.saw(t.Tx.Commit()) }
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.Rebind(q), args...)
+	r, err := t.Tx.ExecContext(ctx, t.Rebind(q), args...)
+	return r, t.watch.saw(err)
 }
 
 func (t *Tx) GetContext(ctx context.Context, dest any, q string, args ...any) error {
-	return t.Tx.GetContext(ctx, dest, t.Rebind(q), args...)
+	return t.watch.saw(t.Tx.GetContext(ctx, dest, t.Rebind(q), args...))
 }
 
 func (t *Tx) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
-	return t.Tx.SelectContext(ctx, dest, t.Rebind(q), args...)
+	return t.watch.saw(t.Tx.SelectContext(ctx, dest, t.Rebind(q), args...))
 }
 
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.Rebind(q), args...)
+	rows, err := t.Tx.QueryContext(ctx, t.Rebind(q), args...)
+	return rows, t.watch.saw(err)
 }
 
 func (t *Tx) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
-	return t.Tx.QueryxContext(ctx, t.Rebind(q), args...)
+	rows, err := t.Tx.QueryxContext(ctx, t.Rebind(q), args...)
+	return rows, t.watch.saw(err)
 }
 
 func (t *Tx) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
@@ -165,7 +183,7 @@ func (db *DB) openPostgres() error {
 	}
 	x.SetMaxOpenConns(db.MaxConns)
 	x.SetMaxIdleConns(db.MaxConns)
-	db.rw = &pool{x}
+	db.rw = &pool{x, nil}
 	db.ro = db.rw
 	ctx := context.Background()
 	if err := x.PingContext(ctx); err != nil {

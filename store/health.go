@@ -106,10 +106,32 @@ func tighten(path string) []string {
 	return changed
 }
 
-// health is the last integrity check's finding.
+// health is what is known of the file's integrity: the last integrity
+// check's finding, or damage a query met since.
 type health struct {
 	mu      sync.Mutex
+	path    string
 	damaged error
+	// file is the database file as opened: Ping finds it deleted or
+	// replaced under the running bot.
+	file os.FileInfo
+}
+
+// saw notes damage that an error from SQLite shows (a malformed page, a
+// file that is no longer a database) and returns the error as it is.
+func (h *health) saw(err error) error {
+	if err == nil || h == nil {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+		h.mu.Lock()
+		if h.damaged == nil {
+			h.damaged = &DamagedError{Path: h.path, Detail: se.Error()}
+		}
+		h.mu.Unlock()
+	}
+	return err
 }
 
 // QuickCheck runs SQLite's quick_check over the whole file. A damaged file
@@ -151,10 +173,19 @@ type HealthError = actionbot.HealthError
 // *HealthError.
 func (db *DB) Ping(ctx context.Context) error {
 	db.health.mu.Lock()
-	damaged := db.health.damaged
+	damaged, file := db.health.damaged, db.health.file
 	db.health.mu.Unlock()
 	if damaged != nil {
 		return &HealthError{What: "is damaged", Err: damaged}
+	}
+	if file != nil {
+		st, err := os.Stat(db.Path)
+		switch {
+		case err != nil:
+			return &HealthError{What: "file is gone from under the running bot (changes would be lost when it stops)", Err: err}
+		case !os.SameFile(st, file):
+			return &HealthError{What: "file was replaced under the running bot", Err: fmt.Errorf("%s is not the file it opened", db.Path)}
+		}
 	}
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM health`); err != nil {

@@ -198,6 +198,71 @@ func TestPingReportsDamageFoundWhileRunning(t *testing.T) {
 	}
 }
 
+// Damage met by any query, before the daily check, is reported by Ping
+// (GET /healthz) at once.
+func TestPingReportsDamageAQueryMeets(t *testing.T) {
+	ctx := context.Background()
+	path := mustClosedPlanDB(t)
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.MustDamage(t, path)
+	// Copying reads every row of every table, and so meets the damage.
+	target := store.NewDB(filepath.Join(t.TempDir(), "copy.db"))
+	if err := target.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	if _, err := db.CopyTo(ctx, target); err == nil {
+		t.Fatal("a damaged database was copied without an error")
+	}
+	var de *store.DamagedError
+	// Reported as what the query met, before Ping's own read is tried.
+	if err := db.Ping(ctx); !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "the database is damaged: ") {
+		t.Fatalf("Ping after a query met the damage = %v, want the damage it met", err)
+	}
+}
+
+// A database file deleted or replaced under the running bot (changes would
+// go to a file nobody can open again) is reported by Ping.
+func TestPingReportsTheFileDeletedOrReplaced(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, want string
+		do         func(t *testing.T, path string)
+	}{
+		{"deleted", "file is gone from under the running bot", func(t *testing.T, path string) {
+			for _, p := range []string{path, path + "-wal", path + "-shm"} {
+				os.Remove(p)
+			}
+		}},
+		{"replaced", "file was replaced under the running bot", func(t *testing.T, path string) {
+			other := mustClosedPlanDB(t)
+			if err := os.Rename(other, path); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := mustClosedPlanDB(t)
+			db := store.NewDB(path)
+			if err := db.Open(); err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.Ping(ctx); err != nil {
+				t.Fatal(err)
+			}
+			tc.do(t, path)
+			if err := db.Ping(ctx); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Ping = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestPingSaysWhenTheDatabaseCannotBeRead(t *testing.T) {
 	db := store.NewDB(filepath.Join(t.TempDir(), "actionbot.db"))
 	if err := db.Open(); err != nil {
