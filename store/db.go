@@ -145,6 +145,16 @@ func (db *DB) Open() error {
 		if err := mustBeSQLite(db.Path, st.Size()); err != nil {
 			return err
 		}
+		// An empty file (touched, or truncated) holds no plan: where a
+		// missing database is refused, so is an empty one, rather than
+		// starting a new plan in it. (A new database's first writes may
+		// wait in its -wal file: then it is not empty.)
+		if db.MustExist && st.Size() == 0 && fileSize(db.Path+"-wal") == 0 {
+			return &MissingError{Path: db.Path, Empty: true}
+		}
+		if err := db.mustBeOurs(); err != nil {
+			return err
+		}
 		db.Tightened = tighten(db.Path)
 	}
 

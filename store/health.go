@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -21,9 +24,14 @@ type MissingError struct {
 	Path string
 	// Dir is the directory that does not exist either, if it does not.
 	Dir string
+	// Empty: the file exists, but is empty.
+	Empty bool
 }
 
 func (e *MissingError) Error() string {
+	if e.Empty {
+		return fmt.Sprintf("the database file %s is empty: it holds no plan", e.Path)
+	}
 	if e.Dir != "" {
 		return fmt.Sprintf("there is no database at %s: the directory %s does not exist", e.Path, e.Dir)
 	}
@@ -76,6 +84,40 @@ func mustBeSQLite(path string, size int64) error {
 		return nil
 	}
 	return actionbot.Errorf(actionbot.EINVALID, "%s is not an actionbot database (it is not an SQLite file), and it was left as it is. Check ACTIONBOT_DB or -db.", path)
+}
+
+// fileSize is the size of the file at path; 0 when there is none.
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// mustBeOurs refuses, with EINVALID and before anything is written, an
+// SQLite database another program made: it has tables, and not actionbot's
+// record of its migrations. Migrating it would add actionbot's tables
+// beside the other program's and start a plan there.
+// It reads on a read-only connection with no settings, which writes
+// nothing (the pools' WAL setting would change the file's header).
+// PostgreSQL is not asked: a schema shared with other applications is
+// usual there.
+func (db *DB) mustBeOurs() error {
+	x, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: db.Path}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	defer x.Close()
+	var tables []string
+	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`); err != nil {
+		return db.damaged(fmt.Errorf("open database %s: list its tables: %w", db.Path, err))
+	}
+	if len(tables) == 0 || slices.Contains(tables, "schema_migrations") {
+		return nil
+	}
+	return actionbot.Errorf(actionbot.EINVALID, "%s is an SQLite database, but not actionbot's (it holds %s, and none of actionbot's tables); it was left as it is. Check ACTIONBOT_DB or -db.",
+		db.Path, actionbot.Plural(len(tables), "table"))
 }
 
 // damaged turns SQLite's "malformed" and "not a database" errors into a

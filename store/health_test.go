@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -88,6 +89,45 @@ func TestOpenLeavesAFileThatIsNotADatabaseAlone(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a -wal file was left beside it: %v", err)
+	}
+}
+
+// An empty file where a database must exist is refused as a missing one
+// would be, and an SQLite database another program made is refused
+// everywhere; neither is changed.
+func TestOpenRefusesAnEmptyFileOrAnotherProgramsDatabase(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := store.NewDB(empty)
+	db.MustExist = true
+	var me *store.MissingError
+	if err := db.Open(); !errors.As(err, &me) || !me.Empty || !strings.Contains(err.Error(), "is empty") {
+		t.Fatalf("Open of an empty file with MustExist = %v", err)
+	}
+	if st, _ := os.Stat(empty); st.Size() != 0 {
+		t.Errorf("the empty file was written: %d bytes", st.Size())
+	}
+
+	other := filepath.Join(dir, "other.db")
+	mustSQL(t, other, `CREATE TABLE t (x INTEGER)`) // as another program would
+	before, _ := os.ReadFile(other)
+	for _, mustExist := range []bool{true, false} {
+		db := store.NewDB(other)
+		db.MustExist = mustExist
+		err := db.Open()
+		if err == nil {
+			db.Close()
+			t.Fatal("another program's database was opened and migrated")
+		}
+		if !strings.Contains(err.Error(), "is an SQLite database, but not actionbot's (it holds 1 table") {
+			t.Errorf("Open = %v", err)
+		}
+	}
+	if after, _ := os.ReadFile(other); string(after) != string(before) {
+		t.Error("another program's database was changed")
 	}
 }
 
@@ -288,5 +328,19 @@ func TestTheInboxKeepsNoControlCharacters(t *testing.T) {
 	}
 	if it.Text != "5.2 note [2J cones A21" {
 		t.Errorf("the inbox holds %q", it.Text)
+	}
+}
+
+// mustSQL runs statements on the SQLite file at path with the driver
+// alone, as another program would.
+func mustSQL(tb testing.TB, path, stmt string) {
+	tb.Helper()
+	x, err := sql.Open("sqlite3", path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Exec(stmt); err != nil {
+		tb.Fatal(err)
 	}
 }

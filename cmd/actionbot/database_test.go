@@ -103,6 +103,27 @@ func TestServeOnSlackNeverCreatesADatabase(t *testing.T) {
 	}
 }
 
+// An empty file (touched by mistake, truncated) is no database to serve
+// on Slack: refused as a missing one, and left empty.
+func TestServeOnSlackRefusesAnEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "actionbot.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	iv := &invocation{env: map[string]string{"ACTIONBOT_DB": path}}
+	for k, v := range slackSettings {
+		iv.env[k] = v
+	}
+	code, _, errs := iv.run(t, "", "serve")
+	if code == 0 || !strings.Contains(errs, "The database file "+path+" is empty: it holds no plan, and nothing was created") ||
+		!strings.Contains(errs, "actionbot init -db "+path) {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() != 0 {
+		t.Errorf("the empty file was written: %v %v", st, err)
+	}
+}
+
 func TestTheConsoleStillCreatesItsDatabase(t *testing.T) {
 	iv := newInvocation(t)
 	code, _, errs := iv.run(t, "/quit\n")
