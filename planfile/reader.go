@@ -55,10 +55,17 @@ type Result struct {
 	NeedsDate []Problem
 }
 
-// TooLargeError is a file bigger than Options.MaxSize.
-type TooLargeError struct{ Max int64 }
+// TooLargeError is a file bigger than Options.MaxSize, or a workbook that
+// unpacks to more than it may (Unpacked).
+type TooLargeError struct {
+	Max      int64
+	Unpacked bool
+}
 
 func (e *TooLargeError) Error() string {
+	if e.Unpacked {
+		return fmt.Sprintf("the workbook unpacks to more than %d MB, far more than any plan: check it is the right file, or save the plan as CSV UTF-8", e.Max>>20)
+	}
 	return fmt.Sprintf("the file is larger than %d MB, far more than any plan: check it is the right file, or give --max-size", e.Max>>20)
 }
 
@@ -72,7 +79,7 @@ func readAll(r io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("read plan file: %w", err)
 	}
 	if int64(len(data)) > max {
-		return nil, &TooLargeError{max}
+		return nil, &TooLargeError{Max: max}
 	}
 	return data, nil
 }

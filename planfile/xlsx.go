@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -41,8 +42,25 @@ func ReadFile(r io.Reader, sheet string, dir *actionbot.Directory, opt Options) 
 	return Read(bytes.NewReader(data), dir, opt)
 }
 
+// maxUnzipped is the most a workbook may unpack to, whatever its packed
+// size: a plan of 10,000 actions unpacks to about 10 MB, and a 1 MB
+// "zip bomb" to 400 MB took 2 GB of memory and a minute to refuse.
+const maxUnzipped = 64 << 20
+
 func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	limit := max(int64(maxUnzipped), opt.MaxSize)
+	// The sizes a zip declares bound what it unpacks to: Go's reader fails
+	// a part that unpacks to more than it declared.
+	if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+		var total uint64
+		for _, zf := range zr.File {
+			total += zf.UncompressedSize64
+		}
+		if total > uint64(limit) {
+			return nil, &TooLargeError{Max: limit, Unpacked: true}
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
 		return nil, &InvalidError{[]Problem{{Message: "the file is not an Excel workbook I can read (" + err.Error() + "): save it as .xlsx or as CSV UTF-8"}}}
 	}

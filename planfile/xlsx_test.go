@@ -177,3 +177,45 @@ func TestXLSXSheetWithNoReadableRowsSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// A workbook that unpacks to far more than any plan (a "zip bomb": a 1 MB
+// file of 400 MB) is refused from the sizes it declares, before anything
+// is unpacked.
+func TestXLSXThatUnpacksToMoreThanAnyPlanIsRefused(t *testing.T) {
+	blank := mustXLSX(t, "Plan", nil)
+	zr, err := zip.NewReader(bytes.NewReader(blank), int64(len(blank)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			// Declared as 400 MB; its few bytes are never unpacked.
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, UncompressedSize64: 400 << 20, CompressedSize64: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte{3, 0})
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = planfile.ReadFile(bytes.NewReader(bomb.Bytes()), "", actionbot.NewDirectory(nil), planfile.Options{})
+	var big *planfile.TooLargeError
+	if !errors.As(err, &big) || !strings.Contains(err.Error(), "the workbook unpacks to more than 64 MB") {
+		t.Fatalf("err = %v, want the workbook refused as too large unpacked", err)
+	}
+}
