@@ -38,6 +38,34 @@ type changeStep struct {
 	Days     int            `json:"days,omitempty"`
 }
 
+// stepsText is what a recorded click or form changed, as the slash command
+// would be typed ("5.2 progress 60 two schemes; 5.2 note …"); "" when the
+// payload does not say.
+func stepsText(payload string) string {
+	var r actionRequest
+	if json.Unmarshal([]byte(payload), &r) != nil {
+		return ""
+	}
+	parts := make([]string, 0, len(r.Steps))
+	for _, s := range r.Steps {
+		if s.Ref == "" || s.Verb == "" {
+			return ""
+		}
+		p := s.Ref + " " + string(s.Verb)
+		switch {
+		case s.Verb == actionbot.VerbProgress:
+			p += " " + strconv.Itoa(s.Progress) + "%"
+		case s.Verb == actionbot.VerbSnooze && s.Days > 0:
+			p += " " + strconv.Itoa(s.Days)
+		}
+		if s.Text != "" {
+			p += " " + s.Text
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
 func stepsOf(cmds []*commands.Command) []changeStep {
 	out := make([]changeStep, len(cmds))
 	for i, c := range cmds {
@@ -236,6 +264,9 @@ func (b *Bot) confirmation(it *actionbot.InboxItem, again bool) actionbot.Messag
 		msg = *it.Reply
 	case it.Kind == actionbot.InboxCommand && it.Text != "":
 		msg = actionbot.Simple("✅ Your change was made: /action " + PlainText(it.Text))
+	case it.Kind != actionbot.InboxCommand && stepsText(it.Payload) != "":
+		// A click or a form: what it changed, as the command would say it.
+		msg = actionbot.Simple("✅ Your change was made: /action " + PlainText(stepsText(it.Payload)))
 	default:
 		msg = actionbot.Simple("✅ Your change was made.")
 	}

@@ -645,3 +645,22 @@ func TestANoteTypedAgainAfterALostAckIsNotAddedTwice(t *testing.T) {
 		}
 	}
 }
+
+// A click or form made just before a kill, whose outcome was not recorded,
+// is confirmed after the restart with what it changed, not only "made".
+func TestARecoveredClickOrFormSaysWhatItChanged(t *testing.T) {
+	e := mustEnv(t)
+	for _, tc := range []struct {
+		kind, payload, want string
+	}{
+		{store.InboxClick, `{"origin":{"ref":"5.2"},"steps":[{"verb":"snooze","ref":"5.2","days":7}]}`, "✅ Your change was made: /action 5.2 snooze 7"},
+		{store.InboxForm, `{"origin":{"ref":"5.2"},"steps":[{"verb":"progress","ref":"5.2","progress":60},{"verb":"note","ref":"5.2","text":"two schemes"}]}`,
+			"✅ Your change was made: /action 5.2 progress 60%; 5.2 note two schemes"},
+		{store.InboxClick, `{"origin":`, "✅ Your change was made."},
+	} {
+		msg := e.bot.confirmation(&store.InboxItem{Kind: tc.kind, Payload: tc.payload, ReceivedAt: e.clock.Now()}, false)
+		if msg.Text != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.kind, tc.payload, msg.Text, tc.want)
+		}
+	}
+}
