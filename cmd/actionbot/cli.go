@@ -308,7 +308,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if *format != "csv" {
-		return writeOut(*out, a.stdout, func(w io.Writer) error { return ex(ctx, c, db, w) })
+		return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error { return ex(ctx, c, db, w) }))
 	}
 	plan, err := db.CurrentPlan(ctx)
 	if err != nil {
@@ -323,9 +323,9 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	rate := c.RAG.RateAt(plan, a.clock()().In(c.TZ))
-	return writeOut(*out, a.stdout, func(w io.Writer) error {
+	return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error {
 		return planfile.Write(w, plan, priorities, actions, rate, c.TZ)
-	})
+	}))
 }
 
 // exportFormat returns the writer of a format of "export" besides CSV.

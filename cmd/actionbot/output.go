@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -114,7 +115,13 @@ func printableOutput(write func(io.Writer) error) func(io.Writer) error {
 		if err := write(&buf); err != nil {
 			return err
 		}
-		_, err := io.WriteString(w, actionbot.Printable(buf.String()))
+		// CSV ends its lines with "\r\n": those stay; a carriage return
+		// anywhere else (it could make a line overwrite another) is shown.
+		lines := strings.Split(buf.String(), "\r\n")
+		for i, l := range lines {
+			lines[i] = actionbot.Printable(l)
+		}
+		_, err := io.WriteString(w, strings.Join(lines, "\r\n"))
 		return err
 	}
 }

@@ -122,10 +122,9 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	emit := func(w io.Writer) error { return write(w, r) }
-	if f == "md" { // read on a terminal: escape what a terminal would obey
-		emit = printableOutput(emit)
-	}
+	// Every format may be read on a terminal (or a spreadsheet, or a
+	// browser): what a terminal would obey is escaped, whatever the format.
+	emit := printableOutput(func(w io.Writer) error { return write(w, r) })
 	if err := writeOut(*out, a.stdout, emit); err != nil {
 		return err
 	}
