@@ -153,8 +153,27 @@ func exists(path string) bool {
 func flagsAfterArgs(cmd string, rest []string) error {
 	for _, arg := range rest {
 		if strings.HasPrefix(arg, "-") && len(arg) > 1 {
-			return &usageError{fmt.Sprintf("the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s %s … %s", arg, cmd, arg, strings.Join(rest[:min(2, len(rest))], " "))}
+			return &usageError{fmt.Sprintf("the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s", arg, flagsFirst(cmd, rest))}
 		}
 	}
 	return nil
+}
+
+// flagsFirst is the command written with its flags (each with the value
+// after it, unless written -flag=value) before its other arguments.
+func flagsFirst(cmd string, rest []string) string {
+	var flags, args []string
+	for i := 0; i < len(rest); i++ {
+		arg := rest[i]
+		switch {
+		case !strings.HasPrefix(arg, "-") || len(arg) == 1:
+			args = append(args, arg)
+		case !strings.Contains(arg, "=") && i+1 < len(rest) && !strings.HasPrefix(rest[i+1], "-"):
+			flags = append(flags, arg, rest[i+1])
+			i++
+		default:
+			flags = append(flags, arg)
+		}
+	}
+	return strings.Join(append(append([]string{cmd}, flags...), args...), " ")
 }

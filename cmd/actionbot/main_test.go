@@ -188,6 +188,8 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"version"}, 0, "actionbot "},
 		{[]string{"help"}, 0, "actionbot import"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"member", "add", "-db", "a.db", "U0LEAD1", "POLICE"}, 2, "put flags first, as in actionbot member -db a.db add U0LEAD1 POLICE"},
+		{[]string{"member", "list", "--db=a.db"}, 2, "put flags first, as in actionbot member --db=a.db list"},
 		{[]string{"reprot"}, 2, `unknown command "reprot": did you mean report?`},
 		{[]string{"memebr", "list"}, 2, `unknown command "memebr": did you mean member?`},
 		{[]string{"import"}, 2, "import takes one plan file, CSV or .xlsx"},

@@ -35,7 +35,23 @@ func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error 
 	st, err := os.Stat(name) // follows a symbolic link
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return replaceFile(name, 0, write)
+		// A symbolic link to a file not made yet: the file it names is
+		// made, and the link kept.
+		target := name
+		for range 40 {
+			lt, err := os.Readlink(target)
+			if err != nil {
+				break
+			}
+			if !filepath.IsAbs(lt) {
+				lt = filepath.Join(filepath.Dir(target), lt)
+			}
+			target = lt
+		}
+		if dir := filepath.Dir(target); !exists(dir) {
+			return fmt.Errorf("write %s: the directory %s does not exist", name, dir)
+		}
+		return replaceFile(target, 0, write)
 	case err != nil:
 		return fmt.Errorf("write %s: %w", name, err)
 	case st.Mode().IsRegular():

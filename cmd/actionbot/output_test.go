@@ -109,6 +109,25 @@ func TestOutputReplacesARegularFileWhole(t *testing.T) {
 			t.Errorf("target holds %q", b)
 		}
 	})
+	t.Run("a symbolic link to a file not made yet makes the file and stays a link", func(t *testing.T) {
+		link := filepath.Join(dir, "dangling.md")
+		if err := os.Symlink("new-target.md", link); err != nil { // relative, as ln -s writes it
+			t.Fatal(err)
+		}
+		mustWriteOut(t, link, "made through the link\n")
+		if mustMode(t, link)&fs.ModeSymlink == 0 {
+			t.Error("the link was replaced by a file")
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, "new-target.md")); string(b) != "made through the link\n" {
+			t.Errorf("target holds %q", b)
+		}
+	})
+	t.Run("a missing directory is named, not a temporary file", func(t *testing.T) {
+		err := writeOut(filepath.Join(dir, "nodir", "x.md"), io.Discard, func(w io.Writer) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "the directory "+filepath.Join(dir, "nodir")+" does not exist") || strings.Contains(err.Error(), ".actionbot-") {
+			t.Errorf("err = %v", err)
+		}
+	})
 	t.Run("a directory is refused", func(t *testing.T) {
 		err := writeOut(dir, io.Discard, func(w io.Writer) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), "is a directory") {

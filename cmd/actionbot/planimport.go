@@ -149,8 +149,8 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 	}
 	res.Import.Agencies = append(res.Import.Agencies, own...)
 	if f.dry {
-		fmt.Fprintf(a.stdout, "The file is valid: %d actions in %d priorities, plan %q (%s). Nothing was imported or created (--dry-run).\n",
-			len(res.Import.Actions), len(res.Import.Priorities), res.Import.Name, res.Import.Period)
+		fmt.Fprintf(a.stdout, "The file is valid: %s in %s, plan %q (%s). Nothing was imported or created (--dry-run).\n",
+			actionbot.Plural(len(res.Import.Actions), "action"), priorities(len(res.Import.Priorities)), res.Import.Name, res.Import.Period)
 		if db == nil {
 			return nil
 		}
@@ -228,4 +228,12 @@ func writeShipped(w io.Writer) error {
 	plan := &actionbot.Plan{Name: imp.Name, Period: imp.Period}
 	unrated := func(*actionbot.Action) actionbot.RAG { return "" }
 	return planfile.Write(w, plan, prios, imp.Actions, unrated, time.UTC)
+}
+
+// priorities is "1 priority" or "7 priorities".
+func priorities(n int) string {
+	if n == 1 {
+		return "1 priority"
+	}
+	return fmt.Sprintf("%d priorities", n)
 }

@@ -337,3 +337,12 @@ func TestImportIntoTheShippedPlansDatabaseWarnsOfItsAgencies(t *testing.T) {
 		t.Fatalf("a new database was warned about:\n%s", out)
 	}
 }
+
+func TestImportDryRunCountsInWords(t *testing.T) {
+	iv := newInvocation(t)
+	csv := "id,priority,priority_title,action,lead,partners,by_when,funding\n1.1,1,ASB,Only action,CSU,,March 2013,\n"
+	code, out, errs := iv.run(t, "", "import", "--dry-run", mustWriteFile(t, "one.csv", csv))
+	if code != 0 || !strings.Contains(out, "The file is valid: 1 action in 1 priority,") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errs)
+	}
+}
