@@ -56,23 +56,33 @@ const sep = `[ .\-]{0,3}`
 var (
 	// An e-mail address: "@" or an "(at)" spelling, and a dotted domain
 	// ("." or "(dot)").
-	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+'\-]+(?: ?@ ?| ?[(\[{<] ?at ?[)\]}>] ?)(?:[a-z0-9\-]+(?:\.| ?[(\[{<] ?dot ?[)\]}>] ?))+[a-z]{2,}\b`)
+	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+'\-]+(?: ?@ ?| ?[(\[{<] ?at ?[)\]}>] ?)(?:[a-z0-9\-]+(?:\.| ?[(\[{<] ?dot ?[)\]}>] ?))+[a-z]{2,}\b` +
+		// Spelt out, "bob at example dot com", or spaced, "bob @ example .
+		// com": only before a common ending, so that "meet @ Costa. Then"
+		// and "the team at the hall" pass.
+		`|(?i)\b[a-z0-9._%+'\-]+ at [a-z0-9\-]+(?: dot [a-z0-9\-]+)* dot ` + mailEndings + `\b` +
+		`|(?i)[a-z0-9._%+'\-]+ ?@ ?[a-z0-9\-]+(?: ?\. ?[a-z0-9\-]+)* ?\. ?` + mailEndings + `\b`)
 
 	// A UK postcode: outward code, any separator run, inward code.
-	postcodeRE = regexp.MustCompile(`(?i)\b(GIR` + sep + `0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?` + sep + `([0-9][ABD-HJLNP-UW-Z]{2}))\b`)
+	// "/" and "_" between the codes too, and a space inside the inward
+	// code ("TN13 1 HG").
+	postcodeRE = regexp.MustCompile(`(?i)\b(GIR` + sep + `0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?[ .\-/_]{0,3}([0-9] ?[ABD-HJLNP-UW-Z]{2}))\b`)
 
-	// A National Insurance number: two letters, three pairs of digits, a
-	// letter A to D, with any separators.
-	niRE = regexp.MustCompile(`(?i)\b[A-Z]{2}` + sep + `\d{2}` + sep + `\d{2}` + sep + `\d{2}` + sep + `[A-D]\b`)
+	// A National Insurance number: two letters, six digits grouped any way
+	// ("QQ 12 34 56 C", "QQ 123 456 C"), a letter A to D, with any
+	// separators; after "NI" or "National Insurance" the letter may be
+	// left out.
+	niRE = regexp.MustCompile(`(?i)\b[A-Z]{2}` + sep + `\d(?:` + sep + `\d){5}` + sep + `[A-D]\b` +
+		`|(?i)\b(?:NI|NINO|national insurance)(?: ?(?:no|number|num))?\.?:? ?[A-Z]{2}` + sep + `\d(?:` + sep + `\d){5}\b`)
 
 	// digitRun is a candidate phone number: digits and the separators and
 	// brackets people write between them, perhaps after "+".
-	digitRun = regexp.MustCompile(`\+?\(?\d[\d .\-()]*\d\)?`)
+	digitRun = regexp.MustCompile(`\+?\(?\d[\d .\-()_]*\d\)?`)
 
 	// A date of birth needs a cue. After "DOB" or "date of birth" any
 	// date counts, a month and year or a year alone too; after "born" only
 	// a full date ("the scheme was born in April 2011" is not a person).
-	dobRE  = regexp.MustCompile(`(?i)\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date of birth)` + cueGap + `(?:` + fullDate + `|` + partDate + `)`)
+	dobRE  = regexp.MustCompile(`(?i)\b(?:d[ .\-]{0,2}o[ .\-]{0,2}b\b\.?|date of birth|birthday)` + cueGap + `(?:` + fullDate + `|` + partDate + `|` + dayMonth + `)`)
 	bornRE = regexp.MustCompile(`(?i)\bborn` + cueGap + `(?:` + fullDate + `)`)
 
 	// A title and a capitalised word: "Mr Smith", "Dr. Patel", "Mrs J
@@ -80,12 +90,14 @@ var (
 	// name people by: "PC Smith", "PCSO Khan", "DI Walker", "Sgt Jones",
 	// "Cllr Brown" (as the importer's person check has them).
 	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|DR|mr|mrs` +
-		`|PC|PCSO|Pcso|DC|DS|DI|DCI|DSI|DSU|Det|Sgt|SGT|sgt|Sergeant|Insp|INSP|Inspector|Ch ?Insp|Supt|Superintendent|Cllr|CLLR|cllr|Councillor|Prof|Rev|Revd)\b` +
+		`|PC|PCSO|Pcso|DC|DS|DI|DCI|DSI|DSU|Det|Sgt|SGT|sgt|Sergeant|Insp|INSP|Inspector|Ch ?Insp|Supt|Superintendent|Cllr|CLLR|cllr|Councillor|Prof|Rev|Revd|Sir|Dame|Lady|Lord)\b` +
 		`\.? ?(\p{Lu}[\p{L}'’\-]*)`)
 
 	// A street address: a house number, one to three capitalised words and
 	// a street word.
-	addressRE = regexp.MustCompile(`\b\d{1,3}[A-Za-z]?,? (?:[A-Z][\p{L}'’\-]*,? ){1,3}(?i:` + streetWords + `)\b`)
+	// The number may be glued to the name ("12Swanley Road", or a
+	// zero-width space between them, which is dropped).
+	addressRE = regexp.MustCompile(`\b\d{1,3}(?:[A-Za-z],?\s|,?\s|,?)(?:[A-Z][\p{L}'’\-]*,? ){1,3}(?i:` + streetWords + `)\b`)
 )
 
 // months are the month names and their abbreviations.
@@ -99,6 +111,13 @@ const fullDate = `\d{1,2}(?:st|nd|rd|th)? ?(?:of )?(?:` + months + `)\.?,? ?\d{2
 	`|(?:` + months + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:, ?| )\d{2,4}` + // February 1, 1990
 	`|\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{2,4}` + // 01/02/1990, 1.2.90
 	`|\d{4} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{1,2}` // 1990-02-01
+
+// dayMonth is a day and a month with no year ("1st Feb"), a date of birth
+// after a cue.
+const dayMonth = `\d{1,2}(?:st|nd|rd|th)? ?(?:of )?(?:` + months + `)\b`
+
+// mailEndings are the endings of the e-mail addresses people spell out.
+const mailEndings = `(?:com|org|net|uk|gov|info|io|co)`
 
 // partDate is a month and year, or a year alone.
 const partDate = `(?:` + months + `)\.?,? \d{4}|(?:19|20)\d{2}\b`
@@ -188,7 +207,9 @@ func phoneShaped(digits string, plus bool) bool {
 	case strings.HasPrefix(digits, "0"):
 		return len(digits) == 11 && strings.ContainsRune("1235789", rune(digits[1]))
 	default:
-		return false
+		// A mobile number with its country code and no "+": "44 7700
+		// 900123".
+		return len(digits) == 12 && strings.HasPrefix(digits, "447")
 	}
 	if rest, ok := strings.CutPrefix(international, "44"); ok {
 		rest = strings.TrimPrefix(rest, "0") // +44 (0) 1732 ...
