@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -166,13 +167,27 @@ func (h *Handler) finish(req Request, cmd *Command, msg actionbot.Message, err e
 func (h *Handler) CheckText(text string) error {
 	text = actionbot.CleanText(text)
 	if n := len([]rune(text)); n > actionbot.MaxNoteLength {
-		return invalid("That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength)
+		return &tooLongError{err: actionbot.Errorf(actionbot.EINVALID, "That text is %d characters long; the limit is %d. Please shorten it.", n, actionbot.MaxNoteLength), text: text}
 	}
 	if what := personalDataIn(text); what != "" {
 		return privacyRefusal(what)
 	}
 	return nil
 }
+
+// tooLongError is a text over the limit, kept so that the refusal gives it
+// back: typed in Slack, it is gone from the message box once sent.
+type tooLongError struct {
+	err  *actionbot.Error
+	text string
+}
+
+func (e *tooLongError) Error() string { return e.err.Error() }
+func (e *tooLongError) Unwrap() error { return e.err }
+
+// echoChunk is how much of a refused text one block gives back: under
+// Slack's 3,000 characters a section.
+const echoChunk = 2500
 
 // ErrorReply renders an error as the reply to the person who caused it:
 // the friendly message of an application error, a generic apology for any
@@ -192,7 +207,17 @@ func errorMessage(err error) actionbot.Message {
 	case actionbot.EINTERNAL:
 		icon = "❌ "
 	}
-	return actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section(inlineCode(icon + text)...)}}
+	msg := actionbot.Message{Text: text, Blocks: []actionbot.Block{actionbot.Section(inlineCode(icon + text)...)}}
+	var tl *tooLongError
+	if errors.As(err, &tl) {
+		msg.Blocks = append(msg.Blocks, actionbot.Block{Kind: actionbot.BlockContext, Text: actionbot.Txt("Here is your text, to shorten and send again:")})
+		for r := []rune(tl.text); len(r) > 0; {
+			n := min(len(r), echoChunk)
+			msg.Blocks = append(msg.Blocks, actionbot.Section(string(r[:n])))
+			r = r[n:]
+		}
+	}
+	return msg
 }
 
 // inlineCode turns `code` spans of a message into code spans.

@@ -324,6 +324,18 @@ func TestLongAndOddTexts(t *testing.T) {
 	f := mustFixture(t)
 	long := strings.Repeat("a", actionbot.MaxNoteLength+1)
 	mustContain(t, f.run(csuUser, "5.2 note "+long), "2001 characters long; the limit is 2000")
+	// What was typed is given back, whole, to shorten: in Slack it is gone
+	// from the message box once sent.
+	longer := strings.Repeat("partnership work ", 300) // 5,100 characters
+	m := f.run(csuUser, "5.2 note "+longer)
+	mustContain(t, m, "Here is your text, to shorten and send again:")
+	var echoed strings.Builder
+	for _, b := range m.Blocks[2:] {
+		echoed.WriteString(b.Text.Plain())
+	}
+	if echoed.String() != strings.TrimSpace(longer) {
+		t.Errorf("the text given back is %d characters, want the %d typed", len(echoed.String()), len(strings.TrimSpace(longer)))
+	}
 	if f.audits(t, "5.2") != 0 {
 		t.Fatal("a refused note was stored")
 	}
