@@ -72,5 +72,13 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 		text += "\n" + note
 		blocks = append(blocks, actionbot.Section(note))
 	}
+	if end := e.plan.Period.End; !end.IsZero() && day.After(end) {
+		// Most often a figure for the year, recorded after it ended,
+		// dated the day it was typed.
+		note := fmt.Sprintf("⚠️ %s is after %s ended (%s). If the figure stands at the year's end, record it again as of that day: `/action measure %d %d %s as of %s`.",
+			day.UK(), e.plan.Name, end.UK(), m.Priority, m.N, args.Value, end.String())
+		text += "\n" + note
+		blocks = append(blocks, actionbot.Section(inlineCode(note)...))
+	}
 	return actionbot.Message{Text: text, Blocks: blocks}, nil
 }

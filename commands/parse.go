@@ -46,8 +46,8 @@ type MeasureArgs struct {
 	Priority int
 	N        int
 	Value    string
-	// AsOf is the date the figure stands at; zero for today. The CLI's
-	// --as-of sets it; the slash command records figures as of today.
+	// AsOf is the date the figure stands at; zero for today: "as of
+	// 2013-03-31" after the value, or the CLI's --as-of.
 	AsOf actionbot.Date
 }
 
@@ -488,6 +488,21 @@ func (p *parser) measure(c *Command, i int) error {
 	}
 	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: strings.Join(words, " ")}
 	c.Text = p.rest(end)
+	// "as of 2013-03-31" (or 31/03/2013, 31 March 2013, March 2013) dates
+	// the figure, as the CLI's --as-of does; the note follows it.
+	if end+2 < len(p.toks) && p.word(end) == "as" && (p.word(end+1) == "of" || p.word(end+1) == "at") {
+		for k := min(3, len(p.toks)-end-2); k >= 1; k-- {
+			words := make([]string, k)
+			for j := range k {
+				words[j] = p.toks[end+2+j].s
+			}
+			if d, err := actionbot.ParseDeadline(strings.Join(words, " ")); err == nil && !d.Ongoing && !d.Due.IsZero() {
+				c.Measure.AsOf, c.Text = d.Due, p.rest(end+2+k)
+				return nil
+			}
+		}
+		return invalid("%q is not a date: `/action measure %d %d %s as of 2013-03-31` (or 31/03/2013, or March 2013 for its last day).", p.rest(end+2), prio, n, c.Measure.Value)
+	}
 	return nil
 }
 

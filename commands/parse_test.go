@@ -127,6 +127,12 @@ func TestParse(t *testing.T) {
 			expect(t, c.Verb == actionbot.VerbReport && c.Priority == 0, c)
 		}},
 		{"report priority", "report priority 6", func(t *testing.T, c *commands.Command) { expect(t, c.Priority == 6, c) }},
+		{"measure as of a date", "measure 3 1 -2.5 as of 2013-03-31 police figures", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Measure.Value == "-2.5" && c.Measure.AsOf == actionbot.D(2013, 3, 31) && c.Text == "police figures", c)
+		}},
+		{"measure as of a written date", "measure 3 1 fell 2.5% as of 31 March 2013", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Measure.Value == "fell 2.5%" && c.Measure.AsOf == actionbot.D(2013, 3, 31) && c.Text == "", c)
+		}},
 		{"measure", "measure 3 1 2.5 police figures", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Measure != nil && c.Measure.Priority == 3 && c.Measure.N == 1 && c.Measure.Value == "2.5" && c.Text == "police figures", c)
 		}},
@@ -214,6 +220,7 @@ func TestParseErrors(t *testing.T) {
 		{"find nothing", "find", "Find what"},
 		{"report junk", "report everything", "optional priority"},
 		{"measure short", "measure 3", "Record a success measure"},
+		{"measure as of no date", "measure 3 1 2.5 as of soon", `"soon" is not a date`},
 		{"mine junk", "mine all", "takes nothing after it"},
 		{"admin nothing", "admin", "Coordinator commands"},
 		{"admin member no user", "admin member add", "Who?"},

@@ -163,6 +163,21 @@ func TestActionReportAgreesWithTheBoardReport(t *testing.T) {
 	}
 }
 
+// A figure typed after the plan's year ended is dated that day, and told
+// how to date it at the year's end, which "as of" then does.
+func TestAMeasureRecordedAfterThePlanYearSaysHowToDateIt(t *testing.T) {
+	f := mustRepFixture(t)
+	may := repAt(2013, time.May, 7, 10)
+	reply := f.say(may, repCoordinator, "measure 3 1 -2.5 year-end police figures")
+	if want := "⚠️ 7 May 2013 is after Sevenoaks District CSP Action Plan 2012-13 ended (31 Mar 2013). If the figure stands at the year's end, record it again as of that day: /action measure 3 1 -2.5 as of 2013-03-31."; !strings.Contains(reply, want) {
+		t.Errorf("reply:\n%s\nwant %q", reply, want)
+	}
+	reply = f.say(may, repCoordinator, "measure 3 1 -2.5 as of 2013-03-31 year-end police figures")
+	if !strings.Contains(reply, "Recorded fell 2.5% as of 31 Mar 2013") || strings.Contains(reply, "⚠️") {
+		t.Errorf("reply:\n%s", reply)
+	}
+}
+
 func TestActionMeasure(t *testing.T) {
 	f := mustRepFixture(t)
 	sept := repAt(2012, time.September, 30, 10)
