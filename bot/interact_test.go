@@ -32,7 +32,7 @@ func TestButtonOnEphemeralCard(t *testing.T) {
 		{"Mark done by a lead agency member", uCSU, actionbot.ButtonDone, true,
 			[]string{"✅ *5.2* is marked done.", "5.2 Promote Speedwatch", "done · 100%"}, actionbot.StatusDone, 1},
 		{"Mark done by someone registered nowhere", uStranger, actionbot.ButtonDone, false,
-			[]string{"🔒 Only members of POLICE and CSU (the lead agencies) or a coordinator can mark 5.2 done."}, actionbot.StatusOpen, 0},
+			[]string{"🔒 Only members of Kent Police (POLICE) and Community Safety Unit (CSU), the lead agencies, or a coordinator can mark 5.2 done."}, actionbot.StatusOpen, 0},
 		{"Snooze by a coordinator", uCoord, actionbot.ButtonSnooze, true,
 			[]string{"Reminders for *5.2* are snoozed until Wed 27 Jun 2012."}, actionbot.StatusOpen, 1},
 	}
@@ -133,7 +133,7 @@ func TestButtonOnPostedReminderRefused(t *testing.T) {
 	ch, ts := e.postedReminder(t, "5.4") // KFRS leads 5.4; the CSU member may not close it
 	e.click(t, e.blockAction(uCSU, actionbot.ButtonDone, "5.4", "actions:1", "r1", messageContainer(ch, ts)))
 	got := e.slack.Wait(t, "response:r1", 1)[0]
-	if got.JSON["replace_original"] != false || !strings.Contains(blocksText(got.JSON["blocks"]), "🔒 Only members of KFRS") {
+	if got.JSON["replace_original"] != false || !strings.Contains(blocksText(got.JSON["blocks"]), "🔒 Only members of Kent Fire &amp; Rescue Service (KFRS), the lead agency,") {
 		t.Errorf("refusal %v", got.JSON)
 	}
 	e.bot.Wait()
@@ -272,7 +272,7 @@ func TestProgressFormApplied(t *testing.T) {
 		{"a note alone", uCSU, "0", "open", "DVLA data requested", false, actionbot.StatusOpen, 0, "", 1, []string{"Note added to *5.2*."}},
 		{"done with evidence", uCoord, "40", "done", "14 volunteers trained", false, actionbot.StatusDone, 100, "", 1, []string{"✅ *5.2* is marked done."}},
 		{"refused: not a lead", uKFRS, "60", "open", "", false, actionbot.StatusOpen, 0, "", 0,
-			[]string{"🔒 Only members of POLICE and CSU (the lead agencies) or a coordinator can update the progress of 5.2."}},
+			[]string{"🔒 Only members of Kent Police (POLICE) and Community Safety Unit (CSU), the lead agencies, or a coordinator can update the progress of 5.2."}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

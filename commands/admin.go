@@ -122,7 +122,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 	if ok, err := h.isCoordinator(ctx, userID); err != nil {
 		return actionbot.Message{}, err
 	} else if !ok {
-		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can do that. The coordinators are %s.", strings.TrimPrefix(h.coordinatorsText(ctx).Plain(), "a coordinator "))
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only a coordinator can do that (`/action admin`). Ask %s.", h.coordinatorsText(ctx).Plain())
 	}
 	done := func(parts ...any) (actionbot.Message, error) {
 		rt := actionbot.Txt(append([]any{"✅ "}, parts...)...)

@@ -501,20 +501,26 @@ func changesState(e *actionbot.AuditEntry) bool {
 
 // refusal explains who can make a change.
 func (h *Handler) refusal(ctx context.Context, e *env, a *actionbot.Action, verb actionbot.Verb, w *who) error {
+	// Agencies by their names, with the codes commands take, as every
+	// other surface names them.
 	leads := make([]string, len(a.Lead))
 	for i, p := range a.Lead {
-		leads[i] = p.Agency
+		leads[i] = e.dir.Label(p.Agency)
 	}
-	who := "members of " + actionbot.JoinAnd(leads) + " (the lead agencies)"
+	who := "members of " + actionbot.JoinAnd(leads) + ", the lead agencies,"
 	if len(leads) == 1 {
-		who = "members of " + leads[0] + " (the lead agency)"
+		who = "members of " + leads[0] + ", the lead agency,"
 	}
 	if verb.NoteOnly() {
 		who = "members of the lead and partner agencies"
 	}
 	yours := "You are not registered with any agency yet."
 	if len(w.agencies) > 0 {
-		yours = "You are registered with " + actionbot.JoinAnd(w.agencies) + "."
+		mine := make([]string, len(w.agencies))
+		for i, code := range w.agencies {
+			mine[i] = e.dir.Label(code)
+		}
+		yours = "You are registered with " + actionbot.JoinAnd(mine) + "."
 	}
 	return actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only %s or a coordinator can %s. %s If that's wrong, ask %s to add you: `/action admin member add @you AGENCY`.",
 		who, fmt.Sprintf(verbPhrase(verb), a.Ref), yours, h.coordinatorsText(ctx).Plain())

@@ -181,9 +181,9 @@ func TestPermissions(t *testing.T) {
 
 func TestRefusalNamesWhoCan(t *testing.T) {
 	f := mustFixture(t)
-	mustContain(t, f.run(dvlaUser, "5.2 done"), "Only members of POLICE and CSU (the lead agencies) or a coordinator can mark 5.2 done. You are registered with DVLA.")
+	mustContain(t, f.run(dvlaUser, "5.2 done"), "Only members of Kent Police (POLICE) and Community Safety Unit (CSU), the lead agencies, or a coordinator can mark 5.2 done. You are registered with DVLA.")
 	mustContain(t, f.run(outsider, "5.2 note x"), "Only members of the lead and partner agencies or a coordinator can add notes to 5.2. You are not registered with any agency yet.")
-	mustContain(t, f.run(dvlaUser, "6.5 done"), "members of CRI (the lead agency)")
+	mustContain(t, f.run(dvlaUser, "6.5 done"), "members of CRI (substance misuse charity commissioned by KDAAT), the lead agency,")
 }
 
 func TestEveryVerbChangesAndAudits(t *testing.T) {

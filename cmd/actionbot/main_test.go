@@ -63,7 +63,7 @@ func TestConsoleSwitchesUser(t *testing.T) {
 	_, out, _ := iv.run(t, strings.Join([]string{
 		"/as U0OUT", "/action 5.2 done", "/as @U0CSU", "5.2 progress 60 started", "/as nobody",
 	}, "\n"))
-	for _, want := range []string{"You are now U0OUT.", "🔒 Only members of POLICE and CSU", "You are now U0CSU.", "✅ 5.2 is now at 60%.", "Give a Slack-style user ID"} {
+	for _, want := range []string{"You are now U0OUT.", "🔒 Only members of Kent Police (POLICE) and Community Safety Unit (CSU), the lead agencies,", "You are now U0CSU.", "✅ 5.2 is now at 60%.", "Give a Slack-style user ID"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
