@@ -296,6 +296,9 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))}
 	}
+	if err := notTheDatabase(*out, c.DB); err != nil {
+		return err
+	}
 	if *shipped {
 		if *format != "csv" {
 			return &usageError{"--shipped writes the shipped plan as a CSV template: leave out --format"}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // writeOut writes to the named file, or to stdout when name is empty.
@@ -37,17 +38,7 @@ func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error 
 	case errors.Is(err, fs.ErrNotExist):
 		// A symbolic link to a file not made yet: the file it names is
 		// made, and the link kept.
-		target := name
-		for range 40 {
-			lt, err := os.Readlink(target)
-			if err != nil {
-				break
-			}
-			if !filepath.IsAbs(lt) {
-				lt = filepath.Join(filepath.Dir(target), lt)
-			}
-			target = lt
-		}
+		target := linkTarget(name)
 		if dir := filepath.Dir(target); !exists(dir) {
 			return fmt.Errorf("write %s: the directory %s does not exist", name, dir)
 		}
@@ -73,6 +64,67 @@ func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error 
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// linkTarget follows name through symbolic links to the path of the file
+// they end at, which need not exist; each link is read relative to the
+// directory it is in, that directory's own links resolved.
+func linkTarget(name string) string {
+	target := name
+	for range 40 {
+		lt, err := os.Readlink(target)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(lt) {
+			dir := filepath.Dir(target)
+			if real, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = real
+			}
+			lt = filepath.Join(dir, lt)
+		}
+		target = lt
+	}
+	return target
+}
+
+// realPath is where name ends up after its links and its directory's
+// links are followed, made absolute; a file not made yet keeps its name in
+// its directory's real path.
+func realPath(name string) string {
+	t := linkTarget(name)
+	if real, err := filepath.EvalSymlinks(t); err == nil {
+		t = real
+	} else if dir, err := filepath.EvalSymlinks(filepath.Dir(t)); err == nil {
+		t = filepath.Join(dir, filepath.Base(t))
+	}
+	if abs, err := filepath.Abs(t); err == nil {
+		t = abs
+	}
+	return t
+}
+
+// notTheDatabase refuses an output file that is the database the command
+// reads, or one of SQLite's files beside it, however it is spelt (through
+// links, "./", "..", or a hard link): "report -db a.db -o a.db" would
+// otherwise replace the live database with a report.
+func notTheDatabase(out, db string) error {
+	if out == "" || store.IsPostgresURL(db) {
+		return nil
+	}
+	o, d := realPath(out), realPath(db)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		same := o == d+suffix
+		if !same {
+			os1, err1 := os.Stat(out)
+			os2, err2 := os.Stat(db + suffix)
+			same = err1 == nil && err2 == nil && os.SameFile(os1, os2)
+		}
+		if same {
+			return actionbot.Errorf(actionbot.EINVALID, "%s is the database itself (%s); nothing was written. Give the output another name.", out, filepath.Base(db)+suffix)
+		}
 	}
 	return nil
 }

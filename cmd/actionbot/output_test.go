@@ -310,3 +310,38 @@ func mustBePrintable(tb testing.TB, what, text string) {
 		}
 	}
 }
+
+// "-o" never writes over the database the command reads, or SQLite's files
+// beside it, however the path is spelt: the live database would become a
+// report.
+func TestOutputNeverReplacesTheDatabase(t *testing.T) {
+	c := newReportCLI(t)
+	c.mustStore(t, storetest.NewClock(storetest.PlanStart), func(*store.DB, *actionbot.Plan) {})
+	before, err := os.ReadFile(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(c.dir, "dblink")
+	if err := os.Symlink(c.db, link); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(c.dir, "hard.db")
+	if err := os.Link(c.db, hard); err != nil {
+		t.Fatal(err)
+	}
+	dotted := filepath.Join(c.dir, ".", "sub", "..", filepath.Base(c.db))
+	for _, out := range []string{c.db, link, hard, dotted, c.db + "-wal", c.db + "-journal"} {
+		for _, args := range [][]string{{"report", "-o", out}, {"export", "-o", out}} {
+			code, _, errs := c.run(t, nil, args...)
+			if code == 0 || !strings.Contains(errs, "is the database itself") {
+				t.Errorf("%v: exit %d: %s", args, code, errs)
+			}
+		}
+	}
+	if after, _ := os.ReadFile(c.db); string(after) != string(before) {
+		t.Error("the database was changed")
+	}
+	if _, err := os.Stat(c.db + "-journal"); err == nil {
+		t.Error("a -journal file was written beside the database")
+	}
+}

@@ -108,6 +108,9 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := notTheDatabase(*out, c.DB); err != nil {
+		return err
+	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
