@@ -320,6 +320,9 @@ func (db *DB) now() string { return formatTime(db.Now()) }
 
 // begin starts a write transaction.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if err := db.writable(); err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
 	tx, err := db.rw.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %w", err)

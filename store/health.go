@@ -207,13 +207,12 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	return err
 }
 
-// HealthError is Ping's finding: actionbot.HealthError.
-type HealthError = actionbot.HealthError
-
-// Ping checks that the database can be read and written, and that the
-// last QuickCheck found it whole (GET /healthz). It fails with a
-// *HealthError.
-func (db *DB) Ping(ctx context.Context) error {
+// writable says why nothing may be written now, if anything: the file is
+// known to be damaged (a query met the damage, or the last check found
+// it), or it is gone or replaced under the running bot, where a change
+// would be lost or land in a file nobody opens. Every write asks (begin),
+// so that a change is refused rather than confirmed; Ping reports it.
+func (db *DB) writable() error {
 	db.health.mu.Lock()
 	damaged, file := db.health.damaged, db.health.file
 	db.health.mu.Unlock()
@@ -228,6 +227,19 @@ func (db *DB) Ping(ctx context.Context) error {
 		case !os.SameFile(st, file):
 			return &HealthError{What: "file was replaced under the running bot", Err: fmt.Errorf("%s is not the file it opened", db.Path)}
 		}
+	}
+	return nil
+}
+
+// HealthError is Ping's finding: actionbot.HealthError.
+type HealthError = actionbot.HealthError
+
+// Ping checks that the database can be read and written, and that the
+// last QuickCheck found it whole (GET /healthz). It fails with a
+// *HealthError.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.writable(); err != nil {
+		return err
 	}
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM health`); err != nil {

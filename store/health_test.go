@@ -263,6 +263,9 @@ func TestPingReportsDamageAQueryMeets(t *testing.T) {
 	if err := db.Ping(ctx); !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "the database is damaged: ") {
 		t.Fatalf("Ping after a query met the damage = %v, want the damage it met", err)
 	}
+	if err := db.AddMember(ctx, "U0NEW", "CSU", "U0"); !errors.As(err, &de) {
+		t.Errorf("a write after a query met the damage = %v, want it refused", err)
+	}
 }
 
 // A database file deleted or replaced under the running bot (changes would
@@ -298,6 +301,11 @@ func TestPingReportsTheFileDeletedOrReplaced(t *testing.T) {
 			tc.do(t, path)
 			if err := db.Ping(ctx); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Ping = %v, want %q", err, tc.want)
+			}
+			// And nothing is written where it would be lost: a change is
+			// refused rather than confirmed.
+			if err := db.AddMember(ctx, "U0NEW", "CSU", "U0"); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("a write after the file was %s = %v, want it refused", tc.name, err)
 			}
 		})
 	}
