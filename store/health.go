@@ -110,15 +110,28 @@ func (db *DB) mustBeOurs() error {
 	}
 	defer x.Close()
 	var tables []string
-	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`); err != nil {
+	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name`); err != nil {
 		return db.damaged(fmt.Errorf("open database %s: list its tables: %w", db.Path, err))
 	}
-	if len(tables) == 0 || slices.Contains(tables, "schema_migrations") {
+	// Ours: nothing yet; only the migrations table (a first start stopped
+	// before the first migration); or the migrations table with a record
+	// of actionbot's first migration (Rails and golang-migrate make a
+	// schema_migrations table of their own).
+	switch {
+	case len(tables) == 0, len(tables) == 1 && tables[0] == "schema_migrations":
 		return nil
+	case slices.Contains(tables, "schema_migrations"):
+		var n int
+		if err := x.Get(&n, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, firstMigration); err == nil && n == 1 {
+			return nil
+		}
 	}
 	return actionbot.Errorf(actionbot.EINVALID, "%s is an SQLite database, but not actionbot's (it holds %s, and none of actionbot's tables); it was left as it is. Check ACTIONBOT_DB or -db.",
 		db.Path, actionbot.Plural(len(tables), "table"))
 }
+
+// firstMigration is the name actionbot records for its first migration.
+const firstMigration = "migrations/001_plan.sql"
 
 // damaged turns SQLite's "malformed" and "not a database" errors into a
 // DamagedError, and leaves any other error as it is.

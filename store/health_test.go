@@ -111,23 +111,40 @@ func TestOpenRefusesAnEmptyFileOrAnotherProgramsDatabase(t *testing.T) {
 		t.Errorf("the empty file was written: %d bytes", st.Size())
 	}
 
-	other := filepath.Join(dir, "other.db")
-	mustSQL(t, other, `CREATE TABLE t (x INTEGER)`) // as another program would
-	before, _ := os.ReadFile(other)
-	for _, mustExist := range []bool{true, false} {
-		db := store.NewDB(other)
-		db.MustExist = mustExist
-		err := db.Open()
-		if err == nil {
-			db.Close()
-			t.Fatal("another program's database was opened and migrated")
-		}
-		if !strings.Contains(err.Error(), "is an SQLite database, but not actionbot's (it holds 1 table") {
-			t.Errorf("Open = %v", err)
-		}
-	}
-	if after, _ := os.ReadFile(other); string(after) != string(before) {
-		t.Error("another program's database was changed")
+	// As other programs make them: a table; Rails' (and golang-migrate's)
+	// own schema_migrations; only a view.
+	for name, schema := range map[string]string{
+		"a table":                  `CREATE TABLE t (x INTEGER)`,
+		"Rails' schema_migrations": `CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); CREATE TABLE users (id INTEGER)`,
+		"a schema_migrations with names of its own": `CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT); INSERT INTO schema_migrations VALUES ('0001_init', 'x'); CREATE TABLE users (id INTEGER)`,
+		"only a view": `CREATE VIEW v AS SELECT 1 AS x`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			other := filepath.Join(t.TempDir(), "other.db")
+			mustSQL(t, other, schema)
+			if err := os.Chmod(other, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadFile(other)
+			for _, mustExist := range []bool{true, false} {
+				db := store.NewDB(other)
+				db.MustExist = mustExist
+				err := db.Open()
+				if err == nil {
+					db.Close()
+					t.Fatal("another program's database was opened and migrated")
+				}
+				if !strings.Contains(err.Error(), "is an SQLite database, but not actionbot's") {
+					t.Errorf("Open = %v", err)
+				}
+			}
+			if after, _ := os.ReadFile(other); string(after) != string(before) {
+				t.Error("another program's database was changed")
+			}
+			if st, _ := os.Stat(other); st.Mode().Perm() != 0o644 {
+				t.Errorf("its mode was changed to %v", st.Mode().Perm())
+			}
+		})
 	}
 }
 
