@@ -119,6 +119,8 @@ func (db *DB) Open() error {
 	}
 	st, err := os.Stat(db.Path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && isLink(db.Path):
+		return &MissingError{Path: db.Path, Link: linkText(db.Path)}
 	case errors.Is(err, fs.ErrNotExist) && db.MustExist:
 		return missing(db.Path)
 	case errors.Is(err, fs.ErrNotExist) && db.MustHaveDir && missingDir(db.Path):

@@ -26,11 +26,16 @@ type MissingError struct {
 	Dir string
 	// Empty: the file exists, but is empty.
 	Empty bool
+	// Link is where Path, a symbolic link, points: nothing is there.
+	Link string
 }
 
 func (e *MissingError) Error() string {
 	if e.Empty {
 		return fmt.Sprintf("the database file %s is empty: it holds no plan", e.Path)
+	}
+	if e.Link != "" {
+		return fmt.Sprintf("there is no database at %s: it is a link to %s, which does not exist", e.Path, e.Link)
 	}
 	if e.Dir != "" {
 		return fmt.Sprintf("there is no database at %s: the directory %s does not exist", e.Path, e.Dir)
@@ -84,6 +89,18 @@ func mustBeSQLite(path string, size int64) error {
 		return nil
 	}
 	return actionbot.Errorf(actionbot.EINVALID, "%s is not an actionbot database (it is not an SQLite file), and it was left as it is. Check ACTIONBOT_DB or -db.", path)
+}
+
+// isLink reports whether path is a symbolic link.
+func isLink(path string) bool {
+	st, err := os.Lstat(path)
+	return err == nil && st.Mode()&fs.ModeSymlink != 0
+}
+
+// linkText is where the link at path points, as written.
+func linkText(path string) string {
+	t, _ := os.Readlink(path)
+	return t
 }
 
 // fileSize is the size of the file at path; 0 when there is none.

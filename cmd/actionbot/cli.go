@@ -362,6 +362,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		if change, err = adminCommand("member", rest); err != nil {
 			return err
 		}
+		a.mustExist = rest[0] == "remove" // nobody to remove from a new database
 	} else {
 		a.mustExist = true // a list only reads
 	}
@@ -377,7 +378,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	rest := fs.Args()
 	switch {
 	case change != nil:
-		return a.runAsCoordinator(ctx, c, db, change)
+		return a.changeOrForget(ctx, c, db, change)
 	case len(rest) >= 1 && rest[0] == "list":
 		var codes []string
 		if len(rest) > 1 {
@@ -425,6 +426,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		if change, err = adminCommand("coordinator", rest); err != nil {
 			return err
 		}
+		a.mustExist = rest[0] == "remove" // nobody to remove from a new database
 	} else {
 		a.mustExist = true // a list only reads
 	}
@@ -436,7 +438,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	rest := fs.Args()
 	switch {
 	case change != nil:
-		return a.runAsCoordinator(ctx, c, db, change)
+		return a.changeOrForget(ctx, c, db, change)
 	case len(rest) == 1 && rest[0] == "list":
 		ids, err := db.Coordinators(ctx)
 		if err != nil {

@@ -42,6 +42,9 @@ const integrityEvery = 24 * time.Hour
 // explainOpen turns a missing or damaged database into what to do.
 func explainOpen(err error) error {
 	var me *store.MissingError
+	if errors.As(err, &me) && me.Link != "" {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db, or where the link points: a link is never followed to make a new database.", capitalise(me.Error()))
+	}
 	if errors.As(err, &me) {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db; to start a new database, run `actionbot init -db %s` (the shipped plan) or `actionbot import -db %s FILE.csv`.",
 			capitalise(me.Error()), me.Path, me.Path)
@@ -112,8 +115,23 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("init takes flags only, not %q", fs.Arg(0))}
 	}
-	if exists(c.DB) {
-		return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", c.DB, c.DB)
+	if st, err := os.Stat(c.DB); err == nil && !store.IsPostgresURL(c.DB) {
+		switch {
+		case st.Mode().IsRegular() && st.Size() == 0 && !exists(c.DB+"-wal"):
+			// An empty file (touched, or truncated) is a new database:
+			// the advice for one is to run init.
+		case !st.Mode().IsRegular():
+			return actionbot.Errorf(actionbot.EINVALID, "%s is not a file (a directory, a device or a pipe), so nothing was changed: give init the path of a new file.", c.DB)
+		default:
+			// Say what it is: a database of ours to use, or why not.
+			a.mustExist = true
+			db, err := a.open(ctx, c, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", c.DB, c.DB)
+		}
 	}
 	db, err := a.open(ctx, c, true)
 	if err != nil {

@@ -373,3 +373,64 @@ func TestDBFlagMayComeBeforeTheCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
 }
+
+// The advice given for a missing or empty database leads somewhere: init
+// fills an empty file, and says what is wrong with anything else; a link
+// to nothing is named as such, by every command.
+func TestInitFillsAnEmptyFileAndNamesWhatElseIsThere(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	iv := &invocation{env: map[string]string{}}
+	if code, out, errs := iv.run(t, "", "init", "-db", empty); code != 0 || !strings.Contains(out, "holds Sevenoaks District CSP Action Plan 2012-13") {
+		t.Fatalf("init on an empty file: exit %d: %s %s", code, out, errs)
+	}
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{text, "is not an actionbot database"},
+		{dir, "is not a file (a directory, a device or a pipe)"},
+		{empty, "already exists, so nothing was changed"},
+	} {
+		if code, _, errs := iv.run(t, "", "init", "-db", tc.path); code == 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("init -db %s: exit %d: %s", tc.path, code, errs)
+		}
+	}
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(filepath.Join(dir, "nowhere.db"), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-db", link}, {"member", "-db", link, "add", "U0CSU1", "CSU"}, {"report", "-db", link}} {
+		code, _, errs := iv.run(t, "", args...)
+		if code == 0 || !strings.Contains(errs, "it is a link to "+filepath.Join(dir, "nowhere.db")+", which does not exist") {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+	if exists(filepath.Join(dir, "nowhere.db")) {
+		t.Error("a database was made through the link")
+	}
+}
+
+// A membership change on a mistyped path leaves nothing behind: a removal
+// never creates a database, and an addition that fails removes the one it
+// made.
+func TestAFailedOrPointlessMembershipChangeLeavesNoDatabase(t *testing.T) {
+	for _, args := range [][]string{
+		{"member", "remove", "U0CSU1", "CSU"},
+		{"coordinator", "remove", "U0COORD1"},
+		{"member", "add", "U0CSU1", "NOSUCHAGENCY"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			iv := &invocation{env: map[string]string{"ACTIONBOT_DB": filepath.Join(dir, "r1.db")}}
+			if code, _, errs := iv.run(t, "", args...); code == 0 {
+				t.Errorf("exit 0: %s", errs)
+			}
+			mustCreateNothing(t, dir)
+		})
+	}
+}

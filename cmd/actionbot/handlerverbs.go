@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -90,4 +91,19 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 		Measure: &commands.MeasureArgs{Priority: priority, N: n, Value: strings.Join(pos[2:], " "), AsOf: day},
 		Text:    *source,
 	})
+}
+
+// changeOrForget runs a membership change; a database this very command
+// created for it is removed again when the change fails ("member add U1
+// NOSUCHAGENCY" on a mistyped path), so that a failure leaves nothing
+// behind.
+func (a *app) changeOrForget(ctx context.Context, c *Config, db *store.DB, change *commands.Command) error {
+	err := a.runAsCoordinator(ctx, c, db, change)
+	if err != nil && db.Created && !store.IsPostgresURL(c.DB) {
+		db.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(c.DB + suffix)
+		}
+	}
+	return err
 }
