@@ -194,3 +194,48 @@ func TestConcurrentUpdatesOverHTTP(t *testing.T) {
 		t.Errorf("the database was locked:\n%s", e.logs.String())
 	}
 }
+
+// A note refused as too long comes back whole and as typed, through
+// Slack's escaping and its 3,000 characters a section: nothing is cut,
+// and no *word* is taken as formatting.
+func TestATooLongNoteComesBackWholeThroughSlack(t *testing.T) {
+	e := mustEnv(t)
+	for _, typed := range []string{
+		strings.TrimSpace(strings.Repeat("Q&A <with> A&E & KFRS > ok; *urgent* ", 90)), // 3,330 characters, many escaped
+		strings.Repeat("😀", 2100),
+	} {
+		status, body := e.signed(t, "/slack/commands", formType, e.slashForm(uCSU, "1.1 note "+typed, "r1"), nil)
+		if status != 200 {
+			t.Fatalf("ack %d", status)
+		}
+		var resp struct {
+			Blocks []struct {
+				Type string `json:"type"`
+				Text struct {
+					Text string `json:"text"`
+				} `json:"text"`
+			} `json:"blocks"`
+		}
+		if err := json.Unmarshal(body, &resp); err != nil {
+			t.Fatal(err)
+		}
+		var back strings.Builder
+		for _, b := range resp.Blocks[min(2, len(resp.Blocks)):] {
+			if n := len([]rune(b.Text.Text)); n > 3000 {
+				t.Errorf("a section of %d characters", n)
+			}
+			// The renderer keeps a chunk's last space outside its code span.
+			code, ok := strings.CutPrefix(b.Text.Text, "`")
+			i := strings.LastIndex(code, "`")
+			if !ok || i < 0 || strings.TrimSpace(code[i+1:]) != "" {
+				t.Fatalf("not given back as code: %.40q … %q", b.Text.Text, b.Text.Text[max(0, len(b.Text.Text)-30):])
+			}
+			code = code[:i] + code[i+1:]
+			back.WriteString(code)
+		}
+		got := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(back.String())
+		if got != typed {
+			t.Errorf("given back %d of %d characters", len([]rune(got)), len([]rune(typed)))
+		}
+	}
+}

@@ -185,9 +185,20 @@ type tooLongError struct {
 func (e *tooLongError) Error() string { return e.err.Error() }
 func (e *tooLongError) Unwrap() error { return e.err }
 
-// echoChunk is how much of a refused text one block gives back: under
-// Slack's 3,000 characters a section.
-const echoChunk = 2500
+// echoChunk is how much of a refused text one block gives back: Slack
+// counts a section's 3,000 characters after escaping, and "&" is five
+// ("&amp;"), so 590 always fit, with the code span's marks.
+const echoChunk = 590
+
+// lastSpace is the index of the last space in r, or -1.
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == ' ' {
+			return i
+		}
+	}
+	return -1
+}
 
 // ErrorReply renders an error as the reply to the person who caused it:
 // the friendly message of an application error, a generic apology for any
@@ -211,9 +222,16 @@ func errorMessage(err error) actionbot.Message {
 	var tl *tooLongError
 	if errors.As(err, &tl) {
 		msg.Blocks = append(msg.Blocks, actionbot.Block{Kind: actionbot.BlockContext, Text: actionbot.Txt("Here is your text, to shorten and send again:")})
+		// As code, so that what was typed comes back as typed (no *bold*
+		// taken as formatting), cut at a space where there is one.
 		for r := []rune(tl.text); len(r) > 0; {
 			n := min(len(r), echoChunk)
-			msg.Blocks = append(msg.Blocks, actionbot.Section(string(r[:n])))
+			if n < len(r) {
+				if sp := lastSpace(r[:n]); sp > n/2 {
+					n = sp + 1
+				}
+			}
+			msg.Blocks = append(msg.Blocks, actionbot.Section(actionbot.C(string(r[:n]))))
 			r = r[n:]
 		}
 	}
