@@ -56,12 +56,18 @@ const sep = `[ .\-]{0,3}`
 var (
 	// An e-mail address: "@" or an "(at)" spelling, and a dotted domain
 	// ("." or "(dot)").
-	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+'\-]+(?: ?@ ?| ?[(\[{<] ?at ?[)\]}>] ?)(?:[a-z0-9\-]+(?:\.| ?[(\[{<] ?dot ?[)\]}>] ?))+[a-z]{2,}\b` +
+	// Each alternative sets its own flags: (?i:…).
+	emailRE = regexp.MustCompile(`(?i:[a-z0-9._%+'\-]+(?: ?@ ?| ?[(\[{<] ?at ?[)\]}>] ?)(?:[a-z0-9\-]+(?:\.| ?[(\[{<] ?dot ?[)\]}>] ?))+[a-z]{2,}\b)` +
 		// Spelt out, "bob at example dot com", or spaced, "bob @ example .
 		// com": only before a common ending, so that "meet @ Costa. Then"
 		// and "the team at the hall" pass.
-		`|(?i)\b[a-z0-9._%+'\-]+ at [a-z0-9\-]+(?: dot [a-z0-9\-]+)* dot ` + mailEndings + `\b` +
-		`|(?i)[a-z0-9._%+'\-]+ ?@ ?[a-z0-9\-]+(?: ?\. ?[a-z0-9\-]+)* ?\. ?` + mailEndings + `\b`)
+		`|(?i:\b[a-z0-9._%+'\-]+ at [a-z0-9\-]+(?: dot [a-z0-9\-]+)* dot ` + mailEndings + `\b)` +
+		// "jo.bloggs at kent.gov.uk": a dotted name, " at ", a dotted
+		// domain ("the team at kent.gov.uk" is a web site).
+		`|(?i:\b[a-z0-9%+'\-]+[._][a-z0-9._%+'\-]+ at [a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.` + mailEndings + `\b)` +
+		// Spaced, the ending in lower case: "Promoted by @KentPolice.
+		// Info leaflets" is a Twitter handle and a sentence.
+		`|[A-Za-z0-9._%+'\-]+ ?@ ?[A-Za-z0-9\-]+(?: ?\. ?[a-z0-9\-]+)* ?\. ?` + mailEndings + `\b`)
 
 	// A UK postcode: outward code, any separator run, inward code.
 	// "/" and "_" between the codes too, and a space inside the inward
@@ -73,7 +79,7 @@ var (
 	// separators; after "NI" or "National Insurance" the letter may be
 	// left out.
 	niRE = regexp.MustCompile(`(?i)\b[A-Z]{2}` + sep + `\d(?:` + sep + `\d){5}` + sep + `[A-D]\b` +
-		`|(?i)\b(?:NI|NINO|national insurance)(?: ?(?:no|number|num))?\.?:? ?[A-Z]{2}` + sep + `\d(?:` + sep + `\d){5}\b`)
+		`|(?i)\b(?:NI|NINO|national insurance)(?: ?(?:no|number|num))?\.?:?(?: is| was)? ?[A-Z]{2}` + sep + `\d(?:` + sep + `\d){5}\b`)
 
 	// digitRun is a candidate phone number: digits and the separators and
 	// brackets people write between them, perhaps after "+".
@@ -82,16 +88,18 @@ var (
 	// A date of birth needs a cue. After "DOB" or "date of birth" any
 	// date counts, a month and year or a year alone too; after "born" only
 	// a full date ("the scheme was born in April 2011" is not a person).
-	dobRE  = regexp.MustCompile(`(?i)\b(?:d[ .\-]{0,2}o[ .\-]{0,2}b\b\.?|date of birth|birthday)` + cueGap + `(?:` + fullDate + `|` + partDate + `|` + dayMonth + `)`)
-	bornRE = regexp.MustCompile(`(?i)\bborn` + cueGap + `(?:` + fullDate + `)`)
+	dobRE = regexp.MustCompile(`(?i)\b(?:d[ .\-]{0,2}o[ .\-]{0,2}b\b\.?|date of birth)` + cueGap + `(?:` + fullDate + `|` + partDate + `|` + dayMonth + `)`)
+	// "birthday" too only with a whole date: "its 30th birthday in 2012"
+	// is a scheme's.
+	bornRE = regexp.MustCompile(`(?i)\b(?:born|birthday)` + cueGap + `(?:` + fullDate + `)`)
 
 	// A title and a capitalised word: "Mr Smith", "Dr. Patel", "Mrs J
 	// Jones", and the police ranks and civic titles a partnership's notes
 	// name people by: "PC Smith", "PCSO Khan", "DI Walker", "Sgt Jones",
 	// "Cllr Brown" (as the importer's person check has them).
 	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|DR|mr|mrs` +
-		`|PC|PCSO|Pcso|DC|DS|DI|DCI|DSI|DSU|Det|Sgt|SGT|sgt|Sergeant|Insp|INSP|Inspector|Ch ?Insp|Supt|Superintendent|Cllr|CLLR|cllr|Councillor|Prof|Rev|Revd|Sir|Dame|Lady|Lord)\b` +
-		`\.? ?(\p{Lu}[\p{L}'’\-]*)`)
+		`|PC|PCSO|Pcso|DC|DS|DI|DCI|DSI|DSU|Det|Sgt|SGT|sgt|Sergeant|Insp|INSP|Inspector|Ch ?Insp|Supt|Superintendent|Cllr|CLLR|cllr|Councillor|Prof|Rev|Revd|Sir|Dame|Lady|Lord|Constable|Officer)\b` +
+		`\.? ?(?:\d{2,5} )?["'“‘(]?(\p{Lu}[\p{L}'’\-]*)`)
 
 	// A street address: a house number, one to three capitalised words and
 	// a street word.
@@ -107,7 +115,7 @@ const months = `jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 const cueGap = `(?:[ :,\-]|\bis\b|\bwas\b)*(?:(?:on|in) )?(?:the )?`
 
 // fullDate is a date with a day, a month and a year, as people write one.
-const fullDate = `\d{1,2}(?:st|nd|rd|th)? ?(?:of )?(?:` + months + `)\.?,? ?\d{2,4}` + // 1st of February 1990, 1 Feb 90
+const fullDate = `\d{1,2}(?:st|nd|rd|th)?[ \-/.]?(?:of )?(?:` + months + `)\.?,?[ \-/.]?\d{2,4}` + // 1st of February 1990, 1 Feb 90, 12-Feb-1990
 	`|(?:` + months + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:, ?| )\d{2,4}` + // February 1, 1990
 	`|\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{2,4}` + // 01/02/1990, 1.2.90
 	`|\d{4} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{1,2}` // 1990-02-01
@@ -129,7 +137,12 @@ const streetWords = `road|rd|street|st|avenue|ave|close|lane|ln|drive|dr|way|cre
 // "Dr Barnardo's" is a children's charity, "Ms Teams" a tool.
 var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnardos": true, "Teams": true, "Word": true, "Excel": true, "Forms": true, "Office": true,
 	// After a rank: "PCSO Team", "PC World", "DC Comics", "DI Unit".
-	"Team": true, "Teams'": true, "Unit": true, "World": true, "Comics": true, "Patrol": true, "Patrols": true, "Office's": true}
+	"Team": true, "Teams'": true, "Unit": true, "World": true, "Comics": true, "Patrol": true, "Patrols": true, "Office's": true,
+	// Common nouns a rank or title heads: "PCSO Recruitment", "Councillor
+	// Surgeries", "Lord Lieutenant", "Rev Up" (a motor project).
+	"Recruitment": true, "Training": true, "Surgery": true, "Surgeries": true, "Lieutenant": true, "Up": true,
+	"Vacancy": true, "Vacancies": true, "Numbers": true, "Cover": true, "Rota": true, "Briefing": true, "Briefings": true,
+	"Course": true, "Courses": true, "Post": true, "Posts": true, "Funding": true, "Review": true, "Forum": true, "Day": true, "Safety": true}
 
 // personalDataIn returns what kind of personal data text seems to hold, or
 // "" when none.
@@ -250,6 +263,10 @@ var places = map[string]bool{
 	"Dunton": true, "Hextable": true, "Farningham": true, "Eynsford": true, "Tonbridge": true, "Dartford": true,
 	"Orpington": true, "Riverhead": true, "Seal": true, "Penshurst": true, "Leigh": true, "Hartley": true,
 	"New": true, "West": true, "Kent": true,
+	// Nor does a day or a month: "visited 12 Swanley Road Tuesday".
+	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true, "Saturday": true, "Sunday": true,
+	"January": true, "February": true, "March": true, "April": true, "May": true, "June": true, "July": true,
+	"August": true, "September": true, "October": true, "November": true, "December": true,
 }
 
 func privacyRefusal(what string) error {

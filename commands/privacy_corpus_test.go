@@ -181,6 +181,15 @@ var guardRefuses = []struct{ text, kind string }{
 	{"birthday 01/02/1990", "a date of birth"},
 	{"D-O-B 01/02/1990", "a date of birth"},
 	{"DOB 1st Feb", "a date of birth"},
+	{"visited 12 Swanley Road Tuesday with the PCSO", "a street address"}, // an outsider's second attack
+	{"PC 1234 Smith attended", "a person's name"},
+	{"Constable Smith", "a person's name"},
+	{"Officer Jones took the call", "a person's name"},
+	{"email jo.bloggs at kent.gov.uk", "an e-mail address"},
+	{"date of birth: 12-Feb-1990", "a date of birth"},
+	{"His NI is QQ123456", "a National Insurance number"},
+	{"Mr \"Smith\"", "a person's name"},
+	{"Mr (Smith)", "a person's name"},
 	{"12 Swanley Road", "a street address"}, // issue
 	{"visited 12 Swanley Road about noise", "a street address"},
 	{"12a Swanley Road", "a street address"},
@@ -353,4 +362,16 @@ var guardAllows = []string{
 	"met the team at kent police",
 	"Year 12 Swanley students",
 	"tested 44 71 new cameras",
+	"Lord Lieutenant of Kent attended the launch", // an outsider's second attack
+	"Rev Up motor project: 12 young people",
+	"Councillor Surgeries in Swanley moved",
+	"PCSO Recruitment drive delayed",
+	"PC Recruitment freeze lifted",
+	"Inspector Training day moved",
+	"the scheme celebrated its 30th birthday in 2012",
+	"Crimestoppers 25th birthday on 12 March",
+	"Promoted on Twitter by @KentPolice. Info leaflets out",
+	"Shared by @SevenoaksDC. Co-ordinated with KFRS",
+	"details at kent.gov.uk",
+	"Officer Safety Training refreshed",
 }
