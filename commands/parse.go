@@ -486,8 +486,21 @@ func (p *parser) measure(c *Command, i int) error {
 	for _, t := range p.toks[i+2 : end] {
 		words = append(words, t.s)
 	}
+	// "2.3 percent", "2.3 per cent", "2.3 %": the sign, written apart,
+	// belongs to the value, not to the note.
+	switch {
+	case p.word(end) == "%" || p.word(end) == "percent" || p.word(end) == "pc":
+		words[len(words)-1] += "%"
+		end++
+	case p.word(end) == "per" && p.word(end+1) == "cent":
+		words[len(words)-1] += "%"
+		end += 2
+	}
 	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: strings.Join(words, " ")}
 	c.Text = p.rest(end)
+	if (p.word(end) == "as" && (p.word(end+1) == "of" || p.word(end+1) == "at")) && end+2 >= len(p.toks) {
+		return invalid("As of which date? `/action measure %d %d %s as of 2013-03-31`.", prio, n, c.Measure.Value)
+	}
 	// "as of 2013-03-31" (or 31/03/2013, 31 March 2013, March 2013) dates
 	// the figure, as the CLI's --as-of does; the note follows it.
 	if end+2 < len(p.toks) && p.word(end) == "as" && (p.word(end+1) == "of" || p.word(end+1) == "at") {
@@ -501,7 +514,7 @@ func (p *parser) measure(c *Command, i int) error {
 				return nil
 			}
 		}
-		return invalid("%q is not a date: `/action measure %d %d %s as of 2013-03-31` (or 31/03/2013, or March 2013 for its last day).", p.rest(end+2), prio, n, c.Measure.Value)
+		return invalid("%q is not a date: `/action measure %d %d %s as of 2013-03-31` (or 31/03/2013, or March 2013 for its last day). A note that begins with \"as of\" or \"as at\" goes in quotes.", p.rest(end+2), prio, n, c.Measure.Value)
 	}
 	return nil
 }

@@ -130,6 +130,12 @@ func TestParse(t *testing.T) {
 		{"measure as of a date", "measure 3 1 -2.5 as of 2013-03-31 police figures", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Measure.Value == "-2.5" && c.Measure.AsOf == actionbot.D(2013, 3, 31) && c.Text == "police figures", c)
 		}},
+		{"measure with percent written apart", "measure 3 2 fell 2.3 percent as of 2013-02-28 Kent Police", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Measure.Value == "fell 2.3%" && c.Measure.AsOf == actionbot.D(2013, 2, 28) && c.Text == "Kent Police", c)
+		}},
+		{"measure with per cent", "measure 3 2 -2.3 per cent", func(t *testing.T, c *commands.Command) {
+			expect(t, c.Measure.Value == "-2.3%" && c.Text == "", c)
+		}},
 		{"measure as of a written date", "measure 3 1 fell 2.5% as of 31 March 2013", func(t *testing.T, c *commands.Command) {
 			expect(t, c.Measure.Value == "fell 2.5%" && c.Measure.AsOf == actionbot.D(2013, 3, 31) && c.Text == "", c)
 		}},
@@ -221,6 +227,7 @@ func TestParseErrors(t *testing.T) {
 		{"report junk", "report everything", "optional priority"},
 		{"measure short", "measure 3", "Record a success measure"},
 		{"measure as of no date", "measure 3 1 2.5 as of soon", `"soon" is not a date`},
+		{"measure as of nothing", "measure 3 1 2.5 as of", "As of which date?"},
 		{"mine junk", "mine all", "takes nothing after it"},
 		{"admin nothing", "admin", "Coordinator commands"},
 		{"admin member no user", "admin member add", "Who?"},

@@ -64,20 +64,31 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
-	// The value may be said in two words: "fell 2.5%".
-	if len(pos) < 3 || len(pos) > 4 {
+	if len(pos) < 3 {
 		return &usageError{usage}
 	}
-	priority, err1 := strconv.Atoi(pos[0])
-	n, err2 := strconv.Atoi(pos[1])
-	if err1 != nil || err2 != nil || priority < 0 || n < 1 {
+	if _, err1 := strconv.Atoi(pos[0]); err1 != nil {
 		return &usageError{usage}
 	}
-	day := actionbot.Date{}
+	// The arguments are read as /action measure reads them: the value in
+	// one or two words ("fell 2.5%"), then "as of DATE" and a note.
+	cmd, err := commands.Parse("measure " + strings.Join(pos, " "))
+	if err != nil {
+		return &usageError{actionbot.ErrorMessage(err)}
+	}
 	if *asOf != "" {
-		if day, err = asOfDate(*asOf, a.clock()()); err != nil {
+		if !cmd.Measure.AsOf.IsZero() {
+			return &usageError{"give the date once: --as-of or \"as of\", not both"}
+		}
+		if cmd.Measure.AsOf, err = asOfDate(*asOf, a.clock()()); err != nil {
 			return err
 		}
+	}
+	if *source != "" {
+		if cmd.Text != "" {
+			return &usageError{fmt.Sprintf("give the source once: --source or after the value, not both (%q)", cmd.Text)}
+		}
+		cmd.Text = *source
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -86,11 +97,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	// /action measure, as the person at the keyboard: the same checks (the
 	// date, the source's length and no personal data), wording and audit.
-	return a.runAsCoordinator(ctx, c, db, &commands.Command{
-		Verb:    actionbot.VerbMeasure,
-		Measure: &commands.MeasureArgs{Priority: priority, N: n, Value: strings.Join(pos[2:], " "), AsOf: day},
-		Text:    *source,
-	})
+	return a.runAsCoordinator(ctx, c, db, cmd)
 }
 
 // changeOrForget runs a membership change; a database this very command

@@ -53,6 +53,7 @@ func TestEachCLISubcommandIsItsSlashCommandTwin(t *testing.T) {
 		{"someone not a coordinator removed", []string{"coordinator", "remove", "USER"}, "admin coordinator remove USER"},
 		{"a measure's figure", []string{"measure", "3", "1", "fell", "2.5%", "--source", "Kent Police figures"}, "measure 3 1 fell 2.5% Kent Police figures"},
 		{"a measure worked out from the actions", []string{"measure", "6", "1", "90"}, "measure 6 1 90"},
+		{"a measure's figure dated with as of", []string{"measure", "3", "2", "fell", "2.3", "percent", "as", "of", "2012-09-30", "Kent", "Police"}, "measure 3 2 fell 2.3 percent as of 2012-09-30 Kent Police"},
 		{"personal data in a measure's source", []string{"measure", "4", "2", "+12", "--source", "from j.smith@example.org"}, "measure 4 2 +12 from j.smith@example.org"},
 	}
 	iv := newInvocation(t)
