@@ -99,6 +99,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
+		// "actionbot -db x.db membr list": a command mistyped after -db.
+		if msg := unknownCommand(fs.Arg(0)); strings.Contains(msg, "did you mean") {
+			return &usageError{msg}
+		}
 		return &usageError{fmt.Sprintf("serve takes flags only, not %q", fs.Arg(0))}
 	}
 	// On Slack the database must exist: a mistyped path must not start a

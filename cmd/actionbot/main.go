@@ -73,6 +73,22 @@ func unknownCommand(cmd string) string {
 	return fmt.Sprintf("unknown command %q", cmd)
 }
 
+// dbValueIsACommand refuses "actionbot -db report": the command was taken
+// as the database's file name, and the console would start on a new
+// database named after it.
+func dbValueIsACommand(args []string) *usageError {
+	for i := 0; i+1 < len(args); i++ {
+		if a := args[i]; (a == "-db" || a == "--db") && slices.Contains(commandNames, args[i+1]) &&
+			(i+2 == len(args) || strings.HasPrefix(args[i+2], "-")) {
+			return &usageError{fmt.Sprintf("-db takes the database's file before the command: actionbot -db FILE %s (here %q was read as the file)", args[i+1], args[i+1])}
+		}
+		if !strings.HasPrefix(args[i], "-") {
+			break
+		}
+	}
+	return nil
+}
+
 // dbFlagFirst lets -db come before the command, as "every command takes
 // -db FILE" invites: "actionbot -db r.db member list" is "actionbot member
 // -db r.db list". Anything else is left as it is.
@@ -139,6 +155,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, wall: wall}
 	cmd := "serve"
+	if err := dbValueIsACommand(args); err != nil {
+		fmt.Fprintf(stderr, "actionbot: %s\n\nRun actionbot help for the commands.\n", err.msg)
+		return 2
+	}
 	args = dbFlagFirst(args)
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
