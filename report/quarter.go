@@ -81,6 +81,13 @@ func BuildQuarter(ctx context.Context, st QuarterStore, plan *actionbot.Plan, q 
 	since := period.Start.AddDays(-1)
 	prevOpt := opt
 	prevOpt.At = actionbot.EndOfDay(since, loc)
+	if since.Before(plan.Period.Start) {
+		// The first quarter starts from the plan's first morning, not the
+		// evening before: a deadline on the eve of the plan reads "due
+		// today" then, and would count as newly red, though it was
+		// already missed when the plan was adopted.
+		prevOpt.At = plan.Period.Start.At(0, 0, loc)
+	}
 	prev, err := Build(ctx, st, plan, prevOpt)
 	if err != nil {
 		return nil, err

@@ -152,3 +152,30 @@ func TestQuarterlyReportRefusesAQuarterNotOver(t *testing.T) {
 		t.Errorf("BuildQuarter on the quarter's last day: %v; want EINVALID saying it is not over", err)
 	}
 }
+
+// The plan year's first quarter starts from the plan's first morning: an
+// action whose deadline fell on the eve of the plan (March 2012) was
+// already missed when the plan was adopted, and is not newly red.
+func TestTheFirstQuarterDoesNotCountDeadlinesMissedBeforeThePlanAsNewlyRed(t *testing.T) {
+	f := mustReportFixture(t)
+	now := london(2012, time.July, 9, 9, 0)
+	q, err := actionbot.ParseQuarter("2012-Q2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Period().Start != f.plan.Period.Start {
+		q, err = actionbot.ParseQuarter("2012-Q1")
+		if err != nil || q.Period().Start != f.plan.Period.Start {
+			t.Fatalf("no quarter starts the plan year: %v", err)
+		}
+	}
+	r, err := report.BuildQuarter(context.Background(), f.db, f.plan, q, now, report.Options{Produced: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range r.Quarter.NewlyRed {
+		if a.Original.Due.Before(f.plan.Period.Start) {
+			t.Errorf("%s, due %s before the plan began, is listed as newly red", a.Ref, a.Original.Due.UK())
+		}
+	}
+}
