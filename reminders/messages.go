@@ -146,6 +146,31 @@ func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.Ri
 // bundleMessage builds a bundle: a heading, then each group of reminders
 // with each reminder's own row of buttons (a click acts on that action,
 // and the bot updates the bundle in place), within the message budget.
+// hiddenLists are the commands listing the kinds of reminder a channel's
+// bundle had no room for: the overdue list, the due list far enough ahead,
+// the stale list for check-ins.
+func hiddenLists(hidden map[group]int) []string {
+	var out []string
+	if _, ok := hidden[groupEscalated]; ok {
+		out = append(out, "/action list overdue")
+	} else if _, ok := hidden[groupOverdue]; ok {
+		out = append(out, "/action list overdue")
+	}
+	days := -1
+	for _, g := range []group{groupToday, groupSoon, groupWeek} {
+		if d, ok := hidden[g]; ok {
+			days = max(days, d)
+		}
+	}
+	if days >= 0 {
+		out = append(out, fmt.Sprintf("/action due %d", max(days, 7)))
+	}
+	if _, ok := hidden[groupCheckIn]; ok {
+		out = append(out, "/action list stale")
+	}
+	return out
+}
+
 func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 	groups := map[group][]*Reminder{}
 	for _, r := range b.Items {
@@ -167,6 +192,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 	blocks := []actionbot.Block{actionbot.Header(title)}
 	var counts []string
 	shown, escalated := 0, false
+	hidden := map[group]int{} // the groups of the items not shown: the most days ahead among them
 	for g := groupEscalated; g <= groupCheckIn; g++ {
 		items := groups[g]
 		if len(items) == 0 {
@@ -178,11 +204,17 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 		counts = append(counts, fmt.Sprintf("%d %s", len(items), map[group]string{groupEscalated: "escalated", groupOverdue: "overdue",
 			groupToday: "due today", groupSoon: "coming up", groupWeek: "due this week", groupCheckIn: "check-ins"}[g]))
 		if shown == maxBundleItems {
+			for _, r := range items {
+				hidden[g] = max(hidden[g], r.Days)
+			}
 			continue
 		}
 		blocks = append(blocks, actionbot.Section(actionbot.B(s.groupTitle(g, len(items)))))
-		for _, r := range items {
+		for i, r := range items {
 			if shown == maxBundleItems {
+				for _, r := range items[i:] {
+					hidden[g] = max(hidden[g], r.Days)
+				}
 				break
 			}
 			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: s.itemLine(e, b, g, r)},
@@ -191,11 +223,19 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 		}
 	}
 	if rest := len(b.Items) - shown; rest > 0 {
-		more := "/action mine"
-		if !b.Direct {
-			more = "/action list overdue"
+		parts := []any{fmt.Sprintf("…and %d more: ", rest)}
+		if b.Direct {
+			parts = append(parts, actionbot.C("/action mine"))
+		} else {
+			// A channel has no "mine": the lists that hold what is not shown.
+			for i, cmd := range hiddenLists(hidden) {
+				if i > 0 {
+					parts = append(parts, ", ")
+				}
+				parts = append(parts, actionbot.C(cmd))
+			}
 		}
-		blocks = append(blocks, actionbot.Context(fmt.Sprintf("…and %d more: ", rest), actionbot.C(more)))
+		blocks = append(blocks, actionbot.Context(parts...))
 	}
 	var names, codes []string
 	for _, code := range b.Unregistered {
