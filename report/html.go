@@ -23,6 +23,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"counts":   CountsText,
 	"ontarget": OnTargetText,
 	"dash":     orDash,
+	"breaks":   slashBreaks,
 	"line":     oneLine,
 	"red":      func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGRed] },
 	"amber":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGAmber] },
@@ -33,6 +34,13 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		return strings.ReplaceAll(fmt.Sprint(s), " ", "-")
 	},
 }).Parse(htmlSource))
+
+// slashBreaks escapes s for HTML and lets a line break after each "/", so
+// that "Promotion/Volunteers" in a narrow column breaks between its words
+// rather than inside one ("Promotion/Voluntee" / "rs").
+func slashBreaks(s string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(s), "/", "/<wbr>"))
+}
 
 // WriteHTML writes the report as one self-contained HTML page: inline CSS
 // and SVG, no scripts, fonts, images or links to fetch, so it can be
