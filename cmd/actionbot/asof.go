@@ -50,7 +50,7 @@ func (a *app) bannerNote(c *Config, plan *actionbot.Plan) {
 	now := a.clock()().In(c.TZ)
 	switch {
 	case a.now != nil:
-		fmt.Fprintf(a.stdout, "The clock starts at %s and runs forward: the digest and the reminders go out as they did that day.\n\n", reminders.WhenText(now))
+		fmt.Fprintf(a.stdout, "The clock starts at %s and runs forward: the digest and the reminders go out on that day's timetable, from the plan as it is now.\n\n", reminders.WhenText(now))
 	case actionbot.DateOf(now).After(plan.Period.End):
 		fmt.Fprintf(a.stdout, "%s\n\n", reminders.PlanEndedText(plan))
 	}

@@ -297,6 +297,11 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
+		if at.Before(a.wall().Add(-time.Hour)) {
+			// The digest reads the plan as it is now: an earlier morning's
+			// digest shows today's statuses with that morning's day counts.
+			fmt.Fprintln(a.stdout, "\nNote: this is the plan as it is now, counted from that morning: changes made since then are in it. For the plan as it stood then, run actionbot report --as-of that day.")
+		}
 		return nil
 	}
 	d, queued, err := svc.PostDigest(ctx, at)

@@ -327,7 +327,8 @@ func TestDigestCommand(t *testing.T) {
 		c := newRemindCLI(t, nil)
 		out := c.mustRun("digest", "--as-of", "2012-11-05T08:30")
 		for _, want := range []string{"The digest for Mon 5 Nov 2012 08:30 GMT, as it would be posted to #CCONSOLE:", "Daily tasking digest — Mon 5 Nov 2012",
-			"changes since Fri 2 Nov 08:30", "Overdue (17), most overdue first", "🔴 2.3 ", "No changes since Fri 2 Nov 08:30.", "RAG by priority"} {
+			"changes since Fri 2 Nov 08:30", "Overdue (17), most overdue first", "🔴 2.3 ", "No changes since Fri 2 Nov 08:30.", "RAG by priority",
+			"Note: this is the plan as it is now, counted from that morning"} { // a past morning says what it shows
 			if !strings.Contains(out, want) {
 				t.Errorf("digest preview lacks %q:\n%s", want, out)
 			}
