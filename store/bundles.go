@@ -175,7 +175,7 @@ func (db *DB) ConfirmDeadline(ctx context.Context, planID int64, ref, actor stri
 			return false, actionbot.Errorf(actionbot.EUNCHANGED, "%s's deadline, %s, is already confirmed.", a.Ref, actionbot.DescribeDeadline(a.Deadline))
 		}
 		e := &actionbot.AuditEntry{ActionID: a.ID, Ref: a.Ref, Actor: actor, Verb: actionbot.VerbNote,
-			Note: "Deadline " + actionbot.DescribeDeadline(a.Deadline) + " confirmed, although it falls before the plan year: its overdue reminders resume."}
+			Note: "Deadline " + actionbot.DescribeDeadline(a.Deadline) + " confirmed, although it falls before the plan year."}
 		if err := insertAudit(ctx, tx, e, now); err != nil {
 			return false, err
 		}
