@@ -270,19 +270,19 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 				}
 			}
 		}
-		why = "You get this because you are registered with " + actionbot.JoinAnd(list) + ". "
+		// Short: it closes every reminder, read on a phone.
+		why = "You are registered with " + actionbot.JoinAnd(list) + ". "
 		if b.Weekly {
-			why += "You asked for your reminders weekly; `/action remind daily` sends them on their day. "
+			why += "Weekly, as you asked (`/action remind daily` to change). "
 		} else {
-			why += "`/action remind weekly` sends them on Mondays only. "
+			why += "Mondays only: `/action remind weekly`. "
 		}
 	}
 	ref := "5.2"
 	if len(b.Items) > 0 {
 		ref = b.Items[0].Action.Ref
 	}
-	blocks = append(blocks, actionbot.Context(why+fmt.Sprintf("Update with the buttons, or `/action %s progress 60`, `/action %s done`, `/action %s due <new date> <reason>`, `/action %s note <what happened>`; `/action %s snooze` holds an action's reminders for 7 days.",
-		ref, ref, ref, ref, ref)))
+	blocks = append(blocks, actionbot.Context(why+fmt.Sprintf("Buttons, or `/action %s done`, `progress 60`, `due <date> <reason>`, `note <text>`, `snooze` (7 days).", ref)))
 	kind := "reminder"
 	if escalated {
 		kind = "escalation"
