@@ -144,32 +144,14 @@ func TestXLSXSheetWithNoReadableRowsSaysWhatToDo(t *testing.T) {
 	empty := actionbot.NewDirectory(nil)
 	blank := mustXLSX(t, "Plan", nil)
 	// The same workbook with its sheet's XML broken.
-	zr, err := zip.NewReader(bytes.NewReader(blank), int64(len(blank)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var broken bytes.Buffer
-	zw := zip.NewWriter(&broken)
-	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
+	broken := mustReplaceSheet(t, blank, func(zw *zip.Writer, name string) {
+		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Name == "xl/worksheets/sheet1.xml" {
-			io.WriteString(w, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"") // cut off
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(w, rc)
-		rc.Close()
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string][]byte{"empty": blank, "broken": broken.Bytes()} {
+		io.WriteString(w, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"") // cut off
+	})
+	for name, data := range map[string][]byte{"empty": blank, "broken": broken} {
 		_, err := planfile.ReadFile(bytes.NewReader(data), "", empty, planfile.Options{})
 		var inv *planfile.InvalidError
 		if !errors.As(err, &inv) || !strings.Contains(err.Error(), `the sheet "Plan" has no rows I can read`) || strings.Contains(err.Error(), "the file is empty") {
@@ -182,40 +164,49 @@ func TestXLSXSheetWithNoReadableRowsSaysWhatToDo(t *testing.T) {
 // file of 400 MB) is refused from the sizes it declares, before anything
 // is unpacked.
 func TestXLSXThatUnpacksToMoreThanAnyPlanIsRefused(t *testing.T) {
-	blank := mustXLSX(t, "Plan", nil)
-	zr, err := zip.NewReader(bytes.NewReader(blank), int64(len(blank)))
-	if err != nil {
-		t.Fatal(err)
+	bomb := mustReplaceSheet(t, mustXLSX(t, "Plan", nil), func(zw *zip.Writer, name string) {
+		// Declared as 400 MB; its few bytes are never unpacked.
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, UncompressedSize64: 400 << 20, CompressedSize64: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte{3, 0})
+	})
+	_, err := planfile.ReadFile(bytes.NewReader(bomb), "", actionbot.NewDirectory(nil), planfile.Options{})
+	var big *planfile.TooLargeError
+	if !errors.As(err, &big) || !strings.Contains(err.Error(), "the workbook unpacks to more than 64 MB") {
+		t.Fatalf("err = %v, want the workbook refused as too large unpacked", err)
 	}
-	var bomb bytes.Buffer
-	zw := zip.NewWriter(&bomb)
+}
+
+// mustReplaceSheet copies a workbook, writing its first sheet with write
+// instead.
+func mustReplaceSheet(tb testing.TB, workbook []byte, write func(zw *zip.Writer, name string)) []byte {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(workbook), int64(len(workbook)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
 		if f.Name == "xl/worksheets/sheet1.xml" {
-			// Declared as 400 MB; its few bytes are never unpacked.
-			w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, UncompressedSize64: 400 << 20, CompressedSize64: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.Write([]byte{3, 0})
+			write(zw, f.Name)
 			continue
 		}
 		w, err := zw.Create(f.Name)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		rc, err := f.Open()
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		io.Copy(w, rc)
 		rc.Close()
 	}
 	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	_, err = planfile.ReadFile(bytes.NewReader(bomb.Bytes()), "", actionbot.NewDirectory(nil), planfile.Options{})
-	var big *planfile.TooLargeError
-	if !errors.As(err, &big) || !strings.Contains(err.Error(), "the workbook unpacks to more than 64 MB") {
-		t.Fatalf("err = %v, want the workbook refused as too large unpacked", err)
-	}
+	return out.Bytes()
 }

@@ -199,6 +199,19 @@ func TestOpenTightensAnExistingDatabaseWALAndSHM(t *testing.T) {
 
 // mustClosedPlanDB makes a database with the shipped plan and closes it,
 // so that all of it is in the main file.
+// mustOpenPlanDB opens a database with the shipped plan, closed when the
+// test ends, and returns it with its path.
+func mustOpenPlanDB(tb testing.TB) (*store.DB, string) {
+	tb.Helper()
+	path := mustClosedPlanDB(tb)
+	db := store.NewDB(path)
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db, path
+}
+
 func mustClosedPlanDB(tb testing.TB) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "actionbot.db")
@@ -232,12 +245,7 @@ func TestDamageIsFoundAtOpenOrByQuickCheck(t *testing.T) {
 
 func TestPingReportsDamageFoundWhileRunning(t *testing.T) {
 	ctx := context.Background()
-	path := mustClosedPlanDB(t)
-	db := store.NewDB(path)
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := mustOpenPlanDB(t)
 	if err := db.QuickCheck(ctx); err != nil {
 		t.Fatalf("a whole database: %v", err)
 	}
@@ -259,12 +267,7 @@ func TestPingReportsDamageFoundWhileRunning(t *testing.T) {
 // (GET /healthz) at once.
 func TestPingReportsDamageAQueryMeets(t *testing.T) {
 	ctx := context.Background()
-	path := mustClosedPlanDB(t)
-	db := store.NewDB(path)
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := mustOpenPlanDB(t)
 	storetest.MustDamage(t, path)
 	// Copying reads every row of every table, and so meets the damage.
 	target := store.NewDB(filepath.Join(t.TempDir(), "copy.db"))
@@ -306,12 +309,7 @@ func TestPingReportsTheFileDeletedOrReplaced(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := mustClosedPlanDB(t)
-			db := store.NewDB(path)
-			if err := db.Open(); err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db, path := mustOpenPlanDB(t)
 			if err := db.Ping(ctx); err != nil {
 				t.Fatal(err)
 			}
