@@ -362,13 +362,8 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
 	} else if err := flagsAfterArgs("member", rest); err != nil {
 		return err
-	} else if rest[0] != "list" {
-		if change, err = adminCommand("member", rest); err != nil {
-			return err
-		}
-		a.mustExist = rest[0] == "remove" // nobody to remove from a new database
-	} else {
-		a.mustExist = true // a list only reads
+	} else if change, err = a.membershipArgs("member", rest); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -426,13 +421,8 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
 	} else if err := flagsAfterArgs("coordinator", rest); err != nil {
 		return err
-	} else if rest[0] != "list" {
-		if change, err = adminCommand("coordinator", rest); err != nil {
-			return err
-		}
-		a.mustExist = rest[0] == "remove" // nobody to remove from a new database
-	} else {
-		a.mustExist = true // a list only reads
+	} else if change, err = a.membershipArgs("coordinator", rest); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {

@@ -100,6 +100,23 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	return a.runAsCoordinator(ctx, c, db, cmd)
 }
 
+// membershipArgs reads the arguments of "member" or "coordinator" (noun)
+// before the database is opened: a change (add, remove), parsed as /action
+// admin parses it, or nil for a list. A list only reads and a removal has
+// nobody to remove from a new database: neither creates one.
+func (a *app) membershipArgs(noun string, rest []string) (*commands.Command, error) {
+	if rest[0] == "list" {
+		a.mustExist = true
+		return nil, nil
+	}
+	change, err := adminCommand(noun, rest)
+	if err != nil {
+		return nil, err
+	}
+	a.mustExist = rest[0] == "remove"
+	return change, nil
+}
+
 // changeOrForget runs a membership change; a database this very command
 // created for it is removed again when the change fails ("member add U1
 // NOSUCHAGENCY" on a mistyped path), so that a failure leaves nothing
