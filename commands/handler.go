@@ -589,7 +589,7 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rati
 	case actionbot.VerbAtRisk:
 		return actionbot.Txt(ref, " is flagged at risk.")
 	case actionbot.VerbUnblock:
-		if c, ok := entry.Changed("status"); ok && c.From == string(actionbot.StatusAtRisk) {
+		if clearedRisk(entry) {
 			return actionbot.Txt(ref, " is no longer at risk", now)
 		}
 		return actionbot.Txt(ref, " is unblocked", now)
@@ -602,6 +602,13 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rati
 		return actionbot.Txt("Reminders for ", ref, " are snoozed until ", a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006"), ".")
 	}
 	return actionbot.Txt(ref, " updated.")
+}
+
+// clearedRisk reports whether an "unblock" cleared an at-risk flag rather
+// than a block: it is worded so.
+func clearedRisk(entry *actionbot.AuditEntry) bool {
+	c, ok := entry.Changed("status")
+	return ok && c.From == string(actionbot.StatusAtRisk)
 }
 
 // outsideThePlanYear warns of a deadline moved outside the plan's year,
@@ -637,7 +644,7 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 	case actionbot.VerbAtRisk:
 		line = append(line, actionbot.Txt("flagged ", actionbot.B(a.Ref), " at risk")...)
 	case actionbot.VerbUnblock:
-		if c, ok := entry.Changed("status"); ok && c.From == string(actionbot.StatusAtRisk) {
+		if clearedRisk(entry) {
 			line = append(line, actionbot.Txt("cleared the risk on ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
 			break
 		}
