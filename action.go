@@ -1,6 +1,7 @@
 package actionbot
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -172,11 +173,11 @@ func RefKey(ref string) []int {
 func CompareRefs(a, b string) int {
 	ka, kb := RefKey(a), RefKey(b)
 	for i := 0; i < len(ka) && i < len(kb); i++ {
-		if c := cmpInt(ka[i], kb[i]); c != 0 {
+		if c := cmp.Compare(ka[i], kb[i]); c != 0 {
 			return c
 		}
 	}
-	return cmpInt(len(ka), len(kb))
+	return cmp.Compare(len(ka), len(kb))
 }
 
 // RefPriority returns the priority number a reference belongs to (5 for "5.2").

@@ -35,6 +35,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	crand "crypto/rand"
@@ -607,11 +608,11 @@ func medianCPU(rs []*result) float64 {
 			return 0
 		}
 		return float64(r.cost.cpu.Nanoseconds()) / 1000 / float64(n)
-	}, cmpFloat)
+	}, cmp.Compare[float64])
 }
 
 func medianP99(rs []*result) time.Duration {
-	return median(rs, (*result).p99, func(a, b time.Duration) int { return int(a - b) })
+	return median(rs, (*result).p99, cmp.Compare[time.Duration])
 }
 
 func medianAllocs(rs []*result) string {
@@ -621,21 +622,11 @@ func medianAllocs(rs []*result) string {
 			return -1
 		}
 		return float64(r.cost.allocs) / float64(n)
-	}, cmpFloat)
+	}, cmp.Compare[float64])
 	if v < 0 {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f", v)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func fmtDur(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
