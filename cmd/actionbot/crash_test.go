@@ -188,12 +188,7 @@ func TestCrashAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it")
 	}
-	seed := *crashSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("seed %d (rerun with -crash.seed=%d)", seed, seed)
-	r := rand.New(rand.NewPCG(seed, seed))
+	r := mustKillPoints(t)
 
 	bin := e2eBuild(t)
 	fake := fakeslack.New(t)
@@ -621,4 +616,16 @@ func mustStaffedPlan(tb testing.TB, where string) *store.DB {
 		}
 	}
 	return db
+}
+
+// mustKillPoints is the random source of a kill test's kill points, seeded
+// by -crash.seed or the clock; the seed is logged to rerun the same kills.
+func mustKillPoints(tb testing.TB) *rand.Rand {
+	tb.Helper()
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	tb.Logf("seed %d (rerun with -crash.seed=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, seed))
 }

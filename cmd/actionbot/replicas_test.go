@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/url"
 	"os"
 	"os/exec"
@@ -33,12 +32,7 @@ func TestThreeReplicasOnPostgreSQLDoEachThingOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it")
 	}
-	seed := *crashSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("seed %d (rerun with -crash.seed=%d)", seed, seed)
-	r := rand.New(rand.NewPCG(seed, seed))
+	r := mustKillPoints(t)
 
 	bin := e2eBuild(t)
 	fake := fakeslack.New(t)
