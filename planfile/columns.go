@@ -18,19 +18,78 @@ const (
 )
 
 // synonyms map the names real plans give their columns, squashed (lower
-// case, letters and digits only), to the import columns.
+// case, letters and digits only), to the import columns. The list is built
+// from published plans (testdata/plans); headerByMeaning reads the rest by
+// their words.
 var synonyms = map[string]string{
-	"id": "id", "ref": "id", "reference": "id", "no": "id", "number": "id", "actionno": "id", "actionnumber": "id", "actionid": "id", "actionref": "id",
+	"id": "id", "ref": "id", "refno": "id", "reference": "id", "referenceno": "id", "no": "id", "number": "id", "actionno": "id",
+	"actionnumber": "id", "actionid": "id", "actionref": "id", "item": "id", "itemno": "id",
 	"priority": "priority", "prioritynumber": "priority", "priorityno": "priority",
 	"prioritytitle": "priority_title", "theme": "priority_title", "objective": "priority_title", "strategicpriority": "priority_title",
-	"action": "action", "actions": "action", "activity": "action", "task": "action", "whatwewilldo": "action", "description": "action",
-	"lead": "lead", "leadofficer": "lead", "leadagency": "lead", "leadpartner": "lead", "bywhom": "lead", "owner": "lead", "responsible": "lead", "who": "lead",
-	"partners": "partners", "partner": "partners", "supportedby": "partners", "partneragencies": "partners", "support": "partners", "keypartners": "partners",
-	"bywhen": "by_when", "timescale": "by_when", "timescales": "by_when", "targetdate": "by_when", "deadline": "by_when", "when": "by_when", "due": "by_when", "date": "by_when", "timeframe": "by_when",
+	"strategicgoal": "priority_title", "strategicobjective": "priority_title",
+	"action": "action", "actions": "action", "activity": "action", "activities": "action", "task": "action", "tasks": "action",
+	"whatwewilldo": "action", "description": "action", "actionrequired": "action", "actionsrequired": "action",
+	"recommendation": "action", "recommendations": "action", "actiontobetaken": "action", "keyactions": "action", "keyaction": "action",
+	"lead": "lead", "leadofficer": "lead", "leadagency": "lead", "leadpartner": "lead", "bywhom": "lead", "owner": "lead",
+	"responsible": "lead", "who": "lead", "accountable": "lead", "leadofficeragency": "lead", "leadagencyofficer": "lead",
+	"leadorganisation": "lead", "leadresponsibility": "lead", "actionowner": "lead", "responsibility": "lead", "leads": "lead",
+	"partners": "partners", "partner": "partners", "supportedby": "partners", "partneragencies": "partners", "support": "partners",
+	"keypartners": "partners", "supportingpartners": "partners", "otherpartners": "partners", "partnersinvolved": "partners",
+	"bywhen": "by_when", "timescale": "by_when", "timescales": "by_when", "targetdate": "by_when", "deadline": "by_when",
+	"when": "by_when", "due": "by_when", "duedate": "by_when", "date": "by_when", "timeframe": "by_when", "completiondate": "by_when",
+	"targetcompletiondate": "by_when", "plannedcompletiondate": "by_when", "targetcompletion": "by_when", "timeline": "by_when",
 	"funding": "funding", "resources": "funding", "resource": "funding", "budget": "funding", "budgetcost": "funding", "cost": "funding", "costs": "funding",
 	"status": "status", "progress": "progress", "rag": "rag", "updated": "updated",
+	"ragrating": "rag", "ragstatus": "rag", "rating": "rag", "currentstatus": "status",
+	"complete": "complete", "completeyn": "complete", "completed": "complete", "completedyn": "complete", "achieved": "complete",
+	"progressupdate": "commentary", "update": "commentary", "updates": "commentary", "commentary": "commentary",
+	"progresscommentary": "commentary", "latestupdate": "commentary", "progresstodate": "commentary", "progressnotes": "commentary",
 	"notes": colNotes, "note": colNotes, "comments": colNotes, "comment": colNotes, "remarks": colNotes,
 	"currentbywhen": colCurrentDue, "plan": colPlan, "period": colPeriod,
+}
+
+// headerByMeaning reads a header that is not in synonyms by its words:
+// "Target date for completion" is by_when, "Lead Agency / Officer" lead,
+// "Partners involved in delivery" partners. It returns "" when the words
+// say nothing the bot reads.
+func headerByMeaning(h string) string {
+	words := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return ' '
+	}, h)))
+	has := func(ws ...string) bool {
+		for _, w := range words {
+			for _, x := range ws {
+				if w == x {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch {
+	case len(words) == 0:
+		return ""
+	case has("rag"):
+		return "rag"
+	case has("partner", "partners", "supporting", "support") && !has("lead"):
+		return "partners"
+	case has("lead", "owner", "responsible", "responsibility", "accountable", "whom"):
+		return "lead"
+	case has("progress", "update", "updates", "commentary"):
+		return "commentary"
+	case has("deadline", "timescale", "timescales", "when", "due", "timeframe") || has("date") && !has("completed", "started", "start", "added"):
+		return "by_when"
+	case has("complete", "completed") && len(words) <= 3:
+		return "complete"
+	case has("action", "actions", "task", "tasks", "activity", "activities", "recommendation", "recommendations"):
+		return "action"
+	case has("resources", "resource", "funding", "budget", "cost", "costs"):
+		return "funding"
+	}
+	return ""
 }
 
 // The export's status, progress, rag, updated and current_by_when columns
@@ -67,6 +126,10 @@ func mapHeader(cells []string, override map[string]string) layout {
 		col, ok := byHeader[sq]
 		if !ok {
 			col, ok = synonyms[sq]
+		}
+		if !ok {
+			col = headerByMeaning(c)
+			ok = col != ""
 		}
 		if _, taken := l.index[col]; ok && !taken {
 			l.index[col] = i
