@@ -1,0 +1,170 @@
+package actionbot
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Examples are the ids, dates and agency a plan's help, hints and footers
+// show, in the plan's own words: a partnership whose actions are "1a",
+// "1.1.1" or "DAB 1" reads "/action DAB 1 done", not the Sevenoaks plan's
+// "/action 5.2 done".
+type Examples struct {
+	// Ref is an action of the plan, as written ("5.2", "DAB 1"); Ref2 is
+	// another one, for examples that need two.
+	Ref, Ref2 string
+	// Deadline is a real dated deadline of the plan, as the plan writes it:
+	// "March 2013".
+	Deadline string
+	// Month, Date and DateUK are one day written the three ways the due
+	// verb accepts, "June 2013", "2013-06-30" and "30/06/2013": the last
+	// day of the month of the plan's latest deadline, where a deadline
+	// may be moved to.
+	Month, Date, DateUK string
+	// AsOf is a day inside the plan's period, in ISO form, for "history as
+	// of": the last day of its ninth month ("2012-12-31" in 2012-13).
+	AsOf string
+	// End is the plan's last day, in ISO form: "2013-03-31".
+	End string
+	// Quarter is the quarter of AsOf, as "report quarter" takes it: "2012-Q3".
+	Quarter string
+	// Agency is the full name of the first lead agency of Ref ("Kent
+	// Police"); AgencyCode is its code ("POLICE").
+	Agency, AgencyCode string
+	// Priority is the number of Ref's priority.
+	Priority int
+	// Period is the plan's period label, "2012-13".
+	Period string
+}
+
+// SevenoaksExamples are the examples of the shipped Sevenoaks District CSP
+// Action Plan 2012-13. ExamplesOf answers them only when there is no plan;
+// with a plan, it keeps those the plan itself has (its action 5.2, its
+// deadline "March 2013") and takes the rest from the plan.
+var SevenoaksExamples = Examples{
+	Ref: "5.2", Ref2: "5.3",
+	Deadline: "March 2013",
+	Month:    "June 2013", Date: "2013-06-30", DateUK: "30/06/2013",
+	AsOf: "2012-12-31", End: "2013-03-31", Quarter: "2012-Q3",
+	Agency: "Kent Police", AgencyCode: "POLICE",
+	Priority: 5,
+	Period:   "2012-13",
+}
+
+// ExamplesOf chooses the examples of a plan from its actions, given in plan
+// order, naming agencies through dir (which may be nil):
+//
+//   - Ref is the shipped plan's 5.2 when the plan has an action 5.2, and
+//     otherwise its first action; Ref2 is the action after Ref (or before it,
+//     when Ref is last);
+//   - Deadline is the dated deadline the plan writes most often among those
+//     inside its period (the first such in plan order on a tie), as the plan
+//     agreed it;
+//   - Month, Date and DateUK are the last day of the month of the plan's
+//     latest dated deadline, no more than a year past its end;
+//   - AsOf, End and Quarter come from the plan's period;
+//   - Agency is Ref's first lead agency, and Priority Ref's priority.
+//
+// What the plan cannot give (it has no actions, or no dated deadline) comes
+// from its period; only with no plan at all is it SevenoaksExamples.
+func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
+	if plan == nil {
+		return SevenoaksExamples
+	}
+	p := plan.Period
+	var ex Examples
+	ex.Period = p.Label()
+	ex.End = p.End.String()
+
+	// AsOf: the last day of the period's ninth month, inside the period.
+	asOf := D(p.Start.Year, p.Start.Month+9, 1).AddDays(-1)
+	if p.End.IsZero() || asOf.After(p.End) {
+		asOf = p.End
+	}
+	if asOf.Before(p.Start) {
+		asOf = p.Start
+	}
+	ex.AsOf = asOf.String()
+	if !asOf.IsZero() {
+		ex.Quarter = QuarterOf(asOf).String()
+	}
+
+	// Ref and Ref2.
+	var ref *Action
+	at := -1
+	for i, a := range actions {
+		if a.Ref == SevenoaksExamples.Ref {
+			ref, at = a, i
+			break
+		}
+	}
+	if ref == nil && len(actions) > 0 {
+		ref, at = actions[0], 0
+	}
+	if ref != nil {
+		ex.Ref = ref.Ref
+		ex.Priority = ref.Priority
+		switch {
+		case at+1 < len(actions):
+			ex.Ref2 = actions[at+1].Ref
+		case at > 0:
+			ex.Ref2 = actions[at-1].Ref
+		default:
+			ex.Ref2 = ref.Ref
+		}
+		if len(ref.Lead) > 0 {
+			ex.AgencyCode = ref.Lead[0].Agency
+			ex.Agency = ex.AgencyCode
+			if dir != nil {
+				ex.Agency = dir.Name(ex.AgencyCode)
+			}
+		}
+	}
+
+	// Deadline: the plan's commonest dated deadline inside its period.
+	count := map[string]int{}
+	best := ""
+	latest := Date{}
+	for _, a := range actions {
+		d := a.Original
+		if d.Written == "" {
+			d = a.Deadline
+		}
+		if d.Ongoing || d.Due.IsZero() || d.Written == "" {
+			continue
+		}
+		if p.Contains(d.Due) {
+			count[d.Written]++
+			if best == "" || count[d.Written] > count[best] {
+				best = d.Written
+			}
+		}
+		limit := p.End.AddDays(366)
+		if !d.Due.After(limit) && d.Due.After(latest) {
+			latest = d.Due
+		}
+	}
+	if latest.IsZero() {
+		latest = p.End
+	}
+	if best == "" {
+		best = monthYear(p.End)
+	}
+	ex.Deadline = best
+	if !latest.IsZero() {
+		last := latest.EndOfMonth()
+		ex.Month = monthYear(last)
+		ex.Date = last.String()
+		ex.DateUK = fmt.Sprintf("%02d/%02d/%04d", last.Day, int(last.Month), last.Year)
+	}
+	return ex
+}
+
+// monthYear writes d's month the way plans do: "March 2013"; "" for the
+// zero Date.
+func monthYear(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Month.String() + " " + strconv.Itoa(d.Year)
+}
