@@ -28,8 +28,8 @@ type Examples struct {
 	End string
 	// Quarter is the quarter of AsOf, as "report quarter" takes it: "2012-Q3".
 	Quarter string
-	// Agency is the full name of the first lead agency of Ref ("Kent
-	// Police"); AgencyCode is its code ("POLICE").
+	// Agency is the full name of the plan's first lead agency, that of its
+	// first action ("Community Safety Unit"); AgencyCode is its code ("CSU").
 	Agency, AgencyCode string
 	// Priority is the number of Ref's priority.
 	Priority int
@@ -46,7 +46,7 @@ var SevenoaksExamples = Examples{
 	Deadline: "March 2013",
 	Month:    "June 2013", Date: "2013-06-30", DateUK: "30/06/2013",
 	AsOf: "2012-12-31", End: "2013-03-31", Quarter: "2012-Q3",
-	Agency: "Kent Police", AgencyCode: "POLICE",
+	Agency: "Community Safety Unit", AgencyCode: "CSU",
 	Priority: 5,
 	Period:   "2012-13",
 }
@@ -63,7 +63,8 @@ var SevenoaksExamples = Examples{
 //   - Month, Date and DateUK are the last day of the month of the plan's
 //     latest dated deadline, no more than a year past its end;
 //   - AsOf, End and Quarter come from the plan's period;
-//   - Agency is Ref's first lead agency, and Priority Ref's priority.
+//   - Agency is the first lead agency of the plan's first action, and
+//     Priority is Ref's priority.
 //
 // What the plan cannot give (it has no actions, or no dated deadline) comes
 // from its period; only with no plan at all is it SevenoaksExamples.
@@ -112,12 +113,15 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 		default:
 			ex.Ref2 = ref.Ref
 		}
-		if len(ref.Lead) > 0 {
-			ex.AgencyCode = ref.Lead[0].Agency
+	}
+	for _, a := range actions {
+		if len(a.Lead) > 0 && a.Lead[0].Agency != "" {
+			ex.AgencyCode = a.Lead[0].Agency
 			ex.Agency = ex.AgencyCode
 			if dir != nil {
 				ex.Agency = dir.Name(ex.AgencyCode)
 			}
+			break
 		}
 	}
 

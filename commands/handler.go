@@ -64,6 +64,8 @@ type Handler struct {
 	// lines remembers rendered list lines (views.go).
 	lines     sync.Map // *actionbot.Action -> cached line
 	lineCount atomic.Int64
+	// exampleCache keeps the current plan's examples (examples.go).
+	exampleCache exampleCache
 }
 
 // Request is one command: who typed it, where, and the text after "/action".
@@ -257,6 +259,8 @@ type env struct {
 	dir   *actionbot.Directory
 	now   time.Time
 	today actionbot.Date
+	// ex are the plan's own examples, for hints and footers.
+	ex actionbot.Examples
 }
 
 func (h *Handler) env(ctx context.Context) (*env, error) {
@@ -269,12 +273,12 @@ func (h *Handler) env(ctx context.Context) (*env, error) {
 		return nil, err
 	}
 	now := h.now().In(h.loc())
-	return &env{plan: plan, dir: dir, now: now, today: actionbot.DateOf(now)}, nil
+	return &env{plan: plan, dir: dir, now: now, today: actionbot.DateOf(now), ex: h.examples(ctx, plan, dir)}, nil
 }
 
 func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
 	if cmd.Verb == actionbot.VerbHelp {
-		return helpMessage(cmd.Text), nil
+		return helpMessage(cmd.Text, h.currentExamples(ctx)), nil
 	}
 	e, err := h.env(ctx)
 	if err != nil {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -10,19 +11,21 @@ import (
 // with "/action 5.2 due ...".
 const dueList actionbot.Verb = "due-list"
 
-// usages are the one-line forms of each verb.
+// usages are the one-line forms of each verb. Those of an action's verbs
+// (actionVerbs) follow the action's id, which usage puts first; showing an
+// action is its id alone. {month}, {date}, {dateUK}, {asof}, {quarter},
+// {ref} and the like stand for the current plan's examples (fill).
 var usages = map[actionbot.Verb]string{
-	actionbot.VerbShow:     "5.2",
-	actionbot.VerbDone:     "5.2 done [evidence]",
-	actionbot.VerbProgress: "5.2 progress 60 [note]",
-	actionbot.VerbNote:     "5.2 note <text>",
-	actionbot.VerbBlocked:  "5.2 blocked <reason>",
-	actionbot.VerbUnblock:  "5.2 unblock [note]",
-	actionbot.VerbAtRisk:   "5.2 at-risk <reason>",
-	actionbot.VerbReopen:   "5.2 reopen <reason>",
-	actionbot.VerbDue:      "5.2 due <June 2013 | 2013-06-30 | 30/06/2013 | ongoing> <reason> (or: 5.2 due confirm)",
-	actionbot.VerbSnooze:   "5.2 snooze [days]",
-	actionbot.VerbHistory:  "5.2 history [as of 2012-12-31]",
+	actionbot.VerbDone:     "done [evidence]",
+	actionbot.VerbProgress: "progress 60 [note]",
+	actionbot.VerbNote:     "note <text>",
+	actionbot.VerbBlocked:  "blocked <reason>",
+	actionbot.VerbUnblock:  "unblock [note]",
+	actionbot.VerbAtRisk:   "at-risk <reason>",
+	actionbot.VerbReopen:   "reopen <reason>",
+	actionbot.VerbDue:      "due <{month} | {date} | {dateUK} | ongoing> <reason> (or: {ref} due confirm)",
+	actionbot.VerbSnooze:   "snooze [days]",
+	actionbot.VerbHistory:  "history [as of {asof}]",
 	actionbot.VerbMine:     "mine [page N]",
 	actionbot.VerbList:     "list [priority N] [agency CODE [led|partner]] [overdue] [due [days]] [blocked] [at-risk] [done] [open] [ongoing] [stale] [page N]",
 	actionbot.VerbOverdue:  "overdue",
@@ -30,49 +33,75 @@ var usages = map[actionbot.Verb]string{
 	actionbot.VerbFind:     "find <words> [page N]",
 	actionbot.VerbAgencies: "agencies",
 	actionbot.VerbWhoami:   "whoami",
-	actionbot.VerbReport:   "report [priority N | quarter [2012-Q3]]",
+	actionbot.VerbReport:   "report [priority N | quarter [{quarter}]]",
 	actionbot.VerbMeasure:  "measure <priority> <n> <value> [as of <date>] [note]",
 	actionbot.VerbAdmin:    "admin member|coordinator|channel|failed|retry ...",
 	actionbot.VerbHelp:     "help [verb]",
 	actionbot.VerbRemind:   "remind weekly|daily",
 }
 
+// usage is the one-line form of a verb with the plan's examples:
+// "5.2 done [evidence]", "DAB 1 done [evidence]".
+func usage(v actionbot.Verb, ex actionbot.Examples) string {
+	switch {
+	case v == actionbot.VerbShow:
+		return ex.Ref
+	case slicesContains(actionVerbs, v):
+		return ex.Ref + " " + fill(usages[v], ex)
+	}
+	return fill(usages[v], ex)
+}
+
+// fill puts the plan's examples in a usage form or an explanation.
+func fill(s string, ex actionbot.Examples) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	return strings.NewReplacer(
+		"{ref}", ex.Ref, "{ref2}", ex.Ref2, "{deadline}", ex.Deadline,
+		"{month}", ex.Month, "{date}", ex.Date, "{dateUK}", ex.DateUK,
+		"{asof}", ex.AsOf, "{end}", ex.End, "{quarter}", ex.Quarter,
+		"{agency}", ex.AgencyCode, "{priority}", strconv.Itoa(ex.Priority),
+	).Replace(s)
+}
+
 // explanations say what each verb does, with an example, for "help <verb>".
 var explanations = map[actionbot.Verb]string{
-	actionbot.VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action 5.2",
-	actionbot.VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action 5.2 done 14 volunteers trained, see CSU report",
-	actionbot.VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. 100 means complete: progress 100 marks the action done, as /action 5.2 done does. Lead agencies and coordinators only. Example: /action 5.2 progress 60 two of three schemes running",
-	actionbot.VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action 5.2 note DVLA data request sent",
-	actionbot.VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action 5.2 blocked waiting for volunteer vetting",
-	actionbot.VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note; the reply says where the action then stands (still red if it is overdue). Example: /action 5.2 unblock vetting complete",
-	actionbot.VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action 5.2 at-risk training venue fell through",
-	actionbot.VerbReopen:   "Reopens a done action, with the reason. A reopened action is not complete, so its progress goes back to 90%; set it with /action 5.2 progress N. Example: /action 5.2 reopen second round of training agreed",
-	actionbot.VerbDue:      "Moves the deadline, with the reason; `ongoing` makes it ongoing work with no due date. The deadline the plan agreed is kept and shown beside the new one. Example: /action 5.2 due June 2013 volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give). A coordinator keeps a deadline that falls before the plan year with /action 5.2 due confirm: until it is moved or confirmed it gets no overdue reminders.",
-	actionbot.VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action 5.2 snooze 14",
-	actionbot.VerbHistory:  "Lists every change to an action: who, when, what, and the note. With “as of” a date, shows the action as it stood then. Example: /action 5.2 history as of 2012-12-31",
+	actionbot.VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action {ref}",
+	actionbot.VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action {ref} done 14 volunteers trained, see {agency} report",
+	actionbot.VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. 100 means complete: progress 100 marks the action done, as /action {ref} done does. Lead agencies and coordinators only. Example: /action {ref} progress 60 two of three schemes running",
+	actionbot.VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action {ref} note DVLA data request sent",
+	actionbot.VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action {ref} blocked waiting for volunteer vetting",
+	actionbot.VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note; the reply says where the action then stands (still red if it is overdue). Example: /action {ref} unblock vetting complete",
+	actionbot.VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action {ref} at-risk training venue fell through",
+	actionbot.VerbReopen:   "Reopens a done action, with the reason. A reopened action is not complete, so its progress goes back to 90%; set it with /action {ref} progress N. Example: /action {ref} reopen second round of training agreed",
+	actionbot.VerbDue:      "Moves the deadline, with the reason; `ongoing` makes it ongoing work with no due date. The deadline the plan agreed is kept and shown beside the new one. Example: /action {ref} due {month} volunteers recruited late. On its own, /action due [days] lists actions due in the next 14 days (or the days you give). A coordinator keeps a deadline that falls before the plan year with /action {ref} due confirm: until it is moved or confirmed it gets no overdue reminders.",
+	actionbot.VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action {ref} snooze 14",
+	actionbot.VerbHistory:  "Lists every change to an action: who, when, what, and the note. With “as of” a date, shows the action as it stood then. Example: /action {ref} history as of {asof}",
 	actionbot.VerbMine:     "Lists the actions your agencies lead, then those they are partners on (named, or as All Partners), 25 of each to a page. Example: /action mine, then /action mine page 2",
-	actionbot.VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority 3; agency KCC (what KCC and its departments lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority 5 overdue",
+	actionbot.VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority 3; agency {agency} (what {agency} and any departments of it lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority {priority} overdue",
 	actionbot.VerbOverdue:  "Lists actions past their deadline and not done, most overdue first. Same as /action list overdue.",
 	dueList:                "Lists actions due in the next 14 days (or the days you give). Example: /action due 30",
 	actionbot.VerbFind:     "Searches the actions' text for all the words you give, 25 results to a page. Example: /action find speedwatch volunteers",
 	actionbot.VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
 	actionbot.VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
-	actionbot.VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions; “quarter” gives the latest quarter's headline: completed, newly red, newly blocked, deadlines moved, figures recorded. Example: /action report priority 6",
-	actionbot.VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a change with its direction, -2.5% or fell 2.5%, +1% or rose 1%; a rate such as 82%; or yes/no) and a note saying where it comes from; the figure stands as of today, or as of the date you give. Example: /action measure 3 1 -2.5 police figures to September, or /action measure 3 1 -2.5 as of 2013-03-31 year-end figures",
+	actionbot.VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions; “quarter” gives the latest quarter's headline: completed, newly red, newly blocked, deadlines moved, figures recorded. Example: /action report priority {priority}",
+	actionbot.VerbMeasure:  "Coordinators record the latest figure for a success measure: the priority, the measure's number in /action report, the value (a change with its direction, -2.5% or fell 2.5%, +1% or rose 1%; a rate such as 82%; or yes/no) and a note saying where it comes from; the figure stands as of today, or as of the date you give. Example: /action measure 3 1 -2.5 police figures to September, or /action measure 3 1 -2.5 as of {end} year-end figures",
 	actionbot.VerbAdmin:    adminUsage,
 	actionbot.VerbHelp:     "Shows what you can type. /action help <verb> explains one. Example: /action help done",
 	actionbot.VerbRemind:   "Sets how often your reminders come. weekly: one message on the week's first working day with what of yours is overdue or due that week. daily (the default): one message on each working day something of yours is due at a step or overdue. Example: /action remind weekly",
 }
 
-// helpMessage is the usage card, or the explanation of one verb.
-func helpMessage(topic string) actionbot.Message {
+// helpMessage is the usage card, or the explanation of one verb, with the
+// current plan's examples.
+func helpMessage(topic string, ex actionbot.Examples) actionbot.Message {
 	if topic != "" {
-		u := usages[actionbot.Verb(topic)]
+		u := usage(actionbot.Verb(topic), ex)
 		return actionbot.Message{
 			Text: "/action " + u,
 			Blocks: []actionbot.Block{
 				actionbot.Section(actionbot.C("/action " + u)),
-				actionbot.Section(explanations[actionbot.Verb(topic)]),
+				actionbot.Section(fill(explanations[actionbot.Verb(topic)], ex)),
 			},
 		}
 	}
@@ -82,7 +111,7 @@ func helpMessage(topic string) actionbot.Message {
 			if i > 0 {
 				rt = append(rt, actionbot.Span{Text: "\n"})
 			}
-			rt = append(rt, actionbot.C("/action "+usages[v]))
+			rt = append(rt, actionbot.C("/action "+usage(v, ex)))
 		}
 		return rt
 	}
@@ -94,7 +123,7 @@ func helpMessage(topic string) actionbot.Message {
 			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze)),
 			actionbot.Section(actionbot.B("Your reminders"), "\n", lines(actionbot.VerbRemind)),
 			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(actionbot.VerbMeasure), "\n", adminLines()),
-			actionbot.Context("Ids can be written 5.2, #5.2 or 5.2. — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
+			actionbot.Context("Ids can be written "+ex.Ref+", #"+ex.Ref+" or "+ex.Ref+". — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
 				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
 				actionbot.C("/action share report"), ". Coordinators: ", actionbot.C("/action help admin"), "."),
 		},
