@@ -99,6 +99,11 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 			break
 		}
 	}
+	if ex.AgencyCode == "" && dir != nil {
+		if as := dir.Agencies(); len(as) > 0 {
+			ex.AgencyCode, ex.Agency = as[0].Code, as[0].Name
+		}
+	}
 	if ref == nil && len(actions) > 0 {
 		ref, at = actions[0], 0
 	}

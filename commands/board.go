@@ -15,18 +15,43 @@ var reAsOf = regexp.MustCompile(`(?i)^(?:as\s+(?:of|at)|asof|on)\s+(.+)$`)
 
 // parseHistoryAsOf reads "as of 2012-12-31" after "/action 5.2 history":
 // a date ("2012-12-31", "31/12/2012", "31 December 2012") or a month
-// ("December 2012", its last day).
-func parseHistoryAsOf(c *Command, rest string) error {
+// ("December 2012", its last day). Its refusals show a day of the current
+// plan's year, ex's AsOf; with no examples given, the shipped plan's.
+func parseHistoryAsOf(c *Command, rest string, ex ...actionbot.Examples) error {
+	e := actionbot.ExamplesOf(nil, nil, nil)
+	if len(ex) > 0 {
+		e = ex[0]
+	}
 	m := reAsOf.FindStringSubmatch(strings.TrimSpace(rest))
 	if m == nil {
-		return invalid("`/action %s history` takes a date to show the action as it stood then: `/action %s history as of 2012-12-31`.", c.Ref, c.Ref)
+		return invalid("`/action %s history` takes a date to show the action as it stood then: `/action %s history as of %s`.", c.Ref, c.Ref, e.AsOf)
 	}
 	d, err := actionbot.ParseDeadline(m[1])
 	if err != nil || d.Ongoing {
-		return invalid("%q is not a date: `/action %s history as of 2012-12-31` (or 31/12/2012, or December 2012 for its last day).", m[1], c.Ref)
+		return invalid("%q is not a date: `/action %s history as of %s` (or %s, or %s for its last day).", m[1], c.Ref, e.AsOf, ukDate(e.AsOf), monthOf(e.AsOf))
 	}
 	c.AsOf = d.Due
 	return nil
+}
+
+// ukDate writes an ISO date the way the plan's readers do, "31/12/2012";
+// anything else as it is.
+func ukDate(iso string) string {
+	d, err := actionbot.ParseISODate(iso)
+	if err != nil {
+		return iso
+	}
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+}
+
+// monthOf names the month of an ISO date, "December 2012"; "" for anything
+// else.
+func monthOf(iso string) string {
+	d, err := actionbot.ParseISODate(iso)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d", d.Month, d.Year)
 }
 
 // parseReportQuarter reads what follows "/action report quarter": nothing

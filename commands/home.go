@@ -47,7 +47,7 @@ func (h *Handler) Home(ctx context.Context, userID string) (actionbot.Message, e
 	}
 	if len(w.agencies) == 0 {
 		blocks = append(blocks, actionbot.Section(actionbot.Txt("You are not registered with an agency yet, so I can't tell which actions are yours. ",
-			h.registerHint(ctx, userID), " Meanwhile ", actionbot.C("/action list agency CSU"), " lists any agency's actions.")))
+			h.registerHint(ctx, userID), " Meanwhile ", actionbot.C("/action list agency "+e.ex.AgencyCode), " lists any agency's actions.")))
 	} else {
 		names := make([]string, len(w.agencies))
 		for i, c := range w.agencies {

@@ -111,7 +111,7 @@ func (h *Handler) homeConfirmOrMove(ctx context.Context, e *env, all []*actionbo
 			continue
 		}
 		lines = append(lines, actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 60)+" — due "+actionbot.DescribeDeadline(a.Deadline)+": ",
-			actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm")))
+			actionbot.C("/action "+a.Ref+" due "+e.ex.Deadline+" <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm")))
 	}
 	if len(lines) == 0 {
 		return nil

@@ -300,8 +300,8 @@ func (h *Handler) mine(ctx context.Context, e *env, userID string, pageNo int) (
 	}
 	if len(ags) == 0 {
 		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND,
-			"You are not registered with an agency yet, so I don't know which actions are yours. %s Meanwhile `/action list agency CSU` lists any agency's actions.",
-			h.registerHint(ctx, userID).Plain())
+			"You are not registered with an agency yet, so I don't know which actions are yours. %s Meanwhile `/action list agency %s` lists any agency's actions.",
+			h.registerHint(ctx, userID).Plain(), e.ex.AgencyCode)
 	}
 	next := func(n int) string { return fmt.Sprintf("/action mine page %d", n) }
 	led, err := h.findPage(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, LedBy: ags}, pageNo, next)
