@@ -2,6 +2,7 @@ package actionbot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -78,12 +79,12 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 	ex.End = p.End.String()
 
 	// AsOf: the last day of the period's ninth month, inside the period.
-	asOf := D(p.Start.Year, p.Start.Month+9, 1).AddDays(-1)
-	if p.End.IsZero() || asOf.After(p.End) {
-		asOf = p.End
-	}
-	if asOf.Before(p.Start) {
-		asOf = p.Start
+	var asOf Date
+	if !p.Start.IsZero() {
+		asOf = D(p.Start.Year, p.Start.Month+9, 1).AddDays(-1)
+		if !p.End.IsZero() && asOf.After(p.End) {
+			asOf = p.End
+		}
 	}
 	ex.AsOf = asOf.String()
 	if !asOf.IsZero() {
@@ -91,34 +92,31 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 	}
 
 	// Ref and Ref2.
-	var ref *Action
-	at := -1
+	refs := make([]string, len(actions))
 	for i, a := range actions {
-		if a.Ref == SevenoaksExamples.Ref {
-			ref, at = a, i
-			break
-		}
+		refs[i] = a.Ref
 	}
-	if ex.AgencyCode == "" && dir != nil {
-		if as := dir.Agencies(); len(as) > 0 {
-			ex.AgencyCode, ex.Agency = as[0].Code, as[0].Name
-		}
-	}
-	if ref == nil && len(actions) > 0 {
-		ref, at = actions[0], 0
-	}
-	if ref != nil {
-		ex.Ref = ref.Ref
-		ex.Priority = ref.Priority
+	if at := slices.Index(refs, ExampleRef(refs)); at >= 0 {
+		ex.Ref = refs[at]
+		ex.Priority = actions[at].Priority
 		switch {
-		case at+1 < len(actions):
-			ex.Ref2 = actions[at+1].Ref
+		case at+1 < len(refs):
+			ex.Ref2 = refs[at+1]
 		case at > 0:
-			ex.Ref2 = actions[at-1].Ref
+			ex.Ref2 = refs[at-1]
 		default:
-			ex.Ref2 = ref.Ref
+			ex.Ref2 = ex.Ref
 		}
 	}
+	if ex.Ref == "" { // a plan with no actions yet: an id of the usual form
+		ex.Ref, ex.Ref2 = "1.1", "1.2"
+	}
+	if ex.Priority == 0 {
+		ex.Priority = 1
+	}
+
+	// Agency: the first lead agency in plan order, or else the directory's
+	// first.
 	for _, a := range actions {
 		if len(a.Lead) > 0 && a.Lead[0].Agency != "" {
 			ex.AgencyCode = a.Lead[0].Agency
@@ -127,6 +125,11 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 				ex.Agency = dir.Name(ex.AgencyCode)
 			}
 			break
+		}
+	}
+	if ex.AgencyCode == "" && dir != nil {
+		if as := dir.Agencies(); len(as) > 0 {
+			ex.AgencyCode, ex.Agency = as[0].Code, as[0].Name
 		}
 	}
 
@@ -167,6 +170,19 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 		ex.DateUK = fmt.Sprintf("%02d/%02d/%04d", last.Day, int(last.Month), last.Year)
 	}
 	return ex
+}
+
+// ExampleRef chooses, from some of a plan's action ids in plan order, the
+// one to show as an example, as ExamplesOf chooses Ref: the shipped plan's
+// 5.2 when it is among them, otherwise the first; "" when there are none.
+func ExampleRef(refs []string) string {
+	if slices.Contains(refs, SevenoaksExamples.Ref) {
+		return SevenoaksExamples.Ref
+	}
+	if len(refs) > 0 {
+		return refs[0]
+	}
+	return ""
 }
 
 // monthYear writes d's month the way plans do: "March 2013"; "" for the

@@ -87,6 +87,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		return nil, err
 	}
 	d := &Digest{PlanID: e.plan.ID, Day: e.today, From: from, To: e.now, Total: len(actions), Changes: len(changes)}
+	ex := actionbot.ExamplesOf(e.plan, actions, e.dir) // the plan's own words for the hints
 
 	var overdue, dueSoon, blocked, stale []*actionbot.Action
 	staleFor := map[string]int{}
@@ -161,7 +162,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		blocks = append(blocks, listOf(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d). Until then these get no overdue reminders.", len(prePlan)), len(prePlan), func(i int) actionbot.RichText {
 			a := prePlan[i]
 			return actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — due "+
-				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due March 2013 <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm"))
+				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due "+ex.Deadline+" <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm"))
 		}, "/action list overdue")...)
 	}
 	if len(undated) > 0 {
@@ -227,7 +228,7 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(rag) > 0 {
 		blocks = append(blocks, listBlocks("RAG by priority (red · amber · green · complete)", rag, "/action report")...)
 	}
-	blocks = append(blocks, actionbot.Context("Update an action with ", actionbot.C("/action 5.2 progress 60"), " or ", actionbot.C("/action 5.2 done"),
+	blocks = append(blocks, actionbot.Context("Update an action with ", actionbot.C("/action "+ex.Ref+" progress 60"), " or ", actionbot.C("/action "+ex.Ref+" done"),
 		"; ", actionbot.C("/action report"), " has the RAG detail."))
 	d.Message = actionbot.Message{
 		Text: fmt.Sprintf("Daily tasking digest, %s: %d overdue, %d due in the next %d days, %d blocked, %s",

@@ -278,7 +278,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 			why += "Mondays only: `/action remind weekly`. "
 		}
 	}
-	ref := "5.2"
+	ref := "<id>" // the first of the bundle's own actions, when it has one
 	if len(b.Items) > 0 {
 		ref = b.Items[0].Action.Ref
 	}

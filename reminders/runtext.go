@@ -88,7 +88,7 @@ func (r *Run) WriteAccount(w io.Writer, render func(actionbot.Message) string, p
 		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(r.Snoozed, ", "))
 	}
 	if len(r.PrePlan) > 0 {
-		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action 5.2 due confirm): %s.\n", strings.Join(r.PrePlan, ", "))
+		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action %s due confirm): %s.\n", actionbot.ExampleRef(r.PrePlan), strings.Join(r.PrePlan, ", "))
 	}
 	if unsent > 0 {
 		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",
