@@ -56,3 +56,9 @@ func (h *Handler) currentExamples(ctx context.Context) actionbot.Examples {
 	}
 	return h.examples(ctx, plan, dir)
 }
+
+// Examples returns the current plan's examples (actionbot.ExamplesOf), for
+// a surface that writes its own help: the console's banner.
+func (h *Handler) Examples(ctx context.Context) actionbot.Examples {
+	return h.currentExamples(ctx)
+}

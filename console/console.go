@@ -36,10 +36,20 @@ type Console struct {
 	mu sync.Mutex // serialises writes to Out
 }
 
-// Banner is printed when the console starts.
+// Banner is printed when the console starts. Its example is an action of
+// the current plan.
 func (c *Console) Banner(planName string) {
 	c.printf("actionbot console — %s\n", planName)
-	c.printf("Type /action help, or an action number such as /action 5.2. You are %s; /as U123 acts as another person; /help lists the console's own commands. /quit leaves.\n\n", c.User)
+	c.printf("Type /action help, or an action number such as /action %s. You are %s; /as U123 acts as another person; /help lists the console's own commands. /quit leaves.\n\n", c.examples(context.Background()).Ref, c.User)
+}
+
+// examples are the current plan's examples; the shipped plan's when the
+// console has no handler.
+func (c *Console) examples(ctx context.Context) actionbot.Examples {
+	if c.Handler == nil {
+		return actionbot.ExamplesOf(nil, nil, nil)
+	}
+	return c.Handler.Examples(ctx)
 }
 
 func (c *Console) printf(format string, args ...any) {
@@ -121,7 +131,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		c.printf("You are now in #%s.\n", id)
 		return false
 	case "/help", "/?":
-		c.printf("%s", consoleHelp)
+		c.printf("%s", consoleHelp(c.examples(ctx)))
 		return false
 	case "/action":
 		line = rest
@@ -141,17 +151,22 @@ func (c *Console) line(ctx context.Context, line string) bool {
 	return false
 }
 
-// consoleHelp lists the console's own commands, beside /action's.
-const consoleHelp = `Console commands:
-  /action <command>   a command as typed in Slack, e.g. /action 5.2 or /action list overdue
-                      (the /action may be left out: 5.2 done works)
+// consoleHelp lists the console's own commands, beside /action's, with the
+// current plan's examples.
+func consoleHelp(ex actionbot.Examples) string {
+	return strings.NewReplacer("{ref}", ex.Ref, "{agency}", ex.AgencyCode).Replace(consoleHelpText)
+}
+
+const consoleHelpText = `Console commands:
+  /action <command>   a command as typed in Slack, e.g. /action {ref} or /action list overdue
+                      (the /action may be left out: {ref} done works)
   /action help        what /action can do; /action help <verb> explains one
   /as <user>          act as another person: /as U0123ABCD (or @U0123ABCD)
   /in <channel>       be in another channel: /in C0123ABCD (or #C0123ABCD)
   /help               this list
   /quit               leave (also /exit, /q, or end of input)
 People and channels are given by their Slack IDs wherever Slack takes a mention:
-  /action admin member add U0123ABCD CSU. Replies starting "shared" were posted to
+  /action admin member add U0123ABCD {agency}. Replies starting "shared" were posted to
   the channel; the others are private, as in Slack. Posts the bot sends by itself
   (reminders, the digest, announcements) are printed as they go out.
 `
