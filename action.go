@@ -56,6 +56,10 @@ type Action struct {
 	// CarriedFrom says where an action carried from an earlier plan came
 	// from, as people write it ("2012-13/1.3"); empty for most.
 	CarriedFrom string `json:"carried_from,omitempty"`
+	// Seq is the action's place in the plan as imported (1, 2, ...), which
+	// orders lists when the plan's own ids do not sort as it does; 0 when
+	// not known.
+	Seq int `json:"-"`
 
 	Status Status `json:"status"`
 	// Reason says why the action is blocked or at risk.
@@ -73,6 +77,10 @@ type Action struct {
 
 	// LastUpdate is the latest audit entry, when the store loads it.
 	LastUpdate *AuditEntry `json:"-"`
+	// Imported is the state a plan file gives the action, for the import
+	// to start it from (or report); nil when the file gives none, and
+	// never set by the store.
+	Imported *ActionState `json:"-"`
 }
 
 // IsDone reports whether the action is complete.
@@ -159,29 +167,80 @@ func ParseRef(s string) (string, bool) {
 	return strings.Join(parts, "."), true
 }
 
-// RefKey returns the numeric parts of a reference, for ordering.
+// RefKey returns the numeric parts of a reference, for ordering: 5.2 is
+// [5 2], 1a is [1], DAB 1 is [1].
 func RefKey(ref string) []int {
-	parts := strings.Split(ref, ".")
-	out := make([]int, len(parts))
-	for i, p := range parts {
-		out[i], _ = strconv.Atoi(p)
+	var out []int
+	n, in := 0, false
+	for _, r := range ref {
+		if r >= '0' && r <= '9' {
+			n, in = n*10+int(r-'0'), true
+			continue
+		}
+		if in {
+			out = append(out, n)
+		}
+		n, in = 0, false
+	}
+	if in || len(out) == 0 {
+		out = append(out, n)
 	}
 	return out
 }
 
-// CompareRefs orders references as plans do: 1.2 before 1.10 before 2.1.
+// CompareRefs orders references as plans do: 1.2 before 1.10 before 2.1,
+// 1a before 1b before 2a, DAB 2 before DAB 10. Runs of digits compare as
+// numbers, other runs by their letters, case aside.
 func CompareRefs(a, b string) int {
-	ka, kb := RefKey(a), RefKey(b)
-	for i := 0; i < len(ka) && i < len(kb); i++ {
-		if c := cmp.Compare(ka[i], kb[i]); c != 0 {
+	for a != "" && b != "" {
+		ra, restA := refRun(a)
+		rb, restB := refRun(b)
+		da, db := isDigitRun(ra), isDigitRun(rb)
+		var c int
+		switch {
+		case da && db:
+			na, nb := strings.TrimLeft(ra, "0"), strings.TrimLeft(rb, "0")
+			if c = cmp.Compare(len(na), len(nb)); c == 0 {
+				c = cmp.Compare(na, nb)
+			}
+		case da != db:
+			// A number sorts before letters: 1 before a.
+			if da {
+				c = -1
+			} else {
+				c = 1
+			}
+		default:
+			c = cmp.Compare(strings.ToLower(ra), strings.ToLower(rb))
+		}
+		if c != 0 {
 			return c
 		}
+		a, b = restA, restB
 	}
-	return cmp.Compare(len(ka), len(kb))
+	return cmp.Compare(len(a), len(b))
 }
 
-// RefPriority returns the priority number a reference belongs to (5 for "5.2").
-func RefPriority(ref string) int { return RefKey(ref)[0] }
+// refRun splits off the first run of digits, or of anything else.
+func refRun(s string) (run, rest string) {
+	d := s[0] >= '0' && s[0] <= '9'
+	i := 1
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9') == d {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+func isDigitRun(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// RefPriority returns the priority number a reference belongs to (5 for
+// "5.2", 1 for "1a"; 0 when the id starts with no number).
+func RefPriority(ref string) int {
+	if !isDigitRun(ref) {
+		return 0
+	}
+	return RefKey(ref)[0]
+}
 
 // MaxNoteLength is the longest note, reason or evidence accepted, in characters.
 const MaxNoteLength = 2000

@@ -65,7 +65,7 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 		return reply{}
 	}
 	act := ic.ActionCallback.BlockActions[0]
-	ref, ok := actionbot.ParseRef(act.Value)
+	ref, ok := actionbot.CleanRef(act.Value)
 	if !ok {
 		b.log().Warn("slack: button without an action reference", "action_id", act.ActionID)
 		return reply{}

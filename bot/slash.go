@@ -23,7 +23,7 @@ import (
 // was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
 	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
-	cmd, err := commands.Parse(req.Text)
+	cmd, err := b.Handler.Parse(ctx, req.Text)
 	if err != nil {
 		// Handle parses again and explains the mistake.
 		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
@@ -127,7 +127,7 @@ var notRecorded = actionbot.Simple("❌ I couldn't record that change, so nothin
 // (it confirms it).
 func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bool) (msg actionbot.Message, ok bool) {
 	req := commands.Request{UserID: it.UserID, ChannelID: it.ChannelID, Text: PlainText(it.Text), Inbox: it.ID}
-	cmd, err := commands.Parse(req.Text)
+	cmd, err := b.Handler.Parse(ctx, req.Text)
 	if err != nil {
 		msg = commands.ErrorReply(err)
 	} else {

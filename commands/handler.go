@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -22,6 +23,7 @@ type Store interface {
 	Priorities(ctx context.Context, planID int64) ([]*actionbot.Priority, error)
 	Directory(ctx context.Context) (*actionbot.Directory, error)
 	Refs(ctx context.Context, planID int64) ([]string, error)
+	RefIndex(ctx context.Context, planID int64) (*actionbot.RefIndex, error)
 	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
 	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
 	CountActions(ctx context.Context, f actionbot.ActionFilter) (int, error)
@@ -116,12 +118,24 @@ func (h *Handler) logger() *slog.Logger {
 // an error becomes a friendly message; an internal error is logged and
 // answered with a generic apology.
 func (h *Handler) Handle(ctx context.Context, req Request) actionbot.Message {
-	cmd, err := Parse(req.Text)
+	cmd, err := h.Parse(ctx, req.Text)
 	if err != nil {
 		return errorMessage(err)
 	}
 	msg, _ := h.Do(ctx, req, cmd)
 	return msg
+}
+
+// Parse parses the text of an /action command against the current plan's
+// own action ids ("1a", "DAB 1", "1.1.1"). With no plan, or when the plan
+// cannot be read, it reads the bot's own numbers, and the command itself
+// then meets the error.
+func (h *Handler) Parse(ctx context.Context, text string) (*Command, error) {
+	var ids *actionbot.RefIndex
+	if plan, err := h.Store.CurrentPlan(ctx); err == nil {
+		ids, _ = h.Store.RefIndex(ctx, plan.ID)
+	}
+	return ParseFor(text, ids)
 }
 
 // Do runs parsed commands and returns the reply with the application error
@@ -322,26 +336,41 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	return actionbot.Message{}, fmt.Errorf("run: unhandled verb %q", cmd.Verb)
 }
 
-// findAction loads an action or explains that there is none, suggesting the
-// nearest ids.
+// findAction loads an action or explains that there is none: where the
+// plan numbers actions under what was typed (its 1.1 is a priority, its
+// actions 1.1.1 and 1.1.2), it lists them; otherwise it suggests the nearest
+// ids.
 func (h *Handler) findAction(ctx context.Context, e *env, ref string) (*actionbot.Action, error) {
 	a, err := h.Store.FindAction(ctx, e.plan.ID, ref)
 	if actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		return a, err
 	}
-	refs, rerr := h.Store.Refs(ctx, e.plan.ID)
+	ix, rerr := h.Store.RefIndex(ctx, e.plan.ID)
 	if rerr != nil {
 		return nil, rerr
 	}
-	near := nearestRefs(ref, refs, 2)
+	if under := ix.Under(ref); len(under) > 0 {
+		shown := under
+		if len(shown) > 6 {
+			shown = shown[:6]
+		}
+		more := ""
+		if len(under) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(under)-len(shown))
+		}
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "%s is not an action in %s: the actions under it are %s%s. Which one?",
+			ref, e.plan.Name, strings.Join(shown, ", "), more)
+	}
+	near := nearestRefs(ref, ix.Refs(), 2)
 	if len(near) == 0 {
 		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s in %s. `/action list` shows them all.", ref, e.plan.Name)
 	}
 	return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s — did you mean %s?", ref, strings.Join(near, " or "))
 }
 
-// nearestRefs suggests references close to ref: in the same priority, the
-// numerically nearest; otherwise those one edit away.
+// nearestRefs suggests references close to ref: those numbered like it
+// (same parts but the last), the numerically nearest first; otherwise those
+// one edit away.
 func nearestRefs(ref string, refs []string, max int) []string {
 	key := actionbot.RefKey(ref)
 	type cand struct {
@@ -351,14 +380,14 @@ func nearestRefs(ref string, refs []string, max int) []string {
 	var cs []cand
 	for _, r := range refs {
 		k := actionbot.RefKey(r)
-		if len(k) == len(key) && slices.Equal(k[:len(k)-1], key[:len(key)-1]) {
+		if len(k) == len(key) && slices.Equal(k[:len(k)-1], key[:len(key)-1]) && sameShape(r, ref) {
 			d := k[len(k)-1] - key[len(key)-1]
 			cs = append(cs, cand{r, abs(d)})
 		}
 	}
 	if len(cs) == 0 {
 		for _, r := range refs {
-			if d := actionbot.Levenshtein(ref, r); d <= 1 {
+			if d := actionbot.Levenshtein(actionbot.RefMatchKey(ref), actionbot.RefMatchKey(r)); d <= 1 {
 				cs = append(cs, cand{r, 100 + abs(actionbot.RefKey(r)[0]-key[0])})
 			}
 		}
@@ -374,6 +403,21 @@ func nearestRefs(ref string, refs []string, max int) []string {
 		out = append(out, cs[i].ref)
 	}
 	return out
+}
+
+// sameShape reports whether two ids are written alike apart from their
+// numbers: 5.2 and 5.10, DAB 1 and DAB 4 (but not 1a and 1b).
+func sameShape(a, b string) bool {
+	strip := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '9'
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	squeeze := func(s string) string { return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '9' }), "9") }
+	return squeeze(strip(a)) == squeeze(strip(b))
 }
 
 func abs(a int) int { return max(a, -a) }

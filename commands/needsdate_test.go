@@ -85,12 +85,16 @@ func TestCardShowsThePlansOwnIdAndColumns(t *testing.T) {
 	}
 	db.ConfiguredCoordinators = []string{"UCOORD1"} // coordinators by the wiring's word
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London}
-	msg, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: "1.1"}, homeMustParse(t, "1.1"))
+	cmd, err := h.Parse(ctx, "A)") // the plan's own id, typed as people type it
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := h.Do(ctx, commands.Request{UserID: "UCOORD1", Text: "A)"}, cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	card := homePlain(msg)
-	for _, want := range []string{"From the plan: Plan id: a) · Outcome: Fewer repeat referrals", "Monthly (ongoing, checked monthly)"} {
+	for _, want := range []string{"From the plan: Outcome: Fewer repeat referrals", "Monthly (ongoing, checked monthly)"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}

@@ -110,6 +110,9 @@ func tokenize(text string) []token {
 type parser struct {
 	text string
 	toks []token
+	// ids are the current plan's action ids; nil reads only the bot's own
+	// numbers.
+	ids *actionbot.RefIndex
 }
 
 // rest returns the text from token i to the end, as typed.
@@ -146,14 +149,21 @@ func canonicalVerb(w string) (actionbot.Verb, bool) {
 	return "", false
 }
 
-// Parse parses the text of an /action command (without "/action"). Errors
-// are EINVALID with a message that says what to type instead.
-func Parse(text string) (*Command, error) {
+// Parse parses the text of an /action command (without "/action") with no
+// plan to hand: action ids are the bot's own numbers ("5.2"). Errors are
+// EINVALID with a message that says what to type instead.
+func Parse(text string) (*Command, error) { return ParseFor(text, nil) }
+
+// ParseFor parses the text of an /action command against the ids of the
+// current plan, which may be the plan's own ("1a", "DAB 1", "1.1.1"),
+// typed in any case and spacing. Errors are EINVALID with a message that
+// says what to type instead, in the plan's own ids.
+func ParseFor(text string, ids *actionbot.RefIndex) (*Command, error) {
 	// Control characters and bidi overrides never get further (CleanText).
 	// The text is plain: the Slack adapter has turned Slack's escapes and
 	// mentions into plain characters and ids (bot.PlainText).
 	text = actionbot.CleanText(text)
-	p := &parser{text: text, toks: tokenize(text)}
+	p := &parser{text: text, toks: tokenize(text), ids: ids}
 	c := &Command{}
 	i := 0
 	if p.word(0) == "share" {
@@ -165,39 +175,96 @@ func Parse(text string) (*Command, error) {
 		return c, nil
 	}
 	first := p.toks[i].s
-	if ref, ok := actionbot.ParseRef(first); ok {
+	if ref, n, err := p.ref(i); err != nil {
+		return nil, err
+	} else if n > 0 {
 		c.Ref = ref
-		return c, p.actionVerb(c, i+1)
+		return c, p.actionVerb(c, i+n)
 	}
 	verb, ok := canonicalVerb(first)
 	if ok && slicesContains(actionVerbs, verb) && verb != actionbot.VerbHistory || verb == actionbot.VerbShow {
-		// verb first: "/action done 5.2 ..."
-		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
+		// verb first: "/action done 5.2 ...", "/action done DAB 1 ..."
+		ref, n, err := p.ref(i + 1)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
 			c.Ref = ref
-			p.toks = append([]token{p.toks[i+1], p.toks[i]}, p.toks[i+2:]...)
-			return c, p.actionVerb(c, 1)
+			moved := append(append(append([]token{}, p.toks[i+1:i+1+n]...), p.toks[i]), p.toks[i+1+n:]...)
+			p.toks = moved
+			return c, p.actionVerb(c, n)
 		}
 		if verb != actionbot.VerbDue {
-			return nil, invalid("Which action? Put its number first, for example `/action 5.2 %s`.", usageVerb(verb))
+			return nil, invalid("Which action? Put its number first, for example `/action %s %s`.", p.example(), usageVerb(verb))
 		}
 	}
 	if verb == actionbot.VerbHistory {
-		if ref, ok := actionbot.ParseRef(p.word(i + 1)); ok {
+		ref, n, err := p.ref(i + 1)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
 			c.Ref, c.Verb = ref, actionbot.VerbHistory
 			return c, nil
 		}
-		return nil, invalid("Whose history? Put the action's number first: `/action 5.2 history`.")
+		return nil, invalid("Whose history? Put the action's number first: `/action %s history`.", p.example())
 	}
 	if !ok {
 		if looksLikeRef(first) {
-			return nil, invalid("%q is not an action number; they look like 5.2.", first)
+			return nil, invalid("%q is not an action number; they look like %s.", first, p.example())
 		}
-		if _, isRef := actionbot.ParseRef(p.word(i + 1)); isRef {
+		if _, n, _ := p.ref(i + 1); n > 0 {
 			return nil, unknownVerb(first, actionVerbs) // "/action dne 5.2"
 		}
 		return nil, unknownVerb(first, topVerbs)
 	}
 	return c, p.topVerb(c, verb, i+1)
+}
+
+// ref reads an action id at token i: one of the plan's ids, written any way
+// RefIndex forgives, or else a number of the bot's own form ("5.2"). n is
+// how many tokens it took (0: none is there); the error says when the
+// words could be more than one of the plan's ids.
+func (p *parser) ref(i int) (ref string, n int, err error) {
+	if i >= len(p.toks) {
+		return "", 0, nil
+	}
+	if p.ids.Len() > 0 {
+		words := make([]string, 0, actionbot.MaxRefWords)
+		for j := i; j < len(p.toks) && j < i+actionbot.MaxRefWords; j++ {
+			words = append(words, p.toks[j].s)
+		}
+		ref, n, alts := p.ids.Match(words)
+		if len(alts) > 0 {
+			for k, a := range alts {
+				alts[k] = "`" + a + "`"
+			}
+			return "", 0, invalid("%q could be %s in this plan: type the id as the plan writes it.", strings.Join(words[:n], " "), orList(alts))
+		}
+		if n > 0 {
+			return ref, n, nil
+		}
+	}
+	if ref, ok := actionbot.ParseRef(p.toks[i].s); ok {
+		return ref, 1, nil
+	}
+	return "", 0, nil
+}
+
+// example is an action id to show in a hint: the plan's first, or 5.2.
+func (p *parser) example() string {
+	if refs := p.ids.Refs(); len(refs) > 0 {
+		return refs[0]
+	}
+	return "5.2"
+}
+
+// orList joins "a", "a or b", "a, b or c".
+func orList(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
 
 func slicesContains[S ~string](xs []S, x S) bool {
@@ -462,7 +529,7 @@ func (p *parser) topVerb(c *Command, verb actionbot.Verb, i int) error {
 		c.Admin = a
 		return err
 	default:
-		return invalid("`%s` needs an action number first: `/action 5.2 %s`.", verb, verb)
+		return invalid("`%s` needs an action number first: `/action %s %s`.", verb, p.example(), verb)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -26,7 +27,7 @@ var synonyms = map[string]string{
 	"actionnumber": "id", "actionid": "id", "actionref": "id", "item": "id", "itemno": "id",
 	"priority": "priority", "prioritynumber": "priority", "priorityno": "priority",
 	"prioritytitle": "priority_title", "theme": "priority_title", "objective": "priority_title", "strategicpriority": "priority_title",
-	"strategicgoal": "priority_title", "strategicobjective": "priority_title",
+	"strategicgoal": "priority_title", "strategicobjective": "priority_title", "category": "priority_title", "area": "priority_title",
 	"action": "action", "actions": "action", "activity": "action", "activities": "action", "task": "action", "tasks": "action",
 	"whatwewilldo": "action", "description": "action", "actionrequired": "action", "actionsrequired": "action",
 	"recommendation": "action", "recommendations": "action", "actiontobetaken": "action", "keyactions": "action", "keyaction": "action",
@@ -111,6 +112,49 @@ type layout struct {
 	index map[string]int // canonical column -> cell index
 	notes []int          // other columns, kept as the plan's notes
 	names []string       // header cells as written
+	// blankID says the id column has no header: its cells are the plan's
+	// numbering when they read as ids, and nothing to warn about when not.
+	blankID bool
+	// shared are the columns that hold two of the bot's columns under
+	// labels in each cell (labelledPart).
+	shared map[int]bool
+}
+
+// reCellLabel is a label line inside a shared cell: "Action Owner:",
+// "Target Completion Date:".
+var reCellLabel = regexp.MustCompile(`(?im)^\s*([A-Za-z][A-Za-z /]{1,40}):\s*`)
+
+// labelledPart reads col's part of a cell that holds two columns under
+// labels: the text after a label naming it, up to the next label. With no
+// label for it, the lead is the whole cell and the deadline nothing.
+func labelledPart(cell, col string) string {
+	locs := reCellLabel.FindAllStringSubmatchIndex(cell, -1)
+	for k, loc := range locs {
+		label := strings.ToLower(cell[loc[2]:loc[3]])
+		var match bool
+		switch col {
+		case "by_when":
+			match = strings.Contains(label, "date") || strings.Contains(label, "deadline") || strings.Contains(label, "timescale")
+		case "lead":
+			match = strings.Contains(label, "owner") || strings.Contains(label, "lead") || strings.Contains(label, "responsible")
+		}
+		if !match {
+			continue
+		}
+		end := len(cell)
+		if k+1 < len(locs) {
+			end = locs[k+1][0]
+		}
+		part := strings.TrimSpace(cell[loc[1]:end])
+		if col == "lead" {
+			part, _, _ = strings.Cut(part, "\n") // the name; what follows is a status
+		}
+		return strings.TrimSpace(part)
+	}
+	if col == "lead" && len(locs) == 0 {
+		return cell
+	}
+	return ""
 }
 
 // mapHeader maps a header row. override maps a canonical column to the
@@ -121,20 +165,61 @@ func mapHeader(cells []string, override map[string]string) layout {
 	for col, h := range override {
 		byHeader[squash(h)] = col
 	}
+	// Names the bot knows exactly come first ("Action required" is the
+	// action even after "Guidance - summary of activity required"); then
+	// the rest by their words, into the columns still free.
+	cols := make([]string, len(cells))
 	for i, c := range cells {
 		sq := squash(c)
 		col, ok := byHeader[sq]
 		if !ok {
 			col, ok = synonyms[sq]
 		}
-		if !ok {
-			col = headerByMeaning(c)
-			ok = col != ""
-		}
 		if _, taken := l.index[col]; ok && !taken {
-			l.index[col] = i
-		} else if sq != "" {
+			l.index[col], cols[i] = i, col
+		}
+	}
+	for i, c := range cells {
+		if cols[i] != "" {
+			continue
+		}
+		if col := headerByMeaning(c); col != "" {
+			if _, taken := l.index[col]; !taken {
+				l.index[col], cols[i] = i, col
+				continue
+			}
+		}
+		if squash(c) != "" {
 			l.notes = append(l.notes, i)
+		}
+	}
+	// "Completion Date and Owner": one column holding both, each under its
+	// own label in the cell ("Action Owner: …", "Target Completion Date: …").
+	for i, c := range cells {
+		if cols[i] != "lead" && cols[i] != "by_when" {
+			continue
+		}
+		words := " " + strings.ToLower(c) + " "
+		both := strings.Contains(words, "date") && (strings.Contains(words, "owner") || strings.Contains(words, "lead"))
+		other := map[string]string{"lead": "by_when", "by_when": "lead"}[cols[i]]
+		if _, taken := l.index[other]; both && !taken {
+			l.index[other] = i
+			if l.shared == nil {
+				l.shared = map[int]bool{}
+			}
+			l.shared[i] = true
+		}
+	}
+	// A column with no header before the action is the plan's numbering
+	// ("1", "1.1.1" under a blank cell), when no column is named the id.
+	if act, ok := l.index["action"]; ok {
+		if _, named := l.index["id"]; !named {
+			for i := 0; i < act; i++ {
+				if squash(cells[i]) == "" {
+					l.index["id"], l.blankID = i, true
+					break
+				}
+			}
 		}
 	}
 	return l
@@ -143,12 +228,15 @@ func mapHeader(cells []string, override map[string]string) layout {
 func (l layout) isHeader() bool {
 	_, action := l.index["action"]
 	n := 0
-	for _, c := range []string{"lead", "partners", "by_when", "id", "funding"} {
-		if _, ok := l.index[c]; ok {
+	for _, c := range []string{"lead", "partners", "by_when", "id", "funding", "priority_title", "commentary", "status", "rag", "complete"} {
+		if i, ok := l.index[c]; ok && squash(l.names[i]) != "" {
 			n++
 		}
 	}
-	return action && n >= 1
+	// Only the action column is required, beside one more named column
+	// (a plan may have no lead), or a numbering column with no header.
+	_, blank := l.index["id"]
+	return action && (n >= 1 || blank && l.blankID && len(l.notes) >= 1)
 }
 
 // ParseColumns reads --columns: "lead=Responsible officer,by_when=Target".

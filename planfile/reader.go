@@ -148,6 +148,9 @@ const headerSearch = 10
 // problems are those already found reading the rows; strict reports rows
 // shorter than the header (a spreadsheet leaves trailing cells out).
 func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Options, strict bool) (*Result, error) {
+	if res, done, err := readExport(rows, problems, dir, opt, strict); done { // an export's agencies and state columns: export.go
+		return res, err
+	}
 	rd := &reader{
 		dir: actionbot.NewDirectory(dir.Agencies()), opt: opt, strict: strict, problems: problems,
 		newAgencies: map[string]*actionbot.Agency{}, seen: map[string]int{}, titles: map[int]string{}, titleLine: map[int]int{},
@@ -158,14 +161,7 @@ func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Opti
 			rd.layout, hi = l, i
 			break
 		}
-		if rd.title == "" {
-			for _, c := range rows[i].Cells {
-				if c = cleanText(c); c != "" {
-					rd.title = c
-					break
-				}
-			}
-		}
+		rd.titleRow(rows[i].Cells)
 	}
 	if hi < 0 {
 		if len(rows) == 0 && len(problems) == 0 {
@@ -211,11 +207,16 @@ type reader struct {
 	seen        map[string]int // ref -> line
 	titles      map[int]string
 	titleLine   map[int]int
-	section     int // the priority of the last section row
+	sectionNo   int // the priority of the last section row
+	titleRows   []string // the rows above the table, as written
 	sectionName string
 	metaName    string
 	metaPeriod  string
 	newAgencies map[string]*actionbot.Agency // key -> agency
+	// leading holds, by action index, an id written at the start of the
+	// action cell and the text after it.
+	leading   map[int][2]string
+	lastTitle string // the last priority title of a title column
 }
 
 func (rd *reader) problem(line int, col, msg string, args ...any) {
@@ -235,7 +236,7 @@ func unneutralise(s string) string {
 	return s
 }
 
-var reSection = regexp.MustCompile(`^(?i)(?:priority|theme|objective|outcome|section)?\s*(\d{1,3})\s*[.:)–—-]?\s+(\S.*)$`)
+var reSection = regexp.MustCompile(`^(?i)(?:priority|theme|objective|outcome|section|goal|aim)?\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.:)–—-]?\s+(\S.*)$`)
 
 func (rd *reader) row(line int, rec []string) {
 	l := rd.layout
@@ -255,12 +256,7 @@ func (rd *reader) row(line int, rec []string) {
 	_, isRef := actionbot.ParseRef(filled[0])
 	if len(filled) == 1 && (firstFilled == 0 || firstFilled == l.index["action"]) && !isRef {
 		// A section row: the title of the priority the next rows are under.
-		rd.section++
-		rd.sectionName = filled[0]
-		if m := reSection.FindStringSubmatch(filled[0]); m != nil {
-			rd.section, _ = strconv.Atoi(m[1])
-			rd.sectionName = m[2]
-		}
+		rd.section(filled[0])
 		return
 	}
 	if rd.strict && len(rec) < len(l.names) {
@@ -271,7 +267,11 @@ func (rd *reader) row(line int, rec []string) {
 		if i, ok := l.index[col]; ok && i < len(rec) {
 			// No control character or bidi override from a plan enters the
 			// database, as from any other door.
-			return actionbot.CleanText(unneutralise(rec[i]))
+			v := actionbot.CleanText(unneutralise(rec[i]))
+			if l.shared[i] {
+				v = labelledPart(v, col)
+			}
+			return v
 		}
 		return ""
 	}
@@ -285,18 +285,33 @@ func (rd *reader) row(line int, rec []string) {
 
 	_, hasID := l.index["id"]
 	id := cell("id")
-	ref, numbered := actionbot.ParseRef(id)
+	ref, numbered := actionbot.CleanRef(id)
+	if numbered && l.blankID && ref != id && id != "("+ref+")" && id != ref+")" && id != ref+"." {
+		numbered = false // a blank-headed column that holds something else
+	}
+	// "1a Provision of training…", "(1a) Raise performance…": the plan's
+	// id at the start of the action cell, kept when most rows have one
+	// (finish). It is the id where the id column gives none, or gives the
+	// number it is under ("1" beside "(1a)").
+	if tok, rest, ok := leadingRef(cleanText(raw("action"))); ok && (!numbered || under(tok, ref)) {
+		if rd.leading == nil {
+			rd.leading = map[int][2]string{}
+		}
+		rd.leading[idx] = [2]string{tok, rest}
+	}
 	switch {
-	case numbered:
+	case numbered && botNumbered(ref):
 		if first, dup := rd.seen[ref]; dup {
 			rd.problem(line, "id", "action %s appears twice, here and on line %d", ref, first)
 		} else {
 			rd.seen[ref] = line
 		}
 		a.Ref = ref
-	case len(id) > 16:
+	case numbered:
+		a.Ref = ref
+	case (utf8.RuneCountInString(id) > actionbot.MaxRefLength || len(strings.Fields(id)) > actionbot.MaxRefWords) && !l.blankID:
 		rd.problem(line, "id", "%q is too long for an action id; write it as the plan numbers it, e.g. 5.2", actionbot.Clip(id, 40))
-	case id != "":
+	case id != "" && !l.blankID:
 		rd.pending = append(rd.pending, idx)
 		if rd.written == nil {
 			rd.written = map[int]string{}
@@ -304,7 +319,7 @@ func (rd *reader) row(line int, rec []string) {
 		rd.written[idx] = id
 	default:
 		rd.pending = append(rd.pending, idx)
-		if hasID {
+		if hasID && !l.blankID {
 			rd.warn(line, "id", "the action id is empty: the action is numbered in plan order")
 		}
 	}
@@ -322,24 +337,33 @@ func (rd *reader) row(line int, rec []string) {
 		switch {
 		case err != nil || n < 1:
 			rd.problem(line, "priority", "%q is not a priority number (1, 2, 3...)", cell("priority"))
-		case numbered && actionbot.RefPriority(ref) != n:
-			rd.problem(line, "priority", "action %s is numbered under priority %d but this row says priority %d", ref, actionbot.RefPriority(ref), n)
-		default:
-			prio = n
-		}
-	case numbered:
-		prio = actionbot.RefPriority(ref)
+		case botNumbered(a.Ref) && actionbot.RefPriority(a.Ref) != n:
+		rd.problem(line, "priority", "action %s is numbered under priority %d but this row says priority %d", a.Ref, actionbot.RefPriority(a.Ref), n)
+	default:
+		prio = n
+	}
+	case botNumbered(a.Ref):
+		prio = actionbot.RefPriority(a.Ref)
 	case hasTitle && cell("priority_title") != "":
 		prio = rd.titleNumber(cleanText(raw("priority_title")))
-	case rd.section > 0:
-		prio = rd.section
+		rd.lastTitle = cleanText(raw("priority_title"))
+	case hasTitle && rd.lastTitle != "":
+		// A blank objective cell is the one above it (a merged cell).
+		prio = rd.titleNumber(rd.lastTitle)
+	case rd.sectionNo > 0:
+		prio = rd.sectionNo
+	case a.Ref != "" && actionbot.RefPriority(a.Ref) > 0:
+		prio = actionbot.RefPriority(a.Ref)
 	default:
 		prio = 1
 	}
 	if prio > 0 {
 		a.Priority = prio
 		title := cleanText(raw("priority_title"))
-		if title == "" && !hasTitle && rd.sectionName != "" && (rd.section == prio || !hasPrio || !startsWithDigit(cell("priority"))) {
+		if title == "" && hasTitle {
+			title = rd.lastTitle
+		}
+		if title == "" && !hasTitle && rd.sectionName != "" && (rd.sectionNo == prio || !hasPrio || !startsWithDigit(cell("priority"))) {
 			title = rd.sectionName
 		}
 		if title == "" && !hasTitle {
@@ -395,6 +419,7 @@ func (rd *reader) row(line int, rec []string) {
 	}
 	a.Deadline, a.Original = dl, dl
 	a.Funding = cleanText(raw("funding"))
+	rd.readState(line, a, cell) // state.go
 	if len(rd.problems) == before {
 		rd.actions = append(rd.actions, a)
 		rd.lines = append(rd.lines, line)
@@ -403,6 +428,8 @@ func (rd *reader) row(line int, rec []string) {
 		if n := len(rd.pending); n > 0 && rd.pending[n-1] == idx {
 			rd.pending = rd.pending[:n-1]
 		}
+		delete(rd.leading, idx)
+		delete(rd.written, idx)
 		if n := len(rd.planEnd); n > 0 && rd.planEnd[n-1] == idx {
 			rd.planEnd = rd.planEnd[:n-1]
 		}
@@ -435,24 +462,7 @@ func (rd *reader) finish() (*Result, error) {
 	if len(rd.actions) == 0 && len(rd.problems) == 0 {
 		rd.problem(0, "", "the file has a header but no actions")
 	}
-	// Actions with no id, or one the bot cannot address, are numbered after
-	// the plan's own numbers in their priority, in file order.
-	next := map[int]int{}
-	for ref := range rd.seen {
-		k := actionbot.RefKey(ref)
-		if len(k) == 2 && k[1] > next[k[0]] {
-			next[k[0]] = k[1]
-		}
-	}
-	for _, i := range rd.pending {
-		a := rd.actions[i]
-		next[a.Priority]++
-		a.Ref = fmt.Sprintf("%d.%d", a.Priority, next[a.Priority])
-		if w, ok := rd.written[i]; ok {
-			rd.warn(rd.lines[i], "id", "the plan's id %q is kept in the action's notes; the bot numbers the action %s", w, a.Ref)
-			a.Notes = strings.TrimSpace("Plan id: " + w + "\n" + a.Notes)
-		}
-	}
+	rd.settleIDs()
 
 	res := &Result{}
 	period := rd.opt.Period
@@ -462,6 +472,15 @@ func (rd *reader) finish() (*Result, error) {
 			rd.problem(0, colPeriod, "the period column says %q: %s", rd.metaPeriod, actionbot.ErrorMessage(err))
 		}
 		period = p
+	}
+	if period.Start.IsZero() {
+		for _, w := range append(append([]string{}, rd.titleRows...), fileTitle(rd.opt.Source)) {
+			if p, ok := periodFromWords(w); ok {
+				period = p
+				res.Chose = append(res.Chose, fmt.Sprintf("took the period %s from the plan's own words %q; give --period to choose another", period, actionbot.Clip(w, 80)))
+				break
+			}
+		}
 	}
 	if period.Start.IsZero() && len(rd.actions) > 0 {
 		var ok bool

@@ -53,10 +53,10 @@ func TestReadAPlanAsAnotherPartnershipWritesIt(t *testing.T) {
 		ongoing, needsDate        bool
 		notes                     string
 	}{
-		{text: "Run a reporting campaign", ref: "1.1", lead: "POLICE;COUNCIL", partners: "FIRE-SERVICE", due: actionbot.D(2019, 9, 30),
-			notes: "Plan id: a)\nOutcome: More reports"},
-		{text: "Train third-party reporting centres", ref: "1.2", lead: "PREVENT-OFFICER (A. Person)", partners: "FAITH-FORUMS;VOLUNTARY-ACTION",
-			needsDate: true, notes: "Plan id: 1b"},
+		{text: "Run a reporting campaign", ref: "a", lead: "POLICE;COUNCIL", partners: "FIRE-SERVICE", due: actionbot.D(2019, 9, 30),
+			notes: "Outcome: More reports"},
+		{text: "Train third-party reporting centres", ref: "1b", lead: "PREVENT-OFFICER (A. Person)", partners: "FAITH-FORUMS;VOLUNTARY-ACTION",
+			needsDate: true},
 		{text: "Speedwatch in villages", ref: "2.1", lead: "POLICE;FIRE-SERVICE", partners: "PARISH-COUNCILS", ongoing: true},
 		{text: "Review collision hot spots", ref: "2.2", lead: "COUNCIL", partners: "POLICE;FIRE-SERVICE", due: actionbot.D(2019, 6, 30)},
 	}

@@ -217,6 +217,19 @@ func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
 	return refs, nil
 }
 
+// RefIndex finds a plan's actions by the ids people type ("DAB 1",
+// "1a", "1.1.1"), made once per import and shared.
+func (db *DB) RefIndex(ctx context.Context, planID int64) (*actionbot.RefIndex, error) {
+	s, err := db.snapshotFor(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	if s.refs == nil {
+		return actionbot.NewRefIndex(nil), nil
+	}
+	return s.refs, nil
+}
+
 // FindActions returns the actions matching f, in plan order (or, with
 // ByDue, earliest deadline first, then plan order).
 //

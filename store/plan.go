@@ -306,12 +306,209 @@ func upsertActions(ctx context.Context, tx execer, planID int64, imp *actionbot.
 		}
 		res.Updated = append(res.Updated, actionbot.ActionDiff{Ref: in.Ref, Changes: changes})
 	}
+	if err := fileStates(ctx, tx, planID, byRef, imp, now, res); err != nil {
+		return err
+	}
 	for _, a := range current {
 		if !seen[a.Ref] {
 			res.Missing = append(res.Missing, a.Ref)
 		}
 	}
 	return nil
+}
+
+// fromThePlan is the note of the audit entry that gives an action the state
+// the imported file gives it.
+const fromThePlan = "from the plan"
+
+// fileStates applies the states the file gives its actions (Imported),
+// after their definitions are stored. A new action starts from its state:
+// status, reason, progress, current deadline and when a person last updated
+// it, recorded in its history as an import "from the plan", and its latest
+// note as a note. An action the plan had already keeps its state unless
+// imp.ApplyState: where the file differs it is listed in res.States, and
+// applied and audited only when asked.
+func fileStates(ctx context.Context, tx execer, planID int64, old map[string]*actionbot.Action, imp *actionbot.PlanImport, now string, res *actionbot.ImportResult) error {
+	stated := false
+	for _, in := range imp.Actions {
+		stated = stated || in.Imported != nil
+	}
+	if !stated {
+		return nil
+	}
+	var rows []struct {
+		ID  int64  `db:"id"`
+		Ref string `db:"ref"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `SELECT id, ref FROM actions WHERE plan_id = ?`, planID); err != nil {
+		return fmt.Errorf("import: find the actions' ids: %w", err)
+	}
+	ids := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		ids[r.Ref] = r.ID
+	}
+	latest, err := latestNotes(ctx, tx, planID)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	for _, in := range imp.Actions {
+		s := in.Imported
+		if s == nil {
+			continue
+		}
+		was, existed := old[in.Ref]
+		if !existed {
+			// As insertAction stored it: open, at the deadline agreed.
+			was = &actionbot.Action{Ref: in.Ref, Status: in.Status, Progress: in.Progress, Deadline: in.Deadline}
+			if was.Status == "" {
+				was.Status = actionbot.StatusOpen
+			}
+		}
+		was.ID = ids[in.Ref]
+		// The deadline as the import left it: it follows the agreed one
+		// unless it had been moved (updateImported).
+		cur := in.Deadline
+		if existed && was.Moved() {
+			cur = was.Deadline
+		}
+		changes := stateChanges(was, s, cur, latest[was.ID])
+		if existed && len(changes) > 0 {
+			res.States = append(res.States, actionbot.ActionDiff{Ref: in.Ref, Changes: changes})
+		}
+		if existed && (!imp.ApplyState || len(changes) == 0) {
+			continue
+		}
+		if err := applyState(ctx, tx, was, s, cur, changes, !existed, imp.Actor, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stateChanges lists how a file's state differs from the action's: status,
+// reason, progress, deadline (cur being the action's now) and note (latest
+// being its latest note). A file that gives progress under 100% but no
+// status reopens a done action.
+func stateChanges(a *actionbot.Action, s *actionbot.ActionState, cur actionbot.Deadline, latest string) []actionbot.Change {
+	var cs []actionbot.Change
+	add := func(field, from, to string) {
+		if from != to {
+			cs = append(cs, actionbot.Change{Field: field, From: from, To: to})
+		}
+	}
+	status, reason := s.Status, s.Reason
+	if status == "" {
+		status, reason = a.Status, a.Reason
+		if a.IsDone() && s.Progress != nil && *s.Progress < 100 {
+			status, reason = actionbot.StatusOpen, ""
+		}
+	}
+	add("status", string(a.Status), string(status))
+	add("reason", a.Reason, reason)
+	if s.Progress != nil {
+		add("progress", strconv.Itoa(a.Progress), strconv.Itoa(*s.Progress))
+	}
+	if s.Deadline != nil && *s.Deadline != cur {
+		add("deadline", cur.String(), s.Deadline.String())
+	}
+	if s.Note != "" {
+		add("note", latest, s.Note)
+	}
+	return cs
+}
+
+// applyState stores the changes stateChanges found, audited as an import
+// from the plan, the note as a note; a new action also takes the time a
+// person last updated it.
+func applyState(ctx context.Context, tx execer, a *actionbot.Action, s *actionbot.ActionState, cur actionbot.Deadline, changes []actionbot.Change, isNew bool, actor, now string) error {
+	status, reason, progress, deadline := a.Status, a.Reason, a.Progress, cur
+	var audited []actionbot.Change
+	note := ""
+	for _, c := range changes {
+		switch c.Field {
+		case "status":
+			status = actionbot.Status(c.To)
+		case "reason":
+			reason = c.To
+		case "progress":
+			progress, _ = strconv.Atoi(c.To)
+		case "deadline":
+			deadline = *s.Deadline
+		case "note":
+			note = c.To
+			continue
+		}
+		audited = append(audited, c)
+	}
+	activity := nullTime(a.LastActivity)
+	if isNew {
+		activity = nullTime(s.Updated)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?, by_when = ?, due = ?, ongoing = ?,
+		last_activity = ?, updated_at = ? WHERE id = ?`,
+		string(status), reason, progress, deadline.Written, nullDate(deadline.Due), boolInt(deadline.Ongoing),
+		activity, now, a.ID); err != nil {
+		return fmt.Errorf("import: set the state of %s from the plan: %w", a.Ref, err)
+	}
+	if len(audited) > 0 {
+		why := fromThePlan
+		if reason != "" && reason != a.Reason {
+			why += ": " + reason // the reason is shown as the entry's note
+		}
+		e := &actionbot.AuditEntry{ActionID: a.ID, Ref: a.Ref, Actor: actor, Verb: actionbot.VerbImport, Changes: audited, Note: why}
+		if err := insertAudit(ctx, tx, e, now); err != nil {
+			return err
+		}
+	}
+	if note != "" {
+		e := &actionbot.AuditEntry{ActionID: a.ID, Ref: a.Ref, Actor: actor, Verb: actionbot.VerbNote, Note: note}
+		if err := insertAudit(ctx, tx, e, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LatestNotes returns the text of each action's latest note in a plan, by
+// ref, for export.
+func (db *DB) LatestNotes(ctx context.Context, planID int64) (map[string]string, error) {
+	byID, err := latestNotes(ctx, db.ro, planID)
+	if err != nil {
+		return nil, err
+	}
+	var refs []struct {
+		ID  int64  `db:"id"`
+		Ref string `db:"ref"`
+	}
+	if err := db.ro.SelectContext(ctx, &refs, `SELECT id, ref FROM actions WHERE plan_id = ?`, planID); err != nil {
+		return nil, fmt.Errorf("latest notes of plan %d: %w", planID, err)
+	}
+	out := make(map[string]string, len(byID))
+	for _, r := range refs {
+		if n, ok := byID[r.ID]; ok {
+			out[r.Ref] = n
+		}
+	}
+	return out, nil
+}
+
+// latestNotes returns the text of each action's latest note in a plan, by
+// action id.
+func latestNotes(ctx context.Context, q queryer, planID int64) (map[int64]string, error) {
+	var rows []struct {
+		ActionID int64  `db:"action_id"`
+		Note     string `db:"note"`
+	}
+	if err := q.SelectContext(ctx, &rows, `SELECT action_id, note FROM audit WHERE id IN (
+		SELECT MAX(au.id) FROM audit au JOIN actions x ON x.id = au.action_id
+		WHERE x.plan_id = ? AND au.verb = ? GROUP BY au.action_id)`, planID, string(actionbot.VerbNote)); err != nil {
+		return nil, fmt.Errorf("latest notes of plan %d: %w", planID, err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ActionID] = r.Note
+	}
+	return out, nil
 }
 
 // diffImported lists what an import changes in an action: the plan's own
@@ -361,7 +558,7 @@ func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Act
 		by_when, due, ongoing, original_by_when, original_due, original_ongoing,
 		funding, status, reason, progress, review, notes, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		planID, a.Ref, sortKey(a.Ref), a.Priority, a.Text,
+		planID, a.Ref, sortKey(a), a.Priority, a.Text,
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		a.Funding, string(status), a.Reason, a.Progress, a.Review, a.Notes, now, now)
@@ -384,10 +581,10 @@ func updateImported(ctx context.Context, tx execer, old, in *actionbot.Action, n
 	if old.Moved() {
 		cur = old.Deadline
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE actions SET priority = ?, text = ?,
+	_, err := tx.ExecContext(ctx, `UPDATE actions SET sort_key = ?, priority = ?, text = ?,
 		by_when = ?, due = ?, ongoing = ?, original_by_when = ?, original_due = ?, original_ongoing = ?,
 		funding = ?, review = ?, notes = ?, updated_at = ? WHERE id = ?`,
-		in.Priority, in.Text,
+		sortKey(in), in.Priority, in.Text,
 		cur.Written, nullDate(cur.Due), boolInt(cur.Ongoing),
 		in.Deadline.Written, nullDate(in.Deadline.Due), boolInt(in.Deadline.Ongoing),
 		in.Funding, review, notes, now, old.ID)
@@ -415,10 +612,16 @@ func writeParties(ctx context.Context, tx execer, actionID int64, a *actionbot.A
 	return nil
 }
 
-// sortKey orders references as plans do (1.2 before 1.10) when compared as text.
-func sortKey(ref string) string {
+// sortKey orders a plan's actions as the plan does: by their place in the
+// file (Seq) when the importer gave one, else by id with numbers compared as
+// numbers (1.2 before 1.10, DAB 2 before DAB 10).
+func sortKey(a *actionbot.Action) string {
+	if a.Seq > 0 {
+		return fmt.Sprintf("%05d.%06d", a.Priority, a.Seq)
+	}
 	var b strings.Builder
-	for i, n := range actionbot.RefKey(ref) {
+	fmt.Fprintf(&b, "%05d.", a.Priority)
+	for i, n := range actionbot.RefKey(a.Ref) {
 		if i > 0 {
 			b.WriteByte('.')
 		}

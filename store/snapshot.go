@@ -37,6 +37,8 @@ type snapshot struct {
 	// incremental updates share these.
 	byRef map[string]int
 	byID  map[int64]int
+	// refs finds actions by the ids people type; made with byRef.
+	refs *actionbot.RefIndex
 	// agency numbers the agencies named in the plan; parties[i] holds the
 	// lead and partner agencies of actions[i] as sets of those numbers.
 	agency  map[string]int
@@ -217,10 +219,13 @@ func (s *snapshot) load(ctx context.Context, tx *Tx, planID int64) error {
 	if s.actions, err = loadActions(ctx, tx, `a.plan_id = ?`, planID); err != nil {
 		return err
 	}
+	ids := make([]string, len(s.actions))
 	for i, a := range s.actions {
 		s.byRef[a.Ref] = i
 		s.byID[a.ID] = i
+		ids[i] = a.Ref
 	}
+	s.refs = actionbot.NewRefIndexOf(ids, s.byRef)
 	s.indexParties()
 	in := newInterner()
 	if err := s.loadLatest(ctx, tx, planID, in); err != nil {
@@ -305,7 +310,7 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
+	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID, refs: s.refs,
 		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
 	var mine []string
 	var one int64

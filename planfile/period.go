@@ -1,0 +1,84 @@
+package planfile
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// rePeriodWords finds a plan's years in its title or file name: "2019-20",
+// "2019-2020", "2016/17", "2017-21", "Annual Action Plan 2012 – 2013",
+// "2012 to 2013".
+var rePeriodWords = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})\s*(?:[-–—/]|to)\s*((?:19|20)?[0-9]{2})(?:[^0-9]|$)`)
+
+// periodFromWords reads the UK financial years a title names: "2019-20"
+// is 1 April 2019 to 31 March 2020, "2017-21" 1 April 2017 to 31 March
+// 2021.
+func periodFromWords(s string) (actionbot.Period, bool) {
+	for _, m := range rePeriodWords.FindAllStringSubmatch(s, -1) {
+		from, _ := strconv.Atoi(m[1])
+		to, _ := strconv.Atoi(m[2])
+		if len(m[2]) == 2 {
+			to += from / 100 * 100
+			if to < from {
+				to += 100
+			}
+		}
+		if to > from && to-from <= 10 {
+			return actionbot.Period{Start: actionbot.D(from, 4, 1), End: actionbot.D(to, 3, 31)}, true
+		}
+	}
+	return actionbot.Period{}, false
+}
+
+// reMarking is a protective marking or draft stamp, never a plan's name.
+var reMarking = regexp.MustCompile(`^(?i)(not protectively marked|official(-sensitive)?|official sensitive|protect|restricted|unclassified|draft( v?[0-9.]+)?|version [0-9.]+|v[0-9.]+|appendix [a-z0-9]+)$`)
+
+// titleRow takes a row above the table's header: a protective marking is
+// skipped, the first other row names the plan, and a row that reads as a
+// priority ("Outcome 1 – …", "Priority 1.1 We will…", "Strategic Goal – …")
+// titles the priority of the rows that follow.
+func (rd *reader) titleRow(cells []string) {
+	var text string
+	for _, c := range cells {
+		if c = cleanText(c); c != "" {
+			text = c
+			break
+		}
+	}
+	if text == "" || reMarking.MatchString(text) {
+		return
+	}
+	rd.titleRows = append(rd.titleRows, text)
+	if rd.title == "" {
+		rd.title = text
+		return
+	}
+	if reHeading.MatchString(text) && !reOwnerRow.MatchString(text) {
+		rd.section(text)
+	}
+}
+
+// reHeading is a title row that names a priority or objective.
+var reHeading = regexp.MustCompile(`^(?i)(?:\S+\s+)?(priority|theme|objective|outcome|strategic (goal|priority|objective)|goal|aim|section)\b`)
+
+// reOwnerRow names who owns a priority ("Priority Owner – …"): not a title.
+var reOwnerRow = regexp.MustCompile(`^(?i)(priority|theme|outcome)\s+(owner|lead)`)
+
+// section starts a priority titled by a section or title row: "2. Road
+// safety" is priority 2, "Outcome 1 – Fewer knives" priority 1, "Priority
+// 1.1 We will…" the next priority, titled with its own number.
+func (rd *reader) section(text string) {
+	rd.sectionNo++
+	rd.sectionName = text
+	if m := reSection.FindStringSubmatch(text); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			rd.sectionNo = n
+			rd.sectionName = m[2]
+			return
+		}
+		rd.sectionName = strings.TrimSpace(m[1] + " " + m[2]) // "1.1 We will…"
+	}
+}
