@@ -416,7 +416,9 @@ func sameShape(a, b string) bool {
 			return unicode.ToLower(r)
 		}, s)
 	}
-	squeeze := func(s string) string { return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '9' }), "9") }
+	squeeze := func(s string) string {
+		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '9' }), "9")
+	}
 	return squeeze(strip(a)) == squeeze(strip(b))
 }
 

@@ -207,7 +207,7 @@ type reader struct {
 	seen        map[string]int // ref -> line
 	titles      map[int]string
 	titleLine   map[int]int
-	sectionNo   int // the priority of the last section row
+	sectionNo   int      // the priority of the last section row
 	titleRows   []string // the rows above the table, as written
 	sectionName string
 	metaName    string
@@ -338,10 +338,10 @@ func (rd *reader) row(line int, rec []string) {
 		case err != nil || n < 1:
 			rd.problem(line, "priority", "%q is not a priority number (1, 2, 3...)", cell("priority"))
 		case botNumbered(a.Ref) && actionbot.RefPriority(a.Ref) != n:
-		rd.problem(line, "priority", "action %s is numbered under priority %d but this row says priority %d", a.Ref, actionbot.RefPriority(a.Ref), n)
-	default:
-		prio = n
-	}
+			rd.problem(line, "priority", "action %s is numbered under priority %d but this row says priority %d", a.Ref, actionbot.RefPriority(a.Ref), n)
+		default:
+			prio = n
+		}
 	case botNumbered(a.Ref):
 		prio = actionbot.RefPriority(a.Ref)
 	case hasTitle && cell("priority_title") != "":
