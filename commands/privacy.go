@@ -144,6 +144,11 @@ var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnar
 	"Vacancy": true, "Vacancies": true, "Numbers": true, "Cover": true, "Rota": true, "Briefing": true, "Briefings": true,
 	"Course": true, "Courses": true, "Post": true, "Posts": true, "Funding": true, "Review": true, "Forum": true, "Day": true, "Safety": true}
 
+// PersonalDataIn returns what kind of personal data text seems to hold
+// ("a phone number"), or "" when none: the guard every door applies, typed
+// notes and imported cells alike.
+func PersonalDataIn(text string) string { return personalDataIn(text) }
+
 // personalDataIn returns what kind of personal data text seems to hold, or
 // "" when none.
 func personalDataIn(text string) string {

@@ -38,6 +38,13 @@ type Options struct {
 	// Columns maps import columns to the headers the file uses for them
 	// (--columns), beside the synonyms known.
 	Columns map[string]string
+	// Guard says what kind of personal data a text seems to hold ("a phone
+	// number"), or "" when none: the same guard as typed notes. A cell it
+	// trips is not stored; the action is imported with the cell empty, and
+	// the cell listed by line and column.
+	Guard func(text string) string
+	// Strict refuses the whole import when any cell trips the Guard.
+	Strict bool
 	// AgencyMap maps an agency name as written (its AgencyKey) to the agency
 	// meant, by code or name (--agency-map).
 	AgencyMap map[string]string
@@ -217,6 +224,39 @@ type reader struct {
 	// action cell and the text after it.
 	leading   map[int][2]string
 	lastTitle string // the last priority title of a title column
+	guarded   map[[2]int]bool // line, cell index: already reported
+}
+
+// guard keeps personal data out of the database at the door of import: a
+// cell the Options.Guard trips is reported once by line and column and
+// read as empty (the action text as a placeholder that says why).
+func (rd *reader) guard(line, i int, col, v string) string {
+	if rd.opt.Guard == nil || strings.TrimSpace(v) == "" {
+		return v
+	}
+	what := rd.opt.Guard(v)
+	if what == "" {
+		return v
+	}
+	if k := [2]int{line, i}; !rd.guarded[k] {
+		if rd.guarded == nil {
+			rd.guarded = map[[2]int]bool{}
+		}
+		rd.guarded[k] = true
+		name := col
+		if i < len(rd.layout.names) && cleanText(rd.layout.names[i]) != "" {
+			name = cleanText(rd.layout.names[i])
+		}
+		if rd.opt.Strict {
+			rd.problem(line, name, "the cell seems to hold %s: the plan tracks partnership work, never people; remove it and import again", what)
+		} else {
+			rd.warn(line, name, "the cell seems to hold %s, so it was not imported: the action is imported with this cell empty", what)
+		}
+	}
+	if col == "action" {
+		return "(Text not imported: it seemed to hold " + what + ". A coordinator rewrites it.)"
+	}
+	return ""
 }
 
 func (rd *reader) problem(line int, col, msg string, args ...any) {
@@ -271,7 +311,7 @@ func (rd *reader) row(line int, rec []string) {
 			if l.shared[i] {
 				v = labelledPart(v, col)
 			}
-			return v
+			return rd.guard(line, i, col, v)
 		}
 		return ""
 	}
@@ -383,6 +423,9 @@ func (rd *reader) row(line int, rec []string) {
 	if a.Text == "" {
 		rd.problem(line, "action", "the action text is empty")
 	}
+	if strings.HasPrefix(a.Text, "(Text not imported") {
+		a.Review = "The action's text was not imported: it seemed to hold personal data. A coordinator rewrites it."
+	}
 	a.Lead = rd.parties(line, "lead", raw("lead"))
 	a.Partners = rd.parties(line, "partners", raw("partners"))
 	if len(a.Lead) == 0 {
@@ -397,7 +440,7 @@ func (rd *reader) row(line int, rec []string) {
 	}
 	for _, i := range l.notes {
 		if i < len(rec) {
-			if v := cleanText(actionbot.CleanText(unneutralise(rec[i]))); v != "" {
+			if v := cleanText(rd.guard(line, i, l.names[i], actionbot.CleanText(unneutralise(rec[i])))); v != "" {
 				notes = append(notes, cleanText(l.names[i])+": "+v)
 			}
 		}

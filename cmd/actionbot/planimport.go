@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -22,7 +23,7 @@ import (
 type importOptions struct {
 	name, period, sheet, columns, agencies, maxSize string
 	agencyMap                                       multiFlag
-	dry                                             bool
+	dry, applyState, strict                         bool
 }
 
 // multiFlag is a flag that may be given more than once.
@@ -36,6 +37,8 @@ func importFlags(fs *flag.FlagSet) *importOptions {
 	fs.StringVar(&f.name, "name", "", "the plan's `name` (by default the file's title row, or its file name)")
 	fs.StringVar(&f.period, "period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
 	fs.BoolVar(&f.dry, "dry-run", false, "check the file and say what would change, creating and changing nothing")
+	fs.BoolVar(&f.applyState, "apply-state", false, "over an existing plan, set the actions' status, progress, deadline and note as the file gives them (each audited); without it they are only listed")
+	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file when a cell seems to hold personal data (by default that cell alone is left out, and listed)")
 	fs.StringVar(&f.sheet, "sheet", "", "the `sheet` of an .xlsx workbook to read (by default the first)")
 	fs.StringVar(&f.columns, "columns", "", "map columns the plan names its own way: `COLUMN=Header,...`, e.g. lead=Responsible officer,by_when=Target")
 	fs.StringVar(&f.agencies, "agencies", "", "a CSV `file` of the plan's agencies: code,name,aliases (aliases separated by \";\")")
@@ -69,7 +72,9 @@ func parseSize(s string) (int64, error) {
 // writes: never from the shipped Kent directory. A dry run opens no
 // database that does not exist yet.
 func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path string) error {
-	opt := planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ)}
+	// Every cell meets the personal-data guard that typed notes meet.
+	opt := planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ),
+		Guard: commands.PersonalDataIn, Strict: f.strict}
 	var err error
 	if f.period != "" {
 		if opt.Period, err = actionbot.ParsePeriod(f.period); err != nil {
@@ -130,6 +135,9 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 		}
 		return err
 	}
+	// The file's states (an export's updated column) are in the plan's zone.
+	planfile.InZone(res.Import, c.TZ)
+	res.Import.ApplyState = f.applyState
 	for _, s := range res.Chose {
 		fmt.Fprintf(a.stdout, "Chose: %s.\n", s)
 	}
@@ -161,6 +169,7 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 		}
 		fmt.Fprintln(a.stdout, "Importing it would do this:")
 		printImport(a.stdout, out)
+		printStates(a.stdout, res.Import, out, true)
 		return nil
 	}
 	out, err := db.ImportPlan(ctx, res.Import)
@@ -168,7 +177,71 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 		return err
 	}
 	printImport(a.stdout, out)
+	printStates(a.stdout, res.Import, out, false)
 	return nil
+}
+
+// printStates says which new actions start from the file's state, and where
+// the file's states differ from the plan's actions: kept, or applied with
+// --apply-state.
+func printStates(out io.Writer, imp *actionbot.PlanImport, r *actionbot.ImportResult, dry bool) {
+	printableOutput(func(w io.Writer) error {
+		added := map[string]bool{}
+		for _, ref := range r.Added {
+			added[ref] = true
+		}
+		n := 0
+		for _, a := range imp.Actions {
+			if a.Imported != nil && added[a.Ref] {
+				n++
+			}
+		}
+		if n > 0 {
+			verb := "start"
+			if dry {
+				verb = "would start"
+			}
+			fmt.Fprintf(w, "%s %s from the file's state (status, progress, deadline, latest note), recorded in their history as from the plan.\n",
+				actionbot.Plural(n, "new action"), verb)
+		}
+		if len(r.States) == 0 {
+			return nil
+		}
+		switch {
+		case !imp.ApplyState:
+			fmt.Fprintf(w, "The file's state differs for %s; kept as they are (--apply-state applies the file's):\n", actionbot.Plural(len(r.States), "action"))
+		case dry:
+			fmt.Fprintf(w, "The file's state would be applied to %s, each change recorded in its history:\n", actionbot.Plural(len(r.States), "action"))
+		default:
+			fmt.Fprintf(w, "Applied the file's state to %s, each change recorded in its history:\n", actionbot.Plural(len(r.States), "action"))
+		}
+		for _, d := range r.States {
+			var cs []string
+			for _, c := range d.Changes {
+				cs = append(cs, stateChange(c))
+			}
+			fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
+		}
+		return nil
+	})(out)
+}
+
+// stateChange words one change of state: "progress 0% → 60%", "status open
+// → blocked", "note → \"volunteers trained\"".
+func stateChange(c actionbot.Change) string {
+	switch c.Field {
+	case "progress":
+		return fmt.Sprintf("progress %s%% → %s%%", c.From, c.To)
+	case "status":
+		return fmt.Sprintf("status %s → %s", actionbot.Status(c.From).Label(), actionbot.Status(c.To).Label())
+	case "deadline":
+		return fmt.Sprintf("deadline %s → %s", c.From, c.To)
+	case "note":
+		if c.From == "" {
+			return fmt.Sprintf("note %q", actionbot.Clip(c.To, 80))
+		}
+	}
+	return fmt.Sprintf("%s %q → %q", c.Field, actionbot.Clip(c.From, 80), actionbot.Clip(c.To, 80))
 }
 
 // shippedDirectoryWarning warns when another plan is imported into a
@@ -214,20 +287,22 @@ func readAgenciesFile(path string) ([]*actionbot.Agency, error) {
 	return planfile.ReadAgencies(rows)
 }
 
-// writeShipped writes the shipped plan as CSV, a template for a
-// partnership's own plan, from the embedded files alone.
-func writeShipped(w io.Writer) error {
+// shippedExport is the shipped plan as export writes it, a template for a
+// partnership's own plan, from the embedded files alone: its agencies
+// with their names, and no state.
+func shippedExport() (*planfile.Export, error) {
 	imp, err := planfile.Sevenoaks()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	prios := make([]*actionbot.Priority, len(imp.Priorities))
 	for i := range imp.Priorities {
 		prios[i] = &imp.Priorities[i]
 	}
-	plan := &actionbot.Plan{Name: imp.Name, Period: imp.Period}
-	unrated := func(*actionbot.Action) actionbot.RAG { return "" }
-	return planfile.Write(w, plan, prios, imp.Actions, unrated, time.UTC)
+	return &planfile.Export{
+		Plan: &actionbot.Plan{Name: imp.Name, Period: imp.Period}, Priorities: prios, Actions: imp.Actions,
+		Agencies: imp.Agencies, Rate: func(*actionbot.Action) actionbot.RAG { return "" }, Loc: time.UTC,
+	}, nil
 }
 
 // priorities is "1 priority" or "7 priorities".
