@@ -223,7 +223,7 @@ type reader struct {
 	// leading holds, by action index, an id written at the start of the
 	// action cell and the text after it.
 	leading   map[int][2]string
-	lastTitle string // the last priority title of a title column
+	lastTitle string          // the last priority title of a title column
 	guarded   map[[2]int]bool // line, cell index: already reported
 }
 
