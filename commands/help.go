@@ -70,7 +70,7 @@ var explanations = map[actionbot.Verb]string{
 	actionbot.VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action {ref}",
 	actionbot.VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action {ref} done 14 volunteers trained, see {agency} report",
 	actionbot.VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. 100 means complete: progress 100 marks the action done, as /action {ref} done does. Lead agencies and coordinators only. Example: /action {ref} progress 60 two of three schemes running",
-	actionbot.VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action {ref} note DVLA data request sent",
+	actionbot.VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action {ref} note data request sent, reply due Friday",
 	actionbot.VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action {ref} blocked waiting for volunteer vetting",
 	actionbot.VerbUnblock:  "Clears a blocked or at-risk flag, with an optional note; the reply says where the action then stands (still red if it is overdue). Example: /action {ref} unblock vetting complete",
 	actionbot.VerbAtRisk:   "Flags an action at risk of missing its deadline, with the reason; it shows amber. Clear it with unblock. Example: /action {ref} at-risk training venue fell through",
