@@ -21,6 +21,13 @@ const (
 	VerbSnooze   Verb = "snooze"
 	// VerbImport is recorded when an import changes an action.
 	VerbImport Verb = "import"
+	// VerbLead replaces an action's lead agencies, and VerbPartners adds
+	// or removes one of its partners: a coordinator's changes ("/action 1a
+	// lead South Yorkshire Police", "/action 1a partners add DCST"), for
+	// the plans that name no lead or whose parties have changed. IsChange
+	// does not count them: they are the coordinator's alone, like admin.
+	VerbLead     Verb = "lead"
+	VerbPartners Verb = "partners"
 )
 
 // The requests of the command language that change no action.
