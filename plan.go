@@ -97,6 +97,23 @@ type PlanImport struct {
 	Actor    string // who imported it
 	// DryRun works out what importing would do and changes nothing.
 	DryRun bool
+	// ApplyState applies the file's states (Action.Imported) to actions the
+	// plan has already; without it they are only reported (ImportResult.States).
+	// New actions always start from the file's state.
+	ApplyState bool
+}
+
+// ActionState is an action's state as a plan file gives it: an export's
+// status, reason, progress, current deadline, last update and latest note,
+// or a plan's own Status, RAG, Complete and progress columns. A zero field
+// is one the file does not give.
+type ActionState struct {
+	Status   Status    // "" when the file does not say
+	Reason   string    // why it is blocked or at risk
+	Progress *int      // percent; nil when the file does not say
+	Deadline *Deadline // the current deadline, when it is not the one agreed
+	Note     string    // the latest note
+	Updated  time.Time // when a person last updated it
 }
 
 // ImportResult says what an import did.
@@ -114,6 +131,10 @@ type ImportResult struct {
 	NewAgencies []string
 	// Retitled lists priorities whose title changed.
 	Retitled []int
+	// States are where the file's states differ from the actions' as
+	// stored (status, reason, progress, deadline, note): applied only with
+	// PlanImport.ApplyState.
+	States []ActionDiff
 }
 
 // ActionDiff is what an import changed in one action.

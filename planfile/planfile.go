@@ -3,17 +3,46 @@
 //
 // The file is CSV, the format that partners keep in Excel (or the .xlsx
 // itself, xlsx.go): one row per action, columns
-// id,priority,priority_title,action,lead,partners,by_when,funding and, on
-// export only, status,progress,rag,updated. Multi-valued cells (lead,
-// partners) are separated by ";".
+// id,priority,priority_title,action,lead,partners,by_when,funding.
+// Multi-valued cells (lead, partners) are separated by ";", each agency
+// with a role in brackets: "POLICE (Training);CSU".
+//
+// Export (WriteExport) writes everything a new database needs to be the
+// same plan, in one file:
+//
+//   - the actions table: the import columns, then
+//     status,progress,rag,updated (the action's state, its RAG rating at the
+//     time, when a person last updated it, "2006-01-02 15:04" in the plan's
+//     zone), current_by_when (the deadline as it stands, moved or not),
+//     notes (the plan's own columns), plan and period (the plan's name and
+//     period, on every row), reason (why it is blocked or at risk),
+//     latest_note (the text of its latest note) and review (why it needs a
+//     coordinator's review);
+//   - one blank row, a title row "Agencies", a header code,name,aliases and
+//     one row per agency of the database (aliases separated by ";"). Every
+//     row is as wide as the actions table.
+//
+// As a workbook (WriteExportXLSX) the same tables are two sheets, Actions
+// and Agencies. Importing either into an empty database gives a database
+// whose export is the same, byte for byte (for the workbook, cell for
+// cell): the agencies come back with their names and aliases, and each
+// action with its status, reason, progress, current deadline, last update
+// and latest note, recorded in its history as from the plan. rag is not
+// read back: it is worked out again.
+//
+// A plan's own state columns are read too (state.go): Status (Complete, On
+// track, In progress, Amber, At risk, Red, Blocked...), RAG (Green is open,
+// Amber at risk, Red blocked, each with the plan's word as the reason),
+// Complete (Y/N), and a progress or commentary column, a percentage
+// ("60%", "60", or 0.6 as a spreadsheet stores 60%) being the progress and
+// anything else the action's latest note. They start new actions; over an
+// existing plan they are reported, and applied only when asked.
 package planfile
 
 import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,15 +101,14 @@ var ExportMeta = []string{colCurrentDue, colNotes, colPlan, colPeriod}
 // deadline the plan agreed, so that importing the file again changes
 // nothing. A cell a spreadsheet would run as a formula (=, +, -, @ first) is
 // written after an apostrophe, which import strips. It writes a UTF-8 byte
-// order mark and CRLF line endings, as Excel expects.
+// order mark and CRLF line endings, as Excel expects. It is the actions
+// table alone, without the state columns reason, latest_note and review and
+// without the agencies: WriteExport writes the whole plan.
 func Write(w io.Writer, plan *actionbot.Plan, priorities []*actionbot.Priority, actions []*actionbot.Action, rate func(*actionbot.Action) actionbot.RAG, loc *time.Location) error {
 	titles := map[int]string{}
 	for _, p := range priorities {
 		titles[p.Number] = p.Title
 	}
-	sorted := append([]*actionbot.Action(nil), actions...)
-	sort.SliceStable(sorted, func(i, j int) bool { return actionbot.CompareRefs(sorted[i].Ref, sorted[j].Ref) < 0 })
-
 	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -90,18 +118,8 @@ func Write(w io.Writer, plan *actionbot.Plan, priorities []*actionbot.Priority, 
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
-	for _, a := range sorted {
-		updated := ""
-		if !a.LastActivity.IsZero() {
-			updated = a.LastActivity.In(loc).Format("2006-01-02 15:04")
-		}
-		current := a.Deadline.String()
-		rec := []string{
-			a.Ref, strconv.Itoa(a.Priority), titles[a.Priority], a.Text,
-			PartiesCell(a.Lead), PartiesCell(a.Partners), a.Original.Written, a.Funding,
-			a.Status.Label(), strconv.Itoa(a.Progress), string(rate(a)), updated,
-			current, a.Notes, plan.Name, plan.Period.String(),
-		}
+	for _, a := range inPlanOrder(actions) {
+		rec := actionRecord(plan, titles, a, rate, loc)
 		for i := range rec {
 			rec[i] = Neutralise(rec[i])
 		}

@@ -96,7 +96,97 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 		}
 		rows = append(rows, Row{Line: i + 1, Cells: c})
 	}
+	rows = append(rows, agencySheet(f, sheet)...)
 	return ReadRows(rows, nil, dir, opt, false)
+}
+
+// agencySheet returns an export's Agencies sheet as the agencies section
+// that follows the actions in CSV (its title row, then the sheet's rows),
+// for ReadRows to cut off; nothing when the workbook has no such sheet, or
+// it is the sheet being read.
+func agencySheet(f *excelize.File, reading string) []Row {
+	if strings.EqualFold(reading, agenciesTitle) {
+		return nil
+	}
+	for _, name := range f.GetSheetList() {
+		if !strings.EqualFold(name, agenciesTitle) {
+			continue
+		}
+		cells, err := f.GetRows(name)
+		if err != nil || len(cells) == 0 || len(cells[0]) < 2 || squash(cells[0][0]) != "code" || squash(cells[0][1]) != "name" {
+			return nil
+		}
+		rows := []Row{{Line: 0, Cells: []string{agenciesTitle}}}
+		for i, c := range cells {
+			rows = append(rows, Row{Line: i + 1, Cells: c})
+		}
+		return rows
+	}
+	return nil
+}
+
+// WriteExportXLSX writes the plan as an Excel workbook: an Actions sheet
+// with the table WriteExport writes, and an Agencies sheet
+// (code,name,aliases). Cells hold text, as the CSV does, but for the
+// priority and progress, which are numbers.
+func WriteExportXLSX(w io.Writer, ex *Export) error {
+	actions, agencies := ex.table()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName(f.GetSheetName(0), "Actions"); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	numeric := map[int]bool{1: true, 9: true} // priority, progress
+	if err := writeSheet(f, "Actions", actions, numeric, bold); err != nil {
+		return err
+	}
+	if len(agencies) > 0 {
+		if _, err := f.NewSheet(agenciesTitle); err != nil {
+			return fmt.Errorf("write workbook: %w", err)
+		}
+		if err := writeSheet(f, agenciesTitle, agencies[1:], nil, bold); err != nil {
+			return err
+		}
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}
+
+// writeSheet writes rows to a sheet, the first in bold; the columns in
+// numeric hold numbers below the header.
+func writeSheet(f *excelize.File, sheet string, rows [][]string, numeric map[int]bool, header int) error {
+	for i, rec := range rows {
+		vals := make([]any, len(rec))
+		for j, v := range rec {
+			vals[j] = v
+			if n, err := strconv.Atoi(v); err == nil && i > 0 && numeric[j] {
+				vals[j] = n
+			}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return fmt.Errorf("write sheet %s: %w", sheet, err)
+		}
+		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+			return fmt.Errorf("write sheet %s, row %d: %w", sheet, i+1, err)
+		}
+	}
+	if len(rows) > 0 {
+		end, err := excelize.CoordinatesToCellName(len(rows[0]), 1)
+		if err != nil {
+			return fmt.Errorf("write sheet %s: %w", sheet, err)
+		}
+		if err := f.SetCellStyle(sheet, "A1", end, header); err != nil {
+			return fmt.Errorf("write sheet %s: %w", sheet, err)
+		}
+	}
+	return nil
 }
 
 // excelDate turns a cell Excel shows as a date (its value a day number, its

@@ -288,13 +288,14 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	dbFlag(fs, c)
 	out := fs.String("o", "", "write to `file` instead of standard output")
-	format := fs.String("format", "csv", "csv, or another registered `format` ("+strings.Join(exportFormatNames(), ", ")+")")
-	shipped := fs.Bool("shipped", false, "write the shipped plan as a CSV template, without any database")
+	format := fs.String("format", "csv", "csv, xlsx (an Actions and an Agencies sheet), or another registered `format` ("+strings.Join(exportFormatNames(), ", ")+")")
+	shipped := fs.Bool("shipped", false, "write the shipped plan as a template (CSV or xlsx), without any database")
 	if err := a.flags("export", "", fs, args); err != nil {
 		return err
 	}
 	ex, ok := exportFormat(*format)
-	if !ok && *format != "csv" {
+	plan := *format == "csv" || *format == "xlsx"
+	if !ok && !plan {
 		return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
 	}
 	if fs.NArg() > 0 {
@@ -303,39 +304,78 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if err := notTheDatabase(*out, c.DB); err != nil {
 		return err
 	}
+	if *format == "xlsx" && *out == "" && isTerminalOut(a.stdout) {
+		return &usageError{"an xlsx workbook is not for the terminal: give -o FILE.xlsx, or redirect the output"}
+	}
 	if *shipped {
-		if *format != "csv" {
-			return &usageError{"--shipped writes the shipped plan as a CSV template: leave out --format"}
+		if !plan {
+			return &usageError{"--shipped writes the shipped plan as a CSV or xlsx template: use --format csv or xlsx"}
 		}
-		return writeOut(*out, a.stdout, writeShipped)
+		ex, err := shippedExport()
+		if err != nil {
+			return err
+		}
+		return writeOut(*out, a.stdout, planWriter(*format, ex))
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *format != "csv" {
+	if !plan {
 		return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error { return ex(ctx, c, db, w) }))
 	}
-	plan, err := db.CurrentPlan(ctx)
+	pe, err := a.planExport(ctx, c, db)
 	if err != nil {
 		return err
 	}
-	priorities, err := db.Priorities(ctx, plan.ID)
-	if err != nil {
-		return err
-	}
-	actions, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID})
-	if err != nil {
-		return err
-	}
-	rate := c.RAG.RateAt(plan, a.clock()().In(c.TZ))
-	return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error {
-		return planfile.Write(w, plan, priorities, actions, rate, c.TZ)
-	}))
+	return writeOut(*out, a.stdout, planWriter(*format, pe))
 }
 
-// exportFormat returns the writer of a format of "export" besides CSV.
+// planExport gathers the current plan as export writes it: its actions with
+// their ratings now, latest notes, and the database's agencies.
+func (a *app) planExport(ctx context.Context, c *Config, db *store.DB) (*planfile.Export, error) {
+	plan, err := db.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex := &planfile.Export{Plan: plan, Loc: c.TZ, Rate: c.RAG.RateAt(plan, a.clock()().In(c.TZ))}
+	if ex.Priorities, err = db.Priorities(ctx, plan.ID); err != nil {
+		return nil, err
+	}
+	if ex.Actions, err = db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID}); err != nil {
+		return nil, err
+	}
+	if ex.LatestNotes, err = db.LatestNotes(ctx, plan.ID); err != nil {
+		return nil, err
+	}
+	if ex.Agencies, err = db.Agencies(ctx); err != nil {
+		return nil, err
+	}
+	return ex, nil
+}
+
+// planWriter writes a plan as CSV (escaped for the terminal, as every text
+// output) or as an xlsx workbook.
+func planWriter(format string, ex *planfile.Export) func(io.Writer) error {
+	if format == "xlsx" {
+		return func(w io.Writer) error { return planfile.WriteExportXLSX(w, ex) }
+	}
+	return printableOutput(func(w io.Writer) error { return planfile.WriteExport(w, ex) })
+}
+
+// isTerminalOut reports whether w is a terminal.
+func isTerminalOut(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// exportFormat returns the writer of a format of "export" besides the
+// plan's own (csv, xlsx).
 func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error, bool) {
 	switch name {
 	case "ics":
@@ -344,7 +384,7 @@ func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.D
 	return nil, false
 }
 
-func exportFormatNames() []string { return []string{"csv", "ics"} }
+func exportFormatNames() []string { return []string{"csv", "ics", "xlsx"} }
 
 func (a *app) memberCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)

@@ -90,8 +90,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := bytes.Count(b1, []byte("\r\n")); n != 43 {
-		t.Fatalf("export has %d lines, want 43", n)
+	table, _, _ := bytes.Cut(b1, []byte("\r\n,,")) // the agencies follow, after a blank row
+	if n := bytes.Count(table, []byte("\r\n")) + 1; n != 43 {
+		t.Fatalf("export's table has %d lines, want 43", n)
 	}
 	lines := strings.Split(string(b1), "\r\n")
 	var refs []string
