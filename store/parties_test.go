@@ -94,6 +94,10 @@ func TestPartiesChangeOnlyForACoordinatorAndRefreshTheSnapshot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The snapshot is loaded, its party index made, before the change.
+			if _, err := db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID, LedBy: []string{"SYP"}}); err != nil {
+				t.Fatal(err)
+			}
 			err = tc.change(db, plan.ID)
 			if actionbot.ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
 				t.Fatalf("got %v, want code %q", err, tc.code)
