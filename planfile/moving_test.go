@@ -207,3 +207,76 @@ func blockText(bs []actionbot.Block) string {
 	}
 	return s.String()
 }
+
+func TestImportOverThePlanListsTheFilesStateAndAppliesItOnlyWhenAsked(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2012, time.September, 3, 10, 0, 0, 0, storetest.London))
+	used := storetest.MustOpen(t, clock)
+	mustChangeThroughTheHandler(t, used, clock, theShippedPlanInUse...)
+	file := mustExport(t, used, clock, "csv")
+	for _, tc := range []struct {
+		name         string
+		apply, dry   bool
+		wantsApplied bool
+	}{
+		{"without --apply-state the differences are listed and the plan kept", false, false, false},
+		{"a dry run with --apply-state lists them and changes nothing", true, true, false},
+		{"with --apply-state they are applied, each audited", true, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.MustOpen(t, clock)
+			before := mustExport(t, db, clock, "csv")
+			res := mustImport(t, db, file, tc.apply, tc.dry)
+			if res.Created || len(res.Added) != 0 || len(res.Updated) != 0 {
+				t.Fatalf("created %v, added %v, updated %v: the plan's definition is the same", res.Created, res.Added, res.Updated)
+			}
+			got := map[string]string{}
+			for _, d := range res.States {
+				var cs []string
+				for _, c := range d.Changes {
+					cs = append(cs, c.Field+" "+c.From+"→"+c.To)
+				}
+				got[d.Ref] = strings.Join(cs, "; ")
+			}
+			want := map[string]string{
+				"5.2": "status open→blocked; reason →waiting for the speed guns; progress 0→60; note →volunteers trained in Edenbridge and Swanley",
+				"1.1": "status open→at_risk; reason →CCTV budget under review",
+				"2.3": "deadline June 2011→June 2013",
+				"3.1": "status open→done; progress 0→100",
+				"4.1": "note →=SUM(A1) is what the spreadsheet shows",
+				"6.2": "progress 0→25",
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("states %v\nwant %v", got, want)
+			}
+			plan, _ := db.CurrentPlan(ctx)
+			a, err := db.FindAction(ctx, plan.ID, "5.2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.wantsApplied {
+				if after := mustExport(t, db, clock, "csv"); !bytes.Equal(before, after) {
+					t.Fatalf("the plan changed:\n%s\n---- before:\n%s", after, before)
+				}
+				return
+			}
+			if a.Status != actionbot.StatusBlocked || a.Reason != "waiting for the speed guns" || a.Progress != 60 || !a.LastActivity.IsZero() {
+				t.Fatalf("5.2 after --apply-state: %s %q %d%%, last updated %v", a.Status, a.Reason, a.Progress, a.LastActivity)
+			}
+			if d, _ := db.FindAction(ctx, plan.ID, "2.3"); d.Deadline.Written != "June 2013" || d.Original.Written != "June 2011" {
+				t.Fatalf("2.3 after --apply-state is due %q, agreed %q", d.Deadline.Written, d.Original.Written)
+			}
+			hist, err := db.History(ctx, plan.ID, "5.2", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hist) != 2 || hist[1].Verb != actionbot.VerbImport || hist[1].Note != "from the plan: waiting for the speed guns" || hist[0].Verb != actionbot.VerbNote {
+				t.Fatalf("5.2's history: %+v", hist)
+			}
+			// Applied, the same file again has nothing to apply.
+			if again := mustImport(t, db, file, true, false); len(again.States) != 0 {
+				t.Fatalf("the same file again: %+v", again.States)
+			}
+		})
+	}
+}

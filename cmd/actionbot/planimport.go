@@ -192,14 +192,18 @@ func printStates(out io.Writer, imp *actionbot.PlanImport, r *actionbot.ImportRe
 		}
 		n := 0
 		for _, a := range imp.Actions {
-			if a.Imported != nil && added[a.Ref] {
-				n++
+			if s := a.Imported; s != nil && added[a.Ref] && (s.Status != "" && s.Status != actionbot.StatusOpen ||
+				s.Progress != nil && *s.Progress > 0 || s.Deadline != nil || s.Note != "" || !s.Updated.IsZero()) {
+				n++ // a state other than an untouched action's
 			}
 		}
 		if n > 0 {
 			verb := "start"
-			if dry {
+			switch {
+			case dry:
 				verb = "would start"
+			case n == 1:
+				verb = "starts"
 			}
 			fmt.Fprintf(w, "%s %s from the file's state (status, progress, deadline, latest note), recorded in their history as from the plan.\n",
 				actionbot.Plural(n, "new action"), verb)
