@@ -83,6 +83,20 @@ type Action struct {
 	Imported *ActionState `json:"-"`
 }
 
+// TrackedFrom is the day from which the bot can know of updates to the
+// action: the later of the plan's start and the day the action was
+// imported. A plan imported in its eighth month has had no "no update for
+// 250 days": its staleness counts from the import.
+func (a *Action) TrackedFrom(planStart Date, loc *time.Location) Date {
+	if a.CreatedAt.IsZero() {
+		return planStart
+	}
+	if d := DateOf(a.CreatedAt.In(loc)); d.After(planStart) {
+		return d
+	}
+	return planStart
+}
+
 // IsDone reports whether the action is complete.
 func (a *Action) IsDone() bool { return a.Status == StatusDone }
 

@@ -163,6 +163,7 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 // at risk or stale (blocked, rated red, is handled before).
 func (r RAGRules) assessOngoing(a *Action, planStart Date, today Date, now time.Time) Assessment {
 	loc := now.Location()
+	planStart = a.TrackedFrom(planStart, loc)
 	updated := !a.LastActivity.IsZero() && !a.LastActivity.After(now) && !DateOf(a.LastActivity.In(loc)).Before(planStart)
 	since := planStart
 	if updated {

@@ -164,6 +164,7 @@ func (r RAGRules) Stale(a *Action, planStart Date, today Date, now time.Time) (i
 		return 0, false
 	}
 	loc := now.Location()
+	planStart = a.TrackedFrom(planStart, loc)
 	since := planStart
 	if !a.LastActivity.IsZero() && !a.LastActivity.After(now) && !DateOf(a.LastActivity.In(loc)).Before(planStart) {
 		since = DateOf(a.LastActivity.In(loc))
