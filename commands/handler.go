@@ -311,6 +311,8 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 		return h.history(ctx, e, cmd.Ref)
 	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
+	case actionbot.VerbLead, actionbot.VerbPartners:
+		return h.parties(ctx, e, req, cmd) // parties.go
 	case actionbot.VerbMine:
 		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
 	case actionbot.VerbList:

@@ -23,6 +23,7 @@ type Command struct {
 	Deadline actionbot.Deadline // actionbot.VerbDue
 	Confirm  bool               // actionbot.VerbDue: "due confirm", a coordinator keeps a deadline before the plan year
 	Mode     string             // actionbot.VerbRemind: "daily" or "weekly"
+	PartyOp  string             // actionbot.VerbPartners: "add" or "remove"; Text holds the agencies of it and of lead, as typed
 	Days     int                // actionbot.VerbSnooze, and the window of "due N"
 	Text     string             // note, reason, evidence, search words, help topic
 	Filter   Filter             // actionbot.VerbList
@@ -52,7 +53,7 @@ type MeasureArgs struct {
 }
 
 // actionVerbs act on one action; the order is the order of the help card.
-var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbHistory}
+var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbHistory}
 
 // topVerbs stand on their own.
 var topVerbs = []actionbot.Verb{actionbot.VerbHelp, actionbot.VerbMine, actionbot.VerbList, actionbot.VerbOverdue, actionbot.VerbDue, actionbot.VerbFind, actionbot.VerbAgencies, actionbot.VerbWhoami, actionbot.VerbReport, actionbot.VerbMeasure, actionbot.VerbRemind, actionbot.VerbAdmin}
@@ -68,12 +69,14 @@ var verbAliases = map[string]actionbot.Verb{
 	"show": actionbot.VerbShow, "view": actionbot.VerbShow, "card": actionbot.VerbShow,
 	"search": actionbot.VerbFind, "me": actionbot.VerbWhoami,
 	"?": actionbot.VerbHelp, "usage": actionbot.VerbHelp,
+	"partner": actionbot.VerbPartners, "leads": actionbot.VerbLead,
 }
 
 // Mutates reports whether the command changes the plan of record.
 func (c *Command) Mutates() bool {
 	switch c.Verb {
-	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbMeasure, actionbot.VerbRemind:
+	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbMeasure, actionbot.VerbRemind,
+		actionbot.VerbLead, actionbot.VerbPartners:
 		return true
 	case actionbot.VerbAdmin:
 		return c.Admin != nil && c.Admin.Op != AdminFailed
@@ -393,6 +396,8 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		return checkProgress(n, raw)
 	case actionbot.VerbDue:
 		return p.due(c, i+1)
+	case actionbot.VerbLead, actionbot.VerbPartners:
+		return p.parties(c, verb, i+1)
 	case actionbot.VerbSnooze:
 		c.Days = 7
 		if d := p.word(i + 1); d != "" {

@@ -55,7 +55,7 @@ func (db *DB) AddPartners(ctx context.Context, planID int64, ref string, ps []ac
 			}
 		}
 		if slices.Equal(out, a.Partners) {
-			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s already partners on %s.", partiesString(ps), a.Ref)
+			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "Already partners on %s: %s.", a.Ref, partiesString(ps))
 		}
 		return out, nil
 	})
@@ -141,7 +141,8 @@ func (db *DB) changeParties(ctx context.Context, planID int64, ref, actor string
 	review := a.Review
 	if verb == actionbot.VerbLead && strings.HasPrefix(a.Review, noLeadReview) {
 		review = ""
-		e.Changes = append(e.Changes, actionbot.Change{Field: "review", From: a.Review, To: ""})
+		// Named in short: the flag's sentence would fill the history line.
+		e.Changes = append(e.Changes, actionbot.Change{Field: "review", From: "No lead", To: ""})
 	}
 	stamp := db.now()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM action_parties WHERE action_id = ? AND kind = ?`, a.ID, kind); err != nil {
