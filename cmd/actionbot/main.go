@@ -48,7 +48,9 @@ func moreCommands() []subcommandHelp {
 		{"copy-db", "--from DB --to DB", "copy everything into a new, empty database: SQLite file to PostgreSQL URL, or back"},
 		{"digest", "[--as-of 2012-11-05T08:30] [--post]", "show the daily tasking digest for an instant; --post posts it through Slack (once a day)"},
 		{"init", "[-db FILE]", "create a new database with the shipped plan (serve on Slack never creates one)"},
+		{"lead", "ID AGENCY [; AGENCY…]", "set who leads an action, as /action ID lead does (a plan without a lead column imports with none)"},
 		{"measure", "PRIORITY N VALUE [--as-of DATE] [--source TEXT]", "record a success measure's latest figure"},
+		{"partners", "ID add|remove AGENCY [; AGENCY…]", "add or remove an action's partner agencies, as /action ID partners does"},
 		{"remind", "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03", "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days"},
 		{"report", "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]", "write the monitoring report for the board"},
 	}
@@ -56,7 +58,7 @@ func moreCommands() []subcommandHelp {
 
 // commandNames are the subcommands runAt's switch knows.
 var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
-	"backup", "copy-db", "digest", "remind", "report", "measure", "version", "help"}
+	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "version", "help"}
 
 // unknownCommand says a command is not known, suggesting the nearest one
 // (one or two letters off), as the slash command does for its verbs.
@@ -191,6 +193,8 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 		err = a.reportCmd(ctx, args)
 	case "measure":
 		err = a.measureCmd(ctx, args)
+	case "lead", "partners":
+		err = a.partiesCmd(ctx, actionbot.Verb(cmd), args) // parties.go
 	default:
 		err = &usageError{unknownCommand(cmd)}
 	case "version":

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// leadUsage and partnersUsage are what "lead" and "partners" take.
+const (
+	leadUsage     = "lead takes the action and its lead agencies: actionbot lead 1a South Yorkshire Police (several separated by \";\", quoted for the shell: actionbot lead \"DAB 1\" \"CSU; Police\")"
+	partnersUsage = "partners takes the action, add or remove, and the agencies: actionbot partners 1a add DCST (several separated by \";\", quoted for the shell)"
+)
+
+// partiesCmd is /action <id> lead … (verb lead) and /action <id> partners
+// add|remove … (verb partners) on the command line, as the person at the
+// keyboard, who coordinates: the words are read by the slash command's own
+// parser against the plan's ids ("1a", "DAB 1"), and run by its handler, so
+// that the rules, the refusals, the audit and the reply are the slash
+// command's.
+func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string) error {
+	usage, min := leadUsage, 2
+	if verb == actionbot.VerbPartners {
+		usage, min = partnersUsage, 3
+	}
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet(string(verb), flag.ContinueOnError)
+	dbFlag(fs, c)
+	flags, pos := splitArgs(args, map[string]bool{"db": true})
+	if err := a.flags(string(verb), "ID AGENCY…", fs, flags); err != nil {
+		return err
+	}
+	if len(pos) < min {
+		return &usageError{usage}
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The verb first, as "/action lead 1a SYP" may be typed: the action's
+	// id, of one word or several, follows it.
+	cmd, err := a.handler(c, db).Parse(ctx, string(verb)+" "+strings.Join(pos, " "))
+	if err != nil {
+		return &usageError{actionbot.ErrorMessage(err)}
+	}
+	if cmd.Verb != verb {
+		return &usageError{usage}
+	}
+	return a.runAsCoordinator(ctx, c, db, cmd)
+}
