@@ -114,6 +114,10 @@ type ActionState struct {
 	Deadline *Deadline // the current deadline, when it is not the one agreed
 	Note     string    // the latest note
 	Updated  time.Time // when a person last updated it
+	// Created is when the action first came into the bot (an export's
+	// created column), kept by a plan moved to a new database: staleness
+	// counts from it (Action.TrackedFrom), not from the move.
+	Created time.Time
 }
 
 // ImportResult says what an import did.

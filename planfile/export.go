@@ -14,8 +14,9 @@ import (
 )
 
 // StateColumns follow ExportMeta on export: why an action is blocked or at
-// risk, its latest note, and why it needs a coordinator's review.
-var StateColumns = []string{colReason, colLatestNote, colReview}
+// risk, its latest note, why it needs a coordinator's review, and when it
+// first came into the bot.
+var StateColumns = []string{colReason, colLatestNote, colReview, colCreated}
 
 // AgencyColumns head the agencies section of an export, and the agencies
 // file of import --agencies.
@@ -54,7 +55,11 @@ func (ex *Export) table() (actions, agencies [][]string) {
 	}
 	actions = append(actions, ExportHeader())
 	for _, a := range inPlanOrder(ex.Actions) {
-		rec := append(actionRecord(ex.Plan, titles, a, ex.Rate, ex.Loc), a.Reason, ex.LatestNotes[a.Ref], a.Review)
+		created := ""
+		if !a.CreatedAt.IsZero() {
+			created = a.CreatedAt.In(ex.Loc).Format(updatedLayout)
+		}
+		rec := append(actionRecord(ex.Plan, titles, a, ex.Rate, ex.Loc), a.Reason, ex.LatestNotes[a.Ref], a.Review, created)
 		for i := range rec {
 			rec[i] = Neutralise(rec[i])
 		}
@@ -71,7 +76,7 @@ func (ex *Export) table() (actions, agencies [][]string) {
 }
 
 // WriteExport writes the plan as one CSV file: the actions table (the
-// columns of Write, then reason, latest_note and review), and after one
+// columns of Write, then reason, latest_note, review and created), and after one
 // blank row the agencies section: a title row "Agencies", a header
 // code,name,aliases and one row per agency. Every row is as wide as the
 // actions table, so that a strict CSV reader takes the file whole.

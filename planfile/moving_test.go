@@ -3,6 +3,7 @@ package planfile_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -139,10 +140,11 @@ func TestExportThenImportIntoAnEmptyDatabaseIsTheSamePlan(t *testing.T) {
 			second := mustExport(t, after, clock, format)
 			if format == "csv" {
 				if !bytes.Equal(first, second) {
-					t.Fatalf("the new database exports differently:\n%s\n---- before:\n%s", second, first)
+					t.Fatalf("the new database exports differently: %s", firstDifference(strings.Split(string(first), "\r\n"), strings.Split(string(second), "\r\n")))
 				}
 			} else if a, b := sheets(t, first), sheets(t, second); !reflect.DeepEqual(a, b) {
-				t.Fatalf("the new database's workbook differs:\n%v\n---- before:\n%v", b, a)
+				t.Fatalf("the new database's workbook differs: Actions %s; Agencies %s",
+					firstDifference(rowsText(a["Actions"]), rowsText(b["Actions"])), firstDifference(rowsText(a["Agencies"]), rowsText(b["Agencies"])))
 			} else if len(a["Actions"]) != 43 || len(a["Agencies"]) < 2 {
 				t.Fatalf("the workbook has %d rows of actions and %d of agencies", len(a["Actions"]), len(a["Agencies"]))
 			}
@@ -279,4 +281,29 @@ func TestImportOverThePlanListsTheFilesStateAndAppliesItOnlyWhenAsked(t *testing
 			}
 		})
 	}
+}
+
+// firstDifference describes the first line that differs between was and is.
+func firstDifference(was, is []string) string {
+	for i := range max(len(was), len(is)) {
+		var a, b string
+		if i < len(was) {
+			a = was[i]
+		}
+		if i < len(is) {
+			b = is[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d is\n%s\nwas\n%s", i+1, b, a)
+		}
+	}
+	return "none"
+}
+
+func rowsText(rows [][]string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = strings.Join(r, " | ")
+	}
+	return out
 }

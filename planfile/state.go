@@ -12,7 +12,7 @@ import (
 
 // The state columns. status, progress, rag, complete, commentary and
 // updated are read by their names in any plan (columns.go); reason,
-// latest_note and review are the export's own, read only in a file that
+// latest_note, review and created are the export's own, read only in a file that
 // has the export's current_by_when column (a plan's own "Reason" column is
 // kept in the notes, as any other).
 const (
@@ -25,6 +25,7 @@ const (
 	colReason     = "reason"
 	colLatestNote = "latest_note"
 	colReview     = "review"
+	colCreated    = "created"
 )
 
 // updatedLayout is how export writes when a person last updated an action,
@@ -234,6 +235,13 @@ func (rd *reader) readState(line int, a *actionbot.Action, cell func(string) str
 			dl, _ := actionbot.ReadDeadline(v)
 			st.Deadline = &dl
 		}
+		if v := cell(colCreated); v != "" {
+			if t, err := time.ParseInLocation(updatedLayout, v, time.UTC); err == nil {
+				st.Created = t
+			} else {
+				rd.warn(line, colCreated, "%q is not a date and time (%s): the action counts as new", v, updatedLayout)
+			}
+		}
 	}
 	st.Note = strings.Join(notes, "\n")
 	if st.Status == actionbot.StatusBlocked || st.Status == actionbot.StatusAtRisk {
@@ -258,19 +266,25 @@ func (rd *reader) readState(line int, a *actionbot.Action, cell func(string) str
 			st.Updated = t
 		}
 	}
-	if st.Status != "" || st.Progress != nil || st.Deadline != nil || st.Note != "" || !st.Updated.IsZero() {
+	if st.Status != "" || st.Progress != nil || st.Deadline != nil || st.Note != "" || !st.Updated.IsZero() || !st.Created.IsZero() {
 		a.Imported = &st
 	}
 }
 
 // InZone reads the times of the file's states (when each action was last
-// updated) in loc, the zone they were written in: the reader, which knows
-// no zone, reads them as UTC. Call it once, on a fresh import.
+// updated, and came into the bot) in loc, the zone they were written in:
+// the reader, which knows no zone, reads them as UTC. Call it once, on a
+// fresh import.
 func InZone(imp *actionbot.PlanImport, loc *time.Location) {
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+	}
 	for _, a := range imp.Actions {
-		if s := a.Imported; s != nil && !s.Updated.IsZero() {
-			t := s.Updated
-			s.Updated = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+		if s := a.Imported; s != nil {
+			s.Updated, s.Created = in(s.Updated), in(s.Created)
 		}
 	}
 }

@@ -124,7 +124,7 @@ func TestTheExportsOwnColumnsAreReadBackExactly(t *testing.T) {
 		{"done at 100", lead + "done,100,complete,2012-09-03 10:06,March 2013," + tail + ",,,", state{status: "done", progress: 100}, "2012-09-03 10:06"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := planfile.Read(strings.NewReader(exportHeader+"\n"+tc.row+"\n"), mustDirectory(t), planfile.Options{})
+			res, err := planfile.Read(strings.NewReader(exportHeader+"\n"+tc.row+",\n"), mustDirectory(t), planfile.Options{}) // created: none
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,8 +146,8 @@ func TestTheExportsOwnColumnsAreReadBackExactly(t *testing.T) {
 	}
 }
 
-func TestTheUpdatedTimeIsReadInThePlansZone(t *testing.T) {
-	row := "1.1,1,T,Run the forum,CSU,,March 2013,,open,0,green,2012-09-03 10:03,March 2013,,P,2012-04-01..2013-03-31,,,"
+func TestTheUpdatedAndCreatedTimesAreReadInThePlansZone(t *testing.T) {
+	row := "1.1,1,T,Run the forum,CSU,,March 2013,,open,0,green,2012-09-03 10:03,March 2013,,P,2012-04-01..2013-03-31,,,,2012-04-02 09:00"
 	res, err := planfile.Read(strings.NewReader(exportHeader+"\n"+row+"\n"), mustDirectory(t), planfile.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +156,9 @@ func TestTheUpdatedTimeIsReadInThePlansZone(t *testing.T) {
 	want := time.Date(2012, time.September, 3, 10, 3, 0, 0, storetest.London)
 	if got := res.Import.Actions[0].Imported.Updated; !got.Equal(want) {
 		t.Fatalf("updated %s, want %s (09:03 UTC, in British Summer Time)", got, want)
+	}
+	if got := res.Import.Actions[0].Imported.Created; !got.Equal(storetest.PlanStart) {
+		t.Fatalf("created %s, want %s, the plan's first morning", got, storetest.PlanStart)
 	}
 }
 
@@ -167,7 +170,7 @@ func TestTheAgenciesSectionGivesTheAgenciesByName(t *testing.T) {
 		problem    string
 	}{
 		{"after a blank row, as export writes it",
-			exportHeader + "\n1.1,1,T,Run the forum,POLICE (Training),CSU,March 2013,,open,0,,,March 2013,,P,2012-04-01..2013-03-31,,,\n" +
+			exportHeader + "\n1.1,1,T,Run the forum,POLICE (Training),CSU,March 2013,,open,0,,,March 2013,,P,2012-04-01..2013-03-31,,,,\n" +
 				",,,,\nAgencies,,\ncode,name,aliases\nCSU,Community Safety Unit,\nPOLICE,Kent Police,Police;KP\n",
 			"POLICE (Training)", "CSU=Community Safety Unit| POLICE=Kent Police|Police;KP", ""},
 		{"in three columns, as a person might type it, under any plan",

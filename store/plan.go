@@ -450,6 +450,12 @@ func applyState(ctx context.Context, tx execer, a *actionbot.Action, s *actionbo
 		activity, now, a.ID); err != nil {
 		return fmt.Errorf("import: set the state of %s from the plan: %w", a.Ref, err)
 	}
+	if isNew && !s.Created.IsZero() {
+		// A plan moved from another database: the action is as old as it was there.
+		if _, err := tx.ExecContext(ctx, `UPDATE actions SET created_at = ? WHERE id = ?`, formatTime(s.Created), a.ID); err != nil {
+			return fmt.Errorf("import: date %s as the plan does: %w", a.Ref, err)
+		}
+	}
 	if len(audited) > 0 {
 		why := fromThePlan
 		if reason != "" && reason != a.Reason {
