@@ -79,10 +79,8 @@ func TestEveryPublishedPlanImportsWithNoFlags(t *testing.T) {
 			for key, due := range want.Deadlines {
 				var a *actionbot.Action
 				if n, ok := strings.CutPrefix(key, "#"); ok {
-					for _, x := range imp.Actions {
-						if x.Seq == mustAtoi(t, n) {
-							a = x
-						}
+					if i := mustAtoi(t, n); i >= 1 && i <= len(imp.Actions) {
+						a = imp.Actions[i-1] // plan order
 					}
 				} else if ref, _ := ix.Lookup(key); ref != "" {
 					for _, x := range imp.Actions {
