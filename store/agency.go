@@ -108,10 +108,28 @@ func (db *DB) Members(ctx context.Context, agencies ...string) ([]actionbot.Memb
 	return out, nil
 }
 
-// AddMember registers a user as a member of an agency. EUNCHANGED when they
-// already are; ENOTFOUND for an unknown agency; EINVALID for one nobody can
-// join (actionbot.CanJoin, enforced here as well as by the handler).
+// agencyCode is the code of the agency named by its code, name or alias
+// ("SYP", "South Yorkshire Police", "south yorkshire police"), as
+// actionbot.Directory resolves them. A name no agency has is returned as
+// given, for the change to refuse; so is any name when the directory cannot
+// be read, for the change to meet that error itself and report it.
+func (db *DB) agencyCode(ctx context.Context, name string) string {
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return name
+	}
+	if a, ok := dir.Lookup(name); ok {
+		return a.Code
+	}
+	return name
+}
+
+// AddMember registers a user as a member of an agency, named by its code,
+// name or alias. EUNCHANGED when they already are; ENOTFOUND for an unknown
+// agency; EINVALID for one nobody can join (actionbot.CanJoin, enforced here
+// as well as by the handler).
 func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error {
+	agency = db.agencyCode(ctx, agency)
 	if err := actionbot.CanJoin(agency); err != nil {
 		return err
 	}
@@ -135,9 +153,10 @@ func (db *DB) AddMember(ctx context.Context, userID, agency, actor string) error
 	})
 }
 
-// RemoveMember removes a user from an agency. EUNCHANGED when they were not
-// a member.
+// RemoveMember removes a user from an agency, named by its code, name or
+// alias. EUNCHANGED when they were not a member.
 func (db *DB) RemoveMember(ctx context.Context, userID, agency, actor string) error {
+	agency = db.agencyCode(ctx, agency)
 	return db.adminChange(ctx, actor, "member remove", userID, agency, func(tx execer, now string) (bool, error) {
 		if err := db.mayCoordinate(ctx, tx, actor, "remove a member from an agency"); err != nil {
 			return false, err
