@@ -285,18 +285,19 @@ func (rd *reader) parties(line int, col, cell string) []actionbot.Party {
 	return out
 }
 
-// maxRejoin bounds the items rejoin tries to put together.
-const maxRejoin = 12
+// maxRejoin bounds the items rejoin puts together: a name with more
+// commas than that is not an agency's.
+const maxRejoin = 4
 
 // rejoin puts back together the items that are one known agency cut at its
 // commas: "KCC Children, Families and Education".
 func (rd *reader) rejoin(items []string) []string {
-	if len(items) < 2 || len(items) > maxRejoin {
+	if len(items) < 2 {
 		return items
 	}
 	var out []string
 	for i := 0; i < len(items); {
-		j := len(items)
+		j := min(len(items), i+maxRejoin)
 		for ; j > i+1; j-- {
 			if _, ok := rd.known(strings.Join(items[i:j], ", ")); ok {
 				break
@@ -457,9 +458,6 @@ func (rd *reader) organisation(s string) bool {
 	if s == "" {
 		return false
 	}
-	if _, ok := rd.known(s); ok {
-		return true
-	}
 	name := s
 	if n, _, ok := actionbot.SplitRole(s); ok {
 		name = n
@@ -472,7 +470,8 @@ func (rd *reader) organisation(s string) bool {
 			return true
 		}
 	}
-	return false
+	_, ok := rd.known(s)
+	return ok
 }
 
 // orgTitle reads "ORG Job Title" (rule 5 above): "DMBC Hate Crime Lead" is
@@ -487,11 +486,11 @@ func (rd *reader) orgTitle(name string) (org, title string, ok bool) {
 			continue
 		}
 		org := strings.Join(words[:i], " ")
-		if _, ok := rd.known(org); ok {
-			return org, title, true
-		}
 		last := words[i-1]
 		if kw := keyWords(last); isOrgAcronym(last) || len(kw) > 0 && orgWords[kw[len(kw)-1]] {
+			return org, title, true
+		}
+		if _, ok := rd.known(org); ok {
 			return org, title, true
 		}
 	}
@@ -546,8 +545,12 @@ func (rd *reader) one(line int, col, item, note string) []actionbot.Party {
 func (rd *reader) acronymed(line int, col, name, acr, note string) []actionbot.Party {
 	if a := rd.findNew(acr); a != nil && actionbot.AgencyKey(a.Name) == actionbot.AgencyKey(acr) {
 		// Named so far only by its acronym ("SYP Hate Crime Officer"):
-		// the plan now gives its name.
-		a.Name = name
+		// the plan now gives its name, under which it is kept.
+		if key := actionbot.AgencyKey(name); rd.newAgencies[key] == nil {
+			delete(rd.newAgencies, actionbot.AgencyKey(a.Name))
+			a.Name = name
+			rd.newAgencies[key] = a
+		}
 		return []actionbot.Party{{Agency: a.Code}}
 	}
 	if a, ok := rd.dir.Lookup(acr); ok {
@@ -583,19 +586,69 @@ func (rd *reader) findNew(name string) *actionbot.Agency {
 	if a, ok := rd.newAgencies[key]; ok {
 		return a
 	}
+	// Each agency is kept under its name's key: what is left to match is
+	// its code and its aliases. The aliases are acronyms, and the codes
+	// that are not their name's key are acronyms or initials: one word.
+	if strings.Contains(key, " ") {
+		return nil
+	}
 	var found *actionbot.Agency
 	for _, a := range rd.newAgencies {
 		if found != nil && a.Code >= found.Code {
 			continue
 		}
-		for _, n := range append([]string{a.Code, a.Name}, a.Aliases...) {
-			if actionbot.AgencyKey(n) == key {
+		if keyIs(a.Code, key) {
+			found = a
+			continue
+		}
+		for _, al := range a.Aliases {
+			if keyIs(al, key) {
 				found = a
 				break
 			}
 		}
 	}
 	return found
+}
+
+// keyIs reports whether actionbot.AgencyKey(s) is key, without making the
+// key: findNew asks it of every agency a file adds.
+func keyIs(s, key string) bool {
+	k := 0
+	started, space := false, false
+	put := func(r rune) bool {
+		if space && started {
+			if k >= len(key) || key[k] != ' ' {
+				return false
+			}
+			k++
+		}
+		started, space = true, false
+		kr, n := utf8.DecodeRuneInString(key[k:])
+		if n == 0 || kr != r {
+			return false
+		}
+		k += n
+		return true
+	}
+	for _, r := range s {
+		if r == '&' { // AgencyKey reads "&" as "and"
+			space = true
+			if !put('a') || !put('n') || !put('d') {
+				return false
+			}
+			space = true
+			continue
+		}
+		if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !put(r) {
+				return false
+			}
+		} else {
+			space = true
+		}
+	}
+	return k == len(key)
 }
 
 // resolve finds an agency by the name as written, through --agency-map,
@@ -627,9 +680,12 @@ func (rd *reader) resolve(item string) (actionbot.Party, bool) {
 	if loose == "" {
 		return actionbot.Party{}, false
 	}
+	// Names without "and" match loosely only where they match exactly,
+	// which the directory has answered.
+	withAnd := loose != actionbot.AgencyKey(name)
 	for _, a := range rd.dir.Agencies() {
 		for _, n := range append([]string{a.Code, a.Name}, a.Aliases...) {
-			if looseKey(n) == loose {
+			if (withAnd || mayHaveAnd(n)) && looseKey(n) == loose {
 				return actionbot.Party{Agency: a.Code, Role: role}, true
 			}
 		}
@@ -638,6 +694,17 @@ func (rd *reader) resolve(item string) (actionbot.Party, bool) {
 		return actionbot.Party{Agency: actionbot.AllPartners, Role: role}, true
 	}
 	return actionbot.Party{}, false
+}
+
+// mayHaveAnd reports whether s may have the word "and" or "&" in it: it
+// has "&", or the letters "and" in any case.
+func mayHaveAnd(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' || i+3 <= len(s) && strings.EqualFold(s[i:i+3], "and") {
+			return true
+		}
+	}
+	return false
 }
 
 func looseKey(s string) string {
@@ -712,21 +779,18 @@ func (rd *reader) newWarning(a *actionbot.Agency, key, note string) string {
 		return fmt.Sprintf("settle it with --agency-map %q or an agencies file", name+"="+to)
 	}
 	msg := fmt.Sprintf("%q is not a known agency: it will be added with code %s", name, code)
-	switch cands, near, twin := rd.candidates(name), rd.nearNew(a, key), rd.initialTwin(a); {
-	case len(cands) > 1:
+	if cands := rd.candidates(name); len(cands) > 1 {
 		var codes []string
 		for _, c := range cands {
 			codes = append(codes, c.Code)
 		}
 		msg = fmt.Sprintf("%q could be any of %s: it is added as its own agency %s; %s", name, strings.Join(codes, ", "), code, settle(codes[0]))
-	case near != nil:
+	} else if near := rd.nearNew(a, key); near != nil {
 		msg = fmt.Sprintf("%q is added as %s, but is close to %q (%s), also new in this plan; if they are one agency, %s", name, code, near.Name, near.Code, settle(near.Code))
-	case twin != nil:
+	} else if twin := rd.initialTwin(a); twin != nil {
 		msg = fmt.Sprintf("%q is added as %s, but its initials match %q (%s); if they are one agency, %s", name, code, twin.Name, twin.Code, settle(twin.Code))
-	default:
-		if near := rd.dir.Suggest(name, 1); len(near) > 0 && len(key) >= 4 {
-			msg = fmt.Sprintf("%q is not a known agency but is close to %s (%s): it is added as %s; %s", name, near[0], rd.dir.Name(near[0]), code, settle(near[0]))
-		}
+	} else if near := rd.dir.Suggest(name, 1); len(near) > 0 && len(key) >= 4 {
+		msg = fmt.Sprintf("%q is not a known agency but is close to %s (%s): it is added as %s; %s", name, near[0], rd.dir.Name(near[0]), code, settle(near[0]))
 	}
 	if note != "" {
 		msg += "; " + note
@@ -753,44 +817,30 @@ func (rd *reader) nearNew(a *actionbot.Agency, key string) *actionbot.Agency {
 // initials are a's acronym: "SYP" and "South Yorkshire Police", written
 // apart with nothing in the plan to say they are one.
 func (rd *reader) initialTwin(a *actionbot.Agency) *actionbot.Agency {
-	var all []*actionbot.Agency
-	for _, o := range rd.newAgencies {
-		all = append(all, o)
+	if isAcronym(a.Name) {
+		var found *actionbot.Agency
+		check := func(o *actionbot.Agency) {
+			if o != a && (found == nil || o.Code < found.Code) && len(strings.Fields(o.Name)) > 1 && initials(o.Name) == a.Name {
+				found = o
+			}
+		}
+		for _, o := range rd.newAgencies {
+			check(o)
+		}
+		for _, o := range rd.dir.Agencies() {
+			check(o)
+		}
+		return found
 	}
-	all = append(all, rd.dir.Agencies()...)
-	slices.SortStableFunc(all, func(x, y *actionbot.Agency) int { return strings.Compare(x.Code, y.Code) })
-	acronyms := func(x *actionbot.Agency) []string {
-		var out []string
-		for _, n := range append([]string{x.Code, x.Name}, x.Aliases...) {
-			if isAcronym(n) {
-				out = append(out, n)
-			}
-		}
-		return out
+	if len(strings.Fields(a.Name)) < 2 {
+		return nil
 	}
-	spelt := func(x *actionbot.Agency) []string {
-		var out []string
-		for _, n := range append([]string{x.Name}, x.Aliases...) {
-			if !isAcronym(n) && len(strings.Fields(n)) > 1 {
-				out = append(out, initials(n))
-			}
+	if in := initials(a.Name); isAcronym(in) {
+		if o := rd.findNew(in); o != nil && o != a {
+			return o
 		}
-		return out
-	}
-	mine, myInitials := acronyms(a), spelt(a)
-	for _, o := range all {
-		if o == a || o.Code == a.Code {
-			continue
-		}
-		for _, acr := range acronyms(o) {
-			if slices.Contains(myInitials, acr) {
-				return o
-			}
-		}
-		for _, in := range spelt(o) {
-			if slices.Contains(mine, in) {
-				return o
-			}
+		if o, ok := rd.dir.Lookup(in); ok {
+			return o
 		}
 	}
 	return nil
