@@ -78,8 +78,9 @@ func RefMatchKey(s string) string {
 // the position of each id, which the snapshot keeps anyway; only the
 // others ("DAB 1", "1d*", "P2.4") take an entry of their own.
 type RefIndex struct {
-	refs []string       // in plan order
-	pos  map[string]int // id as kept -> index in refs
+	n   int              // how many ids
+	at  func(int) string // the i-th id in plan order
+	pos map[string]int   // id as kept -> its place
 	// other maps the RefMatchKey of each id that is not its own key to its
 	// index in refs, or -1 where several ids read the same.
 	other  map[string]int32
@@ -92,14 +93,16 @@ func NewRefIndex(refs []string) *RefIndex {
 	for i, r := range refs {
 		pos[r] = i
 	}
-	return NewRefIndexOf(refs, pos)
+	return NewRefIndexOf(len(refs), func(i int) string { return refs[i] }, pos)
 }
 
-// NewRefIndexOf indexes refs, given in plan order, with pos mapping each
-// to its index (a map its owner keeps anyway, shared and never changed).
-func NewRefIndexOf(refs []string, pos map[string]int) *RefIndex {
-	ix := &RefIndex{refs: refs, pos: pos, maxLen: 1}
-	for i, r := range refs {
+// NewRefIndexOf indexes n ids, the i-th in plan order given by at, with pos
+// mapping each to its place: what an owner such as a snapshot holds anyway,
+// shared and never changed, so that the index adds no copy of the ids.
+func NewRefIndexOf(n int, at func(int) string, pos map[string]int) *RefIndex {
+	ix := &RefIndex{n: n, at: at, pos: pos, maxLen: 1}
+	for i := range n {
+		r := at(i)
 		if strings.IndexByte(r, ' ') >= 0 {
 			ix.maxLen = max(ix.maxLen, len(strings.Fields(r)))
 		}
@@ -122,12 +125,33 @@ func NewRefIndexOf(refs []string, pos map[string]int) *RefIndex {
 
 func exactKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
-// Refs returns the indexed ids in plan order.
+// Over returns the index reading its ids through at: for an owner whose
+// ids are the same, in the same places, held anew (the next snapshot of a
+// plan after a change of state). The rest of the index is shared.
+func (ix *RefIndex) Over(at func(int) string) *RefIndex {
+	c := *ix
+	c.at = at
+	return &c
+}
+
+// Refs returns the indexed ids in plan order, in a new slice.
 func (ix *RefIndex) Refs() []string {
 	if ix == nil {
 		return nil
 	}
-	return ix.refs
+	out := make([]string, ix.n)
+	for i := range out {
+		out[i] = ix.at(i)
+	}
+	return out
+}
+
+// First returns the first id in plan order, or "" when there is none.
+func (ix *RefIndex) First() string {
+	if ix.Len() == 0 {
+		return ""
+	}
+	return ix.at(0)
 }
 
 // Len is how many ids the index holds.
@@ -135,7 +159,7 @@ func (ix *RefIndex) Len() int {
 	if ix == nil {
 		return 0
 	}
-	return len(ix.refs)
+	return ix.n
 }
 
 // Lookup finds the action a person means by s: the one id that reads the
@@ -153,13 +177,14 @@ func (ix *RefIndex) Lookup(s string) (ref string, alts []string) {
 		if !own {
 			return "", nil
 		}
-		return ix.refs[j], nil
+		return ix.at(j), nil
 	}
 	if i >= 0 {
-		return ix.refs[i], nil
+		return ix.at(int(i)), nil
 	}
 	exact := exactKey(s)
-	for _, r := range ix.refs {
+	for i := range ix.n {
+		r := ix.at(i)
 		if RefMatchKey(r) != k {
 			continue
 		}
@@ -207,7 +232,8 @@ func (ix *RefIndex) Under(prefix string) []string {
 	}
 	p := strings.ToLower(prefix)
 	var out []string
-	for _, r := range ix.refs {
+	for i := range ix.n {
+		r := ix.at(i)
 		l := strings.ToLower(r)
 		if len(l) > len(p) && strings.HasPrefix(l, p) && strings.ContainsRune(". -/", rune(l[len(p)])) {
 			out = append(out, r)
@@ -221,7 +247,8 @@ func (ix *RefIndex) Numeric() bool {
 	if ix == nil {
 		return true
 	}
-	for _, r := range ix.refs {
+	for i := range ix.n {
+		r := ix.at(i)
 		if _, ok := ParseRef(r); !ok {
 			return false
 		}

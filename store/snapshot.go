@@ -219,13 +219,13 @@ func (s *snapshot) load(ctx context.Context, tx *Tx, planID int64) error {
 	if s.actions, err = loadActions(ctx, tx, `a.plan_id = ?`, planID); err != nil {
 		return err
 	}
-	ids := make([]string, len(s.actions))
 	for i, a := range s.actions {
 		s.byRef[a.Ref] = i
 		s.byID[a.ID] = i
-		ids[i] = a.Ref
 	}
-	s.refs = actionbot.NewRefIndexOf(ids, s.byRef)
+	// The index reads the ids from the snapshot's own actions (an update
+	// gives the next snapshot the index over its own: refsOver).
+	s.refs = actionbot.NewRefIndexOf(len(s.actions), s.refAt, s.byRef)
 	s.indexParties()
 	in := newInterner()
 	if err := s.loadLatest(ctx, tx, planID, in); err != nil {
@@ -310,8 +310,11 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID, refs: s.refs,
+	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
 		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
+	if s.refs != nil {
+		n.refs = s.refs.Over(n.refAt)
+	}
 	var mine []string
 	var one int64
 	for _, id := range ids {
@@ -358,6 +361,9 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 }
 
 // find returns a copy of the action with that reference.
+// refAt is the id of the snapshot's i-th action, for its RefIndex.
+func (s *snapshot) refAt(i int) string { return s.actions[i].Ref }
+
 func (s *snapshot) find(ref string) (*actionbot.Action, bool) {
 	i, ok := s.byRef[ref]
 	if !ok {

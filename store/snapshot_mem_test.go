@@ -56,9 +56,7 @@ func TestSnapshotOfTenThousandActionsIsSmall(t *testing.T) {
 	size := liveHeap() - before
 	runtime.KeepAlive(s)
 	t.Logf("snapshot of 10,000 actions: %.2f MB live, %d bytes an action", float64(size)/(1<<20), size/10000)
-	// 8.1 MB before its repeated values were shared; 7 MB until the plan's
-	// own ids (RefIndex, Seq) and the imported state came in stop 21.
-	const most = 8 << 20
+	const most = 7 << 20 // 8.1 MB before its repeated values were shared
 	if size > most {
 		t.Errorf("the snapshot of 10,000 actions holds %d bytes, want at most %d", size, most)
 	}
