@@ -8,9 +8,8 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// Meta columns are written on export: import ignores status, progress, rag,
-// updated and current_by_when (as it ignores a moved deadline), and takes the
-// plan's name and period from plan and period.
+// Meta columns are written on export; import takes the plan's name and
+// period from plan and period, and the state columns as state.go says.
 const (
 	colPlan       = "plan"
 	colPeriod     = "period"
@@ -92,10 +91,6 @@ func headerByMeaning(h string) string {
 	}
 	return ""
 }
-
-// The export's status, progress, rag, updated and current_by_when columns
-// are recognised, so they are not kept as notes, and never read: the
-// database is the record of each action's state.
 
 func squash(s string) string {
 	var b strings.Builder
