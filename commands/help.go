@@ -84,7 +84,7 @@ var explanations = map[actionbot.Verb]string{
 	actionbot.VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority 3; agency {agency} (what {agency} and any departments of it lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority {priority} overdue",
 	actionbot.VerbOverdue:  "Lists actions past their deadline and not done, most overdue first. Same as /action list overdue.",
 	dueList:                "Lists actions due in the next 14 days (or the days you give). Example: /action due 30",
-	actionbot.VerbFind:     "Searches the actions' text for all the words you give, 25 results to a page. Example: /action find speedwatch volunteers",
+	actionbot.VerbFind:     "Searches the actions' ids, text, the plan's notes and the latest note for all the words you give, 25 results to a page. Example: /action find speedwatch volunteers",
 	actionbot.VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
 	actionbot.VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
 	actionbot.VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions; “quarter” gives the latest quarter's headline: completed, newly red, newly blocked, deadlines moved, figures recorded. Example: /action report priority {priority}",

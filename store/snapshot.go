@@ -551,11 +551,30 @@ func (m *matcher) match(pos int, a *actionbot.Action) bool {
 		return false
 	}
 	if len(m.words) > 0 {
-		text := strings.ToLower(a.Text)
-		for _, w := range m.words {
-			if !strings.Contains(text, w) {
-				return false
+		return hasWords(a, m.words)
+	}
+	return true
+}
+
+// hasWords reports whether every word (in lower case) is in the action's
+// id, text, the plan's notes on it, the reason it is blocked or at risk, or
+// its latest note: "/action find" finds an action by any of them.
+func hasWords(a *actionbot.Action, words []string) bool {
+	text := strings.ToLower(a.Text)
+	var rest string // the other fields, made only when the text lacks a word
+	for _, w := range words {
+		if strings.Contains(text, w) {
+			continue
+		}
+		if rest == "" {
+			latest := ""
+			if a.LastUpdate != nil {
+				latest = a.LastUpdate.Note
 			}
+			rest = strings.ToLower(strings.Join([]string{a.Ref, a.Notes, a.Reason, latest}, "\n"))
+		}
+		if !strings.Contains(rest, w) {
+			return false
 		}
 	}
 	return true
