@@ -42,8 +42,15 @@ func (h *Handler) homeNeedsDate(e *env, all []*actionbot.Action) []actionbot.Blo
 		}
 		blocks = append(blocks, actionbot.Context(how...))
 	}
+	first := func(xs []*actionbot.Action) string {
+		if len(xs) == 0 {
+			return ""
+		}
+		return xs[0].Ref
+	}
 	list("Needs a date", undated, "The plan gives these no date yet, so no one is reminded about them. Set one with ",
-		actionbot.C("/action REF due June 2025 <reason>"), " or ", actionbot.C("/action REF due ongoing <reason>"), ".")
-	list("No lead", unled, "The plan names no lead for these. Ask the partnership who leads, then re-import the plan with the lead filled in.")
+		actionbot.C("/action "+first(undated)+" due "+e.ex.Month+" <reason>"), " or ", actionbot.C("/action "+first(undated)+" due ongoing <reason>"), ".")
+	list("No lead", unled, "The plan names no lead for these, so no one is reminded about them. Ask the partnership who leads, then set it with ",
+		actionbot.C("/action "+first(unled)+" lead "+e.ex.Agency), " (several: separate them with ;).")
 	return blocks
 }

@@ -45,8 +45,13 @@ func TestHomeListsWhatNeedsADateForCoordinators(t *testing.T) {
 	if g := groups["No lead"]; g == nil || fmt.Sprint(g.refs) != "[1.3]" {
 		t.Fatalf("no lead: %+v", g)
 	}
-	if !strings.Contains(homePlain(msg), "/action REF due June 2025 <reason>") {
+	// The hints are in the plan's own words: its first undated action and
+	// a month of its year; its unled action and an agency it names.
+	if !strings.Contains(homePlain(msg), "/action 1.1 due March 2024 <reason>") {
 		t.Errorf("the coordinator is not told how to set a date:\n%s", homePlain(msg))
+	}
+	if !strings.Contains(homePlain(msg), "set it with /action 1.3 lead Council") {
+		t.Errorf("the coordinator is not told how to set a lead:\n%s", homePlain(msg))
 	}
 
 	member, err := h.Home(ctx, "UCOUNCIL1")
