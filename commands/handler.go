@@ -135,7 +135,7 @@ func (h *Handler) Parse(ctx context.Context, text string) (*Command, error) {
 	if plan, err := h.Store.CurrentPlan(ctx); err == nil {
 		ids, _ = h.Store.RefIndex(ctx, plan.ID)
 	}
-	return ParseFor(text, ids)
+	return ParseFor(text, ids, func() actionbot.Examples { return h.currentExamples(ctx) })
 }
 
 // Do runs parsed commands and returns the reply with the application error

@@ -116,6 +116,16 @@ type parser struct {
 	// ids are the current plan's action ids; nil reads only the bot's own
 	// numbers.
 	ids *actionbot.RefIndex
+	// ex gives the plan's own examples for hints; nil for the shipped plan's.
+	ex func() actionbot.Examples
+}
+
+// examples returns the plan's own examples, for a hint.
+func (p *parser) examples() actionbot.Examples {
+	if p.ex == nil {
+		return actionbot.ExamplesOf(nil, nil, nil)
+	}
+	return p.ex()
 }
 
 // rest returns the text from token i to the end, as typed.
@@ -155,18 +165,19 @@ func canonicalVerb(w string) (actionbot.Verb, bool) {
 // Parse parses the text of an /action command (without "/action") with no
 // plan to hand: action ids are the bot's own numbers ("5.2"). Errors are
 // EINVALID with a message that says what to type instead.
-func Parse(text string) (*Command, error) { return ParseFor(text, nil) }
+func Parse(text string) (*Command, error) { return ParseFor(text, nil, nil) }
 
 // ParseFor parses the text of an /action command against the ids of the
 // current plan, which may be the plan's own ("1a", "DAB 1", "1.1.1"),
 // typed in any case and spacing. Errors are EINVALID with a message that
-// says what to type instead, in the plan's own ids.
-func ParseFor(text string, ids *actionbot.RefIndex) (*Command, error) {
+// says what to type instead, in the plan's own words: ex gives them, asked
+// only when a hint is written (nil: the shipped plan's).
+func ParseFor(text string, ids *actionbot.RefIndex, ex func() actionbot.Examples) (*Command, error) {
 	// Control characters and bidi overrides never get further (CleanText).
 	// The text is plain: the Slack adapter has turned Slack's escapes and
 	// mentions into plain characters and ids (bot.PlainText).
 	text = actionbot.CleanText(text)
-	p := &parser{text: text, toks: tokenize(text), ids: ids}
+	p := &parser{text: text, toks: tokenize(text), ids: ids, ex: ex}
 	c := &Command{}
 	i := 0
 	if p.word(0) == "share" {
@@ -254,12 +265,18 @@ func (p *parser) ref(i int) (ref string, n int, err error) {
 	return "", 0, nil
 }
 
-// example is an action id to show in a hint: the plan's first, or 5.2.
+// example is an action id to show in a hint: the plan's own (its 5.2 if
+// it has one, else its first), or the shipped plan's 5.2.
 func (p *parser) example() string {
-	if refs := p.ids.Refs(); len(refs) > 0 {
-		return refs[0]
+	if p.ex != nil {
+		if r := p.ex().Ref; r != "" {
+			return r
+		}
 	}
-	return "5.2"
+	if r := p.ids.First(); r != "" {
+		return r
+	}
+	return actionbot.ExamplesOf(nil, nil, nil).Ref
 }
 
 // orList joins "a", "a or b", "a, b or c".
@@ -359,7 +376,7 @@ func (p *parser) actionVerb(c *Command, i int) error {
 	switch verb {
 	case actionbot.VerbShow, actionbot.VerbHistory:
 		if verb == actionbot.VerbHistory && rest != "" && !strings.EqualFold(rest, "share") {
-			return parseHistoryAsOf(c, rest)
+			return parseHistoryAsOf(c, rest, p.examples())
 		}
 		if c.Share = c.Share || strings.EqualFold(rest, "share"); rest != "" && !strings.EqualFold(rest, "share") {
 			return invalid("`/action %s %s` takes nothing after it.", c.Ref, verb)
@@ -438,7 +455,8 @@ func checkProgress(n int, raw string) error {
 // that reads as a deadline, then the reason.
 func (p *parser) due(c *Command, i int) error {
 	if i >= len(p.toks) {
-		return invalid("When is it due now, and why? `/action %s due June 2013 <reason>` (or 2013-06-30, 30/06/2013, ongoing).", c.Ref)
+		ex := p.examples()
+		return invalid("When is it due now, and why? `/action %s due %s <reason>` (or %s, %s, ongoing).", c.Ref, ex.Month, ex.Date, ex.DateUK)
 	}
 	if p.word(i) == "confirm" && i+1 == len(p.toks) {
 		c.Confirm = true
@@ -463,7 +481,8 @@ func (p *parser) due(c *Command, i int) error {
 		}
 		return nil
 	}
-	return invalid("I couldn't read %q as a new deadline. Write a month and year (`June 2013`), a date (`2013-06-30` or `30/06/2013`) or `ongoing`, then the reason.", p.toks[i].s)
+	ex := p.examples()
+	return invalid("I couldn't read %q as a new deadline. Write a month and year (`%s`), a date (`%s` or `%s`) or `ongoing`, then the reason.", p.toks[i].s, ex.Month, ex.Date, ex.DateUK)
 }
 
 // topVerb parses a command that does not start with an action id.
@@ -571,7 +590,7 @@ func (p *parser) measure(c *Command, i int) error {
 	c.Measure = &MeasureArgs{Priority: prio, N: n, Value: strings.Join(words, " ")}
 	c.Text = p.rest(end)
 	if (p.word(end) == "as" && (p.word(end+1) == "of" || p.word(end+1) == "at")) && end+2 >= len(p.toks) {
-		return invalid("As of which date? `/action measure %d %d %s as of 2013-03-31`.", prio, n, c.Measure.Value)
+		return invalid("As of which date? `/action measure %d %d %s as of %s`.", prio, n, c.Measure.Value, p.examples().End)
 	}
 	// "as of 2013-03-31" (or 31/03/2013, 31 March 2013, March 2013) dates
 	// the figure, as the CLI's --as-of does; the note follows it.
@@ -586,7 +605,8 @@ func (p *parser) measure(c *Command, i int) error {
 				return nil
 			}
 		}
-		return invalid("%q is not a date: `/action measure %d %d %s as of 2013-03-31` (or 31/03/2013, or March 2013 for its last day). A note that begins with \"as of\" or \"as at\" goes in quotes.", p.rest(end+2), prio, n, c.Measure.Value)
+		last := p.examples().End
+		return invalid("%q is not a date: `/action measure %d %d %s as of %s` (or %s, or %s for its last day). A note that begins with \"as of\" or \"as at\" goes in quotes.", p.rest(end+2), prio, n, c.Measure.Value, last, ukDate(last), monthOf(last))
 	}
 	return nil
 }
