@@ -231,15 +231,72 @@ func (ix *RefIndex) Under(prefix string) []string {
 		return nil
 	}
 	p := strings.ToLower(prefix)
+	number := strings.Trim(p, "0123456789") == ""
 	var out []string
 	for i := range ix.n {
 		r := ix.at(i)
 		l := strings.ToLower(r)
-		if len(l) > len(p) && strings.HasPrefix(l, p) && strings.ContainsRune(". -/", rune(l[len(p)])) {
+		if len(l) <= len(p) || !strings.HasPrefix(l, p) {
+			continue
+		}
+		// 1.1.1 is under 1.1, and 1a under 1; 10 is not under 1.
+		if next := rune(l[len(p)]); strings.ContainsRune(". -/", next) || number && unicode.IsLetter(next) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// ShapedLike reports whether the plan has an id written like s but for
+// its numbers and letters: DAB 2 is shaped like DAB 1, 1e like 1d*, 3.4
+// like 1.2. A typed id of the plan's shape that the plan lacks is a
+// mistaken id ("No action DAB 2 — did you mean DAB 1?"), not an unknown
+// word.
+func (ix *RefIndex) ShapedLike(s string) bool {
+	// One word typed is matched as run together ("dab2" like DAB 1); words
+	// typed apart only with ids of as many words.
+	spaced := strings.Contains(strings.TrimSpace(s), " ")
+	shape := func(x string) string {
+		if spaced {
+			return refShape(x)
+		}
+		return strings.ReplaceAll(refShape(x), " ", "")
+	}
+	want := shape(s)
+	for i := range ix.n {
+		if shape(ix.at(i)) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// refShape writes an id as its kinds of characters: a run of digits is 9,
+// a run of letters a, a run of spaces one space; "-", "*" and brackets are
+// left out.
+func refShape(s string) string {
+	var b strings.Builder
+	last := rune(0)
+	for _, r := range strings.ToLower(s) {
+		var k rune
+		switch {
+		case unicode.IsDigit(r):
+			k = '9'
+		case unicode.IsLetter(r):
+			k = 'a'
+		case r == ' ':
+			k = ' '
+		case strings.ContainsRune("-*()#", r):
+			continue
+		default:
+			k = r
+		}
+		if k != last || k != '9' && k != 'a' && k != ' ' {
+			b.WriteRune(k)
+		}
+		last = k
+	}
+	return b.String()
 }
 
 // Numeric reports whether every id is the bot's own priority.n numbering.

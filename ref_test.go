@@ -111,3 +111,22 @@ func TestCompareRefsOrdersIdsAsPlansNumberThem(t *testing.T) {
 		t.Fatalf("sorted %v\nwant   %v", refs, want)
 	}
 }
+
+func TestShapedLikeTellsAMistakenIdFromAWord(t *testing.T) {
+	ix := actionbot.NewRefIndex([]string{"DAB 1", "1d*", "1.1.1", "a"})
+	tests := []struct {
+		typed string
+		want  bool
+	}{
+		{"DAB 2", true}, {"dab2", true}, {"DAB-2", true}, {"1e", true}, {"2.3.4", true}, {"b", true},
+		{"1e done", false}, {"DAB 2 done", false}, {"2.3", false}, {"12", false},
+	}
+	for _, tc := range tests {
+		if got := ix.ShapedLike(tc.typed); got != tc.want {
+			t.Errorf("ShapedLike(%q) = %v, want %v", tc.typed, got, tc.want)
+		}
+	}
+	if got := actionbot.NewRefIndex([]string{"1a", "1b", "10a"}).Under("1"); !slices.Equal(got, []string{"1a", "1b"}) {
+		t.Errorf("Under(1) = %v, want 1a 1b and not 10a", got)
+	}
+}

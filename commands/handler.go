@@ -390,7 +390,9 @@ func nearestRefs(ref string, refs []string, max int) []string {
 	if len(cs) == 0 {
 		for _, r := range refs {
 			if d := actionbot.Levenshtein(actionbot.RefMatchKey(ref), actionbot.RefMatchKey(r)); d <= 1 {
-				cs = append(cs, cand{r, 100 + abs(actionbot.RefKey(r)[0]-key[0])})
+				// One edit away; nearest first by number, then by the last
+				// character (1e is nearer 1d than 1a).
+				cs = append(cs, cand{r, 100 + 100*abs(actionbot.RefKey(r)[0]-key[0]) + lastRuneDistance(actionbot.RefMatchKey(ref), actionbot.RefMatchKey(r))})
 			}
 		}
 	}
@@ -425,6 +427,15 @@ func sameShape(a, b string) bool {
 }
 
 func abs(a int) int { return max(a, -a) }
+
+// lastRuneDistance is how far apart the last characters of a and b are.
+func lastRuneDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0
+	}
+	return min(abs(int(ra[len(ra)-1])-int(rb[len(rb)-1])), 99)
+}
 
 // who is what the handler knows of a user.
 type who struct {

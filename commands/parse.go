@@ -262,6 +262,22 @@ func (p *parser) ref(i int) (ref string, n int, err error) {
 	if ref, ok := actionbot.ParseRef(p.toks[i].s); ok {
 		return ref, 1, nil
 	}
+	// An id the plan lacks, written as its ids are (DAB 2 beside DAB 1, 1e
+	// beside 1d*), or the number its ids are under (1 over 1a, 1b): read as
+	// an id, so that the answer suggests the plan's own. A verb is never one.
+	if p.ids.Len() > 0 {
+		if _, verb := canonicalVerb(p.toks[i].s); !verb {
+			for n := min(actionbot.MaxRefWords, len(p.toks)-i); n >= 1; n-- {
+				words := make([]string, n)
+				for k := range words {
+					words[k] = p.toks[i+k].s
+				}
+				if cand, ok := actionbot.CleanRef(strings.Join(words, " ")); ok && (p.ids.ShapedLike(cand) || len(p.ids.Under(cand)) > 0) {
+					return cand, n, nil
+				}
+			}
+		}
+	}
 	return "", 0, nil
 }
 
