@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Examples are the ids, dates and agency a plan's help, hints and footers
@@ -14,8 +16,9 @@ type Examples struct {
 	// Ref is an action of the plan, as written ("5.2", "DAB 1"); Ref2 is
 	// another one, for examples that need two.
 	Ref, Ref2 string
-	// Deadline is a real dated deadline of the plan, as the plan writes it:
-	// "March 2013".
+	// Deadline is a real dated deadline of the plan, as the plan writes it,
+	// in a form the due verb takes (one date, in up to three words): "March
+	// 2013", never "Review April 2008. Report June 2008".
 	Deadline string
 	// Month, Date and DateUK are one day written the three ways the due
 	// verb accepts, "June 2013", "2013-06-30" and "30/06/2013": the last
@@ -36,6 +39,9 @@ type Examples struct {
 	Priority int
 	// Period is the plan's period label, "2012-13".
 	Period string
+	// Word is a word to look for with find, one that the plan's actions
+	// use: "speedwatch".
+	Word string
 }
 
 // SevenoaksExamples are the examples of the shipped Sevenoaks District CSP
@@ -50,6 +56,7 @@ var SevenoaksExamples = Examples{
 	Agency: "Community Safety Unit", AgencyCode: "CSU",
 	Priority: 5,
 	Period:   "2012-13",
+	Word:     "speedwatch",
 }
 
 // ExamplesOf chooses the examples of a plan from its actions, given in plan
@@ -65,7 +72,11 @@ var SevenoaksExamples = Examples{
 //     latest dated deadline, no more than a year past its end;
 //   - AsOf, End and Quarter come from the plan's period;
 //   - Agency is the first lead agency of the plan's first action, and
-//     Priority is Ref's priority.
+//     Priority is Ref's priority;
+//   - Word is the shipped plan's "speedwatch" when an action's text has it,
+//     and otherwise the rarest word of more than 5 letters in Ref's text
+//     (the longest, then the first, of those as rare), in lower case; with
+//     no such word, "safety", what every partnership's plan is about.
 //
 // What the plan cannot give (it has no actions, or no dated deadline) comes
 // from its period; only with no plan at all is it SevenoaksExamples.
@@ -135,6 +146,11 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 
 	// Deadline: the plan's commonest dated deadline inside its period.
 	count := map[string]int{}
+	type written struct {
+		words string
+		due   Date
+	}
+	takes := map[written]bool{} // dueWords of each deadline, read once
 	best := ""
 	latest := Date{}
 	for _, a := range actions {
@@ -145,7 +161,12 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 		if d.Ongoing || d.Due.IsZero() || d.Written == "" {
 			continue
 		}
-		if p.Contains(d.Due) {
+		ok, seen := takes[written{d.Written, d.Due}]
+		if !seen {
+			ok = dueWords(d)
+			takes[written{d.Written, d.Due}] = ok
+		}
+		if p.Contains(d.Due) && ok {
 			count[d.Written]++
 			if best == "" || count[d.Written] > count[best] {
 				best = d.Written
@@ -169,7 +190,56 @@ func ExamplesOf(plan *Plan, actions []*Action, dir *Directory) Examples {
 		ex.Date = last.String()
 		ex.DateUK = fmt.Sprintf("%02d/%02d/%04d", last.Day, int(last.Month), last.Year)
 	}
+	if ex.Word = exampleWord(actions, ex.Ref); ex.Word == "" {
+		ex.Word = "safety"
+	}
 	return ex
+}
+
+// dueWords reports whether the due verb takes a deadline as the plan wrote
+// it: a single date (no milestones, not ongoing) in up to three words, the
+// most the verb reads, meaning the same day.
+func dueWords(d Deadline) bool {
+	if len(strings.Fields(d.Written)) > 3 {
+		return false
+	}
+	got, err := ParseDeadline(d.Written)
+	return err == nil && !got.Ongoing && got.Due == d.Due && len(got.Milestones()) == 0
+}
+
+// exampleWord chooses Word from the plan's actions: "speedwatch" when the
+// plan has it, otherwise the rarest long word of ref's text (rarest by how
+// many actions' texts have it); "" when there is none.
+func exampleWord(actions []*Action, ref string) string {
+	texts := make([]string, len(actions))
+	var text string
+	for i, a := range actions {
+		texts[i] = strings.ToLower(a.Text)
+		if a.Ref == ref {
+			text = texts[i]
+		}
+	}
+	for _, t := range texts {
+		if strings.Contains(t, SevenoaksExamples.Word) {
+			return SevenoaksExamples.Word
+		}
+	}
+	best, bestN := "", 0
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len([]rune(w)) <= 5 || w == best {
+			continue
+		}
+		n := 0
+		for _, t := range texts {
+			if strings.Contains(t, w) {
+				n++
+			}
+		}
+		if best == "" || n < bestN || n == bestN && len(w) > len(best) {
+			best, bestN = w, n
+		}
+	}
+	return best
 }
 
 // ExampleRef chooses, from some of a plan's action ids in plan order, the
