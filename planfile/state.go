@@ -84,16 +84,59 @@ func severity(s actionbot.Status) int {
 var reWord = regexp.MustCompile(`[\pL\pN]+`)
 
 // statusWord reads a cell such as "On track", "Amber", "Complete (March
-// 2013)": its first one to three words. exact is false when words follow
-// the ones read.
+// 2013)", "Action completed": its first one to three words, after an
+// "Action" that starts them. exact is false when words follow the ones
+// read.
 func statusWord(cell string) (st actionbot.Status, exact, ok bool) {
 	words := reWord.FindAllString(strings.ToLower(cell), -1)
+	if len(words) > 1 && words[0] == "action" {
+		words = words[1:]
+	}
 	for n := min(3, len(words)); n >= 1; n-- {
 		if st, ok := statusWords[strings.Join(words[:n], "")]; ok {
 			return st, n == len(words), true
 		}
 	}
 	return "", false, false
+}
+
+// ragColours are the colours a RAG or status cell may name among its other
+// words: "In Progress (amber)", "Progressing - Red".
+var ragColours = map[string]actionbot.Status{
+	"green": actionbot.StatusOpen, "amber": actionbot.StatusAtRisk, "red": actionbot.StatusBlocked,
+}
+
+// ratedWord reads a RAG or status cell: its words as statusWord reads
+// them, and any RAG colour it names, the most severe winning. "In Progress
+// (amber)" is at risk; "Complete (green)" is done, as done wins.
+func ratedWord(cell string) (st actionbot.Status, exact, ok bool) {
+	st, exact, ok = statusWord(cell)
+	if exact {
+		return st, exact, ok
+	}
+	for _, w := range reWord.FindAllString(strings.ToLower(cell), -1) {
+		if c, colour := ragColours[w]; colour && (!ok || severity(c) > severity(st)) {
+			st, ok = c, true
+		}
+	}
+	return st, false, ok
+}
+
+// reFirstSentence is a cell's first sentence, or its first phrase before a
+// dash, colon or bracket: "Action completed." of "Action completed. The
+// target…", "Completed" of "Completed – handed to the CSU".
+var reFirstSentence = regexp.MustCompile(`(?s)^\s*(.*?)\s*(?:[.!?;:,(\n–—]|\s-\s|$)`)
+
+// saysDone reports whether a progress or commentary cell opens by saying
+// the action is complete: "Action completed.", "Completed – …",
+// "Complete". "Completed 53 assessments…" and "Not complete." do not.
+func saysDone(cell string) bool {
+	m := reFirstSentence.FindStringSubmatch(cell)
+	if m == nil {
+		return false
+	}
+	st, exact, ok := statusWord(m[1])
+	return ok && exact && st == actionbot.StatusDone
 }
 
 var (
@@ -160,7 +203,7 @@ func (rd *reader) readState(line int, a *actionbot.Action, cell func(string) str
 				rd.warn(line, colStatus, "%q is not a status (open, at risk, blocked, done): the action starts open; the word is kept in its notes", v)
 				keep(colStatus, v)
 			}
-		} else if s, exact, ok := statusWord(v); ok {
+		} else if s, exact, ok := ratedWord(v); ok {
 			say(colStatus, v, s)
 			if !exact && s != actionbot.StatusBlocked && s != actionbot.StatusAtRisk {
 				keep(colStatus, v)
@@ -187,7 +230,7 @@ func (rd *reader) readState(line int, a *actionbot.Action, cell func(string) str
 	if v := cell(colRAG); v != "" && !export {
 		// An export's rag is the bot's own rating at the time: the status
 		// beside it is the record.
-		if s, exact, ok := statusWord(v); ok {
+		if s, exact, ok := ratedWord(v); ok {
 			say(colRAG, v, s)
 			if !exact {
 				keep(colRAG, v)
@@ -217,6 +260,11 @@ func (rd *reader) readState(line int, a *actionbot.Action, cell func(string) str
 			if s, exact, ok := statusWord(v); ok && exact {
 				say(col, v, s)
 			} else {
+				// "Action completed. The target…": done, and the words
+				// are the latest note.
+				if saysDone(v) {
+					say(col, v, actionbot.StatusDone)
+				}
 				notes = append(notes, v)
 			}
 		}
