@@ -121,17 +121,22 @@ var reCellLabel = regexp.MustCompile(`(?im)^\s*([A-Za-z][A-Za-z /]{1,40}):\s*`)
 
 // labelledPart reads col's part of a cell that holds two columns under
 // labels: the text after a label naming it, up to the next label. With no
-// label for it, the lead is the whole cell and the deadline nothing.
+// label for it, the lead is the whole cell and the deadline nothing. The
+// owner's part is its first line; a line after it that reads as a status
+// ("Action completed") is the status part, as is a "Status:" label's.
 func labelledPart(cell, col string) string {
 	locs := reCellLabel.FindAllStringSubmatchIndex(cell, -1)
 	for k, loc := range locs {
 		label := strings.ToLower(cell[loc[2]:loc[3]])
+		owner := strings.Contains(label, "owner") || strings.Contains(label, "lead") || strings.Contains(label, "responsible")
 		var match bool
 		switch col {
 		case "by_when":
 			match = strings.Contains(label, "date") || strings.Contains(label, "deadline") || strings.Contains(label, "timescale")
 		case "lead":
-			match = strings.Contains(label, "owner") || strings.Contains(label, "lead") || strings.Contains(label, "responsible")
+			match = owner
+		case colStatus:
+			match = owner || strings.Contains(label, "status")
 		}
 		if !match {
 			continue
@@ -141,8 +146,18 @@ func labelledPart(cell, col string) string {
 			end = locs[k+1][0]
 		}
 		part := strings.TrimSpace(cell[loc[1]:end])
-		if col == "lead" {
-			part, _, _ = strings.Cut(part, "\n") // the name; what follows is a status
+		if owner {
+			name, rest, _ := strings.Cut(part, "\n") // the name; what follows is a status
+			if col == "lead" {
+				return strings.TrimSpace(name)
+			}
+			if rest = strings.TrimSpace(rest); rest == "" {
+				continue
+			}
+			if _, _, ok := ratedWord(rest); !ok {
+				continue // not a status: perhaps a second name, never read
+			}
+			part = rest
 		}
 		return strings.TrimSpace(part)
 	}
@@ -151,6 +166,9 @@ func labelledPart(cell, col string) string {
 	}
 	return ""
 }
+
+// partNames name the parts of a labelled cell, for the guard's warning.
+var partNames = map[string]string{"lead": "owner", "by_when": "date", colStatus: "status"}
 
 // mapHeader maps a header row. override maps a canonical column to the
 // header as the file writes it (--columns).
@@ -203,6 +221,11 @@ func mapHeader(cells []string, override map[string]string) layout {
 				l.shared = map[int]bool{}
 			}
 			l.shared[i] = true
+			// "Action Owner:\n…\nAction completed": a status line of
+			// the owner's part, where the plan has no status column.
+			if _, taken := l.index[colStatus]; !taken {
+				l.index[colStatus] = i
+			}
 		}
 	}
 	// A column with no header before the action is the plan's numbering

@@ -1,11 +1,14 @@
 package planfile_test
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // publishedAction finds an action of an imported published plan by the
@@ -60,6 +63,74 @@ func TestAPublishedPlansStateIsReadAsItsAuthorsWroteIt(t *testing.T) {
 			got.notes = ""
 			if got != tc.want {
 				t.Errorf("state %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// reTitledName is a stand-in for the bot's personal-data guard
+// (commands.PersonalDataIn): a rank or title before a capitalised name.
+var reTitledName = regexp.MustCompile(`\b(?:DCI|DI|DS|PC|Cllr|Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+`)
+
+func titledNameGuard(text string) string {
+	if reTitledName.MatchString(text) {
+		return "a person's name"
+	}
+	return ""
+}
+
+func TestALabelledOwnerCellKeepsItsStatusAndDateButNeverTheName(t *testing.T) {
+	for _, tc := range []struct {
+		name, action string
+		want         state
+		due          string
+	}{
+		{"\"Action Owner: DCI … / Action completed\" is done, the progress the latest note", "#1",
+			state{status: "done", progress: 100, note: "Update April 2016:\nContact Management staff"}, ""},
+		{"\"Action Owner: DCI … / Target Completion Date: September 2016\" is due then, and open", "#2",
+			state{progress: -1, note: "Update April 2016:\nThe Force policy"}, "2016-09-30"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := publishedPlan("leicestershire-hmic-domestic-abuse-action-plan-2016-17")
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			res, err := planfile.Read(f, actionbot.NewDirectory(nil), planfile.Options{Source: path, Guard: titledNameGuard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := publishedAction(t, res.Import, tc.action)
+			got := stateOf(a)
+			if strings.HasPrefix(got.note, tc.want.note) {
+				got.note = tc.want.note
+			}
+			if got != tc.want {
+				t.Errorf("state %+v, want %+v", got, tc.want)
+			}
+			due := ""
+			if !a.Deadline.Due.IsZero() {
+				due = a.Deadline.Due.String()
+			}
+			if due != tc.due {
+				t.Errorf("due %q (%q), want %q", due, a.Deadline.Written, tc.due)
+			}
+			if len(a.Lead) != 0 {
+				t.Errorf("lead %v: the owner is a person, never stored", a.Lead)
+			}
+			for _, s := range []string{a.Notes, a.Text, a.Deadline.Written, got.note, got.reason} {
+				if strings.Contains(s, "Starbuck") {
+					t.Errorf("the person's name is stored: %q", s)
+				}
+			}
+			var warned []string
+			for _, w := range res.Warnings {
+				warned = append(warned, w.String())
+			}
+			if all := strings.Join(warned, "\n"); !strings.Contains(all, "the owner part of the cell seems to hold a person's name") ||
+				strings.Contains(all, "with this cell empty") {
+				t.Errorf("warnings %q: want the owner part said to be left out, and the rest read", all)
 			}
 		})
 	}

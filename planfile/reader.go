@@ -247,9 +247,14 @@ func (rd *reader) guard(line, i int, col, v string) string {
 		if i < len(rd.layout.names) && cleanText(rd.layout.names[i]) != "" {
 			name = cleanText(rd.layout.names[i])
 		}
-		if rd.opt.Strict {
+		switch {
+		case rd.opt.Strict:
 			rd.problem(line, name, "the cell seems to hold %s: the plan tracks partnership work, never people; remove it and import again", what)
-		} else {
+		case rd.layout.shared[i] && partNames[col] != "":
+			// Each labelled part meets the guard on its own: the rest of
+			// the cell is read.
+			rd.warn(line, name, "the %s part of the cell seems to hold %s, so it was not imported: the rest of the cell is read", partNames[col], what)
+		default:
 			rd.warn(line, name, "the cell seems to hold %s, so it was not imported: the action is imported with this cell empty", what)
 		}
 	}
