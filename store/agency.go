@@ -68,6 +68,76 @@ func ensureAgencies(ctx context.Context, tx execer, as []*actionbot.Agency, now 
 	return created, nil
 }
 
+// AddAgency adds an agency a coordinator names, with its aliases: for a
+// plan that names no agencies, or one new to the partnership. The rules of
+// actionbot.Directory.CheckNewAgency are enforced here, in the transaction
+// that adds, as well as by the handler: ECONFLICT when its code, name or an
+// alias is another agency's already, EINVALID for a code that is not one
+// word of capitals or a name that reads as a person. Audited as "agency
+// add", the code its subject and the name and aliases its detail.
+func (db *DB) AddAgency(ctx context.Context, a *actionbot.Agency, actor string) error {
+	detail := a.Name
+	if len(a.Aliases) > 0 {
+		detail += "; aka " + strings.Join(a.Aliases, "; ")
+	}
+	err := db.adminChange(ctx, actor, "agency add", a.Code, detail, func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "add an agency"); err != nil {
+			return false, err
+		}
+		as, err := agencies(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		if err := actionbot.NewDirectory(as).CheckNewAgency(a); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, created_at) VALUES (?, ?, ?)`, a.Code, a.Name, now); err != nil {
+			return false, fmt.Errorf("add agency %s: %w", a.Code, err)
+		}
+		for _, al := range a.Aliases {
+			if actionbot.AgencyKey(al) == actionbot.AgencyKey(a.Name) || actionbot.AgencyKey(al) == actionbot.AgencyKey(a.Code) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO agency_aliases (alias, code) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING`, al, a.Code); err != nil {
+				return false, fmt.Errorf("add alias %q of agency %s: %w", al, a.Code, err)
+			}
+		}
+		return true, bumpPlanRevision(ctx, tx)
+	})
+	if err == nil {
+		db.changed()
+	}
+	return err
+}
+
+// AddAgencyAlias gives an agency, named by its code, name or alias, another
+// name plans use for it. EUNCHANGED when it has it already; ECONFLICT when
+// another agency has it; ENOTFOUND for an unknown agency. Audited as
+// "agency alias add".
+func (db *DB) AddAgencyAlias(ctx context.Context, agency, alias, actor string) error {
+	agency = db.agencyCode(ctx, agency)
+	err := db.adminChange(ctx, actor, "agency alias add", agency, alias, func(tx execer, now string) (bool, error) {
+		if err := db.mayCoordinate(ctx, tx, actor, "give an agency another name"); err != nil {
+			return false, err
+		}
+		as, err := agencies(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		if err := actionbot.NewDirectory(as).CheckNewAlias(agency, alias); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agency_aliases (alias, code) VALUES (?, ?)`, alias, agency); err != nil {
+			return false, fmt.Errorf("add alias %q of agency %s: %w", alias, agency, err)
+		}
+		return true, bumpPlanRevision(ctx, tx)
+	})
+	if err == nil {
+		db.changed()
+	}
+	return err
+}
+
 // MemberAgencies returns the codes of the agencies a user is a member of.
 func (db *DB) MemberAgencies(ctx context.Context, userID string) ([]string, error) {
 	var codes []string
@@ -263,7 +333,8 @@ func adminAudit(ctx context.Context, tx execer, now, actor, what, subject, detai
 	return nil
 }
 
-// AdminEntry is one recorded change to members, coordinators or channels.
+// AdminEntry is one recorded change to agencies, members, coordinators or
+// channels.
 type AdminEntry struct {
 	At      string `db:"at"`
 	Actor   string `db:"actor"`
