@@ -207,39 +207,69 @@ func dueWords(d Deadline) bool {
 	return err == nil && !got.Ongoing && got.Due == d.Due && len(got.Milestones()) == 0
 }
 
-// exampleWord chooses Word from the plan's actions: "speedwatch" when the
-// plan has it, otherwise the rarest long word of ref's text (rarest by how
-// many actions' texts have it); "" when there is none.
+// exampleWord chooses Word from the plan's actions: "speedwatch" when an
+// action's text has that word, otherwise the rarest word of more than 5
+// letters in ref's text, by how many actions' texts have it (the longest,
+// then the first, of those as rare), in lower case; "" when there is none.
+// It reads every text once and copies none: the digest chooses examples
+// daily, on plans of thousands of actions.
 func exampleWord(actions []*Action, ref string) string {
-	texts := make([]string, len(actions))
 	var text string
-	for i, a := range actions {
-		texts[i] = strings.ToLower(a.Text)
+	for _, a := range actions {
 		if a.Ref == ref {
-			text = texts[i]
+			text = a.Text
+			break
 		}
 	}
-	for _, t := range texts {
-		if strings.Contains(t, SevenoaksExamples.Word) {
-			return SevenoaksExamples.Word
-		}
-	}
-	best, bestN := "", 0
+	// The candidates: the long words of ref's text, and the shipped plan's.
+	cands := []string{SevenoaksExamples.Word}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if len([]rune(w)) <= 5 || w == best {
-			continue
-		}
-		n := 0
-		for _, t := range texts {
-			if strings.Contains(t, w) {
-				n++
-			}
-		}
-		if best == "" || n < bestN || n == bestN && len(w) > len(best) {
-			best, bestN = w, n
+		if w = strings.ToLower(w); len([]rune(w)) > 5 && !slices.Contains(cands, w) {
+			cands = append(cands, w)
 		}
 	}
-	return best
+	count := make([]int, len(cands))
+	last := make([]int, len(cands)) // the action that last counted each, from 1
+	for i, a := range actions {
+		eachWord(a.Text, func(w string) {
+			for k, c := range cands {
+				if last[k] != i+1 && len(w) == len(c) && strings.EqualFold(w, c) {
+					count[k]++
+					last[k] = i + 1
+				}
+			}
+		})
+	}
+	if count[0] > 0 {
+		return SevenoaksExamples.Word
+	}
+	best := 0
+	for k := 1; k < len(cands); k++ {
+		if best == 0 || count[k] < count[best] || count[k] == count[best] && len(cands[k]) > len(cands[best]) {
+			best = k
+		}
+	}
+	if best == 0 {
+		return ""
+	}
+	return cands[best]
+}
+
+// eachWord calls f with each run of letters of s, in place.
+func eachWord(s string, f func(string)) {
+	start := -1
+	for i, r := range s {
+		switch letter := unicode.IsLetter(r); {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			f(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		f(s[start:])
+	}
 }
 
 // ExampleRef chooses, from some of a plan's action ids in plan order, the

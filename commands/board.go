@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/report"
@@ -55,18 +56,34 @@ func monthOf(iso string) string {
 }
 
 // parseReportQuarter reads what follows "/action report quarter": nothing
-// (the latest quarter over) or a quarter, "2012-Q3".
+// (the latest quarter over) or a quarter, "2012-Q3". The quarter is read
+// when the command runs (reportQuarter), where a refusal can show one of
+// the current plan's own.
 func parseReportQuarter(c *Command, rest string) error {
 	rest = strings.TrimSpace(rest)
 	if rest == "" || strings.EqualFold(rest, "last") {
 		c.Quarter = "last"
 		return nil
 	}
-	if _, err := actionbot.ParseQuarter(rest); err != nil {
-		return err
-	}
 	c.Quarter = rest
 	return nil
+}
+
+// parseQuarter reads a quarter as "report quarter" takes it; its refusal
+// shows ex's quarter, one of the current plan's year.
+func parseQuarter(s string, ex actionbot.Examples) (actionbot.Quarter, error) {
+	q, err := actionbot.ParseQuarter(s)
+	if err == nil {
+		return q, nil
+	}
+	eq, exErr := actionbot.ParseQuarter(ex.Quarter)
+	if exErr != nil {
+		return q, err
+	}
+	p := eq.Period()
+	fy := actionbot.Period{Start: actionbot.D(eq.Year, time.April, 1), End: actionbot.D(eq.Year+1, time.March, 31)}.Label()
+	return q, actionbot.Errorf(actionbot.EINVALID, "%q is not a quarter: write the financial year's first year and the quarter, for example %s (%s to %s %d; Q1 is April to June), or %s Q%d.",
+		s, eq, p.Start.Month, p.End.Month, p.End.Year, fy, eq.N)
 }
 
 // reportQuarter gives the headline of a quarter: the latest one over, or
@@ -79,7 +96,7 @@ func (h *Handler) reportQuarter(ctx context.Context, e *env, which string) (acti
 	q := actionbot.QuarterOf(e.today).Previous()
 	if which != "last" {
 		var err error
-		if q, err = actionbot.ParseQuarter(which); err != nil {
+		if q, err = parseQuarter(which, e.ex); err != nil {
 			return actionbot.Message{}, err
 		}
 	}

@@ -63,14 +63,14 @@ func fill(s string, ex actionbot.Examples) string {
 		"{ref}", ex.Ref, "{ref2}", ex.Ref2, "{deadline}", ex.Deadline,
 		"{month}", ex.Month, "{date}", ex.Date, "{dateUK}", ex.DateUK,
 		"{asof}", ex.AsOf, "{end}", ex.End, "{quarter}", ex.Quarter,
-		"{agency}", ex.AgencyCode, "{priority}", strconv.Itoa(ex.Priority),
+		"{agency}", ex.AgencyCode, "{priority}", strconv.Itoa(ex.Priority), "{word}", ex.Word,
 	).Replace(s)
 }
 
 // explanations say what each verb does, with an example, for "help <verb>".
 var explanations = map[actionbot.Verb]string{
 	actionbot.VerbShow:     "Shows an action's card: what it is, who leads it, its deadline and how far along it is, its RAG rating and the latest update. Anyone can look. Example: /action {ref}",
-	actionbot.VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action {ref} done 14 volunteers trained, see {agency} report",
+	actionbot.VerbDone:     "Marks an action complete (progress 100%). Add the evidence if you have it; it goes in the audit trail. Lead agencies and coordinators only. Example: /action {ref} done evidence: report to the board",
 	actionbot.VerbProgress: "Records how far along an action is, as a percentage from 0 to 100, with an optional note. 100 means complete: progress 100 marks the action done, as /action {ref} done does. Lead agencies and coordinators only. Example: /action {ref} progress 60 two of three schemes running",
 	actionbot.VerbNote:     "Adds a note to the action's record without changing it. Members of lead and partner agencies can add notes. Example: /action {ref} note data request sent, reply due Friday",
 	actionbot.VerbBlocked:  "Marks an action blocked, with the reason; it shows red until unblocked. Lead agencies and coordinators only. Example: /action {ref} blocked waiting for volunteer vetting",
@@ -81,10 +81,10 @@ var explanations = map[actionbot.Verb]string{
 	actionbot.VerbSnooze:   "Holds an action's reminders for some days (7 unless you say). Lead agencies and coordinators only. Example: /action {ref} snooze 14",
 	actionbot.VerbHistory:  "Lists every change to an action: who, when, what, and the note. With “as of” a date, shows the action as it stood then. Example: /action {ref} history as of {asof}",
 	actionbot.VerbMine:     "Lists the actions your agencies lead, then those they are partners on (named, or as All Partners), 25 of each to a page. Example: /action mine, then /action mine page 2",
-	actionbot.VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority 3; agency {agency} (what {agency} and any departments of it lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority {priority} overdue",
+	actionbot.VerbList:     "Lists actions, 25 to a page; page 2 shows the next. Filters combine: priority {priority}; agency {agency} (what {agency} and any departments of it lead or partner on, each line saying which; add led or partner for one part); overdue (past the deadline, not done); due (due today or in the next 14 days) or due 30; blocked; at-risk; done; open; ongoing; stale (ongoing work with no update for 30 days or more). Example: /action list priority {priority} overdue",
 	actionbot.VerbOverdue:  "Lists actions past their deadline and not done, most overdue first. Same as /action list overdue.",
 	dueList:                "Lists actions due in the next 14 days (or the days you give). Example: /action due 30",
-	actionbot.VerbFind:     "Searches the actions' ids, text, the plan's notes and the latest note for all the words you give, 25 results to a page. Example: /action find speedwatch volunteers",
+	actionbot.VerbFind:     "Searches the actions' ids, text, the plan's notes and the latest note for all the words you give, 25 results to a page. Example: /action find {word}",
 	actionbot.VerbAgencies: "Lists the partnership's agencies: codes, names, and who is registered with each.",
 	actionbot.VerbWhoami:   "Shows which agencies you are registered with and what you can change.",
 	actionbot.VerbReport:   "Shows, per priority, how many actions are red, amber, green and complete, the share on target against the plan's target, and the red actions; “quarter” gives the latest quarter's headline: completed, newly red, newly blocked, deadlines moved, figures recorded. Example: /action report priority {priority}",
@@ -127,11 +127,25 @@ func helpMessage(topic string, ex actionbot.Examples) actionbot.Message {
 			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze)),
 			actionbot.Section(actionbot.B("Your reminders"), "\n", lines(actionbot.VerbRemind)),
 			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(actionbot.VerbMeasure, actionbot.VerbLead, actionbot.VerbPartners), "\n", adminLines()),
-			actionbot.Context("Ids can be written "+ex.Ref+", #"+ex.Ref+" or "+ex.Ref+". — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
+			actionbot.Context("Ids can be written "+refForms(ex.Ref)+". — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
 				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
 				actionbot.C("/action share report"), ". Coordinators: ", actionbot.C("/action help admin"), "."),
 		},
 	}
+}
+
+// refForms shows ways of typing the plan's example id that all reach it:
+// "DAB 1, #DAB 1 or dab1", "1a, #1a or 1A"; the shipped plan's reads as it
+// always has, "5.2, #5.2 or 5.2".
+func refForms(ref string) string {
+	key := actionbot.RefMatchKey(ref)
+	switch {
+	case key != ref:
+		return ref + ", #" + ref + " or " + key
+	case strings.ToUpper(ref) != ref:
+		return ref + ", #" + ref + " or " + strings.ToUpper(ref)
+	}
+	return ref + ", #" + ref + " or " + ref
 }
 
 // verbList formats verbs for a message: "`done`, `progress`".

@@ -55,13 +55,26 @@ func otherPlan(first string) *actionbot.PlanImport {
 	}
 }
 
-// mustOtherPlan opens a database holding only otherPlan(first), on a
-// Monday morning in its year, with a coordinator and nobody registered.
-func mustOtherPlan(t *testing.T, first string) (*store.DB, *commands.Handler) {
+// mustOtherPlan opens a database holding only otherPlan(first), with any
+// extra actions after its own, on a Monday morning in its year, with a
+// coordinator and nobody registered.
+func mustOtherPlan(t *testing.T, first string, extra ...*actionbot.Action) (*store.DB, *commands.Handler) {
+	t.Helper()
+	return mustPlan(t, withActions(otherPlan(first), extra...))
+}
+
+// withActions adds actions to a plan's, after its own.
+func withActions(p *actionbot.PlanImport, extra ...*actionbot.Action) *actionbot.PlanImport {
+	p.Actions = append(p.Actions, extra...)
+	return p
+}
+
+// mustPlan opens a database holding only p, as mustOtherPlan does.
+func mustPlan(t *testing.T, p *actionbot.PlanImport) (*store.DB, *commands.Handler) {
 	t.Helper()
 	clock := storetest.NewClock(time.Date(2019, time.June, 3, 10, 0, 0, 0, storetest.London))
 	db := storetest.MustOpenEmpty(t, clock)
-	if _, err := db.ImportPlan(ctx, otherPlan(first)); err != nil {
+	if _, err := db.ImportPlan(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	db.ConfiguredCoordinators = []string{"UCOORD1"}
@@ -78,7 +91,7 @@ func TestHelpHintsAndHomeSpeakTheLoadedPlansWords(t *testing.T) {
 	}{
 		{name: "help shows the plan's first id and a deadline of its year", first: "1a", user: "UOUT", text: "help",
 			want: []string{"/action 1a\n", "/action 1a done [evidence]", "/action 1a due <March 2020 | 2020-03-31 | 31/03/2020 | ongoing> <reason> (or: 1a due confirm)",
-				"/action 1a history [as of 2019-12-31]", "report [priority N | quarter [2019-Q3]]", "Ids can be written 1a, #1a or 1a."}},
+				"/action 1a history [as of 2019-12-31]", "report [priority N | quarter [2019-Q3]]", "Ids can be written 1a, #1a or 1A."}},
 		{name: "help keeps a multi-word id readable", first: "DAB 1", user: "UOUT", text: "help",
 			want: []string{"/action DAB 1 done [evidence]", "/action DAB 1 progress 60 [note]", "(or: DAB 1 due confirm)"}},
 		{name: "help for one verb uses the plan's id and dates", first: "1a", user: "UOUT", text: "help due",
@@ -132,9 +145,116 @@ func TestHelpOnTheShippedPlanUsesItsOwnExamples(t *testing.T) {
 		{"help", "/action 5.2 due <June 2013 | 2013-06-30 | 30/06/2013 | ongoing> <reason> (or: 5.2 due confirm)"},
 		{"help", "/action 5.2 history [as of 2012-12-31]"},
 		{"help history", "Example: /action 5.2 history as of 2012-12-31"},
-		{"help done", "Example: /action 5.2 done 14 volunteers trained, see CSU report"},
+		{"help done", "Example: /action 5.2 done evidence: report to the board"},
+		{"help find", "Example: /action find speedwatch"},
+		{"help", "Ids can be written 5.2, #5.2 or 5.2."},
+		{"agencies", "`/action list agency CSU`"},
+		{"report quarter summer", "for example 2012-Q3 (October to December 2012; Q1 is April to June), or 2012-13 Q3."},
 		{"mine", "Meanwhile /action list agency CSU lists"},
 	} {
 		mustContain(t, f.run(outsider, tc.text), tc.want)
+	}
+}
+
+// Another plan's help examples, footers and refusals use its own words:
+// its agency, a word of its text, a priority it has, a quarter of its year,
+// and every way of writing its id that the footer shows reaches the action.
+func TestRepliesGiveExamplesOfTheLoadedPlan(t *testing.T) {
+	tests := []struct {
+		name, first, user, text string
+		want                    []string
+	}{
+		{name: "the agencies' footer lists by the plan's own agency", first: "1a", user: "UOUT", text: "agencies",
+			want: []string{"`/action list agency SYP`"}},
+		{name: "help find looks for a word of the first action", first: "1a", user: "UOUT", text: "help find",
+			want: []string{"Example: /action find awareness"}},
+		{name: "help list filters by a priority the plan has", first: "1a", user: "UOUT", text: "help list",
+			want: []string{"Filters combine: priority 1; agency SYP"}},
+		{name: "help done gives neutral evidence", first: "1a", user: "UOUT", text: "help done",
+			want: []string{"Example: /action 1a done evidence: report to the board"}},
+		{name: "a quarter not understood is shown one of the plan's year", first: "1a", user: "UOUT", text: "report quarter summer",
+			want: []string{`"summer" is not a quarter`, "for example 2019-Q3 (October to December 2019; Q1 is April to June), or 2019-20 Q3."}},
+		{name: "the help footer writes a multi-word id two ways", first: "DAB 1", user: "UOUT", text: "help",
+			want: []string{"Ids can be written DAB 1, #DAB 1 or dab1."}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, h := mustOtherPlan(t, tc.first)
+			got := plain(h.Handle(ctx, commands.Request{UserID: tc.user, ChannelID: "C1", Text: tc.text}))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range append(sevenoaksWords, "KFRS", "speedwatch", "volunteers", "priority 3") {
+				if strings.Contains(got, w) {
+					t.Errorf("says %q, which is the Sevenoaks plan's, not this one's:\n%s", w, got)
+				}
+			}
+		})
+	}
+	t.Run("every form of the id the help footer shows reaches the action", func(t *testing.T) {
+		_, h := mustOtherPlan(t, "DAB 1")
+		for _, typed := range []string{"DAB 1", "#DAB 1", "dab1"} {
+			if got := plain(h.Handle(ctx, commands.Request{UserID: "UOUT", ChannelID: "C1", Text: typed})); !strings.Contains(got, "Refer every high-risk domestic abuse case") {
+				t.Errorf("%q does not show DAB 1:\n%s", typed, got)
+			}
+		}
+	})
+}
+
+// A plan with no agencies says nothing of listing one.
+func TestAgenciesOfAPlanWithNoneSayNothingOfListing(t *testing.T) {
+	p := otherPlan("1a")
+	p.Agencies = nil
+	for _, a := range p.Actions {
+		a.Lead = nil
+	}
+	_, h := mustPlan(t, p)
+	got := plain(h.Handle(ctx, commands.Request{UserID: "UOUT", ChannelID: "C1", Text: "agencies"}))
+	if strings.Contains(got, "list agency") || strings.Contains(got, "KFRS") {
+		t.Errorf("speaks of listing an agency the plan lacks:\n%s", got)
+	}
+	if !strings.Contains(got, "No agency leads or is a partner on any action of Doncaster CSP Plan 2019-20 yet") {
+		t.Errorf("does not say there are none:\n%s", got)
+	}
+}
+
+// An action the plan gave no date or lead reads so, once: never "needs a
+// date — needs a date", "— — —", or ongoing once done.
+func TestAnActionWithNoDateOrLeadReadsSoOnce(t *testing.T) {
+	undated := &actionbot.Action{Ref: "2b", Priority: 2, Text: "Agree a victims' charter with partners"}
+	tbc := &actionbot.Action{Ref: "2c", Priority: 2, Text: "Publish the annual strategic assessment", Lead: []actionbot.Party{{Agency: "DCST"}},
+		Deadline: actionbot.Deadline{Written: "TBC"}, Original: actionbot.Deadline{Written: "TBC"}}
+	tests := []struct {
+		name, user, text string
+		want, not        []string
+	}{
+		{name: "its card says it needs a date once", user: "UOUT", text: "2b",
+			want: []string{"Deadline: needs a date\n"}, not: []string{"needs a date — needs a date"}},
+		{name: "a deadline the plan wrote without a date keeps its words", user: "UOUT", text: "2c",
+			want: []string{"Deadline: TBC — needs a date\n"}},
+		{name: "its list line says no lead and needs a date once", user: "UOUT", text: "list priority 2",
+			want: []string{"2b Agree a victims' charter with partners — no lead — needs a date — open 0%", "2c Publish the annual strategic assessment — Doncaster Community Safety Team (DCST) — TBC, needs a date — open"},
+			not:  []string{"— — —", "needs a date, needs a date"}},
+		{name: "marked done, it is done, never ongoing", user: "UCOORD1", text: "2b done evidence: report to the board",
+			want: []string{"Deadline: needs a date — done\n"}, not: []string{"ongoing"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, h := mustOtherPlan(t, "1a", undated, tbc)
+			msg := h.Handle(ctx, commands.Request{UserID: tc.user, ChannelID: "C1", Text: tc.text})
+			got := plain(msg) + msg.Text
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(got, w) {
+					t.Errorf("says %q:\n%s", w, got)
+				}
+			}
+		})
 	}
 }

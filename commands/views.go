@@ -34,7 +34,9 @@ func (h *Handler) show(ctx context.Context, e *env, ref string) (actionbot.Messa
 func dueText(a *actionbot.Action, today actionbot.Date) string {
 	n, dated := a.DueIn(today)
 	switch {
-	case !dated && a.Deadline.NeedsDate() && !a.IsDone():
+	case !dated && a.Deadline.NeedsDate() && a.IsDone():
+		return "done" // never ongoing: the plan gave it no date
+	case !dated && a.Deadline.NeedsDate():
 		return "needs a date"
 	case !dated:
 		return "ongoing"
@@ -49,11 +51,12 @@ func dueText(a *actionbot.Action, today actionbot.Date) string {
 }
 
 // deadlineText is the deadline as written, its date and where it stands,
-// with the plan's own deadline beside a moved one.
+// with the plan's own deadline beside a moved one. Where the plan wrote
+// nothing, "needs a date" is said once.
 func deadlineText(a *actionbot.Action, today actionbot.Date) string {
 	s := actionbot.DescribeDeadline(a.Deadline)
-	if !a.Deadline.Ongoing {
-		s += " — " + dueText(a, today)
+	if due := dueText(a, today); !a.Deadline.Ongoing && due != s {
+		s += " — " + due
 	}
 	if a.Moved() {
 		s += " (moved from " + actionbot.DescribeDeadline(a.Original) + ")"
@@ -112,10 +115,11 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 	if buttons && !a.IsDone() {
 		blocks = append(blocks, actionbot.Buttons(actionbot.CardButtons(a.Ref, false)...))
 	}
-	return actionbot.Message{
-		Text:   a.Ref + " " + actionbot.Clip(a.Text, 80) + " — " + statusText(a) + ", " + dueText(a, e.today),
-		Blocks: blocks,
+	text := a.Ref + " " + actionbot.Clip(a.Text, 80) + " — " + statusText(a)
+	if due := dueText(a, e.today); due != statusText(a) { // not "done, done"
+		text += ", " + due
 	}
+	return actionbot.Message{Text: text, Blocks: blocks}
 }
 
 func orDash(s string) string {
@@ -211,11 +215,17 @@ const maxCachedLines = 50_000
 func (h *Handler) renderItemLine(e *env, a *actionbot.Action) actionbot.RichText {
 	r := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
 	var b strings.Builder
-	b.WriteString(" " + actionbot.Clip(a.Text, 90) + " — " + e.dir.PartiesLabel(a.Lead) + " — ")
-	if a.Deadline.Ongoing {
+	lead := "no lead"
+	if len(a.Lead) > 0 {
+		lead = e.dir.PartiesLabel(a.Lead)
+	}
+	b.WriteString(" " + actionbot.Clip(a.Text, 90) + " — " + lead + " — ")
+	if due := dueText(a, e.today); a.Deadline.Ongoing {
 		b.WriteString("ongoing")
+	} else if written := a.Deadline.String(); written == due {
+		b.WriteString(due) // "needs a date", once, where the plan wrote nothing
 	} else {
-		b.WriteString(a.Deadline.String() + ", " + dueText(a, e.today))
+		b.WriteString(written + ", " + due)
 	}
 	b.WriteString(" — " + a.Status.Label() + " " + strconv.Itoa(a.Progress) + "%")
 	if a.Reason != "" {
@@ -502,10 +512,14 @@ func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, erro
 		byAgency[m.Agency] = append(byAgency[m.Agency], m.UserID)
 	}
 	var lines []actionbot.RichText
+	var listed []string // the codes listed, but All Partners
 	for _, ag := range e.dir.Agencies() {
 		c := counts[ag.Code]
 		if c.Lead == 0 && c.Partner == 0 && len(byAgency[ag.Code]) == 0 {
 			continue
+		}
+		if ag.Code != actionbot.AllPartners {
+			listed = append(listed, ag.Code)
 		}
 		line := actionbot.Txt(actionbot.B(ag.Code), " "+ag.Name+fmt.Sprintf(" — leads %d, partner on %d — ", c.Lead, c.Partner))
 		if ag.Code == actionbot.AllPartners {
@@ -527,8 +541,26 @@ func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, erro
 	}
 	blocks := []actionbot.Block{actionbot.Header("Agencies in " + e.plan.Name)}
 	blocks = append(blocks, linesBlocks(lines)...)
-	blocks = append(blocks, actionbot.Context("Codes and names both work in commands: `/action list agency KFRS`. Coordinators register people with `/action admin member add @person CODE`."))
+	switch code := listedAgency(e.ex.AgencyCode, listed); {
+	case code != "":
+		blocks = append(blocks, actionbot.Context("Codes and names both work in commands: `/action list agency "+code+"`. Coordinators register people with `/action admin member add @person CODE`."))
+	case len(lines) == 0:
+		blocks = append(blocks, actionbot.Section("No agency leads or is a partner on any action of "+e.plan.Name+" yet, and nobody is registered with one."))
+	}
 	return actionbot.Message{Text: fmt.Sprintf("%d agencies", len(lines)), Blocks: blocks}, nil
+}
+
+// listedAgency is the agency the agencies' footer shows listing: the
+// plan's example agency when it is listed, or else the first listed; ""
+// when none is.
+func listedAgency(example string, listed []string) string {
+	if slices.Contains(listed, example) {
+		return example
+	}
+	if len(listed) > 0 {
+		return listed[0]
+	}
+	return ""
 }
 
 func (h *Handler) whoami(ctx context.Context, e *env, userID string) (actionbot.Message, error) {

@@ -168,7 +168,11 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(undated) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("No date yet (%d): set one. Until then these get no reminders.", len(undated)), len(undated), func(i int) actionbot.RichText {
 			a := undated[i]
-			return actionbot.Txt("❔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — the plan says “"+a.Deadline.Written+"”: ",
+			says := "the plan gives no deadline"
+			if a.Deadline.Written != "" {
+				says = "the plan says “" + a.Deadline.Written + "”"
+			}
+			return actionbot.Txt("❔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+says+": ",
 				actionbot.C("/action "+a.Ref+" due <date> <reason>"))
 		}, "/action list")...)
 	}

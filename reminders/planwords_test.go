@@ -20,8 +20,9 @@ var sevenoaksWords = []string{"5.2", "March 2013", "Kent Police", "2012", "2013"
 // mustOtherPlanFixture is a South Yorkshire plan for 2019-20, with ids of
 // its own: 1a (South Yorkshire Police, March 2020), DAB 1 (Doncaster's
 // community safety team, December 2019) and 2a, due in January 2019,
-// before the plan year. A DCST officer is registered.
-func mustOtherPlanFixture(t *testing.T, start time.Time) *fixture {
+// before the plan year, then any extra actions. A DCST officer is
+// registered.
+func mustOtherPlanFixture(t *testing.T, start time.Time, extra ...*actionbot.Action) *fixture {
 	t.Helper()
 	clock := storetest.NewClock(start)
 	db := storetest.MustOpenEmpty(t, clock)
@@ -33,11 +34,11 @@ func mustOtherPlanFixture(t *testing.T, start time.Time) *fixture {
 		Name:       "Doncaster CSP Plan 2019-20",
 		Period:     actionbot.Period{Start: actionbot.D(2019, time.April, 1), End: actionbot.D(2020, time.March, 31)},
 		Priorities: []actionbot.Priority{{Number: 1, Title: "Violence and exploitation"}, {Number: 2, Title: "Partnership working"}},
-		Actions: []*actionbot.Action{
+		Actions: append([]*actionbot.Action{
 			action("1a", 1, "Run a knife crime awareness week in secondary schools", "SYP", "March 2020"),
 			action("DAB 1", 1, "Refer every high-risk domestic abuse case to MARAC within a day", "DCST", "December 2019"),
 			action("2a", 2, "Refresh the partnership's information-sharing agreement", "DCST", "January 2019"),
-		},
+		}, extra...),
 		Agencies: []*actionbot.Agency{{Code: "SYP", Name: "South Yorkshire Police"}, {Code: "DCST", Name: "Doncaster Community Safety Team"}},
 		Source:   "doncaster-2019-20.csv", Actor: userCoord,
 	})
@@ -110,5 +111,34 @@ func TestRemindersAndDigestSpeakTheLoadedPlansWords(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The digest suggests deadlines in a form the due verb takes, never a cell
+// of milestones the plan writes most, and says so when the plan gave an
+// action no deadline at all.
+func TestDigestSuggestsDeadlinesTheDueVerbTakes(t *testing.T) {
+	milestones, _ := actionbot.ReadDeadline("Review April 2019. Report June 2019")
+	if milestones.Due.IsZero() {
+		t.Fatal("the milestones read as no date: the test needs one")
+	}
+	f := mustOtherPlanFixture(t, at(2019, 6, 3, 8, 30),
+		&actionbot.Action{Ref: "3a", Priority: 2, Text: "Review the night-time economy scheme", Lead: []actionbot.Party{{Agency: "SYP"}}, Deadline: milestones, Original: milestones},
+		&actionbot.Action{Ref: "3b", Priority: 2, Text: "Review the street pastors scheme", Lead: []actionbot.Party{{Agency: "SYP"}}, Deadline: milestones, Original: milestones},
+		&actionbot.Action{Ref: "3c", Priority: 2, Text: "Agree a victims' charter with partners"})
+	d, err := f.svc.BuildDigest(context.Background(), f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := plain(d.Message)
+	for _, w := range []string{"/action 2a due March 2020 <reason>", "3c Agree a victims' charter with partners — no lead — the plan gives no deadline: "} {
+		if !strings.Contains(got, w) {
+			t.Errorf("lacks %q:\n%s", w, got)
+		}
+	}
+	for _, w := range []string{"due Review", "the plan says “”"} {
+		if strings.Contains(got, w) {
+			t.Errorf("says %q:\n%s", w, got)
+		}
 	}
 }
