@@ -50,7 +50,7 @@ var synonyms = map[string]string{
 
 // headerByMeaning reads a header that is not in synonyms by its words:
 // "Target date for completion" is by_when, "Lead Agency / Officer" lead,
-// "Partners involved in delivery" partners. It returns "" when the words
+// "Partners involved in delivery" partners, "Work to date" commentary. It returns "" when the words
 // say nothing the bot reads.
 func headerByMeaning(h string) string {
 	words := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
@@ -69,6 +69,12 @@ func headerByMeaning(h string) string {
 		}
 		return false
 	}
+	// "Work to date", "Progress to date": what has been done so far, not
+	// a deadline.
+	toDate := false
+	for i := 1; i < len(words); i++ {
+		toDate = toDate || words[i-1] == "to" && words[i] == "date"
+	}
 	switch {
 	case len(words) == 0:
 		return ""
@@ -78,7 +84,7 @@ func headerByMeaning(h string) string {
 		return "partners"
 	case has("lead", "owner", "responsible", "responsibility", "accountable", "whom"):
 		return "lead"
-	case has("progress", "update", "updates", "commentary"):
+	case has("progress", "update", "updates", "commentary") || toDate:
 		return "commentary"
 	case has("deadline", "timescale", "timescales", "when", "due", "timeframe") || has("date") && !has("completed", "started", "start", "added"):
 		return "by_when"

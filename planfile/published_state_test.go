@@ -135,3 +135,13 @@ func TestALabelledOwnerCellKeepsItsStatusAndDateButNeverTheName(t *testing.T) {
 		})
 	}
 }
+
+func TestBathAndNorthEastSomersetsWorkToDateIsProgressNotADeadline(t *testing.T) {
+	res := mustReadPublished(t, publishedPlan("bathnes-prevent-action-plan-feb-2017"))
+	for i, start := range []string{"A Board is in place comprising", "The following Council services", "Regular discussions take place", "No Channel Panel referrals"} {
+		a := res.Import.Actions[i]
+		if got := stateOf(a); !strings.HasPrefix(got.note, start) || a.Deadline.Written != "" {
+			t.Errorf("action %s: note %q, deadline %q; want the work to date (%q…) as the latest note and no deadline", a.Ref, got.note, a.Deadline.Written, start)
+		}
+	}
+}

@@ -160,7 +160,7 @@ func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Opti
 	}
 	rd := &reader{
 		dir: actionbot.NewDirectory(dir.Agencies()), opt: opt, strict: strict, problems: problems,
-		newAgencies: map[string]*actionbot.Agency{}, seen: map[string]int{}, titles: map[int]string{}, titleLine: map[int]int{},
+		newAgencies: map[string]*actionbot.Agency{}, seen: map[string]int{}, titles: map[int]string{}, titleLine: map[int]int{}, untitled: map[int]bool{},
 	}
 	hi := -1
 	for i := 0; i < len(rows) && i < headerSearch; i++ {
@@ -214,8 +214,9 @@ type reader struct {
 	seen        map[string]int // ref -> line
 	titles      map[int]string
 	titleLine   map[int]int
-	sectionNo   int      // the priority of the last section row
-	titleRows   []string // the rows above the table, as written
+	untitled    map[int]bool // priorities the plan gives no title
+	sectionNo   int          // the priority of the last section row
+	titleRows   []string     // the rows above the table, as written
 	sectionName string
 	metaName    string
 	metaPeriod  string
@@ -397,7 +398,9 @@ func (rd *reader) row(line int, rec []string) {
 		prio = rd.titleNumber(rd.lastTitle)
 	case rd.sectionNo > 0:
 		prio = rd.sectionNo
-	case a.Ref != "" && actionbot.RefPriority(a.Ref) > 0:
+	case a.Ref != "" && actionbot.RefPriority(a.Ref) > 0 && !bareNumber(a.Ref):
+		// "1a", "1.2", "1.1.1" are numbered under a priority; a bare "1",
+		// "2" only counts the rows.
 		prio = actionbot.RefPriority(a.Ref)
 	default:
 		prio = 1
@@ -411,8 +414,9 @@ func (rd *reader) row(line int, rec []string) {
 		if title == "" && !hasTitle && rd.sectionName != "" && (rd.sectionNo == prio || !hasPrio || !startsWithDigit(cell("priority"))) {
 			title = rd.sectionName
 		}
+		madeUp := false
 		if title == "" && !hasTitle {
-			title = "Priority " + strconv.Itoa(prio)
+			title, madeUp = "Priority "+strconv.Itoa(prio), true // finish names it: untitledTitle
 		}
 		if title == "" {
 			rd.problem(line, "priority_title", "the priority title is empty")
@@ -421,6 +425,9 @@ func (rd *reader) row(line int, rec []string) {
 		} else if !seen {
 			rd.titles[prio] = title
 			rd.titleLine[prio] = line
+			if madeUp {
+				rd.untitled[prio] = true
+			}
 		}
 	}
 
@@ -488,6 +495,22 @@ func (rd *reader) row(line int, rec []string) {
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// bareNumber reports whether ref is a number alone, "1", "12".
+func bareNumber(ref string) bool {
+	_, err := strconv.Atoi(ref)
+	return err == nil
+}
+
+// untitledTitle names the priorities a plan gives no title: a plan's only
+// priority holds its actions, so reads "Priority 1: Actions"; among others
+// an untitled priority is "Untitled", never "Priority 2: Priority 2".
+func untitledTitle(priorities int) string {
+	if priorities == 1 {
+		return "Actions"
+	}
+	return "Untitled"
+}
 
 // titleNumber numbers priorities by title, in the order the file gives them.
 func (rd *reader) titleNumber(title string) int {
@@ -589,7 +612,11 @@ func (rd *reader) finish() (*Result, error) {
 	}
 	sort.Ints(nums)
 	for _, n := range nums {
-		imp.Priorities = append(imp.Priorities, actionbot.Priority{Number: n, Title: rd.titles[n]})
+		title := rd.titles[n]
+		if rd.untitled[n] {
+			title = untitledTitle(len(nums))
+		}
+		imp.Priorities = append(imp.Priorities, actionbot.Priority{Number: n, Title: title})
 	}
 	for _, a := range rd.newAgencies {
 		imp.Agencies = append(imp.Agencies, a)
