@@ -69,16 +69,41 @@ var reOwnerRow = regexp.MustCompile(`^(?i)(priority|theme|outcome)\s+(owner|lead
 
 // section starts a priority titled by a section or title row: "2. Road
 // safety" is priority 2, "Outcome 1 – Fewer knives" priority 1, "Priority
-// 1.1 We will…" the next priority, titled with its own number.
+// 1.1 We will…" the next priority, titled with its own number. A dotted
+// heading directly under a heading with no actions yet refines that
+// heading's priority ("Outcome 1 – …" then "Priority 1.1 We will…" is
+// priority 1, titled "1.1 We will…"). A number another heading has taken
+// ("Outcome 2" after "Priority 1.2" was given 2) is the next free one.
 func (rd *reader) section(text string) {
-	rd.sectionNo++
-	rd.sectionName = text
-	if m := reSection.FindStringSubmatch(text); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil {
-			rd.sectionNo = n
-			rd.sectionName = m[2]
-			return
+	refine := rd.sectionNo > 0 && rd.sinceSection == 0
+	rd.sinceSection = 0
+	if rd.sectionTitles == nil {
+		rd.sectionTitles = map[int]string{}
+	}
+	next := func() int {
+		n := rd.sectionNo + 1
+		for _, taken := rd.sectionTitles[n]; taken; _, taken = rd.sectionTitles[n] {
+			n++
+		}
+		return n
+	}
+	m := reSection.FindStringSubmatch(text)
+	switch {
+	case m == nil:
+		rd.sectionNo, rd.sectionName = next(), text
+	case !strings.Contains(m[1], "."):
+		n, _ := strconv.Atoi(m[1])
+		if t, taken := rd.sectionTitles[n]; taken && t != m[2] {
+			n = next()
+		}
+		rd.sectionNo, rd.sectionName = n, m[2]
+	default:
+		if !refine {
+			rd.sectionNo = next()
 		}
 		rd.sectionName = strings.TrimSpace(m[1] + " " + m[2]) // "1.1 We will…"
+	}
+	if _, taken := rd.sectionTitles[rd.sectionNo]; !taken {
+		rd.sectionTitles[rd.sectionNo] = rd.sectionName
 	}
 }

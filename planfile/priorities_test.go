@@ -27,6 +27,8 @@ func TestAPublishedPlansPrioritiesAreTheOnesItWrites(t *testing.T) {
 		{"Leicestershire's one untitled priority is titled Actions", "leicestershire-hmic-domestic-abuse-action-plan-2016-17", "1: Actions"},
 		{"Middlesbrough's one untitled priority is titled Actions", "middlesbrough-neighbourhood-policing-scrutiny-action-plan", "1: Actions"},
 		{"Dorset's one untitled priority is titled Actions", "dorset-csp-domestic-abuse-bill-action-plan", "1: Actions"},
+		{"Hertfordshire's \"Priority 1.1 We will…\" under \"Outcome 1 - …\" refines priority 1", "hertfordshire-serious-violence-delivery-plan",
+			"1: 1.1 We will seek to develop resilience, social and emotional skills amongst young people."},
 		{"Sheffield's Strategic Goal row titles its priority", "sheffield-hate-crime-2010-13",
 			"1: Sheffield Strategic Goal - Increase awareness, reporting and recording of Hate Crime incidents:"},
 		{"UEL's Category column gives its priorities", "uel-prevent-action-plan-2024-25",
@@ -86,6 +88,38 @@ func TestWorkToDateIsProgressNotADeadline(t *testing.T) {
 			a := res.Import.Actions[0]
 			if got := stateOf(a); got.note != tc.note || a.Deadline.Written != tc.due {
 				t.Errorf("note %q, deadline %q; want note %q, deadline %q", got.note, a.Deadline.Written, tc.note, tc.due)
+			}
+		})
+	}
+}
+
+func TestADottedHeadingDirectlyUnderAHeadingRefinesItsPriority(t *testing.T) {
+	const header = "Ref,Action,Lead\n"
+	for _, tc := range []struct {
+		name, csv, want string
+	}{
+		{"Priority 1.1 under Outcome 1 is priority 1, titled by the 1.1 heading, and 1.2 is priority 2",
+			"Plan,,\nOutcome 1 - Fewer knives,,\nPriority 1.1 We will build resilience,,\n" + header +
+				"1.1.1,Engage young people,CSU\nPriority 1.2 We will educate,,\n1.2.1,Run school talks,CSU\n",
+			"1: 1.1 We will build resilience | 2: 1.2 We will educate"},
+		{"an outcome with its own actions keeps its number and title",
+			"Plan,,\nOutcome 1 - Fewer knives,,\n" + header + "1.1.1,Engage young people,CSU\nPriority 1.2 We will educate,,\n1.2.1,Run school talks,CSU\n",
+			"1: Fewer knives | 2: 1.2 We will educate"},
+		{"a second outcome after dotted priorities takes the next number, and its 2.1 refines it",
+			"Plan,,\nOutcome 1 - Fewer knives,,\nPriority 1.1 We will build resilience,,\n" + header +
+				"1.1.1,Engage young people,CSU\nPriority 1.2 We will educate,,\n1.2.1,Run school talks,CSU\n" +
+				"Outcome 2 - Fewer assaults,,\nPriority 2.1 We will police hot spots,,\n2.1.1,Patrol the town centre,CSU\n",
+			"1: 1.1 We will build resilience | 2: 1.2 We will educate | 3: 2.1 We will police hot spots"},
+		{"numbered section rows keep their numbers",
+			header + "1. Hate crime,,\n1a,Run a campaign,CSU\n2. Road safety,,\n2a,Speedwatch,CSU\n", "1: Hate crime | 2: Road safety"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := planfile.Read(strings.NewReader(tc.csv), actionbot.NewDirectory(nil), planfile.Options{Name: "P", Today: actionbot.D(2026, 12, 6)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := priorityList(res.Import); got != tc.want {
+				t.Errorf("priorities %q, want %q", got, tc.want)
 			}
 		})
 	}

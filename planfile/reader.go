@@ -218,9 +218,14 @@ type reader struct {
 	sectionNo   int          // the priority of the last section row
 	titleRows   []string     // the rows above the table, as written
 	sectionName string
-	metaName    string
-	metaPeriod  string
-	newAgencies map[string]*actionbot.Agency // key -> agency
+	// sinceSection counts the action rows since the last section row or
+	// heading; sectionTitles are the headings' names by the number each
+	// was given.
+	sinceSection  int
+	sectionTitles map[int]string
+	metaName      string
+	metaPeriod    string
+	newAgencies   map[string]*actionbot.Agency // key -> agency
 	// leading holds, by action index, an id written at the start of the
 	// action cell and the text after it.
 	leading   map[int][2]string
@@ -305,6 +310,7 @@ func (rd *reader) row(line int, rec []string) {
 		rd.section(filled[0])
 		return
 	}
+	rd.sinceSection++
 	if rd.strict && len(rec) < len(l.names) {
 		rd.problem(line, "", "has %d cells; a row needs %d (%s)", len(rec), len(l.names), strings.Join(l.names, ","))
 		return
