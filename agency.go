@@ -372,15 +372,15 @@ func (d *Directory) CheckNewAlias(code, alias string) error {
 	return nil
 }
 
-// takenAs says what n is of agency a: "the name of", "the code of", "an
-// alias of"; the name first, and the code when written as the code is.
+// takenAs says what n is of agency a: "the code of", "the name of", "an
+// alias of"; the code when written exactly as the code is, then the name.
 func (d *Directory) takenAs(a *Agency, n string) string {
 	key := AgencyKey(n)
 	switch {
-	case key == AgencyKey(a.Name):
-		return "the name of"
 	case n == a.Code:
 		return "the code of"
+	case key == AgencyKey(a.Name):
+		return "the name of"
 	}
 	for _, al := range a.Aliases {
 		if AgencyKey(al) == key {

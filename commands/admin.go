@@ -20,13 +20,17 @@ const (
 	AdminChannel           AdminOp = "channel"
 	AdminFailed            AdminOp = "failed"
 	AdminRetry             AdminOp = "retry"
+	AdminAgencyAdd         AdminOp = "agency add"
+	AdminAgencyAlias       AdminOp = "agency alias add"
 )
 
 // Admin is a parsed "/action admin ..." command.
 type Admin struct {
 	Op       AdminOp
 	User     string // member and coordinator operations
-	Agency   string // as typed: a code or a name
+	Agency   string // as typed: a code or a name; agency add: the new agency's name
+	Code     string // agency add: its code as typed, "" to make one from the name
+	Aliases  []string
 	Priority int    // channel
 	Channel  string // channel; "" clears it
 	ID       int64  // retry
@@ -36,6 +40,7 @@ type Admin struct {
 }
 
 const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY`, `/action admin member remove @person AGENCY`, " +
+	"`/action admin agency add \"South Yorkshire Police\" [as SYP] [aka \"SY Police\"; \"Police\"]` (an agency new to the partnership), `/action admin agency alias SYP \"SY Police\"`, " +
 	"`/action admin coordinator add @person`, `/action admin coordinator remove @person`, `/action admin channel <priority> #channel` (or `none`), " +
 	"`/action admin failed` (messages that could not be delivered), `/action admin retry <id>` and `/action admin carry 2012-13/1.3 [to 1.3]` (carry an incomplete action into the current plan)."
 
@@ -101,6 +106,8 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 			a.Channel = ch
 		}
 		return a, nil
+	case "agency", "agencies":
+		return parseAgencyAdmin(p, i+1)
 	case "failed", "outbox":
 		return &Admin{Op: AdminFailed}, nil
 	case "carry":
@@ -114,7 +121,7 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 	case "":
 		return nil, invalid(adminUsage)
 	}
-	return nil, unknownVerb(sub, []string{"member", "coordinator", "channel", "failed", "retry", "carry"})
+	return nil, unknownVerb(sub, []string{"member", "agency", "coordinator", "channel", "failed", "retry", "carry"})
 }
 
 // admin runs a coordinator's command.
@@ -137,8 +144,12 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 	switch a.Op {
 	case AdminCarry:
 		return h.carry(ctx, e, userID, a)
+	case AdminAgencyAdd:
+		return h.agencyAdd(ctx, e, userID, a)
+	case AdminAgencyAlias:
+		return h.agencyAlias(ctx, e, userID, a)
 	case AdminMemberAdd, AdminMemberRemove:
-		ag, err := ResolveAgency(e.dir, a.Agency)
+		ag, written, err := memberAgency(e.dir, a.Agency, userID)
 		if err != nil {
 			return actionbot.Message{}, err
 		}
@@ -149,7 +160,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 			if err := h.Store.AddMember(ctx, a.User, ag.Code, userID); err != nil {
 				return already(err, "@"+a.User+" is already a member of "+ag.Code+".")
 			}
-			return done("Added ", actionbot.UserRef(a.User), " to "+ag.Code+" ("+ag.Name+"). They can now update the actions "+ag.Code+" leads.")
+			return done("Added ", actionbot.UserRef(a.User), " to "+ag.Code+" ("+ag.Name+")"+written+". They can now update the actions "+ag.Code+" leads.")
 		}
 		if err := h.Store.RemoveMember(ctx, a.User, ag.Code, userID); err != nil {
 			return already(err, "@"+a.User+" is not a member of "+ag.Code+".")

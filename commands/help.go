@@ -35,7 +35,7 @@ var usages = map[actionbot.Verb]string{
 	actionbot.VerbWhoami:   "whoami",
 	actionbot.VerbReport:   "report [priority N | quarter [{quarter}]]",
 	actionbot.VerbMeasure:  "measure <priority> <n> <value> [as of <date>] [note]",
-	actionbot.VerbAdmin:    "admin member|coordinator|channel|failed|retry ...",
+	actionbot.VerbAdmin:    "admin member|agency|coordinator|channel|failed|retry ...",
 	actionbot.VerbHelp:     "help [verb]",
 	actionbot.VerbRemind:   "remind weekly|daily",
 	actionbot.VerbLead:     "lead AGENCY [; AGENCY…]",
@@ -162,6 +162,8 @@ func adminLines() actionbot.RichText {
 	var rt actionbot.RichText
 	for i, u := range []string{
 		"admin member add|remove @person AGENCY",
+		"admin agency add \"NAME\" [as CODE] [aka \"ALIAS\"; …]",
+		"admin agency alias CODE \"ALIAS\"",
 		"admin coordinator add|remove @person",
 		"admin channel <priority> #channel|none",
 		"admin failed",

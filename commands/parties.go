@@ -106,10 +106,11 @@ func resolveRun(dir *actionbot.Directory, words []string) ([]actionbot.Party, er
 	return out, nil
 }
 
-// unknownAgency refuses a name no agency has, suggesting the nearest.
+// unknownAgency refuses a name no agency has, suggesting the nearest, and
+// says how a coordinator adds an agency new to the partnership.
 func unknownAgency(dir *actionbot.Directory, name string) error {
-	const newOne = " An agency new to the partnership is added with the plan: import it again with an agencies file, `actionbot import --agencies agencies.csv plan.csv` (code,name,aliases)."
-	near := dir.Suggest(name, 3)
+	newOne := fmt.Sprintf(" An agency new to the partnership is added first: `/action admin agency add %q as CODE` (at the command line, `actionbot agency add %q --code CODE`).", name, name)
+	near := dir.Near(name, 3)
 	if len(near) == 0 {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "I don't know the agency %q: `/action agencies` lists them.%s", name, newOne)
 	}

@@ -89,7 +89,7 @@ func TestACoordinatorSetsTheLeadAndPartnersOfAnAction(t *testing.T) {
 			noCard: []string{"SYP"}},
 		{name: "an unknown agency is refused naming the nearest, and how a new agency is added",
 			user: "UCOORD1", text: "1a lead South Yorkshre Police",
-			want: []string{`I don't know the agency "South Yorkshre Police" — did you mean South Yorkshire Police (SYP)?`, "actionbot import --agencies agencies.csv plan.csv"},
+			want: []string{`I don't know the agency "South Yorkshre Police" — did you mean South Yorkshire Police (SYP)?`, `/action admin agency add "South Yorkshre Police" as CODE`, `actionbot agency add "South Yorkshre Police" --code CODE`},
 			card: []string{"Lead: —", "Needs review: No lead"}},
 		{name: "an unknown agency after a known one is refused whole",
 			user: "UCOORD1", text: "1a lead SYP; Probation",
