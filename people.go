@@ -1,5 +1,10 @@
 package actionbot
 
+import (
+	"strconv"
+	"strings"
+)
+
 // IsUserID reports whether s has the shape of a chat user's ID (U… or W…,
 // capitals and digits): an audit's actor is either one, or the name of the
 // system that made the change ("import", "cli").
@@ -25,15 +30,44 @@ func ActorSpan(actor string) Span {
 }
 
 // CardButtons are the buttons of an action card: mark done and update
-// progress; reminders add snooze.
-func CardButtons(ref string, snooze bool) []Button {
+// progress; reminders add snooze. Each carries the plan with the action's
+// id (ButtonValue), so that last year's card never changes this year's
+// action of the same number.
+func CardButtons(planID int64, ref string, snooze bool) []Button {
+	v := ButtonValue(planID, ref)
 	bs := []Button{
-		{Label: "Mark done", Action: ButtonDone, Value: ref, Style: "primary",
+		{Label: "Mark done", Action: ButtonDone, Value: v, Style: "primary",
 			Confirm: &Confirm{Title: "Mark " + ref + " done?", Text: "This records " + ref + " as complete (100%) in the plan and its audit trail.", Yes: "Mark done", No: "Cancel"}},
-		{Label: "Update progress", Action: ButtonProgress, Value: ref},
+		{Label: "Update progress", Action: ButtonProgress, Value: v},
 	}
 	if snooze {
-		bs = append(bs, Button{Label: "Snooze 7 days", Action: ButtonSnooze, Value: ref})
+		bs = append(bs, Button{Label: "Snooze 7 days", Action: ButtonSnooze, Value: v})
 	}
 	return bs
+}
+
+// ButtonValue is what a button carries: the plan and the action's id,
+// "p12:DAB 1"; just the id when the plan is not known (0).
+func ButtonValue(planID int64, ref string) string {
+	if planID <= 0 {
+		return ref
+	}
+	return "p" + strconv.FormatInt(planID, 10) + ":" + ref
+}
+
+// ParseButtonValue reads ButtonValue: the plan (0 when the button names
+// none, as buttons posted before plans were named on them) and the id.
+func ParseButtonValue(v string) (planID int64, ref string, ok bool) {
+	if rest, found := strings.CutPrefix(v, "p"); found {
+		if num, id, found := strings.Cut(rest, ":"); found {
+			if n, err := strconv.ParseInt(num, 10, 64); err == nil && n > 0 {
+				if ref, ok = CleanRef(id); !ok {
+					return 0, "", false
+				}
+				return n, ref, true
+			}
+		}
+	}
+	ref, ok = CleanRef(v)
+	return 0, ref, ok
 }

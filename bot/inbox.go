@@ -36,6 +36,7 @@ type changeStep struct {
 	Text     string         `json:"text,omitempty"`
 	Progress int            `json:"progress,omitempty"`
 	Days     int            `json:"days,omitempty"`
+	Plan     int64          `json:"plan,omitempty"`
 }
 
 // stepsText is what a recorded click or form changed, as the slash command
@@ -69,7 +70,7 @@ func stepsText(payload string) string {
 func stepsOf(cmds []*commands.Command) []changeStep {
 	out := make([]changeStep, len(cmds))
 	for i, c := range cmds {
-		out[i] = changeStep{Verb: c.Verb, Ref: c.Ref, Text: c.Text, Progress: c.Progress, Days: c.Days}
+		out[i] = changeStep{Verb: c.Verb, Ref: c.Ref, Text: c.Text, Progress: c.Progress, Days: c.Days, Plan: c.Plan}
 	}
 	return out
 }
@@ -77,7 +78,7 @@ func stepsOf(cmds []*commands.Command) []changeStep {
 func (r *actionRequest) commands() []*commands.Command {
 	out := make([]*commands.Command, len(r.Steps))
 	for i, s := range r.Steps {
-		out[i] = &commands.Command{Verb: s.Verb, Ref: s.Ref, Text: s.Text, Progress: s.Progress, Days: s.Days}
+		out[i] = &commands.Command{Verb: s.Verb, Ref: s.Ref, Text: s.Text, Progress: s.Progress, Days: s.Days, Plan: s.Plan}
 	}
 	return out
 }

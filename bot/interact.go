@@ -37,6 +37,7 @@ const statusMark = "✅ "
 // the message the bot posted (through chat.update).
 type origin struct {
 	Ref         string `json:"r"`
+	Plan        int64  `json:"p,omitempty"` // the plan of the message acted on`
 	Channel     string `json:"c,omitempty"`
 	TS          string `json:"t,omitempty"`
 	Ephemeral   bool   `json:"e,omitempty"`
@@ -65,7 +66,7 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 		return reply{}
 	}
 	act := ic.ActionCallback.BlockActions[0]
-	ref, ok := actionbot.CleanRef(act.Value)
+	plan, ref, ok := actionbot.ParseButtonValue(act.Value)
 	if !ok {
 		b.log().Warn("slack: button without an action reference", "action_id", act.ActionID)
 		return reply{}
@@ -74,19 +75,19 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 	if channel == "" {
 		channel = ic.Channel.ID
 	}
-	o := origin{Ref: ref, Channel: channel, TS: ic.Container.MessageTs, Ephemeral: ic.Container.IsEphemeral,
+	o := origin{Ref: ref, Plan: plan, Channel: channel, TS: ic.Container.MessageTs, Ephemeral: ic.Container.IsEphemeral,
 		ResponseURL: ic.ResponseURL, BlockID: act.BlockID}
 	user := ic.User.ID
 	var cmd *commands.Command
 	switch ActionID(act.ActionID) {
 	case actionbot.ButtonDone:
-		cmd = &commands.Command{Verb: actionbot.VerbDone, Ref: ref}
+		cmd = &commands.Command{Verb: actionbot.VerbDone, Ref: ref, Plan: plan}
 	case actionbot.ButtonSnooze:
-		cmd = &commands.Command{Verb: actionbot.VerbSnooze, Ref: ref, Days: SnoozeDays}
+		cmd = &commands.Command{Verb: actionbot.VerbSnooze, Ref: ref, Days: SnoozeDays, Plan: plan}
 	case actionbot.ButtonView:
 		return reply{later: func(ctx context.Context) {
 			if b.once(ctx, redelivery(deliveryID), o, user) {
-				msg, _ := b.Handler.Do(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: actionbot.VerbShow, Ref: ref})
+				msg, _ := b.Handler.Do(ctx, commands.Request{UserID: user, ChannelID: channel}, &commands.Command{Verb: actionbot.VerbShow, Ref: ref, Plan: plan})
 				b.tell(ctx, o, user, msg)
 			}
 		}}
@@ -336,7 +337,7 @@ func rowFor(bl actionbot.Block, ref string) bool {
 		return false
 	}
 	for _, btn := range bl.Buttons {
-		if btn.Value == ref {
+		if _, r, ok := actionbot.ParseButtonValue(btn.Value); ok && r == ref {
 			return true
 		}
 	}
@@ -350,7 +351,7 @@ func isStatusLine(bl actionbot.Block) bool {
 // openProgress opens the Update progress modal for an action, filled in
 // with where it stands.
 func (b *Bot) openProgress(ctx context.Context, trigger, user string, o origin) {
-	a, err := b.findAction(ctx, o.Ref)
+	a, err := b.findAction(ctx, o)
 	if err != nil {
 		b.tell(ctx, o, user, actionbot.Simple("⚠️ "+actionbot.ErrorMessage(err)))
 		return
@@ -361,12 +362,18 @@ func (b *Bot) openProgress(ctx context.Context, trigger, user string, o origin) 
 	}
 }
 
-func (b *Bot) findAction(ctx context.Context, ref string) (*actionbot.Action, error) {
+// findAction loads the action a button or form acts on, in the current
+// plan; a button from an earlier plan's message is refused, never taken for
+// the current plan's action of that number.
+func (b *Bot) findAction(ctx context.Context, o origin) (*actionbot.Action, error) {
 	plan, err := b.Store.CurrentPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return b.Store.FindAction(ctx, plan.ID, ref)
+	if err := commands.SamePlan(plan, o.Plan, o.Ref); err != nil {
+		return nil, err
+	}
+	return b.Store.FindAction(ctx, plan.ID, o.Ref)
 }
 
 var statusOptions = []actionbot.Status{actionbot.StatusOpen, actionbot.StatusAtRisk, actionbot.StatusBlocked, actionbot.StatusDone}
@@ -442,7 +449,7 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 		b.log().Warn("slack: progress form without its action", "err", err)
 		return reply{body: viewErrors(map[string]string{blockProgress: "This form has lost track of its action: close it and click Update progress again."})}
 	}
-	a, err := b.findAction(ctx, o.Ref)
+	a, err := b.findAction(ctx, o)
 	if err != nil {
 		if actionbot.ErrorCode(err) == actionbot.EINTERNAL {
 			b.log().Error("slack: load the action of a progress form", "ref", o.Ref, "err", err)
@@ -452,6 +459,9 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 	cmds, errs := b.planProgress(a, readProgressForm(ic.View.State))
 	if len(errs) > 0 {
 		return reply{body: viewErrors(errs)}
+	}
+	for _, c := range cmds {
+		c.Plan = o.Plan
 	}
 	// Recorded before the ack closes the form: a crash cannot lose it, and
 	// a repeated request does not apply it again.

@@ -41,7 +41,7 @@ func reminder(key, to, ref string) *actionbot.Outgoing {
 		Text: "Reminder: " + ref + " is due in 7 days",
 		Blocks: []actionbot.Block{
 			actionbot.Section("⏰ ", actionbot.B(ref), " Promote Speedwatch is due in 7 days."),
-			actionbot.Buttons(actionbot.CardButtons(ref, true)...),
+			actionbot.Buttons(actionbot.CardButtons(1, ref, true)...),
 		}}}
 }
 

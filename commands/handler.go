@@ -126,6 +126,17 @@ func (h *Handler) Handle(ctx context.Context, req Request) actionbot.Message {
 	return msg
 }
 
+// SamePlan refuses a button or form made in a plan that is no longer the
+// current one (planID, 0 for a typed command): last year's "Mark done"
+// never closes this year's action of the same number.
+func SamePlan(current *actionbot.Plan, planID int64, ref string) error {
+	if planID == 0 || current == nil || planID == current.ID {
+		return nil
+	}
+	return actionbot.Errorf(actionbot.ECONFLICT, "That button is on a message from an earlier plan, not %s, so nothing was changed. Type `/action %s` to see %s in the current plan.",
+		current.Name, ref, ref)
+}
+
 // Parse parses the text of an /action command against the current plan's
 // own action ids ("1a", "DAB 1", "1.1.1"). With no plan, or when the plan
 // cannot be read, it reads the bot's own numbers, and the command itself
@@ -296,6 +307,9 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	}
 	e, err := h.env(ctx)
 	if err != nil {
+		return actionbot.Message{}, err
+	}
+	if err := SamePlan(e.plan, cmd.Plan, cmd.Ref); err != nil {
 		return actionbot.Message{}, err
 	}
 	if cmd.Verb == actionbot.VerbDue && cmd.Confirm {
@@ -483,6 +497,11 @@ func (h *Handler) coordinatorsText(ctx context.Context) actionbot.RichText {
 // change applies one or more action verbs to one action, in one
 // transaction.
 func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Command) (actionbot.Message, error) {
+	for _, c := range cmds {
+		if err := SamePlan(e.plan, c.Plan, c.Ref); err != nil {
+			return actionbot.Message{}, err
+		}
+	}
 	ref := cmds[0].Ref
 	a, err := h.findAction(ctx, e, ref)
 	if err != nil {

@@ -18,6 +18,10 @@ import (
 type Command struct {
 	Verb actionbot.Verb
 	Ref  string // the action, for action verbs
+	// Plan is the plan a button or form was made in (0 for a typed
+	// command): a change is refused when it is no longer the current plan,
+	// so last year's card never changes this year's action of that number.
+	Plan int64
 
 	Progress int                // actionbot.VerbProgress
 	Deadline actionbot.Deadline // actionbot.VerbDue
@@ -281,6 +285,18 @@ func (p *parser) ref(i int) (ref string, n int, err error) {
 	return "", 0, nil
 }
 
+// examplePriority is a priority of the plan, for a hint.
+func (p *parser) examplePriority() int { return max(p.examples().Priority, 1) }
+
+// exampleAgency is an agency code of the plan, for a hint ("AGENCY" when
+// the plan names none).
+func (p *parser) exampleAgency() string {
+	if code := p.examples().AgencyCode; code != "" {
+		return code
+	}
+	return "AGENCY"
+}
+
 // example is an action id to show in a hint: the plan's own (its 5.2 if
 // it has one, else its first), or the shipped plan's 5.2.
 func (p *parser) example() string {
@@ -540,7 +556,7 @@ func (p *parser) topVerb(c *Command, verb actionbot.Verb, i int) error {
 	case actionbot.VerbFind:
 		c.Text = p.rest(i)
 		if c.Text == "" {
-			return invalid("Find what? `/action find speedwatch`.")
+			return invalid("Find what? `/action find %s`.", p.examples().Word)
 		}
 	case actionbot.VerbReport:
 		switch {
@@ -550,14 +566,14 @@ func (p *parser) topVerb(c *Command, verb actionbot.Verb, i int) error {
 		case p.word(i) == "priority" || p.word(i) == "p":
 			n, err := strconv.Atoi(p.word(i + 1))
 			if err != nil || n < 1 {
-				return invalid("Which priority? `/action report priority 3`.")
+				return invalid("Which priority? `/action report priority %d`.", p.examplePriority())
 			}
 			c.Priority = n
 		default:
 			if n, err := strconv.Atoi(p.word(i)); err == nil && n > 0 {
 				c.Priority = n
 			} else {
-				return invalid("`/action report` takes an optional priority: `/action report priority 3`.")
+				return invalid("`/action report` takes an optional priority: `/action report priority %d`.", p.examplePriority())
 			}
 		}
 	case actionbot.VerbMeasure:
@@ -692,7 +708,7 @@ func parseFilter(p *parser, i int) (Filter, error) {
 		case "priority", "p":
 			n, err := strconv.Atoi(p.word(i))
 			if err != nil || n < 1 {
-				return f, invalid("Which priority? `/action list priority 3`.")
+				return f, invalid("Which priority? `/action list priority %d`.", p.examplePriority())
 			}
 			f.Priority = n
 			i++
@@ -703,7 +719,10 @@ func parseFilter(p *parser, i int) (Filter, error) {
 				j++
 			}
 			if j == i {
-				return f, invalid("Which agency? `/action list agency CSU` (a code or a name).")
+				if code := p.examples().AgencyCode; code != "" {
+					return f, invalid("Which agency? `/action list agency %s` (a code or a name).", code)
+				}
+				return f, invalid("Which agency? Give its code or name: `/action agencies` lists them.")
 			}
 			f.Agency = strings.Join(tokStrings(p.toks[i:j]), " ")
 			i = j
@@ -757,7 +776,7 @@ func parseFilter(p *parser, i int) (Filter, error) {
 		}
 	}
 	if (f.Led || f.Partner) && f.Agency == "" {
-		return f, invalid("`led` and `partner` narrow an agency's list: `/action list agency CSU led`.")
+		return f, invalid("`led` and `partner` narrow an agency's list: `/action list agency %s led`.", p.exampleAgency())
 	}
 	if f.Led && f.Partner {
 		return f, invalid("`led` or `partner`, not both: an agency's list without either has both.")

@@ -113,7 +113,7 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		blocks = append(blocks, actionbot.Context("No updates yet."))
 	}
 	if buttons && !a.IsDone() {
-		blocks = append(blocks, actionbot.Buttons(actionbot.CardButtons(a.Ref, false)...))
+		blocks = append(blocks, actionbot.Buttons(actionbot.CardButtons(a.PlanID, a.Ref, false)...))
 	}
 	text := a.Ref + " " + actionbot.Clip(a.Text, 80) + " — " + statusText(a)
 	if due := dueText(a, e.today); due != statusText(a) { // not "done, done"

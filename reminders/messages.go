@@ -218,7 +218,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 				break
 			}
 			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: s.itemLine(e, b, g, r)},
-				actionbot.Buttons(actionbot.CardButtons(r.Action.Ref, true)...))
+				actionbot.Buttons(actionbot.CardButtons(r.Action.PlanID, r.Action.Ref, true)...))
 			shown++
 		}
 	}
