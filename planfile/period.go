@@ -37,9 +37,11 @@ func periodFromWords(s string) (actionbot.Period, bool) {
 var reMarking = regexp.MustCompile(`^(?i)(not protectively marked|official(-sensitive)?|official sensitive|protect|restricted|unclassified|draft( v?[0-9.]+)?|version [0-9.]+|v[0-9.]+|appendix [a-z0-9]+)$`)
 
 // titleRow takes a row above the table's header: a protective marking is
-// skipped, the first other row names the plan, and a row that reads as a
-// priority ("Outcome 1 – …", "Priority 1.1 We will…", "Strategic Goal – …")
-// titles the priority of the rows that follow.
+// skipped, the first other row names the plan (with the row after it when
+// it stops mid-phrase, or a later row that repeats it and adds to it), and
+// a row that reads as a priority ("Outcome 1 – …", "Priority 1.1 We
+// will…", "Strategic Goal – …") titles the priority of the rows that
+// follow.
 func (rd *reader) titleRow(cells []string) {
 	var text string
 	for _, c := range cells {
@@ -52,14 +54,29 @@ func (rd *reader) titleRow(cells []string) {
 		return
 	}
 	rd.titleRows = append(rd.titleRows, text)
-	if rd.title == "" {
-		rd.title = text
+	switch {
+	case rd.title == "":
+		rd.title, rd.titleOpen = text, true
+		return
+	case rd.titleOpen && reMidPhrase.MatchString(rd.title):
+		// "…REPORT RECEIVED ON" / "9 MARCH 2007": one title on two rows.
+		rd.title += " " + text
+		return
+	case len(text) > len(rd.title) && strings.Contains(strings.ToLower(text), strings.ToLower(rd.title)) && !reHeading.MatchString(text):
+		// "Prevent Action Plan" then "Prevent Action Plan 2024-25": the
+		// fuller name.
+		rd.title, rd.titleOpen = text, false
 		return
 	}
+	rd.titleOpen = false
 	if reHeading.MatchString(text) && !reOwnerRow.MatchString(text) {
 		rd.section(text)
 	}
 }
+
+// reMidPhrase is a title row that stops mid-phrase ("…REPORT RECEIVED
+// ON", "Community Safety Plan:"): the next row goes on with it.
+var reMidPhrase = regexp.MustCompile(`(?i)(?:\b(?:on|of|for|and|to|the|in|from|by|at|with)|[–—:&-])$`)
 
 // reHeading is a title row that names a priority or objective.
 var reHeading = regexp.MustCompile(`^(?i)(?:\S+\s+)?(priority|theme|objective|outcome|strategic (goal|priority|objective)|goal|aim|section)\b`)

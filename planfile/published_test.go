@@ -97,6 +97,9 @@ func TestEveryPublishedPlanImportsWithNoFlags(t *testing.T) {
 					t.Errorf("%s is due %q (%q), want %s", key, got, a.Deadline.Written, due)
 				}
 			}
+			if want.Title != "" && imp.Name != want.Title {
+				t.Errorf("named %q, want the plan's own title %q (chose: %v)", imp.Name, want.Title, res.Chose)
+			}
 			if want.Period != "" && imp.Period.String() != want.Period {
 				t.Errorf("period %s, want the plan's own %s (chose: %v)", imp.Period, want.Period, res.Chose)
 			}

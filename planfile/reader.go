@@ -203,6 +203,7 @@ type reader struct {
 	strict      bool
 	layout      layout
 	title       string
+	titleOpen   bool // the title rows so far are the title: the next may go on with it
 	problems    []Problem
 	warnings    []Problem
 	needsDate   []Problem
