@@ -111,7 +111,7 @@ func Read(r io.Reader, dir *actionbot.Directory, opt Options) (*Result, error) {
 		return nil, &InvalidError{[]Problem{{Message: "the file is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (Comma delimited)\""}}}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs a header row (" + strings.Join(Columns, ",") + ") and one row per action"}}}
+		return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs " + neededHeader() + ", and one row per action"}}}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
@@ -151,6 +151,14 @@ func csvMessage(err error) string {
 // headerSearch is how many rows above the header may hold a title.
 const headerSearch = 10
 
+// neededHeader says what header a plan needs: its own, naming the action
+// and one more column (layout.isHeader), with the template's as one option.
+func neededHeader() string {
+	return "a header row naming at least the action column and one other, in the plan's own words " +
+		"(e.g. Action, Lead, Timescale; names such as Lead Officer, By whom, Target date, Progress, Resources are read by their meaning, " +
+		"and --columns maps any other), or the template's header (" + strings.Join(Columns, ",") + ")"
+}
+
 // ReadRows reads a plan from a table's rows (from CSV or a spreadsheet).
 // problems are those already found reading the rows; strict reports rows
 // shorter than the header (a spreadsheet leaves trailing cells out).
@@ -172,7 +180,7 @@ func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Opti
 	}
 	if hi < 0 {
 		if len(rows) == 0 && len(problems) == 0 {
-			return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs a header row (" + strings.Join(Columns, ",") + ") and one row per action"}}}
+			return nil, &InvalidError{[]Problem{{Message: "the file is empty: it needs " + neededHeader() + ", and one row per action"}}}
 		}
 		line := 1
 		if len(rows) > 0 {
@@ -183,9 +191,8 @@ func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Opti
 			got = strings.Join(rows[0].Cells, ",")
 		}
 		return nil, &InvalidError{append(problems, Problem{Line: line, Message: fmt.Sprintf(
-			"no header row: one of the first rows must name the columns, at least the action and its lead, partners or deadline "+
-				"(%s, or names such as Lead Officer, By whom, Timescale, Target date, Resources; --columns maps others); got %s",
-			strings.Join(Columns, ","), got)})}
+			"no header row: none of the first %d rows names the columns; the plan needs %s. The first row is: %s",
+			headerSearch, neededHeader(), got)})}
 	}
 	for _, row := range rows[hi+1:] {
 		rd.row(row.Line, row.Cells)

@@ -81,7 +81,7 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 	if len(cells) == 0 {
 		// An empty sheet, or one whose XML excelize could not read (it
 		// then returns no rows rather than an error).
-		return nil, &InvalidError{[]Problem{{Message: fmt.Sprintf("the sheet %q has no rows I can read: it is empty, or the workbook is damaged. Open it in Excel and save it again, or save it as CSV UTF-8; it needs a header row (%s) and one row per action", sheet, strings.Join(Columns, ","))}}}
+		return nil, &InvalidError{[]Problem{{Message: fmt.Sprintf("the sheet %q has no rows I can read: it is empty, or the workbook is damaged. Open it in Excel and save it again, or save it as CSV UTF-8; it needs %s, and one row per action", sheet, neededHeader())}}}
 	}
 	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
