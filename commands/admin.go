@@ -149,7 +149,7 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 	case AdminAgencyAlias:
 		return h.agencyAlias(ctx, e, userID, a)
 	case AdminMemberAdd, AdminMemberRemove:
-		ag, written, err := memberAgency(e.dir, a.Agency, userID)
+		ag, written, err := memberAgency(e.dir, a.Agency)
 		if err != nil {
 			return actionbot.Message{}, err
 		}

@@ -15,15 +15,12 @@ import (
 //	/action admin agency alias SYP "South Yorks Police"
 //
 // and the command line says the same as actionbot agency add NAME --code
-// CODE --alias A, through this handler. The name may go unquoted where it
+// CODE --alias A, through this handler. Like every CLI twin of a slash
+// command, it gets the same words back: where a reply tells what to type
+// next, it gives both doors' commands. The name may go unquoted where it
 // holds no "as" or "aka"; the code is made from the name when none is given,
 // as import makes one. People are then registered by the plan's own wording
 // of their agency (actionbot.Directory.ResolveWritten).
-
-// CommandLineUser is who the command line runs its changes as (cmd/actionbot
-// does them through this handler, as the coordinator at the keyboard): a
-// hint to it names the command line's commands, not the slash command's.
-const CommandLineUser = "cli"
 
 // AgencyStore adds agencies; the store does. A Store without it cannot.
 type AgencyStore interface {
@@ -180,7 +177,6 @@ func parseAgencyAdd(ws []agencyWord) (*Admin, error) {
 // guard notes meet, and against the directory (actionbot.Directory.
 // CheckNewAgency, enforced again by the store).
 func (h *Handler) agencyAdd(ctx context.Context, e *env, userID string, a *Admin) (actionbot.Message, error) {
-	cli := userID == CommandLineUser
 	ag := &actionbot.Agency{Name: actionbot.CleanText(a.Agency), Code: strings.ToUpper(strings.TrimSpace(a.Code))}
 	seen := map[string]bool{actionbot.AgencyKey(ag.Name): true}
 	for _, al := range a.Aliases {
@@ -192,7 +188,7 @@ func (h *Handler) agencyAdd(ctx context.Context, e *env, userID string, a *Admin
 	}
 	for _, n := range append([]string{ag.Name}, ag.Aliases...) {
 		if what := personalDataIn(n); what != "" {
-			return actionbot.Message{}, invalid("%q seems to hold %s: an agency is an organisation or a group, not a person. Add the agency they work for, then register them with it (%s).", n, what, memberAddHint(cli, "AGENCY"))
+			return actionbot.Message{}, invalid("%q seems to hold %s: an agency is an organisation or a group, not a person. Add the agency they work for, then register them with it.", n, what)
 		}
 	}
 	derived := ag.Code == ""
@@ -202,7 +198,7 @@ func (h *Handler) agencyAdd(ctx context.Context, e *env, userID string, a *Admin
 	if err := e.dir.CheckNewAgency(ag); err != nil {
 		if other, taken := e.dir.Lookup(ag.Code); derived && taken && actionbot.ErrorCode(err) == actionbot.ECONFLICT {
 			if _, nameTaken := e.dir.Lookup(ag.Name); !nameTaken {
-				return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "The code %s, made from that name, is already %s's: give the new agency a code of its own, %s.", ag.Code, e.dir.Label(other.Code), agencyAddHint(cli, ag.Name, "CODE"))
+				return actionbot.Message{}, actionbot.Errorf(actionbot.ECONFLICT, "The code %s, made from that name, is already %s's: give the new agency a code of its own, %s.", ag.Code, e.dir.Label(other.Code), agencyAddHint(ag.Name, "CODE"))
 			}
 		}
 		return actionbot.Message{}, err
@@ -218,14 +214,15 @@ func (h *Handler) agencyAdd(ctx context.Context, e *env, userID string, a *Admin
 	if len(ag.Aliases) > 0 {
 		text += ", also written “" + strings.Join(ag.Aliases, "”, “") + "”"
 	}
-	text += ". Make it an action's lead with " + leadHint(cli, e.ex.Ref, ag.Code) + ", and register its people with " + memberAddHint(cli, ag.Code) + "."
-	rt := actionbot.Txt("✅ " + text)
+	text += ". Make it an action's lead with `/action " + e.ex.Ref + " lead " + ag.Code + "`, and register its people with `/action admin member add @person " + ag.Code + "`" +
+		" (at the command line, `actionbot lead " + e.ex.Ref + " " + ag.Code + "` and `actionbot member add USER " + ag.Code + "`)."
+	rt := actionbot.Txt(inlineCode("✅ " + text)...)
 	return actionbot.Message{Text: rt.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: rt}}}, nil
 }
 
 // agencyAlias gives an agency more names.
 func (h *Handler) agencyAlias(ctx context.Context, e *env, userID string, a *Admin) (actionbot.Message, error) {
-	ag, _, err := memberAgency(e.dir, a.Agency, userID)
+	ag, _, err := memberAgency(e.dir, a.Agency)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
@@ -261,7 +258,7 @@ func (h *Handler) agencyAlias(ctx context.Context, e *env, userID string, a *Adm
 // its code, name or alias, or as the plan writes it (ResolveWritten: "DMBC
 // Hate Crime Lead", SYP for South Yorkshire Police). written says how a
 // plan's wording was read, for the reply; "" for a code, name or alias.
-func memberAgency(dir *actionbot.Directory, text, userID string) (ag *actionbot.Agency, written string, err error) {
+func memberAgency(dir *actionbot.Directory, text string) (ag *actionbot.Agency, written string, err error) {
 	if ag, ok := dir.Lookup(text); ok {
 		return ag, "", nil
 	}
@@ -270,22 +267,19 @@ func memberAgency(dir *actionbot.Directory, text, userID string) (ag *actionbot.
 			return ag, ", as the plan writes it: “" + strings.Trim(strings.TrimSpace(text), "\"“”") + "”", nil
 		}
 	}
-	return nil, "", unknownMemberAgency(dir, text, userID == CommandLineUser)
+	return nil, "", unknownMemberAgency(dir, text)
 }
 
 // unknownMemberAgency refuses a name no agency has: the nearest ones with
-// their names and codes, where the list of them is, and how an agency new
-// to the partnership is added, in the words of the door it came through.
-func unknownMemberAgency(dir *actionbot.Directory, name string, cli bool) error {
+// their codes and names, where the list of them is, and how an agency new
+// to the partnership is added, at either door.
+func unknownMemberAgency(dir *actionbot.Directory, name string) error {
 	name = strings.Trim(strings.TrimSpace(name), "\"“”")
-	list := "`/action agencies` lists them"
-	if cli {
-		list = "`actionbot agencies` lists them"
-	}
-	add := " An agency new to the partnership is added first: " + agencyAddHint(cli, name, "") + "."
+	list := "`/action agencies` (at the command line, `actionbot agencies`) lists them"
+	add := " An agency new to the partnership is added first: " + agencyAddHint(name, "") + "."
 	near := dir.Near(name, 3)
 	if len(near) == 0 {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "I don't know the agency %q: %s.%s", name, list, add)
+		return actionbot.Errorf(actionbot.ENOTFOUND, "I don't know the agency %q. %s.%s", name, list, add)
 	}
 	for i, c := range near {
 		near[i] = codeAndName(dir, c)
@@ -302,32 +296,12 @@ func codeAndName(dir *actionbot.Directory, code string) string {
 	return code
 }
 
-// agencyAddHint is how an agency is added, at the door used.
-func agencyAddHint(cli bool, name, code string) string {
-	if cli {
-		s := "`actionbot agency add \"" + name + "\""
-		if code != "" {
-			s += " --code " + code
-		}
-		return s + "`"
-	}
-	s := "`/action admin agency add \"" + name + "\""
+// agencyAddHint is how an agency is added, at either door.
+func agencyAddHint(name, code string) string {
+	slash, cli := "`/action admin agency add \""+name+"\"", "`actionbot agency add \""+name+"\""
 	if code != "" {
-		s += " as " + code
+		slash += " as " + code
+		cli += " --code " + code
 	}
-	return s + "`"
-}
-
-func memberAddHint(cli bool, code string) string {
-	if cli {
-		return "`actionbot member add USER " + code + "`"
-	}
-	return "`/action admin member add @person " + code + "`"
-}
-
-func leadHint(cli bool, ref, code string) string {
-	if cli {
-		return "`actionbot lead " + ref + " " + code + "`"
-	}
-	return "`/action " + ref + " lead " + code + "`"
+	return slash + "` (at the command line, " + cli + "`)"
 }

@@ -109,7 +109,7 @@ func resolveRun(dir *actionbot.Directory, words []string) ([]actionbot.Party, er
 // unknownAgency refuses a name no agency has, suggesting the nearest, and
 // says how a coordinator adds an agency new to the partnership.
 func unknownAgency(dir *actionbot.Directory, name string) error {
-	newOne := fmt.Sprintf(" An agency new to the partnership is added first: `/action admin agency add %q as CODE` (at the command line, `actionbot agency add %q --code CODE`).", name, name)
+	newOne := " An agency new to the partnership is added first: " + agencyAddHint(name, "CODE") + "."
 	near := dir.Near(name, 3)
 	if len(near) == 0 {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "I don't know the agency %q: `/action agencies` lists them.%s", name, newOne)

@@ -44,6 +44,7 @@ type subcommandHelp struct{ name, args, summary string }
 // order. Each is a case of run's switch.
 func moreCommands() []subcommandHelp {
 	return []subcommandHelp{
+		{"agency", "add NAME [--code CODE] [--alias ALIAS]… | alias AGENCY ALIAS… | list", "add an agency the plan does not name, as /action admin agency add does; actionbot agencies lists them"},
 		{"backup", "FILE", "write a consistent copy of the live database to FILE (safe while the bot runs)"},
 		{"copy-db", "--from DB --to DB", "copy everything into a new, empty database: SQLite file to PostgreSQL URL, or back"},
 		{"digest", "[--as-of 2012-11-05T08:30] [--post]", "show the daily tasking digest for an instant; --post posts it through Slack (once a day)"},
@@ -58,7 +59,7 @@ func moreCommands() []subcommandHelp {
 
 // commandNames are the subcommands runAt's switch knows.
 var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
-	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "version", "help"}
+	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "agency", "agencies", "version", "help"}
 
 // unknownCommand says a command is not known, suggesting the nearest one
 // (one or two letters off), as the slash command does for its verbs.
@@ -193,6 +194,8 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 		err = a.reportCmd(ctx, args)
 	case "measure":
 		err = a.measureCmd(ctx, args)
+	case "agency", "agencies":
+		err = a.agencyCmd(ctx, cmd, args) // agency.go
 	case "lead", "partners":
 		err = a.partiesCmd(ctx, actionbot.Verb(cmd), args) // parties.go
 	default:

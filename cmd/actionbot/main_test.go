@@ -202,7 +202,7 @@ func TestCLIUsageAndErrors(t *testing.T) {
 		{[]string{"import", "/nonexistent.csv"}, 1, "There is no plan file at /nonexistent.csv; nothing was imported."},
 		{[]string{"member", "add", "jo", "CSU"}, 2, `"jo" is not a person: mention them with @, or give their Slack member ID`}, // the slash command's words
 		{[]string{"member", "add", "U12345678"}, 2, "Which agency? `/action admin member add @person CSU`"},
-		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE?`},
+		{[]string{"member", "add", "U1", "Polise"}, 1, `I don't know the agency "Polise" — did you mean POLICE (Kent Police)?`},
 		{[]string{"member"}, 2, "member add USER AGENCY"},
 		{[]string{"coordinator", "add", "U1"}, 0, "U1 is now a coordinator"},
 		{[]string{"coordinator", "add", "U1"}, 0, "already a coordinator"},
