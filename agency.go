@@ -490,8 +490,9 @@ func (d *Directory) byInitials(text string) []*Agency {
 
 // Near returns up to max agency codes a name may have meant, best first:
 // the agencies ResolveWritten could not choose between, then those Suggest
-// finds close in spelling, then those whose name holds every word of it
-// ("Police" for South Yorkshire Police).
+// finds close in spelling, then those whose name holds every word of it,
+// or a word it begins ("Police" or "Yorkshire Polic" for South Yorkshire
+// Police).
 func (d *Directory) Near(name string, max int) []string {
 	var out []string
 	add := func(code string) {
@@ -513,7 +514,7 @@ func (d *Directory) Near(name string, max int) []string {
 		have := strings.Fields(AgencyKey(a.Name))
 		all := true
 		for _, w := range words {
-			if !slices.Contains(have, w) {
+			if !slices.ContainsFunc(have, func(h string) bool { return h == w || len(w) >= 3 && strings.HasPrefix(h, w) }) {
 				all = false
 				break
 			}

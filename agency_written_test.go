@@ -91,6 +91,9 @@ func TestNearAgenciesIncludeThoseWhoseNameHoldsTheWord(t *testing.T) {
 	if near := dir.Near("Police", 3); !slices.Equal(near, []string{"SOUTH-YORKSHIRE-POLICE"}) {
 		t.Errorf("Near(Police) = %v", near)
 	}
+	if near := dir.Near("Yorkshire Polic", 3); !slices.Equal(near, []string{"SOUTH-YORKSHIRE-POLICE"}) {
+		t.Errorf("Near(a word cut short) = %v", near)
+	}
 	if near := dir.Near("Sheffeld City Council", 3); !slices.Equal(near, []string{"SHEFFIELD-CITY-COUNCIL"}) {
 		t.Errorf("Near(misspelt) = %v", near)
 	}
