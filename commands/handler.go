@@ -282,8 +282,13 @@ func inlineCode(s string) []any {
 type env struct {
 	plan  *actionbot.Plan
 	dir   *actionbot.Directory
-	now   time.Time
+	now time.Time
+	// today is the day the plan is read on: today, or the plan's last day
+	// once its year is over (ended), so that an ended plan reads as it
+	// stood when it ended ("not done when the plan ended, a year after its
+	// deadline"), not as ever later today.
 	today actionbot.Date
+	ended bool
 	// ex are the plan's own examples, for hints and footers.
 	ex actionbot.Examples
 }
@@ -298,7 +303,11 @@ func (h *Handler) env(ctx context.Context) (*env, error) {
 		return nil, err
 	}
 	now := h.now().In(h.loc())
-	return &env{plan: plan, dir: dir, now: now, today: actionbot.DateOf(now), ex: h.examples(ctx, plan, dir)}, nil
+	e := &env{plan: plan, dir: dir, now: now, today: actionbot.DateOf(now), ex: h.examples(ctx, plan, dir)}
+	if end := plan.Period.End; !end.IsZero() && e.today.After(end) {
+		e.today, e.ended = end, true
+	}
+	return e, nil
 }
 
 func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot.Message, error) {
@@ -325,6 +334,8 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 		return h.history(ctx, e, cmd.Ref)
 	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze:
 		return h.change(ctx, e, req, []*Command{cmd})
+	case actionbot.VerbUndo:
+		return h.change(ctx, e, req, []*Command{cmd}) // undo.go
 	case actionbot.VerbLead, actionbot.VerbPartners:
 		return h.parties(ctx, e, req, cmd) // parties.go
 	case actionbot.VerbMine:
@@ -532,6 +543,9 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 		if verb == actionbot.VerbSnooze {
 			ops[i].Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
 		}
+		if err := h.withTrail(ctx, e, a, req.UserID, w.coordinator, &ops[i]); err != nil { // undo.go
+			return actionbot.Message{}, err
+		}
 	}
 	priorities, err := h.Store.Priorities(ctx, e.plan.ID)
 	if err != nil {
@@ -584,6 +598,7 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 	}
 	msg.Text = confirm.Plain()
 	msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
+	addUndoButton(&msg, e.plan.ID, updated.Ref, entries) // undo.go
 	return msg, nil
 }
 
@@ -646,6 +661,8 @@ func verbPhrase(v actionbot.Verb) string {
 		return "move the deadline of %s"
 	case actionbot.VerbSnooze:
 		return "snooze the reminders of %s"
+	case actionbot.VerbUndo:
+		return "undo a change to %s"
 	}
 	return "change %s"
 }
@@ -682,6 +699,8 @@ func confirmation(a *actionbot.Action, entry *actionbot.AuditEntry, e *env, rati
 		return append(line, outsideThePlanYear(a, e)...)
 	case actionbot.VerbSnooze:
 		return actionbot.Txt("Reminders for ", ref, " are snoozed until ", a.SnoozedUntil.In(e.now.Location()).Format("Mon 2 Jan 2006"), ".")
+	case actionbot.VerbUndo:
+		return undoConfirmation(a, entry, now)
 	}
 	return actionbot.Txt(ref, " updated.")
 }
@@ -735,6 +754,8 @@ func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEnt
 		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref), " at "+strconv.Itoa(a.Progress)+"% (now "+rating.StateWords()+")")...)
 	case actionbot.VerbDue:
 		line = append(line, actionbot.Txt("moved the deadline of ", actionbot.B(a.Ref), ": now "+actionbot.DeadlineWords(a.Deadline))...)
+	case actionbot.VerbUndo:
+		line = append(line, actionbot.Txt("undid a change to ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
 	default:
 		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref))...)
 	}

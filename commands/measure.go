@@ -20,13 +20,16 @@ func (h *Handler) measure(ctx context.Context, e *env, userID string, cmd *Comma
 		return actionbot.Message{}, err
 	}
 	args := cmd.Measure
-	day := e.today
+	// A figure is dated the day it is typed (not the ended plan's last day,
+	// which e.today is once the year is over): it is asked to be dated.
+	today := actionbot.DateOf(e.now)
+	day := today
 	if !args.AsOf.IsZero() {
 		day = args.AsOf
 	}
 	switch {
-	case day.After(e.today):
-		return actionbot.Message{}, actionbot.Errorf(actionbot.EINVALID, "A figure as of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day.UK(), e.today.UK())
+	case day.After(today):
+		return actionbot.Message{}, actionbot.Errorf(actionbot.EINVALID, "A figure as of %s is in the future: record a figure as of the date it stands at, on or before today (%s).", day.UK(), today.UK())
 	case day.Before(e.plan.Period.Start):
 		return actionbot.Message{}, actionbot.Errorf(actionbot.EINVALID, "A figure as of %s is before %s starts (%s): that figure belongs to an earlier plan.", day.UK(), e.plan.Name, e.plan.Period.Start.UK())
 	}

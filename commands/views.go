@@ -92,12 +92,15 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		actionbot.Block{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
 			{Label: "Lead", Value: actionbot.Txt(e.dir.PartiesLabel(a.Lead))},
 			{Label: "Partners", Value: actionbot.Txt(e.dir.PartiesLabel(a.Partners))},
-			{Label: "Deadline", Value: actionbot.Txt(deadlineText(a, e.today))},
+			{Label: "Deadline", Value: actionbot.Txt(endedDeadlineText(e, a))},
 			{Label: "Funding", Value: actionbot.Txt(orDash(a.Funding))},
 			{Label: "Status", Value: actionbot.Txt(statusText(a), " · "+strconv.Itoa(a.Progress)+"%")},
 			{Label: "RAG", Value: actionbot.Txt(rating.RAG.Emoji()+" "+rating.RAG.Label(), " — ", rating.Why)},
 		}},
 	)
+	if e.ended {
+		blocks = append(blocks, actionbot.Context("🏁 "+e.plan.Name+" ended on "+e.today.UK()+": this is "+a.Ref+" as it stood then."))
+	}
 	if a.Review != "" {
 		blocks = append(blocks, actionbot.Context("📝 Needs review: ", a.Review))
 	}
@@ -120,6 +123,16 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 		text += ", " + due
 	}
 	return actionbot.Message{Text: text, Blocks: blocks}
+}
+
+// endedDeadlineText is the card's deadline; on an ended plan an overdue
+// action reads as what it was: "not done when the plan ended, 365 days
+// after its deadline".
+func endedDeadlineText(e *env, a *actionbot.Action) string {
+	if n, ok := a.DueIn(e.today); e.ended && ok && n < 0 && !a.IsDone() {
+		return actionbot.DescribeDeadline(a.Deadline) + " — not done when the plan ended, " + actionbot.Plural(-n, "day") + " after its deadline"
+	}
+	return deadlineText(a, e.today)
 }
 
 func orDash(s string) string {

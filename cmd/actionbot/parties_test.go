@@ -36,7 +36,8 @@ func TestCLISetsTheLeadAndPartnersOfAPlanWithoutALeadColumn(t *testing.T) {
 		{"several leads, separated by ; in one argument", []string{"lead", "1b", "CSU; Police"}, 0, "1b is now led by Community Safety Unit (CSU), South Yorkshire Police (SYP)."},
 		{"a partner added", []string{"partners", "1a", "add", "DCST"}, 0, "1a's partners are now Doncaster Community Safety Team (DCST)."},
 		{"an unknown agency is refused, naming the nearest", []string{"lead", "1b", "Polise"}, 1, `I don't know the agency "Polise" — did you mean`},
-		{"an id the plan does not have", []string{"lead", "9z", "SYP"}, 2, "Which action? Put its number first, for example /action 1a lead"},
+		// Shaped like the plan's ids (1a, 1b), so read as an id it lacks.
+		{"an id the plan does not have", []string{"lead", "9z", "SYP"}, 1, "No action 9z in Doncaster CSP Plan 2019-20"},
 		{"lead without an agency", []string{"lead", "1a"}, 2, "lead takes the action and its lead agencies"},
 		{"partners without add or remove", []string{"partners", "1a", "DCST", "SYP"}, 2, "Add or remove?"},
 	}
