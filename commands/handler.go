@@ -280,9 +280,9 @@ func inlineCode(s string) []any {
 
 // env is what most commands need: the plan and the clock.
 type env struct {
-	plan  *actionbot.Plan
-	dir   *actionbot.Directory
-	now time.Time
+	plan *actionbot.Plan
+	dir  *actionbot.Directory
+	now  time.Time
 	// today is the day the plan is read on: today, or the plan's last day
 	// once its year is over (ended), so that an ended plan reads as it
 	// stood when it ended ("not done when the plan ended, a year after its
