@@ -29,6 +29,16 @@ type Digest struct {
 	Message  actionbot.Message
 
 	Total, Open, Overdue, DueSoon, Blocked, DoneSince, Changes, Stale int
+	// DueThisWeek, AtRisk and NoDate complete the standing picture: due
+	// within WeekDays, flagged at risk, and with no date the plan gives.
+	DueThisWeek, AtRisk, NoDate int
+	// NewlyOverdue are the actions that became overdue since the previous
+	// digest.
+	NewlyOverdue []string
+	// Long is set on the plan's first digest and the week's first working
+	// day: the digest then lists every overdue, due-soon, blocked and stale
+	// action, and the RAG per priority, besides the changes and counts.
+	Long bool
 	// PrePlan are the actions whose deadline falls before the plan's year,
 	// unconfirmed: the plan's first digest lists them to confirm or move.
 	PrePlan []string
@@ -60,11 +70,17 @@ func (s *Service) digestFrom(ctx context.Context, e *env) (time.Time, error) {
 	return time.Date(prev.Year, prev.Month, prev.Day, e.now.Hour(), e.now.Minute(), 0, 0, s.Rules.Location), nil
 }
 
-// BuildDigest builds the digest for the tasking meeting at now: headline
-// counts, overdue actions (most overdue first), actions due in the next 14
-// days, blocked actions with their reasons, what changed since the previous
-// digest and who did it, ongoing actions nobody has updated, and a line of
-// RAG counts per priority. It records and queues nothing.
+// BuildDigest builds the digest for the tasking meeting at now. It opens
+// with what changed since the previous digest, each change with who and
+// when (from the audit), and how many actions became overdue; then the
+// standing picture in counts, each with the command that lists it; then
+// the few items the meeting must decide today (newly overdue, blocked,
+// deadlines before the plan year to confirm or move), each once. The long
+// form (the plan's first digest, and the week's first working day, when
+// it stands in for the sweep's escalation post) adds the full lists:
+// overdue (the six "confirm or move" among them, once), due in the next 14
+// days, blocked, stale, and a RAG line per priority. It records and queues
+// nothing.
 func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, error) {
 	e, err := s.load(ctx, now)
 	if err != nil {
@@ -86,10 +102,20 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if err != nil {
 		return nil, err
 	}
+	confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	previous, err := s.Store.PlanDigests(ctx, e.plan.ID)
+	if err != nil {
+		return nil, err
+	}
 	d := &Digest{PlanID: e.plan.ID, Day: e.today, From: from, To: e.now, Total: len(actions), Changes: len(changes)}
+	d.Long = previous == 0 || s.Rules.IsWeekStart(e.today)
 	ex := actionbot.ExamplesOf(e.plan, actions, e.dir) // the plan's own words for the hints
+	fromDay := actionbot.Today(from, s.Rules.Location)
 
-	var overdue, dueSoon, blocked, stale []*actionbot.Action
+	var overdue, dueSoon, blocked, stale, newlyOverdue, prePlan, undated []*actionbot.Action
 	staleFor := map[string]int{}
 	for _, a := range actions {
 		if a.IsDone() {
@@ -100,15 +126,30 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 			switch {
 			case n < 0:
 				overdue = append(overdue, a)
+				if was, _ := a.DueIn(fromDay); was >= 0 {
+					newlyOverdue = append(newlyOverdue, a)
+				}
 			case n <= DueSoonDays:
 				dueSoon = append(dueSoon, a)
+				if n < WeekDays {
+					d.DueThisWeek++
+				}
 			}
 		} else if days, ok := s.rag().Stale(a, e.plan.Period.Start, e.today, e.now); ok { // the one definition of stale
 			stale = append(stale, a)
 			staleFor[a.Ref] = days
 		}
-		if a.Status == actionbot.StatusBlocked {
+		switch a.Status {
+		case actionbot.StatusBlocked:
 			blocked = append(blocked, a)
+		case actionbot.StatusAtRisk:
+			d.AtRisk++
+		}
+		if PrePlan(a, e.plan, confirmed[a.ID]) {
+			prePlan = append(prePlan, a)
+		}
+		if a.Deadline.NeedsDate() {
+			undated = append(undated, a)
 		}
 	}
 	byDue := func(as []*actionbot.Action) {
@@ -116,8 +157,12 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	}
 	byDue(overdue)
 	byDue(dueSoon)
+	byDue(newlyOverdue)
 	sort.SliceStable(stale, func(i, j int) bool { return staleFor[stale[i].Ref] > staleFor[stale[j].Ref] })
-	d.Overdue, d.DueSoon, d.Blocked, d.Stale = len(overdue), len(dueSoon), len(blocked), len(stale)
+	d.Overdue, d.DueSoon, d.Blocked, d.Stale, d.NoDate = len(overdue), len(dueSoon), len(blocked), len(stale), len(undated)
+	for _, a := range newlyOverdue {
+		d.NewlyOverdue = append(d.NewlyOverdue, a.Ref)
+	}
 	done := map[string]bool{}
 	for _, c := range changes {
 		if ch, ok := c.Changed("status"); ok && ch.To == string(actionbot.StatusDone) {
@@ -125,25 +170,15 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 		}
 	}
 	d.DoneSince = len(done)
-	// The plan's first digest lists, once, the deadlines before its year
-	// that nobody has confirmed or moved.
-	var prePlan, undated []*actionbot.Action
-	if n, err := s.Store.PlanDigests(ctx, e.plan.ID); err != nil {
-		return nil, err
-	} else if n == 0 {
-		confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
-		if err != nil {
-			return nil, err
+	// The plan's first digest lists, with the commands that settle them,
+	// the deadlines before its year nobody has confirmed or moved, and
+	// those the plan gave in words with no date.
+	if previous == 0 {
+		for _, a := range prePlan {
+			d.PrePlan = append(d.PrePlan, a.Ref)
 		}
-		for _, a := range actions {
-			if !a.IsDone() && PrePlan(a, e.plan, confirmed[a.ID]) {
-				prePlan = append(prePlan, a)
-				d.PrePlan = append(d.PrePlan, a.Ref)
-			}
-			if !a.IsDone() && a.Deadline.NeedsDate() {
-				undated = append(undated, a)
-				d.NeedsDate = append(d.NeedsDate, a.Ref)
-			}
+		for _, a := range undated {
+			d.NeedsDate = append(d.NeedsDate, a.Ref)
 		}
 	}
 
@@ -152,36 +187,163 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	blocks := []actionbot.Block{
 		actionbot.Header("Daily tasking digest — " + dayText(e.today)),
 		actionbot.Context(fmt.Sprintf("%s · changes since %s", e.plan.Name, sinceText)),
-		actionbot.Section(actionbot.B(actionbot.Plural(d.Total, "action")+": "), fmt.Sprintf("%d open · %d overdue · %d due in the next %d days · %d blocked · %d done since the last digest",
-			d.Open, d.Overdue, d.DueSoon, DueSoonDays, d.Blocked, d.DoneSince)),
 	}
+
+	// 1. What changed.
+	if len(changes) == 0 {
+		quiet := "No changes since " + sinceText + "."
+		if len(newlyOverdue) == 0 {
+			quiet += " Nothing became overdue."
+		} else {
+			quiet += fmt.Sprintf(" %s became overdue: below.", actionbot.Plural(len(newlyOverdue), "action"))
+		}
+		blocks = append(blocks, actionbot.Section(quiet))
+	} else {
+		title := fmt.Sprintf("What changed since %s (%d)", sinceText, len(changes))
+		if len(newlyOverdue) > 0 {
+			title += fmt.Sprintf(", and %d newly overdue below", len(newlyOverdue))
+		}
+		blocks = append(blocks, listOf(title, len(changes), func(i int) actionbot.RichText {
+			return changeLine(changes[i], loc)
+		}, "/action <ref> history")...)
+	}
+
+	// 2. The standing picture, in counts.
+	blocks = append(blocks, actionbot.Section(s.standing(d)...))
 	if d.Quiet() {
 		blocks = append(blocks, actionbot.Section(fmt.Sprintf("✅ Nothing overdue, nothing due in the next %d days.", DueSoonDays)))
 	}
-	if len(d.PrePlan) > 0 {
-		blocks = append(blocks, listOf(fmt.Sprintf("Deadline before the plan year: confirm or move it (%d). Until then these get no overdue reminders.", len(prePlan)), len(prePlan), func(i int) actionbot.RichText {
-			a := prePlan[i]
-			return actionbot.Txt("❓ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — due "+
-				actionbot.DescribeDeadline(a.Deadline)+": ", actionbot.C("/action "+a.Ref+" due "+ex.Deadline+" <reason>"), " or ", actionbot.C("/action "+a.Ref+" due confirm"))
-		}, "/action list overdue")...)
-	}
-	if len(undated) > 0 {
-		blocks = append(blocks, listOf(fmt.Sprintf("No date yet (%d): set one. Until then these get no reminders.", len(undated)), len(undated), func(i int) actionbot.RichText {
-			a := undated[i]
-			says := "the plan gives no deadline"
-			if a.Deadline.Written != "" {
-				says = "the plan says “" + a.Deadline.Written + "”"
+
+	// 3. What the meeting decides today, each action once. In the long
+	// form the overdue list carries the newly overdue and those to confirm
+	// or move, and the blocked list the blocked.
+	named := map[string]bool{}
+	var decide []actionbot.RichText
+	if !d.Long {
+		for _, a := range newlyOverdue {
+			named[a.Ref] = true
+			decide = append(decide, actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 60)+" — "+leadLabel(e.dir, a)+" — newly overdue, due "+a.Deadline.String()))
+		}
+		for _, a := range blocked {
+			if named[a.Ref] {
+				continue
 			}
-			return actionbot.Txt("❔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+says+": ",
-				actionbot.C("/action "+a.Ref+" due <date> <reason>"))
-		}, "/action list")...)
+			named[a.Ref] = true
+			decide = append(decide, blockedLine(e.dir, a, 60))
+		}
+		var refs []string
+		for _, a := range prePlan {
+			if !named[a.Ref] {
+				named[a.Ref] = true
+				refs = append(refs, a.Ref)
+			}
+		}
+		if len(refs) > 0 {
+			decide = append(decide, actionbot.Txt(fmt.Sprintf("❓ Deadline before the plan year, to confirm or move (%d): ", len(refs)), actionbot.B(strings.Join(refs, ", ")), " — ",
+				actionbot.C("/action "+refs[0]+" due "+ex.Deadline+" <reason>"), " or ", actionbot.C("/action "+refs[0]+" due confirm")))
+		}
+		if len(decide) > 0 {
+			blocks = append(blocks, listBlocks(fmt.Sprintf("For today's meeting (%d)", len(decide)), decide, "/action list blocked")...)
+		}
+	}
+
+	// 4. The long form: the full lists, once a week.
+	if d.Long {
+		blocks = append(blocks, s.longForm(e, d, ex, overdue, newlyOverdue, prePlan, undated, dueSoon, blocked, stale, staleFor, actions)...)
+		blocks = append(blocks, actionbot.Context("Update an action with ", actionbot.C("/action "+ex.Ref+" progress 60"), " or ", actionbot.C("/action "+ex.Ref+" done"),
+			"; ", actionbot.C("/action report"), " has the RAG detail."))
+	}
+	d.Message = actionbot.Message{
+		Text: fmt.Sprintf("Daily tasking digest, %s: %d overdue, %d due in the next %d days, %d blocked, %s",
+			dayText(e.today), d.Overdue, d.DueSoon, DueSoonDays, d.Blocked, actionbot.Plural(d.Changes, "change")),
+		Blocks: blocks,
+		Public: true,
+	}
+	return d, nil
+}
+
+// WeekDays is the window of the digest's "due this week": today and the
+// six days after.
+const WeekDays = 7
+
+// standing is the digest's standing picture: counts, each with the command
+// that lists the actions it counts.
+func (s *Service) standing(d *Digest) []any {
+	parts := []any{actionbot.B(fmt.Sprintf("%s, %d open:", actionbot.Plural(d.Total, "action"), d.Open))}
+	for i, c := range []struct {
+		n         int
+		what, cmd string
+	}{
+		{d.Overdue, "overdue", "/action overdue"},
+		{d.DueThisWeek, "due this week", fmt.Sprintf("/action list due %d", WeekDays)},
+		{d.Blocked, "blocked", "/action list blocked"},
+		{d.AtRisk, "at risk", "/action list at-risk"},
+		{d.Stale, "stale", "/action list stale"},
+		{d.NoDate, "with no date", "/action list open"},
+		{d.DoneSince, "done since the last digest", "/action list done"},
+	} {
+		sep := " · "
+		if i == 0 {
+			sep = " "
+		}
+		parts = append(parts, fmt.Sprintf("%s%d %s", sep, c.n, c.what))
+		if c.n > 0 {
+			parts = append(parts, " ", actionbot.C(c.cmd))
+		}
+	}
+	return parts
+}
+
+// blockedLine is "⛔ 5.7 Work with… — Kent Police (POLICE) — blocked:
+// reason", the reason in a plain span of its own.
+func blockedLine(dir *actionbot.Directory, a *actionbot.Action, clip int) actionbot.RichText {
+	line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, clip)+" — "+leadLabel(dir, a)+" — blocked: ")
+	return append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)})
+}
+
+// longForm is the weekly digest's full lists: every overdue action once,
+// most overdue first, marked when it is newly overdue or its deadline falls
+// before the plan year (with the commands that confirm or move it); those
+// due in the next 14 days; the blocked with reasons; those with no date;
+// the stale; a RAG line per priority. On the week's first working day the
+// overdue list stands in for the sweep's escalation post.
+func (s *Service) longForm(e *env, d *Digest, ex actionbot.Examples, overdue, newlyOverdue, prePlan, undated, dueSoon, blocked, stale []*actionbot.Action,
+	staleFor map[string]int, actions []*actionbot.Action) []actionbot.Block {
+	var blocks []actionbot.Block
+	isNew, isPre := map[string]bool{}, map[string]bool{}
+	for _, a := range newlyOverdue {
+		isNew[a.Ref] = true
+	}
+	for _, a := range prePlan {
+		isPre[a.Ref] = true
 	}
 	if len(overdue) > 0 {
-		blocks = append(blocks, listOf(fmt.Sprintf("Overdue (%d), most overdue first", len(overdue)), len(overdue), func(i int) actionbot.RichText {
+		title := fmt.Sprintf("Overdue (%d), most overdue first", len(overdue))
+		if s.Rules.IsWeekStart(e.today) && s.Rules.EscalateAfter > 0 {
+			n := 0
+			for _, a := range overdue {
+				if days, _ := a.DueIn(e.today); -days >= s.Rules.EscalateAfter && !isPre[a.Ref] {
+					n++
+				}
+			}
+			title += fmt.Sprintf(" — 🚨 %d overdue %s or more escalated to this meeting", n, actionbot.Plural(s.Rules.EscalateAfter, "day"))
+		}
+		blocks = append(blocks, listOf(title, len(overdue), func(i int) actionbot.RichText {
 			a := overdue[i]
 			n, _ := a.DueIn(e.today)
-			return actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
+			line := actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
+			switch {
+			case isPre[a.Ref]:
+				line = append(line, actionbot.Span{Text: " ❓"})
+			case isNew[a.Ref]:
+				line = append(line, actionbot.Span{Text: " — new"})
+			}
+			return line
 		}, "/action list overdue")...)
+		if len(prePlan) > 0 {
+			blocks = append(blocks, actionbot.Context(fmt.Sprintf("❓ %s before the plan year: no overdue reminders until a coordinator confirms or moves it: ", actionbot.Plural(len(prePlan), "deadline")),
+				actionbot.C("/action "+prePlan[0].Ref+" due "+ex.Deadline+" <reason>"), " or ", actionbot.C("/action "+prePlan[0].Ref+" due confirm"), "."))
+		}
 	}
 	if len(dueSoon) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Due in the next %d days (%d)", DueSoonDays, len(dueSoon)), len(dueSoon), func(i int) actionbot.RichText {
@@ -199,17 +361,19 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	}
 	if len(blocked) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Blocked (%d)", len(blocked)), len(blocked), func(i int) actionbot.RichText {
-			a := blocked[i]
-			line := actionbot.Txt("⛔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — blocked: ")
-			return append(line, actionbot.Span{Text: actionbot.Clip(a.Reason, 200)})
+			return blockedLine(e.dir, blocked[i], 80)
 		}, "/action list blocked")...)
 	}
-	if len(changes) == 0 {
-		blocks = append(blocks, actionbot.Divider(), actionbot.Section("No changes since "+sinceText+"."))
-	} else {
-		blocks = append(blocks, listOf(fmt.Sprintf("What changed since %s (%d)", sinceText, len(changes)), len(changes), func(i int) actionbot.RichText {
-			return changeLine(changes[i], loc)
-		}, "/action <ref> history")...)
+	if len(undated) > 0 {
+		blocks = append(blocks, listOf(fmt.Sprintf("No date yet (%d): set one. Until then these get no reminders.", len(undated)), len(undated), func(i int) actionbot.RichText {
+			a := undated[i]
+			says := "the plan gives no deadline"
+			if a.Deadline.Written != "" {
+				says = "the plan says “" + a.Deadline.Written + "”"
+			}
+			return actionbot.Txt("❔ ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+says+": ",
+				actionbot.C("/action "+a.Ref+" due <date> <reason>"))
+		}, "/action list")...)
 	}
 	if len(stale) > 0 {
 		blocks = append(blocks, listOf(fmt.Sprintf("Ongoing, no update for %d days or more (%d)", s.Rules.StaleDays, len(stale)), len(stale), func(i int) actionbot.RichText {
@@ -232,45 +396,37 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if len(rag) > 0 {
 		blocks = append(blocks, listBlocks("RAG by priority (red · amber · green · complete)", rag, "/action report")...)
 	}
-	blocks = append(blocks, actionbot.Context("Update an action with ", actionbot.C("/action "+ex.Ref+" progress 60"), " or ", actionbot.C("/action "+ex.Ref+" done"),
-		"; ", actionbot.C("/action report"), " has the RAG detail."))
-	d.Message = actionbot.Message{
-		Text: fmt.Sprintf("Daily tasking digest, %s: %d overdue, %d due in the next %d days, %d blocked, %s",
-			dayText(e.today), d.Overdue, d.DueSoon, DueSoonDays, d.Blocked, actionbot.Plural(d.Changes, "change")),
-		Blocks: blocks,
-		Public: true,
-	}
-	return d, nil
+	return blocks
 }
 
-// changeLine says who did what: "Fri 2 Nov 14:05 @U123 updated 4.5 to 60%:
-// “note”". The note is kept in a plain span.
+// changeLine says who did what and when, from → to: "Fri 2 Nov 14:05
+// @U123 3.2 progress 20% → 40%: “note”". The note is kept in a plain span.
 func changeLine(c *actionbot.AuditEntry, loc *time.Location) actionbot.RichText {
 	ref := actionbot.B(c.Ref)
-	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actionbot.ActorSpan(c.Actor), " ")
+	line := actionbot.Txt(c.At.In(loc).Format("Mon 2 Jan 15:04")+" ", actionbot.ActorSpan(c.Actor), " ", ref, " ")
 	switch c.Verb {
 	case actionbot.VerbDone:
-		line = append(line, actionbot.Txt("marked ", ref, " done")...)
+		line = append(line, actionbot.Span{Text: "done"})
 	case actionbot.VerbProgress:
 		p, _ := c.Changed("progress")
-		line = append(line, actionbot.Txt("updated ", ref, " from "+p.From+"% to "+p.To+"%")...)
+		line = append(line, actionbot.Span{Text: "progress " + p.From + "% → " + p.To + "%"})
 	case actionbot.VerbBlocked:
-		line = append(line, actionbot.Txt("marked ", ref, " blocked")...)
+		line = append(line, actionbot.Span{Text: "blocked"})
 	case actionbot.VerbAtRisk:
-		line = append(line, actionbot.Txt("flagged ", ref, " at risk")...)
+		line = append(line, actionbot.Span{Text: "flagged at risk"})
 	case actionbot.VerbUnblock:
-		line = append(line, actionbot.Txt("put ", ref, " back on track")...)
+		line = append(line, actionbot.Span{Text: "unblocked, back on track"})
 	case actionbot.VerbReopen:
-		line = append(line, actionbot.Txt("reopened ", ref)...)
+		line = append(line, actionbot.Span{Text: "reopened"})
 	case actionbot.VerbDue:
 		dl, _ := c.Changed("deadline")
-		line = append(line, actionbot.Txt("moved ", ref, " from "+dl.From+" to "+dl.To)...)
+		line = append(line, actionbot.Span{Text: "deadline " + dl.From + " → " + dl.To})
 	case actionbot.VerbSnooze:
-		line = append(line, actionbot.Txt("snoozed the reminders of ", ref)...)
+		line = append(line, actionbot.Span{Text: "reminders snoozed"})
 	case actionbot.VerbNote:
-		line = append(line, actionbot.Txt("added a note to ", ref)...)
+		line = append(line, actionbot.Span{Text: "note"})
 	default:
-		line = append(line, actionbot.Txt(string(c.Verb)+" changed ", ref, ": "+c.Summary())...)
+		line = append(line, actionbot.Span{Text: string(c.Verb) + ": " + c.Summary()})
 	}
 	if c.Note != "" {
 		line = append(line, actionbot.Span{Text: ": “"}, actionbot.Span{Text: actionbot.Clip(c.Note, 150)}, actionbot.Span{Text: "”"})

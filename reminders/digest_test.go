@@ -105,8 +105,16 @@ func TestDigestContents(t *testing.T) {
 		if got, want := m.Blocks[1].Text.Plain(), "Sevenoaks District CSP Action Plan 2012-13 · changes since Fri 2 Nov 08:30"; got != want {
 			t.Errorf("context %q, want %q", got, want)
 		}
-		if got, want := m.Blocks[2].Text.Plain(), "42 actions: 41 open · 16 overdue · 1 due in the next 14 days · 1 blocked · 1 done since the last digest"; got != want {
-			t.Errorf("headline\n got %q\nwant %q", got, want)
+		// Issue 23: the headline is the standing picture in counts, each
+		// with the command that lists it, after what changed.
+		standing := ""
+		for _, b := range m.Blocks {
+			if strings.HasPrefix(b.Text.Plain(), "42 actions") {
+				standing = b.Text.Plain()
+			}
+		}
+		if want := "42 actions, 41 open: 16 overdue /action overdue · 0 due this week · 1 blocked /action list blocked · 0 at risk · 6 stale /action list stale · 0 with no date · 1 done since the last digest /action list done"; standing != want {
+			t.Errorf("headline\n got %q\nwant %q", standing, want)
 		}
 		if got, want := m.Text, "Daily tasking digest, Mon 5 Nov 2012: 16 overdue, 1 due in the next 14 days, 1 blocked, 4 changes"; got != want {
 			t.Errorf("fallback text\n got %q\nwant %q", got, want)
@@ -125,7 +133,9 @@ func TestDigestContents(t *testing.T) {
 			t.Errorf("overdue\n got %v\nwant %v", got, want)
 		}
 		for i, want := range map[int]string{
-			0: "🔴 2.3 Produce a directory of early intervention projects for young people, families a… — Sevenoaks District Council (SDC) — 494 days overdue (June 2011)",
+			// Issue 23: a deadline before the plan year is marked ❓ in the
+			// overdue list, not listed a second time to confirm or move.
+			0: "🔴 2.3 Produce a directory of early intervention projects for young people, families a… — Sevenoaks District Council (SDC) — 494 days overdue (June 2011) ❓",
 			5: "🔴 4.2 Target repeat offenders of acquisitive crime through the Offender Management Un… — Kent Probation Service (PROBATION), Kent Police (POLICE), Business Crime Reduction Partnership (BCRP) — 189 days overdue (April 2012)",
 		} {
 			if lines[i] != want {
@@ -159,12 +169,14 @@ func TestDigestContents(t *testing.T) {
 		}
 	})
 	t.Run("what changed, and who", func(t *testing.T) {
+		// Issue 23: each change reads "ref what from → to", after who and
+		// when.
 		lines, _, ok := digestSection(m, "What changed since Fri 2 Nov 08:30 (4)")
 		want := []string{
-			"Fri 2 Nov 09:00 @U0CSU1 added a note to 1.4: “7 of 12 cameras deployed”",
-			"Fri 2 Nov 14:05 @U0CSU1 updated 3.2 from 20% to 40%: “parish meetings booked”",
-			"Sat 3 Nov 10:00 @U0POL1 marked 5.7 blocked: “waiting for the <KCC Highways> survey & data”",
-			"Mon 5 Nov 07:45 @U0CSU1 marked 5.2 done: “14 volunteers trained”",
+			"Fri 2 Nov 09:00 @U0CSU1 1.4 note: “7 of 12 cameras deployed”",
+			"Fri 2 Nov 14:05 @U0CSU1 3.2 progress 20% → 40%: “parish meetings booked”",
+			"Sat 3 Nov 10:00 @U0POL1 5.7 blocked: “waiting for the <KCC Highways> survey & data”",
+			"Mon 5 Nov 07:45 @U0CSU1 5.2 done: “14 volunteers trained”",
 		}
 		if !ok || !slices.Equal(lines, want) {
 			t.Errorf("changes\n got %q\nwant %q", lines, want)
@@ -298,7 +310,15 @@ func TestDigestQuietDay(t *testing.T) {
 		t.Fatalf("PostDigest: %v, %v", ok, err)
 	}
 	text := plain(wed.Message)
-	for _, want := range []string{"✅ Nothing overdue, nothing due in the next 14 days.", "No changes since Tue 10 Apr 08:30.", "RAG by priority"} {
+	// Issue 23: the RAG per priority is the weekly long form's; a quiet
+	// Wednesday says so in a few lines.
+	if strings.Contains(text, "RAG by priority") || digestLines(wed.Message) > 8 {
+		t.Errorf("the quiet Wednesday is %d lines, with the RAG per priority:\n%s", digestLines(wed.Message), text)
+	}
+	if !strings.Contains(plain(tue.Message), "RAG by priority") {
+		t.Errorf("the plan's first digest, the long form, lacks the RAG per priority:\n%s", plain(tue.Message))
+	}
+	for _, want := range []string{"✅ Nothing overdue, nothing due in the next 14 days.", "No changes since Tue 10 Apr 08:30."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the quiet digest lacks %q:\n%s", want, text)
 		}
