@@ -32,6 +32,14 @@ type Console struct {
 	// Prompt writes a prompt before each line (for a terminal).
 	Prompt bool
 	Logger *slog.Logger
+	// Next moves the console's clock to the next scheduled run (the
+	// digest, the reminders' sweep), makes that run, and says where the
+	// clock now is; nil when the console runs on the wall clock.
+	Next func(ctx context.Context) (string, error)
+	// Box and Clock, when set, let /next print what its run queued at once,
+	// before the next line is read.
+	Box   Outbox
+	Clock func() time.Time
 
 	mu sync.Mutex // serialises writes to Out
 }
@@ -133,6 +141,23 @@ func (c *Console) line(ctx context.Context, line string) bool {
 	case "/help", "/?":
 		c.printf("%s", consoleHelp(c.examples(ctx)))
 		return false
+	case "/next":
+		if c.Next == nil {
+			c.printf("/next moves a console clock that runs from another instant: start the console with -as-of, e.g. -as-of 2012-11-05T08:29.\n")
+			return false
+		}
+		said, err := c.Next(ctx)
+		if err != nil {
+			c.printf("⚠️ %s\n", actionbot.ErrorMessage(err))
+			return false
+		}
+		c.printf("%s\n", said)
+		if c.Box != nil && c.Clock != nil {
+			if err := c.DeliverOnce(ctx, c.Box, c.Clock()); err != nil {
+				c.printf("⚠️ %s\n", actionbot.ErrorMessage(err))
+			}
+		}
+		return false
 	case "/action":
 		line = rest
 	default:
@@ -163,6 +188,8 @@ const consoleHelpText = `Console commands:
   /action help        what /action can do; /action help <verb> explains one
   /as <user>          act as another person: /as U0123ABCD (or @U0123ABCD)
   /in <channel>       be in another channel: /in C0123ABCD (or #C0123ABCD)
+  /next               with -as-of: jump the clock to the next digest or reminders' run,
+                      and show what goes out
   /help               this list
   /quit               leave (also /exit, /q, or end of input)
 People and channels are given by their Slack IDs wherever Slack takes a mention:

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -16,23 +18,95 @@ func asOfFlag(fs *flag.FlagSet) *string {
 	return fs.String("as-of", "", "console only: run on a clock that starts at this `instant` in ACTIONBOT_TZ (such as 2012-11-05T08:29) and runs forward")
 }
 
+// speedFlag is serve's -speed: how many times faster than the wall clock
+// the -as-of clock runs.
+func speedFlag(fs *flag.FlagSet) *float64 {
+	return fs.Float64("speed", 1, "console only, with -as-of: run the clock this many times faster than the wall clock (60: a minute a second)")
+}
+
+// movingClock is the console's -as-of clock: it starts at an instant, runs
+// forward speed times as fast as the wall clock, and can jump ahead (/next).
+type movingClock struct {
+	wall  func() time.Time
+	speed float64
+
+	mu    sync.Mutex
+	base  time.Time // the clock's reading at wall0
+	wall0 time.Time
+}
+
+// Now reads the clock.
+func (m *movingClock) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.base.Add(time.Duration(float64(m.wall().Sub(m.wall0)) * m.speed))
+}
+
+// Jump sets the clock to t, from which it runs on at its speed.
+func (m *movingClock) Jump(t time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.base, m.wall0 = t, m.wall()
+}
+
 // startClock sets the bot's clock from -as-of: it starts at that instant
-// and runs forward at the wall clock's pace. Slack is refused: a bot on
-// Slack lives in the present.
-func (a *app) startClock(c *Config, asOf string) error {
+// and runs forward at speed times the wall clock's pace. Slack is refused:
+// a bot on Slack lives in the present.
+func (a *app) startClock(c *Config, asOf string, speed float64) error {
 	if asOf == "" {
+		if speed != 1 {
+			return &usageError{"-speed moves the -as-of clock: give -as-of too, e.g. -as-of 2012-11-05T08:29 -speed 60"}
+		}
 		return nil
 	}
 	if c.Slack != nil {
 		return &usageError{"-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was"}
 	}
+	if !(speed >= 1 && speed <= 100000) {
+		return &usageError{fmt.Sprintf("-speed is how many times faster than the wall clock the console's clock runs, from 1 to 100000; %v is not", speed)}
+	}
 	start, err := parseAsOf(asOf, a.wall, c.TZ, "", "")
 	if err != nil {
 		return err
 	}
-	wall, clock := a.wall(), a.wall
-	a.now = func() time.Time { return start.Add(clock().Sub(wall)) }
+	a.moving = &movingClock{wall: a.wall, speed: speed, base: start, wall0: a.wall()}
+	a.now = a.moving.Now
 	return nil
+}
+
+// nextRun is the console's /next: the clock jumps to the next run of the
+// digest or the reminders' sweep, which is made there and then (the
+// scheduler on the console's clock would make it a moment later; a run made
+// twice sends nothing twice), and what it queued is printed as it goes out.
+func (a *app) nextRun(c *Config, s *reminders.Scheduler) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		now := a.moving.Now().In(c.TZ)
+		type run struct {
+			name string
+			spec string
+			do   func(context.Context)
+		}
+		var best time.Time
+		var next run
+		for _, r := range []run{{"the reminders' sweep", s.RemindSpec, s.Sweep}, {"the daily tasking digest", s.DigestSpec, s.Digest}} {
+			if r.spec == "" {
+				continue
+			}
+			sched, err := reminders.ParseSchedule(r.spec)
+			if err != nil {
+				return "", fmt.Errorf("%s schedule %q: %w", r.name, r.spec, err)
+			}
+			if t := sched.Next(now); !t.IsZero() && (best.IsZero() || t.Before(best)) {
+				best, next = t, r
+			}
+		}
+		if best.IsZero() {
+			return "Nothing is scheduled: the digest and the reminders are off.", nil
+		}
+		a.moving.Jump(best)
+		next.do(ctx)
+		return fmt.Sprintf("⏩ The clock is now %s: %s ran. What it sent is printed as it goes out.", reminders.WhenText(best.In(c.TZ)), next.name), nil
+	}
 }
 
 // clock is the bot's clock: the wall clock unless -as-of set another.

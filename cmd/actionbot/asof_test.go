@@ -67,3 +67,53 @@ func TestConsoleAsOf(t *testing.T) {
 		t.Errorf("-as-of with Slack: exit %d, %q", code, errs)
 	}
 }
+
+// /next jumps the -as-of clock to the next scheduled run and shows what it
+// sent: the morning's digest and the reminders need no half-hour wait.
+func TestConsoleNextJumpsToTheNextRunAndShowsWhatGoesOut(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	code, out, errs := c.run("/next\n/next\n", "-as-of", "2012-11-05T08:29")
+	if code != 0 {
+		t.Fatalf("serve -as-of: exit %d\n%s\n%s", code, out, errs)
+	}
+	digest := strings.Index(out, "⏩ The clock is now Mon 5 Nov 2012 08:30 GMT: the daily tasking digest ran.")
+	posted := strings.Index(out, "── posted to #CCONSOLE (digest) ──\nDaily tasking digest — Mon 5 Nov 2012")
+	sweep := strings.Index(out, "⏩ The clock is now Mon 5 Nov 2012 09:00 GMT: the reminders' sweep ran.")
+	reminded := strings.Index(out, "── posted to @U0CSU1 (direct message) (reminder) ──\nYour reminders — Mon 5 Nov 2012")
+	if digest < 0 || posted < digest || sweep < posted || reminded < sweep {
+		t.Fatalf("want the digest's jump, the digest, the sweep's jump and the reminder, in that order (%d %d %d %d):\n%s", digest, posted, sweep, reminded, out)
+	}
+	if n := strings.Count(out, "Daily tasking digest — Mon 5 Nov 2012"); n != 1 {
+		t.Errorf("the digest was printed %d times", n)
+	}
+}
+
+func TestConsoleSpeedAndNextNeedAnAsOfClock(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	if code, _, errs := c.run("", "-speed", "60"); code != 2 || !strings.Contains(errs, "-speed moves the -as-of clock") {
+		t.Errorf("-speed alone: exit %d, %s", code, errs)
+	}
+	if code, _, errs := c.run("", "-as-of", "2012-11-05T08:29", "-speed", "0"); code != 2 || !strings.Contains(errs, "from 1 to 100000") {
+		t.Errorf("-speed 0: exit %d, %s", code, errs)
+	}
+	if _, out, _ := c.run("/next\n"); !strings.Contains(out, "start the console with -as-of") {
+		t.Errorf("/next on the wall clock:\n%s", out)
+	}
+}
+
+func TestTheConsoleClockRunsAtItsSpeedAndJumps(t *testing.T) {
+	wall := time.Date(2026, 12, 6, 17, 0, 0, 0, time.UTC)
+	start := time.Date(2012, 11, 5, 8, 29, 0, 0, time.UTC)
+	m := &movingClock{wall: func() time.Time { return wall }, speed: 60, base: start, wall0: wall}
+	wall = wall.Add(time.Minute)
+	if got := m.Now(); !got.Equal(start.Add(time.Hour)) {
+		t.Fatalf("a wall minute at speed 60 reads %s, want %s", got, start.Add(time.Hour))
+	}
+	to := time.Date(2012, 11, 6, 8, 30, 0, 0, time.UTC)
+	m.Jump(to)
+	wall = wall.Add(time.Second)
+	if got := m.Now(); !got.Equal(to.Add(time.Minute)) {
+		t.Fatalf("a wall second after the jump reads %s, want %s", got, to.Add(time.Minute))
+	}
+}

@@ -95,6 +95,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	dbFlag(fs, c)
 	fs.StringVar(&c.ConsoleUser, "user", c.ConsoleUser, "acting `user` in the console (ACTIONBOT_CONSOLE_USER)")
 	asOf := asOfFlag(fs)
+	speed := speedFlag(fs)
 	if err := a.flags("serve", "", fs, args); err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if c.Slack != nil {
 		a.mustExist = true
 	}
-	if err := a.startClock(c, *asOf); err != nil {
+	if err := a.startClock(c, *asOf, *speed); err != nil {
 		return err
 	}
 	if strings.TrimSpace(a.env("GOGC")) == "" {
@@ -196,6 +197,10 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	// The person at the console owns the database file: they coordinate.
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, c.ConsoleUser)
 	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
+	if a.moving != nil && a.jobs != nil && a.jobs.remind != nil {
+		con.Next = a.nextRun(c, a.scheduler(c, db, a.remindLogger(c).With("job", "next")))
+		con.Box, con.Clock = db, a.clock()
+	}
 	con.Banner(plan.Name)
 	a.bannerNote(c, plan)
 	dctx, cancel := context.WithCancel(ctx)

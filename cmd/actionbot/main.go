@@ -125,6 +125,9 @@ type app struct {
 	// now is the bot's clock: the wall clock, or with serve -as-of one that
 	// starts at that instant and runs forward (see asof.go).
 	now func() time.Time
+	// moving is the -as-of clock that now reads, which /next moves; nil on
+	// the wall clock.
+	moving *movingClock
 	// wall is the wall clock, injected: time.Now, or a fixed instant in
 	// tests.
 	wall func() time.Time

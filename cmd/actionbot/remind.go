@@ -171,17 +171,21 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 	if rc.taskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	now := a.clock()
-	warnCalendar(log, rc.rules.Calendar, actionbot.Today(now(), c.TZ))
-	s := &reminders.Scheduler{
+	warnCalendar(log, rc.rules.Calendar, actionbot.Today(a.clock()(), c.TZ))
+	return a.scheduler(c, db, log).Run(ctx)
+}
+
+// scheduler is the reminders' scheduler on the bot's clock.
+func (a *app) scheduler(c *Config, db *store.DB, log *slog.Logger) *reminders.Scheduler {
+	rc := a.jobs.remind
+	return &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
 		RemindSpec: rc.remindCron,
 		DigestSpec: rc.digestCron,
-		Now:        now,
+		Now:        a.clock(),
 		Clocked:    a.now != nil,
 		Logger:     log,
 	}
-	return s.Run(ctx)
 }
 
 // parseAsOf reads --as-of in the partnership's time zone: a date and time
