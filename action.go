@@ -271,6 +271,12 @@ type Op struct {
 	Deadline Deadline  // for VerbDue
 	Until    time.Time // for VerbSnooze
 	Note     string    // the note, reason or evidence
+	// Undo are the entries a VerbUndo reverses, oldest first (UndoTarget).
+	Undo []*AuditEntry
+	// Trail is the action's audit trail, for VerbReopen to put back the
+	// progress it had before it was done (ProgressBeforeDone); nil: at
+	// most ReopenProgress.
+	Trail []*AuditEntry
 }
 
 // Apply applies op to a, made by actor at now, and returns the audit entry
@@ -371,8 +377,13 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 			return nil, Errorf(EUNCHANGED, "%s is not done, so there is nothing to reopen; it is %s.", a.Ref, a.Status.Label())
 		}
 		setStatus(StatusOpen, "")
-		// An open action is not 100% done: reopened work has some left.
-		setProgress(min(a.Progress, ReopenProgress))
+		// Back to where it was before it was done; an open action is not
+		// 100% done: reopened work has some left.
+		p := min(a.Progress, ReopenProgress)
+		if before, ok := ProgressBeforeDone(op.Trail); ok {
+			p = min(before, ReopenProgress)
+		}
+		setProgress(p)
 	case VerbDue:
 		if err := needText("reason"); err != nil {
 			return nil, err
@@ -397,6 +408,12 @@ func (a *Action) Apply(op Op, actor string, now time.Time) (*AuditEntry, error) 
 		}
 		set("snoozed_until", from, op.Until.UTC().Format(time.RFC3339))
 		b.SnoozedUntil = op.Until
+	case VerbUndo:
+		changes, err := applyUndo(a, &b, op.Undo)
+		if err != nil {
+			return nil, err
+		}
+		e.Changes, e.Note = changes, UndoDescription(op.Undo, now)
 	default:
 		return nil, Errorf(EINVALID, "%q is not something I can do to an action.", op.Verb)
 	}

@@ -50,6 +50,9 @@ const (
 	ButtonProgress = "actionbot_progress"
 	ButtonSnooze   = "actionbot_snooze"
 	ButtonView     = "actionbot_view"
+	// ButtonUndo is on the confirmation of a change: it undoes it, as
+	// "/action 5.2 undo" does.
+	ButtonUndo = "actionbot_undo"
 )
 
 // Button is a button on a message. Value carries the action reference.

@@ -76,8 +76,17 @@ func ReplayAction(a *Action, trail []*AuditEntry, at time.Time) Standing {
 		undo(&b, entries[i])
 	}
 	var activity time.Time
+	// A change undone by then, and its undo, are neither a deadline move
+	// nor the latest note: they net out.
+	undone := UndoneIDs(entries[:cut])
 	for _, e := range entries[:cut] {
 		b.LastUpdate = e
+		if undone[e.ID] || len(e.Undoes()) > 0 {
+			if e.Verb != VerbImport && e.Verb != VerbSnooze {
+				activity = e.At
+			}
+			continue
+		}
 		if movesDeadline(e) {
 			s.Moves++
 		}

@@ -28,6 +28,11 @@ const (
 	// does not count them: they are the coordinator's alone, like admin.
 	VerbLead     Verb = "lead"
 	VerbPartners Verb = "partners"
+	// VerbUndo reverses the person's last change to an action (a
+	// coordinator's: anyone's) within UndoWindow: "/action 5.2 undo". It is
+	// audited under its own verb, with the old values put back as its
+	// changes and the entry it reverses named (AuditEntry.Undoes).
+	VerbUndo Verb = "undo"
 )
 
 // The requests of the command language that change no action.
@@ -52,7 +57,7 @@ const (
 // IsChange reports whether the verb is a change a person makes to an action.
 func (v Verb) IsChange() bool {
 	switch v {
-	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze:
+	case VerbDone, VerbProgress, VerbNote, VerbBlocked, VerbUnblock, VerbAtRisk, VerbReopen, VerbDue, VerbSnooze, VerbUndo:
 		return true
 	}
 	return false

@@ -84,6 +84,8 @@ func (b *Bot) blockActions(ctx context.Context, ic *slack.InteractionCallback, d
 		cmd = &commands.Command{Verb: actionbot.VerbDone, Ref: ref, Plan: plan}
 	case actionbot.ButtonSnooze:
 		cmd = &commands.Command{Verb: actionbot.VerbSnooze, Ref: ref, Days: SnoozeDays, Plan: plan}
+	case actionbot.ButtonUndo:
+		cmd = &commands.Command{Verb: actionbot.VerbUndo, Ref: ref, Plan: plan}
 	case actionbot.ButtonView:
 		return reply{later: func(ctx context.Context) {
 			if b.once(ctx, redelivery(deliveryID), o, user) {

@@ -206,7 +206,8 @@ func TestEveryVerbChangesAndAudits(t *testing.T) {
 		{"5.2 note DVLA data received", "Note added to 5.2.", func(a *actionbot.Action) bool { return true }},
 		{"5.2 snooze 14", "Reminders for 5.2 are snoozed until Fri 15 Jun 2012.", func(a *actionbot.Action) bool { return a.SnoozedUntil.Equal(f.clock.Now().Add(14 * 24 * time.Hour)) }},
 		{"5.2 done 14 volunteers trained", "5.2 is marked done.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusDone && a.Progress == 100 }},
-		{"5.2 reopen second round agreed", "5.2 is reopened at 90%; it is now 🟢 Green — on schedule.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen && a.Progress == 90 }},
+		// Reopened where it stood before it was done (issue 23).
+		{"5.2 reopen second round agreed", "5.2 is reopened at 60%; it is now 🟢 Green — on schedule.", func(a *actionbot.Action) bool { return a.Status == actionbot.StatusOpen && a.Progress == 60 }},
 	}
 	for i, s := range steps {
 		f.clock.Advance(time.Minute)

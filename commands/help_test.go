@@ -46,7 +46,7 @@ func TestHelpShowsEveryCommand(t *testing.T) {
 		}
 	}
 	mustContain(t, f.run(outsider, "help progress"), "progress 100 marks the action done")
-	mustContain(t, f.run(outsider, "help reopen"), "progress goes back to 90%")
+	mustContain(t, f.run(outsider, "help reopen"), "progress goes back to what it was before it was marked done")
 }
 
 // examplesOf fills a usage form with example values, one example for each

@@ -57,7 +57,7 @@ type MeasureArgs struct {
 }
 
 // actionVerbs act on one action; the order is the order of the help card.
-var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbHistory}
+var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbUndo, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbHistory}
 
 // topVerbs stand on their own.
 var topVerbs = []actionbot.Verb{actionbot.VerbHelp, actionbot.VerbMine, actionbot.VerbList, actionbot.VerbOverdue, actionbot.VerbDue, actionbot.VerbFind, actionbot.VerbAgencies, actionbot.VerbWhoami, actionbot.VerbReport, actionbot.VerbMeasure, actionbot.VerbRemind, actionbot.VerbAdmin}
@@ -80,7 +80,7 @@ var verbAliases = map[string]actionbot.Verb{
 func (c *Command) Mutates() bool {
 	switch c.Verb {
 	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbMeasure, actionbot.VerbRemind,
-		actionbot.VerbLead, actionbot.VerbPartners:
+		actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbUndo:
 		return true
 	case actionbot.VerbAdmin:
 		return c.Admin != nil && c.Admin.Op != AdminFailed
@@ -445,6 +445,10 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		return checkProgress(n, raw)
 	case actionbot.VerbDue:
 		return p.due(c, i+1)
+	case actionbot.VerbUndo:
+		if rest != "" {
+			return invalid("`/action %s undo` takes nothing after it: it reverses your last change to %s.", c.Ref, c.Ref)
+		}
 	case actionbot.VerbLead, actionbot.VerbPartners:
 		return p.parties(c, verb, i+1)
 	case actionbot.VerbSnooze:
