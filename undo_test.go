@@ -28,7 +28,9 @@ func undoFixture(t *testing.T, steps ...func(a *actionbot.Action, trail []*actio
 var nov5 = time.Date(2012, 11, 5, 9, 12, 0, 0, time.UTC)
 
 func op(o actionbot.Op, actor string, at time.Time) func(*actionbot.Action, []*actionbot.AuditEntry) (actionbot.Op, string, time.Time) {
-	return func(*actionbot.Action, []*actionbot.AuditEntry) (actionbot.Op, string, time.Time) { return o, actor, at }
+	return func(*actionbot.Action, []*actionbot.AuditEntry) (actionbot.Op, string, time.Time) {
+		return o, actor, at
+	}
 }
 
 func undoBy(actor string, coordinator bool, at time.Time) func(*actionbot.Action, []*actionbot.AuditEntry) (actionbot.Op, string, time.Time) {
