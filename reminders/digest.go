@@ -102,6 +102,9 @@ func (s *Service) BuildDigest(ctx context.Context, now time.Time) (*Digest, erro
 	if err != nil {
 		return nil, err
 	}
+	// A change undone since the last digest is no change: neither it nor
+	// its undo is reported or counted.
+	changes = actionbot.SkipUndone(changes)
 	confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
 	if err != nil {
 		return nil, err

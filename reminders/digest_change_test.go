@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
 // digestLines is how many lines a digest reads as: its blocks' text, line
@@ -190,5 +191,24 @@ func TestDigestsOverTheWinterDoNotRepeatTheDayBefore(t *testing.T) {
 		digests, repeats, repeated, lines[len(lines)/2], lines[len(lines)-1])
 	if repeats > 3 {
 		t.Errorf("%d of %d digests name more than 8 actions, exactly those of the day before; want at most 3", repeats, digests)
+	}
+}
+
+// TestDigestLeavesOutAChangeUndoneSinceTheLast: a progress recorded by
+// mistake and undone before the digest is no change, and is not reported.
+func TestDigestLeavesOutAChangeUndoneSinceTheLast(t *testing.T) {
+	f := mustFixture(t, at(2012, 10, 1, 8, 0))
+	f.db.ConfiguredCoordinators = append(f.db.ConfiguredCoordinators, "UCOORD1")
+	f.mustAddMember(userPolice, "POLICE")
+	f.mustPostDigest(at(2012, 10, 1, 8, 30))
+	f.mustApply(at(2012, 10, 1, 11, 20), "4.2", userPolice, actionbot.Op{Verb: actionbot.VerbProgress, Progress: 60, Note: "typed on the wrong action"})
+	f.clock.Set(at(2012, 10, 1, 11, 25))
+	h := &commands.Handler{Store: f.db, Now: f.clock.Now, Location: london}
+	if _, err := h.Do(context.Background(), commands.Request{UserID: userPolice, Text: "4.2 undo"}, &commands.Command{Verb: actionbot.VerbUndo, Ref: "4.2"}); err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	d := f.mustPostDigest(at(2012, 10, 2, 8, 30))
+	if text := plain(d.m); strings.Contains(text, "0% → 60%") || strings.Contains(text, "60% → 0%") || !strings.Contains(text, "No changes since Mon 1 Oct 08:30") {
+		t.Errorf("the undone change (or its undo) is reported:\n%s", text)
 	}
 }

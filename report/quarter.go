@@ -96,6 +96,9 @@ func BuildQuarter(ctx context.Context, st QuarterStore, plan *actionbot.Plan, q 
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}
+	// The board is told what happened: a change undone in the quarter, and
+	// its undo, are left out.
+	entries = actionbot.SkipUndone(entries)
 	values, err := st.MeasureValues(ctx, plan.ID)
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
