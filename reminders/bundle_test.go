@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -78,28 +79,59 @@ func TestWeeklyReminders(t *testing.T) {
 	}
 }
 
-// TestDeadlineBeforeThePlanYear: 5.2 ("March 2012") is not escalated every
-// week of 2012-13: it is kept out of the overdue reminders until a
-// coordinator confirms the deadline, and then escalated on the next
-// week's first working day.
-func TestDeadlineBeforeThePlanYear(t *testing.T) {
+// TestDeadlineBeforeThePlanYearRemindsItsLeadUntilConfirmedOrMoved: 5.2
+// ("March 2012", Kent Police's and the CSU's) is due before the plan's
+// year begins. Its lead gets it in their own bundle as "confirm or move",
+// with its buttons, on the overdue ladder (at least every RepeatDays days),
+// never escalated, until a coordinator confirms the deadline; then it is
+// an overdue action like any other, escalated at once. Moved into the year
+// instead, it is on the ladder of its new date.
+func TestDeadlineBeforeThePlanYearRemindsItsLeadUntilConfirmedOrMoved(t *testing.T) {
 	f := mustFixture(t, at(2012, 4, 2, 9, 0))
 	f.mustAddMember(userPolice, "POLICE")
+	var asked []actionbot.Date
 	for _, day := range workingDays(f.svc.Rules.Calendar, actionbot.D(2012, 4, 2), actionbot.D(2012, 6, 29)) {
 		run := f.mustSweep(day.At(9, 0, london))
-		if r := reminderFor(run, "5.2"); r != nil {
-			t.Fatalf("%s: 5.2 was reminded (%s) before its deadline was confirmed", day, r.Step.Key())
+		r := reminderFor(run, "5.2")
+		if r == nil {
+			continue
 		}
-		if f.svc.Rules.IsWeekStart(day) && !slices.Contains(run.PrePlan, "5.2") {
-			t.Errorf("%s: 5.2 is not reported as kept out of the overdue reminders", day)
+		if !r.Confirm || r.Escalated || !slices.Equal(recipients(r), []string{"direct U0POL1 POLICE", "channel CTASKING CSU"}) {
+			t.Fatalf("%s: 5.2 reminded as %+v (recipients %v); want its leads asked to confirm or move it, not escalated", day, r, recipients(r))
+		}
+		b := bundleTo(run, userPolice)
+		if b == nil || !b.Queued {
+			continue // a repeat of the lead's previous bundle: not sent
+		}
+		text := plain(b.Message.Message)
+		for _, want := range []string{"Deadline before the plan's year: confirm or move it", "5.2 Promote Speedwatch",
+			"before the plan's year began on Sun 1 Apr 2012: move it with /action 5.2 due <date> <reason>, or a coordinator confirms it with /action 5.2 due confirm",
+			"[Mark done]"} {
+			if !strings.Contains(text, want) {
+				t.Fatalf("%s: the lead's bundle lacks %q:\n%s", day, want, text)
+			}
+		}
+		asked = append(asked, day)
+	}
+	if len(asked) == 0 || asked[0] != actionbot.D(2012, 4, 2) {
+		t.Fatalf("the lead was asked to confirm or move 5.2 on %v; want from the first sweep", asked)
+	}
+	for i := 1; i < len(asked); i++ {
+		if gap := asked[i-1].DaysUntil(asked[i]); gap > reminders.RepeatDays {
+			t.Errorf("the lead was not asked about 5.2 from %s to %s: %d days", asked[i-1], asked[i], gap)
 		}
 	}
+	if last := asked[len(asked)-1]; last.DaysUntil(actionbot.D(2012, 6, 29)) > reminders.RepeatDays {
+		t.Errorf("the lead was last asked about 5.2 on %s, more than %d days before 29 June", last, reminders.RepeatDays)
+	}
+	t.Logf("5.2 asked on %v", asked)
+
 	if _, err := f.db.ConfirmDeadline(context.Background(), f.plan.ID, "5.2", userCoord); err != nil {
 		t.Fatal(err)
 	}
 	run := f.mustSweep(at(2012, 7, 2, 9, 0))
 	r := reminderFor(run, "5.2")
-	if r == nil || !r.Queued || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0POL1 POLICE", "escalation CTASKING POLICE,CSU", "channel CTASKING CSU"}) {
+	if r == nil || !r.Queued || r.Confirm || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0POL1 POLICE", "escalation CTASKING POLICE,CSU", "channel CTASKING CSU"}) {
 		t.Fatalf("5.2 after confirming: %+v", r)
 	}
 	if text := textTo(run, tasking); !strings.Contains(text, "Escalated for the daily tasking meeting") || !strings.Contains(text, "5.2 Promote Speedwatch") {
@@ -109,7 +141,7 @@ func TestDeadlineBeforeThePlanYear(t *testing.T) {
 	g := mustFixture(t, at(2012, 4, 2, 9, 0))
 	g.mustAddMember(userPolice, "POLICE")
 	g.mustApply(at(2012, 4, 2, 8, 0), "5.2", userPolice, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2012-04-20"), Note: "moved into the year"})
-	if r := reminderFor(g.mustSweep(at(2012, 4, 2, 9, 0)), "5.2"); r == nil || r.Step.Key() != "before:28" {
+	if r := reminderFor(g.mustSweep(at(2012, 4, 2, 9, 0)), "5.2"); r == nil || r.Step.Key() != "before:28" || r.Confirm {
 		t.Errorf("5.2 moved to 20 April: %+v; want the ladder", r)
 	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // The outbox keys of bundles are how a second sweep on the same day knows
-// what went out: a faster way of making them must make the same ones.
+// what went out, and how the next sweep knows what a person's previous
+// bundle showed: a faster way of making them must make the same ones.
 func TestBundleKeyIsTheHashOfEachItemsActionStepAndDeadline(t *testing.T) {
 	e := &env{plan: &actionbot.Plan{ID: 7}, today: actionbot.D(2012, 11, 5)}
 	items := []*Reminder{
@@ -37,8 +38,11 @@ func TestBundleKeyIsTheHashOfEachItemsActionStepAndDeadline(t *testing.T) {
 			if tc.weekly {
 				want = fmt.Sprintf("%s%x", weekKey(e, b.To), h.Sum64())
 			}
-			if got := bundleKey(e, b); got != want {
-				t.Errorf("bundleKey = %q, want %q", got, want)
+			if got := stepsKey(e, b); got != want {
+				t.Errorf("stepsKey = %q, want %q", got, want)
+			}
+			if got, want := bundleKey(e, b), want+":"+shownHash(e, b); got != want {
+				t.Errorf("bundleKey = %q, want %q: the steps, then what the bundle shows", got, want)
 			}
 		})
 	}

@@ -66,6 +66,7 @@ type group int
 const (
 	groupEscalated group = iota
 	groupOverdue
+	groupConfirm
 	groupToday
 	groupSoon
 	groupWeek
@@ -76,6 +77,8 @@ func (s *Service) groupOf(b *Bundle, r *Reminder) group {
 	switch {
 	case !b.Direct && r.Escalated && slices.ContainsFunc(r.Recipients, func(x Recipient) bool { return x.To == b.To && x.Kind == RecipientEscalation }):
 		return groupEscalated
+	case r.Confirm:
+		return groupConfirm
 	case r.Step.Kind == StepCheckIn:
 		return groupCheckIn
 	case r.Step.Kind == "":
@@ -94,6 +97,8 @@ func (s *Service) groupTitle(g group, n int) string {
 		return fmt.Sprintf("🚨 Escalated for the daily tasking meeting: overdue %s or more (%d)", actionbot.Plural(s.Rules.EscalateAfter, "day"), n)
 	case groupOverdue:
 		return fmt.Sprintf("🔴 Overdue (%d), most overdue first", n)
+	case groupConfirm:
+		return fmt.Sprintf("❓ Deadline before the plan's year: confirm or move it (%d)", n)
 	case groupToday:
 		return fmt.Sprintf("⏰ Due today (%d)", n)
 	case groupSoon:
@@ -116,10 +121,16 @@ func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.Ri
 			since = "the plan started on " + since
 		}
 		when = fmt.Sprintf("no update for %d days (since %s)", r.Days, since)
+	case g == groupConfirm:
+		when = fmt.Sprintf("due %s%s, before the plan's year began on %s: move it with ", dayText(a.Deadline.Due), deadlineNote(a), dayText(e.plan.Period.Start))
 	default:
 		when = strings.TrimPrefix(whenText(a, r.Days), "is ")
 	}
 	line := actionbot.Txt(actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 150)+" — "+when)
+	if g == groupConfirm {
+		line = append(line, actionbot.Txt(actionbot.C("/action "+a.Ref+" due <date> <reason>"), ", or a coordinator confirms it with ",
+			actionbot.C("/action "+a.Ref+" due confirm"))...)
+	}
 	if !b.Direct {
 		line = append(line, actionbot.Span{Text: " — lead: " + leadNames(e.dir, a.Lead)})
 		var nobody []string
@@ -136,9 +147,13 @@ func (s *Service) itemLine(e *env, b *Bundle, g group, r *Reminder) actionbot.Ri
 			line = append(line, actionbot.Span{Text: " (nobody registered for " + strings.Join(nobody, ", ") + ")"})
 		}
 	}
-	if a.Status == actionbot.StatusBlocked || a.Status == actionbot.StatusAtRisk {
+	// Where it stands, as its lead last said: status, progress and the
+	// latest note.
+	line = append(line, actionbot.Span{Text: " — "})
+	line = append(line, statusText(a)...)
+	if n := e.notes[a.ID]; n != nil {
 		line = append(line, actionbot.Span{Text: " — "})
-		line = append(line, statusText(a)...)
+		line = append(line, noteText(n, s.Rules.Location)...)
 	}
 	return line
 }
@@ -154,6 +169,8 @@ func hiddenLists(hidden map[group]int) []string {
 	if _, ok := hidden[groupEscalated]; ok {
 		out = append(out, "/action list overdue")
 	} else if _, ok := hidden[groupOverdue]; ok {
+		out = append(out, "/action list overdue")
+	} else if _, ok := hidden[groupConfirm]; ok {
 		out = append(out, "/action list overdue")
 	}
 	days := -1
@@ -201,7 +218,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 		if g == groupEscalated {
 			escalated = true
 		}
-		counts = append(counts, fmt.Sprintf("%d %s", len(items), map[group]string{groupEscalated: "escalated", groupOverdue: "overdue",
+		counts = append(counts, fmt.Sprintf("%d %s", len(items), map[group]string{groupEscalated: "escalated", groupOverdue: "overdue", groupConfirm: "to confirm or move",
 			groupToday: "due today", groupSoon: "coming up", groupWeek: "due this week", groupCheckIn: "check-ins"}[g]))
 		if shown == maxBundleItems {
 			for _, r := range items {

@@ -56,6 +56,13 @@ type Store interface {
 	// QueuedWithPrefix reports whether a message whose key starts with
 	// prefix was ever queued.
 	QueuedWithPrefix(ctx context.Context, prefix string) (bool, error)
+	// LatestQueuedTo is, for each recipient of to that has one, the latest
+	// message queued to them whose key starts with prefix (its key and
+	// CreatedAt are enough).
+	LatestQueuedTo(ctx context.Context, prefix string, to []string) (map[string]*actionbot.Outgoing, error)
+	// ReminderNotes are the latest notes (who, when, what) of the actions
+	// that have one, by action ID.
+	ReminderNotes(ctx context.Context, actionIDs []int64) (map[int64]*actionbot.AuditEntry, error)
 	// PlanDigests counts the digests recorded for a plan.
 	PlanDigests(ctx context.Context, planID int64) (int, error)
 	DigestPosted(ctx context.Context, day actionbot.Date) (bool, error)
@@ -130,6 +137,10 @@ type Reminder struct {
 	// last update.
 	Days      int
 	Escalated bool
+	// Confirm is set for an overdue action whose deadline falls before the
+	// plan's year and has not been confirmed: it goes to its leads to
+	// confirm or move, and is never escalated.
+	Confirm bool
 	// Since is, for a check-in, the last update (or the plan's start).
 	Since      time.Time
 	Recipients []Recipient
@@ -172,7 +183,8 @@ type Run struct {
 	// one.
 	NextWorkingDay actionbot.Date
 	// Ended is set when the plan's period ended before the sweep's day: it
-	// sends no reminders (see YearEnd).
+	// sends the year-end review (see YearEnd), and reminders only of the
+	// actions due after the plan's year, on the same ladder as any other.
 	Ended bool
 	// Reminders are the steps due and not yet recorded, in plan order.
 	Reminders []*Reminder
@@ -180,11 +192,19 @@ type Run struct {
 	Bundles []*Bundle
 	// AlreadySent counts the actions whose due step is already recorded.
 	AlreadySent int
+	// Resting counts the overdue actions chased fewer than ChaseEvery
+	// weeks ago, past their first ChaseWeeklyFor weeks overdue.
+	Resting int
+	// Repeats are the people whose bundle would have named exactly the
+	// items of their previous one, nothing about them changed, within
+	// RepeatDays of it: not sent (its steps are recorded all the same).
+	Repeats []string
 	// Snoozed are the actions whose reminders are held by a snooze.
 	Snoozed []string
 	// PrePlan are the overdue actions whose deadline falls before the
-	// plan's year and has not been confirmed: they are kept out of the
-	// overdue reminders until it is moved or confirmed.
+	// plan's year and has not been confirmed: they go to their leads to
+	// confirm or move (see Reminder.Confirm), never escalated, until the
+	// deadline is moved or confirmed.
 	PrePlan []string
 	// NobodyFor are the lead agencies with reminders due and nobody
 	// registered.
@@ -224,6 +244,8 @@ type env struct {
 	dir        *actionbot.Directory
 	now        time.Time
 	today      actionbot.Date
+	// notes are the latest notes of the actions a sweep's bundles name.
+	notes map[int64]*actionbot.AuditEntry
 }
 
 func (s *Service) load(ctx context.Context, now time.Time) (*env, error) {
@@ -253,13 +275,21 @@ func (e *env) priority(n int) *actionbot.Priority {
 }
 
 // PrePlan reports whether an action's deadline falls before its plan's
-// period starts and nobody has confirmed it: such an action is kept out of
-// the overdue reminders (it still shows as overdue everywhere else).
+// period starts and nobody has confirmed it: such an action's overdue
+// reminders ask its leads to confirm or move it, and are never escalated
+// (it still shows as overdue everywhere else).
 func PrePlan(a *actionbot.Action, plan *actionbot.Plan, confirmed []string) bool {
 	if a.Deadline.Ongoing || a.Deadline.Due.IsZero() || !a.Deadline.Due.Before(plan.Period.Start) {
 		return false
 	}
 	return !slices.Contains(confirmed, a.Deadline.Due.String())
+}
+
+// AfterYearUntil is the last day a plan's actions due after its year are
+// reminded: a year after the plan's year ends, by when the next plan should
+// have carried them over.
+func AfterYearUntil(plan *actionbot.Plan) actionbot.Date {
+	return plan.Period.End.AddDays(365)
 }
 
 // people is who is registered, loaded once per sweep.
@@ -284,13 +314,26 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		run.NextWorkingDay = s.Rules.Calendar.NextWorkingDay(e.today)
 		return run, nil
 	}
-	if e.today.After(e.plan.Period.End) {
-		run.Ended = true
-		return run, nil
-	}
 	actions, err := s.Store.FindActions(ctx, actionbot.ActionFilter{PlanID: e.plan.ID, NotDone: true})
 	if err != nil {
 		return nil, err
+	}
+	if e.today.After(e.plan.Period.End) {
+		// Once the year is over, only what is due after it is reminded,
+		// and only through the year after: a plan long gone sends nothing.
+		run.Ended = true
+		if e.today.After(AfterYearUntil(e.plan)) {
+			return run, nil
+		}
+		var after []*actionbot.Action
+		for _, a := range actions {
+			if !a.Deadline.Ongoing && a.Deadline.Due.After(e.plan.Period.End) {
+				after = append(after, a)
+			}
+		}
+		if actions = after; len(actions) == 0 {
+			return run, nil
+		}
 	}
 	confirmed, err := s.Store.ConfirmedDeadlines(ctx, e.plan.ID)
 	if err != nil {
@@ -302,8 +345,9 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	// First what is due, then which of it is recorded, in one lookup.
 	type candidate struct {
-		a *actionbot.Action
-		d due
+		a       *actionbot.Action
+		d       due
+		confirm bool
 	}
 	cands := make([]candidate, 0, len(actions))
 	keys := make([]actionbot.ReminderKey, 0, len(actions))
@@ -316,11 +360,14 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		if !ok {
 			continue
 		}
-		if d.Step.Kind == StepOverdue && PrePlan(a, e.plan, confirmed[a.ID]) {
+		confirm := d.Step.Kind == StepOverdue && PrePlan(a, e.plan, confirmed[a.ID])
+		if confirm {
 			run.PrePlan = append(run.PrePlan, a.Ref)
-			continue
+			// Asking to confirm or move is a ladder of its own: once
+			// confirmed, the first overdue reminder goes out at once.
+			d.deadline = "confirm-" + d.deadline
 		}
-		cands = append(cands, candidate{a, d})
+		cands = append(cands, candidate{a, d, confirm})
 		keys = append(keys, actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline})
 	}
 	latest, err := s.Store.LatestSteps(ctx, keys)
@@ -334,12 +381,18 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 		a, d := c.a, c.d
 		// The step, or a later one, went out: nothing is due. (Earlier
 		// steps that never went out are never looked at again.)
-		if o, ok := latest[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline}]; ok && o >= d.Step.Ordinal() {
+		o, recorded := latest[actionbot.ReminderKey{ActionID: a.ID, Deadline: d.deadline}]
+		if recorded && o >= d.Step.Ordinal() {
 			run.AlreadySent++
 			continue
 		}
+		// Past its first weeks overdue, an action is chased every few weeks.
+		if d.rests(o, recorded) {
+			run.Resting++
+			continue
+		}
 		rem := &Reminder{Action: a, Step: d.Step, Deadline: d.deadline, SendOn: d.SendOn, Days: d.days, Since: d.since,
-			Escalated: s.Rules.escalates(d)}
+			Escalated: s.Rules.escalates(d) && !c.confirm, Confirm: c.confirm}
 		// Who a reminder goes to depends only on its lead agencies, its
 		// priority and whether it is escalated: worked out once for each,
 		// and shared, so a catch-up of 100,000 actions does not build
@@ -366,6 +419,25 @@ func (s *Service) Due(ctx context.Context, now time.Time) (*Run, error) {
 	}
 	slices.Sort(run.NobodyFor)
 	run.Bundles = s.bundles(e, run, actions, ppl, weekStart)
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, b := range run.Bundles {
+		for _, r := range b.Items {
+			if !seen[r.Action.ID] {
+				seen[r.Action.ID] = true
+				ids = append(ids, r.Action.ID)
+			}
+		}
+	}
+	if e.notes, err = s.Store.ReminderNotes(ctx, ids); err != nil {
+		return nil, err
+	}
+	if err := s.dropRepeats(ctx, e, run); err != nil {
+		return nil, err
+	}
+	for _, b := range run.Bundles {
+		b.Message = s.bundleMessage(e, b)
+	}
 	// A weekly message that only lists what is due this week goes once a
 	// week: a second sweep that week does not send it again.
 	kept := run.Bundles[:0]
@@ -586,16 +658,20 @@ func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *pe
 		}
 		return 0
 	})
-	for _, b := range order {
-		b.Message = s.bundleMessage(e, b)
-	}
 	return order
 }
 
 // bundleKey is the outbox key of a bundle: one per recipient per day (or
 // week, for a weekly bundle) and set of steps: a second sweep that finds
-// new steps sends them in a second bundle, never the first again.
+// new steps sends them in a second bundle, never the first again. It ends
+// with what the bundle shows (see shownHash), for the next sweep to know
+// whether a bundle would repeat it.
 func bundleKey(e *env, b *Bundle) string {
+	return stepsKey(e, b) + ":" + shownHash(e, b)
+}
+
+// stepsKey is bundleKey without what the bundle shows.
+func stepsKey(e *env, b *Bundle) string {
 	// The same bytes as "%d/%s:%d/%s;" of each item's action, step and
 	// deadline, appended rather than formatted: a catch-up hashes every
 	// reminder of the day (80,000 at 100,000 actions), and fmt was an
@@ -646,8 +722,12 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 			return run, nil
 		}
 		if run.Ended {
-			err := s.yearEnd(ctx, run)
-			return run, err
+			if err := s.yearEnd(ctx, run); err != nil || len(run.YearEnd) > 0 || len(run.Reminders) == 0 {
+				// The day of the year-end review sends nothing else: the
+				// reminders of actions due after the year go the next day.
+				run.Reminders, run.Bundles = nil, nil
+				return run, err
+			}
 		}
 		steps := make([]actionbot.ReminderRecord, 0, len(run.Reminders))
 		for _, rem := range run.Reminders {
@@ -697,7 +777,7 @@ func (s *Service) logSweep(run *Run, steps, queued int, took time.Duration) {
 	}
 	nobody := strings.Join(names, ",") + more
 	s.logger().Info("reminder sweep", "day", run.Day.String(), "steps", steps, "messages", queued, "already_sent", run.AlreadySent,
-		"snoozed", len(run.Snoozed), "before_plan_year", len(run.PrePlan), "nobody_registered_for", nobody, "took", took.Round(time.Millisecond))
+		"snoozed", len(run.Snoozed), "resting", run.Resting, "repeats_not_sent", len(run.Repeats), "before_plan_year", len(run.PrePlan), "nobody_registered_for", nobody, "took", took.Round(time.Millisecond))
 	if run.Undelivered > 0 {
 		s.logger().Warn("reminders with nowhere to go: register someone for the agency, or set a task-group or tasking channel",
 			"day", run.Day.String(), "undelivered", run.Undelivered, "nobody_registered_for", nobody)

@@ -39,11 +39,14 @@ func (r *Run) WriteAccount(w io.Writer, render func(actionbot.Message) string, p
 		return
 	}
 	if r.Ended {
-		fmt.Fprintf(w, "The plan's year has ended: the sweep at %s sends no reminders.\n", WhenText(r.At))
+		fmt.Fprintf(w, "The plan's year has ended: the sweep at %s sends no reminders but those of actions due after it.\n", WhenText(r.At))
 		if len(r.YearEnd) > 0 {
 			fmt.Fprintf(w, "It sent the year-end review: %s.\n", actionbot.Plural(len(r.YearEnd), "message"))
 		}
-		return
+		if len(r.Reminders) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "Actions due after the year are still reminded, on the same ladder as any other.\n")
 	}
 	fmt.Fprintf(w, "Reminders due at %s (%s): %d.\n", WhenText(r.At), loc, len(r.Reminders))
 	unsent := 0
@@ -87,8 +90,15 @@ func (r *Run) WriteAccount(w io.Writer, render func(actionbot.Message) string, p
 	if len(r.Snoozed) > 0 {
 		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(r.Snoozed, ", "))
 	}
+	if r.Resting > 0 {
+		fmt.Fprintf(w, "Overdue and chased in the last %d weeks (after their first %d weeks overdue, chased every %d weeks until someone acts on them): %s.\n",
+			ChaseEvery, ChaseWeeklyFor, ChaseEvery, actionbot.Plural(r.Resting, "action"))
+	}
 	if len(r.PrePlan) > 0 {
-		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action %s due confirm): %s.\n", actionbot.ExampleRef(r.PrePlan), strings.Join(r.PrePlan, ", "))
+		fmt.Fprintf(w, "Deadline before the plan year, kept out of the overdue reminders until a coordinator moves it or confirms it (/action %s due confirm): %s. Their leads are asked to confirm or move them instead, never escalated.\n", actionbot.ExampleRef(r.PrePlan), strings.Join(r.PrePlan, ", "))
+	}
+	if len(r.Repeats) > 0 {
+		fmt.Fprintf(w, "Not sent, as it would repeat their previous message of the last %d days with nothing changed: %s.\n", RepeatDays, strings.Join(r.Repeats, ", "))
 	}
 	if unsent > 0 {
 		fmt.Fprintf(w, "%s with nowhere to go: register someone for the agency (actionbot member add USER AGENCY), set the priority's task-group channel (/action admin channel N #channel) or set ACTIONBOT_TASKING_CHANNEL.\n",

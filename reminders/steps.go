@@ -244,6 +244,26 @@ func (r Rules) checkInAnchor(a *actionbot.Action, planStart actionbot.Date, now 
 	return anchor
 }
 
+// The overdue ladder: an overdue action is chased weekly for its first
+// ChaseWeeklyFor weeks overdue, then every ChaseEvery weeks; the weekly
+// weeks start again from the week its lead last acted on it (see
+// lastAct).
+const (
+	ChaseWeeklyFor = 4
+	ChaseEvery     = 4
+)
+
+// lastAct is when a person last acted on an action in a way that restarts
+// its overdue chasing: any change made with /action (progress, a note, a
+// moved deadline, blocked, at risk…), and a snooze. Zero when nobody has.
+func lastAct(a *actionbot.Action) time.Time {
+	t := a.LastActivity
+	if e := a.LastUpdate; e != nil && e.Verb == actionbot.VerbSnooze && e.At.After(t) {
+		t = e.At
+	}
+	return t
+}
+
 // due is the latest step of an action's reminders due at an instant.
 type due struct {
 	Scheduled
@@ -255,6 +275,11 @@ type due struct {
 	days int
 	// since is, for a check-in, the last update (or the plan's start).
 	since time.Time
+	// gap is, for an overdue step, the fewest weeks there must be since
+	// the action's last chase for it to go out: 1 in its first
+	// ChaseWeeklyFor weeks overdue (or since its lead last acted on it),
+	// ChaseEvery after.
+	gap int
 }
 
 // due returns the step of a's reminders that is due on the working day of
@@ -297,8 +322,32 @@ func (r Rules) due(a *actionbot.Action, planStart actionbot.Date, now time.Time)
 	if k < 1 || !ok {
 		return due{}, false // overdue since earlier this week: next week's reminder says so
 	}
+	// Weeks since the deadline's week, or since the week its lead last
+	// acted on it when that is later: acted on this week, it is not chased
+	// this week.
+	j := k
+	if act := lastAct(a); !act.IsZero() && !act.After(now) {
+		if w := monday(a.Deadline.Due).DaysUntil(monday(actionbot.DateOf(act.In(r.Location)))) / 7; w > 0 {
+			j = k - w
+		}
+	}
+	if j < 1 {
+		return due{}, false
+	}
+	gap := 1
+	if j > ChaseWeeklyFor {
+		gap = ChaseEvery
+	}
 	return due{Scheduled: Scheduled{Step: Step{StepOverdue, k}, Nominal: ws, SendOn: ws},
-		deadline: a.Deadline.Due.String(), days: dl}, true
+		deadline: a.Deadline.Due.String(), days: dl, gap: gap}, true
+}
+
+// rests reports whether an overdue step waits for a later week: the
+// action was chased (its latest recorded step for this deadline, an
+// ordinal) fewer than gap weeks ago. A deadline never chased goes out at
+// once, whatever week it is in.
+func (d due) rests(latest int, recorded bool) bool {
+	return d.Step.Kind == StepOverdue && recorded && d.gap > 1 && latest > d.Step.N-d.gap
 }
 
 // checkIn is the check-in of an ongoing action due in now's week: its

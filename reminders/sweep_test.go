@@ -193,9 +193,10 @@ func TestMovedDeadline(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		// Nothing for the old date, nor the new: 28 days before Sunday 30
-		// June is Friday 31 May, after the plan's year ended.
-		"3.2": nil,
+		// Nothing for the old date; the new one, after the plan's year,
+		// is on the ladder as any other: 28 days before Sunday 30 June is
+		// Friday 31 May.
+		"3.2": {"2013-05-31 before:28@2013-06-30"},
 		// Moved to 3 days away: the 7-day step at once (the 28- and
 		// 14-day steps of the new date passed by), then the ladder, then
 		// weekly on the week's first working day until the plan's year
@@ -297,7 +298,8 @@ func TestNoMembers(t *testing.T) {
 		f := mustFixture(t, at(2013, 3, 11, 9, 0))
 		f.mustAddMember(userCSU, "CSU")
 		f.svc.TaskingChannel = ""
-		f.mustApply(at(2013, 3, 11, 8, 0), "3.2", userCSU, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2013-02-20"), Note: "earlier"})
+		// Moved the week before: acted on this week, it would rest until next.
+		f.mustApply(at(2013, 3, 1, 8, 0), "3.2", userCSU, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2013-02-20"), Note: "earlier"})
 		r := reminderFor(f.mustSweep(at(2013, 3, 11, 9, 0)), "3.2")
 		if r == nil || !r.Queued || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0CSU1 CSU"}) {
 			t.Fatalf("3.2: %+v", r)
@@ -339,8 +341,8 @@ func TestLeadGuards(t *testing.T) {
 		want []string
 		text string
 	}{
-		{"1.1", []string{"channel CTASKING ALL"}, "1.1 Everyone leads this — due in 28 days, on Fri 10 May 2013 — lead: All Partners\n"},
-		{"1.2", []string{"channel CTASKING "}, "1.2 Nobody leads this — due in 28 days, on Fri 10 May 2013 — lead: no lead agency\n"},
+		{"1.1", []string{"channel CTASKING ALL"}, "1.1 Everyone leads this — due in 28 days, on Fri 10 May 2013 — lead: All Partners — open, 0%\n"},
+		{"1.2", []string{"channel CTASKING "}, "1.2 Nobody leads this — due in 28 days, on Fri 10 May 2013 — lead: no lead agency — open, 0%\n"},
 		{"1.3", []string{"direct U0CSU1 CSU", "channel CTASKING ALL"}, "1.3 All Partners and CSU"},
 	}
 	for _, want := range []string{"Actions led by All Partners come to this channel rather than to everyone directly.", "Actions with no lead agency come to this channel."} {

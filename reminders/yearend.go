@@ -114,7 +114,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 			incomplete++
 			rag[r.RAG]++
 			lines = append(lines, actionbot.Txt(r.RAG.Emoji()+" ", actionbot.B(r.Ref), " "+actionbot.Clip(r.Text, 80)+" — "+leadLabel(e.dir, r.Action)+
-				fmt.Sprintf(" — %s, %d%%", r.Status.Label(), r.Progress)))
+				fmt.Sprintf(" — %s, %d%%", r.Status.Label(), r.Progress)+afterYear(r.Action, end)))
 		}
 		if ps.Total() == 0 && len(ps.Priority.Measures) == 0 {
 			continue
@@ -169,7 +169,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 				firstRef[id] = a.Ref
 			}
 			mine[id] = append(mine[id], actionbot.Txt(rating[a.ID].Emoji()+" ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+
-				fmt.Sprintf(" — %s, %d%%", a.Status.Label(), a.Progress)))
+				fmt.Sprintf(" — %s, %d%%", a.Status.Label(), a.Progress)+afterYear(a, end)))
 		}
 	}
 	slices.Sort(order)
@@ -177,7 +177,7 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		ls := mine[id]
 		blocks := []actionbot.Block{
 			actionbot.Header("Your incomplete actions — " + e.plan.Name),
-			actionbot.Section(fmt.Sprintf("The plan's year ended on %s with %s of yours incomplete. They get no more reminders; say where each stands with a note (`/action %s note <where it got to>`) so the next plan can pick it up.",
+			actionbot.Section(fmt.Sprintf("The plan's year ended on %s with %s of yours incomplete. Those due within the year get no more reminders; say where each stands with a note (`/action %s note <where it got to>`) so the next plan can pick it up.",
 				dayText(end), actionbot.Plural(len(ls), "action"), firstRef[id])),
 		}
 		blocks = append(blocks, listBlocks("Incomplete", ls, "/action mine")...)
@@ -186,6 +186,15 @@ func (s *Service) YearEndMessages(ctx context.Context, e *env) ([]*actionbot.Out
 		out[len(out)-1].Message.Blocks = blocks
 	}
 	return out, nil
+}
+
+// afterYear flags an action due after the plan's year for carry-over:
+// " — due Sun 30 Jun 2013, after the year: still reminded; carry it over".
+func afterYear(a *actionbot.Action, end actionbot.Date) string {
+	if a.Deadline.Ongoing || !a.Deadline.Due.After(end) {
+		return ""
+	}
+	return " — due " + dayText(a.Deadline.Due) + ", after the year: still reminded; carry it over"
 }
 
 func isAre(n int) string {

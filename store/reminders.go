@@ -218,3 +218,75 @@ func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date
 	}
 	return true, nil
 }
+
+// ReminderNotes returns, for each of the given actions that has one, its
+// latest note: the newest audit entry that is a note, or progress or done
+// given with words (who wrote it, when, and its text), for the reminders
+// to show what a lead last said. In chunks, one query each.
+func (db *DB) ReminderNotes(ctx context.Context, actionIDs []int64) (map[int64]*actionbot.AuditEntry, error) {
+	out := make(map[int64]*actionbot.AuditEntry)
+	const chunk = 500
+	for start := 0; start < len(actionIDs); start += chunk {
+		part := actionIDs[start:min(start+chunk, len(actionIDs))]
+		args := make([]any, 0, len(part)+3)
+		args = append(args, string(actionbot.VerbNote), string(actionbot.VerbProgress), string(actionbot.VerbDone))
+		for _, id := range part {
+			args = append(args, id)
+		}
+		var rows []struct {
+			ID       int64  `db:"id"`
+			ActionID int64  `db:"action_id"`
+			At       string `db:"at"`
+			Actor    string `db:"actor"`
+			Verb     string `db:"verb"`
+			Note     string `db:"note"`
+		}
+		q := `SELECT id, action_id, at, actor, verb, note FROM audit WHERE id IN (SELECT MAX(id) FROM audit
+			WHERE note <> '' AND verb IN (?, ?, ?) AND action_id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `) GROUP BY action_id)`
+		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("latest notes of %d actions: %w", len(part), err)
+		}
+		for _, r := range rows {
+			at, err := parseTime(r.At)
+			if err != nil {
+				return nil, fmt.Errorf("latest notes: %w", err)
+			}
+			out[r.ActionID] = &actionbot.AuditEntry{ID: r.ID, ActionID: r.ActionID, At: at, Actor: r.Actor, Verb: actionbot.Verb(r.Verb), Note: r.Note}
+		}
+	}
+	return out, nil
+}
+
+// LatestQueuedTo returns, for each of the given recipients that has one,
+// the latest message queued to them whose key starts with prefix: its
+// key, recipient and when it was queued (not its message).
+func (db *DB) LatestQueuedTo(ctx context.Context, prefix string, to []string) (map[string]*actionbot.Outgoing, error) {
+	out := make(map[string]*actionbot.Outgoing)
+	const chunk = 500
+	for start := 0; start < len(to); start += chunk {
+		part := to[start:min(start+chunk, len(to))]
+		args := make([]any, 0, len(part)+2)
+		args = append(args, prefix, prefix+"\U0010FFFF")
+		for _, r := range part {
+			args = append(args, r)
+		}
+		var rows []struct {
+			Key       string `db:"dedupe_key"`
+			Recipient string `db:"recipient"`
+			CreatedAt string `db:"created_at"`
+		}
+		q := `SELECT dedupe_key, recipient, created_at FROM outbox WHERE id IN (SELECT MAX(id) FROM outbox
+			WHERE dedupe_key >= ? AND dedupe_key < ? AND recipient IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `) GROUP BY recipient)`
+		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("outbox: latest of %s to %d recipients: %w", prefix, len(part), err)
+		}
+		for _, r := range rows {
+			at, err := parseTime(r.CreatedAt)
+			if err != nil {
+				return nil, fmt.Errorf("outbox: %w", err)
+			}
+			out[r.Recipient] = &actionbot.Outgoing{Key: r.Key, To: r.Recipient, CreatedAt: at}
+		}
+	}
+	return out, nil
+}
