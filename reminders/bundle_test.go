@@ -131,10 +131,13 @@ func TestDeadlineBeforeThePlanYearRemindsItsLeadUntilConfirmedOrMoved(t *testing
 	}
 	run := f.mustSweep(at(2012, 7, 2, 9, 0))
 	r := reminderFor(run, "5.2")
-	if r == nil || !r.Queued || r.Confirm || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0POL1 POLICE", "escalation CTASKING POLICE,CSU", "channel CTASKING CSU"}) {
+	// Escalated, it is the daily tasking digest's to carry (issue 23: the
+	// 09:00 escalation post repeated the 08:30 digest): the tasking channel
+	// has it only as the reminder of CSU, which nobody is registered with.
+	if r == nil || !r.Queued || r.Confirm || !r.Escalated || !slices.Equal(recipients(r), []string{"direct U0POL1 POLICE", "channel CTASKING CSU"}) {
 		t.Fatalf("5.2 after confirming: %+v", r)
 	}
-	if text := textTo(run, tasking); !strings.Contains(text, "Escalated for the daily tasking meeting") || !strings.Contains(text, "5.2 Promote Speedwatch") {
+	if text := textTo(run, tasking); strings.Contains(text, "Escalated for the daily tasking meeting") || !strings.Contains(text, "5.2 Promote Speedwatch") {
 		t.Errorf("the tasking channel's post:\n%s", text)
 	}
 	// Moving it into the plan year instead needs no confirmation.

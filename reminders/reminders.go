@@ -528,7 +528,12 @@ func (s *Service) address(e *env, rem *Reminder, ppl *people, weekStart bool) []
 	if fallback == "" {
 		fallback = s.TaskingChannel
 	}
-	if rem.Escalated {
+	switch {
+	case rem.Escalated && s.DigestChannel != "":
+		// The daily tasking digest carries the escalation: its week-start
+		// long form lists every overdue action with its leads and counts
+		// those escalated, so no second post repeats it half an hour later.
+	case rem.Escalated:
 		if s.TaskingChannel == "" {
 			rem.Problems = append(rem.Problems, fmt.Sprintf("%s is %s overdue but there is no tasking channel to escalate it to", a.Ref, actionbot.Plural(-rem.Days, "day")))
 		} else {

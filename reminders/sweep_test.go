@@ -122,8 +122,9 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	if b := bundleTo(run, userCSU); b == nil || !slices.Contains(b.Items, r) {
 		t.Errorf("2.3 is not in the SDC member's bundle")
 	}
-	if b := bundleTo(run, tasking); b == nil || !slices.Contains(b.Items, r) {
-		t.Errorf("2.3 is not in the tasking channel's post")
+	// The digest carries escalations (issue 23): no second post repeats it.
+	if b := bundleTo(run, tasking); b != nil && slices.Contains(b.Items, r) {
+		t.Errorf("2.3 is escalated in a tasking channel post beside the digest")
 	}
 }
 
@@ -298,6 +299,7 @@ func TestNoMembers(t *testing.T) {
 		f := mustFixture(t, at(2013, 3, 11, 9, 0))
 		f.mustAddMember(userCSU, "CSU")
 		f.svc.TaskingChannel = ""
+		f.svc.DigestChannel = "" // with a digest, the digest escalates
 		// Moved the week before: acted on this week, it would rest until next.
 		f.mustApply(at(2013, 3, 1, 8, 0), "3.2", userCSU, actionbot.Op{Verb: actionbot.VerbDue, Deadline: mustDeadline(t, "2013-02-20"), Note: "earlier"})
 		r := reminderFor(f.mustSweep(at(2013, 3, 11, 9, 0)), "3.2")
@@ -577,5 +579,30 @@ func TestRecordReminderIsAtomic(t *testing.T) {
 	}
 	if got := len(f.outbox()); got != 1 {
 		t.Errorf("%d messages queued, want 1", got)
+	}
+}
+
+// TestTheDigestCarriesEscalationsWhenThereIsOne: an action overdue two
+// weeks or more is escalated to the tasking meeting by the digest, which
+// lists it with its leads; only where no digest is posted does the sweep
+// post it to the tasking channel itself.
+func TestTheDigestCarriesEscalationsWhenThereIsOne(t *testing.T) {
+	for _, digest := range []string{"CDIGEST", ""} {
+		t.Run("digest channel "+digest, func(t *testing.T) {
+			f := mustFixture(t, at(2012, 11, 5, 8, 0))
+			f.mustAddMember(userCSU, "SDC")
+			f.svc.DigestChannel = digest
+			if _, err := f.db.ConfirmDeadline(context.Background(), f.plan.ID, "2.3", userCoord); err != nil {
+				t.Fatal(err)
+			}
+			r := reminderFor(f.mustSweep(at(2012, 11, 5, 9, 0)), "2.3")
+			if r == nil || !r.Escalated {
+				t.Fatalf("2.3: %+v; want it escalated", r)
+			}
+			escalated := slices.ContainsFunc(r.Recipients, func(x reminders.Recipient) bool { return x.Kind == reminders.RecipientEscalation })
+			if escalated != (digest == "") {
+				t.Errorf("escalation post %v with digest channel %q; want one only without a digest", escalated, digest)
+			}
+		})
 	}
 }
