@@ -290,7 +290,7 @@ func validCode(code string) bool {
 
 // personTitled is a name with a title, and personInitialled one written
 // with initials ("A. Person", "J.R. Smith"): a person, never an agency.
-// They are the importer's rules (planfile's rePerson and reInitialled).
+// The importer keeps people out of the agencies by them too.
 var (
 	personTitled     = regexp.MustCompile(`^(?i)(mr|mrs|ms|miss|mx|dr|cllr|councillor|insp|inspector|sgt|sergeant|pc|pcso|dc|ds|di|dci|supt)\.?\s+\S`)
 	personInitialled = regexp.MustCompile(`^(\p{Lu}\.\s*)+\p{Lu}[\p{Ll}'’-]+$`)
@@ -424,7 +424,7 @@ func (d *Directory) ResolveWritten(text string) (Party, bool) {
 	words := strings.Fields(text)
 	for i := len(words) - 1; i >= 1; i-- {
 		title := strings.Join(words[i:], " ")
-		if !isJobTitle(title) {
+		if !IsJobTitle(title) && !IsUnitName(title) {
 			continue
 		}
 		if a, ok := d.lookupOrInitials(strings.Join(words[:i], " ")); ok {
@@ -565,34 +565,45 @@ func nameInitials(name string) string {
 	return b.String()
 }
 
-// titleEnds end a job title or a group of an organisation: "Hate Crime
-// Lead", "Strategy Delivery Group" (the importer's title and unit words).
-var titleEnds = wordSet(`lead leads leader leaders officer officers manager managers coordinator
+// jobTitleWords end a job title: "Hate Crime Lead", "ASB Co-ordinator".
+var jobTitleWords = wordSet(`lead leads leader leaders officer officers manager managers coordinator
 	coordinators ordinator ordinators inspector inspectors sergeant sergeants
 	analyst analysts worker workers advisor advisors adviser advisers director directors
 	commissioner commissioners chair chairs chairman chairperson head heads supervisor
 	supervisors practitioner practitioners specialist specialists champion champions
 	administrator administrators assistant assistants consultant consultants representative
 	representatives rep reps constable constables superintendent superintendents chief
-	caseworker caseworkers nurse nurses pcso pcsos warden wardens navigator navigators
-	team teams group groups subgroup subgroups panel panels forum forums board boards
-	committee committees`)
+	caseworker caseworkers nurse nurses pcso pcsos warden wardens navigator navigators`)
+
+// unitWords end the name of a part of an organisation: "CSP Strategy
+// Delivery Group" is the CSP's, "SSAG Building Resilience working group"
+// the SSAG's.
+var unitWords = wordSet(`team teams group groups subgroup subgroups panel panels forum forums
+	board boards committee committees`)
 
 // titleHeads lead a job title with "of" or "for": "Head of Community Safety".
 var titleHeads = wordSet(`head director chair lead manager deputy assistant chief`)
 
-// isJobTitle reports whether words read as a job title or a group: they
-// end in one ("Hate Crime Lead", "working group") or start with one and
-// "of" or "for" ("Head of Community Safety").
-func isJobTitle(s string) bool {
+// IsJobTitle reports whether words read as a job title: they end in one
+// ("Hate Crime Lead", "ASB Co-ordinator") or start with one and "of" or
+// "for" ("Head of Community Safety"). The importer and member add read
+// "ORG Job Title" by it.
+func IsJobTitle(s string) bool {
 	ws := strings.Fields(AgencyKey(s))
 	if len(ws) == 0 {
 		return false
 	}
-	if titleEnds[ws[len(ws)-1]] {
+	if jobTitleWords[ws[len(ws)-1]] {
 		return true
 	}
 	return len(ws) > 2 && titleHeads[ws[0]] && (ws[1] == "of" || ws[1] == "for")
+}
+
+// IsUnitName reports whether words name a part of an organisation: they
+// end in team, group, panel, forum, board or committee.
+func IsUnitName(s string) bool {
+	ws := strings.Fields(AgencyKey(s))
+	return len(ws) > 0 && unitWords[ws[len(ws)-1]]
 }
 
 func wordSet(s string) map[string]bool {

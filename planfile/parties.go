@@ -88,12 +88,6 @@ func splitItems(cell string) []string {
 // reDash splits "Prevent Officer – A. Person" into the agency and a role.
 var reDash = regexp.MustCompile(`\s+[–—-]\s+`)
 
-// rePerson is a name with a title: kept as a role, never made an agency.
-var rePerson = regexp.MustCompile(`^(?i)(mr|mrs|ms|miss|dr|cllr|councillor|insp|inspector|sgt|sergeant|pc|pcso|dci|di|supt)\.?\s+\S`)
-
-// reInitialled is a person written with initials: "A. Person", "J.R. Smith".
-var reInitialled = regexp.MustCompile(`^(\p{Lu}\.\s*)+\p{Lu}[\p{Ll}'’-]+$`)
-
 // reBracketed is an item that is all bracket: "(CD)", someone's initials.
 var reBracketed = regexp.MustCompile(`^\(([^()]*)\)$`)
 
@@ -106,31 +100,10 @@ var orgWords = wordSet(`police constabulary council councils service services tr
 	church foundation society alliance company cic hub project organisation organisations
 	organization sector watch committee prison prisons`)
 
-// titleWords end a job title: "Hate Crime Lead", "ASB Co-ordinator".
-var titleWords = wordSet(`lead leads leader leaders officer officers manager managers coordinator
-	coordinators ordinator ordinators inspector inspectors sergeant sergeants
-	analyst analysts worker workers advisor advisors adviser advisers director directors
-	commissioner commissioners chair chairs chairman chairperson head heads supervisor
-	supervisors practitioner practitioners specialist specialists champion champions
-	administrator administrators assistant assistants consultant consultants representative
-	representatives rep reps constable constables superintendent superintendents chief
-	caseworker caseworkers nurse nurses pcso pcsos warden wardens navigator navigators`)
-
-// unitWords end the name of a part of an organisation: "CSP Strategy
-// Delivery Group" is the CSP's, "SSAG Building Resilience working group"
-// the SSAG's.
-var unitWords = wordSet(`team teams group groups subgroup subgroups panel panels forum forums
-	board boards committee committees`)
-
 // topics are acronyms of subjects, not organisations: "ASB Co-ordinator"
 // and "DA Working Group" name no agency "ASB" or "DA".
 var topics = wordSet(`ASB DA DV VAWG CSE CCE CYP SV PPO MAPPA MARAC SOC LDD`)
 
-// headWords lead a job title with "of" or "for": "Head of Community Safety".
-var headWords = wordSet(`head director chair lead manager deputy assistant chief`)
-
-// unbroken are the pairs of words a join never cuts between: "Kent Fire
-// and Rescue Service", "Police and Crime Commissioner".
 var unbroken = map[[2]string]bool{{"fire", "rescue"}: true, {"police", "crime"}: true}
 
 // allPartners are the names of the pseudo-agency All Partners, whatever
@@ -213,27 +186,13 @@ func isInitialism(acr, name string) bool {
 // keyWords are the words of a name as AgencyKey has them.
 func keyWords(s string) []string { return strings.Fields(actionbot.AgencyKey(s)) }
 
-// isJobTitle reports whether words read as a job title: they end in one
-// ("Hate Crime Lead", "ASB Co-ordinator") or start with one and "of" or
-// "for" ("Head of Community Safety").
-func isJobTitle(s string) bool {
-	ws := keyWords(s)
-	if len(ws) == 0 {
-		return false
-	}
-	if titleWords[ws[len(ws)-1]] {
-		return true
-	}
-	return len(ws) > 2 && headWords[ws[0]] && (ws[1] == "of" || ws[1] == "for")
-}
-
 // personRole is the role an item gives the party before it when it is a
 // person or bracketed initials, with the separator to join it by.
 func personRole(item string) (role, sep string, ok bool) {
 	if m := reBracketed.FindStringSubmatch(item); m != nil {
 		return strings.TrimSpace(m[1]), ", ", true
 	}
-	if rePerson.MatchString(item) || reInitialled.MatchString(item) {
+	if actionbot.LooksLikePerson(item) {
 		return item, "; ", true
 	}
 	return "", "", false
@@ -482,7 +441,7 @@ func (rd *reader) orgTitle(name string) (org, title string, ok bool) {
 	words := strings.Fields(name)
 	for i := len(words) - 1; i >= 1; i-- {
 		title := strings.Join(words[i:], " ")
-		if kw := keyWords(title); !isJobTitle(title) && (len(kw) == 0 || !unitWords[kw[len(kw)-1]]) {
+		if !actionbot.IsJobTitle(title) && !actionbot.IsUnitName(title) {
 			continue
 		}
 		org := strings.Join(words[:i], " ")
@@ -530,7 +489,7 @@ func (rd *reader) one(line int, col, item, note string) []actionbot.Party {
 		}
 		return []actionbot.Party{p}
 	}
-	if note == "" && isJobTitle(name) {
+	if note == "" && actionbot.IsJobTitle(name) {
 		note = fmt.Sprintf("it reads as a job title: if it is someone at a partner agency, write the agency first (\"<agency> %s\") so that its people can be added to it", name)
 	}
 	p, ok := rd.newParty(line, col, newName{name: name, role: role, note: note})
@@ -759,7 +718,7 @@ func (rd *reader) newParty(line int, col string, n newName) (actionbot.Party, bo
 	}
 	code := n.acronym
 	if code == "" || rd.codeUsed(code) {
-		code = agencyCode(name)
+		code = actionbot.AgencyCodeFor(name)
 		for i := 2; rd.codeUsed(code); i++ {
 			code = fmt.Sprintf("%s-%d", strings.TrimRight(code, "-0123456789"), i)
 		}
@@ -868,33 +827,6 @@ func (rd *reader) codeUsed(code string) bool {
 		return true
 	}
 	return rd.codeTaken(code)
-}
-
-// agencyCode makes a code from a name: "Police" is POLICE, "Neighbourhood
-// Watch" NEIGHBOURHOOD-WATCH; a name too long for that gives its initials
-// ("West Cumbria Action for Voluntary Action" WCAFVA). A name written as a
-// code (in capitals, with no spaces) is its own code. A possessive keeps
-// its word whole: "Children's Services" is CHILDRENS-SERVICES.
-func agencyCode(name string) string {
-	if len(name) <= 24 && name == strings.ToUpper(name) && !strings.ContainsAny(name, " ,;()") {
-		return name // a code as the plan or an export writes it: "KCC-CFE", "T&CG"
-	}
-	key := actionbot.AgencyKey(strings.NewReplacer("'s ", "s ", "’s ", "s ").Replace(name + " "))
-	code := strings.ToUpper(strings.ReplaceAll(key, " ", "-"))
-	if len(code) <= 24 {
-		return code
-	}
-	var b strings.Builder
-	for _, w := range strings.Fields(key) {
-		if w == "and" || w == "of" || w == "the" || w == "for" {
-			continue
-		}
-		b.WriteString(strings.ToUpper(w[:1]))
-	}
-	if b.Len() >= 2 {
-		return b.String()
-	}
-	return strings.TrimRight(code[:24], "-")
 }
 
 func (rd *reader) codeTaken(code string) bool {
