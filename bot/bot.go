@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,9 +68,15 @@ type Bot struct {
 	Store   Store
 	// API calls Slack's Web API with the bot token.
 	API *slack.Client
-	// HTTPClient posts replies to response URLs.
+	// HTTPClient posts replies to response URLs. It never follows a
+	// redirect, whatever its CheckRedirect says.
 	HTTPClient *http.Client
-	Logger     *slog.Logger
+	// ResponseURLs are the prefixes of the response URLs the bot posts
+	// replies to (DefaultResponseURLs when empty): a response_url anywhere
+	// else, though a signed payload names it, is not posted to. Tests and
+	// a fake Slack widen it (ACTIONBOT_SLACK_RESPONSE_URLS).
+	ResponseURLs []string
+	Logger       *slog.Logger
 	// Now returns the current instant; tests fix it.
 	Now func() time.Time
 	// DeliveryTTL is how long delivery ids are remembered (DefaultDeliveryTTL).
@@ -111,13 +118,47 @@ func (b *Bot) log() *slog.Logger {
 }
 
 // defaultHTTPClient posts to response URLs when Bot.HTTPClient is nil.
-var defaultHTTPClient = &http.Client{Timeout: 10 * time.Second}
+var defaultHTTPClient = &http.Client{Timeout: 10 * time.Second, CheckRedirect: noRedirects}
+
+// noRedirects stops a client at a redirect: the reply goes to the
+// response_url Slack named, or nowhere.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (b *Bot) httpClient() *http.Client {
-	if b.HTTPClient != nil {
-		return b.HTTPClient
+	if b.HTTPClient == nil {
+		return defaultHTTPClient
 	}
-	return defaultHTTPClient
+	c := *b.HTTPClient
+	c.CheckRedirect = noRedirects
+	return &c
+}
+
+// DefaultResponseURLs is where Slack's response URLs are: replies go there
+// and nowhere else unless Bot.ResponseURLs says otherwise.
+var DefaultResponseURLs = []string{"https://hooks.slack.com/"}
+
+// ResponseURLAllowed reports whether a response_url starts with one of
+// prefixes (DefaultResponseURLs when there are none): the same scheme and
+// host (any case), a path starting with the prefix's path, and no user
+// information.
+func ResponseURLAllowed(responseURL string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		prefixes = DefaultResponseURLs
+	}
+	u, err := url.Parse(responseURL)
+	if err != nil || u.User != nil || u.Host == "" || u.Opaque != "" {
+		return false
+	}
+	for _, p := range prefixes {
+		pu, err := url.Parse(p)
+		if err != nil || pu.Host == "" {
+			continue
+		}
+		if strings.EqualFold(u.Scheme, pu.Scheme) && strings.EqualFold(u.Host, pu.Host) && strings.HasPrefix(u.Path, pu.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // spawn runs work after an ack, in the background, with its own deadline:
@@ -250,33 +291,41 @@ func (b *Bot) postResponse(ctx context.Context, responseURL string, body []byte)
 	if responseURL == "" {
 		return errors.New("post reply: no response_url")
 	}
+	if !ResponseURLAllowed(responseURL, b.ResponseURLs) {
+		// Named by a signed payload, but not Slack's: never posted to, and
+		// not logged whole (a response_url is a credential).
+		return fmt.Errorf("post reply: the response_url is not Slack's (%s), so nothing was posted to it", urlHost(responseURL))
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("post reply: %w", redactURL(err))
+		return fmt.Errorf("post reply: %w", actionbot.RedactError(err))
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := b.httpClient().Do(req)
 	if err != nil {
-		return fmt.Errorf("post reply: %w", redactURL(err))
+		return fmt.Errorf("post reply: %w", actionbot.RedactError(err))
 	}
 	defer resp.Body.Close()
-	detail, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	// The answer's body is read (so the connection is used again) but
+	// never shown: it is whatever the far end chose to say.
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
 		// Slack answers 404 "expired_url" or "used_url" once a response_url
-		// has had its five uses or thirty minutes.
-		return fmt.Errorf("post reply: Slack answered %s: %.100s", resp.Status, detail)
+		// has had its five uses or thirty minutes; a redirect is not
+		// followed.
+		return fmt.Errorf("post reply: the response_url answered %s", resp.Status)
 	}
 	return nil
 }
 
-// redactURL strips the URL from a transport error: a response_url is a
-// credential for its conversation, and must not reach the logs.
-func redactURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+// urlHost is the scheme and host of a URL, for a message: its path (a
+// response_url's token) is left out.
+func urlHost(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "not a URL"
 	}
-	return err
+	return u.Scheme + "://" + u.Host
 }
 
 // lockMessage serialises in-place updates of one message, so that two

@@ -77,7 +77,7 @@ func mustEnv(tb testing.TB) *testEnv {
 	api := slack.New(testBotToken, slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(testAppToken))
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Logger: log}
 	e := &testEnv{tb: tb, clock: clock, db: db, slack: fs, api: api, logs: logs, plan: plan,
-		bot: &Bot{Handler: h, Store: db, API: api, Logger: log, Now: clock.Now}}
+		bot: &Bot{Handler: h, Store: db, API: api, Logger: log, Now: clock.Now, ResponseURLs: []string{fs.ResponseURL("")}}}
 	tb.Cleanup(func() {
 		e.bot.Wait()
 		for _, secret := range []string{testBotToken, testAppToken, testSigningSecret} {

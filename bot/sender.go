@@ -419,5 +419,5 @@ func describe(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "no answer from Slack in time"
 	}
-	return redactURL(err).Error()
+	return actionbot.RedactError(err).Error()
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // maxAckBytes is the largest Socket Mode ack payload sent; Slack drops acks
@@ -81,7 +83,7 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		b.log().Info("slack: Slack asked us to reconnect")
 	case socketmode.EventTypeConnectionError:
 		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
-			b.log().Warn("slack: connection failed; retrying", "attempt", ce.Attempt, "backoff", ce.Backoff, "err", redactURL(ce.ErrorObj))
+			b.log().Warn("slack: connection failed; retrying", "attempt", ce.Attempt, "backoff", ce.Backoff, "err", actionbot.RedactError(ce.ErrorObj))
 		}
 	case socketmode.EventTypeInvalidAuth:
 		b.log().Error("slack: Slack refused the app-level token")

@@ -33,7 +33,7 @@ func (e *testEnv) restart(tb testing.TB) {
 	db.ConfiguredCoordinators = e.db.ConfiguredCoordinators // coordinators by the wiring's word
 	h := &commands.Handler{Store: db, Now: e.clock.Now, Location: old.Handler.Location, Logger: old.Logger}
 	e.db = db
-	e.bot = &Bot{Handler: h, Store: db, API: e.api, Logger: old.Logger, Now: e.clock.Now, SyncChanges: old.SyncChanges}
+	e.bot = &Bot{Handler: h, Store: db, API: e.api, Logger: old.Logger, Now: e.clock.Now, SyncChanges: old.SyncChanges, ResponseURLs: old.ResponseURLs}
 	tb.Cleanup(e.bot.Wait)
 	e.srv = nil
 }

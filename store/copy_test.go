@@ -20,7 +20,7 @@ func mustOpenAt(tb testing.TB, where string, clock *storetest.Clock) *store.DB {
 	db.Now = clock.Now
 	db.ConfiguredCoordinators = testWriters
 	if err := db.Open(); err != nil {
-		tb.Fatalf("open %s: %v", store.RedactedLocation(where), err)
+		tb.Fatalf("open %s: %v", actionbot.Redact(where), err)
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db

@@ -115,7 +115,7 @@ func (db *DB) Open() error {
 		return db.openPostgres()
 	}
 	if strings.Contains(db.Path, ":memory:") || strings.HasPrefix(db.Path, "file:") {
-		return fmt.Errorf("open database %q: give a file path (a shared in-memory database is not supported)", db.Path)
+		return fmt.Errorf("open database %q: give a file path (a shared in-memory database is not supported)", actionbot.Redact(db.Path))
 	}
 	st, err := os.Stat(db.Path)
 	switch {
@@ -133,14 +133,14 @@ func (db *DB) Open() error {
 		}
 		f, err := os.OpenFile(db.Path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
-			return fmt.Errorf("open database %s: %w", db.Path, err)
+			return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 		}
 		f.Close()
 		db.Created = true
 	case err != nil:
-		return fmt.Errorf("open database %s: %w", db.Path, err)
+		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("open database %s: not a regular file", db.Path)
+		return fmt.Errorf("open database %s: not a regular file", actionbot.Redact(db.Path))
 	default:
 		// A file that is not SQLite's (a report, a CSV named by mistake)
 		// is left exactly as it is: not narrowed, not called damaged.
@@ -162,7 +162,7 @@ func (db *DB) Open() error {
 
 	rw, err := sqlx.Open("sqlite3", db.dsn(false))
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", db.Path, err)
+		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 	}
 	db.rw = &pool{rw, &db.health}
 	db.rw.SetMaxOpenConns(1)
@@ -171,7 +171,7 @@ func (db *DB) Open() error {
 	ro, err := sqlx.Open("sqlite3", db.dsn(true))
 	if err != nil {
 		db.rw.Close()
-		return fmt.Errorf("open database %s: %w", db.Path, err)
+		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 	}
 	db.ro = &pool{ro, &db.health}
 	n := max(4, 2*runtime.GOMAXPROCS(0))

@@ -10,6 +10,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
 	"github.com/jmoiron/sqlx"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // The store speaks two dialects. The SQL is written once, with ?
@@ -43,19 +45,6 @@ const writeLockKey = 0x61637462
 // server (postgres:// or postgresql://) rather than a SQLite file.
 func IsPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
-// RedactedLocation is a database location fit for logs and messages: a
-// PostgreSQL URL without its password, a file path as it is.
-func RedactedLocation(s string) string {
-	if !IsPostgresURL(s) {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "postgres://…"
-	}
-	return u.Redacted()
 }
 
 // Postgres reports whether the database is PostgreSQL.
@@ -170,7 +159,7 @@ func insertID(ctx context.Context, tx execer, query string, args ...any) (id int
 // together apply each once.
 func (db *DB) openPostgres() error {
 	db.dialect = postgresDialect
-	where := RedactedLocation(db.Path)
+	where := actionbot.Redact(db.Path)
 	if _, err := url.Parse(db.Path); err != nil {
 		return fmt.Errorf("open database %s: the URL does not parse; write it as postgres://USER@HOST/DATABASE?sslmode=require", where)
 	}

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"path"
 	"testing"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 func TestEveryMigrationHasItsPostgreSQLTextUnderTheSameName(t *testing.T) {
@@ -50,8 +52,8 @@ func TestDatabaseLocations(t *testing.T) {
 		if got := IsPostgresURL(tc.in); got != tc.postgres {
 			t.Errorf("IsPostgresURL(%q) = %v, want %v", tc.in, got, tc.postgres)
 		}
-		if got := RedactedLocation(tc.in); got != tc.shown {
-			t.Errorf("RedactedLocation(%q) = %q, want %q", tc.in, got, tc.shown)
+		if got := actionbot.Redact(tc.in); got != tc.shown {
+			t.Errorf("actionbot.Redact(%q) = %q, want %q", tc.in, got, tc.shown)
 		}
 	}
 }

@@ -32,15 +32,15 @@ type MissingError struct {
 
 func (e *MissingError) Error() string {
 	if e.Empty {
-		return fmt.Sprintf("the database file %s is empty: it holds no plan", e.Path)
+		return fmt.Sprintf("the database file %s is empty: it holds no plan", actionbot.Redact(e.Path))
 	}
 	if e.Link != "" {
-		return fmt.Sprintf("there is no database at %s: it is a link to %s, which does not exist", e.Path, e.Link)
+		return fmt.Sprintf("there is no database at %s: it is a link to %s, which does not exist", actionbot.Redact(e.Path), e.Link)
 	}
 	if e.Dir != "" {
-		return fmt.Sprintf("there is no database at %s: the directory %s does not exist", e.Path, e.Dir)
+		return fmt.Sprintf("there is no database at %s: the directory %s does not exist", actionbot.Redact(e.Path), e.Dir)
 	}
-	return fmt.Sprintf("there is no database at %s", e.Path)
+	return fmt.Sprintf("there is no database at %s", actionbot.Redact(e.Path))
 }
 
 // DamagedError says SQLite found the database file damaged: at Open, or by
@@ -51,7 +51,7 @@ type DamagedError struct {
 }
 
 func (e *DamagedError) Error() string {
-	return fmt.Sprintf("the database %s is damaged: %s", e.Path, e.Detail)
+	return fmt.Sprintf("the database %s is damaged: %s", actionbot.Redact(e.Path), e.Detail)
 }
 
 // missing explains a database file that does not exist.
@@ -123,12 +123,12 @@ func fileSize(path string) int64 {
 func (db *DB) mustBeOurs() error {
 	x, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: db.Path}).EscapedPath()+"?mode=ro")
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", db.Path, err)
+		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 	}
 	defer x.Close()
 	var tables []string
 	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name`); err != nil {
-		return db.damaged(fmt.Errorf("open database %s: list its tables: %w", db.Path, err))
+		return db.damaged(fmt.Errorf("open database %s: list its tables: %w", actionbot.Redact(db.Path), err))
 	}
 	// Ours: nothing yet; only the migrations table (a first start stopped
 	// before the first migration); or the migrations table with a record
@@ -214,7 +214,7 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	if db.Postgres() {
 		var n int
 		if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations`); err != nil {
-			return fmt.Errorf("check %s: %w", RedactedLocation(db.Path), err)
+			return fmt.Errorf("check %s: %w", actionbot.Redact(db.Path), err)
 		}
 		return nil
 	}
@@ -225,7 +225,7 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 		err = db.damaged(err)
 		var de *DamagedError
 		if !errors.As(err, &de) {
-			return fmt.Errorf("quick_check %s: %w", db.Path, err)
+			return fmt.Errorf("quick_check %s: %w", actionbot.Redact(db.Path), err)
 		}
 	case len(problems) == 1 && problems[0] == "ok":
 	default:
@@ -255,7 +255,7 @@ func (db *DB) writable() error {
 		case err != nil:
 			return &HealthError{What: "file is gone from under the running bot (changes would be lost when it stops)", Err: err}
 		case !os.SameFile(st, file):
-			return &HealthError{What: "file was replaced under the running bot", Err: fmt.Errorf("%s is not the file it opened", db.Path)}
+			return &HealthError{What: "file was replaced under the running bot", Err: fmt.Errorf("%s is not the file it opened", actionbot.Redact(db.Path))}
 		}
 	}
 	return nil

@@ -121,7 +121,7 @@ func run(c config) error {
 
 	var bot *spawned
 	if c.bot != "" {
-		if bot, err = spawn(ctx, &c); err != nil {
+		if bot, err = spawn(ctx, &c, rs.base); err != nil {
 			return err
 		}
 		defer bot.stop()
@@ -342,8 +342,9 @@ type spawned struct {
 }
 
 // spawn starts the bot in HTTP mode with a fake Slack Web API and waits
-// until it answers /healthz.
-func spawn(ctx context.Context, c *config) (*spawned, error) {
+// until it answers /healthz; it may post replies to response_urls under
+// replies (the reply server).
+func spawn(ctx context.Context, c *config, replies string) (*spawned, error) {
 	secret := make([]byte, 16)
 	crand.Read(secret)
 	c.secret = hex.EncodeToString(secret)
@@ -368,7 +369,8 @@ func spawn(ctx context.Context, c *config) (*spawned, error) {
 	cmd := exec.CommandContext(ctx, c.bot, "serve")
 	cmd.Env = append(os.Environ(),
 		"ACTIONBOT_DB="+c.db, "ACTIONBOT_ADDR="+addr, "ACTIONBOT_PPROF_ADDR="+c.pprof, "ACTIONBOT_COORDINATORS="+loadUser, "ACTIONBOT_LOG_LEVEL=warn",
-		"SLACK_SIGNING_SECRET="+c.secret, "SLACK_BOT_TOKEN=xoxb-load-test", "SLACK_API_URL=http://"+fakeLn.Addr().String()+"/api/")
+		"SLACK_SIGNING_SECRET="+c.secret, "SLACK_BOT_TOKEN=xoxb-load-test", "SLACK_API_URL=http://"+fakeLn.Addr().String()+"/api/",
+		"ACTIONBOT_SLACK_RESPONSE_URLS="+replies) // the bot posts only to response_urls it is told of
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

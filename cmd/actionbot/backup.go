@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 func (a *app) backupCmd(ctx context.Context, args []string) error {
@@ -27,6 +29,6 @@ func (a *app) backupCmd(ctx context.Context, args []string) error {
 	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Backed up %s to %s.\n", c.DB, fs.Arg(0))
+	fmt.Fprintf(a.stdout, "Backed up %s to %s.\n", actionbot.Redact(c.DB), actionbot.Redact(fs.Arg(0)))
 	return nil
 }

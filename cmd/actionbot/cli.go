@@ -64,9 +64,9 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 		}
 		switch {
 		case loaded && db.Created:
-			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", store.RedactedLocation(c.DB))
+			fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", actionbot.Redact(c.DB))
 		case loaded:
-			fmt.Fprintf(a.stderr, "Loaded the shipped plan (Sevenoaks District CSP Action Plan 2012-13) into %s, which held no plan.\n", store.RedactedLocation(c.DB))
+			fmt.Fprintf(a.stderr, "Loaded the shipped plan (Sevenoaks District CSP Action Plan 2012-13) into %s, which held no plan.\n", actionbot.Redact(c.DB))
 		}
 	}
 	return db, nil

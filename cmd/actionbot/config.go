@@ -4,8 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -137,6 +137,7 @@ func dbFlag(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database `file`, or a postgres:// URL (ACTIONBOT_DB)")
 }
 
-func newLogger(c *Config, w *os.File) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: c.LogLevel}))
+// newLogger logs to w, every line through actionbot.Redact.
+func newLogger(c *Config, w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(redacting(w), &slog.HandlerOptions{Level: c.LogLevel}))
 }

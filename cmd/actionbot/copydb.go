@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -52,7 +53,7 @@ func (a *app) copyDBCmd(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Copied %s to %s: every count and the audit checksum match.\n", store.RedactedLocation(from), store.RedactedLocation(to))
+	fmt.Fprintf(a.stdout, "Copied %s to %s: every count and the audit checksum match.\n", actionbot.Redact(from), actionbot.Redact(to))
 	return nil
 }
 
@@ -67,6 +68,6 @@ func (a *app) printCopy(from, to string, rep *store.CopyReport) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t\n", c.Table, c.Rows, n)
 	}
 	w.Flush()
-	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", store.RedactedLocation(from), rep.FromChecksum)
-	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", store.RedactedLocation(to), rep.ToChecksum)
+	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", actionbot.Redact(from), rep.FromChecksum)
+	fmt.Fprintf(a.stdout, "audit checksum of %s: %s\n", actionbot.Redact(to), rep.ToChecksum)
 }

@@ -47,7 +47,7 @@ func explainOpen(err error) error {
 	}
 	if errors.As(err, &me) {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db; to start a new database, run `actionbot init -db %s` (the shipped plan) or `actionbot import -db %s FILE.csv`.",
-			capitalise(me.Error()), me.Path, me.Path)
+			capitalise(me.Error()), actionbot.Redact(me.Path), actionbot.Redact(me.Path))
 	}
 	var de *store.DamagedError
 	if errors.As(err, &de) {
@@ -58,7 +58,7 @@ func explainOpen(err error) error {
 
 func damagedMessage(de *store.DamagedError) error {
 	return actionbot.Errorf(actionbot.EINVALID, "%s. The bot will not start on a damaged database. Restore the latest copy made by `actionbot backup`, as README.md says under \"Data, backups and what survives a crash\": stop the bot, move %s and any %s-wal and %s-shm aside, copy the backup to %s, and start again.",
-		capitalise(de.Error()), de.Path, de.Path, de.Path, de.Path)
+		capitalise(de.Error()), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path))
 }
 
 func capitalise(s string) string {
@@ -121,7 +121,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 			// An empty file (touched, or truncated) is a new database:
 			// the advice for one is to run init.
 		case !st.Mode().IsRegular():
-			return actionbot.Errorf(actionbot.EINVALID, "%s is not a file (a directory, a device or a pipe), so nothing was changed: give init the path of a new file.", c.DB)
+			return actionbot.Errorf(actionbot.EINVALID, "%s is not a file (a directory, a device or a pipe), so nothing was changed: give init the path of a new file.", actionbot.Redact(c.DB))
 		default:
 			// Say what it is: a database of ours to use, or why not.
 			a.mustExist = true
@@ -130,7 +130,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 				return err
 			}
 			defer db.Close()
-			return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", c.DB, c.DB)
+			return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", actionbot.Redact(c.DB), actionbot.Redact(c.DB))
 		}
 	}
 	db, err := a.open(ctx, c, true)
@@ -142,7 +142,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	// a plan already, as a file that exists is.
 	if plan, err := db.CurrentPlan(ctx); err == nil {
 		return actionbot.Errorf(actionbot.ECONFLICT, "%s already holds %s, so nothing was changed: init only sets up a new database. `actionbot serve -db %s` uses it.",
-			store.RedactedLocation(c.DB), plan.Name, store.RedactedLocation(c.DB))
+			actionbot.Redact(c.DB), plan.Name, actionbot.Redact(c.DB))
 	} else if actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		return err
 	}
@@ -150,13 +150,13 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if db.Created {
-		fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", store.RedactedLocation(c.DB))
+		fmt.Fprintf(a.stderr, "Created %s with the shipped plan (Sevenoaks District CSP Action Plan 2012-13).\n", actionbot.Redact(c.DB))
 	}
 	plan, err := db.CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", store.RedactedLocation(c.DB), plan.Name, store.RedactedLocation(c.DB))
+	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", actionbot.Redact(c.DB), plan.Name, actionbot.Redact(c.DB))
 	return nil
 }
 

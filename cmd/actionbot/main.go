@@ -159,6 +159,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // runAt runs one invocation on the wall clock given, and returns its exit
 // code: the subcommand is chosen by an explicit switch.
 func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
+	// Whatever reaches stderr (messages, usage, logs) passes through
+	// actionbot.Redact: no database password is printed, however it got
+	// into the text. stdout is left as it is (an export may be binary);
+	// what is printed there names databases through actionbot.Redact.
+	stderr = redacting(stderr)
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, wall: wall}
 	cmd := "serve"
 	if err := dbValueIsACommand(args); err != nil {

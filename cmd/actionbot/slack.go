@@ -7,13 +7,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -35,6 +38,10 @@ type slackConfig struct {
 	// pace is the least time between two posts to one conversation
 	// (ACTIONBOT_SLACK_PACE, default 1s: Slack allows about one a second).
 	pace time.Duration
+	// responseURLs are where replies may be posted: Slack's hooks, what
+	// ACTIONBOT_SLACK_RESPONSE_URLS adds, and SLACK_API_URL's server (a
+	// fake Slack, or a proxy the bot token already goes to).
+	responseURLs []string
 }
 
 // loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
@@ -80,7 +87,33 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 	if c.apiURL != "" && !strings.HasSuffix(c.apiURL, "/") {
 		c.apiURL += "/"
 	}
+	urls, err := responseURLs(env("ACTIONBOT_SLACK_RESPONSE_URLS"), c.apiURL)
+	if err != nil {
+		return nil, err
+	}
+	c.responseURLs = urls
 	return c, nil
+}
+
+// responseURLs are the prefixes of the response URLs the bot posts replies
+// to: Slack's own (https://hooks.slack.com/), each of extra (comma-separated
+// http or https URLs), and SLACK_API_URL's scheme and host when it is set.
+func responseURLs(extra, apiURL string) ([]string, error) {
+	out := slices.Clone(bot.DefaultResponseURLs)
+	for _, p := range strings.Split(extra, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		u, err := url.Parse(p)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			return nil, fmt.Errorf("ACTIONBOT_SLACK_RESPONSE_URLS: %q is not an http or https URL such as https://hooks.slack.com/", actionbot.Redact(p))
+		}
+		out = append(out, p)
+	}
+	if u, err := url.Parse(apiURL); apiURL != "" && err == nil && u.Host != "" {
+		out = append(out, u.Scheme+"://"+u.Host+"/")
+	}
+	return out, nil
 }
 
 // refusedToken reports whether auth.test's answer is one for a token that
@@ -132,7 +165,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
 	// recorded before its ack either way.
-	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16}
+	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs}
 	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
 
 	serveCtx, stopServing := context.WithCancel(ctx)

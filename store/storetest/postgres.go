@@ -11,7 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // PostgresEnv names the variable that points the tests at a PostgreSQL
@@ -46,7 +46,7 @@ func MustPostgres(tb testing.TB) string {
 	}
 	admin, err := sqlx.Open("pgx", base)
 	if err != nil {
-		tb.Fatalf("connect to %s: %v", store.RedactedLocation(base), err)
+		tb.Fatalf("connect to %s: %v", actionbot.Redact(base), err)
 	}
 	defer admin.Close()
 	var b [6]byte
@@ -54,7 +54,7 @@ func MustPostgres(tb testing.TB) string {
 	schema := "t_" + hex.EncodeToString(b[:])
 	ctx := context.Background()
 	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatalf("create schema on %s: %v", store.RedactedLocation(base), err)
+		tb.Fatalf("create schema on %s: %v", actionbot.Redact(base), err)
 	}
 	tb.Cleanup(func() {
 		admin, err := sqlx.Open("pgx", base)
