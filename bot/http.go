@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/net/netutil"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -20,9 +23,96 @@ import (
 // signature. Socket Mode envelopes are "envelope:" and their id.
 const signaturePrefix = "sig:"
 
-// MaxBodyBytes is the largest request body accepted (1 MB); a larger one is
-// refused with 413 before its signature is checked.
+// MaxBodyBytes is the largest request body accepted on any route (1 MB);
+// each route has a smaller cap (HTTPLimits).
 const MaxBodyBytes = 1 << 20
+
+// Body caps per route. Slack's requests are small: a slash command's form
+// is its fields and at most a few KB of text (a note is at most 2,000
+// characters, 24 KB even if every one were an emoji, percent-encoded); an
+// interaction's payload carries the message or view it came from (tens of
+// KB for the bot's largest, 50 blocks). A body beyond its route's cap is
+// refused 413, before it is read when its Content-Length says so.
+const (
+	MaxCommandBodyBytes     = 64 << 10  // /slack/commands
+	MaxInteractionBodyBytes = 256 << 10 // /slack/interactivity and /slack/events (which takes every kind)
+)
+
+// Defaults of HTTPLimits.
+const (
+	DefaultMaxRequests = 64
+	DefaultMaxConns    = 512
+)
+
+// maxSSLCheckBytes is the largest unsigned body read: Slack's ssl_check,
+// "ssl_check=1&token=…", is sent unsigned and is a few dozen bytes. Any
+// other unsigned request is refused before its body is read.
+const maxSSLCheckBytes = 256
+
+// refusalLogEvery is how often each reason a request is refused for is
+// logged: once when it first happens, then at most once per period, with
+// the number refused since the last line.
+const refusalLogEvery = time.Minute
+
+// HTTPLimits bound what the HTTP door takes in from anyone who can reach
+// it, before a request is known to be Slack's.
+type HTTPLimits struct {
+	// MaxRequests is how many Slack requests are read and handled at once
+	// (ACTIONBOT_HTTP_MAX_REQUESTS; DefaultMaxRequests when 0): one more
+	// is answered 503 at once, and Slack retries it. A request refused
+	// from its headers alone (unsigned, stale, too large) never takes one.
+	MaxRequests int
+	// MaxConns is how many connections are open at once
+	// (ACTIONBOT_HTTP_MAX_CONNS; DefaultMaxConns when 0): one more waits
+	// in the kernel's queue until one closes. See Listener.
+	MaxConns int
+}
+
+func (l HTTPLimits) maxRequests() int {
+	if l.MaxRequests > 0 {
+		return l.MaxRequests
+	}
+	return DefaultMaxRequests
+}
+
+func (l HTTPLimits) maxConns() int {
+	if l.MaxConns > 0 {
+		return l.MaxConns
+	}
+	return DefaultMaxConns
+}
+
+// Listener wraps ln so that no more than MaxConns connections are open at
+// once: each idle or slow connection holds buffers and a goroutine.
+func (l HTTPLimits) Listener(ln net.Listener) net.Listener {
+	return netutil.LimitListener(ln, l.maxConns())
+}
+
+// Timeouts and sizes of the HTTP server. Slack sends its headers and body
+// at once and waits three seconds for the answer: a request still arriving
+// after ten is nobody's that matters.
+const (
+	httpReadHeaderTimeout = 5 * time.Second
+	httpReadTimeout       = 10 * time.Second
+	httpWriteTimeout      = 30 * time.Second
+	httpIdleTimeout       = 90 * time.Second
+	httpMaxHeaderBytes    = 16 << 10 // Slack's are under 2 KB; Go's default is 1 MB
+)
+
+// NewHTTPServer returns the server of HTTP mode: the bot's handler (see
+// HTTPHandler) within l, with timeouts on reading and writing and a cap on
+// header size. Serve it on l.Listener(ln).
+func (b *Bot) NewHTTPServer(v *Verifier, l HTTPLimits, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           b.httpHandler(v, l),
+		ReadHeaderTimeout: httpReadHeaderTimeout,
+		ReadTimeout:       httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
 
 // HTTPHandler serves Slack in HTTP mode:
 //
@@ -33,17 +123,85 @@ const MaxBodyBytes = 1 << 20
 //
 // Every POST is verified against the signing secret before anything else is
 // done with it (except Slack's unsigned ssl_check, answered 200); a
-// missing, malformed, stale or wrong signature gets 401. A signed change is
-// recorded under its signature, so that a replay of it within its five
-// minutes is answered with its confirmation and not applied again.
+// missing, malformed, stale or wrong signature gets 401. What can be checked
+// from the headers (both there, a timestamp within five minutes, a
+// well-formed signature, a Content-Length within the route's cap) is
+// checked before the body is read. A signed change is recorded under its
+// signature, so that a replay of it within its five minutes is answered
+// with its confirmation and not applied again.
+//
+// HTTPHandler has the default HTTPLimits; NewHTTPServer takes others.
 func (b *Bot) HTTPHandler(v *Verifier) http.Handler {
+	return b.httpHandler(v, HTTPLimits{})
+}
+
+func (b *Bot) httpHandler(v *Verifier, l HTTPLimits) http.Handler {
+	d := &door{b: b, v: v, sem: make(chan struct{}, l.maxRequests()), refusals: refusalLog{last: map[string]*refusalCount{}}}
 	mux := http.NewServeMux()
-	slackHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { b.serveSlack(w, r, v) })
-	for _, p := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
-		mux.Handle(p, slackHandler)
+	for p, limit := range map[string]int64{
+		"/slack/events":        MaxInteractionBodyBytes,
+		"/slack/commands":      MaxCommandBodyBytes,
+		"/slack/interactivity": MaxInteractionBodyBytes,
+	} {
+		mux.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.serveSlack(w, r, limit) }))
 	}
 	mux.HandleFunc("GET /healthz", b.serveHealth)
 	return mux
+}
+
+// door is the HTTP door's state: the places for requests in hand and the
+// refusal log.
+type door struct {
+	b        *Bot
+	v        *Verifier
+	sem      chan struct{}
+	refusals refusalLog
+}
+
+// refusalLog logs refused requests by reason: the first of a reason at
+// once, then at most one line per refusalLogEvery, saying how many were
+// refused since the last line. A flood of unsigned requests writes a line
+// a minute, not one a request.
+type refusalLog struct {
+	mu   sync.Mutex
+	last map[string]*refusalCount // by reason: a fixed, small set
+}
+
+type refusalCount struct {
+	logged     time.Time // when the last line was written
+	suppressed int       // refused since, not logged
+}
+
+// refuse answers a refused request with status and msg, and logs it
+// under reason (rate-limited).
+func (d *door) refuse(w http.ResponseWriter, r *http.Request, status int, msg, reason string) {
+	d.logRefusal(r, status, reason)
+	// The connection closes after the answer: left open, net/http would
+	// read up to 256 KB of an unread body before answering, to reuse it.
+	w.Header().Set("Connection", "close")
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	http.Error(w, msg, status)
+}
+
+func (d *door) logRefusal(r *http.Request, status int, reason string) {
+	now := d.b.now()
+	d.refusals.mu.Lock()
+	c := d.refusals.last[reason]
+	if c == nil {
+		c = &refusalCount{}
+		d.refusals.last[reason] = c
+	} else if now.Sub(c.logged) < refusalLogEvery && !c.logged.After(now) {
+		c.suppressed++
+		d.refusals.mu.Unlock()
+		return
+	}
+	suppressed := c.suppressed
+	c.logged, c.suppressed = now, 0
+	d.refusals.mu.Unlock()
+	d.b.log().Warn("slack: request refused", "reason", reason, "status", status, "path", r.URL.Path,
+		"refused_since_last_line", suppressed, "log_every", refusalLogEvery.String())
 }
 
 func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
@@ -75,9 +233,11 @@ var jsonContentType = []string{"application/json; charset=utf-8"}
 // few hundred bytes, read on every request.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxPooledBody is the largest buffer put back: a rare large body (an
-// interaction payload) is not kept for ever.
-const maxPooledBody = 64 << 10
+// maxPooledBody is the largest buffer put back: one as large as a route
+// allows. No more than HTTPLimits.MaxRequests are in use at once, so a
+// flood of large bodies reuses those few rather than leaving garbage for
+// each; the pool lets go of what it holds after a GC or two.
+const maxPooledBody = MaxInteractionBodyBytes + 16<<10 // with room for the allocator rounding up
 
 func releaseBody(buf *bytes.Buffer) {
 	if buf.Cap() <= maxPooledBody {
@@ -86,31 +246,77 @@ func releaseBody(buf *bytes.Buffer) {
 	}
 }
 
-func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
+// isSSLCheck reports whether a form body is Slack's ssl_check and nothing
+// more: no command, no payload.
+func isSSLCheck(body []byte) bool {
+	form, err := parseSlackForm(string(body))
+	return err == nil && form.get(formSSLCheck) == "1" && !form.has(formCommand) && !form.has(formPayload)
+}
+
+func (d *door) serveSlack(w http.ResponseWriter, r *http.Request, limit int64) {
+	b, v := d.b, d.v
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	// Nothing of the body is read until its headers say it may be Slack's.
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	if err := v.CheckHeaders(r.Header); err != nil {
+		// Slack's certificate check is answered before the signature is:
+		// it is sent unsigned, and asks for nothing to be done (Bolt does
+		// the same). Only a body small enough to be one is read.
+		if err == ErrNoSignature && !isJSON && r.ContentLength > 0 && r.ContentLength <= maxSSLCheckBytes {
+			var small [maxSSLCheckBytes]byte
+			if n, _ := io.ReadFull(r.Body, small[:r.ContentLength]); isSSLCheck(small[:n]) {
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+		}
+		d.refuse(w, r, http.StatusUnauthorized, "invalid signature", err.Error())
+		return
+	}
+	if r.ContentLength > limit {
+		d.refuse(w, r, http.StatusRequestEntityTooLarge, "request body too large", "body over the route's limit")
+		return
+	}
+	// A request that looks signed takes a place while its body is read
+	// and it is handled; when all are taken it is refused at once, and
+	// Slack retries it.
+	select {
+	case d.sem <- struct{}{}:
+		defer func() { <-d.sem }()
+	default:
+		d.refuse(w, r, http.StatusServiceUnavailable, "busy: try again", "too many requests in hand")
+		return
+	}
 	buf := bodies.Get().(*bytes.Buffer)
 	defer releaseBody(buf)
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead spare before it sees EOF
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	body := buf.Bytes() // nothing keeps it: the form and JSON are copied out of it
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			b.log().Warn("slack: request body too large", "limit", MaxBodyBytes)
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			d.refuse(w, r, http.StatusRequestEntityTooLarge, "request body too large", "body over the route's limit")
 			return
 		}
-		http.Error(w, "could not read the request", http.StatusBadRequest)
+		d.refuse(w, r, http.StatusBadRequest, "could not read the request", "body could not be read")
 		return
 	}
-	// Slack's certificate check is answered before the signature is: it is
-	// sent unsigned, and asks for nothing to be done (Bolt does the same).
-	// The form is parsed once, here; a malformed one is refused after the
-	// signature check, as before.
-	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	// Nothing is made of the body (not even a copy) before its signature
+	// is checked. An ssl_check is answered whatever its signature.
+	if err := v.Verify(r.Header, body); err != nil {
+		if !isJSON && len(body) <= maxSSLCheckBytes && isSSLCheck(body) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		d.refuse(w, r, http.StatusUnauthorized, "invalid signature", err.Error())
+		return
+	}
+	// The form is parsed once, here; a malformed one is refused below.
 	var form slackForm
 	var formErr error
 	if !isJSON {
@@ -119,11 +325,6 @@ func (b *Bot) serveSlack(w http.ResponseWriter, r *http.Request, v *Verifier) {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-	}
-	if err := v.Verify(r.Header, body); err != nil {
-		b.log().Warn("slack: request refused", "reason", err.Error(), "path", r.URL.Path)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return
 	}
 	var rep reply
 	if isJSON {

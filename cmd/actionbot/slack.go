@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +42,10 @@ type slackConfig struct {
 	// ACTIONBOT_SLACK_RESPONSE_URLS adds, and SLACK_API_URL's server (a
 	// fake Slack, or a proxy the bot token already goes to).
 	responseURLs []string
+	// http bounds the HTTP door: requests in hand at once
+	// (ACTIONBOT_HTTP_MAX_REQUESTS) and connections open
+	// (ACTIONBOT_HTTP_MAX_CONNS).
+	http bot.HTTPLimits
 }
 
 // loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
@@ -92,6 +96,23 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 		return nil, err
 	}
 	c.responseURLs = urls
+	for _, l := range []struct {
+		name string
+		dst  *int
+		def  int
+	}{
+		{"ACTIONBOT_HTTP_MAX_REQUESTS", &c.http.MaxRequests, bot.DefaultMaxRequests},
+		{"ACTIONBOT_HTTP_MAX_CONNS", &c.http.MaxConns, bot.DefaultMaxConns},
+	} {
+		*l.dst = l.def
+		if v := strings.TrimSpace(env(l.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100000 {
+				return nil, fmt.Errorf("%s=%q is not a number from 1 to 100000 (default %d)", l.name, v, l.def)
+			}
+			*l.dst = n
+		}
+	}
 	return c, nil
 }
 
@@ -215,18 +236,13 @@ func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logge
 	if err != nil {
 		return fmt.Errorf("listen on %s (ACTIONBOT_ADDR): %w", sc.addr, err)
 	}
-	srv := &http.Server{
-		Handler:           b.HTTPHandler(bot.NewVerifier(sc.signingSecret)),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	// Timeouts, a cap on headers, per-route caps on bodies, and caps on
+	// requests in hand and connections open: see bot.NewHTTPServer.
+	srv := b.NewHTTPServer(bot.NewVerifier(sc.signingSecret), sc.http, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	log.Info("Slack HTTP mode listening", "addr", ln.Addr().String(),
 		"endpoints", "/slack/events /slack/commands /slack/interactivity /healthz")
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(sc.http.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("HTTP server: %w", err)
