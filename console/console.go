@@ -15,6 +15,9 @@ import (
 )
 
 // Outbox is what the console needs to show queued posts as they go out.
+// It holds the console run's own posts only (store.DB with a console Owner):
+// posts queued for Slack, by the bot or before a stop, are the Slack
+// sender's, and the console never prints them nor marks them sent.
 type Outbox interface {
 	PendingOutgoing(ctx context.Context, now time.Time, limit int) ([]*actionbot.Outgoing, error)
 	MarkSent(ctx context.Context, id int64, remoteRef string) error
@@ -198,8 +201,8 @@ People and channels are given by their Slack IDs wherever Slack takes a mention:
   (reminders, the digest, announcements) are printed as they go out.
 `
 
-// Deliver prints queued posts as a Slack sender would send them, and marks
-// them sent. It returns when ctx is done.
+// Deliver prints the run's queued posts as a Slack sender would send them,
+// and marks them sent. It returns when ctx is done.
 func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -215,7 +218,7 @@ func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time,
 	}
 }
 
-// DeliverOnce prints every pending post due at now.
+// DeliverOnce prints every pending post of the run due at now.
 func (c *Console) DeliverOnce(ctx context.Context, box Outbox, now time.Time) error {
 	msgs, err := box.PendingOutgoing(ctx, now, 100)
 	if err != nil {

@@ -347,7 +347,7 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 		}
 	}
 	if then != nil {
-		if _, err := enqueue(ctx, tx, now, then(a, es)); err != nil {
+		if _, err := db.enqueue(ctx, tx, now, then(a, es)); err != nil {
 			return nil, nil, err
 		}
 	}

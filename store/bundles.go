@@ -53,7 +53,7 @@ func (db *DB) RecordSweep(ctx context.Context, steps []actionbot.ReminderRecord,
 			return false, nil
 		}
 	}
-	if _, err := enqueue(ctx, tx, now, msgs); err != nil {
+	if _, err := db.enqueue(ctx, tx, now, msgs); err != nil {
 		return false, fmt.Errorf("reminder sweep: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -107,7 +107,7 @@ func (db *DB) RecordNotice(ctx context.Context, planID int64, kind string, day a
 	if n, _ := r.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if _, err := enqueue(ctx, tx, now, msgs); err != nil {
+	if _, err := db.enqueue(ctx, tx, now, msgs); err != nil {
 		return false, fmt.Errorf("plan notice %s: %w", kind, err)
 	}
 	if err := tx.Commit(); err != nil {

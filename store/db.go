@@ -61,6 +61,11 @@ type DB struct {
 	// write methods let them make any change (authz.go). Set before use.
 	ConfiguredCoordinators []string
 
+	// Owner is whose the messages queued through this DB are (outbox.go):
+	// empty or SlackOwner for Slack's, delivered by the Slack sender; a
+	// console run's own (ConsoleOwner), which only that run shows.
+	Owner string
+
 	// RecheckEvery bounds how often the in-memory caches ask the database
 	// whether another process has changed it (0: on every read). Changes
 	// made through this DB are seen at once either way. The bot sets it so

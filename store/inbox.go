@@ -292,7 +292,7 @@ func (db *DB) ConfirmInboxByMessage(ctx context.Context, id int64, msg *actionbo
 	if n, _ := r.RowsAffected(); n == 0 {
 		return nil // confirmed already
 	}
-	if _, err := enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+	if _, err := db.enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
 		return fmt.Errorf("confirm inbox item %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {

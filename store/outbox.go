@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +21,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...*actionbot.Outgoing) (int, er
 		return 0, err
 	}
 	defer tx.Rollback()
-	n, err := enqueue(ctx, tx, db.now(), msgs)
+	n, err := db.enqueue(ctx, tx, db.now(), msgs)
 	if err != nil {
 		return 0, err
 	}
@@ -29,7 +31,29 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...*actionbot.Outgoing) (int, er
 	return n, nil
 }
 
-func enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgoing) (int, error) {
+// SlackOwner owns the messages queued for Slack: by the bot, by remind or
+// digest beside it, by the CLI. Only the Slack sender delivers them.
+const SlackOwner = "slack"
+
+// ConsoleOwner returns the owner of a new console run's messages: the run
+// shows them in its own output and no other process takes them.
+func ConsoleOwner() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return "console:" + hex.EncodeToString(b)
+}
+
+// owner is who the messages queued through db belong to.
+func (db *DB) owner() string {
+	if db.Owner == "" {
+		return SlackOwner
+	}
+	return db.Owner
+}
+
+// enqueue queues msgs in tx as db's owner's.
+func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgoing) (int, error) {
+	owner := db.owner()
 	queued := 0
 	for _, m := range msgs {
 		if m.Key == "" || m.To == "" {
@@ -43,9 +67,9 @@ func enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgo
 		if !m.NextAttempt.IsZero() {
 			next = formatTime(m.NextAttempt)
 		}
-		id, inserted, err := insertID(ctx, tx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-			m.Key, m.Kind, m.To, string(payload), next, now)
+		id, inserted, err := insertID(ctx, tx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			m.Key, m.Kind, m.To, string(payload), next, now, owner)
 		if err != nil {
 			return queued, fmt.Errorf("enqueue %s: %w", m.Key, err)
 		}
@@ -97,9 +121,20 @@ func (r *outboxRow) outgoing() (*actionbot.Outgoing, error) {
 }
 
 // PendingOutgoing returns up to limit pending messages due by now, oldest
-// first.
+// first, of those queued through db (its Owner's): a console run is given
+// its own messages only, never those waiting for Slack.
 func (db *DB) PendingOutgoing(ctx context.Context, now time.Time, limit int) ([]*actionbot.Outgoing, error) {
-	return db.outgoing(ctx, `state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`, formatTime(now), limit)
+	return db.outgoing(ctx, `owner = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`, db.owner(), formatTime(now), limit)
+}
+
+// QueuedForSlack counts the messages waiting for the Slack sender ('pending'
+// or 'sending'), whoever queued them.
+func (db *DB) QueuedForSlack(ctx context.Context) (int, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM outbox WHERE owner = ? AND state IN ('pending', 'sending')`, SlackOwner); err != nil {
+		return 0, fmt.Errorf("read outbox: %w", err)
+	}
+	return n, nil
 }
 
 // Outgoing returns queued messages in the given state (all when empty),
@@ -127,10 +162,19 @@ func (db *DB) outgoing(ctx context.Context, where string, args ...any) ([]*actio
 	return out, nil
 }
 
-// MarkSent records that a message was delivered, with the transport's
-// reference for it.
+// MarkSent records that a message queued through db (its Owner's) was
+// delivered, with the transport's reference for it: ENOTFOUND for another
+// owner's message, which is left as it is.
 func (db *DB) MarkSent(ctx context.Context, id int64, remoteRef string) error {
-	return db.outboxUpdate(ctx, id, `state = 'sent', sent_at = ?, remote_ref = ?, attempts = attempts + 1, last_error = ''`, db.now(), remoteRef)
+	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, remote_ref = ?, attempts = attempts + 1, last_error = ''
+		WHERE id = ? AND owner = ?`, db.now(), remoteRef, id, db.owner())
+	if err != nil {
+		return fmt.Errorf("update outbox %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "No queued message %d.", id)
+	}
+	return nil
 }
 
 // MarkRetry records a transient failure and when to try again.

@@ -44,7 +44,7 @@ func (db *DB) RecordQuarterly(ctx context.Context, planID int64, quarter, file s
 		return false, nil
 	}
 	if msg != nil {
-		if _, err := enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+		if _, err := db.enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
 			return false, fmt.Errorf("quarterly report %s: %w", quarter, err)
 		}
 	}

@@ -112,7 +112,7 @@ func (db *DB) RecordReminders(ctx context.Context, recs []actionbot.ReminderReco
 				return nil, fmt.Errorf("reminder ledger: supersede step %s of action %d: %w", s, rec.ActionID, err)
 			}
 		}
-		if _, err := enqueue(ctx, tx, now, rec.Messages); err != nil {
+		if _, err := db.enqueue(ctx, tx, now, rec.Messages); err != nil {
 			return nil, fmt.Errorf("reminder ledger: step %s of action %d: %w", rec.Step, rec.ActionID, err)
 		}
 		ok[i] = true
@@ -210,7 +210,7 @@ func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date
 	if n, _ := r.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if _, err := enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+	if _, err := db.enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
 		return false, fmt.Errorf("digest of %s: %w", day, err)
 	}
 	if err := tx.Commit(); err != nil {

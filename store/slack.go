@@ -91,16 +91,19 @@ func (db *DB) deliveries(ctx context.Context, q queryer, where string, args ...a
 // `remind --post` beside a running bot — or this one), and only a claim
 // that old is an interrupted post to look for on Slack.
 //
+// Only Slack's messages (SlackOwner) are given: a console run's are its
+// own, shown in its output and never posted.
+//
 // On PostgreSQL shared by several replicas, only the one that delivers
 // (DeliversOutbox) is given any: the others get none until it stops.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*Delivery, error) {
 	if ok, err := db.DeliversOutbox(ctx); err != nil || !ok {
 		return nil, err
 	}
-	return db.deliveries(ctx, db.ro, `o.next_attempt_at <= ?
+	return db.deliveries(ctx, db.ro, `o.owner = ? AND o.next_attempt_at <= ?
 		AND (o.state = 'pending' OR (o.state = 'sending' AND (o.claimed_at IS NULL OR o.claimed_at <= ?)))
-		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.state IN ('pending', 'sending') AND p.id < o.id)
-		ORDER BY o.id LIMIT ?`, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
+		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.owner = o.owner AND p.state IN ('pending', 'sending') AND p.id < o.id)
+		ORDER BY o.id LIMIT ?`, SlackOwner, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
 }
 
 // SendingLease is how long a claim on a message being posted holds: longer
@@ -110,10 +113,10 @@ const SendingLease = 30 * time.Second
 // ClaimOutgoing records that the posting of a pending message to channel
 // begins now: the message is 'sending' until MarkDelivered, ReleaseOutgoing,
 // MarkRetry or MarkFailed records the outcome. ECONFLICT when the message is
-// not pending.
+// not pending, or is not Slack's (a console run's).
 func (db *DB) ClaimOutgoing(ctx context.Context, id int64, channel string) error {
-	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sending', remote_channel = ?, claimed_at = ? WHERE id = ? AND state = 'pending'`,
-		channel, db.now(), id)
+	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sending', remote_channel = ?, claimed_at = ? WHERE id = ? AND state = 'pending' AND owner = ?`,
+		channel, db.now(), id, SlackOwner)
 	if err != nil {
 		return fmt.Errorf("claim outbox %d: %w", id, err)
 	}

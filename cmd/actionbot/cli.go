@@ -202,6 +202,10 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 		con.Box, con.Clock = db, a.clock()
 	}
 	con.Banner(plan.Name)
+	// Before anything is queued: the console shows its own run's posts only.
+	if err := a.ownConsoleOutbox(ctx, db); err != nil {
+		return err
+	}
 	a.bannerNote(c, plan)
 	dctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
