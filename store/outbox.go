@@ -137,6 +137,18 @@ func (db *DB) QueuedForSlack(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// UsedBySlack reports whether a Slack bot uses the database: messages are
+// queued for Slack, or Slack has answered one it was sent (a message of
+// Slack's has a remote channel). A console on such a database leaves the
+// reminders and the digest to the bot.
+func (db *DB) UsedBySlack(ctx context.Context) (bool, error) {
+	var n int
+	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE owner = ? AND (state IN ('pending', 'sending') OR remote_channel <> '') LIMIT 1) used`, SlackOwner); err != nil {
+		return false, fmt.Errorf("read outbox: %w", err)
+	}
+	return n > 0, nil
+}
+
 // Outgoing returns queued messages in the given state (all when empty),
 // oldest first, at most limit.
 func (db *DB) Outgoing(ctx context.Context, state actionbot.OutboxState, limit int) ([]*actionbot.Outgoing, error) {

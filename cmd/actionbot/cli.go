@@ -160,11 +160,17 @@ func backgroundJobs() []backgroundJob {
 	return []backgroundJob{integrityJob, pprofJob, quarterlyJob, reminderJob}
 }
 
+// keepingJobs are the background jobs that send nothing: a console on a
+// database a Slack bot uses runs only these, and leaves the reminders, the
+// digest and the quarterly paper to the bot.
+func keepingJobs() []backgroundJob {
+	return []backgroundJob{integrityJob, pprofJob}
+}
+
 // startJobs starts the background jobs; the returned function waits for
 // them to return after ctx is done.
-func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB) (wait func()) {
+func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB, jobs []backgroundJob) (wait func()) {
 	log := newLogger(c, os.Stderr)
-	jobs := backgroundJobs()
 	done := make(chan struct{}, len(jobs))
 	for _, job := range jobs {
 		go func() {
@@ -197,14 +203,15 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	// The person at the console owns the database file: they coordinate.
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, c.ConsoleUser)
 	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
-	if a.moving != nil && a.jobs != nil && a.jobs.remind != nil {
-		con.Next = a.nextRun(c, a.scheduler(c, db, a.remindLogger(c).With("job", "next")))
-		con.Box, con.Clock = db, a.clock()
-	}
 	con.Banner(plan.Name)
 	// Before anything is queued: the console shows its own run's posts only.
-	if err := a.ownConsoleOutbox(ctx, db); err != nil {
+	slack, err := a.ownConsoleOutbox(ctx, db)
+	if err != nil {
 		return err
+	}
+	if a.moving != nil && a.jobs != nil && a.jobs.remind != nil && !slack {
+		con.Next = a.nextRun(c, a.scheduler(c, db, a.remindLogger(c).With("job", "next")))
+		con.Box, con.Clock = db, a.clock()
 	}
 	a.bannerNote(c, plan)
 	dctx, cancel := context.WithCancel(ctx)
@@ -213,7 +220,11 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 		defer close(done)
 		con.Deliver(dctx, db, a.clock(), time.Second)
 	}()
-	waitJobs := a.startJobs(dctx, c, db)
+	jobs := backgroundJobs()
+	if slack {
+		jobs = keepingJobs()
+	}
+	waitJobs := a.startJobs(dctx, c, db, jobs)
 	err = con.Run(ctx)
 	cancel()
 	<-done

@@ -116,3 +116,38 @@ func TestConsoleSaysNothingOfAnEmptySlackQueue(t *testing.T) {
 		t.Errorf("the console speaks of a Slack queue that is empty:\n%s", out)
 	}
 }
+
+// A console started on the database a Slack bot uses (here, one whose
+// digest Slack has answered) runs no reminders or digest: run there, they
+// would be recorded as sent, printed to the console, and never reach Slack.
+func TestConsoleOnASlackBotsDatabaseSendsNoRemindersOrDigest(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	ctx := context.Background()
+	db := store.NewDB(c.db)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "announce:sent-by-slack", Kind: "announce", To: "CTASKGROUP", Message: actionbot.Simple("5.2 at 60%")}); err != nil {
+		t.Fatal(err)
+	}
+	queued, err := db.Outgoing(ctx, actionbot.OutboxPending, 10)
+	if err != nil || len(queued) != 1 {
+		t.Fatalf("queued %v %v", queued, err)
+	}
+	if err := db.MarkDelivered(ctx, queued[0].ID, "CTASKGROUP", "1352106000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	code, out, errs := c.run("/next\n", "-as-of", "2012-11-05T09:05")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "A Slack bot uses this database: the console runs no reminders or digest here") {
+		t.Errorf("the console does not say it leaves the reminders to the bot:\n%s", out)
+	}
+	if strings.Contains(out, "posted to #CCONSOLE (digest)") || strings.Contains(out, "(reminder) ──") {
+		t.Errorf("the console sent the bot's digest or reminders:\n%s", out)
+	}
+}

@@ -199,7 +199,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		defer close(senderDone)
 		sender.Run(senderCtx)
 	}()
-	waitJobs := a.startJobs(serveCtx, c, db)
+	waitJobs := a.startJobs(serveCtx, c, db, backgroundJobs())
 	// Changes acknowledged before the last stop but not made are made now,
 	// and those made but not confirmed are confirmed.
 	if err := b.RecoverInbox(serveCtx); err != nil {
