@@ -1,0 +1,80 @@
+package actionbot_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// README's configuration table names every ACTIONBOT_* setting the code
+// reads: a setting added to the code without a row fails here (issue 24, 7).
+func TestReadmeSettingsTableComplete(t *testing.T) {
+	name := regexp.MustCompile(`ACTIONBOT_[A-Z_]+`)
+	inCode := map[string]string{} // name -> a file that names it
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, n := range name.FindAllString(string(b), -1) {
+			if strings.HasSuffix(n, "_") { // a family in a comment: ACTIONBOT_RAG_*
+				continue
+			}
+			inCode[n] = path
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inCode) < 10 {
+		t.Fatalf("found only %d settings in the code: is the walk right?", len(inCode))
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README has no Configuration section")
+	}
+	inTable := map[string]bool{}
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, "## ") {
+			break
+		}
+		if !strings.HasPrefix(line, "| ") {
+			continue
+		}
+		first := strings.Split(line, "|")[1] // the Variable column only
+		for _, n := range name.FindAllString(first, -1) {
+			inTable[n] = true
+		}
+	}
+	var missing []string
+	for n, path := range inCode {
+		if !inTable[n] {
+			missing = append(missing, n+" (read in "+path+")")
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("README's configuration table has no row for %s", m)
+	}
+}
