@@ -451,6 +451,13 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 		b.log().Warn("slack: progress form without its action", "err", err)
 		return reply{body: viewErrors(map[string]string{blockProgress: "This form has lost track of its action: close it and click Update progress again."})}
 	}
+	if b.submittedBefore(ctx, deliveryID) {
+		// A replay or a redelivery of a submission recorded already: it is
+		// answered as the original was (the form closes), before the form
+		// is checked against the action, which its own change may have
+		// made "nothing to change". Its change is made and confirmed once.
+		return reply{}
+	}
 	a, err := b.findAction(ctx, o)
 	if err != nil {
 		if actionbot.ErrorCode(err) == actionbot.EINTERNAL {
@@ -475,6 +482,27 @@ func (b *Bot) viewSubmission(ctx context.Context, ic *slack.InteractionCallback,
 		return reply{}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
+}
+
+// submittedBefore reports whether a form submission's delivery is recorded
+// in the inbox already: a replay of its signed request, or a redelivered
+// envelope. When that cannot be told it is false, and the submission is
+// checked and recorded as a new one, which Receive still refuses to apply
+// twice.
+func (b *Bot) submittedBefore(ctx context.Context, deliveryID string) bool {
+	if deliveryID == "" {
+		return false
+	}
+	it, err := b.Store.InboxByDelivery(ctx, deliveryID)
+	switch {
+	case actionbot.ErrorCode(err) == actionbot.ENOTFOUND:
+		return false
+	case err != nil:
+		b.log().Warn("slack: look up a form submission in the inbox", "err", err)
+		return false
+	}
+	b.log().Info("slack: repeated form submission answered as the original, not applied again", "inbox", it.ID)
+	return true
 }
 
 func viewErrors(errs map[string]string) []byte {

@@ -342,3 +342,68 @@ func TestButtonOnSharedCardReplacesItForEveryone(t *testing.T) {
 		t.Errorf("chat.update called for a message the bot did not post")
 	}
 }
+
+// TestProgressFormRepeatedAfterItsChangeIsAnsweredAsTheOriginal: a
+// submission of the progress form whose change was saved, posted again
+// (a replay of the signed request) or delivered again (a Socket Mode
+// envelope redelivered after a late ack), is answered as the original
+// was: the form closes with no error, though the form now matches the
+// action and would be "Nothing to change" if checked afresh; the change is
+// made and confirmed once.
+func TestProgressFormRepeatedAfterItsChangeIsAnsweredAsTheOriginal(t *testing.T) {
+	forms := []struct {
+		name                   string
+		progress, status, note string
+	}{
+		{"progress", "35", "open", ""},
+		{"done", "100", "done", ""},
+		{"at risk with a reason", "20", "at_risk", "venue fell through"},
+	}
+	for _, f := range forms {
+		t.Run(f.name+" posted again", func(t *testing.T) {
+			e := mustEnv(t)
+			o := origin{Ref: "5.2", Channel: "C0CHAN", Ephemeral: true, ResponseURL: e.slack.ResponseURL("r1")}
+			body := interactionForm(t, submission(uCSU, o, f.progress, f.status, f.note))
+			before := e.mustAuditCount(t, "5.2")
+			for i := range 3 {
+				status, ack := e.signed(t, "/slack/interactivity", formType, body, nil)
+				if status != http.StatusOK || len(ack) != 0 {
+					t.Fatalf("post %d: ack %d %s; want an empty 200 (the form closes)", i+1, status, ack)
+				}
+				e.bot.Wait()
+			}
+			if n := e.mustAuditCount(t, "5.2") - before; n == 0 || n > 2 {
+				t.Errorf("%d audit entries", n)
+			}
+			if n := len(e.slack.Requests("response:r1")); n != 1 {
+				t.Errorf("%d confirmations; want 1", n)
+			}
+			e.mustNothingLeft(t)
+		})
+		t.Run(f.name+" redelivered", func(t *testing.T) {
+			e := mustEnv(t)
+			r := e.runSocket(t)
+			o := origin{Ref: "5.2", Channel: "C0CHAN", Ephemeral: true, ResponseURL: e.slack.ResponseURL("r1")}
+			payload := submission(uCSU, o, f.progress, f.status, f.note)
+			before := e.mustAuditCount(t, "5.2")
+			r.sock.Envelope(t, "env-form", "interactive", payload, 0)
+			if ack := r.sock.Ack(t, "env-form"); len(ack) != 0 && string(ack) != "null" && string(ack) != "{}" {
+				t.Fatalf("first ack %s", ack)
+			}
+			e.bot.Wait()
+			after := e.mustAuditCount(t, "5.2")
+			r.sock.Envelope(t, "env-form", "interactive", payload, 1)
+			if ack := r.sock.Ack(t, "env-form"); len(ack) != 0 && string(ack) != "null" && string(ack) != "{}" {
+				t.Errorf("redelivery acked with %s; want the original empty ack (the form closes)", ack)
+			}
+			e.bot.Wait()
+			if after == before || e.mustAuditCount(t, "5.2") != after {
+				t.Errorf("audit entries: %d by the first delivery, %d by the second", after-before, e.mustAuditCount(t, "5.2")-after)
+			}
+			if n := len(e.slack.Requests("response:r1")); n != 1 {
+				t.Errorf("%d confirmations; want 1", n)
+			}
+			e.mustNothingLeft(t)
+		})
+	}
+}
