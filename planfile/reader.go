@@ -186,13 +186,15 @@ func ReadRows(rows []Row, problems []Problem, dir *actionbot.Directory, opt Opti
 		if len(rows) > 0 {
 			line = rows[0].Line
 		}
-		got := ""
+		// What the first row holds is never echoed: import may have been
+		// pointed at any file (a link to /etc/passwd, a note with a password).
+		got := "the file has no rows"
 		if len(rows) > 0 {
-			got = strings.Join(rows[0].Cells, ",")
+			got = "its first row has " + actionbot.Plural(len(rows[0].Cells), "cell") + ", none naming a column the plan reads"
 		}
 		return nil, &InvalidError{append(problems, Problem{Line: line, Message: fmt.Sprintf(
-			"no header row: none of the first %d rows names the columns; the plan needs %s. The first row is: %s",
-			headerSearch, neededHeader(), got)})}
+			"no header row: none of the first %d rows names the columns (%s); the plan needs %s. Check it is the right file",
+			headerSearch, got, neededHeader())})}
 	}
 	for _, row := range rows[hi+1:] {
 		rd.row(row.Line, row.Cells)
