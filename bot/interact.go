@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -295,16 +296,29 @@ func (b *Bot) updateInPlace(ctx context.Context, o origin, line actionbot.RichTe
 	return nil
 }
 
-// markActed revises a posted message after someone acted on o.Ref from it.
+// markActed revises a posted message after someone acted on o.Ref from it,
+// keeping it within Slack's MaxMessageBlocks (fitMessage).
 func markActed(m *actionbot.Message, o origin, line actionbot.RichText, closed bool) bool {
-	status := actionbot.Block{Kind: actionbot.BlockContext, Text: line}
 	for _, bl := range m.Blocks {
 		if isStatusLine(bl) && slices.Equal(bl.Text, line) {
 			// Shown already: the same change shown again after a restart
 			// leaves the message as it was.
 			return false
 		}
+		if folded, ok := foldedLine(bl); ok && slices.Equal(folded, line) {
+			return false
+		}
 	}
+	placeActed(m, o, line, closed)
+	fitMessage(m)
+	return true
+}
+
+// placeActed puts the line saying what was done to o.Ref in the message:
+// in place of the action's row of buttons when it is done, above it
+// otherwise, replacing the line an earlier change put there.
+func placeActed(m *actionbot.Message, o origin, line actionbot.RichText, closed bool) {
+	status := actionbot.Block{Kind: actionbot.BlockContext, Text: line}
 	i := sourceBlock(o.BlockID)
 	if i < 0 || i >= len(m.Blocks) || !rowFor(m.Blocks[i], o.Ref) {
 		i = -1
@@ -317,9 +331,14 @@ func markActed(m *actionbot.Message, o origin, line actionbot.RichText, closed b
 	}
 	if i < 0 {
 		m.Blocks = append(m.Blocks, status)
-		return true
+		return
 	}
 	prev := i > 0 && isStatusLine(m.Blocks[i-1])
+	// An earlier change's line folded into the action's own line gives way
+	// to this one's.
+	if item := i - 1 - btoi(prev); item >= 0 {
+		unfold(&m.Blocks[item])
+	}
 	switch {
 	case closed && prev:
 		m.Blocks = append(m.Blocks[:i-1], append([]actionbot.Block{status}, m.Blocks[i+1:]...)...)
@@ -330,7 +349,69 @@ func markActed(m *actionbot.Message, o origin, line actionbot.RichText, closed b
 	default:
 		m.Blocks = append(m.Blocks[:i], append([]actionbot.Block{status}, m.Blocks[i:]...)...)
 	}
-	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fitMessage keeps a posted message within Slack's MaxMessageBlocks as the
+// lines saying what was done are added to it (a full reminder bundle is a
+// few blocks short of it), so that nothing falls off its end: not its last
+// items, their buttons or its footer. From the top, the line above an
+// action's row of buttons is folded into the action's own line, as its
+// first line: the action keeps its buttons and the message what was done,
+// in one block fewer. Lines about actions the message does not show
+// (added at its end) go, oldest first, only when that is not enough.
+func fitMessage(m *actionbot.Message) {
+	over := len(Blocks(*m, math.MaxInt)) - MaxMessageBlocks
+	for i := 1; over > 0 && i+1 < len(m.Blocks); i++ {
+		if !isStatusLine(m.Blocks[i]) || m.Blocks[i-1].Kind != actionbot.BlockSection || m.Blocks[i+1].Kind != actionbot.BlockActions {
+			continue
+		}
+		item := &m.Blocks[i-1]
+		unfold(item)
+		text := make(actionbot.RichText, 0, len(m.Blocks[i].Text)+1+len(item.Text))
+		text = append(append(append(text, m.Blocks[i].Text...), actionbot.Span{Text: foldBreak}), item.Text...)
+		item.Text = text
+		m.Blocks = slices.Delete(m.Blocks, i, i+1)
+		over--
+	}
+	for i := 0; over > 0 && i < len(m.Blocks); i++ {
+		attached := i > 0 && m.Blocks[i-1].Kind == actionbot.BlockSection || i+1 < len(m.Blocks) && m.Blocks[i+1].Kind == actionbot.BlockActions
+		if isStatusLine(m.Blocks[i]) && !attached {
+			m.Blocks = slices.Delete(m.Blocks, i, i+1)
+			i--
+			over--
+		}
+	}
+}
+
+// foldBreak ends a line saying what was done, folded into the section of
+// the action it was done to.
+const foldBreak = "\n"
+
+// foldedLine returns the line saying what was done folded into an action's
+// section by fitMessage, if it holds one.
+func foldedLine(bl actionbot.Block) (actionbot.RichText, bool) {
+	if bl.Kind != actionbot.BlockSection || len(bl.Text) == 0 || !strings.HasPrefix(bl.Text[0].Text, statusMark) {
+		return nil, false
+	}
+	n := slices.IndexFunc(bl.Text, func(s actionbot.Span) bool { return s == actionbot.Span{Text: foldBreak} })
+	if n < 0 {
+		return nil, false
+	}
+	return bl.Text[:n], true
+}
+
+// unfold takes a folded line out of an action's section.
+func unfold(bl *actionbot.Block) {
+	if line, ok := foldedLine(*bl); ok {
+		bl.Text = slices.Clone(bl.Text[len(line)+1:])
+	}
 }
 
 // rowFor reports whether a block is a row of buttons for the action ref.
