@@ -16,11 +16,12 @@ type jobSettings struct {
 }
 
 func loadJobSettings(env getenv, c *Config) (*jobSettings, error) {
-	s := &jobSettings{pprofAddr: env("ACTIONBOT_PPROF_ADDR")}
-	var errR, errQ error
+	s := &jobSettings{}
+	var errR, errQ, errP error
 	s.remind, errR = loadRemindConfig(env, c)
 	s.quarterly, s.quarterlySched, errQ = loadQuarterly(env)
-	if err := errors.Join(errQ, errR); err != nil {
+	s.pprofAddr, errP = loadPprofAddr(env)
+	if err := errors.Join(errQ, errR, errP); err != nil {
 		return nil, err
 	}
 	return s, nil
