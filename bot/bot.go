@@ -90,6 +90,9 @@ type Bot struct {
 	// Past it, the change is acked empty and answered after: the ack must
 	// reach Slack within three seconds.
 	SyncWait time.Duration
+	// Command is the slash command the bot answers (DefaultCommand when
+	// empty); a signed request for any other is refused, not run.
+	Command string
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"regexp"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -22,6 +23,12 @@ import (
 // the change, and the next start makes what is pending and confirms what
 // was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
+	if want := b.command(); sc.Command != want {
+		// Another app's command sent here by mistake (or a request made
+		// up): refused, never run as ours.
+		b.log().Warn("slack: a slash command that is not the bot's refused", "command", actionbot.Clip(sc.Command, 40), "want", want, "user", sc.UserID)
+		return reply{body: encodeResponse(otherCommand(sc.Command, want), false)}
+	}
 	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
 	cmd, err := b.Handler.Parse(ctx, req.Text)
 	if err != nil {
@@ -142,4 +149,31 @@ func (b *Bot) makeCommand(ctx context.Context, it *actionbot.InboxItem, inAck bo
 		return msg, inAck
 	}
 	return msg, ok
+}
+
+// DefaultCommand is the slash command the bot answers unless Bot.Command
+// (ACTIONBOT_SLASH_COMMAND) says another: the manifest's.
+const DefaultCommand = "/action"
+
+func (b *Bot) command() string {
+	if b.Command != "" {
+		return b.Command
+	}
+	return DefaultCommand
+}
+
+// commandName is a slash command's name as Slack allows it; a command that
+// is not one is not echoed.
+var commandName = regexp.MustCompile(`^/[a-z0-9_-]{1,32}$`)
+
+// ValidCommand says whether name is a slash command's name, such as /action.
+func ValidCommand(name string) bool { return commandName.MatchString(name) }
+
+// otherCommand refuses a command that is not the bot's.
+func otherCommand(got, want string) actionbot.Message {
+	what := "That command"
+	if commandName.MatchString(got) {
+		what = "`" + got + "`"
+	}
+	return actionbot.Simple("⚠️ This app answers " + want + " only: " + what + " is not its command, so nothing was done. Type `" + want + " help` to see what it does.")
 }

@@ -46,6 +46,9 @@ type slackConfig struct {
 	// (ACTIONBOT_HTTP_MAX_REQUESTS) and connections open
 	// (ACTIONBOT_HTTP_MAX_CONNS).
 	http bot.HTTPLimits
+	// command is the slash command the bot answers
+	// (ACTIONBOT_SLASH_COMMAND, default /action); others are refused.
+	command string
 }
 
 // loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
@@ -96,6 +99,10 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 		return nil, err
 	}
 	c.responseURLs = urls
+	c.command = or(strings.TrimSpace(env("ACTIONBOT_SLASH_COMMAND")), bot.DefaultCommand)
+	if !bot.ValidCommand(c.command) {
+		return nil, fmt.Errorf("ACTIONBOT_SLASH_COMMAND=%q is not a slash command such as %s (a slash, then lower-case letters, digits, - or _): give the command the Slack app defines", c.command, bot.DefaultCommand)
+	}
 	for _, l := range []struct {
 		name string
 		dst  *int
@@ -186,7 +193,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
 	// recorded before its ack either way.
-	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs}
+	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs, Command: sc.command}
 	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
