@@ -29,9 +29,28 @@ func checkPost(sc *slackConfig) error {
 	return nil
 }
 
-// postWait is the longest --post waits for Slack to take its messages
-// beyond the pace they are sent at.
-const postWait = 2 * time.Minute
+// defaultPostWait is how long --post goes on trying while Slack takes
+// none of its messages (ACTIONBOT_POST_WAIT, at most a minute): then it
+// gives up, exits non-zero, and leaves what is left queued for the serving
+// bot. While Slack takes them it goes on as long as the pace needs.
+const defaultPostWait = 30 * time.Second
+
+// postTimeout bounds each call to Slack a --post makes: an unreachable
+// Slack cannot hold the command past its wait by much.
+const postTimeout = 10 * time.Second
+
+// loadPostWait reads ACTIONBOT_POST_WAIT.
+func loadPostWait(env getenv) (time.Duration, error) {
+	v := strings.TrimSpace(env("ACTIONBOT_POST_WAIT"))
+	if v == "" {
+		return defaultPostWait, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > time.Minute {
+		return 0, fmt.Errorf("ACTIONBOT_POST_WAIT=%q is not a duration from 1s to 1m such as %s", v, defaultPostWait)
+	}
+	return d, nil
+}
 
 // deliverNow posts queued messages through Slack before the command exits,
 // with the bot's own sender: paced per conversation, waiting as long as
@@ -39,6 +58,10 @@ const postWait = 2 * time.Minute
 // a bot serving the same database, or another --post, never posts it
 // again. It says what Slack accepted.
 func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
+	// A message Slack does not take within the wait stays queued, pending
+	// or 'sending' with its next try set: the serving bot (or the next
+	// --post) sends it, looking first for an interrupted post. The sender
+	// gives up a message only after many more attempts than a wait allows.
 	var ids []int64
 	for _, m := range msgs {
 		if m.ID != 0 {
@@ -55,17 +78,28 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 	if sc.apiURL != "" {
 		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
 	}
-	sender := &bot.Sender{Outbox: db, API: slack.New(sc.botToken, opts...), Logger: log, PerChannel: sc.pace}
+	sender := &bot.Sender{Outbox: db, API: slack.New(sc.botToken, opts...), Logger: log, PerChannel: sc.pace, PostTimeout: postTimeout}
 	pace := sc.pace
 	if pace <= 0 {
 		pace = bot.DefaultPerChannel
 	}
-	deadline := time.Now().Add(postWait + time.Duration(len(ids))*pace)
+	wait := sc.postWait
+	if wait <= 0 {
+		wait = defaultPostWait
+	}
+	// The wait runs from the last message Slack took: a long sweep paced
+	// per conversation goes on, a Slack that takes nothing is given up.
+	progress, lastLeft, gaveUp := time.Now(), len(ids), false
 	var out []*actionbot.Outgoing
 	var err error
 	for {
-		if _, err := sender.Step(ctx); err != nil {
-			return fmt.Errorf("post through Slack: %w", err)
+		// Step stops between messages at the wait's end; a call in hand
+		// finishes within postTimeout.
+		stepCtx, cancel := context.WithDeadline(ctx, progress.Add(wait))
+		_, serr := sender.Step(stepCtx)
+		cancel()
+		if serr != nil && ctx.Err() == nil && stepCtx.Err() == nil {
+			return fmt.Errorf("post through Slack: %w", serr)
 		}
 		if out, err = db.OutgoingByID(ctx, ids); err != nil {
 			return err
@@ -76,7 +110,14 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 				left++
 			}
 		}
-		if left == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+		if left < lastLeft {
+			progress, lastLeft = time.Now(), left
+		}
+		if left == 0 || ctx.Err() != nil {
+			break
+		}
+		if time.Since(progress) >= wait {
+			gaveUp = true
 			break
 		}
 		select {
@@ -86,6 +127,7 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 	}
 	sent, failed, left := 0, 0, 0
 	var why []string
+	lastErr := ""
 	for _, o := range out {
 		switch o.State {
 		case actionbot.OutboxSent:
@@ -95,14 +137,23 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 			why = append(why, o.Destination()+": "+o.LastError)
 		default:
 			left++
+			if o.LastError != "" {
+				lastErr = o.LastError
+			}
 		}
 	}
 	fmt.Fprintf(w, "Slack accepted %d of %s.\n", sent, actionbot.Plural(len(out), "message"))
 	if failed > 0 {
 		fmt.Fprintf(w, "%d could not be delivered (/action admin failed lists them): %s.\n", failed, strings.Join(why, "; "))
 	}
-	if left > 0 {
-		fmt.Fprintf(w, "%d still waiting (Slack asked to wait, or failed for now): a running bot, or the next --post, sends them.\n", left)
+	if left > 0 && gaveUp {
+		last := ""
+		if lastErr != "" {
+			last = " (last: " + lastErr + ")"
+		}
+		fmt.Fprintf(w, "Slack took no message for %s%s, so this gave up: %d still queued; a running bot, or the next --post, sends them.\n", wait, last, left)
+	} else if left > 0 {
+		fmt.Fprintf(w, "%d still queued (Slack asked to wait, or failed for now): a running bot, or the next --post, sends them.\n", left)
 	}
 	if failed > 0 || left > 0 {
 		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")

@@ -49,6 +49,9 @@ type slackConfig struct {
 	// command is the slash command the bot answers
 	// (ACTIONBOT_SLASH_COMMAND, default /action); others are refused.
 	command string
+	// postWait is how long remind/digest --post go on while Slack takes
+	// none of their messages (ACTIONBOT_POST_WAIT).
+	postWait time.Duration
 }
 
 // loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
@@ -99,6 +102,9 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 		return nil, err
 	}
 	c.responseURLs = urls
+	if c.postWait, err = loadPostWait(env); err != nil {
+		return nil, err
+	}
 	c.command = or(strings.TrimSpace(env("ACTIONBOT_SLASH_COMMAND")), bot.DefaultCommand)
 	if !bot.ValidCommand(c.command) {
 		return nil, fmt.Errorf("ACTIONBOT_SLASH_COMMAND=%q is not a slash command such as %s (a slash, then lower-case letters, digits, - or _): give the command the Slack app defines", c.command, bot.DefaultCommand)

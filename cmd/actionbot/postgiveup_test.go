@@ -1,0 +1,84 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
+)
+
+// remind --post against a Slack that answers every call with HTTP 500
+// gives up after a bounded wait (ACTIONBOT_POST_WAIT without progress),
+// exits non-zero saying so, and leaves its messages queued for the serving
+// bot: it never marks them failed. It ran for minutes (issue 24, item 7).
+func TestRemindPostGivesUpOnASlackAnswering500(t *testing.T) {
+	fake := fakeslack.New(t)
+	for _, m := range []string{"chat.postMessage", "conversations.open", "conversations.history"} {
+		fake.Always(m, func(fakeslack.Request) *fakeslack.Reply { return fakeslack.ServerError() })
+	}
+	c := newRemindCLI(t, slackEnv(fake, "ACTIONBOT_POST_WAIT", "2s"))
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	c.mustRun("member", "add", "U0POL1", "Kent Police")
+
+	type result struct {
+		code     int
+		out, err string
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		code, out, errs := c.run("", "remind", "--as-of", "2013-03-01", "--post")
+		done <- result{code, out, errs}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("remind --post against a Slack answering 500 had not finished after 20 s (ACTIONBOT_POST_WAIT=2s)")
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("remind --post took %v to give up with ACTIONBOT_POST_WAIT=2s", took)
+	}
+	if r.code == 0 {
+		t.Errorf("remind --post exited 0 though Slack took nothing:\n%s", r.out)
+	}
+	for _, want := range []string{"Slack accepted 0 of 3 messages.", "still queued", "Slack answered HTTP 500"} {
+		if !strings.Contains(r.out+r.err, want) {
+			t.Errorf("the output lacks %q:\n%s\n%s", want, r.out, r.err)
+		}
+	}
+	if len(fake.Requests("")) == 0 {
+		t.Error("Slack was never tried")
+	}
+	for _, o := range c.outbox() {
+		if o.State != actionbot.OutboxPending && o.State != actionbot.OutboxSending {
+			t.Errorf("%s is %s after giving up; want it left queued for the bot", o.Key, o.State)
+		}
+	}
+}
+
+// The wait is bounded whatever the setting: at most a minute.
+func TestPostWaitSetting(t *testing.T) {
+	for _, tc := range []struct {
+		set  string
+		want time.Duration
+		err  bool
+	}{
+		{"", defaultPostWait, false},
+		{"5s", 5 * time.Second, false},
+		{"60s", time.Minute, false},
+		{"61s", 0, true},
+		{"0s", 0, true},
+		{"soon", 0, true},
+	} {
+		got, err := loadPostWait(func(k string) string { return map[string]string{"ACTIONBOT_POST_WAIT": tc.set}[k] })
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("%q: %v, %v; want %v (error %v)", tc.set, got, err, tc.want, tc.err)
+		}
+	}
+	if defaultPostWait > time.Minute {
+		t.Errorf("the default wait %v is over a minute", defaultPostWait)
+	}
+}
