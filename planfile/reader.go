@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -35,6 +36,9 @@ type Options struct {
 	Actor  string
 	// MaxSize bounds the file in bytes; 0 means DefaultMaxSize.
 	MaxSize int64
+	// XLSXTimeout bounds the time a workbook takes to read; 0 means
+	// DefaultXLSXTimeout.
+	XLSXTimeout time.Duration
 	// Columns maps import columns to the headers the file uses for them
 	// (--columns), beside the synonyms known.
 	Columns map[string]string

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -119,6 +120,42 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 			return nil, err
 		}
 	}
+	// excelize cannot be stopped: past the timeout the import is refused
+	// and the read, bounded by the size and depth checks above, finishes
+	// on its own.
+	timeout := opt.XLSXTimeout
+	if timeout <= 0 {
+		timeout = DefaultXLSXTimeout
+	}
+	type result struct {
+		rows []Row
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rows, err := xlsxRows(data, sheet, limit)
+		done <- result{rows, err}
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		return ReadRows(r.rows, nil, dir, opt, false)
+	case <-t.C:
+		return nil, &InvalidError{[]Problem{{Message: fmt.Sprintf("the workbook took longer than %s to read, far more than any plan: check it is the right file, or save the plan as CSV UTF-8", timeout)}}}
+	}
+}
+
+// DefaultXLSXTimeout is how long a workbook may take to read: a plan of
+// 10,000 actions takes under a second.
+const DefaultXLSXTimeout = 30 * time.Second
+
+// xlsxRows reads a workbook's sheet (the first when sheet is "") as rows,
+// with the export's Agencies sheet after them.
+func xlsxRows(data []byte, sheet string, limit int64) ([]Row, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
 		return nil, &InvalidError{[]Problem{{Message: "the file is not an Excel workbook I can read (" + err.Error() + "): save it as .xlsx or as CSV UTF-8"}}}
@@ -156,7 +193,7 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 		rows = append(rows, Row{Line: i + 1, Cells: c})
 	}
 	rows = append(rows, agencySheet(f, sheet)...)
-	return ReadRows(rows, nil, dir, opt, false)
+	return rows, nil
 }
 
 // agencySheet returns an export's Agencies sheet as the agencies section

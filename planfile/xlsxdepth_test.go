@@ -57,3 +57,18 @@ func TestXLSXNestingLimitLeavesRealWorkbooksAlone(t *testing.T) {
 		t.Fatalf("a plain workbook refused for nesting: %v", err)
 	}
 }
+
+// Reading a workbook is cut off at Options.XLSXTimeout (DefaultXLSXTimeout
+// when 0): a workbook that takes longer is refused, saying so, rather than
+// holding the import (issue 24, item 7).
+func TestXLSXThatTakesTooLongToReadIsRefused(t *testing.T) {
+	wb := mustXLSX(t, "Plan", [][]string{{"Action", "Lead"}, {"Promote Speedwatch", "CSU"}})
+	_, err := planfile.ReadFile(bytes.NewReader(wb), "", actionbot.NewDirectory(nil), planfile.Options{XLSXTimeout: time.Nanosecond})
+	var inv *planfile.InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "took longer than") {
+		t.Fatalf("err = %v, want the workbook refused for the time it takes", err)
+	}
+	if planfile.DefaultXLSXTimeout <= 0 || planfile.DefaultXLSXTimeout > time.Minute {
+		t.Errorf("DefaultXLSXTimeout = %v", planfile.DefaultXLSXTimeout)
+	}
+}
