@@ -82,3 +82,23 @@ func TestPostWaitSetting(t *testing.T) {
 		t.Errorf("the default wait %v is over a minute", defaultPostWait)
 	}
 }
+
+// digest --post gives up the same way, and its digest stays queued.
+func TestDigestPostGivesUpOnASlackAnswering500(t *testing.T) {
+	fake := fakeslack.New(t)
+	fake.Always("chat.postMessage", func(fakeslack.Request) *fakeslack.Reply { return fakeslack.ServerError() })
+	fake.Always("conversations.history", func(fakeslack.Request) *fakeslack.Reply { return fakeslack.ServerError() })
+	c := newRemindCLI(t, slackEnv(fake, "ACTIONBOT_POST_WAIT", "1s"))
+	start := time.Now()
+	code, out, errs := c.run("", "digest", "--as-of", "2012-11-05", "--post")
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("digest --post took %v to give up with ACTIONBOT_POST_WAIT=1s", took)
+	}
+	if code == 0 || !strings.Contains(out, "Slack accepted 0 of 1 message.") || !strings.Contains(out, "1 still queued") {
+		t.Errorf("digest --post against a Slack answering 500: exit %d\n%s\n%s", code, out, errs)
+	}
+	box := c.outbox()
+	if len(box) != 1 || (box[0].State != actionbot.OutboxPending && box[0].State != actionbot.OutboxSending) {
+		t.Errorf("outbox after giving up: %+v", box)
+	}
+}
