@@ -142,6 +142,12 @@ func SamePlan(current *actionbot.Plan, planID int64, ref string) error {
 // cannot be read, it reads the bot's own numbers, and the command itself
 // then meets the error.
 func (h *Handler) Parse(ctx context.Context, text string) (*Command, error) {
+	// Most commands need no plan to parse: a verb, or an id of the bot's
+	// own form (5.2, 1.1.1), reads the same against any plan, and the
+	// look-up of the plan's ids is left to the commands that need it.
+	if cmd, err := ParseFor(text, nil, nil); err == nil {
+		return cmd, nil
+	}
 	var ids *actionbot.RefIndex
 	if plan, err := h.Store.CurrentPlan(ctx); err == nil {
 		ids, _ = h.Store.RefIndex(ctx, plan.ID)
