@@ -517,15 +517,6 @@ func TestListsOnTheRealPlan(t *testing.T) {
 	mustContain(t, f.run(outsider, "list agency Polise"), "I don't know the agency \"Polise\"")
 }
 
-func partnerNamed(a *actionbot.Action, code string) bool {
-	for _, p := range a.Partners {
-		if p.Agency == code {
-			return true
-		}
-	}
-	return false
-}
-
 func sortStable(xs []string, less func(a, b string) bool) {
 	for i := 1; i < len(xs); i++ {
 		for j := i; j > 0 && less(xs[j], xs[j-1]); j-- {

@@ -150,15 +150,6 @@ func refForms(ref string) string {
 	return ref + ", #" + ref + " or " + ref
 }
 
-// verbList formats verbs for a message: "`done`, `progress`".
-func verbList(vs []string) string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = "`" + v + "`"
-	}
-	return strings.Join(out, ", ")
-}
-
 // adminLines are the coordinators' admin commands, one a line.
 func adminLines() actionbot.RichText {
 	var rt actionbot.RichText

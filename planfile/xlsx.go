@@ -20,16 +20,6 @@ import (
 // CSV text.
 func IsXLSX(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
 
-// ReadXLSX reads a plan from an Excel workbook: the first sheet, or the one
-// named. Rows are numbered as Excel numbers them.
-func ReadXLSX(r io.Reader, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
-	data, err := readAll(r, opt.MaxSize)
-	if err != nil {
-		return nil, err
-	}
-	return readXLSXData(data, sheet, dir, opt)
-}
-
 // ReadFile reads a plan from CSV or an Excel workbook, whichever data is.
 func ReadFile(r io.Reader, sheet string, dir *actionbot.Directory, opt Options) (*Result, error) {
 	data, err := readAll(r, opt.MaxSize)

@@ -131,17 +131,6 @@ func (f *fixture) outbox() []*actionbot.Outgoing {
 	return out
 }
 
-// outboxFor returns the queued reminders and escalations of one action.
-func (f *fixture) outboxFor(ref string) []*actionbot.Outgoing {
-	var out []*actionbot.Outgoing
-	for _, o := range f.outbox() {
-		if strings.Contains(o.Key, ":"+ref+":") && (o.Kind == "reminder" || o.Kind == "escalation") {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
 // ledger returns an action's recorded steps as "step=state".
 func (f *fixture) ledger(ref string) []string {
 	f.tb.Helper()

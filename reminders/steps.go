@@ -377,24 +377,6 @@ func (r Rules) checkIn(a *actionbot.Action, planStart actionbot.Date, now time.T
 	}, true
 }
 
-// staleness says how long an ongoing action has gone without an update at
-// now: since when (see checkInAnchor, in the partnership's time zone), how
-// many whole stale periods of StaleDays have passed, and how many days.
-// Days are counted on the wall clock, so a clock change does not move a
-// check-in by an hour.
-func (r Rules) staleness(a *actionbot.Action, planStart actionbot.Date, now time.Time) (anchor time.Time, periods, days int) {
-	anchor = r.checkInAnchor(a, planStart, now).In(r.Location)
-	now = now.In(r.Location)
-	k := int(now.Sub(anchor) / (time.Duration(r.CheckInDays(a)) * 24 * time.Hour))
-	for k > 0 && anchor.AddDate(0, 0, k*r.CheckInDays(a)).After(now) {
-		k--
-	}
-	for !anchor.AddDate(0, 0, (k+1)*r.CheckInDays(a)).After(now) {
-		k++
-	}
-	return anchor, k, actionbot.DateOf(anchor).DaysUntil(actionbot.DateOf(now))
-}
-
 // escalates reports whether a due step also goes to the tasking channel: a
 // weekly overdue reminder once the action has been overdue EscalateAfter
 // days.

@@ -462,10 +462,3 @@ func (k *Socket) Ack(tb testing.TB, envelopeID string) json.RawMessage {
 func (k *Socket) Disconnect() error {
 	return k.Send(map[string]any{"type": "disconnect", "reason": "refresh_requested"})
 }
-
-// Ping sends a WebSocket ping, as Slack does to keep the connection alive.
-func (k *Socket) Ping() error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.conn.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
-}
