@@ -4,30 +4,109 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/slack-go/slack"
 )
 
+// This file is the bot's one Block Kit encoder: every payload the bot sends
+// (the slash command's answer and response_url replies, announcements,
+// reminders and digests, ephemeral messages, the Home tab) is written from
+// the transport-neutral message by writeBlocks, straight to JSON, with no
+// intermediate slack-go structs or strings. Slack's limits (blocks per
+// surface, characters per text, fields per section, buttons per row) are
+// kept here. Where slack-go's API calls want []slack.Block, slackBlocks
+// hands them the encoded blocks as they are. The test suite holds the
+// encoder to what slack-go's own structs encode to (slackgo_oracle_test.go),
+// and fuzzes it.
+
+// encoder holds the two buffers a payload is written with: out, the JSON,
+// and scratch, one text's mrkdwn while it is escaped into out. They come
+// from one pool and go back to it together, once out has been written.
+type encoder struct{ out, scratch []byte }
+
+// encoders is the bot's one pool of encoding buffers.
+var encoders = sync.Pool{New: func() any {
+	return &encoder{out: make([]byte, 0, 4096), scratch: make([]byte, 0, 1024)}
+}}
+
+// getEncoder takes an encoder from the pool, its output empty.
+func getEncoder() *encoder {
+	e := encoders.Get().(*encoder)
+	e.out = e.out[:0]
+	return e
+}
+
+// release returns e to the pool, unless a long answer grew its buffers
+// past maxPooledBuffer; nothing may use e.out after.
+func (e *encoder) release() {
+	if cap(e.out) <= maxPooledBuffer && cap(e.scratch) <= maxPooledBuffer {
+		encoders.Put(e)
+	}
+}
+
 // appendMessageBlocks appends a message's blocks as Block Kit JSON, for a
-// surface allowing at most maxBlocks blocks: byte for byte what
-// appendBlocksJSON(b, Blocks(msg, maxBlocks)) appends (a test holds it to
-// that), with the same limits kept. It writes the JSON straight from the
-// transport-neutral message, with no slack-go block structs and no
-// intermediate strings, because the answer to every slash command goes
-// through it. It reports how many blocks it wrote.
-func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte, int) {
+// surface allowing at most maxBlocks blocks, rendering each text in
+// *scratch (which it may grow). It reports how many blocks it wrote.
+func appendMessageBlocks(b []byte, scratch *[]byte, msg actionbot.Message, maxBlocks int) ([]byte, int) {
+	w := blockWriter{b: b, scratch: *scratch}
+	n := w.write(msg, maxBlocks)
+	*scratch = w.scratch
+	return w.b, n
+}
+
+// slackBlocks encodes a message's blocks for slack-go's API calls
+// (chat.postMessage, chat.update, chat.postEphemeral, views.publish): each
+// block is the JSON writeBlocks wrote, which slack-go marshals as it is.
+func slackBlocks(msg actionbot.Message, maxBlocks int) []slack.Block {
+	w := blockWriter{record: true}
+	if w.write(msg, maxBlocks) == 0 {
+		return nil
+	}
+	out := make([]slack.Block, len(w.marks))
+	for i, m := range w.marks {
+		end := len(w.b) - 1 // the closing ']'
+		if i+1 < len(w.marks) {
+			end = w.marks[i+1].at - 1 // the ',' before the next
+		}
+		out[i] = encodedBlock{kind: m.kind, id: m.id, raw: w.b[m.at:end:end]}
+	}
+	return out
+}
+
+// encodedBlock is one block as the encoder wrote it, for slack-go.
+type encodedBlock struct {
+	kind slack.MessageBlockType
+	id   string
+	raw  []byte
+}
+
+func (b encodedBlock) BlockType() slack.MessageBlockType { return b.kind }
+func (b encodedBlock) ID() string                        { return b.id }
+func (b encodedBlock) MarshalJSON() ([]byte, error)      { return b.raw, nil }
+
+// blockMark is where a block starts in the writer's output, and what it is.
+type blockMark struct {
+	at   int
+	kind slack.MessageBlockType
+	id   string
+}
+
+// write writes msg's blocks as a JSON array into w.b, at most maxBlocks of
+// them (the last replaced by a line saying how many were left out), and
+// returns how many; none writes nothing.
+func (e *blockWriter) write(msg actionbot.Message, maxBlocks int) int {
 	total := countBlocks(msg)
 	if total == 0 {
-		return b, 0
+		return 0
 	}
-	sp := scratchBuffers.Get().(*[]byte)
-	e := blockWriter{b: append(b, '['), scratch: *sp, limit: total}
+	e.b = append(e.b, '[')
+	e.limit = total
 	if total > maxBlocks {
 		e.limit = maxBlocks - 1
 	}
 	if len(msg.Blocks) == 0 && msg.Text != "" {
-		e.start(`{"type":"section","text":`)
+		e.start(slack.MBTSection, "", `{"type":"section","text":`)
 		e.mrkdwnObject(maxTextLen, actionbot.RichText{{Text: msg.Text}})
 		e.b = append(e.b, '}')
 	}
@@ -38,7 +117,7 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 		switch bl.Kind {
 		case actionbot.BlockHeader:
 			if t := strings.TrimSpace(plain(bl.Text)); t != "" {
-				e.start(`{"type":"header","text":`)
+				e.start(slack.MBTHeader, "", `{"type":"header","text":`)
 				e.plainObject(t, maxHeaderLen)
 				e.b = append(e.b, '}')
 			}
@@ -46,12 +125,12 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 			e.sections(bl)
 		case actionbot.BlockContext:
 			if len(bl.Text) > 0 {
-				e.start(`{"type":"context","elements":[`)
+				e.start(slack.MBTContext, "", `{"type":"context","elements":[`)
 				e.mrkdwnObject(maxTextLen, bl.Text)
 				e.b = append(e.b, "]}"...)
 			}
 		case actionbot.BlockDivider:
-			e.start(`{"type":"divider"}`)
+			e.start(slack.MBTDivider, "", `{"type":"divider"}`)
 		case actionbot.BlockActions:
 			if len(bl.Buttons) > 0 {
 				e.actions(bl.Buttons, i)
@@ -60,38 +139,25 @@ func appendMessageBlocks(b []byte, msg actionbot.Message, maxBlocks int) ([]byte
 	}
 	if total > maxBlocks {
 		left := total - (maxBlocks - 1)
-		e.start(`{"type":"context","elements":[`)
+		e.start(slack.MBTContext, "", `{"type":"context","elements":[`)
 		e.mrkdwnObject(maxTextLen, actionbot.Txt("…and "+actionbot.Plural(left, "more part")+" not shown: Slack shows at most "+
 			strconv.Itoa(maxBlocks)+" blocks. Narrow the request down to see them."))
 		e.b = append(e.b, "]}"...)
 	}
-	if cap(e.scratch) <= maxPooledBuffer {
-		*sp = e.scratch[:0]
-		scratchBuffers.Put(sp)
-	}
-	return append(e.b, ']'), min(total, maxBlocks)
+	e.b = append(e.b, ']')
+	return min(total, maxBlocks)
 }
 
-// scratchBuffers holds blockWriter's scratch buffers for reuse.
-var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// appendFallbackJSON appends Fallback(msg) as a JSON string, rendered in a
-// pooled scratch buffer.
-func appendFallbackJSON(b []byte, msg actionbot.Message) []byte {
+// appendFallbackJSON appends Fallback(msg) as a JSON string, rendered in
+// *scratch.
+func appendFallbackJSON(b []byte, scratch *[]byte, msg actionbot.Message) []byte {
 	t := msg.Text
 	if t == "" && len(msg.Blocks) > 0 {
 		t = plain(msg.Blocks[0].Text)
 	}
-	sp := scratchBuffers.Get().(*[]byte)
 	text := [1]actionbot.Span{{Text: t}}
-	s := appendMrkdwn((*sp)[:0], maxFallbackLen, text[:])
-	// As in mrkdwnObject: s is not changed while read as a string here.
-	b = appendJSONString(b, unsafe.String(unsafe.SliceData(s), len(s)))
-	if cap(s) <= maxPooledBuffer {
-		*sp = s[:0]
-		scratchBuffers.Put(sp)
-	}
-	return b
+	*scratch = appendMrkdwn((*scratch)[:0], maxFallbackLen, text[:])
+	return appendJSONString(b, *scratch)
 }
 
 // countBlocks is how many blocks Blocks renders a message as, before the
@@ -138,21 +204,28 @@ func plain(rt actionbot.RichText) string {
 }
 
 // blockWriter appends blocks to b, at most limit of them; scratch holds
-// one text's mrkdwn while it is escaped into b.
+// one text's mrkdwn while it is escaped into b. With record, it marks
+// where each block starts (for slackBlocks).
 type blockWriter struct {
 	b        []byte
 	scratch  []byte
 	n, limit int
+	record   bool
+	marks    []blockMark
 }
 
 func (e *blockWriter) full() bool { return e.n >= e.limit }
 
-// start begins a block with its opening JSON.
-func (e *blockWriter) start(open string) {
+// start begins a block of a kind (and block_id, if any) with its opening
+// JSON.
+func (e *blockWriter) start(kind slack.MessageBlockType, id, open string) {
 	if e.n > 0 {
 		e.b = append(e.b, ',')
 	}
 	e.n++
+	if e.record {
+		e.marks = append(e.marks, blockMark{at: len(e.b), kind: kind, id: id})
+	}
 	e.b = append(e.b, open...)
 }
 
@@ -161,9 +234,7 @@ func (e *blockWriter) start(open string) {
 func (e *blockWriter) mrkdwnObject(limit int, parts ...actionbot.RichText) {
 	e.scratch = appendMrkdwn(e.scratch[:0], limit, parts...)
 	e.b = append(e.b, `{"type":"mrkdwn","text":`...)
-	// The scratch buffer is not changed while its bytes are read as a
-	// string here, and nothing keeps that string.
-	e.b = appendJSONString(e.b, unsafe.String(unsafe.SliceData(e.scratch), len(e.scratch)))
+	e.b = appendJSONString(e.b, e.scratch)
 	e.b = append(e.b, '}')
 }
 
@@ -182,7 +253,7 @@ func (e *blockWriter) sections(bl actionbot.Block) {
 	}
 	fields := bl.Fields
 	for first := true; (first || len(fields) > 0) && !e.full(); first = false {
-		e.start(`{"type":"section"`)
+		e.start(slack.MBTSection, "", `{"type":"section"`)
 		if first && len(bl.Text) > 0 {
 			e.b = append(e.b, `,"text":`...)
 			e.mrkdwnObject(maxTextLen, bl.Text)
@@ -207,7 +278,11 @@ func (e *blockWriter) sections(bl actionbot.Block) {
 // actions appends a row of buttons (as actionsBlock renders it): action
 // ids unique within the row, a repeated one with "#2", "#3"….
 func (e *blockWriter) actions(bs []actionbot.Button, index int) {
-	e.start(`{"type":"actions","block_id":"` + actionsBlockPrefix)
+	blockID := ""
+	if e.record {
+		blockID = actionsBlockPrefix + strconv.Itoa(index)
+	}
+	e.start(slack.MBTAction, blockID, `{"type":"actions","block_id":"`+actionsBlockPrefix)
 	e.b = strconv.AppendInt(e.b, int64(index), 10)
 	e.b = append(e.b, `","elements":[`...)
 	for i, btn := range bs {

@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,9 +12,10 @@ import (
 	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
-// The direct encoder writes, byte for byte, what rendering to slack-go's
-// blocks and encoding them writes, on every surface's block limit.
-func TestMessageBlocksAreWhatBlocksEncodeTo(t *testing.T) {
+// The encoder writes, byte for byte, what rendering to slack-go's block
+// structs and encoding them with encoding/json writes, on every surface's
+// block limit; and slackBlocks hands slack-go exactly those blocks.
+func TestEncoderWritesWhatSlackGoEncodes(t *testing.T) {
 	e := mustEnv(t)
 	ctx := context.Background()
 	msgs := map[string]actionbot.Message{}
@@ -68,23 +70,32 @@ func TestMessageBlocksAreWhatBlocksEncodeTo(t *testing.T) {
 		{Kind: actionbot.BlockHeader, Text: actionbot.Txt(actionbot.UserRef("U1"), " & ", actionbot.B("bold"))}}}
 	for name, msg := range msgs {
 		t.Run(name+"/fallback", func(t *testing.T) {
-			if got, want := appendFallbackJSON(nil, msg), appendJSONString(nil, Fallback(msg)); !bytes.Equal(got, want) {
+			var scratch []byte
+			if got, want := appendFallbackJSON(nil, &scratch, msg), appendJSONString(nil, Fallback(msg)); !bytes.Equal(got, want) {
 				t.Errorf("appendFallbackJSON:\n got %s\nwant %s", got, want)
 			}
 		})
 		for _, max := range []int{MaxMessageBlocks, MaxViewBlocks, 3, 1} {
 			t.Run(name+"/max "+strconv.Itoa(max), func(t *testing.T) {
-				blocks := Blocks(msg, max)
-				want := appendBlocksJSON(nil, blocks)
-				got, n := appendMessageBlocks(nil, msg, max)
-				if len(blocks) == 0 {
-					want = nil
-				}
-				if !bytes.Equal(got, want) {
+				want := oracleJSON(t, msg, max)
+				var scratch []byte
+				got, n := appendMessageBlocks(nil, &scratch, msg, max)
+				if !bytes.Equal(sameTokens(t, got), want) {
 					t.Errorf("appendMessageBlocks:\n got %s\nwant %s", got, want)
 				}
-				if n != len(blocks) {
-					t.Errorf("appendMessageBlocks wrote %d blocks; Blocks renders %d", n, len(blocks))
+				if blocks := oracleBlocks(msg, max); n != len(blocks) {
+					t.Errorf("appendMessageBlocks wrote %d blocks; slack-go's renders %d", n, len(blocks))
+				}
+				// What slack-go sends for slackBlocks is the same JSON.
+				viaSlackGo := []byte(nil)
+				if sb := slackBlocks(msg, max); len(sb) > 0 {
+					var err error
+					if viaSlackGo, err = json.Marshal(sb); err != nil {
+						t.Fatalf("json.Marshal(slackBlocks): %v", err)
+					}
+				}
+				if !bytes.Equal(sameTokens(t, viaSlackGo), want) {
+					t.Errorf("slackBlocks, as slack-go marshals them:\n got %s\nwant %s", viaSlackGo, want)
 				}
 			})
 		}
@@ -117,6 +128,56 @@ func FuzzMrkdwnKeepsItsLimit(f *testing.F) {
 		}
 		if s != want {
 			t.Fatalf("Mrkdwn(limit %d) = %q; measured afresh it is %q", cut, s, want)
+		}
+	})
+}
+
+// sameTokens is b re-written as the oracle's output is (rewriteJSON): the
+// same tokens in the same order, strings escaped one way; nil for none. It
+// fails the test on invalid JSON.
+func sameTokens(tb testing.TB, b []byte) []byte {
+	tb.Helper()
+	if len(b) == 0 {
+		return nil
+	}
+	out, err := rewriteJSON(b)
+	if err != nil {
+		tb.Fatalf("invalid JSON: %v\n%s", err, b)
+	}
+	return out
+}
+
+// The encoder, fuzzed: whatever the text, styles, buttons and limits, it
+// writes valid JSON, byte for byte what slack-go's structs encode to, and
+// never more blocks than the surface allows.
+func FuzzEncoderWritesWhatSlackGoEncodes(f *testing.F) {
+	f.Add("Tom & Jerry <b>", "U123", "🔴 bold", uint8(1), "https://x.org/?a=1&b=2|3", "Mark done", "p1:5.2", 3, 50)
+	f.Add("a\xffb\u2028", "not an id", " *x* ", uint8(15), "", "\x00", "", 30, 1)
+	f.Add("", "", "", uint8(0), "", "", "", 0, 3)
+	f.Fuzz(func(t *testing.T, text, user, styled string, style uint8, url, label, value string, repeat, max int) {
+		rt := actionbot.RichText{{Text: text}, {User: user}, {Text: styled, Style: actionbot.Style(style & 15)}, {Text: text, URL: url}}
+		n := int(uint(repeat) % 40)
+		var blocks []actionbot.Block
+		var fields []actionbot.Field
+		var buttons []actionbot.Button
+		for i := range n {
+			fields = append(fields, actionbot.Field{Label: label, Value: rt})
+			buttons = append(buttons, actionbot.Button{Label: label, Action: label, Value: value, Style: []string{"primary", "danger", styled}[i%3],
+				Confirm: &actionbot.Confirm{Title: text, Text: styled, Yes: label}})
+			kinds := []actionbot.BlockKind{actionbot.BlockHeader, actionbot.BlockSection, actionbot.BlockContext, actionbot.BlockDivider, actionbot.BlockActions, "unknown"}
+			blocks = append(blocks, actionbot.Block{Kind: kinds[i%len(kinds)], Text: rt, Buttons: buttons[i:]})
+		}
+		blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: rt, Fields: fields}, actionbot.Buttons(buttons...),
+			actionbot.Block{Kind: actionbot.BlockHeader, Text: rt})
+		msg := actionbot.Message{Text: text, Blocks: blocks}
+		limit := int(uint(max)%MaxViewBlocks) + 1
+		var scratch []byte
+		got, wrote := appendMessageBlocks(nil, &scratch, msg, limit)
+		if want := oracleJSON(t, msg, limit); !bytes.Equal(sameTokens(t, got), want) {
+			t.Fatalf("limit %d:\n got %s\nwant %s", limit, got, want)
+		}
+		if wrote > limit || len(got) > 0 && !json.Valid(got) {
+			t.Fatalf("limit %d: wrote %d blocks, valid JSON %v", limit, wrote, json.Valid(got))
 		}
 	})
 }

@@ -223,14 +223,10 @@ type reply struct {
 	// posted instead.
 	responseURL string
 	later       func(ctx context.Context)
-	// buf, when set, is the pooled buffer holding body: release returns it
+	// enc, when set, is the pooled encoder holding body: release returns it
 	// once body has been written.
-	buf *[]byte
+	enc *encoder
 }
-
-// responseBuffers holds the buffers of answers already written, for the
-// next answers: a query's answer is a few kilobytes, written once.
-var responseBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // maxPooledBuffer bounds the buffers kept for reuse (a long list's answer
 // is not kept).
@@ -239,32 +235,34 @@ const maxPooledBuffer = 64 << 10
 // pooledResponse encodes an answer as encodeResponse does, into a buffer
 // from the pool; the caller that writes it may release it.
 func pooledResponse(msg actionbot.Message, responseURL string) reply {
-	bp := responseBuffers.Get().(*[]byte)
-	*bp = appendResponse((*bp)[:0], msg, false)
-	return reply{body: *bp, responseURL: responseURL, buf: bp}
+	enc := getEncoder()
+	enc.out = appendResponse(enc.out, &enc.scratch, msg, false)
+	return reply{body: enc.out, responseURL: responseURL, enc: enc}
 }
 
 // release returns a pooled body's buffer to the pool, once the body has
 // been written and nothing holds it; the reply's body is gone after.
 func (r *reply) release() {
-	if r.buf == nil {
+	if r.enc == nil {
 		return
 	}
-	if cap(*r.buf) <= maxPooledBuffer {
-		responseBuffers.Put(r.buf)
-	}
-	r.buf, r.body = nil, nil
+	r.enc.release()
+	r.enc, r.body = nil, nil
 }
 
 // encodeResponse renders a message as the JSON of a slash command or
 // response_url reply: {"response_type", "replace_original", "text",
 // "blocks"}, ephemeral unless the message is public.
 func encodeResponse(msg actionbot.Message, replace bool) []byte {
-	return appendResponse(make([]byte, 0, 4096), msg, replace)
+	enc := getEncoder() // for its scratch buffer only
+	out := appendResponse(make([]byte, 0, 4096), &enc.scratch, msg, replace)
+	enc.release()
+	return out
 }
 
-// appendResponse appends what encodeResponse returns to b.
-func appendResponse(b []byte, msg actionbot.Message, replace bool) []byte {
+// appendResponse appends what encodeResponse returns to b, rendering each
+// text in *scratch.
+func appendResponse(b []byte, scratch *[]byte, msg actionbot.Message, replace bool) []byte {
 	rt := "ephemeral"
 	if msg.Public {
 		rt = "in_channel"
@@ -274,10 +272,10 @@ func appendResponse(b []byte, msg actionbot.Message, replace bool) []byte {
 	b = append(b, `,"replace_original":`...)
 	b = strconv.AppendBool(b, replace)
 	b = append(b, `,"text":`...)
-	b = appendFallbackJSON(b, msg)
+	b = appendFallbackJSON(b, scratch, msg)
 	mark := len(b)
 	b = append(b, `,"blocks":`...)
-	if b, n := appendMessageBlocks(b, msg, MaxMessageBlocks); n > 0 {
+	if b, n := appendMessageBlocks(b, scratch, msg, MaxMessageBlocks); n > 0 {
 		return append(b, '}')
 	}
 	return append(b[:mark], '}')

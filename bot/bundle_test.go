@@ -126,7 +126,7 @@ func (e *testEnv) fullBundle(t *testing.T) (*reminders.Bundle, string, string) {
 	if o.State != actionbot.OutboxSent {
 		t.Fatalf("the bundle is %s", o.State)
 	}
-	if n := len(Blocks(bundle.Message.Message, 1000)); n < MaxMessageBlocks-5 || n > MaxMessageBlocks {
+	if n := countBlocks(bundle.Message.Message); n < MaxMessageBlocks-5 || n > MaxMessageBlocks {
 		t.Fatalf("the bundle has %d blocks; want a nearly full one", n)
 	}
 	return bundle, "DCSU1", o.RemoteRef
@@ -261,7 +261,7 @@ func TestFoldedLineShownAgainLeavesTheMessage(t *testing.T) {
 			t.Fatalf("snooze on %s not shown", ref)
 		}
 	}
-	if n := len(Blocks(m, 1000)); n > MaxMessageBlocks {
+	if n := countBlocks(m); n > MaxMessageBlocks {
 		t.Fatalf("%d blocks", n)
 	}
 	before := slices.Clone(m.Blocks)

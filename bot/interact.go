@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -263,7 +262,7 @@ func (b *Bot) tell(ctx context.Context, o origin, user string, msg actionbot.Mes
 		return
 	}
 	if o.Channel != "" {
-		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, slack.MsgOptionText(Fallback(msg), false), slack.MsgOptionBlocks(Blocks(msg, MaxMessageBlocks)...))
+		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, slack.MsgOptionText(Fallback(msg), false), slack.MsgOptionBlocks(slackBlocks(msg, MaxMessageBlocks)...))
 		if perr == nil {
 			return
 		}
@@ -290,7 +289,7 @@ func (b *Bot) updateInPlace(ctx context.Context, o origin, line actionbot.RichTe
 		return err
 	}
 	if _, _, _, err := b.API.UpdateMessageContext(ctx, o.Channel, o.TS,
-		slack.MsgOptionText(Fallback(*msg), false), slack.MsgOptionBlocks(Blocks(*msg, MaxMessageBlocks)...)); err != nil {
+		slack.MsgOptionText(Fallback(*msg), false), slack.MsgOptionBlocks(slackBlocks(*msg, MaxMessageBlocks)...)); err != nil {
 		return fmt.Errorf("chat.update: %w", err)
 	}
 	return nil
@@ -367,7 +366,7 @@ func btoi(b bool) int {
 // in one block fewer. Lines about actions the message does not show
 // (added at its end) go, oldest first, only when that is not enough.
 func fitMessage(m *actionbot.Message) {
-	over := len(Blocks(*m, math.MaxInt)) - MaxMessageBlocks
+	over := countBlocks(*m) - MaxMessageBlocks
 	for i := 1; over > 0 && i+1 < len(m.Blocks); i++ {
 		if !isStatusLine(m.Blocks[i]) || m.Blocks[i-1].Kind != actionbot.BlockSection || m.Blocks[i+1].Kind != actionbot.BlockActions {
 			continue

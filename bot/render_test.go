@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -56,7 +55,7 @@ func TestMrkdwn(t *testing.T) {
 // render renders a message and decodes it back from JSON, as Slack reads it.
 func render(t *testing.T, msg actionbot.Message, maxBlocks int) []any {
 	t.Helper()
-	b, err := json.Marshal(Blocks(msg, maxBlocks))
+	b, err := json.Marshal(slackBlocks(msg, maxBlocks))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +241,7 @@ func TestHandlerRepliesRender(t *testing.T) {
 				}
 			}
 			// The JSON is what slack-go decodes as Block Kit.
-			raw, _ := json.Marshal(Blocks(msg, MaxMessageBlocks))
+			raw, _ := json.Marshal(slackBlocks(msg, MaxMessageBlocks))
 			var bs slack.Blocks
 			if err := json.Unmarshal(raw, &bs); err != nil || len(bs.BlockSet) != len(blocks) {
 				t.Errorf("slack-go reads %d blocks (%v), rendered %d", len(bs.BlockSet), err, len(blocks))
@@ -257,44 +256,5 @@ func BenchmarkRenderCard(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		encodeResponse(msg, false)
-	}
-}
-
-// The fast encoder writes what encoding/json writes.
-func TestEncodeMatchesEncodingJSON(t *testing.T) {
-	e := mustEnv(t)
-	ctx := context.Background()
-	var msgs []actionbot.Message
-	for _, text := range []string{"5.2", "help", "list", "report", "mine", "agencies", "5.2 history", "whoami", "overdue"} {
-		msgs = append(msgs, e.bot.Handler.Handle(ctx, commands.Request{UserID: uCSU, Text: text}))
-	}
-	home, err := e.bot.Handler.Home(ctx, uCSU)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msgs = append(msgs, home, actionbot.Message{Text: "odd", Blocks: []actionbot.Block{
-		actionbot.Header("quote \" backslash \\ tab\t nul\x00 bell\x07"),
-		actionbot.Section("invalid \xff utf-8, line\u2028separator, <>&, emoji 🔴, newline\n"),
-		actionbot.Context(actionbot.UserRef("U1"), " ", actionbot.C("code")),
-		actionbot.Divider(),
-		actionbot.Buttons(actionbot.Button{Label: "x", Action: "a\"b", Value: "5.2", Style: "danger",
-			Confirm: &actionbot.Confirm{Title: "t", Text: "u", Yes: "y"}}),
-		{Kind: actionbot.BlockSection, Fields: []actionbot.Field{{Label: "L", Value: actionbot.Txt("v")}}},
-	}})
-	for i, msg := range msgs {
-		blocks := Blocks(msg, MaxMessageBlocks)
-		want, err := json.Marshal(blocks)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := appendBlocksJSON(nil, blocks)
-		var g, w any
-		if err := json.Unmarshal(got, &g); err != nil {
-			t.Fatalf("message %d: invalid JSON %v:\n%s", i, err, got)
-		}
-		json.Unmarshal(want, &w)
-		if !reflect.DeepEqual(g, w) {
-			t.Errorf("message %d (%s):\n got %s\nwant %s", i, msg.Text, got, want)
-		}
 	}
 }

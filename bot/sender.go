@@ -263,7 +263,7 @@ func (s *Sender) conversation(ctx context.Context, to string) (string, error) {
 func (s *Sender) post(ctx context.Context, channel string, d *actionbot.Delivery) (string, error) {
 	_, ts, err := s.API.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(Fallback(d.Message), false),
-		slack.MsgOptionBlocks(Blocks(d.Message, MaxMessageBlocks)...),
+		slack.MsgOptionBlocks(slackBlocks(d.Message, MaxMessageBlocks)...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: OutboxMetadataType, EventPayload: map[string]any{"key": d.Key, "id": d.ID}}),
 		slack.MsgOptionDisableLinkUnfurl(),
 	)

@@ -297,7 +297,7 @@ func TestChangeCommittedButNotConfirmedIsConfirmedAfterRestart(t *testing.T) {
 			case tc.wantURL && len(urls) == 1 && len(dms) == 0:
 				text = blocksText(urls[0].JSON["blocks"])
 			case !tc.wantURL && len(urls) == 0 && len(dms) == 1 && dms[0].To == uCSU:
-				text = Fallback(dms[0].Message) + "\n" + blocksText(decodeAny(t, string(mustJSON(t, Blocks(dms[0].Message, MaxMessageBlocks)))))
+				text = Fallback(dms[0].Message) + "\n" + blocksText(decodeAny(t, string(mustJSON(t, slackBlocks(dms[0].Message, MaxMessageBlocks)))))
 			default:
 				t.Fatalf("%d confirmations through the response_url and %d direct messages; want one through the %s",
 					len(urls), len(dms), map[bool]string{true: "response_url", false: "direct message"}[tc.wantURL])
