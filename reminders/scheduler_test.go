@@ -107,7 +107,7 @@ func TestSchedulerRun(t *testing.T) {
 		s.RemindSpec = "every morning"
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if err := s.Run(ctx); err == nil || !strings.Contains(err.Error(), `reminder schedule "every morning"`) {
+		if err := s.Run(ctx); err == nil || !strings.Contains(err.Error(), `reminder sweep schedule "every morning"`) {
 			t.Errorf("Run with a bad schedule: %v", err)
 		}
 		if n := len(f.outbox()); n != 0 {
@@ -123,7 +123,7 @@ func TestSchedulerRun(t *testing.T) {
 		if err := s.Run(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if logs := f.logs.String(); !strings.Contains(logs, "cron panic") || !strings.Contains(logs, "digest record unreadable") {
+		if logs := f.logs.String(); !strings.Contains(logs, "scheduled job panicked") || !strings.Contains(logs, "digest record unreadable") {
 			t.Errorf("the panic is not logged:\n%s", logs)
 		}
 	})
@@ -143,7 +143,7 @@ func TestSchedulerOnItsOwnClock(t *testing.T) {
 	f.mustAddMember(userCSU, "CSU")
 	s := f.scheduler(at(2012, 11, 5, 8, 0))
 	tick := make(chan time.Time)
-	s.Clocked, s.Tick = true, tick
+	s.Tick = tick
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()

@@ -17,6 +17,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
 	"github.com/sevenoaks-csp/actionbot/planfile"
+	"github.com/sevenoaks-csp/actionbot/schedule"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -153,18 +154,39 @@ func (a *app) serve(ctx context.Context, args []string) error {
 // until ctx is done. The console is given so jobs can show what they do.
 type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) error
 
-// backgroundJobs are the jobs that run beside the bot: the daily integrity
-// check, the profiler (when ACTIONBOT_PPROF_ADDR is set), the quarterly
-// paper and the reminder scheduler.
+// backgroundJobs are the jobs that run beside the bot: the profiler (when
+// ACTIONBOT_PPROF_ADDR is set) and the runner of every periodic job.
 func backgroundJobs() []backgroundJob {
-	return []backgroundJob{integrityJob, pprofJob, quarterlyJob, reminderJob}
+	return []backgroundJob{pprofJob, scheduledJobs(true)}
 }
 
 // keepingJobs are the background jobs that send nothing: a console on a
-// database a Slack bot uses runs only these, and leaves the reminders, the
-// digest and the quarterly paper to the bot.
+// database a Slack bot uses runs only these (the integrity check), and
+// leaves the reminders, the digest and the quarterly paper to the bot.
 func keepingJobs() []backgroundJob {
-	return []backgroundJob{integrityJob, pprofJob}
+	return []backgroundJob{pprofJob, scheduledJobs(false)}
+}
+
+// scheduledJobs runs every periodic job through one runner on the bot's
+// clock (the wall clock, or the console's -as-of clock): the daily
+// integrity check and, when sending, the reminders' sweep and the digest
+// (caught up at start) and the quarterly paper (made at start if due).
+func scheduledJobs(sending bool) backgroundJob {
+	return func(ctx context.Context, a *app, c *Config, db *store.DB) error {
+		log := newLogger(c, os.Stderr)
+		r := &schedule.Runner{Now: a.clock(), Location: c.TZ, Logger: log.With("job", "scheduler")}
+		r.Jobs = append(r.Jobs, schedule.Job{Name: "integrity check", Spec: "@every " + integrityEvery.String(), Run: integrityCheck(db, log)})
+		if sending {
+			s := a.reminderScheduler(c, db)
+			r.Start = append(r.Start, s.StartUp)
+			r.Jobs = append(r.Jobs, s.Jobs()...)
+			if q := quarterlyRun(a, c, db); q != nil {
+				r.Start = append(r.Start, q)
+				r.Jobs = append(r.Jobs, schedule.Job{Name: "quarterly paper", Spec: a.jobs.quarterly.spec, Run: q})
+			}
+		}
+		return r.Run(ctx)
+	}
 }
 
 // startJobs starts the background jobs; the returned function waits for

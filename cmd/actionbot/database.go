@@ -78,24 +78,11 @@ func checkIntegrity(ctx context.Context, db *store.DB) error {
 	return err
 }
 
-// integrityJob runs quick_check once a day while the bot runs. A damaged
-// database is logged and reported by GET /healthz (store.Ping) until a
-// later check passes.
-func integrityJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
-	t := time.NewTicker(integrityEvery)
-	defer t.Stop()
-	integrityLoop(ctx, db, newLogger(c, os.Stderr), t.C)
-	return nil
-}
-
-// integrityLoop checks at each tick until ctx is done.
-func integrityLoop(ctx context.Context, db *store.DB, log *slog.Logger, ticks <-chan time.Time) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticks:
-		}
+// integrityCheck is the daily quick_check, a job of the bot's runner. A
+// damaged database is logged and reported by GET /healthz (store.Ping)
+// until a later check passes.
+func integrityCheck(db *store.DB, log *slog.Logger) func(ctx context.Context, now time.Time) {
+	return func(ctx context.Context, _ time.Time) {
 		if err := db.QuickCheck(ctx); err != nil && ctx.Err() == nil {
 			log.Error("daily integrity check failed: restore from a backup (README: Data, backups and what survives a crash)", "err", err)
 		}

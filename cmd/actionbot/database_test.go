@@ -321,17 +321,8 @@ func TestTheDailyIntegrityCheckFindsDamageWhileRunning(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2012, time.November, 5, 9, 0, 0, 0, storetest.London))
 	db := storetest.MustOpenDamaged(t, clock)
 	logs := &storetest.LogBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	ticks := make(chan time.Time)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		integrityLoop(ctx, db, slog.New(slog.NewTextHandler(logs, nil)), ticks)
-	}()
-	ticks <- time.Now() // the day's check
-	ticks <- time.Now() // taken only once the first has finished
-	cancel()
-	<-done
+	// The runner's daily job, at the day's instant.
+	integrityCheck(db, slog.New(slog.NewTextHandler(logs, nil)))(context.Background(), clock.Now())
 	var he *store.HealthError
 	if err := db.Ping(context.Background()); !errors.As(err, &he) || he.What != "is damaged" {
 		t.Fatalf("Ping after the daily check = %v, want the damage reported", err)

@@ -73,7 +73,7 @@ func parseSize(s string) (int64, error) {
 // database that does not exist yet.
 func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path string) error {
 	// Every cell meets the personal-data guard that typed notes meet.
-	opt := planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(time.Now(), c.TZ),
+	opt := planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(a.clock()(), c.TZ),
 		Guard: commands.PersonalDataIn, Strict: f.strict}
 	var err error
 	if f.period != "" {

@@ -54,9 +54,10 @@ func loadQuarterly(env getenv) (*quarterlySettings, reminders.Schedule, error) {
 	return s, sched, nil
 }
 
-// quarterlyJob runs the quarterly paper's job on its schedule, and once at
-// start, so that a paper due while the bot was stopped is still made.
-func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
+// quarterlyRun is the quarterly paper's job for the bot's runner, which
+// runs it on its schedule and once at start, so that a paper due while the
+// bot was stopped is still made; nil when the job is off.
+func quarterlyRun(a *app, c *Config, db *store.DB) func(ctx context.Context, now time.Time) {
 	// os.Stderr, as startJobs logs: safe to share with the other jobs.
 	log := newLogger(c, os.Stderr).With("job", "quarterly")
 	s, sched := a.jobs.quarterly, a.jobs.quarterlySched // read and checked by serve
@@ -71,17 +72,9 @@ func quarterlyJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 		log.Warn("the quarterly headline has no channel: set ACTIONBOT_TASKING_CHANNEL")
 	}
 	job := &report.QuarterlyJob{Store: db, Channel: s.channel, Dir: s.dir, NextWorkingDay: cal.NextWorkingDay, Rules: c.RAG, Logger: log}
-	for {
-		if _, err := job.Run(ctx, time.Now().In(c.TZ)); err != nil {
+	return func(ctx context.Context, now time.Time) {
+		if _, err := job.Run(ctx, now.In(c.TZ)); err != nil {
 			log.Error("quarterly report", "err", err)
-		}
-		next := sched.Next(time.Now().In(c.TZ))
-		t := time.NewTimer(time.Until(next))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
 		}
 	}
 }

@@ -159,10 +159,10 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 	}
 }
 
-// reminderJob runs the reminder sweep and the digest on their schedules
-// while the bot serves, in every mode. In the console the outbox is printed
-// as it is delivered, so the console shows scheduled posts as they happen.
-func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
+// reminderScheduler is the sweep and the digest, for the bot's runner, in
+// every mode. In the console the outbox is printed as it is delivered, so
+// the console shows scheduled posts as they happen.
+func (a *app) reminderScheduler(c *Config, db *store.DB) *reminders.Scheduler {
 	log := a.remindLogger(c).With("job", "reminders")
 	rc := a.jobs.remind // read and checked by serve before starting
 	if rc.digestChannel == "" {
@@ -172,7 +172,7 @@ func reminderJob(ctx context.Context, a *app, c *Config, db *store.DB) error {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
 	warnCalendar(log, rc.rules.Calendar, actionbot.Today(a.clock()(), c.TZ))
-	return a.scheduler(c, db, log).Run(ctx)
+	return a.scheduler(c, db, log)
 }
 
 // scheduler is the reminders' scheduler on the bot's clock.
@@ -183,7 +183,6 @@ func (a *app) scheduler(c *Config, db *store.DB, log *slog.Logger) *reminders.Sc
 		RemindSpec: rc.remindCron,
 		DigestSpec: rc.digestCron,
 		Now:        a.clock(),
-		Clocked:    a.now != nil,
 		Logger:     log,
 	}
 }
