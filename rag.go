@@ -130,7 +130,7 @@ func (r RAGRules) Assess(a *Action, planStart Date, today Date, now time.Time) A
 	due := a.Deadline.Due
 	left := today.DaysUntil(due)
 	if left < 0 {
-		return Assessment{RAGRed, Plural(-left, "day") + " overdue"}
+		return Assessment{RAGRed, OverdueText(-left)}
 	}
 	if a.Status == StatusAtRisk {
 		return Assessment{RAGAmber, withReason("at risk", a.Reason)}
@@ -196,6 +196,10 @@ func withReason(what, reason string) string {
 	}
 	return what + ": " + reason
 }
+
+// OverdueText is how late a deadline is, in the one wording every reply,
+// reminder, digest and report uses: "1 day overdue", "12 days overdue".
+func OverdueText(days int) string { return Plural(days, "day") + " overdue" }
 
 // Plural formats n with a noun: "1 day", "3 days".
 func Plural(n int, noun string) string {

@@ -244,3 +244,11 @@ func TestRateAtIsAssessOfEachAction(t *testing.T) {
 		t.Errorf("overdue rated %s, done rated %s: want red and complete", rate(overdue), rate(done))
 	}
 }
+
+func TestOverdueIsWordedOneWay(t *testing.T) {
+	for n, want := range map[int]string{1: "1 day overdue", 12: "12 days overdue"} {
+		if got := actionbot.OverdueText(n); got != want {
+			t.Errorf("OverdueText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

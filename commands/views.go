@@ -47,7 +47,7 @@ func dueText(a *actionbot.Action, today actionbot.Date) string {
 	case n > 0:
 		return "due in " + actionbot.Plural(n, "day")
 	}
-	return actionbot.Plural(-n, "day") + " overdue"
+	return actionbot.OverdueText(-n)
 }
 
 // deadlineText is the deadline as written, its date and where it stands,

@@ -334,7 +334,7 @@ func (s *Service) longForm(e *env, d *Digest, ex actionbot.Examples, overdue, ne
 		blocks = append(blocks, listOf(title, len(overdue), func(i int) actionbot.RichText {
 			a := overdue[i]
 			n, _ := a.DueIn(e.today)
-			line := actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+actionbot.Plural(-n, "day")+" overdue ("+a.Deadline.String()+")")
+			line := actionbot.Txt("🔴 ", actionbot.B(a.Ref), " "+actionbot.Clip(a.Text, 80)+" — "+leadLabel(e.dir, a)+" — "+actionbot.OverdueText(-n)+" ("+a.Deadline.String()+")")
 			switch {
 			case isPre[a.Ref]:
 				line = append(line, actionbot.Span{Text: " ❓"})

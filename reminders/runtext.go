@@ -24,7 +24,7 @@ func daysText(n int) string {
 	case n > 1:
 		return "in " + actionbot.Plural(n, "day")
 	}
-	return actionbot.Plural(-n, "day") + " overdue"
+	return actionbot.OverdueText(-n)
 }
 
 // WriteAccount writes the account of a sweep for the person who ran it:
