@@ -64,7 +64,6 @@ func appendJSONString[T string | []byte](b []byte, s T) []byte {
 	return append(b, '"')
 }
 
-
 // decodeRune decodes the first character of s, a string or bytes, with no
 // allocation either way.
 func decodeRune[T string | []byte](s T) (rune, int) {

@@ -207,4 +207,3 @@ func actionsBlock(bs []actionbot.Button, blockID string) *slack.ActionBlock {
 	}
 	return slack.NewActionBlock(clipPlain(blockID, maxBlockIDLen), els...)
 }
-
