@@ -27,6 +27,9 @@ type Config struct {
 	// setting is given and the console runs, and for the commands that do
 	// not talk to Slack (loadConfig).
 	Slack *slackConfig
+	// Web is where the link pages are (web.go); nil when they are not
+	// configured.
+	Web *webConfig
 }
 
 // getenv looks up environment variables; tests supply their own.
@@ -66,6 +69,9 @@ func readConfig(env getenv, withSlack bool) (*Config, error) {
 		problems = append(problems, fmt.Errorf("ACTIONBOT_LOG_LEVEL: %w", err))
 	}
 	if err := loadRAG(env, &c.RAG); err != nil {
+		problems = append(problems, err)
+	}
+	if c.Web, err = loadWebConfig(env); err != nil {
 		problems = append(problems, err)
 	}
 	if withSlack {

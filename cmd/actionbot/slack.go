@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -204,6 +205,16 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
+	// The link pages of the e-mails (web.go): under /a/ on HTTP mode's
+	// server, or on a server of their own in Socket Mode.
+	pages := linkPages(c, h, db, log)
+	if pages != nil && sc.mode == modeSocket {
+		waitPages, err := listenLinkPages(serveCtx, pages, sc.addr, sc.http, log)
+		if err != nil {
+			return true, err
+		}
+		defer waitPages()
+	}
 	// The sender outlives the server by a little: it stops after the last
 	// request in hand is answered, and finishes the post it is making.
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
@@ -229,7 +240,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 			log.Error("Slack refused the Socket Mode connection; stopping", "error", fatal.Cause.Error())
 		}
 	case modeHTTP:
-		err = serveHTTP(serveCtx, b, sc, log)
+		err = serveHTTP(serveCtx, b, sc, log, pages)
 	}
 	stopServing()
 	b.Wait()
@@ -244,7 +255,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 
 // serveHTTP serves Slack's HTTP requests on sc.addr until ctx is done, then
 // stops taking requests and finishes those in hand.
-func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logger) error {
+func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logger, pages http.Handler) error {
 	ln, err := net.Listen("tcp", sc.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (ACTIONBOT_ADDR): %w", sc.addr, err)
@@ -252,8 +263,10 @@ func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logge
 	// Timeouts, a cap on headers, per-route caps on bodies, and caps on
 	// requests in hand and connections open: see bot.NewHTTPServer.
 	srv := b.NewHTTPServer(bot.NewVerifier(sc.signingSecret), sc.http, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	// The link pages, when configured, under /a/ (web.go).
+	srv.Handler = withLinkPages(srv.Handler, pages)
 	log.Info("Slack HTTP mode listening", "addr", ln.Addr().String(),
-		"endpoints", "/slack/events /slack/commands /slack/interactivity /healthz")
+		"endpoints", "/slack/events /slack/commands /slack/interactivity /healthz", "link_pages", pages != nil)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(sc.http.Listener(ln)) }()
 	select {
