@@ -69,9 +69,8 @@ type Pages struct {
 	// tokens and signs the forms' fields.
 	Key []byte
 	// Now is the clock; tests fix it.
-	Now      func() time.Time
-	Location *time.Location
-	Logger   *slog.Logger
+	Now    func() time.Time
+	Logger *slog.Logger
 	// MaxRequests is how many requests are handled at once
 	// (DefaultMaxRequests when 0).
 	MaxRequests int

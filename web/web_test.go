@@ -65,7 +65,7 @@ func mustFixture(t *testing.T) *fixture {
 	logs := &storetest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := &commands.Handler{Store: db, Now: clock.Now, Location: storetest.London, Logger: log}
-	p := &Pages{Handler: h, Store: db, Key: testKey, Now: clock.Now, Location: storetest.London, Logger: log}
+	p := &Pages{Handler: h, Store: db, Key: testKey, Now: clock.Now, Logger: log}
 	srv := httptest.NewServer(p.Routes()) // on loopback
 	t.Cleanup(srv.Close)
 	c := srv.Client()

@@ -70,7 +70,7 @@ func linkPages(c *Config, h *commands.Handler, db *store.DB, log *slog.Logger) h
 	if c.Web == nil {
 		return nil
 	}
-	p := &web.Pages{Handler: h, Store: db, Key: c.Web.secret, Now: h.Now, Location: c.TZ, Logger: log}
+	p := &web.Pages{Handler: h, Store: db, Key: c.Web.secret, Now: h.Now, Logger: log}
 	if c.Slack != nil {
 		p.MaxRequests = c.Slack.http.MaxRequests
 	}
