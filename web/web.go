@@ -378,7 +378,14 @@ func (p *Pages) serveChange(w http.ResponseWriter, r *http.Request) {
 		p.page(w, r, status, v)
 		return
 	}
-	p.make(ctx, l, key, cmd)
+	if err := p.make(ctx, l, key, cmd); err != nil {
+		p.log().Error("web: record a change", "verb", cmd.Verb, "ref", cmd.Ref, "person", maskPerson(l.Person), "err", err)
+		w.Header().Set("Retry-After", "5")
+		v, _ := p.card(ctx, l, token)
+		v.Banner, v.BannerClass = "The change could not be recorded, so nothing was changed. Please try again in a moment.", "refused"
+		p.page(w, r, http.StatusServiceUnavailable, v)
+		return
+	}
 	http.Redirect(w, r, token+"?done="+r.PostForm.Get("submission"), http.StatusSeeOther)
 }
 
@@ -433,17 +440,17 @@ func typed(cmd *commands.Command) string {
 // link's person, in one transaction with its audit entry, its channel
 // announcement and the completion of the inbox item; its outcome is
 // recorded as the item's reply, which the page then shows. A submission
-// seen before is not made again.
-func (p *Pages) make(ctx context.Context, l linktoken.Link, key string, cmd *commands.Command) {
+// seen before is not made again. It fails only when the submission cannot
+// be recorded: then nothing was changed.
+func (p *Pages) make(ctx context.Context, l linktoken.Link, key string, cmd *commands.Command) error {
 	it := &actionbot.InboxItem{Delivery: deliveryPrefix + key, Kind: actionbot.InboxCommand, UserID: l.Person, Text: typed(cmd)}
 	id, fresh, err := p.Store.Receive(ctx, it)
 	if err != nil {
-		p.log().Error("web: record a change", "verb", cmd.Verb, "ref", cmd.Ref, "person", maskPerson(l.Person), "err", err)
-		return // the page finds no record, and says nothing was changed
+		return fmt.Errorf("record a form before making it: %w", err)
 	}
 	if !fresh {
 		p.log().Info("web: a form sent again answered from its record, not applied again", "verb", cmd.Verb, "ref", cmd.Ref)
-		return
+		return nil
 	}
 	msg, err := p.Handler.Do(ctx, commands.Request{UserID: l.Person, Inbox: id}, cmd)
 	committed := err == nil
@@ -451,6 +458,7 @@ func (p *Pages) make(ctx context.Context, l linktoken.Link, key string, cmd *com
 		p.log().Error("web: record the outcome of a change", "inbox", id, "err", ferr)
 	}
 	p.log().Info("web: form", "verb", cmd.Verb, "ref", cmd.Ref, "person", maskPerson(l.Person), "changed", committed, "code", actionbot.ErrorCode(err))
+	return nil
 }
 
 // page writes a page with status.

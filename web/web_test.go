@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -521,5 +522,33 @@ func TestALinkToAnEarlierPlanIsReadOnly(t *testing.T) {
 	}
 	if after := f.state(t, "5.2"); after != before {
 		t.Errorf("something changed: %+v → %+v", before, after)
+	}
+}
+
+// failingInbox is the store with an inbox that cannot record.
+type failingInbox struct{ *store.DB }
+
+func (failingInbox) Receive(context.Context, *actionbot.InboxItem) (int64, bool, error) {
+	return 0, false, errors.New("disk I/O error")
+}
+
+func TestAFormThatCannotBeRecordedChangesNothingAndSaysSo(t *testing.T) {
+	f := mustFixture(t)
+	h := &commands.Handler{Store: f.db, Now: f.clock.Now, Location: storetest.London}
+	p := &Pages{Handler: h, Store: failingInbox{f.db}, Key: testKey, Now: f.clock.Now, Logger: slog.New(slog.NewTextHandler(f.logs, nil))}
+	srv := httptest.NewServer(p.Routes())
+	defer srv.Close()
+	f.srv = srv
+	u, _ := f.link(t, policeLead, "5.2")
+	before := f.state(t, "5.2")
+	r := f.do(t, http.MethodPost, u, formsOf(t, f.do(t, http.MethodGet, u, nil).body)["done"].values())
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "could not be recorded, so nothing was changed") {
+		t.Errorf("%d:\n%s", r.status, r.body)
+	}
+	if after := f.state(t, "5.2"); after != before {
+		t.Errorf("something changed: %+v → %+v", before, after)
+	}
+	if !strings.Contains(f.logs.String(), "disk I/O error") {
+		t.Errorf("the failure is not logged:\n%s", f.logs)
 	}
 }
