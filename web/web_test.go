@@ -17,6 +17,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/linktoken"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -464,6 +465,9 @@ func TestAnExpiredTamperedOrBrokenLinkSaysWhatToDoAndChangesNothing(t *testing.T
 			if r.status != c.status || !strings.Contains(r.body, c.want) {
 				t.Errorf("%s, %s: %d, want %d saying %q:\n%.800s", c.name, m, r.status, c.status, c.want, r.body)
 			}
+			if r.header.Get("Referrer-Policy") != "no-referrer" || !strings.HasPrefix(r.header.Get("Content-Security-Policy"), "default-src 'none'") || r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s, %s: the security headers are missing: %v", c.name, m, r.header)
+			}
 			if c.status != http.StatusOK && (!strings.Contains(r.body, "coordinator for a new link") || strings.Contains(r.body, "<form")) {
 				t.Errorf("%s, %s: the page does not say what to do, or offers a form:\n%s", c.name, m, r.body)
 			}
@@ -506,22 +510,35 @@ func TestAPageOlderThanTwelveHoursIsShownAgainNotApplied(t *testing.T) {
 
 func TestALinkToAnEarlierPlanIsReadOnly(t *testing.T) {
 	f := mustFixture(t)
-	tok, err := linktoken.Sign(testKey, linktoken.New(policeLead, f.plan.ID+1, "5.2", f.clock.Now()))
+	u, _ := f.link(t, policeLead, "5.2") // a link sent in 2012-13
+	done := formsOf(t, f.do(t, http.MethodGet, u, nil).body)["done"]
+	next, err := planfile.Sevenoaks()
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := linktoken.URL(f.srv.URL, tok)
+	next.Name = "Sevenoaks District CSP Action Plan 2013-14"
+	next.Period = actionbot.Period{Start: actionbot.D(2013, 4, 1), End: actionbot.D(2014, 3, 31)}
+	res, err := f.db.ImportPlan(ctx, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := f.plan
+	f.plan = res.Plan // the state of the new plan's 5.2
 	before := f.state(t, "5.2")
 	r := f.do(t, http.MethodGet, u, nil)
-	if r.status != http.StatusOK || !strings.Contains(r.body, "no longer the current plan (Sevenoaks District CSP Action Plan 2012-13), so nothing can be changed through it") || strings.Contains(r.body, "<form") {
+	if r.status != http.StatusOK || !strings.Contains(r.body, "This link is for action 5.2 of Sevenoaks District CSP Action Plan 2012-13, which is no longer the current plan (Sevenoaks District CSP Action Plan 2013-14), so nothing can be changed through it") || strings.Contains(r.body, "<form") {
 		t.Errorf("GET: %d\n%s", r.status, r.body)
 	}
-	r = f.do(t, http.MethodPost, u, url.Values{"csrf": {linktoken.FormToken(testKey, tok)}, "do": {"done"}, "submission": {newSubmission(testKey, tok, f.clock.Now())}})
-	if r.status != http.StatusConflict {
-		t.Errorf("POST: %d", r.status)
+	r = f.do(t, http.MethodPost, u, done.values())
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "no longer the current plan") {
+		t.Errorf("POST: %d\n%s", r.status, r.body)
 	}
 	if after := f.state(t, "5.2"); after != before {
-		t.Errorf("something changed: %+v → %+v", before, after)
+		t.Errorf("the current plan's 5.2 changed: %+v → %+v", before, after)
+	}
+	f.plan = old
+	if a := f.state(t, "5.2"); a.status == actionbot.StatusDone {
+		t.Errorf("the earlier plan's 5.2 changed: %+v", a)
 	}
 }
 

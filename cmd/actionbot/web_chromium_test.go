@@ -155,6 +155,15 @@ func TestLinkPageInChromium(t *testing.T) {
 	bctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancelTimeout()
 
+	audits := func() int {
+		n, err := db.AuditCount(ctx, plan.ID, "5.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := audits()
+
 	// The link, as opened from the e-mail, on a phone.
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(link)); err != nil {
 		t.Fatalf("open the link: %v\n%s", err, p.log())
@@ -173,6 +182,10 @@ func TestLinkPageInChromium(t *testing.T) {
 		t.Fatal(err)
 	} else if len(vs) > 0 {
 		t.Errorf("axe-core finds the page inaccessible: %+v", vs)
+	}
+
+	if n := audits(); n != before {
+		t.Errorf("opening the link changed 5.2: %d audit entries, %d before", n, before)
 	}
 
 	// A note, typed and sent with a click.
