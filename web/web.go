@@ -36,11 +36,13 @@ import (
 )
 
 // Store is what the pages need of the plan of record beyond the command
-// handler: the plans (to name the one an old link belongs to) and the inbox
-// (to record a submission before it is made, and find it again).
+// handler: the plans (to name the one an old link belongs to), the action
+// (its progress, to start the form from), and the inbox (to record a
+// submission before it is made, and find it again).
 type Store interface {
 	CurrentPlan(ctx context.Context) (*actionbot.Plan, error)
 	Plans(ctx context.Context) ([]*actionbot.Plan, error)
+	FindAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
 	Receive(ctx context.Context, it *actionbot.InboxItem) (int64, bool, error)
 	InboxByDelivery(ctx context.Context, delivery string) (*actionbot.InboxItem, error)
 	FinishInbox(ctx context.Context, id int64, reply actionbot.Message, committed, confirmed bool) (bool, error)
@@ -276,6 +278,10 @@ func (p *Pages) card(ctx context.Context, l linktoken.Link, token string) (*view
 		return &view{Title: "Action " + l.Action, Banner: msg.Text, BannerClass: "refused", Help: []string{askForLink}}, status
 	}
 	now := p.now()
+	progress := ""
+	if a, err := p.Store.FindAction(ctx, l.Plan, l.Action); err == nil {
+		progress = strconv.Itoa(a.Progress) // the form starts from where it stands
+	}
 	return &view{
 		Title: "Action " + l.Action,
 		Card:  cardOf(msg),
@@ -283,10 +289,11 @@ func (p *Pages) card(ctx context.Context, l linktoken.Link, token string) (*view
 			Token: token, CSRF: linktoken.FormToken(p.Key, token), Ref: l.Action,
 			Done: newSubmission(p.Key, token, now), Progress: newSubmission(p.Key, token, now),
 			Note: newSubmission(p.Key, token, now), Snooze: newSubmission(p.Key, token, now),
-			NoteLimit:   actionbot.MaxNoteLength,
-			DoneLabel:   "Mark " + l.Action + " done",
-			SnoozeLabel: "Snooze reminders for " + strconv.Itoa(SnoozeDays) + " days",
-			Whoever:     "A change here is recorded in the plan's history as yours, and announced to the task group as a change in Slack is.",
+			ProgressValue: progress,
+			NoteLimit:     actionbot.MaxNoteLength,
+			DoneLabel:     "Mark " + l.Action + " done",
+			SnoozeLabel:   "Snooze reminders for " + strconv.Itoa(SnoozeDays) + " days",
+			Whoever:       "A change here is recorded in the plan's history as yours, and announced to the task group as a change in Slack is.",
 		},
 	}, http.StatusOK
 }

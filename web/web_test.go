@@ -255,6 +255,9 @@ func TestOpeningTheLinkChangesNothing(t *testing.T) {
 		t.Error("the page has a script")
 	}
 	fs := formsOf(t, r.body)
+	if fs["progress"]["progress"] != "0" {
+		t.Errorf("the progress field starts at %q, not where 5.2 stands (0)", fs["progress"]["progress"])
+	}
 	for _, do := range []string{"done", "progress", "note", "snooze"} {
 		if fs[do]["method"] != "post" || fs[do]["csrf"] == "" || fs[do]["submission"] == "" {
 			t.Errorf("form %q: %v", do, fs[do])
