@@ -27,8 +27,8 @@ type Config struct {
 	// setting is given and the console runs, and for the commands that do
 	// not talk to Slack (loadConfig).
 	Slack *slackConfig
-	// Web is where the link pages are (web.go); nil when they are not
-	// configured.
+	// Web is where the link pages are (web.go), read with the Slack
+	// settings; nil when they are not configured.
 	Web *webConfig
 }
 
@@ -71,11 +71,13 @@ func readConfig(env getenv, withSlack bool) (*Config, error) {
 	if err := loadRAG(env, &c.RAG); err != nil {
 		problems = append(problems, err)
 	}
-	if c.Web, err = loadWebConfig(env); err != nil {
-		problems = append(problems, err)
-	}
 	if withSlack {
 		if c.Slack, err = loadSlackConfig(env); err != nil {
+			problems = append(problems, err)
+		}
+		// The link pages are served, and links made, only by the
+		// commands that talk to people (web.go).
+		if c.Web, err = loadWebConfig(env); err != nil {
 			problems = append(problems, err)
 		}
 	}
