@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -570,5 +571,40 @@ func TestAFormThatCannotBeRecordedChangesNothingAndSaysSo(t *testing.T) {
 	}
 	if !strings.Contains(f.logs.String(), "disk I/O error") {
 		t.Errorf("the failure is not logged:\n%s", f.logs)
+	}
+}
+
+// A double click sends the same form twice at once: one change.
+func TestTheSameFormSentTwiceAtOnceChangesOnce(t *testing.T) {
+	f := mustFixture(t)
+	u, _ := f.link(t, policeLead, "5.2")
+	note := formsOf(t, f.do(t, http.MethodGet, u, nil).body)["note"].values("note", "Training booked for the volunteers")
+	before := f.state(t, "5.2")
+	statuses := make(chan int, 4)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(note.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := f.c.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != http.StatusSeeOther {
+			t.Errorf("a copy of the form got %d", s)
+		}
+	}
+	if after := f.state(t, "5.2"); after.audits != before.audits+1 || after.inbox != before.inbox+1 {
+		t.Errorf("four copies of one form: %+v → %+v; want one note, one inbox item", before, after)
 	}
 }
