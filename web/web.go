@@ -205,11 +205,9 @@ func (p *Pages) serveShow(w http.ResponseWriter, r *http.Request) {
 // outcome puts what the form sid did at the top of v, from its record.
 func (p *Pages) outcome(ctx context.Context, l linktoken.Link, token, sid string, v *view) {
 	key, bad := checkSubmission(p.Key, token, sid, p.now())
-	if bad == submissionBad {
-		return
-	}
-	if bad == submissionStale {
-		// The record may be forgotten; the card shows where it stands.
+	if bad != "" {
+		// Not this link's, or so old that its record may be forgotten:
+		// the card shows where the action stands.
 		return
 	}
 	it, err := p.Store.InboxByDelivery(ctx, deliveryPrefix+key)
