@@ -21,9 +21,28 @@ import (
 // @U0COORD on 6 Dec 2026]").
 
 // OutboxUpdate is the kind of a queued message that is not posted but
-// replaces, in place, a message the bot posted earlier (Outgoing.Updates
-// names it): the redaction of a note updates every message that showed it.
+// replaces, in place, a message the bot posted earlier (the store records
+// which): the redaction of a note updates every message that showed it.
 const OutboxUpdate = "update"
+
+// NoteRedaction is what a redaction of a note did.
+type NoteRedaction struct {
+	Ref    string
+	Number int // the note's number on the action (Notes)
+	// Entry is the redacted entry as it now reads (its note the marker).
+	Entry  *AuditEntry
+	Marker string
+	// AuditRows counts the audit entries and changes rewritten; Reason is
+	// whether the action's current reason held the text.
+	AuditRows int
+	Reason    bool
+	// Messages counts the recorded messages whose text was rewritten, and
+	// Updates those of them already on Slack, queued to be updated there
+	// in place (chat.update). Inbox counts recorded commands rewritten.
+	Messages int
+	Updates  int
+	Inbox    int
+}
 
 // Notes returns the entries of an action's audit trail (any order) that
 // carry a note, oldest first: note N is Notes(trail)[N-1]. An undo's text

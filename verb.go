@@ -33,6 +33,11 @@ const (
 	// audited under its own verb, with the old values put back as its
 	// changes and the entry it reverses named (AuditEntry.Undoes).
 	VerbUndo Verb = "undo"
+	// VerbRedact removes a note's text wherever the bot keeps it, and from
+	// the messages it posted: "/action 5.2 redact note 3", a coordinator's
+	// alone. It is not an audit entry's verb: the note's entry keeps its
+	// own, its text replaced, and the redaction is in the admin audit.
+	VerbRedact Verb = "redact"
 )
 
 // The requests of the command language that change no action.

@@ -344,6 +344,8 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 		return h.change(ctx, e, req, []*Command{cmd}) // undo.go
 	case actionbot.VerbLead, actionbot.VerbPartners:
 		return h.parties(ctx, e, req, cmd) // parties.go
+	case actionbot.VerbRedact:
+		return h.redactNote(ctx, e, req, cmd) // redact.go
 	case actionbot.VerbMine:
 		return h.mine(ctx, e, req.UserID, cmd.Filter.Page)
 	case actionbot.VerbList:

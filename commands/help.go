@@ -41,6 +41,7 @@ var usages = map[actionbot.Verb]string{
 	actionbot.VerbRemind:   "remind weekly|daily",
 	actionbot.VerbLead:     "lead AGENCY [; AGENCY…]",
 	actionbot.VerbPartners: "partners add|remove AGENCY [; AGENCY…]",
+	actionbot.VerbRedact:   "redact note <n>",
 }
 
 // usage is the one-line form of a verb with the plan's examples:
@@ -95,6 +96,7 @@ var explanations = map[actionbot.Verb]string{
 	actionbot.VerbHelp:     "Shows what you can type. /action help <verb> explains one. Example: /action help done",
 	actionbot.VerbLead:     "Coordinators set who leads an action, replacing the lead agencies it had: by code or name, a role in brackets after one if you like, several separated by ; (codes may simply follow each other). It is recorded in the action's history, its card shows the lead, reminders go to the lead agencies' members, and a “No lead” flag from the plan's import is cleared. Example: /action {ref} lead {agency}",
 	actionbot.VerbPartners: "Coordinators add an agency to an action's partners, or remove one: by code or name, several separated by ;. Partners' members can add notes. It is recorded in the action's history. Example: /action {ref} partners add {agency}",
+	actionbot.VerbRedact:   "Coordinators remove personal data once stored: the text of the action's note N (its history numbers the notes) is replaced, in the note, the audit trail, reports and every message I posted with it, by “[redacted by @you on the day]”. The redaction is audited, without the text. Example: /action {ref} redact note 2",
 	actionbot.VerbRemind:   "Sets how often your reminders come. weekly: one message on the week's first working day with what of yours is overdue or due that week. daily (the default): one message on each working day something of yours is due at a step or overdue. Example: /action remind weekly",
 }
 
@@ -128,7 +130,7 @@ func helpMessage(topic string, ex actionbot.Examples) actionbot.Message {
 			actionbot.Section(actionbot.B("Look things up"), "\n", lines(actionbot.VerbShow, actionbot.VerbMine, actionbot.VerbOverdue, dueList, actionbot.VerbList, actionbot.VerbFind, actionbot.VerbHistory, actionbot.VerbReport, actionbot.VerbAgencies, actionbot.VerbWhoami, actionbot.VerbHelp)),
 			actionbot.Section(actionbot.B("Update an action your agency leads"), "\n", lines(actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbUndo)),
 			actionbot.Section(actionbot.B("Your reminders"), "\n", lines(actionbot.VerbRemind)),
-			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(actionbot.VerbMeasure, actionbot.VerbLead, actionbot.VerbPartners), "\n", adminLines()),
+			actionbot.Section(actionbot.B("Coordinators"), "\n", lines(actionbot.VerbMeasure, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbRedact), "\n", adminLines()),
 			actionbot.Context("Ids can be written "+refForms(ex.Ref)+". — ", actionbot.C("/action help <verb>"), " explains one, e.g. ",
 				actionbot.C("/action help due"), ". Start with ", actionbot.C("share"), " to show the answer to the channel: ",
 				actionbot.C("/action share report"), ". Coordinators: ", actionbot.C("/action help admin"), "."),

@@ -37,6 +37,9 @@ type Command struct {
 	// Quarter is "report quarter [2012-Q3]": the quarter asked for, or
 	// "last" for the latest quarter over.
 	Quarter string
+	// Note is "5.2 redact note 3": the number of the note, as the
+	// action's history numbers them.
+	Note int
 	// AsOf is "5.2 history as of 2012-12-31": the day to show the action
 	// as it stood; zero for now.
 	AsOf actionbot.Date
@@ -57,7 +60,7 @@ type MeasureArgs struct {
 }
 
 // actionVerbs act on one action; the order is the order of the help card.
-var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbUndo, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbHistory}
+var actionVerbs = []actionbot.Verb{actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbUndo, actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbRedact, actionbot.VerbHistory}
 
 // topVerbs stand on their own.
 var topVerbs = []actionbot.Verb{actionbot.VerbHelp, actionbot.VerbMine, actionbot.VerbList, actionbot.VerbOverdue, actionbot.VerbDue, actionbot.VerbFind, actionbot.VerbAgencies, actionbot.VerbWhoami, actionbot.VerbReport, actionbot.VerbMeasure, actionbot.VerbRemind, actionbot.VerbAdmin}
@@ -80,7 +83,7 @@ var verbAliases = map[string]actionbot.Verb{
 func (c *Command) Mutates() bool {
 	switch c.Verb {
 	case actionbot.VerbDone, actionbot.VerbProgress, actionbot.VerbNote, actionbot.VerbBlocked, actionbot.VerbUnblock, actionbot.VerbAtRisk, actionbot.VerbReopen, actionbot.VerbDue, actionbot.VerbSnooze, actionbot.VerbMeasure, actionbot.VerbRemind,
-		actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbUndo:
+		actionbot.VerbLead, actionbot.VerbPartners, actionbot.VerbUndo, actionbot.VerbRedact:
 		return true
 	case actionbot.VerbAdmin:
 		return c.Admin != nil && c.Admin.Op != AdminFailed
@@ -451,6 +454,8 @@ func (p *parser) actionVerb(c *Command, i int) error {
 		}
 	case actionbot.VerbLead, actionbot.VerbPartners:
 		return p.parties(c, verb, i+1)
+	case actionbot.VerbRedact:
+		return p.redact(c, i+1) // redact.go
 	case actionbot.VerbSnooze:
 		c.Days = 7
 		if d := p.word(i + 1); d != "" {

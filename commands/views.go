@@ -157,10 +157,12 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 		return actionbot.Message{}, err
 	}
 	const limit = 25
-	entries, err := h.Store.History(ctx, e.plan.ID, a.Ref, limit+1)
+	// The whole trail, to number the notes (redact.go); the latest shown.
+	entries, err := h.Store.History(ctx, e.plan.ID, a.Ref, 0)
 	if err != nil {
 		return actionbot.Message{}, err
 	}
+	numbers := actionbot.NoteNumbers(entries)
 	blocks := []actionbot.Block{actionbot.Header("History of " + a.Ref), actionbot.Context(actionbot.Clip(a.Text, 200))}
 	if len(entries) == 0 {
 		blocks = append(blocks, actionbot.Section("No changes yet: the action stands as the plan agreed it."))
@@ -174,6 +176,9 @@ func (h *Handler) history(ctx context.Context, e *env, ref string) (actionbot.Me
 		line := actionbot.Txt(actionbot.B(en.At.In(loc).Format("2 Jan 2006 15:04")), " ", actionbot.ActorSpan(en.Actor), " — ", en.SummaryIn(loc))
 		if en.Note != "" {
 			line = append(line, actionbot.Txt(": “", actionbot.Clip(en.Note, 300), "”")...)
+		}
+		if n := numbers[en.ID]; n > 0 {
+			line = append(line, actionbot.Txt(" · ", actionbot.I(actionbot.NoteLabel(n)))...)
 		}
 		lines = append(lines, line)
 	}

@@ -13,23 +13,7 @@ import (
 )
 
 // NoteRedaction is what RedactNote did.
-type NoteRedaction struct {
-	Ref    string
-	Number int // the note's number on the action (actionbot.Notes)
-	// Entry is the redacted entry as it now reads (its note the marker).
-	Entry  *actionbot.AuditEntry
-	Marker string
-	// AuditRows counts the audit entries and changes rewritten; Reason is
-	// whether the action's current reason held the text.
-	AuditRows int
-	Reason    bool
-	// Messages counts the recorded messages whose text was rewritten, and
-	// Updates those of them already on Slack, queued to be updated there
-	// in place (chat.update). Inbox counts recorded commands rewritten.
-	Messages int
-	Updates  int
-	Inbox    int
-}
+type NoteRedaction = actionbot.NoteRedaction
 
 // RedactNote removes the text of note n (numbered as actionbot.Notes
 // numbers them) of action ref in plan planID wherever the database keeps
