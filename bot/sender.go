@@ -185,6 +185,10 @@ func (s *Sender) markPosted(to string) {
 // deliver posts one message and records the outcome. Calls to Slack are
 // not cut short by ctx: once begun, a post is finished and recorded.
 func (s *Sender) deliver(ctx context.Context, d *actionbot.Delivery) {
+	if d.Kind == actionbot.OutboxUpdate {
+		s.deliverUpdate(ctx, d) // sender_update.go: chat.update, not a post
+		return
+	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), durOr(s.PostTimeout, DefaultPostTimeout))
 	defer cancel()
 	rctx := context.WithoutCancel(ctx)
