@@ -52,6 +52,7 @@ func moreCommands() []subcommandHelp {
 		{"lead", "ID AGENCY [; AGENCY…]", "set who leads an action, as /action ID lead does (a plan without a lead column imports with none)"},
 		{"measure", "PRIORITY N VALUE [--as-of DATE] [--source TEXT]", "record a success measure's latest figure"},
 		{"partners", "ID add|remove AGENCY [; AGENCY…]", "add or remove an action's partner agencies, as /action ID partners does"},
+		{"redact", "ID note N [-by NAME]", "remove a note's text (personal data) from the record and the bot's Slack messages, as /action ID redact note N does"},
 		{"remind", "[--as-of 2013-03-01] [--post] | --from 2012-04-02 --to 2013-05-03", "show the messages the sweep would send at an instant, and to whom; --post sends them through Slack; --from/--to previews the volume of a range of days"},
 		{"report", "[--as-of DATE | --quarter 2012-Q3] [--format md|csv|html] [--measures] [-o FILE]", "write the monitoring report for the board"},
 	}
@@ -59,7 +60,7 @@ func moreCommands() []subcommandHelp {
 
 // commandNames are the subcommands runAt's switch knows.
 var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
-	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "agency", "agencies", "version", "help"}
+	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "redact", "agency", "agencies", "version", "help"}
 
 // unknownCommand says a command is not known, suggesting the nearest one
 // (one or two letters off), as the slash command does for its verbs.
@@ -206,6 +207,8 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 		err = a.agencyCmd(ctx, cmd, args) // agency.go
 	case "lead", "partners":
 		err = a.partiesCmd(ctx, actionbot.Verb(cmd), args) // parties.go
+	case "redact":
+		err = a.redactNoteCmd(ctx, args) // redactnote.go
 	default:
 		err = &usageError{unknownCommand(cmd)}
 	case "version":

@@ -55,6 +55,7 @@ func secretCommands() []secretCommand {
 		{name: "measure", args: db("measure", "-db", "DB", "1", "1", "5"), opens: true},
 		{name: "lead", args: db("lead", "-db", "DB", "1.1", "POLICE"), opens: true},
 		{name: "partners", args: db("partners", "-db", "DB", "1.1", "add", "POLICE"), opens: true},
+		{name: "redact", args: db("redact", "-db", "DB", "5.2", "note", "1"), opens: true},
 		{name: "agency list", args: db("agency", "-db", "DB", "list"), opens: true},
 		{name: "agencies", args: db("agencies", "-db", "DB"), opens: true},
 		{name: "copy-db from", args: db("copy-db", "--from", "DB", "--to", "OUT"), opens: true},

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/console"
+)
+
+// This file is "actionbot redact": removing a note's personal data. (The
+// redaction of secrets from output is redact.go's.)
+
+// redactNoteUsage is what "redact" takes.
+const redactNoteUsage = "redact takes the action and its note's number, as its history numbers them: actionbot redact 5.2 note 2 [-by NAME]"
+
+// redactNoteCmd is /action <id> redact note N on the command line, as the
+// person at the keyboard, who coordinates (or as -by names them, in the
+// marker and the audit): the words are read by the slash command's parser
+// against the plan's ids ("1a", "DAB 1") and run by its handler, so that
+// the refusals, the audit and the reply are the slash command's. The bot
+// on Slack updates the messages it posted with the note.
+func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
+	c, err := loadConfig(a.env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
+	dbFlag(fs, c)
+	by := fs.String("by", cliActor, "who redacts, as the marker and the audit name them: a Slack member ID (U0123ABCD) or a name")
+	flags, pos := splitArgs(args, map[string]bool{"db": true, "by": true})
+	if err := a.flags("redact", "ID note N", fs, flags); err != nil {
+		return err
+	}
+	actor := strings.TrimSpace(actionbot.CleanText(*by))
+	switch {
+	case actor == "":
+		return &usageError{"-by names who redacts: a Slack member ID (U0123ABCD) or a name"}
+	case strings.ContainsAny(actor, "[]\n"), len([]rune(actor)) > 80:
+		return &usageError{"-by takes a Slack member ID or a short name, without brackets"}
+	case len(pos) < 2:
+		return &usageError{redactNoteUsage}
+	}
+	if actionbot.IsUserID(strings.TrimPrefix(actor, "@")) {
+		actor = strings.TrimPrefix(actor, "@")
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h := a.handler(c, db)
+	// The verb first, as "/action redact 1a note 2" may be typed: the
+	// action's id, of one word or several, follows it.
+	cmd, err := h.Parse(ctx, string(actionbot.VerbRedact)+" "+strings.Join(pos, " "))
+	if err != nil {
+		return &usageError{actionbot.ErrorMessage(err)}
+	}
+	if cmd.Verb != actionbot.VerbRedact {
+		return &usageError{redactNoteUsage}
+	}
+	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, actor)
+	msg, err := h.Do(ctx, commands.Request{UserID: actor, ChannelID: consoleChannel}, cmd)
+	switch {
+	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
+		fmt.Fprint(a.stdout, console.Render(msg))
+		return nil
+	default:
+		return err
+	}
+}
