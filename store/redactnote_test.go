@@ -281,3 +281,58 @@ func TestRedactNoteRefreshesTheActionsInMemory(t *testing.T) {
 		t.Errorf("blocked list after: %v, %v", blocked, err)
 	}
 }
+
+// A redaction made from a console run on the bot's database asks Slack to
+// update the messages Slack has — the update is Slack's to deliver, not
+// the console's to print — and none for the console's own messages,
+// which never reached Slack.
+func TestRedactNoteFromAConsoleLeavesTheUpdatesToSlack(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2012, 10, 1, 9, 0, 0, 0, time.UTC))
+	bot := storetest.MustOpen(t, clock)
+	ctx := context.Background()
+	con := store.NewDB(bot.Path)
+	con.Now = clock.Now
+	con.Owner = store.ConsoleOwner()
+	con.ConfiguredCoordinators = []string{"UCONSOLE"}
+	if err := con.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { con.Close() })
+	plan, _ := con.CurrentPlan(ctx)
+
+	e := change(t, con, "5.2", actionbot.Op{Verb: actionbot.VerbNote, Note: personal}, "UCONSOLE", nil)
+	forSlack, forConsole := line("5.2", e.Note), line("5.2", e.Note)
+	forSlack.Key, forConsole.Key = "announce:slack", "announce:console"
+	if _, err := bot.Enqueue(ctx, forSlack); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := con.Enqueue(ctx, forConsole); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.ClaimOutgoing(ctx, forSlack.ID, "CTASK"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.MarkDelivered(ctx, forSlack.ID, "CTASK", "1349082000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	if err := con.MarkSent(ctx, forConsole.ID, "console"); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := con.RedactNote(ctx, plan.ID, "5.2", 1, "UCONSOLE", actionbot.RedactionMarker("UCONSOLE", clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Messages != 2 || res.Updates != 1 {
+		t.Errorf("redaction = %+v, want both messages rewritten and one update, for Slack's", res)
+	}
+	if n, err := con.QueuedForSlack(ctx); err != nil || n != 1 {
+		t.Errorf("queued for Slack = %d, %v; want the update", n, err)
+	}
+	if mine, err := con.PendingOutgoing(ctx, clock.Now(), 100); err != nil || len(mine) != 0 {
+		t.Errorf("the console would print %v, %v; want nothing", keys(mine), err)
+	}
+	if heads, err := bot.OutboxHeads(ctx, clock.Now(), 100); err != nil || len(heads) != 1 || heads[0].Kind != actionbot.OutboxUpdate {
+		t.Errorf("the Slack sender is given %v, %v; want the update", heads, err)
+	}
+}
