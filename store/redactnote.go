@@ -79,6 +79,9 @@ func (db *DB) RedactNote(ctx context.Context, planID int64, ref string, n int, a
 		}
 		for i := range e.Changes {
 			c := &e.Changes[i]
+			if c.Field != "reason" {
+				continue // states, numbers, dates and the plan's own words
+			}
 			from, fc := actionbot.ScrubText(c.From, texts, marker)
 			to, tc := actionbot.ScrubText(c.To, texts, marker)
 			if !fc && !tc {

@@ -336,3 +336,32 @@ func TestRedactNoteFromAConsoleLeavesTheUpdatesToSlack(t *testing.T) {
 		t.Errorf("the Slack sender is given %v, %v; want the update", heads, err)
 	}
 }
+
+// A note whose words are also a state's ("open") takes only the note's
+// text with it: the audit's changes of status stay as they were, and the
+// plan as it stood is rebuilt as before.
+func TestRedactingAShortNoteLeavesTheStatesAlone(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2012, 10, 1, 9, 0, 0, 0, time.UTC))
+	db := storetest.MustOpen(t, clock)
+	db.ConfiguredCoordinators = []string{"U0COORD"}
+	ctx := context.Background()
+	plan, _ := db.CurrentPlan(ctx)
+	change(t, db, "5.2", actionbot.Op{Verb: actionbot.VerbBlocked, Note: "open"}, "U0COORD", nil)
+	clock.Advance(time.Hour)
+	change(t, db, "5.2", actionbot.Op{Verb: actionbot.VerbUnblock}, "U0COORD", nil)
+	if _, err := db.RedactNote(ctx, plan.ID, "5.2", 1, "U0COORD", actionbot.RedactionMarker("U0COORD", clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	trail, err := db.History(ctx, plan.ID, "5.2", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range trail {
+		if c, ok := e.Changed("status"); ok && c.From != "open" && c.To != "open" {
+			t.Errorf("a change of status lost its state: %+v", c)
+		}
+		if c, ok := e.Changed("reason"); ok && (c.From == "open" || c.To == "open") {
+			t.Errorf("the reason was kept: %+v", c)
+		}
+	}
+}
