@@ -135,3 +135,76 @@ func (e *testEnv) pendingCount(tb testing.TB) int {
 	}
 	return n
 }
+
+// An update has nothing to do when its message never reached Slack (its
+// post failed after the redaction was queued) or is gone from it; Slack's
+// refusal to edit a message is recorded for a coordinator.
+func TestAnUpdateSettlesWhenThereIsNothingToUpdate(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	if _, _, err := e.db.UpdateAction(ctx, e.plan.ID, "5.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+		return a.Apply(actionbot.Op{Verb: actionbot.VerbNote, Note: heldNote}, uCSU, e.clock.Now())
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Three messages with the note: one whose post will fail after the
+	// redaction, one Slack has deleted, one Slack will not let be edited.
+	ids := e.mustEnqueue(t,
+		announce("announce:a", "C0A", "note: “"+heldNote+"”"),
+		announce("announce:b", "C0B", "note: “"+heldNote+"”"),
+		announce("announce:c", "C0C", "note: “"+heldNote+"”"))
+	if err := e.db.ClaimOutgoing(ctx, ids[0], "C0A"); err != nil {
+		t.Fatal(err)
+	}
+	for i, ch := range []string{"C0B", "C0C"} {
+		if err := e.db.ClaimOutgoing(ctx, ids[i+1], ch); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.MarkDelivered(ctx, ids[i+1], ch, "1349082000.00010"+string(rune('0'+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := e.db.RedactNote(ctx, e.plan.ID, "5.2", 1, uCoord, actionbot.RedactionMarker(uCoord, e.clock.Now()))
+	if err != nil || res.Updates != 3 {
+		t.Fatalf("redaction: %+v, %v; want 3 updates", res, err)
+	}
+	if err := e.db.MarkFailed(ctx, ids[0], "channel_not_found"); err != nil {
+		t.Fatal(err)
+	}
+	e.slack.Always("chat.update", func(r fakeslack.Request) *fakeslack.Reply {
+		if r.Param("channel") == "C0B" {
+			return fakeslack.Error("message_not_found")
+		}
+		return fakeslack.Error("cant_update_message")
+	})
+	s := e.sender()
+	for range 3 {
+		step(t, s)
+	}
+	updated := map[string]bool{}
+	for _, r := range e.slack.Requests("chat.update") {
+		updated[r.Param("channel")] = true
+	}
+	if updated["C0A"] || !updated["C0B"] || !updated["C0C"] {
+		t.Errorf("chat.update went to %v; want C0B and C0C only", updated)
+	}
+	if n := e.pendingCount(t); n != 0 {
+		t.Errorf("%d still queued", n)
+	}
+	failed, err := e.db.Outgoing(ctx, actionbot.OutboxFailed, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stuck int
+	for _, o := range failed {
+		if o.Kind == actionbot.OutboxUpdate {
+			stuck++
+			if !strings.Contains(o.LastError, "cant_update_message") {
+				t.Errorf("failed update says %q", o.LastError)
+			}
+		}
+	}
+	if stuck != 1 {
+		t.Errorf("%d failed updates, want the one Slack would not make", stuck)
+	}
+}
