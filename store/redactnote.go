@@ -42,6 +42,12 @@ func (db *DB) RedactNote(ctx context.Context, planID int64, ref string, n int, a
 	if err := db.mayCoordinate(ctx, tx, actor, "redact a note"); err != nil {
 		return nil, err
 	}
+	if !db.Postgres() {
+		// What the rewrites below free is zeroed, not left in the file.
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return nil, fmt.Errorf("redact note %d of %s: %w", n, ref, err)
+		}
+	}
 	a, err := findAction(ctx, tx, planID, ref)
 	if err != nil {
 		return nil, err
@@ -125,7 +131,22 @@ func (db *DB) RedactNote(ctx context.Context, planID int64, ref string, n int, a
 		return nil, fmt.Errorf("redact note %d of %s: commit: %w", n, a.Ref, err)
 	}
 	db.changed()
+	db.forgetOldPages(ctx)
 	return res, nil
+}
+
+// forgetOldPages moves a SQLite database's write-ahead log into the file
+// and empties it, so that the pages written before a redaction, which hold
+// the text, are not kept there. It is best effort: a reader still holding
+// an old page keeps the log until the next checkpoint, which SQLite makes
+// on its own. PostgreSQL keeps a row's old version until it is vacuumed.
+func (db *DB) forgetOldPages(ctx context.Context) {
+	if db.Postgres() {
+		return
+	}
+	// A busy database answers so in the result, not as an error; an error
+	// changes nothing either: the redaction is made.
+	_, _ = db.rw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 }
 
 // redactOutbox rewrites every recorded message made since the note that

@@ -1,8 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -362,6 +366,36 @@ func TestRedactingAShortNoteLeavesTheStatesAlone(t *testing.T) {
 		}
 		if c, ok := e.Changed("reason"); ok && (c.From == "open" || c.To == "open") {
 			t.Errorf("the reason was kept: %+v", c)
+		}
+	}
+}
+
+// On SQLite the text is gone from the database's files too, not only from
+// its rows: overwritten where it stood, and out of the write-ahead log.
+func TestRedactNoteLeavesNoCopyInTheSQLiteFiles(t *testing.T) {
+	if storetest.OnPostgres() {
+		t.Skip("the files of a SQLite database")
+	}
+	clock := storetest.NewClock(time.Date(2012, 10, 1, 9, 0, 0, 0, time.UTC))
+	db := storetest.MustOpen(t, clock)
+	db.ConfiguredCoordinators = []string{"U0COORD"}
+	ctx := context.Background()
+	plan, _ := db.CurrentPlan(ctx)
+	change(t, db, "5.2", actionbot.Op{Verb: actionbot.VerbBlocked, Note: reason}, "U0COORD", nil)
+	clock.Advance(time.Hour)
+	change(t, db, "5.2", actionbot.Op{Verb: actionbot.VerbUnblock, Note: "sorted"}, "U0COORD", nil)
+	if _, err := db.RedactNote(ctx, plan.ID, "5.2", 1, "U0COORD", actionbot.RedactionMarker("U0COORD", clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(db.Path + suffix)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("DI Walker")) {
+			t.Errorf("%s still holds the text", filepath.Base(db.Path+suffix))
 		}
 	}
 }
