@@ -94,11 +94,13 @@ func Verify(key []byte, token string, now time.Time) (Link, error) {
 	if !ok || body == "" || len(token) > 1024 {
 		return Link{}, ErrMalformed
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil {
+	if strings.ContainsFunc(sig, notBase64URL) {
 		return Link{}, ErrMalformed
 	}
-	if !hmac.Equal(got, mac(key, "link", body)) {
+	// The signature is compared as Sign wrote it, not decoded: base64's
+	// decoder skips CR and LF and ignores the last character's spare bits,
+	// so decoding would accept one signature written several ways.
+	if !hmac.Equal([]byte(sig), []byte(base64.RawURLEncoding.EncodeToString(mac(key, "link", body)))) {
 		return Link{}, ErrSignature
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(body)
@@ -129,11 +131,15 @@ func FormToken(key []byte, token string) string {
 	return base64.RawURLEncoding.EncodeToString(mac(key, "form", token))
 }
 
-// CheckFormToken reports whether form is FormToken(key, token), in constant
-// time.
+// CheckFormToken reports whether form is FormToken(key, token), exactly as
+// written (no other encoding of the same bytes), in constant time.
 func CheckFormToken(key []byte, token, form string) bool {
-	got, err := base64.RawURLEncoding.DecodeString(form)
-	return err == nil && hmac.Equal(got, mac(key, "form", token))
+	return hmac.Equal([]byte(form), []byte(FormToken(key, token)))
+}
+
+// notBase64URL reports a rune outside the unpadded base64url alphabet.
+func notBase64URL(r rune) bool {
+	return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 }
 
 // URL is the page of token under the bot's public address:

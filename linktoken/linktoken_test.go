@@ -88,3 +88,36 @@ func TestURLIsThePageUnderThePublicAddress(t *testing.T) {
 		t.Errorf("URL = %q", got)
 	}
 }
+
+// base64's decoder skips CR and LF and ignores the last character's spare
+// bits, so one signature could be written many ways: a token is accepted
+// only as Sign wrote it, and so is a form token.
+func TestOnlyTheTokenAsSignedIsAccepted(t *testing.T) {
+	now := time.Date(2012, 11, 5, 9, 0, 0, 0, time.UTC)
+	tok := MustSign(t, New("U123", 3, "5.2", now))
+	body, sig, _ := strings.Cut(tok, ".")
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	twin := string(alphabet[strings.IndexByte(alphabet, sig[len(sig)-1])^1])
+	for name, bad := range map[string]string{
+		"a newline in the signature": body + "." + sig[:10] + "\n" + sig[10:],
+		"a CR LF in the signature":   body + "." + sig[:10] + "\r\n" + sig[10:],
+		"a newline at the end":       tok + "\n",
+		"the spare bits changed":     body + "." + sig[:len(sig)-1] + twin,
+	} {
+		if _, err := Verify(key, bad, now); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	form := FormToken(key, tok)
+	for name, bad := range map[string]string{
+		"a newline":              form[:5] + "\n" + form[5:],
+		"the spare bits changed": form[:len(form)-1] + string(alphabet[strings.IndexByte(alphabet, form[len(form)-1])^1]),
+	} {
+		if CheckFormToken(key, tok, bad) {
+			t.Errorf("form token with %s: accepted", name)
+		}
+	}
+	if !CheckFormToken(key, tok, form) {
+		t.Error("the form token itself is refused")
+	}
+}
