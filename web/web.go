@@ -46,6 +46,10 @@ type Store interface {
 	Receive(ctx context.Context, it *actionbot.InboxItem) (int64, bool, error)
 	InboxByDelivery(ctx context.Context, delivery string) (*actionbot.InboxItem, error)
 	FinishInbox(ctx context.Context, id int64, reply actionbot.Message, committed, confirmed bool) (bool, error)
+	// MemberAgencies and IsCoordinator say whether a link's person still
+	// has standing in the partnership.
+	MemberAgencies(ctx context.Context, userID string) ([]string, error)
+	IsCoordinator(ctx context.Context, userID string) (bool, error)
 }
 
 // MaxBodyBytes is the largest form accepted: a note of 2,000 characters,
@@ -155,12 +159,26 @@ const (
 // link checks the request's token. When it is not usable, it answers with a
 // page saying why and what to do (410 for an expired link, 403 for one
 // whose signature does not match, 400 for one that is not a link at all),
-// logs the reason (never the token), and returns false.
+// logs the reason (never the token), and returns false. A link whose
+// person is no longer a member of any agency, nor a coordinator, is
+// refused (403) too.
 func (p *Pages) link(w http.ResponseWriter, r *http.Request) (linktoken.Link, string, bool) {
 	token := r.PathValue("token")
 	l, err := linktoken.Verify(p.Key, token, p.now())
 	switch {
 	case err == nil:
+		standing, serr := p.standing(r.Context(), l.Person)
+		switch {
+		case serr != nil:
+			p.internal(w, r, fmt.Errorf("check a link's person: %w", serr))
+			return l, token, false
+		case !standing:
+			p.refuse(r, "not a member", "plan", l.Plan, "action", l.Action, "person", maskPerson(l.Person))
+			p.page(w, r, http.StatusForbidden, &view{Title: "This link no longer works", BannerClass: "refused",
+				Banner: "This link was sent to someone who is no longer registered with an agency of the partnership, so it shows nothing and nothing was changed.",
+				Help:   []string{"If you still work on the action plan, ask the partnership's coordinator to add you to your agency again; the link will then work."}})
+			return l, token, false
+		}
 		return l, token, true
 	case errors.Is(err, linktoken.ErrExpired):
 		p.refuse(r, "expired", "plan", l.Plan, "action", l.Action, "person", maskPerson(l.Person))
@@ -182,6 +200,26 @@ func (p *Pages) link(w http.ResponseWriter, r *http.Request) (linktoken.Link, st
 		p.page(w, r, http.StatusInternalServerError, &view{Title: "Something went wrong", Help: []string{"Nothing was changed. " + askForLink}})
 	}
 	return l, token, false
+}
+
+// standing reports whether person may still use a link: a member of an
+// agency or a coordinator. A link is the only credential of a person known
+// by e-mail address, so once they are removed from their agency it opens
+// nothing, neither the card (with its notes) nor the forms, for the rest
+// of its 14 days.
+func (p *Pages) standing(ctx context.Context, person string) (bool, error) {
+	agencies, err := p.Store.MemberAgencies(ctx, person)
+	if err != nil {
+		return false, fmt.Errorf("agencies of a link's person: %w", err)
+	}
+	if len(agencies) > 0 {
+		return true, nil
+	}
+	coord, err := p.Store.IsCoordinator(ctx, person)
+	if err != nil {
+		return false, fmt.Errorf("is a link's person a coordinator: %w", err)
+	}
+	return coord, nil
 }
 
 // serveShow shows the action's card and its forms: GET and HEAD, which
