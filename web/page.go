@@ -96,25 +96,56 @@ type cardField struct {
 // blocks of HTML: its header is the page's h1, sections paragraphs with
 // their fields as a description list, context small print. The buttons
 // (Slack's) are left out: the page has its forms.
-func cardOf(m actionbot.Message) []cardBlock {
+//
+// A span that is a whole e-mail address (a member known by address, as
+// the card names who made the latest change) is masked, as maskPerson
+// masks it in the log, unless reveal says the viewer may see it.
+func cardOf(m actionbot.Message, reveal func(address string) bool) []cardBlock {
+	rich := func(rt actionbot.RichText) template.HTML { return richHTML(maskAddresses(rt, reveal)) }
 	var out []cardBlock
 	for _, b := range m.Blocks {
 		switch b.Kind {
 		case actionbot.BlockHeader:
-			out = append(out, cardBlock{Kind: "h1", HTML: richHTML(b.Text)})
+			out = append(out, cardBlock{Kind: "h1", HTML: rich(b.Text)})
 		case actionbot.BlockSection:
-			cb := cardBlock{Kind: "p", HTML: richHTML(b.Text)}
+			cb := cardBlock{Kind: "p", HTML: rich(b.Text)}
 			for _, f := range b.Fields {
-				cb.Fields = append(cb.Fields, cardField{Label: f.Label, Value: richHTML(f.Value)})
+				cb.Fields = append(cb.Fields, cardField{Label: f.Label, Value: rich(f.Value)})
 			}
 			out = append(out, cb)
 		case actionbot.BlockContext:
-			out = append(out, cardBlock{Kind: "small", HTML: richHTML(b.Text)})
+			out = append(out, cardBlock{Kind: "small", HTML: rich(b.Text)})
 		case actionbot.BlockDivider:
 			out = append(out, cardBlock{Kind: "hr"})
 		}
 	}
 	return out
+}
+
+// maskAddresses is rt with every span that is an e-mail address, and not
+// one reveal allows, masked (s…@kent.police.uk).
+func maskAddresses(rt actionbot.RichText, reveal func(string) bool) actionbot.RichText {
+	var out actionbot.RichText
+	for i, s := range rt {
+		if s.User != "" || s.Channel != "" || !isAddress(s.Text) || reveal != nil && reveal(s.Text) {
+			continue
+		}
+		if out == nil {
+			out = append(actionbot.RichText(nil), rt...)
+		}
+		out[i].Text = maskPerson(s.Text)
+	}
+	if out == nil {
+		return rt
+	}
+	return out
+}
+
+// isAddress reports whether s is an e-mail address alone: a local part, "@"
+// and a domain with a dot, without spaces.
+func isAddress(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, " \t\r\n<>") && !strings.Contains(domain, "@")
 }
 
 // richHTML renders rich text as HTML, escaping every span's text: stored

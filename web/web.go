@@ -222,6 +222,16 @@ func (p *Pages) standing(ctx context.Context, person string) (bool, error) {
 	return coord, nil
 }
 
+// reveal says which addresses viewer's page shows in full: their own, and
+// every one to a coordinator; other members' are masked, as in lists.
+func (p *Pages) reveal(ctx context.Context, viewer string) func(string) bool {
+	coord, err := p.Store.IsCoordinator(ctx, viewer)
+	if err != nil {
+		p.log().Error("web: is the viewer a coordinator", "err", err)
+	}
+	return func(address string) bool { return coord || strings.EqualFold(address, viewer) }
+}
+
 // serveShow shows the action's card and its forms: GET and HEAD, which
 // change nothing. With ?done=<submission> it says first what that form did.
 func (p *Pages) serveShow(w http.ResponseWriter, r *http.Request) {
@@ -320,7 +330,7 @@ func (p *Pages) card(ctx context.Context, l linktoken.Link, token string) (*view
 	}
 	return &view{
 		Title: "Action " + l.Action,
-		Card:  cardOf(msg),
+		Card:  cardOf(msg, p.reveal(ctx, l.Person)),
 		Forms: &forms{
 			Token: token, CSRF: linktoken.FormToken(p.Key, token), Ref: l.Action,
 			Done: newSubmission(p.Key, token, now), Progress: newSubmission(p.Key, token, now),
