@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -73,7 +74,14 @@ func TestLinkPagesInSocketMode(t *testing.T) {
 	bin := e2eBuild(t)
 	fake := fakeslack.New(t)
 	dir := t.TempDir()
-	p := startE2E(t, bin, []string{"ACTIONBOT_DB=" + filepath.Join(dir, "actionbot.db"), "HOME=" + dir, "PATH=" + os.Getenv("PATH"),
+	env := []string{"ACTIONBOT_DB=" + filepath.Join(dir, "actionbot.db"), "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	// A link works only for a member of an agency (or a coordinator).
+	add := exec.Command(bin, "member", "add", "UPOLICE1", "POLICE")
+	add.Env = env
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("actionbot member add: %v\n%s", err, out)
+	}
+	p := startE2E(t, bin, []string{env[0], env[1], env[2],
 		"SLACK_APP_TOKEN=" + e2eAppToken, "SLACK_BOT_TOKEN=" + e2eBotToken, "SLACK_API_URL=" + fake.APIURL(),
 		"ACTIONBOT_ADDR=127.0.0.1:0", "ACTIONBOT_PUBLIC_URL=https://actions.example.org", "ACTIONBOT_LINK_SECRET=" + e2eLinkSecret}, "serve")
 	base := "http://" + p.waitLine(t, regexp.MustCompile(`msg="link pages listening" addr=(\S+)`))[1]
@@ -94,6 +102,18 @@ func TestLinkPagesInSocketMode(t *testing.T) {
 		}
 		if want == http.StatusOK && !strings.Contains(string(body), "Mark 5.2 done") {
 			t.Errorf("the page:\n%s", body)
+		}
+	}
+	// Headers past the server's cap are refused before the pages see them.
+	req, err := http.NewRequest(http.MethodGet, base+"/a/"+tok, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Padding", strings.Repeat("x", 2*webMaxHeaderBytes))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("huge headers: %d, want 431", resp.StatusCode)
 		}
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
