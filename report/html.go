@@ -19,17 +19,28 @@ var htmlSource string
 var cssSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":      func(v float64) string { return actionbot.FormatPercent(v) },
-	"counts":   CountsText,
-	"ontarget": OnTargetText,
-	"dash":     orDash,
-	"breaks":   slashBreaks,
-	"line":     oneLine,
-	"red":      func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGRed] },
-	"amber":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGAmber] },
-	"green":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGGreen] },
-	"complete": func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGComplete] },
-	"chart":    newChart,
+	"pct":         func(v float64) string { return actionbot.FormatPercent(v) },
+	"counts":      CountsText,
+	"ontarget":    OnTargetText,
+	"dash":        orDash,
+	"breaks":      slashBreaks,
+	"line":        oneLine,
+	"red":         func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGRed] },
+	"amber":       func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGAmber] },
+	"green":       func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGGreen] },
+	"complete":    func(s *actionbot.PrioritySummary) int { return s.Counts[actionbot.RAGComplete] },
+	"chart":       newChart,
+	"trendchart":  newTrendChart,
+	"notes":       NoteBlocks,
+	"partnership": Partnership,
+	"arrow":       func(trend string) string { return Direction{Trend: trend}.Arrow() },
+	"changedCount": func(cs []PriorityChanges) int {
+		n := 0
+		for _, c := range cs {
+			n += len(c.Actions)
+		}
+		return n
+	},
 	"statuscls": func(s any) string {
 		return strings.ReplaceAll(fmt.Sprint(s), " ", "-")
 	},
@@ -137,4 +148,80 @@ func newChart(s *actionbot.PrioritySummary) *chart {
 func round1(v float64) float64 {
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 1, 64), 64)
 	return f
+}
+
+// trendChart is a measure's small line chart: one point per quarter end
+// with a figure, joined, against the target where it is a number.
+type trendChart struct {
+	W, H        float64
+	Points      []trendDot
+	Path        string
+	HasTarget   bool
+	TargetY     float64
+	Description string
+}
+
+type trendDot struct {
+	X, Y  float64
+	Title string
+}
+
+// newTrendChart draws a measure's figures over time; nil when it has fewer
+// than two (no trend to show).
+func newTrendChart(m MeasureTrend) *trendChart {
+	if !m.HasTrend() {
+		return nil
+	}
+	const w, h, pad = 120.0, 34.0, 5.0
+	c := &trendChart{W: w, H: h}
+	lo, hi := 0.0, 0.0
+	first := true
+	var target *float64
+	if t, ok := numericTarget(m); ok {
+		target = &t
+		lo, hi, first = t, t, false
+	}
+	for _, p := range m.Points {
+		if !p.Has {
+			continue
+		}
+		if first {
+			lo, hi, first = p.Value, p.Value, false
+		}
+		lo, hi = min(lo, p.Value), max(hi, p.Value)
+	}
+	if hi-lo < 1 {
+		hi, lo = hi+0.5, lo-0.5
+	}
+	y := func(v float64) float64 { return round1(h - pad - (v-lo)/(hi-lo)*(h-2*pad)) }
+	step := (w - 2*pad) / float64(max(len(m.Points)-1, 1))
+	var path []string
+	var desc []string
+	for i, p := range m.Points {
+		if !p.Has {
+			continue
+		}
+		d := trendDot{X: round1(pad + step*float64(i)), Y: y(p.Value), Title: "Q" + strconv.Itoa(p.Quarter.N) + ": " + p.Text}
+		c.Points = append(c.Points, d)
+		cmd := "L"
+		if len(path) == 0 {
+			cmd = "M"
+		}
+		path = append(path, fmt.Sprintf("%s%s %s", cmd, strconv.FormatFloat(d.X, 'f', -1, 64), strconv.FormatFloat(d.Y, 'f', -1, 64)))
+		desc = append(desc, d.Title)
+	}
+	c.Path = strings.Join(path, " ")
+	if target != nil {
+		c.HasTarget, c.TargetY = true, y(*target)
+	}
+	c.Description = fmt.Sprintf("%s %s over the year: %s; target %s; %s.", m.Key, "figures", strings.Join(desc, ", "), m.Target, m.Direction)
+	return c
+}
+
+// numericTarget is a measure's target as a figure in its own direction.
+func numericTarget(m MeasureTrend) (float64, bool) {
+	if m.TargetValue == nil {
+		return 0, false
+	}
+	return *m.TargetValue, true
 }

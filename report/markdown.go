@@ -42,6 +42,27 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	p("# %s\n\n", md(r.Title()))
 	p("**%s.** %s\n\n", md(r.Subtitle()), md(r.Intro()))
+	if r.Quarter != nil {
+		p("| | |\n|---|---|\n| Partnership | %s |\n| Meeting | %s |\n| Period | %s |\n| Date of paper | %s |\n| Author | %s |\n| Plan | %s |\n\n",
+			md(Partnership(r.Plan.Name)), md(orDash(r.Cover.Meeting)), md(r.Quarter.Quarter.Label()), orDash(r.ProducedText()), md(orDash(r.Cover.Author)),
+			md(r.Plan.Name+", "+r.Plan.Period.Start.UK()+" to "+r.Plan.Period.End.UK()+versionSuffix(r.Version)))
+	}
+	if r.Cover.Recommendations != "" {
+		p("## Recommendations\n\n")
+		for _, blk := range NoteBlocks(r.Cover.Recommendations) {
+			for i, item := range blk.Items {
+				if blk.Ordered {
+					p("%d. %s\n", i+1, md(item))
+				} else {
+					p("- %s\n", md(item))
+				}
+			}
+			if blk.Items == nil {
+				p("%s\n", md(blk.Paragraph))
+			}
+			p("\n")
+		}
+	}
 	for _, k := range r.Key() {
 		p("- **%s**: %s\n", k.RAG.Label(), md(k.Rule))
 	}
@@ -132,7 +153,28 @@ func writeQuarterMarkdown(p func(string, ...any), r *Report) {
 		}
 		p("\n")
 	}
+	p("### Direction of travel: share on target %s\n\n", md(q.SinceText(r.Plan)))
+	p("| Priority | %s | %s | Direction | Target |\n|---|---|---|---|---|\n", md(q.PreviousLabel(r.Plan)), q.EndLabel())
+	for _, d := range q.Directions {
+		p("| %s | %s | %s | %s %s | %s |\n", md(d.Title), d.WasText, d.NowText, d.Arrow(), d.Trend, orDash(d.Target))
+	}
+	p("\n### Actions that moved in the quarter\n\n")
+	if len(q.Changed) == 0 {
+		p("No action's progress, status, rating or deadline changed.\n\n")
+	}
+	for _, pc := range q.Changed {
+		p("#### %s\n\n", md(pc.Title))
+		for _, a := range pc.Actions {
+			var cs []string
+			for _, c := range a.Changes {
+				cs = append(cs, c.Field+" "+c.From+" → "+c.To)
+			}
+			p("- **%s** %s (%s): %s. Latest note: %s\n", a.Ref, md(actionbot.Clip(oneLine(a.Text), 90)), md(orDash(a.Lead)), md(strings.Join(cs, "; ")), md(orDash(a.NoteText(loc))))
+		}
+		p("\n")
+	}
 	list("Completed", q.Completed, func(a ActionRow) string { return orDash(a.NoteText(loc)) })
+	list("Added to the plan", q.Added, func(a ActionRow) string { return a.Why })
 	list("Newly red", q.NewlyRed, func(a ActionRow) string { return a.Why })
 	list("Newly blocked", q.NewlyBlocked, func(a ActionRow) string { return a.Why })
 	p("### Deadlines moved (%d)\n\n", len(q.Moved))
@@ -155,6 +197,39 @@ func writeQuarterMarkdown(p func(string, ...any), r *Report) {
 	if len(q.Measures) > 0 {
 		p("\n")
 	}
+	p("### Exceptions for the board (%d)\n\n", len(q.Exceptions))
+	if len(q.Exceptions) == 0 {
+		p("None.\n\n")
+	} else {
+		p("| Ref | Action | Lead | Why | Latest commentary | Ask of the board |\n|---|---|---|---|---|---|\n")
+		for _, e := range q.Exceptions {
+			comment := "None recorded."
+			if e.Note != nil {
+				comment = "“" + oneLine(e.Note.Note) + "” — " + e.NoteBy(loc)
+			}
+			p("| %s | %s | %s | %s | %s | %s |\n", e.Ref, md(actionbot.Clip(oneLine(e.Text), 70)), md(orDash(e.Lead)), md(strings.Join(e.Reasons, "; ")), md(comment), md(e.Ask))
+		}
+		p("\n")
+	}
+	if len(q.Trends) > 0 {
+		p("### Success measures over time\n\n| No. | Measure | Target |")
+		for _, pt := range q.Trends[0].Points {
+			p(" Q%d (%s) |", pt.Quarter.N, pt.End.UK())
+		}
+		p(" Trend |\n|---|---|---|%s---|\n", strings.Repeat("---|", len(q.Trends[0].Points)))
+		for _, t := range q.Trends {
+			p("| %s | %s | %s |", t.Key, md(t.Text), md(t.Target))
+			for _, pt := range t.Points {
+				if pt.Has {
+					p(" %s |", md(pt.Text))
+				} else {
+					p(" — |")
+				}
+			}
+			p(" %s |\n", orDash(t.Direction))
+		}
+		p("\n")
+	}
 	p("### RAG movement %s (%d)\n\n", q.SinceText(r.Plan), len(q.Movements))
 	if len(q.Movements) == 0 {
 		p("No rating changed.\n")
@@ -164,4 +239,12 @@ func writeQuarterMarkdown(p func(string, ...any), r *Report) {
 	for _, a := range q.Movements {
 		p("| %s | %s | %s | **%s** | %s |\n", a.Ref, md(actionbot.Clip(oneLine(a.Text), 70)), a.Was.Label(), a.RAG.Label(), md(a.Why))
 	}
+}
+
+// versionSuffix is " (as imported on 1 Apr 2012)", or "".
+func versionSuffix(v string) string {
+	if v == "" {
+		return ""
+	}
+	return " (" + v + ")"
 }

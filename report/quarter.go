@@ -38,6 +38,20 @@ type QuarterSection struct {
 	// WasOnTarget is the whole plan's share on target at the previous
 	// quarter's end.
 	WasOnTarget float64
+	// Changed are the actions whose progress, status, RAG or deadline
+	// differ between the two quarters' ends, by priority; Added are those
+	// added to the plan in the quarter.
+	Changed []PriorityChanges
+	Added   []ActionRow
+	// Exceptions are the actions the board is asked to look at, as they
+	// stand at the quarter's end.
+	Exceptions []Exception
+	// Directions are each priority's on-target share against the previous
+	// quarter's end, then the whole plan's.
+	Directions []Direction
+	// Trends are every success measure's figures at each quarter's end of
+	// the plan year, up to this one.
+	Trends []MeasureTrend
 }
 
 // DeadlineMove is a deadline changed in the quarter.
@@ -104,6 +118,28 @@ func BuildQuarter(ctx context.Context, st QuarterStore, plan *actionbot.Plan, q 
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}
 	r.Quarter = quarterSection(q, since, r, prev, entries, values)
+	r.Quarter.Changed, r.Quarter.Added = changesOf(r, prev, prevOpt.At)
+	r.Quarter.Exceptions = exceptionsOf(r)
+	r.Quarter.Directions = directionsOf(r, prev)
+	// The measures' figures at each earlier quarter's end of the plan year,
+	// each rebuilt as the report as of that day.
+	var ends []*Report
+	for e := q; !e.Period().End.Before(plan.Period.Start); e = e.Previous() {
+		if e == q {
+			ends = append([]*Report{r}, ends...)
+			continue
+		}
+		eOpt := opt
+		eOpt.At = actionbot.EndOfDay(e.Period().End, loc)
+		er := prev
+		if e.Period().End != since {
+			if er, err = Build(ctx, st, plan, eOpt); err != nil {
+				return nil, err
+			}
+		}
+		ends = append([]*Report{er}, ends...)
+	}
+	r.Quarter.Trends = trendsOf(r, ends, values)
 	return r, nil
 }
 

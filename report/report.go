@@ -38,6 +38,20 @@ type Options struct {
 	// Produced is when the report was made, printed in its introduction;
 	// zero leaves it out.
 	Produced time.Time
+	// Cover is the board paper's cover: the meeting it is for, its author
+	// and the coordinator's recommendations; zero leaves them out.
+	Cover Cover
+}
+
+// Cover is what the coordinator writes on the board paper.
+type Cover struct {
+	// Meeting is the meeting the paper is for: "CSP Board, 17 Jan 2013".
+	Meeting string
+	// Author is who presents it: "Community Safety Manager".
+	Author string
+	// Recommendations are the coordinator's notes for the board, as written
+	// (Markdown paragraphs and lists are laid out; nothing else is read).
+	Recommendations string
 }
 
 // Report is the quarterly monitoring report: per priority, in plan order,
@@ -56,6 +70,10 @@ type Report struct {
 	// Quarter is what changed in the quarter, for a quarterly report
 	// (BuildQuarter); nil otherwise.
 	Quarter *QuarterSection
+	Cover   Cover
+	// Version says which version of the plan the report reads: when it was
+	// last imported by the report's instant.
+	Version string
 }
 
 // Priority is one priority's part of the report.
@@ -185,7 +203,8 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 		standing[st.ID] = st
 	}
 	sums := actionbot.Summarize(rules, plan, priorities, rated, today, at)
-	r := &Report{Plan: plan, AsOf: today, At: at, Produced: opt.Produced, Rules: rules, Overall: actionbot.Overall(sums)}
+	r := &Report{Plan: plan, AsOf: today, At: at, Produced: opt.Produced, Rules: rules, Overall: actionbot.Overall(sums), Cover: opt.Cover,
+		Version: planVersion(plan, entries, at)}
 	for _, s := range sums {
 		if s.Total() == 0 && len(s.Priority.Measures) == 0 {
 			continue
@@ -207,6 +226,25 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 		r.Priorities = append(r.Priorities, p)
 	}
 	return r, nil
+}
+
+// planVersion is "as imported on 1 Apr 2012": the day of the latest import
+// of the plan's actions made by the instant (the plan's own creation when
+// the trail has none), so a paper made later names the version it read.
+func planVersion(plan *actionbot.Plan, entries []*actionbot.AuditEntry, at time.Time) string {
+	var last time.Time
+	for _, e := range entries {
+		if e.Verb == actionbot.VerbImport && !e.At.After(at) && e.At.After(last) {
+			last = e.At
+		}
+	}
+	if last.IsZero() || last.Before(plan.CreatedAt) && !plan.CreatedAt.After(at) {
+		last = plan.CreatedAt
+	}
+	if last.IsZero() {
+		return ""
+	}
+	return "as imported on " + actionbot.DateOf(last.In(at.Location())).UK()
 }
 
 // parties names agencies with their roles: "Kent Police – Training, CSU".
