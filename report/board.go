@@ -436,3 +436,25 @@ func (s *QuarterSection) PreviousLabel(plan *actionbot.Plan) string {
 
 // EndLabel heads the column of the quarter's end: "31 Dec 2012".
 func (s *QuarterSection) EndLabel() string { return s.Quarter.Period().End.UK() }
+
+// Figures reports whether the measure had a figure at any quarter's end.
+func (m MeasureTrend) Figures() bool {
+	for _, p := range m.Points {
+		if p.Has {
+			return true
+		}
+	}
+	return false
+}
+
+// NoFigures are the measures with no figure at any quarter's end of the
+// year so far.
+func (s *QuarterSection) NoFigures() []MeasureTrend {
+	var out []MeasureTrend
+	for _, t := range s.Trends {
+		if !t.Figures() {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -32,6 +32,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"chart":       newChart,
 	"trendchart":  newTrendChart,
 	"notes":       NoteBlocks,
+	"words":       firstWords,
 	"partnership": Partnership,
 	"arrow":       func(trend string) string { return Direction{Trend: trend}.Arrow() },
 	"changedCount": func(cs []PriorityChanges) int {
@@ -224,4 +225,13 @@ func numericTarget(m MeasureTrend) (float64, bool) {
 		return 0, false
 	}
 	return *m.TargetValue, true
+}
+
+// firstWords is s cut to its first n words, with "…" when cut.
+func firstWords(s string, n int) string {
+	w := strings.Fields(s)
+	if len(w) <= n {
+		return strings.Join(w, " ")
+	}
+	return strings.TrimRight(strings.Join(w[:n], " "), ",;:.") + "…"
 }

@@ -212,29 +212,33 @@ func TestBoardReportPrintsOnA4InChromium(t *testing.T) {
 // pctOf is n of total in percent, rounded half up as the report rounds.
 func pctOf(n, total int) float64 { return float64((200*n + total) / (2 * total)) }
 
-// TestQuarterlyPaperPrintsOnA4InChromium prints the 2012-Q3 paper: the
-// report with its "This quarter" page, still at most 10 pages, with the
-// quarter's page after the summary and its headings whole.
+// paperNotes are a coordinator's recommendations, as the board paper's
+// test prints them.
+const paperNotes = `The board is asked to:
+
+- note progress in the third quarter, including 4.2 (repeat offenders);
+- agree that the Community Safety Manager writes to KCC Highways about 5.4's camera sites;
+- agree new deadlines for the actions overdue since the plan began, or close them.
+
+Figures for 2012-13 to December will be tabled at the meeting.`
+
+// TestQuarterlyPaperPrintsOnA4InChromium prints the shipped plan's 2012-Q3
+// board paper, with its cover and recommendations, with Chromium and reads
+// the PDF back: A4, at most 10 pages, the cover, the quarter's page and the
+// exceptions each where the board expects them, every table heading whole
+// and repeated on each page its table runs on, and nothing printed beyond
+// the page's margins.
 func TestQuarterlyPaperPrintsOnA4InChromium(t *testing.T) {
 	f := mustReportFixture(t)
 	f.mustDo(t, quarterYear(t)...)
+	f.mustDo(t, november(t)...)
 	now := london(2013, time.January, 9, 9, 0)
-	r, err := report.BuildQuarter(context.Background(), f.db, f.plan, actionbot.Quarter{Year: 2012, N: 3}, now, report.Options{Produced: now})
+	r, err := report.BuildQuarter(context.Background(), f.db, f.plan, actionbot.Quarter{Year: 2012, N: 3}, now, report.Options{Produced: now,
+		Cover: report.Cover{Meeting: "CSP Board, 17 Jan 2013", Author: "Community Safety Manager", Recommendations: paperNotes}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := mustPrint(t, r)
-	if !reA4.MatchString(p.info) || len(p.pages) > 10 {
-		t.Errorf("%d pages, or not A4:\n%s", len(p.pages), p.info)
-	}
-	if len(p.pages) < 2 || !strings.Contains(p.pages[1], "This quarter: Q3 2012-13 (October to December 2012)") {
-		t.Fatalf("page 2 is not the quarter's")
-	}
-	for _, h := range [][]string{{"Ref", "Action", "From", "To", "Why"}, {"Ref", "Action", "Was", "Now", "Why"}} {
-		if !regexp.MustCompile(`(?m)^\s*` + strings.Join(h, `\s+`) + `\s*$`).MatchString(p.pages[1]) {
-			t.Errorf("page 2 lacks the heading %s whole on one line", strings.Join(h, " | "))
-		}
-	}
 	if dir := os.Getenv("ACTIONBOT_PRINT_DIR"); dir != "" {
 		b, err := os.ReadFile(p.pdf)
 		if err != nil {
@@ -243,6 +247,126 @@ func TestQuarterlyPaperPrintsOnA4InChromium(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "quarter.pdf"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if !reA4.MatchString(p.info) || len(p.pages) > 10 {
+		t.Errorf("%d pages, or not A4; the board wants at most 10:\n%s", len(p.pages), p.info)
+	}
+	t.Logf("the 2012-Q3 paper prints on %d A4 pages", len(p.pages))
+	if len(p.pages) < 3 {
+		t.Fatalf("%d pages", len(p.pages))
+	}
+	for _, want := range []string{"CSP Board, 17 Jan 2013", "Community Safety Manager", "Recommendations", "Sevenoaks District Community Safety", "as imported on"} {
+		if !strings.Contains(p.pages[0], want) {
+			t.Errorf("the cover (page 1) lacks %q", want)
+		}
+	}
+	if !strings.Contains(p.pages[1], "This quarter: Q3 2012-13 (October to December 2012)") {
+		t.Errorf("page 2 is not the quarter's:\n%s", p.pages[1])
+	}
+	if !regexp.MustCompile(`(?m)^\s*4\.2\s.*Progress\s+0%\s+→\s+60%`).MatchString(p.pages[1]) {
+		t.Errorf("page 2 does not show 4.2 moving 0%% → 60%%:\n%s", p.pages[1])
+	}
+	exc := -1
+	for i, page := range p.pages {
+		if strings.Contains(page, "Exceptions for the board") {
+			exc = i
+			break
+		}
+	}
+	if exc < 0 || !regexp.MustCompile(`(?m)^\s*5\.4\s+RED\s.*Blocked: Waiting for KCC`).MatchString(strings.Join(p.pages[exc:], "\n")) {
+		t.Errorf("the exceptions (page %d) lack 5.4, red, blocked with its reason", exc+1)
+	}
+	all := strings.Join(p.pages, "\n")
+	headings := []struct {
+		name  string
+		words []string
+		row   *regexp.Regexp
+	}{
+		{"changes", []string{"Ref", "Action", "Lead", "From", "→", "to", "Latest note"}, regexp.MustCompile(`(?m)^\s*\d+\.\d+\s.*\s(Progress|Status|RAG|Deadline)\s.*→`)},
+		{"exceptions", []string{"Ref", "RAG", "Action", "Lead", "Why", "Latest commentary", "Ask of the board"}, regexp.MustCompile(`(?m)^\s*\d+\.\d+\s+(RED|AMBER|GREEN)\s`)},
+		{"direction", []string{"Priority", "30 Sep 2012", "31 Dec 2012", "Direction", "Target"}, nil},
+		{"trends", []string{"No.", "Measure", "Target", "Q1", "Q2", "Q3", "Trend", "Chart"}, nil},
+		{"actions", []string{"Ref", "Action", "Lead", "Deadline", "Status", "Progress", "RAG", "Latest note"}, reActionsTableRow},
+	}
+	for _, h := range headings {
+		header := regexp.MustCompile(`(?m)^\s*` + strings.Join(h.words, `\s+`) + `\s*$`)
+		if !header.MatchString(all) {
+			t.Errorf("the %s table's heading is not printed whole on one line (%s)", h.name, strings.Join(h.words, " | "))
+		}
+		if h.row == nil {
+			continue
+		}
+		for i, page := range p.pages {
+			if h.row.MatchString(page) && !header.MatchString(page) {
+				t.Errorf("page %d has rows of the %s table without its heading", i+1, h.name)
+			}
+		}
+	}
+	mustFitThePage(t, p.pdf)
+	if *updateDocs {
+		for name, page := range map[string]int{"board-paper-cover": 1, "board-paper-quarter": 2, "board-paper-exceptions": exc + 1} {
+			writeDocsPage(t, p.pdf, page, name)
+		}
+	}
+}
+
+// reActionsTableRow is the first line of a row of a priority's actions
+// table: its number, and later its status and progress.
+var reActionsTableRow = regexp.MustCompile(`(?m)^\s*\d+\.\d+\s.*\s(Open|Done|Blocked|At risk)\s+\d+%`)
+
+// reWord is a word's box in pdftotext -bbox's output.
+var (
+	rePageBox = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	reWordBox = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+// mustFitThePage checks that every word printed lies within the page's
+// margins (the style sheet's 10 mm at the sides, 12 mm at the top and 14 mm
+// at the foot, less a point): nothing cut at the page's edge.
+func mustFitThePage(tb testing.TB, pdf string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out := mustRun(tb, ctx, mustTool(tb, "pdftotext", "poppler-utils"), "-bbox", pdf, "-")
+	const mm = 72 / 25.4
+	pages := strings.Split(out, "<page ")
+	for i, page := range pages[1:] {
+		m := rePageBox.FindStringSubmatch("<page " + page)
+		if m == nil {
+			tb.Fatalf("pdftotext -bbox: page %d has no size", i+1)
+		}
+		w, _ := strconv.ParseFloat(m[1], 64)
+		h, _ := strconv.ParseFloat(m[2], 64)
+		for _, wm := range reWordBox.FindAllStringSubmatch(page, -1) {
+			x0, _ := strconv.ParseFloat(wm[1], 64)
+			y0, _ := strconv.ParseFloat(wm[2], 64)
+			x1, _ := strconv.ParseFloat(wm[3], 64)
+			y1, _ := strconv.ParseFloat(wm[4], 64)
+			if x0 < 10*mm-1 || x1 > w-10*mm+1 || y0 < 12*mm-1 || y1 > h-14*mm+1 {
+				// The page number sits in the foot's margin, as @page puts it.
+				if strings.HasPrefix(wm[5], "Page") || regexp.MustCompile(`^(\d+|of)$`).MatchString(wm[5]) && y0 > h-14*mm {
+					continue
+				}
+				tb.Errorf("page %d: %q at (%.0f, %.0f)-(%.0f, %.0f) is outside the margins of a %.0f×%.0f page", i+1, wm[5], x0, y0, x1, y1, w, h)
+			}
+		}
+	}
+}
+
+// writeDocsPage writes one page of a printed PDF to docs/NAME.png at 60 dpi.
+func writeDocsPage(tb testing.TB, pdf string, page int, name string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out := filepath.Join(tb.TempDir(), "page")
+	n := strconv.Itoa(page)
+	mustRun(tb, ctx, mustTool(tb, "pdftoppm", "poppler-utils"), "-png", "-r", "60", "-f", n, "-l", n, "-singlefile", pdf, out)
+	b, err := os.ReadFile(out + ".png")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "docs", name+".png"), b, 0o644); err != nil {
+		tb.Fatal(err)
 	}
 }
 
