@@ -73,12 +73,21 @@ func mustPrint(tb testing.TB, r *report.Report) *printed {
 	if err := f.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	pdf := filepath.Join(dir, "board.pdf")
+	// Printed as "report --format pdf" prints it.
+	html, err := os.ReadFile(page)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mustRun(tb, ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+pdf, "file://"+page)
+	b, err := (&report.Printer{Browser: chromium}).Print(ctx, html)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "board.pdf")
+	if err := os.WriteFile(pdf, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
 	p := &printed{pdf: pdf, info: mustRun(tb, ctx, pdfinfo, pdf)}
 	text := mustRun(tb, ctx, pdftotext, "-layout", pdf, "-")
 	p.pages = strings.Split(strings.TrimSuffix(text, "\f"), "\f")

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/report"
@@ -33,6 +35,8 @@ func reportFormat(format, out string) (string, error) {
 			return "csv", nil
 		case ".html", ".htm":
 			return "html", nil
+		case ".pdf":
+			return "pdf", nil
 		}
 		return "md", nil
 	}
@@ -43,8 +47,8 @@ func reportFormat(format, out string) (string, error) {
 	case "htm":
 		f = "html"
 	}
-	if _, ok := reportWriters()[f]; !ok {
-		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv or html", format)}
+	if _, ok := reportWriters()[f]; !ok && f != "pdf" {
+		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv, html or pdf", format)}
 	}
 	return f, nil
 }
@@ -69,10 +73,13 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	dbFlag(fs, c)
 	asOf := fs.String("as-of", "", "the `date` the report stands at, e.g. 2012-10-01, in the plan's time zone (default today)")
-	format := fs.String("format", "", "md, csv or html (default: from the -o file's extension, else md)")
+	format := fs.String("format", "", "md, csv, html or pdf (default: from the -o file's extension, else md); pdf is printed by Chromium and needs -o")
 	out := fs.String("o", "", "write to `file` instead of standard output (replaced only once complete)")
 	quarter := fs.String("quarter", "", "the financial-year `quarter` to report on, e.g. 2012-Q3 (October to December 2012): the report as of its last day with what changed in it")
 	measures := fs.Bool("measures", false, "with csv: write the success measures table, one row per measure, instead of the actions")
+	meeting := fs.String("meeting", "", "the `meeting` the paper is for, on its cover: \"CSP Board, 17 Jan 2013\"")
+	author := fs.String("author", "", "who presents the paper, on its cover: \"Community Safety Manager\"")
+	notes := fs.String("recommendations", "", "a `file` of the coordinator's recommendations to the board, shown as written (Markdown paragraphs and lists are laid out)")
 	if err := a.flags("report", "", fs, args); err != nil {
 		return err
 	}
@@ -84,6 +91,25 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	write := reportWriters()[f]
+	var printer *report.Printer
+	if f == "pdf" {
+		if *out == "" {
+			return &usageError{"--format pdf writes a file: add -o paper.pdf"}
+		}
+		if *measures {
+			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
+		}
+		// Said before the database is opened: nothing is done without a
+		// browser to print it.
+		printer = &report.Printer{}
+		if err := printer.Check(); err != nil {
+			return err
+		}
+	}
+	cover, err := readCover(*meeting, *author, *notes)
+	if err != nil {
+		return err
+	}
 	if *measures {
 		if f != "csv" {
 			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
@@ -118,12 +144,26 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	var r *report.Report
 	if *quarter != "" {
-		r, err = buildQuarterReport(ctx, c, db, q, now)
+		r, err = buildQuarterReport(ctx, c, db, q, now, cover)
 	} else {
 		r, err = buildReport(ctx, c, db, at, now)
+		if r != nil {
+			r.Cover = cover
+		}
 	}
 	if err != nil {
 		return err
+	}
+	if printer != nil {
+		pdf, err := printer.PrintPDF(ctx, r)
+		if err != nil {
+			return err
+		}
+		if err := writeOut(*out, a.stdout, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "Wrote the report as of %s to %s, printed by Chromium.\n", r.AsOf.UK(), *out)
+		return nil
 	}
 	// Every format may be read on a terminal (or a spreadsheet, or a
 	// browser): what a terminal would obey is escaped, whatever the format.
@@ -145,12 +185,44 @@ func buildReport(ctx context.Context, c *Config, db *store.DB, at, produced time
 	return report.Build(ctx, db, plan, report.Options{At: at, Rules: c.RAG, Produced: produced})
 }
 
-func buildQuarterReport(ctx context.Context, c *Config, db *store.DB, q actionbot.Quarter, now time.Time) (*report.Report, error) {
+func buildQuarterReport(ctx context.Context, c *Config, db *store.DB, q actionbot.Quarter, now time.Time, cover report.Cover) (*report.Report, error) {
 	plan, err := db.CurrentPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return report.BuildQuarter(ctx, db, plan, q, now, report.Options{Rules: c.RAG, Produced: now})
+	return report.BuildQuarter(ctx, db, plan, q, now, report.Options{Rules: c.RAG, Produced: now, Cover: cover})
+}
+
+// maxRecommendations caps the recommendations file: a board paper's notes
+// run to a page, not megabytes.
+const maxRecommendations = 64 << 10
+
+// readCover reads the paper's cover from the flags: the meeting and author
+// on one line each, the recommendations from a file of UTF-8 text.
+func readCover(meeting, author, notesFile string) (report.Cover, error) {
+	cv := report.Cover{Meeting: strings.Join(strings.Fields(actionbot.CleanText(meeting)), " "), Author: strings.Join(strings.Fields(actionbot.CleanText(author)), " ")}
+	if notesFile == "" {
+		return cv, nil
+	}
+	f, err := os.Open(notesFile)
+	if err != nil {
+		return cv, fmt.Errorf("read the recommendations: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxRecommendations+1))
+	if err != nil {
+		return cv, fmt.Errorf("read the recommendations %s: %w", notesFile, err)
+	}
+	if len(b) > maxRecommendations {
+		return cv, &usageError{fmt.Sprintf("--recommendations %s is over %d KB: a board paper's notes fit on a page", notesFile, maxRecommendations>>10)}
+	}
+	if !utf8.Valid(b) {
+		return cv, &usageError{fmt.Sprintf("--recommendations %s is not UTF-8 text: save it as UTF-8", notesFile)}
+	}
+	// What a terminal or a page would obey (escapes, bidi overrides) is
+	// dropped; line breaks and tabs stay.
+	cv.Recommendations = strings.TrimSpace(actionbot.CleanText(strings.TrimPrefix(string(b), "\ufeff")))
+	return cv, nil
 }
 
 // exportICS writes the deadlines calendar as it stands now.
