@@ -36,7 +36,11 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
-		return pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
+		rep := pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
+		if b.Handler.WantsPaper(ctx, sc.UserID, cmd) {
+			rep.later = b.paperLater(sc.UserID, sc.ResponseURL, cmd) // upload.go
+		}
+		return rep
 	}
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.

@@ -87,24 +87,35 @@ func parseQuarter(s string, ex actionbot.Examples) (actionbot.Quarter, error) {
 }
 
 // reportQuarter gives the headline of a quarter: the latest one over, or
-// the one asked for.
-func (h *Handler) reportQuarter(ctx context.Context, e *env, which string) (actionbot.Message, error) {
+// the one asked for. A coordinator, where papers are made, is told the
+// board paper follows.
+func (h *Handler) reportQuarter(ctx context.Context, e *env, userID, which string) (actionbot.Message, error) {
+	r, err := h.buildQuarter(ctx, e, which)
+	if err != nil {
+		return actionbot.Message{}, err
+	}
+	msg := report.QuarterMessage(r, "")
+	if h.WantsPaper(ctx, userID, &Command{Verb: actionbot.VerbReport, Quarter: which}) {
+		msg.Blocks = append(msg.Blocks, actionbot.Context("The board paper (PDF) follows in a direct message."))
+	}
+	return msg, nil
+}
+
+// buildQuarter builds the quarterly report of the quarter asked for: the
+// latest one over ("last"), or one written as 2012-Q3.
+func (h *Handler) buildQuarter(ctx context.Context, e *env, which string) (*report.Report, error) {
 	st, ok := h.Store.(report.QuarterStore)
 	if !ok {
-		return actionbot.Message{}, fmt.Errorf("quarterly report: the store cannot read the audit trail and the measures' figures")
+		return nil, fmt.Errorf("quarterly report: the store cannot read the audit trail and the measures' figures")
 	}
 	q := actionbot.QuarterOf(e.today).Previous()
 	if which != "last" {
 		var err error
 		if q, err = parseQuarter(which, e.ex); err != nil {
-			return actionbot.Message{}, err
+			return nil, err
 		}
 	}
-	r, err := report.BuildQuarter(ctx, st, e.plan, q, e.now, report.Options{Rules: h.rules(), Produced: e.now})
-	if err != nil {
-		return actionbot.Message{}, err
-	}
-	return report.QuarterMessage(r, ""), nil
+	return report.BuildQuarter(ctx, st, e.plan, q, e.now, report.Options{Rules: h.rules(), Produced: e.now})
 }
 
 // historyAsOf shows an action as it stood at the end of a day (or now,

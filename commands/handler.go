@@ -62,6 +62,9 @@ type Handler struct {
 	// RAG are the rating thresholds.
 	RAG    actionbot.RAGRules
 	Logger *slog.Logger
+	// Papers, when set, makes the quarterly board paper as a PDF for the
+	// coordinator who asks for "/action report quarter" (report_paper.go).
+	Papers *Papers
 
 	// lines remembers rendered list lines (views.go).
 	lines     sync.Map // *actionbot.Action -> cached line
@@ -358,7 +361,7 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 		return h.whoami(ctx, e, req.UserID)
 	case actionbot.VerbReport:
 		if cmd.Quarter != "" {
-			return h.reportQuarter(ctx, e, cmd.Quarter)
+			return h.reportQuarter(ctx, e, req.UserID, cmd.Quarter)
 		}
 		return h.report(ctx, e, cmd.Priority)
 	case actionbot.VerbMeasure:

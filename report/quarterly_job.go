@@ -82,7 +82,7 @@ func (j *QuarterlyJob) Run(ctx context.Context, now time.Time) (*QuarterlyRun, e
 	}
 	run.Report = r
 	if j.Dir != "" {
-		if run.File, err = writePaper(j.Dir, fileName(plan, q), r); err != nil {
+		if run.File, err = writePaper(j.Dir, FileName(plan, q), r); err != nil {
 			return nil, fmt.Errorf("quarterly report %s: %w", q, err)
 		}
 	}
@@ -99,8 +99,8 @@ func (j *QuarterlyJob) Run(ctx context.Context, now time.Time) (*QuarterlyRun, e
 	return run, nil
 }
 
-// fileName is "sevenoaks-district-csp-action-plan-2012-13-2012-Q3.html".
-func fileName(plan *actionbot.Plan, q actionbot.Quarter) string {
+// FileName is "sevenoaks-district-csp-action-plan-2012-13-2012-Q3.html".
+func FileName(plan *actionbot.Plan, q actionbot.Quarter) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(plan.Name) {

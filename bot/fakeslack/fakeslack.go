@@ -1,7 +1,9 @@
 // Package fakeslack is a fake Slack on loopback for tests: a Web API that
 // answers as Slack does (chat.postMessage, chat.update, conversations.open,
 // conversations.history with message metadata, views.open, views.publish,
-// auth.test, apps.connections.open), response URLs, and a Socket Mode
+// auth.test, apps.connections.open, and files.uploadV2's three steps:
+// files.getUploadURLExternal, the upload URL, files.completeUploadExternal),
+// response URLs, and a Socket Mode
 // WebSocket that sends envelopes and records acks. It records every request
 // that reaches it, so tests assert on what really went to Slack. Any method
 // can be given another answer (an error, a 429 with Retry-After, a 500).
@@ -100,6 +102,8 @@ type Server struct {
 	Clock    func() time.Time
 	sockets  chan *Socket
 	upgrader websocket.Upgrader
+	files    map[string]*File  // file id → file (files.go)
+	uploads  map[string]string // upload URL's key → file id
 }
 
 // New starts a fake Slack, closed when the test ends.
@@ -265,6 +269,10 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 		s.serveSocket(w, hr)
 		return
 	}
+	if strings.HasPrefix(hr.URL.Path, uploadPath) {
+		s.serveUpload(w, hr) // files.go
+		return
+	}
 	body, _ := io.ReadAll(hr.Body)
 	r := Request{Header: hr.Header.Clone(), Body: body}
 	switch {
@@ -369,6 +377,10 @@ func (s *Server) answer(r Request, hr *http.Request) *Reply {
 			}
 		}
 		return ok(map[string]any{"messages": out, "has_more": false})
+	case "files.getUploadURLExternal":
+		return s.getUploadURL(r, hr) // files.go
+	case "files.completeUploadExternal":
+		return s.completeUpload(r) // files.go
 	case "views.open", "views.publish", "views.update":
 		return ok(map[string]any{"view": map[string]any{"id": "V1", "type": "modal"}})
 	}

@@ -196,6 +196,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 
 	h := a.handler(c, db)
 	h.Logger = log
+	h.Papers = slackPapers(a.env, log) // report_paper.go
 	// Typed changes are made before Slack is answered while no more than
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
