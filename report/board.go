@@ -158,7 +158,7 @@ func exceptionsOf(r *Report) []Exception {
 			} else if a.RAG == actionbot.RAGRed && a.Status != actionbot.StatusBlocked {
 				reasons = append(reasons, "Red: "+a.Why)
 			}
-			if a.Moves > 1 {
+			if a.Moves > 1 && !a.IsDone() {
 				reasons = append(reasons, fmt.Sprintf("Deadline moved %d times (plan: %s)", a.Moves, actionbot.DescribeDeadline(a.Original)))
 				asks = append(asks, "Confirm the deadline now in force is realistic.")
 			}
