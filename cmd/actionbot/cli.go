@@ -365,7 +365,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if !plan {
-		return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error { return ex(ctx, c, db, w) }))
+		return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error { return ex(ctx, c, db, a.clock()(), w) }))
 	}
 	pe, err := a.planExport(ctx, c, db)
 	if err != nil {
@@ -418,7 +418,7 @@ func isTerminalOut(w io.Writer) bool {
 
 // exportFormat returns the writer of a format of "export" besides the
 // plan's own (csv, xlsx).
-func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, w io.Writer) error, bool) {
+func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error, bool) {
 	switch name {
 	case "ics":
 		return exportICS, true

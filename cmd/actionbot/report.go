@@ -116,7 +116,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		}
 		write = report.WriteMeasuresCSV
 	}
-	now := time.Now().In(c.TZ)
+	now := a.clock()().In(c.TZ)
 	var q actionbot.Quarter
 	if *quarter != "" {
 		if *asOf != "" {
@@ -225,9 +225,10 @@ func readCover(meeting, author, notesFile string) (report.Cover, error) {
 	return cv, nil
 }
 
-// exportICS writes the deadlines calendar as it stands now.
-func exportICS(ctx context.Context, c *Config, db *store.DB, w io.Writer) error {
-	now := time.Now().In(c.TZ)
+// exportICS writes the deadlines calendar as it stands at now, the bot's
+// clock.
+func exportICS(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error {
+	now = now.In(c.TZ)
 	r, err := buildReport(ctx, c, db, now, now)
 	if err != nil {
 		return err
