@@ -122,20 +122,27 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 		err  error
 	}
 	done := make(chan result, 1)
+	deadline := time.Now().Add(timeout)
 	go func() {
 		rows, err := xlsxRows(data, sheet, limit)
 		done <- result{rows, err}
 	}()
 	t := time.NewTimer(timeout)
 	defer t.Stop()
+	tooLong := &InvalidError{[]Problem{{Message: fmt.Sprintf("the workbook took longer than %s to read, far more than any plan: check it is the right file, or save the plan as CSV UTF-8", timeout)}}}
 	select {
 	case r := <-done:
+		// A read that ended as the timer fired is judged by the time it
+		// took, not by which of the two the select happened to take.
+		if time.Now().After(deadline) {
+			return nil, tooLong
+		}
 		if r.err != nil {
 			return nil, r.err
 		}
 		return ReadRows(r.rows, nil, dir, opt, false)
 	case <-t.C:
-		return nil, &InvalidError{[]Problem{{Message: fmt.Sprintf("the workbook took longer than %s to read, far more than any plan: check it is the right file, or save the plan as CSV UTF-8", timeout)}}}
+		return nil, tooLong
 	}
 }
 
