@@ -72,7 +72,7 @@ var (
 	// A UK postcode: outward code, any separator run, inward code.
 	// "/" and "_" between the codes too, and a space inside the inward
 	// code ("TN13 1 HG").
-	postcodeRE = regexp.MustCompile(`(?i)\b(GIR` + sep + `0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?[ .\-/_]{0,3}([0-9] ?[ABD-HJLNP-UW-Z]{2}))\b`)
+	postcodeRE = regexp.MustCompile(`(?i)\b(GIR` + sep + `0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?([ .\-/_]{0,3})([0-9] ?[ABD-HJLNP-UW-Z]{2}))\b`)
 
 	// A National Insurance number: two letters, six digits grouped any way
 	// ("QQ 12 34 56 C", "QQ 123 456 C"), a letter A to D, with any
@@ -142,7 +142,7 @@ var notNames = map[string]bool{"Barnardo's": true, "Barnardo’s": true, "Barnar
 	// Surgeries", "Lord Lieutenant", "Rev Up" (a motor project).
 	"Recruitment": true, "Training": true, "Surgery": true, "Surgeries": true, "Lieutenant": true, "Up": true,
 	"Vacancy": true, "Vacancies": true, "Numbers": true, "Cover": true, "Rota": true, "Briefing": true, "Briefings": true,
-	"Course": true, "Courses": true, "Post": true, "Posts": true, "Funding": true, "Review": true, "Forum": true, "Day": true, "Safety": true}
+	"Course": true, "Courses": true, "Men": true, "Post": true, "Posts": true, "Funding": true, "Review": true, "Forum": true, "Day": true, "Safety": true}
 
 // PersonalDataIn returns what kind of personal data text seems to hold
 // ("a phone number"), or "" when none: the guard every door applies, typed
@@ -153,30 +153,103 @@ func PersonalDataIn(text string) string { return personalDataIn(text) }
 // "" when none.
 func personalDataIn(text string) string {
 	s := normaliseForGuard(text)
-	switch {
-	case emailRE.MatchString(s):
-		return "an e-mail address"
-	case hasPostcode(s):
-		return "a UK postcode"
-	case hasPhone(s):
-		return "a phone number"
-	case niRE.MatchString(s):
-		return "a National Insurance number"
-	case dobRE.MatchString(s) || bornRE.MatchString(s):
-		return "a date of birth"
-	case hasTitledName(s):
-		return "a person's name"
-	case hasAddress(s):
-		return "a street address"
+	low := strings.ToLower(s)
+	// Cheap looks first: most forms need figures, and each regular
+	// expression runs only where its form could be.
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
 	}
-	return ""
+	var toks []guardToken
+	tokens := func() []guardToken {
+		if toks == nil {
+			toks = tokeniseForNames(s)
+		}
+		return toks
+	}
+	switch {
+	case mayHoldMail(low) && emailRE.MatchString(s):
+		return "an e-mail address"
+	case digits > 0 && hasPostcode(s):
+		return "a UK postcode"
+	case digits >= 9 && hasPhone(s):
+		return "a phone number"
+	case digits >= 6 && niRE.MatchString(s):
+		return "a National Insurance number"
+	case mayHoldDOB(low) && (dobRE.MatchString(s) || bornRE.MatchString(s) || dobCueRE.MatchString(s) || bornWordsRE.MatchString(s)):
+		return "a date of birth"
+	case hasTitleWord(tokens()) && (hasTitledName(s) || hasLowerTitle(tokens())):
+		return "a person's name"
+	case digits > 0 && (hasAddress(s) || hasLowerAddress(tokens())):
+		return "a street address"
+	case strings.Contains(low, " at ") && strings.Contains(low, ".") && hasAtMail(s):
+		return "an e-mail address"
+	case digits >= 10 && hasNHSNumber(s):
+		return "an NHS number"
+	case digits >= 4 && mayHoldHospitalNumber(low) && hospitalRE.MatchString(s):
+		return "a hospital number"
+	case digits > 0 && hasPlate(s):
+		return "a vehicle's number plate"
+	case digits > 0 && hasPartPostcode(tokens()):
+		return "part of a UK postcode"
+	case digits > 0 && hasDoor(tokens()):
+		return "where someone lives (a flat or house number)"
+	}
+	return hasPersonName(tokens())
+}
+
+// mayHoldMail says whether emailRE could match: every form of it has "@",
+// a bracketed or spelt-out "at", or " dot ".
+func mayHoldMail(low string) bool {
+	return strings.ContainsRune(low, '@') || strings.Contains(low, "dot") ||
+		strings.Contains(low, "at") && (strings.ContainsAny(low, "([{<") || strings.Contains(low, " at ") && strings.Contains(low, "."))
+}
+
+// mayHoldDOB says whether a date-of-birth expression could match: each
+// needs "birth", "born" or a "d", "o", "b" cue.
+func mayHoldDOB(low string) bool {
+	if strings.Contains(low, "birth") || strings.Contains(low, "born") {
+		return true
+	}
+	for i := 0; i+2 < len(low); i++ {
+		if low[i] != 'd' {
+			continue
+		}
+		j := i + 1
+		for n := 0; n < 3 && j < len(low) && strings.IndexByte(" ./-", low[j]) >= 0; n++ {
+			j++
+		}
+		if j < len(low) && low[j] == 'o' {
+			j++
+			for n := 0; n < 3 && j < len(low) && strings.IndexByte(" ./-", low[j]) >= 0; n++ {
+				j++
+			}
+			if j < len(low) && low[j] == 'b' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayHoldHospitalNumber says whether a hospital number's cue is there.
+func mayHoldHospitalNumber(low string) bool {
+	return strings.Contains(low, "hosp") || strings.Contains(low, "mrn") || strings.Contains(low, "m.r") || strings.Contains(low, "m r") ||
+		strings.Contains(low, "medical record") || strings.Contains(low, "patient") || strings.Contains(low, "unit")
 }
 
 // hasPostcode finds a postcode, but not an ordinal after a road number
 // written in lower case ("the A21 3rd phase").
 func hasPostcode(s string) bool {
 	for _, m := range postcodeRE.FindAllStringSubmatch(s, -1) {
-		inward := m[2]
+		inward := m[3]
+		// A space inside the inward code ("TN13 1 HG") only after a
+		// separator and in capitals: "A25 at Riverhead" is a road.
+		if strings.Contains(inward, " ") && (m[2] == "" || inward != strings.ToUpper(inward)) {
+			continue
+		}
 		if inward != "" && inward != strings.ToUpper(inward) {
 			switch strings.ToLower(inward[1:]) {
 			case "st", "nd", "rd", "th":
@@ -236,11 +309,30 @@ func phoneShaped(digits string, plus bool) bool {
 	return len(international) >= 9 && len(international) <= 15 && international[0] != '0'
 }
 
-func hasTitledName(s string) bool {
-	for _, m := range titledRE.FindAllStringSubmatch(s, -1) {
-		if !notNames[m[1]] {
+// titleWords are the words titledRE and hasLowerTitle start with: a note
+// without one of them holds no titled name, and neither expression runs.
+var titleWords = wordSet(`mr mrs ms miss mx dr pc pcso ds dc di dci dsi dsu det sgt sergeant insp inspector ch supt
+superintendent cllr councillor prof rev revd sir dame lady lord constable officer`)
+
+func hasTitleWord(toks []guardToken) bool {
+	for _, t := range toks {
+		if titleWords[t.low] {
 			return true
 		}
+	}
+	return false
+}
+
+func hasTitledName(s string) bool {
+	for _, m := range titledRE.FindAllStringSubmatchIndex(s, -1) {
+		if notNames[s[m[2]:m[3]]] {
+			continue
+		}
+		// "Little Miss Sunshine", like "Mr Men", is a children's book.
+		if strings.HasSuffix(strings.TrimRight(s[:m[0]], " "), "Little") {
+			continue
+		}
+		return true
 	}
 	return false
 }
@@ -250,6 +342,11 @@ func hasTitledName(s string) bool {
 // Street Edenbridge", but "12 Swanley Park Rangers" is a group of people.
 func hasAddress(s string) bool {
 	for _, loc := range addressRE.FindAllStringIndex(s, -1) {
+		// A date before a street's name is not a house number: "by 14 May
+		// London Road", "from 3 June High Street".
+		if first := strings.Fields(strings.TrimLeft(s[loc[0]:loc[1]], "0123456789")); len(first) > 0 && monthRE.MatchString(strings.Trim(first[0], ",")) {
+			continue
+		}
 		after := strings.TrimLeft(s[loc[1]:], " ")
 		word, _, _ := strings.Cut(after, " ")
 		word = strings.TrimRight(word, ".,;:!?)")

@@ -125,11 +125,13 @@ func TestGuardHeldOutCorpus(t *testing.T) {
 
 // BenchmarkGuardTypicalNote times the guard on a typical note.
 func BenchmarkGuardTypicalNote(b *testing.B) {
-	note := "Speedwatch session on the A25 at Riverhead went ahead with 6 volunteers, 41 vehicles over the limit; letters to follow via KCC Highways"
 	for b.Loop() {
-		personalDataIn(note)
+		personalDataIn(typicalNote)
 	}
 }
+
+// typicalNote is a note as a lead agency writes one.
+const typicalNote = "Speedwatch session on the A25 at Riverhead went ahead with 6 volunteers, 41 vehicles over the limit; letters to follow via KCC Highways"
 
 // BenchmarkGuardCorpus times the guard over every note of the corpus, per note.
 func BenchmarkGuardCorpus(b *testing.B) {
