@@ -309,6 +309,23 @@ func phoneShaped(digits string, plus bool) bool {
 	return len(international) >= 9 && len(international) <= 15 && international[0] != '0'
 }
 
+// namesAPlace says whether the words after a titled name make it the name
+// of an organisation or a building: up to two more capitalised words, then
+// a word such as "School", "Academy", "Trust", "Hospital".
+func namesAPlace(after string) bool {
+	words := strings.Fields(after)
+	for i := 0; i < len(words) && i < 3; i++ {
+		w := strings.ToLower(strings.Trim(words[i], ".,;:()'’"))
+		if orgWords[w] || w == "ward" || w == "unit" || w == "building" {
+			return true
+		}
+		if r := words[i][0]; r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return false
+}
+
 // titleWords are the words titledRE and hasLowerTitle start with: a note
 // without one of them holds no titled name, and neither expression runs.
 var titleWords = wordSet(`mr mrs ms miss mx dr pc pcso ds dc di dci dsi dsu det sgt sergeant insp inspector ch supt
@@ -330,6 +347,11 @@ func hasTitledName(s string) bool {
 		}
 		// "Little Miss Sunshine", like "Mr Men", is a children's book.
 		if strings.HasSuffix(strings.TrimRight(s[:m[0]], " "), "Little") {
+			continue
+		}
+		// A school, a hospital or a ward named after someone: "Lady
+		// Boswell's School", "Sir John Moore Academy".
+		if namesAPlace(s[m[3]:]) {
 			continue
 		}
 		return true
@@ -372,5 +394,5 @@ var places = map[string]bool{
 }
 
 func privacyRefusal(what string) error {
-	return invalid("That looks like it contains personal data (%s), so I haven't saved it. The action plan tracks partnership work, never cases: leave out names, addresses, postcodes, phone numbers, e-mail addresses, NI numbers and dates of birth, and try again.", strings.TrimSpace(what))
+	return invalid("That looks like it contains personal data (%s), so I haven't saved it. The action plan tracks partnership work, never cases: leave out names, addresses, postcodes, phone numbers, e-mail addresses, number plates, NHS, hospital and NI numbers, ages and dates of birth, and try again.", strings.TrimSpace(what))
 }

@@ -2,7 +2,8 @@ package commands
 
 // The personal-data guard's corpus: what it must refuse, and the harmless
 // text of partnership work it must let through. Every case the issue (#12)
-// found is here, marked "issue".
+// found is here, marked "issue"; issue 24's cases are at the end of each
+// list. The corpus of officers' notes is in testdata/guard.
 
 // guardRefuses are texts holding personal data, with the kind the refusal
 // names.
@@ -227,6 +228,34 @@ var guardRefuses = []struct{ text, kind string }{
 	{"5 London Road.", "a street address"},
 	{"number 12 Swanley Road was burgled", "a street address"},
 	{"8 Seal Road Sevenoaks", "a street address"},
+	// Issue 24: what officers type.
+	{"mrs jones at no 12", "a person's name"},
+	{"the lad from flat 3b", "where someone lives (a flat or house number)"},
+	{"john smith (aged 15)", "a person's name and age"},
+	{"Kai, 16", "a person's name and age"},
+	{"wojciech nowak sleeping in his car", "a person's name"},
+	{"Chukwuemeka Okafor reported hate crime", "a person's name"},
+	{"spoke to ravi about the threats", "a person's name"},
+	{"her son jordan is 12", "a person's name"},
+	{"victim: j smith", "a person's name"},
+	{"pc harris attended", "a person's name"},
+	{"went round to 12 london road", "a street address"},
+	{"KX12 ABC", "a vehicle's number plate"},
+	{"reg p123 abc seen at the fly tip", "a vehicle's number plate"},
+	{"ABC 123D on the caravan", "a vehicle's number plate"},
+	{"nhs number 943 476 5919", "an NHS number"},
+	{"on the referral 9434765919", "an NHS number"},
+	{"hosp no A1234567", "a hospital number"},
+	{"MRN 00349182", "a hospital number"},
+	{"TN14 5", "part of a UK postcode"},
+	{"family moved to tn13 3 area", "part of a UK postcode"},
+	{"Date-of-birth 04/05/2001", "a date of birth"},
+	{"D/O/B 12.3.98", "a date of birth"},
+	{"born on the third of May", "a date of birth"},
+	{"dob twelve eleven ninety", "a date of birth"},
+	{"bob at example.com", "an e-mail address"},
+	{"kerry123 at hotmail.com", "an e-mail address"},
+	{"her daughter is 15", "a person's age"},
 }
 
 // guardAllows are harmless texts of partnership work: road numbers, plan
@@ -374,4 +403,31 @@ var guardAllows = []string{
 	"Shared by @SevenoaksDC. Co-ordinated with KFRS",
 	"details at kent.gov.uk",
 	"Officer Safety Training refreshed",
+	// Issue 24: refused before, harmless.
+	"A25 at Riverhead speedwatch site",
+	"A21 by Pembury roadworks",
+	"A20 near Farningham added",
+	"by 14 May London Road closure",
+	"Mr Men road safety books for infant schools",
+	"Little Miss Sunshine stickers",
+	"Neighbourhood Watch coordinators trained",
+	"Speedwatch volunteers from 6 parishes",
+	"Street Pastors out on saturday",
+	"Crimestoppers posters in all libraries",
+	"Barnardo's commissioned for the work",
+	"Community Safety Manager presenting the figures",
+	"St Giles Trust perpetrators programme",
+	"Kenward Trust alcohol clinics",
+	"West Kent Housing Association",
+	"Sheffield Homes",
+	"Lady Boswell's school assembly",
+	"case ref 0123456789 closed",
+	"will chase KCC again next week",
+	"hope to have this done by June",
+	"Grace from KCC will send the figures",
+	"Dunton Green and Riverhead neighbourhood",
+	"aged 10 to 17",
+	"B258 Hextable road closure",
+	"TN postcodes area wide",
+	"details at kent.gov.uk",
 }

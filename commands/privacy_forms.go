@@ -218,7 +218,7 @@ func hasLowerAddress(toks []guardToken) bool {
 			continue // "B258 Hextable road" is a road's number
 		}
 		j := i + 1
-		if j < len(toks) && toks[j].sep == "" && len(toks[j].low) == 1 && toks[j].low != "a" {
+		if j < len(toks) && toks[j].glued && len(toks[j].low) == 1 {
 			j++ // "12a"
 		}
 		// One to three words, then a street word.

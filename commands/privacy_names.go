@@ -195,13 +195,20 @@ func hasPersonName(toks []guardToken) string {
 			if nameBeforeAge(toks, i) {
 				return "a person's name and age"
 			}
+			if relativeAge(toks, i) {
+				return "a person's age"
+			}
 			continue
 		}
 		if t.low == "" {
 			continue
 		}
 		if i+1 < len(toks) && toks[i+1].sep == "" && namePair(toks[i], toks[i+1]) {
-			return "a person's name"
+			// "Lady Boswell's School", "Harold Wood Hospital": a place
+			// named after someone.
+			if !(i+2 < len(toks) && toks[i+2].sep == "" && (orgWords[toks[i+2].low] || toks[i+2].low == "ward")) {
+				return "a person's name"
+			}
 		}
 		if nameAfterCue(toks, i) {
 			return "a person's name"
@@ -266,7 +273,7 @@ func nameAfterCue(toks []guardToken, i int) bool {
 	case kinWords[low]:
 	case meetVerbs[low]:
 	case (low == "spoke" || low == "speak" || low == "talked" || low == "talking" || low == "spoken" || low == "letter" || low == "visit" || low == "went") &&
-		j < len(toks) && toks[j].low == "to" && toks[j].sep == "":
+		j < len(toks) && (toks[j].low == "to" || toks[j].low == "with") && toks[j].sep == "":
 		j++
 	case (low == "met" || low == "meeting") && j < len(toks) && toks[j].low == "with" && toks[j].sep == "":
 		j++
@@ -281,7 +288,7 @@ func nameAfterCue(toks []guardToken, i int) bool {
 	// Past the little words between the cue and the name.
 	for n := 0; j < len(toks) && n < 3; n++ {
 		switch toks[j].low {
-		case "is", "was", "called", "named", "as", "aka", "name", "name's", "her", "his", "their", "a", "my":
+		case "is", "was", "were", "are", "called", "named", "as", "aka", "name", "name's", "her", "his", "their", "a", "my":
 			j++
 			continue
 		}
@@ -293,7 +300,19 @@ func nameAfterCue(toks []guardToken, i int) bool {
 	if toks[j].caps && len(toks[j].raw) <= 5 {
 		return false // an agency's initials: "met KFRS"
 	}
-	return nameAt(toks, j)
+	if !(nameAt(toks, j) || unknownWord(toks[j])) {
+		return false
+	}
+	// "the lady boswell's school": a place named after someone.
+	for k := j + 1; k < len(toks) && k <= j+2; k++ {
+		if toks[k].sep != "" {
+			break
+		}
+		if orgWords[toks[k].low] || toks[k].low == "ward" {
+			return false
+		}
+	}
+	return true
 }
 
 // nameBeforeAge: a name, then an age: "Kai, 16", "tyler (15)", "jayden aged
@@ -349,6 +368,26 @@ func nameBeforeAge(toks []guardToken, i int) bool {
 	}
 	return false
 }
+
+// relativeAge: a relative and an age, "her daughter is 15", "son aged 12",
+// "nan, 82".
+func relativeAge(toks []guardToken, i int) bool {
+	if len(toks[i].raw) > 2 || i+1 < len(toks) && (toks[i+1].glued || toks[i+1].num || toks[i+1].low == "to" || strings.HasPrefix(toks[i+1].sep, "%")) {
+		return false
+	}
+	j := i - 1
+	if j >= 0 && (toks[j].low == "is" || toks[j].low == "was" || toks[j].low == "aged" || toks[j].low == "age") {
+		j--
+	} else if sep := toks[i].sep; sep != "," && sep != "(" {
+		return false
+	}
+	return j >= 0 && relatives[toks[j].low]
+}
+
+// relatives are the kin words an age may follow.
+var relatives = wordSet(`son daughter brother sister mum mother dad father nan nanna nana gran granny grandad grandma grandson
+granddaughter husband wife boyfriend girlfriend stepdad stepmum stepson stepdaughter uncle aunt auntie cousin niece nephew baby
+child kid`)
 
 // guardStopWords are the little words of English, which the names list
 // holds as names ("To", "An", "Will") but which name no one in a note.
@@ -410,7 +449,8 @@ crescent terrace place square walk row mews parade gate view vale heath end cros
 var kinWords = wordSet(`son sons daughter daughters brother brothers sister sisters mum mother dad father nan nanna nana gran granny
 grandad grandma grandson granddaughter husband wife partner boyfriend girlfriend ex stepdad stepmum stepson stepdaughter
 uncle aunt auntie cousin niece nephew baby victim suspect offender perp perpetrator ip complainant witness neighbour
-tenant landlord landlady friend mate bloke lad girl boy woman man lady kid child called named aka carer`)
+tenant landlord landlady friend mate bloke lad girl boy woman man lady kid child called named aka carer
+suspects victims offenders witnesses`)
 
 // meetVerbs come before the name of someone met: "rang ravi", "arrested
 // tomasz". "spoke to", "met with" and the like are read apart.
@@ -461,6 +501,12 @@ func hasLowerTitle(toks []guardToken) bool {
 		low := bare(next.low)
 		if notNames[next.raw] || guardStopWords[low] || partnershipWord(low) || notNames[strings.ToUpper(low[:1])+low[1:]] {
 			continue
+		}
+		if len(low) == 1 && j+1 < len(toks) && (toks[j+1].sep == "" || toks[j+1].sep == ".") {
+			// An initial: "mr t jones".
+			if n := toks[j+1].low; nameWord(n) || unknownWord(toks[j+1]) {
+				return true
+			}
 		}
 		switch {
 		case strong && (names.IsName(low) || !names.IsWord(low)):

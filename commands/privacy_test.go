@@ -48,9 +48,29 @@ func TestGuardNormalisesBeforeMatching(t *testing.T) {
 
 func TestRefusalSaysWhatToLeaveOut(t *testing.T) {
 	msg := privacyRefusal("a street address").Error()
-	for _, want := range []string{"a street address", "names, addresses, postcodes, phone numbers"} {
+	for _, want := range []string{"a street address", "names, addresses, postcodes, phone numbers", "number plates", "NHS"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("refusal %q lacks %q", msg, want)
+		}
+	}
+}
+
+// TestRefusalNeverRepeatsThePersonalData: the refusal names the kind found,
+// never the text, so that no reply or log line carries it.
+func TestRefusalNeverRepeatsThePersonalData(t *testing.T) {
+	for _, tc := range []struct{ text, secret string }{
+		{"wojciech nowak sleeping in his car", "nowak"},
+		{"KX12 ABC seen at the school", "KX12"},
+		{"nhs number 943 476 5919", "5919"},
+		{"Kai, 16", "Kai"},
+		{"bob at example.com", "example"},
+	} {
+		what := personalDataIn(tc.text)
+		if what == "" {
+			t.Fatalf("%q not refused", tc.text)
+		}
+		if msg := privacyRefusal(what).Error(); strings.Contains(strings.ToLower(msg), strings.ToLower(tc.secret)) {
+			t.Errorf("refusal of %q repeats %q: %s", tc.text, tc.secret, msg)
 		}
 	}
 }
