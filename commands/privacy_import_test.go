@@ -3,6 +3,7 @@ package commands_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -74,5 +75,61 @@ func TestTheShippedPlanPassesTheImportGuard(t *testing.T) {
 	}
 	if len(res.Import.Actions) < 40 {
 		t.Fatalf("%d actions", len(res.Import.Actions))
+	}
+}
+
+// The state columns (status, progress, commentary) and a plan's own extra
+// columns meet the same guard as the action's text: what officers type
+// into a spreadsheet's update column is what they type into Slack.
+const planWithTypedPersonalData = "Ref,Action,Lead,Timescale,Status,Progress update,Comments,Contact\n" +
+	"2a,Reduce shed burglaries,Council,March 2020,Blocked - waiting for mrs jones at no 12,40%,,\n" +
+	"2b,Promote Speedwatch,Police,June 2019,On track,spoke to wojciech nowak re his van KX12 ABC,,\n" +
+	"2c,Youth diversion,Council,June 2019,,,the lad from flat 3b (aged 15),\n" +
+	"2d,Repeat victims of DA,Council,June 2019,,,,nhs no 943 476 5919\n" +
+	"2e,Speedwatch on the A25 at Riverhead,Police,June 2019,On track,A21 by Pembury site agreed,Mr Men road safety books,\n"
+
+func TestImportKeepsOutTypedPersonalDataFromEveryColumn(t *testing.T) {
+	res, err := planfile.Read(strings.NewReader(planWithTypedPersonalData), actionbot.NewDirectory(nil),
+		planfile.Options{Name: "Westshire 2019-20", Guard: commands.PersonalDataIn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("%+v", res.Import.Actions)
+	for _, a := range res.Import.Actions {
+		got += fmt.Sprintf("%+v %+v", *a, a.Imported)
+		if a.Imported != nil {
+			got += fmt.Sprintf("%+v", *a.Imported)
+		}
+	}
+	secrets := []string{"jones", "nowak", "KX12", "flat 3b", "5919"}
+	for _, s := range secrets {
+		if strings.Contains(got, s) {
+			t.Errorf("%q was imported: %s", s, got)
+		}
+	}
+	for _, keep := range []string{"A21 by Pembury site agreed", "Mr Men road safety books", "Speedwatch on the A25 at Riverhead"} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("%q, harmless, was left out", keep)
+		}
+	}
+	var said []string
+	for _, w := range res.Warnings {
+		said = append(said, w.String())
+	}
+	report := strings.Join(said, "\n")
+	for _, want := range []string{
+		"line 2, column Status: the cell seems to hold a person's name",
+		"line 3, column Progress update: the cell seems to hold",
+		"line 4, column Comments: the cell seems to hold",
+		"line 5, column Contact: the cell seems to hold an NHS number",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the import report lacks %q:\n%s", want, report)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(report, s) {
+			t.Errorf("the import report repeats %q:\n%s", s, report)
+		}
 	}
 }
