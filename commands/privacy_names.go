@@ -157,10 +157,24 @@ func strongName(low string) bool {
 	}
 	low = bare(low)
 	if a, b, ok := strings.Cut(low, "-"); ok {
-		return !names.IsWord(low) && (!names.IsWord(a) || !names.IsWord(b))
+		return !commonish(low) && (!commonish(a) || !commonish(b))
 	}
-	return !names.IsWord(low)
+	return !commonish(low)
 }
+
+// commonish: an everyday English word, or a rarer one that is short ("ref",
+// "min") or said in partnership work ("demo", "derby", "welsh").
+func commonish(low string) bool {
+	if names.IsCommonWord(low) {
+		return true
+	}
+	return names.IsWord(low) && (len(low) < 4 || rareButSaid[low])
+}
+
+// rareButSaid are words of the larger dictionary only that partnership
+// notes use: not names when they stand beside one.
+var rareButSaid = wordSet(`demo demos corp tram trams wales welsh vale vales dale dales weir weirs mead stead derby heist meta
+karma mecca condo mayo cola colas emery dyke dykes drake firth`)
 
 // unknownWord is a word no list holds, such as a surname the names list
 // lacks ("dlamini"): letters only, three or more, with a vowel, not an
@@ -189,18 +203,20 @@ func partnershipWord(low string) bool {
 
 // hasPersonName finds a person's name by its neighbours, or "" when none.
 func hasPersonName(toks []guardToken) string {
+	// Ages first, so that the refusal names the most it found.
 	for i := range toks {
-		t := toks[i]
-		if t.num {
-			if nameBeforeAge(toks, i) {
-				return "a person's name and age"
-			}
-			if relativeAge(toks, i) {
-				return "a person's age"
-			}
+		if !toks[i].num {
 			continue
 		}
-		if t.low == "" {
+		if nameBeforeAge(toks, i) {
+			return "a person's name and age"
+		}
+		if relativeAge(toks, i) {
+			return "a person's age"
+		}
+	}
+	for i := range toks {
+		if toks[i].low == "" {
 			continue
 		}
 		if i+1 < len(toks) && toks[i+1].sep == "" && namePair(toks[i], toks[i+1]) {

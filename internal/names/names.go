@@ -24,14 +24,20 @@ var peopleText string
 //go:embed words.txt
 var wordsText string
 
+// rare.txt: the words of words.txt that Debian's wbritish-small lacks.
+//
+//go:embed rare.txt
+var rareText string
+
 var (
-	once          sync.Once
-	people, words map[string]struct{}
+	once                sync.Once
+	people, words, rare map[string]struct{}
 )
 
 func load() {
 	people = readList(peopleText)
 	words = readList(wordsText)
+	rare = readList(rareText)
 }
 
 func readList(text string) map[string]struct{} {
@@ -58,6 +64,19 @@ func IsWord(w string) bool {
 	once.Do(load)
 	_, ok := words[w]
 	return ok
+}
+
+// IsCommonWord says whether w, folded, is an everyday English word: one of
+// the smaller dictionary (wbritish-small). "will", "hope", "green" are;
+// "john", "josh", "carter", which the larger one holds in senses few use,
+// are not.
+func IsCommonWord(w string) bool {
+	once.Do(load)
+	if _, ok := words[w]; !ok {
+		return false
+	}
+	_, r := rare[w]
+	return !r
 }
 
 // Load reads the lists now rather than on first use.

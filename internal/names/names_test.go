@@ -37,3 +37,14 @@ func TestTheListsHoldNamesAndWords(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonWordsAreTheEverydayOnes(t *testing.T) {
+	for _, tc := range []struct {
+		w      string
+		common bool
+	}{{"will", true}, {"green", true}, {"hope", true}, {"john", false}, {"josh", false}, {"carter", false}, {"nowak", false}} {
+		if got := IsCommonWord(tc.w); got != tc.common {
+			t.Errorf("IsCommonWord(%q) = %v, want %v", tc.w, got, tc.common)
+		}
+	}
+}
