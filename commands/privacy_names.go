@@ -445,14 +445,14 @@ csu kcc sdc kfrs yos asb pcso pcsos pact pacts marac eva omu ppo ppos bcrp kdaat
 iba cctv anpr nhs cid cps iom mash lscb caf taf csp dvla rag kpi tcg exec
 `)
 
-// orgWords name what an organisation, a place or a building is: "Sheffield
-// Homes", "Kenward Trust", "Dunton Green Surgery" are not people, though the
-// names list holds "Homes" and "Trust".
+// orgWords name what an organisation, a place, a building or a scheme is:
+// "Sheffield Homes", "Kenward Trust", "Dunton Green Surgery", "Clare's Law"
+// are not people, though the names list holds "Homes", "Trust" and "Law".
 var orgWords = wordSet(`homes home housing council councils trust trusts services service association partnership partnerships
 police constabulary college school schools academy hospital hospitals surgery centre center church chapel club group groups team
 teams unit units project projects scheme schemes watch forum board panel network foundation charity society federation
 station house hall court estate estates village town district county borough ward parish road street avenue
-ltd limited plc llp cic inc`)
+ltd limited plc llp cic inc law laws appeal fund foundation memorial award awards cup lecture`)
 
 // streetWords end a street's or a place's name: "London Road", "Castle
 // Hill", "Dunton Green". After another name they make a place, not a
