@@ -79,9 +79,6 @@ func IsCommonWord(w string) bool {
 	return !r
 }
 
-// Load reads the lists now rather than on first use.
-func Load() { once.Do(load) }
-
 // Fold returns w as the lists hold it: lower case, letters without their
 // diacritics ("Wiśniewski" is "wisniewski", "Łukasz" "lukasz"), a curly
 // apostrophe as "'". It returns "" for a word with anything but letters,
