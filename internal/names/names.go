@@ -7,6 +7,7 @@ package names
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -31,7 +32,7 @@ var rareText string
 
 var (
 	once                sync.Once
-	people, words, rare map[string]struct{}
+	people, words, rare wordList
 )
 
 func load() {
@@ -40,30 +41,69 @@ func load() {
 	rare = readList(rareText)
 }
 
-func readList(text string) map[string]struct{} {
-	m := make(map[string]struct{}, strings.Count(text, "\n")+1)
+// wordList is a list's words in byte order, with where each first letter's
+// words start: built in a few milliseconds (a map of the 127,000 words took
+// 60-180 ms, which a bot's first command waited for), looked up in a
+// dozen comparisons.
+type wordList struct {
+	words []string
+	first [28]int // words[first[k]:first[k+1]] start with letter k (26: anything else)
+}
+
+func letterIndex(c byte) int {
+	if c >= 'a' && c <= 'z' {
+		return int(c - 'a')
+	}
+	return 26
+}
+
+func readList(text string) wordList {
+	var l wordList
+	l.words = make([]string, 0, strings.Count(text, "\n")+1)
 	for line := range strings.SplitSeq(text, "\n") {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		m[line] = struct{}{}
+		l.words = append(l.words, line)
 	}
-	return m
+	// The files are written sorted; sort anyway rather than misread one
+	// edited by hand.
+	if !sort.StringsAreSorted(l.words) {
+		sort.Strings(l.words)
+	}
+	k := 0
+	for i, w := range l.words {
+		for ; k <= letterIndex(w[0]); k++ {
+			l.first[k] = i
+		}
+	}
+	for ; k < len(l.first); k++ {
+		l.first[k] = len(l.words)
+	}
+	return l
+}
+
+func (l *wordList) has(w string) bool {
+	if w == "" {
+		return false
+	}
+	k := letterIndex(w[0])
+	part := l.words[l.first[k]:l.first[k+1]]
+	i := sort.SearchStrings(part, w)
+	return i < len(part) && part[i] == w
 }
 
 // IsName says whether w, folded, is a forename or surname of the list.
 func IsName(w string) bool {
 	once.Do(load)
-	_, ok := people[w]
-	return ok
+	return people.has(w)
 }
 
 // IsWord says whether w, folded, is a common English word: one written in
 // lower case in the dictionary ("will", "hope", "green"; not "Kent").
 func IsWord(w string) bool {
 	once.Do(load)
-	_, ok := words[w]
-	return ok
+	return words.has(w)
 }
 
 // IsCommonWord says whether w, folded, is an everyday English word: one of
@@ -72,11 +112,7 @@ func IsWord(w string) bool {
 // are not.
 func IsCommonWord(w string) bool {
 	once.Do(load)
-	if _, ok := words[w]; !ok {
-		return false
-	}
-	_, r := rare[w]
-	return !r
+	return words.has(w) && !rare.has(w)
 }
 
 // Fold returns w as the lists hold it: lower case, letters without their

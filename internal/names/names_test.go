@@ -48,3 +48,33 @@ func TestCommonWordsAreTheEverydayOnes(t *testing.T) {
 		}
 	}
 }
+
+func TestListsAreSortedAndLoadFast(t *testing.T) {
+	for name, text := range map[string]string{"people.txt": peopleText, "words.txt": wordsText, "rare.txt": rareText} {
+		l := readList(text)
+		if len(l.words) < 20000 {
+			t.Errorf("%s: %d words", name, len(l.words))
+		}
+		for i := 1; i < len(l.words); i++ {
+			if l.words[i-1] >= l.words[i] {
+				t.Fatalf("%s is not sorted in byte order, or repeats a word, at %q, %q", name, l.words[i-1], l.words[i])
+			}
+		}
+		for _, w := range []string{l.words[0], l.words[len(l.words)/2], l.words[len(l.words)-1]} {
+			if !l.has(w) {
+				t.Errorf("%s: has(%q) = false", name, w)
+			}
+		}
+		if l.has("zzzzqqq") || l.has("") || l.has("'") {
+			t.Errorf("%s: finds a word it lacks", name)
+		}
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		readList(peopleText)
+		readList(wordsText)
+		readList(rareText)
+	}
+}
