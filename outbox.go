@@ -26,7 +26,8 @@ type Outgoing struct {
 	// not queued ("reminder:5.2:7:2013-03-31").
 	Key  string `json:"key"`
 	Kind string `json:"kind"` // "announce", "reminder", "digest", "escalation"...
-	// To is a channel ID (C…, G…) or, for a direct message, a user ID (U…, W…).
+	// To is a channel ID (C…, G…), for a direct message a user ID (U…, W…),
+	// or for an e-mail an address (IsEmail).
 	To          string      `json:"to"`
 	Message     Message     `json:"message"`
 	State       OutboxState `json:"state"`
@@ -45,9 +46,16 @@ func (o *Outgoing) IsDirect() bool {
 	return len(o.To) > 0 && (o.To[0] == 'U' || o.To[0] == 'W')
 }
 
+// IsEmail reports whether the message goes by e-mail: its recipient is an
+// address.
+func (o *Outgoing) IsEmail() bool { return IsEmail(o.To) }
+
 // Destination names where the message goes, for a person reading a log or
-// a preview: "@U123 (direct message)" or "#C123".
+// a preview: "@U123 (direct message)", "#C123" or "a@b.org (e-mail)".
 func (o *Outgoing) Destination() string {
+	if o.IsEmail() {
+		return o.To + " (e-mail)"
+	}
 	if o.IsDirect() {
 		return "@" + o.To + " (direct message)"
 	}
