@@ -3,6 +3,7 @@ package actionbot
 import (
 	"net/mail"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -96,4 +97,44 @@ func PersonName(id string, coordinator bool) string {
 		return MaskEmail(id)
 	}
 	return id
+}
+
+// MemberEmail is a person's e-mail address as the bot holds it.
+type MemberEmail struct {
+	// UserID is the person's member id: a Slack id, or the address itself.
+	UserID string
+	Email  string
+	// Route is RouteAuto, RouteEmail or RouteBoth.
+	Route string
+	// Undeliverable is set when the mail server refused the address for
+	// good; Reason is its answer.
+	Undeliverable time.Time
+	Reason        string
+}
+
+// Routes says where a person's direct messages go: to their Slack id, to
+// their address, or both. id is their member id; e is their address, nil
+// when they have none. An address the server refused is not used; a
+// person left with nowhere is given nothing (no route).
+func Routes(id string, e *MemberEmail) (slack, email string) {
+	usable := e != nil && e.Email != "" && e.Undeliverable.IsZero()
+	if IsEmail(id) {
+		if usable {
+			return "", e.Email
+		}
+		if e == nil { // registered by address, with no row of its own
+			return "", id
+		}
+		return "", ""
+	}
+	if !usable {
+		return id, ""
+	}
+	switch e.Route {
+	case RouteEmail:
+		return "", e.Email
+	case RouteBoth:
+		return id, e.Email
+	}
+	return id, ""
 }

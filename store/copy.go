@@ -21,7 +21,7 @@ var copyTables = []string{
 	"actions", "action_parties", "audit", "audit_changes",
 	"members", "coordinators", "admin_audit",
 	"outbox", "slack_deliveries", "reminder_ledger", "digests", "quarterly_reports",
-	"deadline_confirmations", "reminder_prefs", "plan_notices",
+	"deadline_confirmations", "reminder_prefs", "plan_notices", "member_emails",
 	"inbox", "revisions",
 }
 

@@ -69,6 +69,9 @@ func mustBusyDatabase(tb testing.TB, where string, clock *storetest.Clock) *stor
 		tb.Fatal(err)
 	}
 	must(db.SetReminderMode(ctx, "U1", "weekly", "U1"))
+	if _, err := db.AddMemberByEmail(ctx, "speedwatch.lead@kent.police.uk", "POLICE", "U9"); err != nil {
+		tb.Fatal(err)
+	}
 	if _, err := db.ConfirmDeadline(ctx, p.ID, "7.6", "U9"); err != nil {
 		tb.Fatal(err)
 	}

@@ -53,9 +53,9 @@ func (db *DB) owner() string {
 
 // enqueue queues msgs in tx as db's owner's.
 func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgoing) (int, error) {
-	owner := db.owner()
 	queued := 0
 	for _, m := range msgs {
+		owner := db.ownerOf(m)
 		if m.Key == "" || m.To == "" {
 			return queued, fmt.Errorf("enqueue %s message: key and recipient are required", m.Kind)
 		}
