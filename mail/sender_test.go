@@ -1,0 +1,361 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/linktoken"
+	"github.com/sevenoaks-csp/actionbot/mail"
+	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+var ctx = context.Background()
+
+const (
+	lead      = "speedwatch.lead@kent.police.uk"
+	publicURL = "https://actions.sevenoaks.example/"
+	from      = "Community Safety Partnership <actions@sevenoaks.gov.uk>"
+)
+
+var linkKey = []byte("0123456789abcdef0123456789abcdef-test")
+
+type fixture struct {
+	t      *testing.T
+	clock  *storetest.Clock
+	db     *store.DB
+	sink   *mail.Sink
+	sender *mail.Sender
+	waits  []time.Duration
+	plan   int64
+}
+
+// newFixture is a database with the shipped plan, a member registered by
+// address with POLICE, a coordinator, a sink on loopback and a sender
+// through it.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{t: t, clock: storetest.NewClock(storetest.PlanStart)}
+	f.db = storetest.MustOpen(t, f.clock)
+	f.db.ConfiguredCoordinators = []string{"U0COORD"}
+	if _, err := f.db.AddMemberByEmail(ctx, lead, "POLICE", "U0COORD"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.plan = p.ID
+	f.sink = &mail.Sink{}
+	if _, err := f.sink.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.sink.Close() })
+	srv, err := mail.ParseServer(f.sink.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, addr, err := mail.ParseFrom(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sender = &mail.Sender{Outbox: f.db, Server: srv, FromName: name, From: addr, PublicURL: publicURL, LinkKey: linkKey,
+		Now: f.clock.Now, Pace: 2 * time.Second, BaseBackoff: time.Minute, MaxBackoff: time.Hour, Timeout: 10 * time.Second,
+		After: func(d time.Duration) <-chan time.Time {
+			f.waits = append(f.waits, d)
+			f.clock.Advance(d)
+			c := make(chan time.Time, 1)
+			c <- f.clock.Now()
+			return c
+		}}
+	return f
+}
+
+func (f *fixture) reminder(key, to string, refs ...string) *actionbot.Outgoing {
+	blocks := []actionbot.Block{actionbot.Header("Your reminders — Mon 2 Apr"), actionbot.Section(actionbot.B("Overdue"))}
+	for _, ref := range refs {
+		blocks = append(blocks, actionbot.Section(actionbot.B(ref), " Speed watch <script>alert(1)</script> & checks"),
+			actionbot.Buttons(actionbot.CardButtons(f.plan, ref, true)...))
+	}
+	return &actionbot.Outgoing{Key: key, Kind: "reminder", To: to, Message: actionbot.Message{Text: "Reminders: 2 overdue", Blocks: blocks}}
+}
+
+func (f *fixture) enqueue(msgs ...*actionbot.Outgoing) {
+	f.t.Helper()
+	if _, err := f.db.Enqueue(ctx, msgs...); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) step() int {
+	f.t.Helper()
+	n, err := f.sender.Step(ctx)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) row(key string) *actionbot.Outgoing {
+	f.t.Helper()
+	all, err := f.db.Outgoing(ctx, "", 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, o := range all {
+		if o.Key == key {
+			return o
+		}
+	}
+	f.t.Fatalf("no outbox row %s", key)
+	return nil
+}
+
+func TestAReminderGoesOutAsTextAndHTMLWithSignedLinks(t *testing.T) {
+	f := newFixture(t)
+	f.enqueue(f.reminder("reminders:1:2012-04-02:"+lead+":x", lead, "5.2", "1.1"))
+	if n := f.step(); n != 1 {
+		t.Fatalf("Step handled %d", n)
+	}
+	got := f.sink.Received()
+	if len(got) != 1 {
+		t.Fatalf("the server received %d e-mails", len(got))
+	}
+	r := got[0]
+	if r.From != "actions@sevenoaks.gov.uk" || len(r.To) != 1 || r.To[0] != lead {
+		t.Errorf("envelope from %q to %v", r.From, r.To)
+	}
+	row := f.row("reminders:1:2012-04-02:" + lead + ":x")
+	wantID := "<" + mail.MessageID(row.ID, row.Key, "actions@sevenoaks.gov.uk") + ">"
+	h := r.Header()
+	if h.Get("Message-Id") != wantID || !strings.HasSuffix(wantID, "@sevenoaks.gov.uk>") || !strings.HasPrefix(wantID, "<outbox-") {
+		t.Errorf("Message-ID %q, want %q", h.Get("Message-Id"), wantID)
+	}
+	if row.State != actionbot.OutboxSent || row.RemoteRef != wantID {
+		t.Errorf("outbox row %s %q", row.State, row.RemoteRef)
+	}
+	if h.Get("Subject") != "Reminders: 2 overdue" || !strings.Contains(h.Get("From"), "actions@sevenoaks.gov.uk") || h.Get("To") != "<"+lead+">" ||
+		h.Get("Auto-Submitted") != "auto-generated" {
+		t.Errorf("headers %v", h)
+	}
+	if d, err := h.Date(); err != nil || !d.Equal(storetest.PlanStart) {
+		t.Errorf("Date %v, %v: want the instant it was queued", d, err)
+	}
+	parts, err := r.Parts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, html := parts["text/plain"], parts["text/html"]
+	if text == "" || html == "" {
+		t.Fatalf("parts %v", parts)
+	}
+	if !strings.Contains(text, "<script>alert(1)</script> & checks") || strings.Contains(html, "<script>") ||
+		!strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; checks") {
+		t.Errorf("escaping: text %q\nhtml %q", text, html)
+	}
+	for _, ref := range []string{"5.2", "1.1"} {
+		link := linkIn(t, text, ref)
+		if !strings.Contains(html, `href="`+link+`"`) {
+			t.Errorf("the HTML part lacks %s's link %s", ref, link)
+		}
+		tok := strings.TrimPrefix(link, "https://actions.sevenoaks.example/a/")
+		l, err := linktoken.Verify(linkKey, tok, f.clock.Now())
+		if err != nil || l.Person != lead || l.Plan != f.plan || l.Action != ref || !l.Expires.Equal(storetest.PlanStart.Add(linktoken.Lifetime)) {
+			t.Errorf("link of %s: %+v, %v", ref, l, err)
+		}
+	}
+	if strings.Contains(text, "Mark done]") {
+		t.Errorf("Slack's buttons in the text: %s", text)
+	}
+}
+
+// linkIn is the link the text part gives for ref.
+func linkIn(t *testing.T, text, ref string) string {
+	t.Helper()
+	i := strings.Index(text, "Update "+ref+" ")
+	if i < 0 {
+		t.Fatalf("no link for %s in %s", ref, text)
+	}
+	rest := text[i:]
+	j := strings.Index(rest, publicURL+"a/")
+	if j < 0 {
+		t.Fatalf("no link under ACTIONBOT_PUBLIC_URL for %s in %s", ref, rest)
+	}
+	return strings.Fields(rest[j:])[0]
+}
+
+func TestEMailsArePacedAndEachAddressKeepsItsOrder(t *testing.T) {
+	f := newFixture(t)
+	f.enqueue(f.reminder("a1", lead, "5.2"), f.reminder("a2", lead, "1.1"), f.reminder("b1", "csu@sevenoaks.gov.uk", "2.1"))
+	if n := f.step(); n != 2 {
+		t.Fatalf("first step sent %d, want one per address", n)
+	}
+	if len(f.waits) != 1 || f.waits[0] != 2*time.Second {
+		t.Errorf("waits %v, want one pace of 2s between two e-mails", f.waits)
+	}
+	if n := f.step(); n != 1 {
+		t.Fatalf("second step sent %d", n)
+	}
+	var order []string
+	for _, r := range f.sink.Received() {
+		order = append(order, r.To[0]+" "+r.Header().Get("Subject"))
+	}
+	if len(order) != 3 || f.row("a1").SentAt.After(f.row("a2").SentAt) {
+		t.Errorf("order %v", order)
+	}
+}
+
+func TestA4xxIsRetriedWithBackoffAndAnUnreachableServerLeavesMailQueued(t *testing.T) {
+	f := newFixture(t)
+	busy := true
+	f.sink.Rcpt = func(string) error {
+		if busy {
+			return mail.SMTPError(451, "try again later")
+		}
+		return nil
+	}
+	f.enqueue(f.reminder("k", lead, "5.2"))
+	f.step()
+	row := f.row("k")
+	if row.State != actionbot.OutboxPending || row.Attempts != 1 || !strings.Contains(row.LastError, "451") ||
+		!row.NextAttempt.Equal(f.clock.Now().Add(time.Minute)) {
+		t.Fatalf("after a 451: %+v", row)
+	}
+	if n := f.step(); n != 0 {
+		t.Errorf("retried before its backoff: %d", n)
+	}
+	f.clock.Advance(time.Minute)
+	f.step()
+	if row := f.row("k"); row.State != actionbot.OutboxPending || row.Attempts != 2 || !row.NextAttempt.Equal(f.clock.Now().Add(2*time.Minute)) {
+		t.Fatalf("after a second 451 the wait doubles: %+v", row)
+	}
+	busy = false
+	f.clock.Advance(2 * time.Minute)
+	f.step()
+	if row := f.row("k"); row.State != actionbot.OutboxSent || len(f.sink.Received()) != 1 {
+		t.Fatalf("after the server takes it: %+v, %d received", row, len(f.sink.Received()))
+	}
+
+	// A server nobody answers at: queued, and the queue says why.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := ln.Addr().String()
+	ln.Close()
+	f.sender.Server, _ = mail.ParseServer("smtp://user:s3cret-pw@" + dead)
+	f.enqueue(f.reminder("k2", lead, "5.2"))
+	f.step()
+	q, err := f.db.QueuedForMail(ctx)
+	if err != nil || q.Queued != 1 || q.LastError == "" || strings.Contains(q.LastError, "s3cret") {
+		t.Fatalf("queue %+v, %v", q, err)
+	}
+	if row := f.row("k2"); row.State != actionbot.OutboxPending {
+		t.Errorf("unreachable: %+v", row)
+	}
+}
+
+func TestA5xxAtRcptFailsTheMailMarksTheAddressAndTellsCoordinatorsOnce(t *testing.T) {
+	f := newFixture(t)
+	f.sink.Rcpt = func(to string) error {
+		if to == lead {
+			return mail.SMTPError(550, "5.1.1 no such mailbox")
+		}
+		return nil
+	}
+	f.enqueue(f.reminder("k1", lead, "5.2"), f.reminder("k2", lead, "1.1"))
+	f.step()
+	row := f.row("k1")
+	if row.State != actionbot.OutboxFailed || !strings.Contains(row.LastError, "550") {
+		t.Fatalf("after a 550: %+v", row)
+	}
+	m, err := f.db.MemberByEmail(ctx, lead)
+	if err != nil || m.Undeliverable.IsZero() || !strings.Contains(m.Reason, "no such mailbox") {
+		t.Fatalf("member %+v, %v", m, err)
+	}
+	// The next e-mail to the address is not tried: the server said no.
+	f.step()
+	if row := f.row("k2"); row.State != actionbot.OutboxFailed || !strings.Contains(row.LastError, "refused this address") {
+		t.Fatalf("the next e-mail: %+v", row)
+	}
+	notices, _ := f.db.OutboxHeads(ctx, f.clock.Now(), 10)
+	if len(notices) != 1 || notices[0].To != "U0COORD" || !strings.Contains(notices[0].Message.Text, lead) {
+		t.Fatalf("coordinators told %v", notices)
+	}
+	// A second refusal (say, after a retry) tells nobody again.
+	if err := f.db.Requeue(ctx, row.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.step()
+	all, _ := f.db.Outgoing(ctx, "", 100)
+	told := 0
+	for _, o := range all {
+		if o.Kind == "notice" {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("coordinators told %d times", told)
+	}
+	if len(f.sink.Received()) != 0 {
+		t.Errorf("received %d", len(f.sink.Received()))
+	}
+}
+
+func TestA5xxForTheMessageFailsIt(t *testing.T) {
+	f := newFixture(t)
+	f.sink.Accept = func(*mail.Received) error { return mail.SMTPError(554, "5.7.1 message refused as spam") }
+	f.enqueue(f.reminder("k", lead, "5.2"))
+	f.step()
+	if row := f.row("k"); row.State != actionbot.OutboxFailed || !strings.Contains(row.LastError, "554") {
+		t.Fatalf("%+v", row)
+	}
+	if m, _ := f.db.MemberByEmail(ctx, lead); !m.Undeliverable.IsZero() {
+		t.Error("a refused message is not a refused address")
+	}
+}
+
+// losing loses the record of a delivery, as a kill between the server's
+// acceptance and the outbox's commit does.
+type losing struct {
+	*store.DB
+	lose bool
+}
+
+func (l *losing) MarkDelivered(ctx context.Context, id int64, channel, ref string) error {
+	if l.lose {
+		return errors.New("killed before the commit")
+	}
+	return l.DB.MarkDelivered(ctx, id, channel, ref)
+}
+
+func TestAnInterruptedSendGoesAgainWithTheSameMessageID(t *testing.T) {
+	f := newFixture(t)
+	lose := &losing{DB: f.db, lose: true}
+	f.sender.Outbox = lose
+	f.enqueue(f.reminder("k", lead, "5.2"))
+	f.step()
+	lose.lose = false
+	if row := f.row("k"); row.State != actionbot.OutboxSending {
+		t.Fatalf("after a lost record: %+v", row)
+	}
+	if n := f.step(); n != 0 {
+		t.Fatalf("sent again within its claim: %d", n)
+	}
+	f.clock.Advance(store.SendingLease)
+	f.step()
+	got := f.sink.Received()
+	if len(got) != 2 || got[0].Header().Get("Message-Id") == "" || got[0].Header().Get("Message-Id") != got[1].Header().Get("Message-Id") {
+		t.Fatalf("%d copies, Message-IDs differ or missing", len(got))
+	}
+	p0, _ := got[0].Parts()
+	p1, _ := got[1].Parts()
+	if p0["text/plain"] != p1["text/plain"] || p0["text/html"] != p1["text/html"] {
+		t.Error("the second copy differs from the first")
+	}
+	if row := f.row("k"); row.State != actionbot.OutboxSent {
+		t.Fatalf("%+v", row)
+	}
+}
