@@ -490,8 +490,8 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if err != nil {
 		return nil, false, err
 	}
-	if s.DigestChannel == "" {
-		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID.")
+	if s.DigestChannel == "" && len(s.DigestEmail) == 0 {
+		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID (or ACTIONBOT_DIGEST_EMAIL to addresses).")
 	}
 	posted, err := s.Store.DigestPosted(ctx, today)
 	if err != nil || posted {
@@ -509,8 +509,15 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if d.Ended {
 		kind = "plan-ended"
 	}
-	msg := &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: kind, To: s.DigestChannel, Message: d.Message}
-	ok, err := s.Store.RecordDigest(ctx, d.PlanID, today, d.From, d.To, msg)
+	var msgs []*actionbot.Outgoing
+	if s.DigestChannel != "" {
+		msgs = append(msgs, &actionbot.Outgoing{Key: "digest:" + today.String(), Kind: kind, To: s.DigestChannel, Message: d.Message})
+	}
+	for _, addr := range s.DigestEmail {
+		msgs = append(msgs, &actionbot.Outgoing{Key: "digest:" + today.String() + ":" + addr, Kind: kind, To: addr, Message: d.Message})
+	}
+	msg := msgs[0]
+	ok, err := s.Store.RecordDigest(ctx, d.PlanID, today, d.From, d.To, msg, msgs[1:]...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -518,6 +525,6 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 		return nil, false, nil
 	}
 	d.Queued = msg
-	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
+	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "emails", len(s.DigestEmail), "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
 	return d, true, nil
 }

@@ -277,7 +277,7 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 		var list []string
 		for _, r := range b.Items {
 			for _, rcp := range r.Recipients {
-				if rcp.To == b.To {
+				if rcp.To == b.Person {
 					for _, c := range rcp.Agencies {
 						if !agencies[c] {
 							agencies[c] = true
@@ -289,9 +289,13 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 		}
 		// Short: it closes every reminder, read on a phone.
 		why = "You are registered with " + actionbot.JoinAnd(list) + ". "
-		if b.Weekly {
+		// No slash commands in an e-mail: each action's link opens its
+		// page, where it is marked done, updated or snoozed.
+		switch {
+		case actionbot.IsEmail(b.To):
+		case b.Weekly:
 			why += "Weekly, as you asked (`/action remind daily` to change). "
-		} else {
+		default:
 			why += "Mondays only: `/action remind weekly`. "
 		}
 	}
@@ -299,7 +303,11 @@ func (s *Service) bundleMessage(e *env, b *Bundle) *actionbot.Outgoing {
 	if len(b.Items) > 0 {
 		ref = b.Items[0].Action.Ref
 	}
-	blocks = append(blocks, actionbot.Context(why+fmt.Sprintf("Buttons, or `/action %s done`, `progress 60`, `due <date> <reason>`, `note <text>`, `snooze` (7 days).", ref)))
+	if b.Direct && actionbot.IsEmail(b.To) {
+		blocks = append(blocks, actionbot.Context(why+"Each action's link opens its page: mark it done, give its progress, add a note or snooze it for 7 days. The links work for 14 days and only for you."))
+	} else {
+		blocks = append(blocks, actionbot.Context(why+fmt.Sprintf("Buttons, or `/action %s done`, `progress 60`, `due <date> <reason>`, `note <text>`, `snooze` (7 days).", ref)))
+	}
 	kind := "reminder"
 	if escalated {
 		kind = "escalation"

@@ -48,6 +48,9 @@ type Store interface {
 	// ReminderModes are the people who asked for reminders other than
 	// daily ("weekly"), by user ID.
 	ReminderModes(ctx context.Context) (map[string]string, error)
+	// MemberEmails are the people's e-mail addresses, by member id: a
+	// person's reminders go where actionbot.Routes says.
+	MemberEmails(ctx context.Context) (map[string]*actionbot.MemberEmail, error)
 	// RecordNotice records a plan's one-off notice and queues its messages
 	// in one transaction; false when it was already recorded.
 	RecordNotice(ctx context.Context, planID int64, kind string, day actionbot.Date, msgs []*actionbot.Outgoing) (bool, error)
@@ -71,7 +74,7 @@ type Store interface {
 	LastDigestBefore(ctx context.Context, day actionbot.Date) (time.Time, error)
 	// RecordDigest records a day's digest and queues it in one transaction;
 	// false when that day's digest was already recorded.
-	RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing) (bool, error)
+	RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing, also ...*actionbot.Outgoing) (bool, error)
 }
 
 // Service sends the reminders and the digest of the current plan.
@@ -84,6 +87,9 @@ type Service struct {
 	TaskingChannel string
 	// DigestChannel receives the daily digest.
 	DigestChannel string
+	// DigestEmail are addresses the daily digest is e-mailed to, beside
+	// or instead of the channel (ACTIONBOT_DIGEST_EMAIL).
+	DigestEmail []string
 	// RAG are the rating thresholds the digest's RAG counts use.
 	RAG    actionbot.RAGRules
 	Logger *slog.Logger
@@ -160,8 +166,13 @@ type Reminder struct {
 // Bundle is the one message of a sweep to a person or a channel: every
 // reminder of theirs due that day, grouped.
 type Bundle struct {
+	// To is where the bundle goes: a channel, a person's Slack id, or a
+	// person's e-mail address.
 	To     string
 	Direct bool
+	// Person is, for a direct bundle, the member it is for (To is their
+	// Slack id or their address: see actionbot.Routes).
+	Person string
 	// Weekly is a bundle for someone who asked for reminders weekly: it
 	// also lists what is due later in the week.
 	Weekly bool
@@ -296,6 +307,17 @@ func AfterYearUntil(plan *actionbot.Plan) actionbot.Date {
 type people struct {
 	byAgency map[string][]string // agency → user IDs
 	modes    map[string]string   // user → "weekly", for those who asked
+	// routes are where each person's reminders go: their Slack id, their
+	// address, or both (actionbot.Routes).
+	routes map[string][]string
+}
+
+// routesOf is where a person's direct messages go.
+func (p *people) routesOf(id string) []string {
+	if r, ok := p.routes[id]; ok {
+		return r
+	}
+	return []string{id}
 }
 
 // Due works out the reminders due at now that have not gone out yet, to
@@ -466,8 +488,29 @@ func (s *Service) people(ctx context.Context) (*people, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &people{byAgency: map[string][]string{}, modes: modes}
+	emails, err := s.Store.MemberEmails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &people{byAgency: map[string][]string{}, modes: modes, routes: map[string][]string{}}
 	for _, m := range ms {
+		if _, ok := p.routes[m.UserID]; !ok {
+			var r []string
+			slack, email := actionbot.Routes(m.UserID, emails[m.UserID])
+			if slack != "" {
+				r = append(r, slack)
+			}
+			if email != "" {
+				r = append(r, email)
+			}
+			p.routes[m.UserID] = r
+		}
+		// A person with nowhere to be reached (their only address was
+		// refused) counts as nobody: their agency's reminders go to its
+		// channel, as for an agency nobody is registered with.
+		if len(p.routes[m.UserID]) == 0 {
+			continue
+		}
 		p.byAgency[m.Agency] = append(p.byAgency[m.Agency], m.UserID)
 	}
 	return p, nil
@@ -603,28 +646,42 @@ func nobodyFor(code string) string {
 func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *people, weekStart bool) []*Bundle {
 	byTo := map[string]*Bundle{}
 	var order []*Bundle
-	get := func(to string, direct bool) *Bundle {
+	get := func(to, person string, direct bool) *Bundle {
 		b := byTo[to]
 		if b == nil {
-			b = &Bundle{To: to, Direct: direct, Weekly: direct && weekStart && ppl.modes[to] == "weekly"}
+			b = &Bundle{To: to, Person: person, Direct: direct, Weekly: direct && weekStart && ppl.modes[person] == "weekly"}
 			byTo[to] = b
 			order = append(order, b)
 		}
 		return b
 	}
+	// A person's bundle goes to each of their routes: Slack, e-mail, or
+	// both.
+	gets := func(rcp Recipient) []*Bundle {
+		if rcp.Kind != RecipientDirect {
+			return []*Bundle{get(rcp.To, "", false)}
+		}
+		routes := ppl.routesOf(rcp.To)
+		out := make([]*Bundle, len(routes))
+		for i, to := range routes {
+			out[i] = get(to, rcp.To, true)
+		}
+		return out
+	}
 	for _, rem := range run.Reminders {
 		for _, rcp := range rem.Recipients {
-			b := get(rcp.To, rcp.Kind == RecipientDirect)
-			// A reminder names a recipient twice at most in a row (an
-			// escalation and a channel reminder to the tasking channel):
-			// list it once, without searching a list of thousands.
-			if n := len(b.Items); n == 0 || b.Items[n-1] != rem {
-				b.Items = append(b.Items, rem)
-			}
-			if rcp.Kind == RecipientChannel {
-				for _, code := range rcp.Agencies {
-					if !slices.Contains(b.Unregistered, code) {
-						b.Unregistered = append(b.Unregistered, code)
+			for _, b := range gets(rcp) {
+				// A reminder names a recipient twice at most in a row (an
+				// escalation and a channel reminder to the tasking channel):
+				// list it once, without searching a list of thousands.
+				if n := len(b.Items); n == 0 || b.Items[n-1] != rem {
+					b.Items = append(b.Items, rem)
+				}
+				if rcp.Kind == RecipientChannel {
+					for _, code := range rcp.Agencies {
+						if !slices.Contains(b.Unregistered, code) {
+							b.Unregistered = append(b.Unregistered, code)
+						}
 					}
 				}
 			}
@@ -649,8 +706,11 @@ func (s *Service) bundles(e *env, run *Run, actions []*actionbot.Action, ppl *pe
 				if ppl.modes[id] != "weekly" {
 					continue
 				}
-				get(id, true).Items = append(get(id, true).Items, &Reminder{Action: a, Deadline: a.Deadline.Due.String(),
-					Days: e.today.DaysUntil(a.Deadline.Due), Recipients: []Recipient{{To: id, Kind: RecipientDirect, Agencies: users[id]}}})
+				rcp := Recipient{To: id, Kind: RecipientDirect, Agencies: users[id]}
+				for _, b := range gets(rcp) {
+					b.Items = append(b.Items, &Reminder{Action: a, Deadline: a.Deadline.Due.String(),
+						Days: e.today.DaysUntil(a.Deadline.Due), Recipients: []Recipient{rcp}})
+				}
 			}
 		}
 	}

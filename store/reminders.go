@@ -191,7 +191,10 @@ func (db *DB) LastDigestBefore(ctx context.Context, day actionbot.Date) (time.Ti
 // RecordDigest records the digest of a working day, covering [from, to), and
 // queues it, in one transaction. It returns false, and queues nothing, when
 // that day's digest is already recorded.
-func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing) (bool, error) {
+//
+// also are more copies of it (the e-mails to ACTIONBOT_DIGEST_EMAIL),
+// queued with it.
+func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing, also ...*actionbot.Outgoing) (bool, error) {
 	if msg == nil || msg.Key == "" || msg.To == "" {
 		return false, fmt.Errorf("digest of %s: a message with a key and a channel is required", day)
 	}
@@ -210,7 +213,7 @@ func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date
 	if n, _ := r.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if _, err := db.enqueue(ctx, tx, now, []*actionbot.Outgoing{msg}); err != nil {
+	if _, err := db.enqueue(ctx, tx, now, append([]*actionbot.Outgoing{msg}, also...)); err != nil {
 		return false, fmt.Errorf("digest of %s: %w", day, err)
 	}
 	if err := tx.Commit(); err != nil {
