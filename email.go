@@ -138,3 +138,14 @@ func Routes(id string, e *MemberEmail) (slack, email string) {
 	}
 	return id, ""
 }
+
+// MailQueue is how the e-mail waiting to go stands, for /healthz and
+// `/action admin failed`.
+type MailQueue struct {
+	Queued int
+	// Oldest is when the oldest waiting e-mail was queued.
+	Oldest time.Time
+	// LastError is the latest failed attempt's cause, "" when none failed.
+	LastError string
+	Failed    int
+}

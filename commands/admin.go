@@ -15,6 +15,7 @@ type AdminOp string
 const (
 	AdminMemberAdd         AdminOp = "member add"
 	AdminMemberRemove      AdminOp = "member remove"
+	AdminMemberEmail       AdminOp = "member email"
 	AdminCoordinatorAdd    AdminOp = "coordinator add"
 	AdminCoordinatorRemove AdminOp = "coordinator remove"
 	AdminChannel           AdminOp = "channel"
@@ -27,7 +28,9 @@ const (
 // Admin is a parsed "/action admin ..." command.
 type Admin struct {
 	Op       AdminOp
-	User     string // member and coordinator operations
+	User     string // member and coordinator operations: a Slack id, or for a member an e-mail address
+	Email    string // member email: the address, "" to remove it
+	Route    string // member email: actionbot.RouteAuto, RouteEmail, RouteBoth; "" keeps it
 	Agency   string // as typed: a code or a name; agency add: the new agency's name
 	Code     string // agency add: its code as typed, "" to make one from the name
 	Aliases  []string
@@ -39,7 +42,8 @@ type Admin struct {
 	Into     string // carry: the action of the current plan that carries it on
 }
 
-const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY`, `/action admin member remove @person AGENCY`, " +
+const adminUsage = "Coordinator commands: `/action admin member add @person AGENCY` (or an e-mail address for someone not on Slack), `/action admin member remove @person AGENCY`, " +
+	"`/action admin member email @person ADDRESS [auto|email|both]` (or `none`), " +
 	"`/action admin agency add \"South Yorkshire Police\" [as SYP] [aka \"SY Police\"; \"Police\"]` (an agency new to the partnership), `/action admin agency alias SYP \"SY Police\"`, " +
 	"`/action admin coordinator add @person`, `/action admin coordinator remove @person`, `/action admin channel <priority> #channel` (or `none`), " +
 	"`/action admin failed` (messages that could not be delivered), `/action admin retry <id>` and `/action admin carry 2012-13/1.3 [to 1.3]` (carry an incomplete action into the current plan)."
@@ -54,15 +58,24 @@ func parseAdmin(p *parser, i int) (*Admin, error) {
 			a.Op = AdminMemberAdd
 		case "remove", "rm", "delete":
 			a.Op = AdminMemberRemove
+		case "email", "e-mail", "mail":
+			return parseMemberEmail(p, i+2)
 		default:
-			return nil, invalid("`/action admin member add @person AGENCY` or `/action admin member remove @person AGENCY`.")
+			return nil, invalid("`/action admin member add @person AGENCY` or `/action admin member remove @person AGENCY` (an e-mail address instead of @person for someone not on Slack).")
 		}
 		if i+2 >= len(p.toks) {
-			return nil, invalid("Who? Mention the person: `/action admin %s @person AGENCY`.", a.Op)
+			return nil, invalid("Who? Mention the person: `/action admin %s @person AGENCY`, or give their e-mail address.", a.Op)
 		}
 		user, ok := ParseUser(p.toks[i+2].s)
 		if !ok {
-			return nil, invalid("%q is not a person: mention them with @, or give their Slack member ID (such as U0123ABCD, from their profile).", p.toks[i+2].s)
+			addr, isAddr, err := parseEmailArg(p.toks[i+2].s)
+			if err != nil {
+				return nil, err
+			}
+			if !isAddr {
+				return nil, invalid("%q is not a person: mention them with @, or give their Slack member ID (such as U0123ABCD, from their profile) — or, for someone not on Slack, their e-mail address.", p.toks[i+2].s)
+			}
+			user = addr
 		}
 		a.User = user
 		a.Agency = p.rest(i + 3)
@@ -148,6 +161,8 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		return h.agencyAdd(ctx, e, userID, a)
 	case AdminAgencyAlias:
 		return h.agencyAlias(ctx, e, userID, a)
+	case AdminMemberEmail:
+		return h.memberEmail(ctx, userID, a)
 	case AdminMemberAdd, AdminMemberRemove:
 		ag, written, err := memberAgency(e.dir, a.Agency)
 		if err != nil {
@@ -155,6 +170,15 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		}
 		if err := actionbot.CanJoin(ag.Code); err != nil {
 			return actionbot.Message{}, err
+		}
+		if a.Op == AdminMemberAdd && actionbot.IsEmail(a.User) {
+			return h.memberAddByEmail(ctx, userID, a.User, ag, written)
+		}
+		if a.Op == AdminMemberRemove && actionbot.IsEmail(a.User) {
+			if err := h.Store.RemoveMember(ctx, a.User, ag.Code, userID); err != nil {
+				return already(err, a.User+" is not a member of "+ag.Code+".")
+			}
+			return done("Removed " + a.User + " from " + ag.Code + ".")
 		}
 		if a.Op == AdminMemberAdd {
 			if err := h.Store.AddMember(ctx, a.User, ag.Code, userID); err != nil {
@@ -193,13 +217,20 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		if err != nil {
 			return actionbot.Message{}, err
 		}
+		mailLine := h.mailQueueLine(ctx, e)
 		if len(failed) == 0 {
+			if mailLine != nil {
+				return actionbot.Message{Text: mailLine.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: append(actionbot.Txt("No message failed. "), mailLine...)}}}, nil
+			}
 			return done("Every message has been delivered; none failed.")
 		}
 		var lines []actionbot.RichText
 		for _, o := range failed {
 			to := actionbot.ChannelRef(o.To)
-			if o.IsDirect() {
+			switch {
+			case o.IsEmail():
+				to = actionbot.Span{Text: o.To + " (e-mail)"}
+			case o.IsDirect():
 				to = actionbot.UserRef(o.To)
 			}
 			lines = append(lines, actionbot.Txt(actionbot.B("#"+strconv.FormatInt(o.ID, 10)), " "+o.Kind+" to ", to,
@@ -207,7 +238,10 @@ func (h *Handler) admin(ctx context.Context, e *env, userID string, a *Admin) (a
 		}
 		blocks := []actionbot.Block{actionbot.Header(fmt.Sprintf("Undelivered messages — %d", len(failed)))}
 		blocks = append(blocks, linesBlocks(lines)...)
-		blocks = append(blocks, actionbot.Context("Fix the cause (invite me to the channel, re-add the person), then `/action admin retry <id>`."))
+		if mailLine != nil {
+			blocks = append(blocks, actionbot.Block{Kind: actionbot.BlockSection, Text: mailLine})
+		}
+		blocks = append(blocks, actionbot.Context("Fix the cause (invite me to the channel, re-add the person, correct the e-mail address), then `/action admin retry <id>`."))
 		return actionbot.Message{Text: fmt.Sprintf("%d undelivered messages", len(failed)), Blocks: blocks}, nil
 	case AdminRetry:
 		if err := h.Store.Requeue(ctx, a.ID); err != nil {

@@ -552,7 +552,7 @@ func (h *Handler) agencies(ctx context.Context, e *env) (actionbot.Message, erro
 				if i > 0 {
 					line = append(line, actionbot.Span{Text: " "})
 				}
-				line = append(line, actionbot.UserRef(id))
+				line = append(line, memberSpan(id))
 			}
 		}
 		lines = append(lines, line)

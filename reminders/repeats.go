@@ -112,7 +112,10 @@ func (s *Service) dropRepeats(ctx context.Context, e *env, run *Run) error {
 // volunteers…”", the note clipped, in a plain span of its own.
 func noteText(n *actionbot.AuditEntry, loc *time.Location) actionbot.RichText {
 	who := actionbot.Span{Text: n.Actor}
-	if strings.HasPrefix(n.Actor, "U") || strings.HasPrefix(n.Actor, "W") {
+	switch {
+	case actionbot.IsEmail(n.Actor):
+		who = actionbot.Span{Text: actionbot.MaskEmail(n.Actor)}
+	case strings.HasPrefix(n.Actor, "U") || strings.HasPrefix(n.Actor, "W"):
 		who = actionbot.Span{User: n.Actor}
 	}
 	return actionbot.RichText{{Text: "📝 "}, who, {Text: ", " + n.At.In(loc).Format("Mon 2 Jan 2006") + ": “"},

@@ -62,15 +62,8 @@ func (db *DB) ClaimMail(ctx context.Context, id int64, state actionbot.OutboxSta
 	return nil
 }
 
-// MailQueue is how the e-mail waiting to go stands, for /healthz.
-type MailQueue struct {
-	Queued int
-	// Oldest is when the oldest waiting e-mail was queued.
-	Oldest time.Time
-	// LastError is the latest failed attempt's cause, "" when none failed.
-	LastError string
-	Failed    int
-}
+// MailQueue is actionbot.MailQueue.
+type MailQueue = actionbot.MailQueue
 
 // QueuedForMail says how many e-mails wait to be sent, since when, and
 // why the last attempt failed.
