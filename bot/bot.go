@@ -79,6 +79,10 @@ type Bot struct {
 	Logger       *slog.Logger
 	// Now returns the current instant; tests fix it.
 	Now func() time.Time
+	// HealthDetail, when set, gives /healthz lines after "ok" about what
+	// works but is held up (e-mail waiting for an unreachable server): the
+	// bot is up, so the status stays 200.
+	HealthDetail func(ctx context.Context) []string
 	// DeliveryTTL is how long delivery ids are remembered (DefaultDeliveryTTL).
 	DeliveryTTL time.Duration
 	// SyncChanges is how many typed changes may be made at once before

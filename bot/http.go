@@ -222,6 +222,11 @@ func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "ok\n")
+	if b.HealthDetail != nil {
+		for _, line := range b.HealthDetail(ctx) {
+			io.WriteString(w, line+"\n")
+		}
+	}
 }
 
 // jsonContentType is the Content-Type of every answer with a body, set as

@@ -49,8 +49,12 @@ type Digest struct {
 	// short weekly notice that stands in for the digest, and Skip says it
 	// is not the notice's day (the week's first working day).
 	Ended, Skip bool
-	// Queued is the message PostDigest queued.
+	// Queued is the message PostDigest queued: the post to the digest
+	// channel, or the first e-mail when there is no channel.
 	Queued *actionbot.Outgoing
+	// QueuedAlso are the other copies it queued with it: the e-mails to
+	// ACTIONBOT_DIGEST_EMAIL.
+	QueuedAlso []*actionbot.Outgoing
 }
 
 // Quiet reports whether nothing is overdue and nothing is due soon.
@@ -524,7 +528,7 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if !ok {
 		return nil, false, nil
 	}
-	d.Queued = msg
+	d.Queued, d.QueuedAlso = msg, msgs[1:]
 	s.logger().Info("digest queued", "day", today.String(), "channel", s.DigestChannel, "emails", len(s.DigestEmail), "overdue", d.Overdue, "due_soon", d.DueSoon, "changes", d.Changes)
 	return d, true, nil
 }

@@ -154,3 +154,31 @@ func TestTheDigestIsEMailedToDigestEmail(t *testing.T) {
 		t.Fatalf("by e-mail alone: %v, %v", ok, err)
 	}
 }
+
+// TestWithoutAMailServerNobodyIsEMailed: with no mail server, a person
+// registered by address counts as nobody, and a Slack member who chose
+// e-mail gets Slack.
+func TestWithoutAMailServerNobodyIsEMailed(t *testing.T) {
+	ctx := context.Background()
+	f := mustFixture(t, at(2012, 4, 2, 9, 0))
+	f.svc.NoEmail = true
+	if _, err := f.db.AddMemberByEmail(ctx, policeLead, "POLICE", userCoord); err != nil {
+		t.Fatal(err)
+	}
+	f.mustAddMember(userCSU, "CSU")
+	if _, err := f.db.SetMemberEmail(ctx, userCSU, csuMail, actionbot.RouteEmail, userCoord); err != nil {
+		t.Fatal(err)
+	}
+	run := f.mustSweep(at(2012, 4, 2, 9, 0))
+	if bundleTo(run, policeLead) != nil || bundleTo(run, csuMail) != nil || bundleTo(run, userCSU) == nil {
+		t.Errorf("bundles to %v", func() (to []string) {
+			for _, b := range run.Bundles {
+				to = append(to, b.To)
+			}
+			return
+		}())
+	}
+	if !slices.Contains(run.NobodyFor, "POLICE") {
+		t.Errorf("nobody for %v", run.NobodyFor)
+	}
+}

@@ -90,6 +90,10 @@ type Service struct {
 	// DigestEmail are addresses the daily digest is e-mailed to, beside
 	// or instead of the channel (ACTIONBOT_DIGEST_EMAIL).
 	DigestEmail []string
+	// NoEmail is set when no mail server is configured: nobody's reminders
+	// go by e-mail (a person registered by address alone counts as nobody,
+	// and their agency's reminders go to its channel).
+	NoEmail bool
 	// RAG are the rating thresholds the digest's RAG counts use.
 	RAG    actionbot.RAGRules
 	Logger *slog.Logger
@@ -497,10 +501,13 @@ func (s *Service) people(ctx context.Context) (*people, error) {
 		if _, ok := p.routes[m.UserID]; !ok {
 			var r []string
 			slack, email := actionbot.Routes(m.UserID, emails[m.UserID])
+			if s.NoEmail && email != "" && slack == "" && !actionbot.IsEmail(m.UserID) {
+				slack = m.UserID // their e-mail cannot go: Slack instead
+			}
 			if slack != "" {
 				r = append(r, slack)
 			}
-			if email != "" {
+			if email != "" && !s.NoEmail {
 				r = append(r, email)
 			}
 			p.routes[m.UserID] = r

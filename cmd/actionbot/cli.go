@@ -435,12 +435,12 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("member", flag.ContinueOnError)
 	dbFlag(fs, c)
-	if err := a.flags("member", "add|remove USER AGENCY | list [AGENCY]", fs, args); err != nil {
+	if err := a.flags("member", "add|remove USER|ADDRESS AGENCY | email USER ADDRESS [auto|email|both] | list [AGENCY]", fs, args); err != nil {
 		return err
 	}
 	// The usage is checked before the database is opened (or created).
 	var change *commands.Command
-	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove" || rest[0] == "list")) {
+	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove" || rest[0] == "email" || rest[0] == "list")) {
 		return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
 	} else if err := flagsAfterArgs("member", rest); err != nil {
 		return err

@@ -30,6 +30,10 @@ type Config struct {
 	// Web is where the link pages are (web.go), read with the Slack
 	// settings; nil when they are not configured.
 	Web *webConfig
+	// Mail is how e-mail goes out (mail.go); nil without mail settings,
+	// and for the commands that send nothing (loadConfig). It needs Web:
+	// every e-mailed action links to its page.
+	Mail *mailConfig
 }
 
 // getenv looks up environment variables; tests supply their own.
@@ -77,8 +81,14 @@ func readConfig(env getenv, withSlack bool) (*Config, error) {
 		}
 		// The link pages are served, and links made, only by the
 		// commands that talk to people (web.go).
-		if c.Web, err = loadWebConfig(env); err != nil {
+		var webErr error
+		if c.Web, webErr = loadWebConfig(env); webErr != nil {
+			problems = append(problems, webErr)
+		}
+		if c.Mail, err = loadMailConfig(env); err != nil {
 			problems = append(problems, err)
+		} else if c.Mail != nil && c.Web == nil && webErr == nil {
+			problems = append(problems, errors.New("e-mail (ACTIONBOT_SMTP_URL) needs ACTIONBOT_PUBLIC_URL and ACTIONBOT_LINK_SECRET: every e-mailed action links to its page there"))
 		}
 	}
 	if err := c.Validate(); err != nil {

@@ -50,6 +50,7 @@ func moreCommands() []subcommandHelp {
 		{"digest", "[--as-of 2012-11-05T08:30] [--post]", "show the daily tasking digest for an instant; --post posts it through Slack (once a day)"},
 		{"init", "[-db FILE]", "create a new database with the shipped plan (serve on Slack never creates one)"},
 		{"lead", "ID AGENCY [; AGENCY…]", "set who leads an action, as /action ID lead does (a plan without a lead column imports with none)"},
+		{"mail-sink", "[-addr 127.0.0.1:2525]", "an SMTP server on this machine that prints the e-mails it is given and delivers none: try e-mail with ACTIONBOT_SMTP_URL=smtp://127.0.0.1:2525"},
 		{"measure", "PRIORITY N VALUE [--as-of DATE] [--source TEXT]", "record a success measure's latest figure"},
 		{"partners", "ID add|remove AGENCY [; AGENCY…]", "add or remove an action's partner agencies, as /action ID partners does"},
 		{"redact", "ID note N [-by NAME]", "remove a note's text (personal data) from the record and the bot's Slack messages, as /action ID redact note N does"},
@@ -60,7 +61,7 @@ func moreCommands() []subcommandHelp {
 
 // commandNames are the subcommands runAt's switch knows.
 var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
-	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "redact", "agency", "agencies", "version", "help"}
+	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "redact", "agency", "agencies", "mail-sink", "version", "help"}
 
 // unknownCommand says a command is not known, suggesting the nearest one
 // (one or two letters off), as the slash command does for its verbs.
@@ -209,6 +210,8 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 		err = a.partiesCmd(ctx, actionbot.Verb(cmd), args) // parties.go
 	case "redact":
 		err = a.redactNoteCmd(ctx, args) // redactnote.go
+	case "mail-sink":
+		err = a.mailSinkCmd(ctx, args) // mailsink.go
 	default:
 		err = &usageError{unknownCommand(cmd)}
 	case "version":

@@ -96,7 +96,7 @@ func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
 	if rc.taskingChannel == "" {
 		rc.taskingChannel = rc.digestChannel
 	}
-	if rc.digestChannel == "" {
+	if rc.digestChannel == "" && (c.Mail == nil || len(c.Mail.digestEmail) == 0) {
 		rc.digestCron = "" // nowhere to post it
 	}
 	cal, err := loadCalendar(env)
@@ -140,6 +140,8 @@ func (rc *remindConfig) service(c *Config, db *store.DB, log *slog.Logger) *remi
 		Rules:          rc.rules,
 		TaskingChannel: rc.taskingChannel,
 		DigestChannel:  rc.digestChannel,
+		DigestEmail:    digestEmail(c),
+		NoEmail:        c.Mail == nil,
 		RAG:            c.RAG,
 		Logger:         log,
 	}
@@ -281,7 +283,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 	defer r.db.Close()
 	c, rc, at, db, log, svc, post := r.c, r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
-		if err := checkPost(c.Slack); err != nil {
+		if err := checkPostAll(c); err != nil {
 			return err
 		}
 	}
@@ -319,8 +321,16 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stdout, "The digest for %s has already been posted; it goes out once a working day, so nothing more was queued.\n", day.In(c.TZ).Format("Mon 2 Jan 2006"))
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.digestChannel)
-	return deliverNow(ctx, a.stdout, c.Slack, log, db, []*actionbot.Outgoing{d.Queued})
+	if len(d.QueuedAlso) == 0 {
+		fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.digestChannel)
+	} else {
+		var to []string
+		for _, o := range append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...) {
+			to = append(to, o.Destination())
+		}
+		fmt.Fprintf(a.stdout, "%s\nSending to %s.\n", console.Render(d.Message), strings.Join(to, ", "))
+	}
+	return deliverAll(ctx, a.stdout, c, log, db, append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...))
 }
 
 func digestChannelText(ch string) string {
@@ -345,7 +355,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	}
 	rc, at, db, log, svc, post := r.rc, r.at, r.db, r.log, r.svc, r.post
 	if post {
-		if err := checkPost(r.c.Slack); err != nil {
+		if err := checkPostAll(r.c); err != nil {
 			return err
 		}
 	}
@@ -366,7 +376,15 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if post {
-		return deliverNow(ctx, a.stdout, r.c.Slack, log, db, run.Messages())
+		return deliverAll(ctx, a.stdout, r.c, log, db, run.Messages())
 	}
 	return nil
+}
+
+// digestEmail are the addresses the digest is e-mailed to.
+func digestEmail(c *Config) []string {
+	if c.Mail == nil {
+		return nil
+	}
+	return c.Mail.digestEmail
 }

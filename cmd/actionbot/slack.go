@@ -203,6 +203,12 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// recorded before its ack either way.
 	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs, Command: sc.command}
 	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
+	// E-mail goes out beside Slack, from the same outbox (mail.go).
+	mailer := c.mailSender(db, log)
+	if mailer != nil {
+		b.HealthDetail = mailHealth(db, time.Now)
+		log.Info("sending e-mail", "server", c.Mail.server.String(), "from", c.Mail.from)
+	}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
@@ -222,6 +228,11 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	senderDone := make(chan struct{})
 	go func() {
 		defer close(senderDone)
+		if mailer != nil {
+			mailDone := make(chan struct{})
+			go func() { defer close(mailDone); mailer.Run(senderCtx) }()
+			defer func() { <-mailDone }()
+		}
 		sender.Run(senderCtx)
 	}()
 	waitJobs := a.startJobs(serveCtx, c, db, backgroundJobs())

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
+	"github.com/sevenoaks-csp/actionbot/linktoken"
+	"github.com/sevenoaks-csp/actionbot/mail"
+)
+
+const testLinkSecret = "a-link-secret-of-at-least-32-bytes-for-tests"
+
+// mailEnv adds the mail settings, sending through sink, to env.
+func mailEnv(env map[string]string, sink *mail.Sink) map[string]string {
+	env["ACTIONBOT_SMTP_URL"] = sink.URL()
+	env["ACTIONBOT_MAIL_FROM"] = "Community Safety Partnership <actions@sevenoaks.gov.uk>"
+	env["ACTIONBOT_PUBLIC_URL"] = "https://actions.sevenoaks.example"
+	env["ACTIONBOT_LINK_SECRET"] = testLinkSecret
+	return env
+}
+
+func mustSink(t *testing.T) *mail.Sink {
+	t.Helper()
+	sink := &mail.Sink{}
+	if _, err := sink.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	return sink
+}
+
+// TestRemindPostSendsEMail: a member registered by address on the command
+// line gets exactly one e-mail per sweep through the configured server,
+// naming their agency's actions with links under ACTIONBOT_PUBLIC_URL; the
+// Slack members get Slack; the digest goes to ACTIONBOT_DIGEST_EMAIL too.
+func TestRemindPostSendsEMail(t *testing.T) {
+	fake := fakeslack.New(t)
+	sink := mustSink(t)
+	env := mailEnv(slackEnv(fake), sink)
+	env["ACTIONBOT_DIGEST_EMAIL"] = "tasking@sevenoaks.gov.uk"
+	c := newRemindCLI(t, env)
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	out := c.mustRun("member", "add", "Speedwatch.Lead@kent.police.uk", "Kent Police")
+	if !strings.Contains(out, "Added speedwatch.lead@kent.police.uk to POLICE (Kent Police)") {
+		t.Errorf("member add:\n%s", out)
+	}
+	out = c.mustRun("remind", "--as-of", "2013-03-01", "--post")
+	if !strings.Contains(out, "accepted 1 of 1 e-mail.") || !strings.Contains(out, "Slack accepted 2 of 2 messages.") {
+		t.Errorf("remind --post:\n%s", out)
+	}
+	got := sink.Received()
+	if len(got) != 1 || got[0].To[0] != "speedwatch.lead@kent.police.uk" {
+		t.Fatalf("the server received %d e-mails", len(got))
+	}
+	parts, err := got[0].Parts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := parts["text/plain"]
+	for _, want := range []string{"You are registered with POLICE.", "https://actions.sevenoaks.example/a/"} {
+		if !strings.Contains(text, want) || parts["text/html"] == "" {
+			t.Errorf("the e-mail lacks %q:\n%s", want, text)
+		}
+	}
+	// Every link names the person and one of POLICE's actions.
+	links := 0
+	for _, f := range strings.Fields(text) {
+		if tok, ok := strings.CutPrefix(f, "https://actions.sevenoaks.example/a/"); ok {
+			links++
+			l, err := linktoken.Verify([]byte(testLinkSecret), tok, time.Now())
+			if err != nil || l.Person != "speedwatch.lead@kent.police.uk" {
+				t.Errorf("link %+v, %v", l, err)
+			}
+		}
+	}
+	if links == 0 {
+		t.Error("no links")
+	}
+	id := got[0].Header().Get("Message-Id")
+	if !strings.HasPrefix(id, "<outbox-") || !strings.HasSuffix(id, "@sevenoaks.gov.uk>") {
+		t.Errorf("Message-ID %q", id)
+	}
+	// A second sweep of the same day sends nothing more.
+	c.mustRun("remind", "--as-of", "2013-03-01T09:30", "--post")
+	if n := len(sink.Received()); n != 1 {
+		t.Errorf("after a second sweep the server has %d e-mails", n)
+	}
+	out = c.mustRun("digest", "--as-of", "2013-03-01T08:30", "--post")
+	if !strings.Contains(out, "accepted 1 of 1 e-mail.") {
+		t.Errorf("digest --post:\n%s", out)
+	}
+	if got := sink.Received(); len(got) != 2 || got[1].To[0] != "tasking@sevenoaks.gov.uk" {
+		t.Errorf("digest e-mail: %d received", len(got))
+	}
+	for _, o := range c.outbox() {
+		if o.State != actionbot.OutboxSent {
+			t.Errorf("%s to %s is %s", o.Key, o.To, o.State)
+		}
+	}
+}
+
+func TestMailSettings(t *testing.T) {
+	good := map[string]string{"ACTIONBOT_SMTP_URL": "smtps://bot:Pa55word-x@smtp.office365.com", "ACTIONBOT_MAIL_FROM": "actions@sevenoaks.gov.uk",
+		"ACTIONBOT_PUBLIC_URL": "https://actions.sevenoaks.gov.uk/", "ACTIONBOT_LINK_SECRET": testLinkSecret, "ACTIONBOT_DIGEST_EMAIL": "a@b.org, c@d.org"}
+	get := func(m map[string]string) getenv { return func(k string) string { return m[k] } }
+	c, err := loadSlackAppConfig(get(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mail == nil || len(c.Mail.digestEmail) != 2 || !c.Mail.server.ImplicitTLS || c.Mail.from != "actions@sevenoaks.gov.uk" {
+		t.Errorf("mail %+v", c.Mail)
+	}
+	if s := c.mailSender(nil, nil); s.PublicURL != "https://actions.sevenoaks.gov.uk" || string(s.LinkKey) != testLinkSecret {
+		t.Errorf("the sender's links: %q", s.PublicURL)
+	}
+	if c, err := loadSlackAppConfig(get(map[string]string{})); err != nil || c.Mail != nil {
+		t.Errorf("no mail settings: %v, %v", c, err)
+	}
+	noLinks := map[string]string{"ACTIONBOT_SMTP_URL": good["ACTIONBOT_SMTP_URL"], "ACTIONBOT_MAIL_FROM": good["ACTIONBOT_MAIL_FROM"]}
+	if _, err := loadSlackAppConfig(get(noLinks)); err == nil || !strings.Contains(err.Error(), "needs ACTIONBOT_PUBLIC_URL and ACTIONBOT_LINK_SECRET") {
+		t.Errorf("e-mail without links: %v", err)
+	}
+	for name, bad := range map[string]struct{ key, value, says string }{
+		"short secret":  {"ACTIONBOT_LINK_SECRET", "too-short", "ACTIONBOT_LINK_SECRET"},
+		"no server":     {"ACTIONBOT_SMTP_URL", "", "ACTIONBOT_SMTP_URL is not set"},
+		"no from":       {"ACTIONBOT_MAIL_FROM", "", "ACTIONBOT_MAIL_FROM is empty"},
+		"bad scheme":    {"ACTIONBOT_SMTP_URL", "imap://bot:Pa55word-x@mail.example.org", "must start smtp://"},
+		"bad port":      {"ACTIONBOT_SMTP_URL", "smtp://bot:Pa55word-x@mail.example.org:70000", "is not a port number"},
+		"bad url":       {"ACTIONBOT_SMTP_URL", "smtp://bot:Pa55word-x@mail.example.org:x/%zz", "ACTIONBOT_SMTP_URL"},
+		"bad from":      {"ACTIONBOT_MAIL_FROM", "actions", "ACTIONBOT_MAIL_FROM"},
+		"bad digest to": {"ACTIONBOT_DIGEST_EMAIL", "tasking@", "ACTIONBOT_DIGEST_EMAIL"},
+	} {
+		env := map[string]string{}
+		for k, v := range good {
+			env[k] = v
+		}
+		env[bad.key] = bad.value
+		_, err := loadSlackAppConfig(get(env))
+		if err == nil || !strings.Contains(err.Error(), bad.says) {
+			t.Errorf("%s: %v; want %q", name, err, bad.says)
+			continue
+		}
+		if strings.Contains(err.Error(), "Pa55word") || strings.Contains(err.Error(), testLinkSecret) {
+			t.Errorf("%s: the error shows a secret: %v", name, err)
+		}
+	}
+}
