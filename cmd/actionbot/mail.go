@@ -111,7 +111,7 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 	var errs []error
 	if len(slackMsgs) > 0 {
 		if c.Slack == nil {
-			fmt.Fprintf(w, "%s for Slack stay queued: there are no Slack settings to post with; a bot serving this database sends them.\n", actionbot.Plural(len(slackMsgs), "message"))
+			fmt.Fprintf(w, "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n", actionbot.Plural(len(slackMsgs), "message"))
 			errs = append(errs, actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered."))
 		} else if err := deliverNow(ctx, w, c.Slack, log, db, slackMsgs); err != nil {
 			errs = append(errs, err)
@@ -146,7 +146,7 @@ func deliverMailNow(ctx context.Context, w io.Writer, c *Config, log *slog.Logge
 		ids[i] = m.ID
 	}
 	if c.Mail == nil {
-		fmt.Fprintf(w, "%s stay queued: there is no mail server to send them through (ACTIONBOT_SMTP_URL).\n", actionbot.Plural(len(ids), "e-mail"))
+		fmt.Fprintf(w, "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n", actionbot.Plural(len(ids), "e-mail"))
 		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
 	}
 	sender := c.mailSender(db, log)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/mail"
 )
 
@@ -28,6 +29,6 @@ func (a *app) mailSinkCmd(ctx context.Context, args []string) error {
 	defer sink.Close()
 	fmt.Fprintf(a.stdout, "Listening for e-mail on %s: set ACTIONBOT_SMTP_URL=smtp://%s and every e-mail the bot sends is printed here, and delivered nowhere. Ctrl-C stops.\n", got, got)
 	<-ctx.Done()
-	fmt.Fprintf(a.stdout, "Stopped after %d e-mails.\n", len(sink.Received()))
+	fmt.Fprintf(a.stdout, "\nStopped after %s.\n", actionbot.Plural(len(sink.Received()), "e-mail"))
 	return nil
 }
