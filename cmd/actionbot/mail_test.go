@@ -2,14 +2,21 @@ package main
 
 import (
 	"context"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/linktoken"
 	"github.com/sevenoaks-csp/actionbot/mail"
+	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
@@ -173,5 +180,92 @@ func TestHealthSaysWhenEMailIsHeldUp(t *testing.T) {
 	if !strings.Contains(got, "mail: 1 e-mail queued, the oldest since 2012-04-02 08:00 UTC; the mail server is failing") ||
 		!strings.Contains(got, "mail: 1 e-mail failed") || strings.Contains(got, "10.1.2.3") {
 		t.Errorf("health:\n%s", got)
+	}
+}
+
+// TestAnEMailedLinkOpensItsPageAndItsFormMarksTheActionDone follows a link
+// from a reminder e-mail the SMTP server received to the link pages:
+// opening it (as a mail scanner does) changes nothing; its "Mark done"
+// form marks the action done, audited as the person registered by address.
+func TestAnEMailedLinkOpensItsPageAndItsFormMarksTheActionDone(t *testing.T) {
+	ctx := context.Background()
+	fake := fakeslack.New(t)
+	sink := mustSink(t)
+	env := mailEnv(slackEnv(fake), sink)
+	c := newRemindCLI(t, env)
+	c.mustRun("member", "add", "speedwatch.lead@kent.police.uk", "POLICE")
+	c.mustRun("remind", "--as-of", "2013-03-01", "--post")
+	got := sink.Received()
+	if len(got) != 1 {
+		t.Fatalf("%d e-mails", len(got))
+	}
+	parts, _ := got[0].Parts()
+	var link string
+	for _, f := range strings.Fields(parts["text/plain"]) {
+		if strings.HasPrefix(f, "https://actions.sevenoaks.example/a/") {
+			link = f
+			break
+		}
+	}
+	if link == "" {
+		t.Fatalf("no link in:\n%s", parts["text/plain"])
+	}
+	path := strings.TrimPrefix(link, "https://actions.sevenoaks.example")
+	l, err := linktoken.Verify([]byte(testLinkSecret), strings.TrimPrefix(path, "/a/"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cfg, err := loadSlackAppConfig(func(k string) string { return c.env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := store.NewDB(c.db)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	plan, _ := db.CurrentPlan(ctx)
+	before, _ := db.AuditCount(ctx, plan.ID, l.Action)
+	h := &commands.Handler{Store: db, Now: time.Now, Location: cfg.TZ, RAG: cfg.RAG}
+	pages := linkPages(cfg, h, db, nil)
+
+	get := httptest.NewRecorder()
+	pages.ServeHTTP(get, httptest.NewRequest(http.MethodGet, path, nil))
+	if get.Code != http.StatusOK || !strings.Contains(get.Body.String(), l.Action) {
+		t.Fatalf("GET %s: %d\n%s", l.Action, get.Code, get.Body.String())
+	}
+	if n, _ := db.AuditCount(ctx, plan.ID, l.Action); n != before {
+		t.Fatalf("opening the link changed %s", l.Action)
+	}
+	// The Mark done form's hidden fields, as a browser submits them.
+	page := get.Body.String()
+	i := strings.Index(page, `name="do" value="done"`)
+	if i < 0 {
+		t.Fatalf("no Mark done form:\n%s", page)
+	}
+	form := page[strings.LastIndex(page[:i], "<form"):i]
+	field := func(name string) string {
+		m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindStringSubmatch(form)
+		if m == nil {
+			t.Fatalf("no %s in the form:\n%s", name, form)
+		}
+		return html.UnescapeString(m[1])
+	}
+	body := url.Values{"csrf": {field("csrf")}, "submission": {field("submission")}, "do": {"done"}}.Encode()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post := httptest.NewRecorder()
+	pages.ServeHTTP(post, req)
+	if post.Code >= 400 {
+		t.Fatalf("POST: %d\n%s", post.Code, post.Body.String())
+	}
+	a, err := db.FindAction(ctx, plan.ID, l.Action)
+	if err != nil || !a.IsDone() {
+		t.Fatalf("%s after the form: %+v, %v", l.Action, a, err)
+	}
+	hist, _ := db.History(ctx, plan.ID, l.Action, 0)
+	if len(hist) == 0 || hist[len(hist)-1].Actor != "speedwatch.lead@kent.police.uk" && hist[0].Actor != "speedwatch.lead@kent.police.uk" {
+		t.Errorf("the change is not audited as the person: %+v", hist)
 	}
 }
