@@ -21,15 +21,10 @@ func IsUserID(s string) bool {
 }
 
 // ActorSpan shows who made a change: a mention for a user, the name in
-// italics for the system ("import", "cli"), and a person registered by
-// e-mail by their masked address ("s…d@kent.police.uk"), as anyone may
-// read a history.
+// italics for the system ("import", "cli").
 func ActorSpan(actor string) Span {
 	if IsUserID(actor) {
 		return UserRef(actor)
-	}
-	if IsEmail(actor) {
-		return I(MaskEmail(actor))
 	}
 	return I(actor)
 }
