@@ -117,13 +117,23 @@ func serveFloor(addr string) error {
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
-	srv := &http.Server{Handler: floorHandler([]byte(secret), time.Now), ReadHeaderTimeout: 10 * time.Second}
+	h := floorHandler([]byte(secret), time.Now)
+	if path := os.Getenv(floorDBEnv); path != "" { // the floor for changes
+		fs, err := openFloorStore(path)
+		if err != nil {
+			return err
+		}
+		defer fs.db.Close()
+		h = floorUpdateHandler([]byte(secret), fs, time.Now)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	return srv.Serve(ln)
 }
 
 // spawnFloor starts the floor server as a child process of this tool with
-// the bot's signing secret, and waits until it answers.
-func spawnFloor(ctx context.Context, secret string) (*exec.Cmd, string, error) {
+// the bot's signing secret, and waits until it answers. With a database
+// (dbPath, a copy of the bot's) it also makes progress updates.
+func spawnFloor(ctx context.Context, secret, dbPath string) (*exec.Cmd, string, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, "", fmt.Errorf("floor: find this program: %w", err)
@@ -135,6 +145,9 @@ func spawnFloor(ctx context.Context, secret string) (*exec.Cmd, string, error) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	cmd := exec.CommandContext(ctx, self, "-serve-floor", addr)
 	cmd.Env = append(os.Environ(), "FLOOR_SIGNING_SECRET="+secret)
+	if dbPath != "" {
+		cmd.Env = append(cmd.Env, floorDBEnv+"="+dbPath)
+	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, "", fmt.Errorf("floor: start: %w", err)

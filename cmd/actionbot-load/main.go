@@ -68,6 +68,7 @@ import (
 type config struct {
 	bot, url, secret, db, phases string
 	pprof, serveFloor            string
+	floorPhases                  string
 	actions, conc, rounds        int
 	dur, warmup                  time.Duration
 	seed                         uint64
@@ -87,8 +88,9 @@ func main() {
 	flag.StringVar(&c.phases, "phases", "query,update", "phases to run, in order: query, lookup, update, import (lookups while the bot's import brings the whole plan in again)")
 	flag.Uint64Var(&c.seed, "seed", fakeplan.Seed, "seed of the generated plan")
 	flag.StringVar(&c.pprof, "pprof", "", "with -bot, serve the bot's profiler on this loopback `address` (default: a free loopback port, read for allocations per request)")
-	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups, alternating with the bot, and report the CPU ratio")
-	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating lookup rounds of bot and floor")
+	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups (and, with -floor-phases, updates), alternating with the bot, and report the CPU ratio")
+	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating rounds of bot and floor")
+	flag.StringVar(&c.floorPhases, "floor-phases", "lookup", "with -floor, what the rounds measure, in order: lookup (/action <id>), update (/action <id> progress <n>, the floor making the same change durable in one SQLite transaction on a copy of the database)")
 	flag.StringVar(&c.serveFloor, "serve-floor", "", "internal: serve the floor on this `address` (started by -floor)")
 	flag.Parse()
 	if c.serveFloor != "" {
@@ -118,6 +120,16 @@ func run(c config) error {
 	}
 	rs := newReplyServer()
 	defer rs.close()
+	floorDB := ""
+	if c.floor && slices.Contains(strings.Split(c.floorPhases, ","), "update") {
+		if c.bot == "" {
+			return errors.New("-floor needs -bot")
+		}
+		floorDB = c.db + ".floor"
+		if err := copyDB(c.db, floorDB); err != nil {
+			return err
+		}
+	}
 
 	var bot *spawned
 	if c.bot != "" {
@@ -194,11 +206,17 @@ func run(c config) error {
 		if bot == nil {
 			return errors.New("-floor needs -bot: the bot's CPU time is read from its process")
 		}
-		if err := l.floorRounds(ctx, botMeter); err != nil {
-			return err
+		for _, phase := range strings.Split(c.floorPhases, ",") {
+			if phase != "lookup" && phase != "update" {
+				return fmt.Errorf("-floor-phases: unknown phase %q: use lookup or update", phase)
+			}
+			if err := l.floorRounds(ctx, botMeter, phase, floorDB); err != nil {
+				return err
+			}
 		}
+		updates = l.acked.Load()
 	}
-	if bot == nil || !strings.Contains(c.phases, "update") {
+	if bot == nil || !strings.Contains(c.phases, "update") && floorDB == "" {
 		return nil
 	}
 	if err := bot.stop(); err != nil {
@@ -236,39 +254,48 @@ func (l *loader) measured(ctx context.Context, phase string, m *meter) (*result,
 	return res, nil
 }
 
-// floorRounds measures lookups on the bot and on the floor alternately, and
-// reports the medians and the ratio of CPU per lookup.
-func (l *loader) floorRounds(ctx context.Context, botMeter *meter) error {
-	cmd, floorURL, err := spawnFloor(ctx, l.c.secret)
+// floorRounds measures lookups or updates (phase) on the bot and on the
+// floor alternately, and reports the medians and the ratio of CPU per
+// request.
+func (l *loader) floorRounds(ctx context.Context, botMeter *meter, phase, floorDB string) error {
+	if phase != "update" {
+		floorDB = "" // the lookup floor has no database
+	}
+	cmd, floorURL, err := spawnFloor(ctx, l.c.secret, floorDB)
 	if err != nil {
 		return err
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	fl := &loader{c: l.c, url: floorURL, refs: l.refs, rs: l.rs, client: l.client}
+	fl := &loader{c: l.c, url: floorURL, refs: l.refs, rs: l.rs, client: l.client, open: l.open}
+	l.progress.Range(func(k, v any) bool { fl.progress.Store(k, v); return true })
 	floorMeter := &meter{pid: cmd.Process.Pid, client: l.client}
-	fmt.Printf("\nlookups (/action <id>), bot and floor alternately, %d rounds\n", l.c.rounds)
+	what := map[string]string{"lookup": "lookups (/action <id>)", "update": "durable changes (/action <id> progress <n>)"}[phase]
+	fmt.Printf("\n%s, bot and floor alternately, %d rounds\n", what, l.c.rounds)
 	printHeader()
 	var bots, floors []*result
 	for range l.c.rounds {
-		b, err := l.measured(ctx, "lookup", botMeter)
+		b, err := l.measured(ctx, phase, botMeter)
 		if err != nil {
 			return err
 		}
 		b.print("bot")
 		fmt.Printf("         %d Slack Web API calls meanwhile (the outbox)\n", b.slackCalls)
-		f, err := fl.measured(ctx, "lookup", floorMeter)
+		b.printFirstError()
+		f, err := fl.measured(ctx, phase, floorMeter)
 		if err != nil {
 			return err
 		}
 		f.print("floor")
+		f.printFirstError()
 		bots, floors = append(bots, b), append(floors, f)
 	}
 	bm, fm := medianCPU(bots), medianCPU(floors)
 	peak, fpeak := maxPeak(bots), maxPeak(floors)
-	fmt.Printf("\nmedian CPU per lookup: bot %.1fµs, floor %.1fµs, ratio %.2fx; median p99: bot %s, floor %s\n",
-		bm, fm, bm/fm, fmtDur(medianP99(bots)), fmtDur(medianP99(floors)))
-	fmt.Printf("median allocations per lookup: bot %s; peak RSS during the rounds: bot %.1f MB, floor %.1f MB\n",
-		medianAllocs(bots), float64(peak)/1024, float64(fpeak)/1024)
+	per := map[string]string{"lookup": "lookup", "update": "change"}[phase]
+	fmt.Printf("\nmedian CPU per %s: bot %.1fµs, floor %.1fµs, ratio %.2fx; median p99: bot %s, floor %s\n",
+		per, bm, fm, bm/fm, fmtDur(medianP99(bots)), fmtDur(medianP99(floors)))
+	fmt.Printf("median allocations per %s: bot %s; peak RSS during the rounds: bot %.1f MB, floor %.1f MB\n",
+		per, medianAllocs(bots), float64(peak)/1024, float64(fpeak)/1024)
 	return nil
 }
 
