@@ -120,6 +120,12 @@ func (s *Sender) Notify() {
 // finished (or times out) and its outcome recorded before Run returns.
 func (s *Sender) Run(ctx context.Context) error {
 	s.Notify() // create the wake channel
+	// A store that says when a change has queued messages wakes the sender
+	// then: an announcement leaves at once, not at the next poll.
+	if w, ok := s.Outbox.(interface{ WakeOnQueue(func()) }); ok {
+		w.WakeOnQueue(s.Notify)
+		defer w.WakeOnQueue(nil)
+	}
 	after := s.After
 	if after == nil {
 		after = time.After

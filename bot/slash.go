@@ -13,15 +13,17 @@ import (
 
 // slashCommand answers /action. A query (/action 5.2, mine, report…) is
 // answered in the ack itself, with no call to Slack and nothing recorded.
-// A change is first recorded in the inbox under the identity of its
-// request (deliveryID: the signature of a signed request, the Socket Mode
-// envelope id), so that a replay or a redelivery is answered from the
-// record and not applied again. While few changes are in hand it is then
-// made before the ack and confirmed in it; under a burst it is acked empty,
-// made after and confirmed through the response_url. Either way a crash
-// cannot lose it: the inbox item is completed in the same transaction as
-// the change, and the next start makes what is pending and confirms what
-// was made but not confirmed (RecoverInbox).
+// A change is recorded in the inbox under the identity of its request
+// (deliveryID: the signature of a signed request, the Socket Mode envelope
+// id), so that a replay or a redelivery is answered from the record and
+// not applied again. While few changes are in hand a change to an action
+// is made before the ack, recorded in its own transaction, and confirmed
+// in the ack (changeInOnePass). Any other change, or any under a burst, is
+// first recorded, then made before the ack when a place comes free, or
+// acked empty, made after and confirmed through the response_url. Either
+// way a crash cannot lose it: the inbox item is completed in the same
+// transaction as the change, and the next start makes what is pending and
+// confirms what was made but not confirmed (RecoverInbox).
 func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, deliveryID string) reply {
 	if want := b.command(); sc.Command != want {
 		// Another app's command sent here by mistake (or a request made
@@ -32,8 +34,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
 	cmd, err := b.Handler.Parse(ctx, req.Text)
 	if err != nil {
-		// Handle parses again and explains the mistake.
-		return pooledResponse(b.Handler.Handle(ctx, req), sc.ResponseURL)
+		return pooledResponse(commands.ErrorReply(err), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
 		rep := pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
@@ -41,6 +42,18 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 			rep.later = b.paperLater(sc.UserID, sc.ResponseURL, cmd) // upload.go
 		}
 		return rep
+	}
+	// A change to an action takes milliseconds: while a place is free it
+	// is made before the ack in one pass and one transaction, which also
+	// records the request, done and answered (a replay is answered from
+	// that record), and it is confirmed in the ack, committed before Slack
+	// hears anything. The text is checked, and the permission, once, by
+	// the change itself; a refusal is recorded after, without the text.
+	onePass := commands.RecordsInOnePass(cmd)
+	if onePass {
+		if release, ok := b.syncSlot(ctx); ok {
+			return b.changeInOnePass(ctx, sc, deliveryID, req, cmd, release)
+		}
 	}
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.
@@ -58,18 +71,57 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return b.repeated(ctx, deliveryID, sc.ResponseURL)
 	}
 	b.maybePrune()
-	// A change takes milliseconds: it is made before the ack and confirmed
-	// in it, committed before Slack hears anything, so that the one answer
-	// the person sees is the ack itself. Under a burst it waits its turn for
-	// a place; only when the database is too slow for the ack's three
-	// seconds is it acked empty, made after and confirmed through the
-	// response_url.
-	if release, ok := b.syncSlot(ctx); ok {
-		msg, _ := b.makeCommand(ctx, it, true)
-		release()
-		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	// A coordinator's change, or any change under a burst: recorded first,
+	// then made. It waits its turn for a place; only when the database is
+	// too slow for the ack's three seconds is it acked empty, made after
+	// and confirmed through the response_url.
+	// (A change to an action has had its wait for a place already.)
+	if !onePass {
+		if release, ok := b.syncSlot(ctx); ok {
+			msg, _ := b.makeCommand(ctx, it, true)
+			release()
+			return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+		}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
+}
+
+// changeInOnePass makes a typed change to an action before its ack, in the
+// one transaction that records its request (commands.Request.Record). A
+// change refused, or that failed, records nothing in that transaction: its
+// refusal is recorded after, without the text, so that a replay is
+// answered the same; a request recorded already (a replay, a redelivery)
+// is answered from its record, and nothing is applied again.
+func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliveryID string, req commands.Request, cmd *commands.Command, release func()) reply {
+	it := &actionbot.InboxItem{Delivery: deliveryID, Kind: actionbot.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
+		ResponseURL: sc.ResponseURL}
+	req.Record = it
+	msg, err := b.Handler.Do(ctx, req, cmd)
+	release()
+	if err == nil && it.ID != 0 {
+		b.maybePrune()
+		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	}
+	if err == nil { // cannot be: a change made is recorded
+		b.log().Error("slack: a change made before its ack was not recorded", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref)
+		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	}
+	// Nothing was changed. The refusal is recorded, without the text (it
+	// may be what was refused), unless the request was recorded before.
+	it.ID = 0
+	_, fresh, rerr := b.Store.Receive(ctx, it)
+	if rerr != nil {
+		b.log().Error("slack: record a refused command", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "err", rerr)
+		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	}
+	if !fresh {
+		return b.repeated(ctx, deliveryID, sc.ResponseURL)
+	}
+	b.maybePrune()
+	if _, ferr := b.Store.FinishInbox(ctx, it.ID, msg, false, true); ferr != nil {
+		b.log().Error("slack: record the outcome of a command", "inbox", it.ID, "err", ferr)
+	}
+	return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
 }
 
 // repeated answers a request whose change is recorded already (a replay of

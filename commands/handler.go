@@ -33,6 +33,17 @@ type Store interface {
 		change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 		then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
 	) (*actionbot.Action, []*actionbot.AuditEntry, error)
+	// UpdateActionChecked is the one pass of a change to an action: the
+	// actor's permission for verbs checked in the write's own transaction
+	// (a refusal is an error with an Actor method: refusedBy), then as
+	// UpdateActionSteps, with the reply built inside the transaction and,
+	// with rec, the request recorded as done and answered by it (see
+	// store.DB.UpdateActionRecorded).
+	UpdateActionChecked(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, inbox int64, rec *actionbot.InboxItem,
+		change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
+		then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
+		reply func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message,
+	) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error)
 	History(ctx context.Context, planID int64, ref string, limit int) ([]*actionbot.AuditEntry, error)
 
 	MemberAgencies(ctx context.Context, userID string) ([]string, error)
@@ -83,6 +94,19 @@ type Request struct {
 	// transaction, so a command run again after a crash changes nothing
 	// twice.
 	Inbox int64
+	// Record, when not nil, is the request of a change to an action made
+	// before its ack, not yet recorded: the change records it in the inbox
+	// in its own transaction, done and answered by the reply, so that a
+	// replay is answered from the record (Record.ID is then the item's).
+	// Nothing is recorded when the change is refused or fails: Record.ID
+	// stays 0. Only a change to an action (RecordsInOnePass) takes one.
+	Record *actionbot.InboxItem
+}
+
+// RecordsInOnePass reports whether cmd is a change to one action, which a
+// Request.Record can go with.
+func RecordsInOnePass(cmd *Command) bool {
+	return cmd.Verb.IsChange() && !(cmd.Verb == actionbot.VerbDue && cmd.Confirm)
 }
 
 func (h *Handler) now() time.Time {
@@ -323,6 +347,9 @@ func (h *Handler) run(ctx context.Context, req Request, cmd *Command) (actionbot
 	if cmd.Verb == actionbot.VerbHelp {
 		return helpMessage(cmd.Text, h.currentExamples(ctx)), nil
 	}
+	if req.Record != nil && !RecordsInOnePass(cmd) {
+		return actionbot.Message{}, fmt.Errorf("run: %q cannot record its request in one pass", cmd.Verb)
+	}
 	e, err := h.env(ctx)
 	if err != nil {
 		return actionbot.Message{}, err
@@ -529,11 +556,12 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	w, err := h.who(ctx, req.UserID)
-	if err != nil {
-		return actionbot.Message{}, err
-	}
+	// Who may make the change is checked once, by the store, inside the
+	// write's transaction (UpdateActionChecked); only an undo or a reopen
+	// needs to know first whether the person coordinates (undo.go).
+	var w *who
 	ops := make([]actionbot.Op, len(cmds))
+	verbs := make([]actionbot.Verb, len(cmds))
 	for i, cmd := range cmds {
 		verb := cmd.Verb
 		switch {
@@ -547,15 +575,23 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 		if err := h.CheckText(text); err != nil {
 			return actionbot.Message{}, err
 		}
-		if !actionbot.CanChange(actionbot.Actor{ID: req.UserID, Agencies: w.agencies, Coordinator: w.coordinator}, a, verb) {
-			return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
-		}
+		verbs[i] = verb
 		ops[i] = actionbot.Op{Verb: verb, Progress: cmd.Progress, Deadline: cmd.Deadline, Note: text}
 		if verb == actionbot.VerbSnooze {
 			ops[i].Until = e.now.Add(time.Duration(cmd.Days) * 24 * time.Hour)
 		}
-		if err := h.withTrail(ctx, e, a, req.UserID, w.coordinator, &ops[i]); err != nil { // undo.go
-			return actionbot.Message{}, err
+		if verb == actionbot.VerbReopen || verb == actionbot.VerbUndo {
+			if w == nil {
+				if w, err = h.who(ctx, req.UserID); err != nil {
+					return actionbot.Message{}, err
+				}
+			}
+			if !actionbot.CanChange(actionbot.Actor{ID: req.UserID, Agencies: w.agencies, Coordinator: w.coordinator}, a, verb) {
+				return actionbot.Message{}, h.refusal(ctx, e, a, verb, w)
+			}
+			if err := h.withTrail(ctx, e, a, req.UserID, w.coordinator, &ops[i]); err != nil { // undo.go
+				return actionbot.Message{}, err
+			}
 		}
 	}
 	priorities, err := h.Store.Priorities(ctx, e.plan.ID)
@@ -568,7 +604,17 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 			channel = p.Channel
 		}
 	}
-	updated, entries, err := h.Store.UpdateActionSteps(ctx, e.plan.ID, a.Ref, req.Inbox,
+	// The action's rating after the change, assessed once for the
+	// announcements, the confirmation and the card.
+	var rating *actionbot.Assessment
+	rate := func(a *actionbot.Action) actionbot.Assessment {
+		if rating == nil {
+			r := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
+			rating = &r
+		}
+		return *rating
+	}
+	_, _, msg, err := h.Store.UpdateActionChecked(ctx, e.plan.ID, a.Ref, req.UserID, verbs, req.Inbox, req.Record,
 		func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
 			var es []*actionbot.AuditEntry
 			var unchanged error
@@ -591,25 +637,39 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 			var out []*actionbot.Outgoing
 			for _, entry := range es {
 				if channel != "" && changesState(entry) {
-					out = append(out, announcement(channel, a, entry, h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)))
+					out = append(out, announcement(channel, a, entry, rate(a)))
 				}
 			}
 			return out
+		},
+		func(updated *actionbot.Action, entries []*actionbot.AuditEntry) actionbot.Message {
+			r := rate(updated)
+			msg := h.cardRated(e, updated, priorities, true, r)
+			var confirm actionbot.RichText
+			for i, entry := range entries {
+				if i > 0 {
+					confirm = append(confirm, actionbot.Span{Text: " "})
+				}
+				confirm = append(confirm, confirmation(updated, entry, e, r)...)
+			}
+			msg.Text = confirm.Plain()
+			msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
+			addUndoButton(&msg, e.plan.ID, updated.Ref, entries) // undo.go
+			// As finish would make it, for the record of the request.
+			msg.Public = msg.Public || cmds[0].Share
+			return msg
 		})
+	var refused interface {
+		Refused() (actionbot.Actor, actionbot.Verb)
+	}
+	if errors.As(err, &refused) {
+		// Worded for the person from what the store found them to be.
+		act, verb := refused.Refused()
+		return actionbot.Message{}, h.refusal(ctx, e, a, verb, &who{agencies: act.Agencies, coordinator: act.Coordinator})
+	}
 	if err != nil {
 		return actionbot.Message{}, err
 	}
-	msg := h.card(e, updated, priorities, true)
-	var confirm actionbot.RichText
-	for i, entry := range entries {
-		if i > 0 {
-			confirm = append(confirm, actionbot.Span{Text: " "})
-		}
-		confirm = append(confirm, confirmation(updated, entry, e, h.rules().Assess(updated, e.plan.Period.Start, e.today, e.now))...)
-	}
-	msg.Text = confirm.Plain()
-	msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
-	addUndoButton(&msg, e.plan.ID, updated.Ref, entries) // undo.go
 	return msg, nil
 }
 

@@ -83,7 +83,11 @@ func priorityTitle(priorities []*actionbot.Priority, n int) string {
 
 // card renders an action: the answer to "/action 5.2".
 func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool) actionbot.Message {
-	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
+	return h.cardRated(e, a, priorities, buttons, h.rules().Assess(a, e.plan.Period.Start, e.today, e.now))
+}
+
+// cardRated is card with the action's rating assessed already.
+func (h *Handler) cardRated(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool, rating actionbot.Assessment) actionbot.Message {
 	// Room for every block a card can have, so that it is allocated once.
 	blocks := append(make([]actionbot.Block, 0, 8),
 		actionbot.Header(a.Ref+" "+actionbot.Clip(a.Text, 140)),

@@ -305,31 +305,137 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
 ) (*actionbot.Action, []*actionbot.AuditEntry, error) {
+	a, es, _, err := db.updateAction(ctx, &actionUpdate{planID: planID, ref: ref, inbox: inbox, change: change, then: then})
+	return a, es, err
+}
+
+// UpdateActionRecorded is UpdateActionSteps for a change made before its
+// request is acknowledged, in one transaction: actor's permission to make
+// each of verbs (checked before change runs, from what the store knows of
+// them: a refusal is a *RefusedError, which says who they are), the change
+// and its audit entries, the messages then returns, and the request
+// recorded in the inbox (rec, by its delivery id) as done and confirmed
+// with reply's message as its answer, so that a replay is answered from
+// the record. A delivery recorded already is not changed again: rec.ID
+// stays 0 and the error is ECONFLICT. On success rec.ID is the new item's.
+func (db *DB) UpdateActionRecorded(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, rec *actionbot.InboxItem,
+	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
+	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
+	reply func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message,
+) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
+	if rec == nil {
+		return nil, nil, actionbot.Message{}, fmt.Errorf("update action %s: no request to record", ref)
+	}
+	return db.UpdateActionChecked(ctx, planID, ref, actor, verbs, 0, rec, change, then, reply)
+}
+
+// UpdateActionChecked is the one pass of a change to an action: actor's
+// permission to make each of verbs, checked in the write's transaction
+// before change runs (a refusal is a *RefusedError); the change, its audit
+// entries and the messages then returns; reply, when given, built inside
+// the transaction from the changed action and returned; a recorded request
+// (inbox) completed, or a new one (rec) recorded, as UpdateActionSteps and
+// UpdateActionRecorded do.
+func (db *DB) UpdateActionChecked(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, inbox int64, rec *actionbot.InboxItem,
+	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
+	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
+	reply func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message,
+) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
+	if rec != nil && reply == nil {
+		return nil, nil, actionbot.Message{}, fmt.Errorf("update action %s: a recorded request needs its reply", ref)
+	}
+	if verbs == nil {
+		verbs = []actionbot.Verb{} // checked, if only by the entries
+	}
+	return db.updateAction(ctx, &actionUpdate{planID: planID, ref: ref, actor: actor, verbs: verbs, inbox: inbox, rec: rec,
+		change: change, then: then, reply: reply})
+}
+
+// actionUpdate is one change to an action, as the update methods ask it.
+type actionUpdate struct {
+	planID int64
+	ref    string
+	// inbox is a recorded request to complete with the change.
+	inbox int64
+	// actor, with verbs, is checked before change runs.
+	actor string
+	verbs []actionbot.Verb
+	// rec is a request to record with the change, answered by reply.
+	rec    *actionbot.InboxItem
+	reply  func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message
+	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error)
+	then   func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing
+}
+
+// writeState is what a write transaction reads first: whether the plan is
+// current, and the change counters, so that the in-memory snapshot can
+// stand for the database inside the write and take its change after.
+type writeState struct {
+	Current  bool          `db:"is_current"`
+	Rev      int64         `db:"rev"`
+	AuditMax sql.NullInt64 `db:"audit_max"`
+}
+
+const writeStateQuery = `SELECT is_current, (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max FROM plans WHERE id = ?`
+
+func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
+	var msg actionbot.Message
+	ref := u.ref
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, msg, err
 	}
 	defer tx.Rollback()
-	if err := mustBeCurrent(ctx, tx, planID); err != nil {
-		return nil, nil, err
+	// mustBeCurrent and the counters, in one statement.
+	var ws writeState
+	if err := tx.GetContext(ctx, &ws, writeStateQuery, u.planID); errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
+	} else if err != nil {
+		return nil, nil, msg, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
+	} else if !ws.Current {
+		return nil, nil, msg, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
 	}
-	a, err := findAction(ctx, tx, planID, ref)
-	if err != nil {
-		return nil, nil, err
+	// Writers are serialised, so while the counters are the snapshot's,
+	// the snapshot's action is the database's: no need to read it again.
+	snap := db.snap.cur.Load()
+	if snap != nil && (snap.planID != u.planID || snap.planRev != ws.Rev || snap.auditMax != ws.AuditMax.Int64) {
+		snap = nil
 	}
-	es, err := change(a)
+	var a *actionbot.Action
+	if snap != nil {
+		var ok bool
+		if a, ok = snap.find(ref); !ok {
+			return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
+		}
+	} else if a, err = findAction(ctx, tx, u.planID, ref); err != nil {
+		return nil, nil, msg, err
+	}
+	actors := map[string]actionbot.Actor{}
+	if u.verbs != nil {
+		act, err := db.actor(ctx, tx, u.actor)
+		if err != nil {
+			return nil, nil, msg, fmt.Errorf("update action %s: %w", ref, err)
+		}
+		actors[u.actor] = act
+		for _, v := range u.verbs {
+			if err := refusal(act, a, v); err != nil {
+				return nil, nil, msg, err
+			}
+		}
+	}
+	es, err := u.change(a)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, msg, err
 	}
 	if len(es) == 0 {
-		return nil, nil, fmt.Errorf("update action %s: the change described no step", ref)
+		return nil, nil, msg, fmt.Errorf("update action %s: the change described no step", ref)
 	}
-	if err := db.mayChange(ctx, tx, a, es); err != nil {
-		return nil, nil, err
+	if err := db.mayChangeAs(ctx, tx, a, es, actors); err != nil {
+		return nil, nil, msg, err
 	}
 	now := db.now()
 	if err := refuseRetyped(ctx, tx, a, es, now); err != nil {
-		return nil, nil, err
+		return nil, nil, msg, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
 		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
@@ -338,32 +444,47 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
 		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("update action %s: %w", ref, err)
+		return nil, nil, msg, fmt.Errorf("update action %s: %w", ref, err)
 	}
 	for _, e := range es {
 		e.ActionID, e.Ref = a.ID, a.Ref
 		if err := insertAudit(ctx, tx, e, now); err != nil {
-			return nil, nil, err
+			return nil, nil, msg, err
 		}
 	}
-	if then != nil {
-		if _, err := db.enqueue(ctx, tx, now, then(a, es)); err != nil {
-			return nil, nil, err
+	a.LastUpdate = es[len(es)-1]
+	queued := 0
+	if u.then != nil {
+		if queued, err = db.enqueue(ctx, tx, now, u.then(a, es)); err != nil {
+			return nil, nil, msg, err
 		}
 	}
-	if inbox != 0 {
-		if fresh, err := db.completeInbox(ctx, tx, inbox, now); err != nil {
-			return nil, nil, err
+	if u.inbox != 0 {
+		if fresh, err := db.completeInbox(ctx, tx, u.inbox, now); err != nil {
+			return nil, nil, msg, err
 		} else if !fresh {
-			return nil, nil, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+			return nil, nil, msg, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+		}
+	}
+	if u.reply != nil {
+		msg = u.reply(a, es)
+	}
+	if u.rec != nil {
+		if err := db.recordDone(ctx, tx, u.rec, msg, now); err != nil {
+			return nil, nil, msg, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("update action %s: commit: %w", ref, err)
+		if u.rec != nil {
+			u.rec.ID = 0
+		}
+		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", ref, err)
 	}
-	db.changed()
-	a.LastUpdate = es[len(es)-1]
-	return a, es, nil
+	db.took(u.planID, ws, a, now)
+	if queued > 0 {
+		db.queued()
+	}
+	return a, es, msg, nil
 }
 
 // refuseRetyped refuses, inside a write, a note that its writer's last

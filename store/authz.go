@@ -43,7 +43,12 @@ func (db *DB) actor(ctx context.Context, q queryer, id string) (actionbot.Actor,
 // mayChange refuses, with EUNAUTHORIZED, a change to a that the actor of an
 // entry may not make.
 func (db *DB) mayChange(ctx context.Context, q queryer, a *actionbot.Action, es []*actionbot.AuditEntry) error {
-	actors := map[string]actionbot.Actor{}
+	return db.mayChangeAs(ctx, q, a, es, map[string]actionbot.Actor{})
+}
+
+// mayChangeAs is mayChange with the actors known already (read in the same
+// transaction): they are not read again.
+func (db *DB) mayChangeAs(ctx context.Context, q queryer, a *actionbot.Action, es []*actionbot.AuditEntry, actors map[string]actionbot.Actor) error {
 	for _, e := range es {
 		act, ok := actors[e.Actor]
 		if !ok {
@@ -53,16 +58,43 @@ func (db *DB) mayChange(ctx context.Context, q queryer, a *actionbot.Action, es 
 			}
 			actors[e.Actor] = act
 		}
-		if !actionbot.CanChange(act, a, e.Verb) {
-			who := "a member of its lead agency"
-			if e.Verb.NoteOnly() {
-				who = "a member of its lead or partner agencies"
-			}
-			return actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only %s or a coordinator can make that change (%s) to %s; nothing was changed.", who, e.Verb, a.Ref)
+		if err := refusal(act, a, e.Verb); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// refusal is nil when act may make a change of verb to a, and otherwise a
+// *RefusedError.
+func refusal(act actionbot.Actor, a *actionbot.Action, verb actionbot.Verb) error {
+	if actionbot.CanChange(act, a, verb) {
+		return nil
+	}
+	who := "a member of its lead agency"
+	if verb.NoteOnly() {
+		who = "a member of its lead or partner agencies"
+	}
+	return &RefusedError{Who: act, Verb: verb,
+		Err: actionbot.Errorf(actionbot.EUNAUTHORIZED, "Only %s or a coordinator can make that change (%s) to %s; nothing was changed.", who, verb, a.Ref)}
+}
+
+// RefusedError is a change the store refused inside its transaction
+// because its actor may not make it (EUNAUTHORIZED): it says who the actor
+// is as the store knew them then, so that whoever asked can word the
+// refusal for them without asking again.
+type RefusedError struct {
+	Err  *actionbot.Error
+	Who  actionbot.Actor
+	Verb actionbot.Verb
+}
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Refused is who was refused (their agencies, and whether they
+// coordinate) and the change they asked.
+func (e *RefusedError) Refused() (actionbot.Actor, actionbot.Verb) { return e.Who, e.Verb }
 
 // mayCoordinate refuses, with EUNAUTHORIZED, a coordinator's change (what)
 // asked by someone who does not coordinate.

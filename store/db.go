@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -100,6 +101,28 @@ type DB struct {
 	watch changeWatch
 	// outboxLease is held by the replica that delivers (lease.go).
 	outboxLease lease
+	// wake is called after a change commits messages to the outbox
+	// (WakeOnQueue).
+	wake atomic.Pointer[func()]
+}
+
+// WakeOnQueue has wake called after each change that queues messages
+// commits, so that a sender (bot.Sender) sends them at once rather than at
+// its next poll.
+// A nil wake stops the calls.
+func (db *DB) WakeOnQueue(wake func()) {
+	if wake == nil {
+		db.wake.Store(nil)
+		return
+	}
+	db.wake.Store(&wake)
+}
+
+// queued calls the WakeOnQueue function, if any.
+func (db *DB) queued() {
+	if f := db.wake.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // NewDB returns a DB for the SQLite file at path; call Open before use.

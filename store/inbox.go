@@ -59,6 +59,41 @@ func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 	return id, true, nil
 }
 
+// recordDone records, inside the transaction of its change, a request
+// made before its ack: done, changed, confirmed (reply goes in the ack),
+// with reply as its answer to a replay. A delivery recorded already
+// inserts nothing: ECONFLICT, and it.ID 0.
+func (db *DB) recordDone(ctx context.Context, tx execer, it *InboxItem, reply actionbot.Message, now string) error {
+	if it.Kind == "" {
+		it.Kind = InboxCommand
+	}
+	body, err := json.Marshal(reply)
+	if err != nil {
+		return fmt.Errorf("record a %s: encode its reply: %w", it.Kind, err)
+	}
+	// Confirmed in the ack: the text and payload are not kept (the audit
+	// trail keeps what was done), as ConfirmInbox clears them.
+	id, inserted, err := insertID(ctx, tx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
+		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
+		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.ResponseURL, now, now, string(body), now)
+	if err != nil {
+		return fmt.Errorf("record a %s: %w", it.Kind, err)
+	}
+	if !inserted {
+		it.ID = 0
+		return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+	}
+	if err := db.sent.record(ctx, tx, now); err != nil {
+		return err
+	}
+	it.ID, it.State, it.Changed, it.Reply = id, "done", true, &reply
+	if it.ReceivedAt, err = parseTime(now); err != nil {
+		return err
+	}
+	it.DoneAt, it.ConfirmedAt = it.ReceivedAt, it.ReceivedAt
+	return nil
+}
+
 // Inbox returns a recorded change.
 func (db *DB) Inbox(ctx context.Context, id int64) (*InboxItem, error) {
 	items, err := db.inbox(ctx, `id = ?`, id)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -679,4 +680,67 @@ func shareWith(a, prev *actionbot.Action) {
 	if a.Notes == prev.Notes {
 		a.Notes = prev.Notes
 	}
+}
+
+// took puts a change this process has just committed to action a into the
+// snapshot, when the snapshot was the database as the change's
+// transaction found it (ws): writers are serialised, so the snapshot with
+// a in place is the database just after the commit, and nothing need be
+// read again (the refresh after each change was a fifth of its CPU).
+// Otherwise the next read refreshes as usual.
+func (db *DB) took(planID int64, ws writeState, a *actionbot.Action, now string) {
+	db.snap.mu.Lock()
+	defer db.snap.mu.Unlock()
+	cur := db.snap.cur.Load()
+	i, ok := 0, false
+	if cur != nil && a.LastUpdate != nil && cur.planID == planID && cur.planRev == ws.Rev && cur.auditMax == ws.AuditMax.Int64 {
+		i, ok = cur.byID[a.ID]
+	}
+	updatedAt, err := parseTime(now)
+	if !ok || err != nil {
+		db.changed()
+		return
+	}
+	// As the database gives it back: instants in UTC to the microsecond.
+	cp := *a
+	cp.UpdatedAt = updatedAt
+	cp.LastActivity = storedTime(a.LastActivity)
+	cp.SnoozedUntil = storedTime(a.SnoozedUntil)
+	last := *a.LastUpdate
+	last.At = storedTime(last.At)
+	if last.At.IsZero() {
+		last.At = updatedAt
+	}
+	last.Changes = slices.Clip(last.Changes)
+	cp.LastUpdate = &last
+	shareWith(&cp, cur.actions[i])
+	n := &snapshot{planID: cur.planID, planRev: cur.planRev, auditMax: last.ID, byRef: cur.byRef, byID: cur.byID,
+		agency: cur.agency, parties: cur.parties, actions: slices.Clone(cur.actions)}
+	if cur.refs != nil {
+		n.refs = cur.refs.Over(n.refAt)
+	}
+	n.actions[i] = &cp
+	db.snap.cur.Store(n)
+	// The counters as this process now knows them: the next read need not
+	// ask, unless another process may have written since it last asked.
+	w := &db.watch
+	w.mu.Lock()
+	if w.valid && !w.dirty.Load() && w.last.Rev == ws.Rev && w.last.AuditMax == ws.AuditMax {
+		w.last.AuditMax = sql.NullInt64{Int64: last.ID, Valid: true}
+	} else {
+		w.dirty.Store(true)
+	}
+	w.mu.Unlock()
+}
+
+// storedTime is t as the database gives it back.
+func storedTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	st, err := parseTime(formatTime(t))
+	if err != nil {
+		return t
+	}
+	return st
 }
