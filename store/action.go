@@ -210,9 +210,9 @@ func (db *DB) Refs(ctx context.Context, planID int64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs := make([]string, len(s.actions))
-	for i, a := range s.actions {
-		refs[i] = a.Ref
+	refs := make([]string, s.size())
+	for i := range refs {
+		refs[i] = s.at(i).Ref
 	}
 	return refs, nil
 }

@@ -32,7 +32,15 @@ type snapshot struct {
 	planID   int64
 	planRev  int64
 	auditMax int64
-	actions  []*actionbot.Action
+	// actions are the plan's actions in order; read them through all() or
+	// at(i): a snapshot that took a change (took) holds, until a whole
+	// list is asked of it, an earlier snapshot's list (base) and the
+	// actions changed since (delta, by position), rather than a copy of
+	// every pointer per change.
+	actions []*actionbot.Action
+	base    []*actionbot.Action
+	delta   map[int]*actionbot.Action
+	whole   sync.Once
 	// byRef maps a reference to its position; positions, and the parties
 	// of each action, change only on a full reload (an import), so
 	// incremental updates share these.
@@ -312,7 +320,7 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	n := &snapshot{planID: s.planID, planRev: c.Rev, auditMax: c.AuditMax.Int64, byRef: s.byRef, byID: s.byID,
-		agency: s.agency, parties: s.parties, actions: slices.Clone(s.actions)}
+		agency: s.agency, parties: s.parties, actions: slices.Clone(s.all())}
 	if s.refs != nil {
 		n.refs = s.refs.Over(n.refAt)
 	}
@@ -354,23 +362,64 @@ func (s *snapshot) update(ctx context.Context, tx *Tx, c counters) (*snapshot, e
 		for _, a := range as {
 			a.LastUpdate = byID[a.ID]
 			i := s.byID[a.ID]
-			shareWith(a, s.actions[i])
+			shareWith(a, s.at(i))
 			n.actions[i] = a
 		}
 	}
 	return n, nil
 }
 
-// find returns a copy of the action with that reference.
-// refAt is the id of the snapshot's i-th action, for its RefIndex.
-func (s *snapshot) refAt(i int) string { return s.actions[i].Ref }
+// maxDelta is how many changed actions a snapshot holds beside its base
+// before took makes it a whole list again.
+const maxDelta = 64
 
+// all returns the snapshot's actions in plan order; shared, not to be
+// modified.
+func (s *snapshot) all() []*actionbot.Action {
+	if s.delta != nil {
+		s.whole.Do(func() { s.actions = s.merged() })
+	}
+	return s.actions
+}
+
+// merged is a new list of base with delta in place.
+func (s *snapshot) merged() []*actionbot.Action {
+	as := slices.Clone(s.base)
+	for i, a := range s.delta {
+		as[i] = a
+	}
+	return as
+}
+
+// at returns the i-th action, without making a whole list.
+func (s *snapshot) at(i int) *actionbot.Action {
+	if s.delta != nil {
+		if a, ok := s.delta[i]; ok {
+			return a
+		}
+		return s.base[i]
+	}
+	return s.actions[i]
+}
+
+// size is how many actions the snapshot holds.
+func (s *snapshot) size() int {
+	if s.delta != nil {
+		return len(s.base)
+	}
+	return len(s.actions)
+}
+
+// refAt is the id of the snapshot's i-th action, for its RefIndex.
+func (s *snapshot) refAt(i int) string { return s.at(i).Ref }
+
+// find returns a copy of the action with that reference.
 func (s *snapshot) find(ref string) (*actionbot.Action, bool) {
 	i, ok := s.byRef[ref]
 	if !ok {
 		return nil, false
 	}
-	a := *s.actions[i]
+	a := *s.at(i)
 	return &a, true
 }
 
@@ -403,7 +452,7 @@ func (s *snapshot) scan(f actionbot.ActionFilter) ([]*actionbot.Action, int) {
 	}
 	var out []*actionbot.Action
 	total := 0
-	for pos, a := range s.actions {
+	for pos, a := range s.all() {
 		if m.match(pos, a) {
 			total++
 			if total > f.Offset && (f.Limit == 0 || len(out) < f.Limit) {
@@ -450,7 +499,7 @@ func (s *snapshot) earliest(m *matcher, k int) ([]*actionbot.Action, int) {
 		}
 	}
 	total := 0
-	for pos, a := range s.actions {
+	for pos, a := range s.all() {
 		if !m.match(pos, a) {
 			continue
 		}
@@ -713,13 +762,26 @@ func (db *DB) took(planID int64, ws writeState, a *actionbot.Action, now string)
 	}
 	last.Changes = slices.Clip(last.Changes)
 	cp.LastUpdate = &last
-	shareWith(&cp, cur.actions[i])
+	shareWith(&cp, cur.at(i))
 	n := &snapshot{planID: cur.planID, planRev: cur.planRev, auditMax: last.ID, byRef: cur.byRef, byID: cur.byID,
-		agency: cur.agency, parties: cur.parties, actions: slices.Clone(cur.actions)}
+		agency: cur.agency, parties: cur.parties}
+	// The change beside the earlier list, not a copy of the whole list per
+	// change: that was most of took's cost, and of the collector's.
+	if cur.delta != nil {
+		n.base, n.delta = cur.base, make(map[int]*actionbot.Action, len(cur.delta)+1)
+		for j, a := range cur.delta {
+			n.delta[j] = a
+		}
+	} else {
+		n.base, n.delta = cur.actions, make(map[int]*actionbot.Action, 1)
+	}
+	n.delta[i] = &cp
+	if len(n.delta) >= maxDelta {
+		n.actions, n.base, n.delta = n.merged(), nil, nil
+	}
 	if cur.refs != nil {
 		n.refs = cur.refs.Over(n.refAt)
 	}
-	n.actions[i] = &cp
 	db.snap.cur.Store(n)
 	// The counters as this process now knows them: the next read need not
 	// ask, unless another process may have written since it last asked.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"testing"
@@ -189,14 +190,67 @@ func TestARefreshAfterOneChangeShowsItAndLeavesTheRest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := after.actions[after.byRef["1.2"]]
+		got := after.at(after.byRef["1.2"])
 		if got.Progress != progress || got.LastUpdate == nil || got.LastUpdate.Verb != actionbot.VerbProgress || len(got.LastUpdate.Changes) == 0 {
 			t.Fatalf("after progress %d: the snapshot has progress %d, latest entry %+v", progress, got.Progress, got.LastUpdate)
 		}
-		for i, a := range after.actions {
-			if a.Ref != "1.2" && a != before.actions[i] {
+		for i, a := range after.all() {
+			if a.Ref != "1.2" && a != before.all()[i] {
 				t.Errorf("%s changed in the snapshot though only 1.2 was changed", a.Ref)
 			}
+		}
+	}
+}
+
+// A change made through this DB is put into the snapshot without reading it
+// back (took): what the snapshot then holds must be what a fresh load of
+// the database gives, field for field, or a later change and every card
+// would start from something the database does not hold.
+func TestTheSnapshotAfterAChangeIsWhatTheDatabaseHolds(t *testing.T) {
+	ctx := context.Background()
+	db := mustDBWithGeneratedPlan(t, 50)
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	now := time.Date(2026, 11, 26, 9, 0, 0, 123456789, london)
+	ops := []actionbot.Op{
+		{Verb: actionbot.VerbProgress, Progress: 40, Note: "step"},
+		{Verb: actionbot.VerbSnooze, Until: now.Add(72 * time.Hour)},
+		{Verb: actionbot.VerbBlocked, Note: "waiting on the council"},
+		{Verb: actionbot.VerbDone},
+	}
+	if _, err := db.currentSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, op := range ops {
+		if _, _, err := db.UpdateAction(ctx, p.ID, "1.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(op, "U0TEST", now.Add(time.Duration(i)*time.Minute))
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		took := db.snap.cur.Load() // as the change left it, before any read
+		tx, err := db.ro.BeginTxx(ctx, db.snapshotTxOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c counters
+		if err := tx.GetContext(ctx, &c, countersQuery); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := loadSnapshot(ctx, tx, c)
+		tx.Rollback()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took.auditMax != fresh.auditMax || took.planRev != fresh.planRev {
+			t.Fatalf("after %s: the snapshot is at audit %d, revision %d; the database at %d, %d", op.Verb, took.auditMax, took.planRev, fresh.auditMax, fresh.planRev)
+		}
+		got, _ := took.find("1.2")
+		want, _ := fresh.find("1.2")
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s: the snapshot holds\n%+v\nlatest %+v\nthe database\n%+v\nlatest %+v", op.Verb, got, got.LastUpdate, want, want.LastUpdate)
 		}
 	}
 }
