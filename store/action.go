@@ -474,13 +474,18 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 			return nil, nil, msg, err
 		}
 	}
+	notice := db.feed.expect(tx.notice)
 	if err := tx.Commit(); err != nil {
+		db.feed.forget(tx.notice)
 		if u.rec != nil {
 			u.rec.ID = 0
 		}
 		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", ref, err)
 	}
 	db.took(u.planID, ws, a, now)
+	// The other replicas are told of the change as this one hears it back:
+	// the person's next request sees it wherever it lands.
+	db.feed.await(tx.notice, notice)
 	if queued > 0 {
 		db.queued()
 	}

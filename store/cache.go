@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -47,8 +51,15 @@ func (db *DB) counters(ctx context.Context) (counters, error) {
 	w := &db.watch
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if db.RecheckEvery > 0 && w.valid && !w.dirty.Load() && time.Since(w.checkedAt) < db.RecheckEvery {
-		return w.last, nil
+	if w.valid && !w.dirty.Load() {
+		// Told of every change by the database (ListenForChanges): asked
+		// only after a notice, or now and then in case one went astray.
+		if db.feed.live.Load() && time.Since(w.checkedAt) < feedRecheck {
+			return w.last, nil
+		}
+		if db.RecheckEvery > 0 && time.Since(w.checkedAt) < db.RecheckEvery {
+			return w.last, nil
+		}
 	}
 	w.dirty.Store(false) // a write from here on marks it again
 	var c counters
@@ -142,4 +153,162 @@ func (db *DB) Directory(ctx context.Context) (*actionbot.Directory, error) {
 		c.dir = actionbot.NewDirectory(as)
 	}
 	return c.dir, nil
+}
+
+// On PostgreSQL, replicas learn of each other's changes by LISTEN/NOTIFY:
+// every write transaction sends a notice on the deployment's channel
+// (notifyChannel and its schema) with its commit (lockWrites), and a
+// replica that listens (ListenForChanges) reads the change counters again
+// only after a notice, so that a lookup while nothing changes asks the
+// database nothing. Should the listening connection fail, every read asks
+// again until it is back; and even while it lives, the counters are read at
+// least every feedRecheck.
+
+// notifyChannel is the start of the notice channel's name; the schema ends
+// it, so that deployments in schemas of one database hear only their own.
+const notifyChannel = "actionbot_changes:"
+
+// feedRecheck is how long a replica that listens trusts its counters
+// without a notice.
+const feedRecheck = 5 * time.Second
+
+// ownNoticeWait bounds how long a change waits, after its commit, for its
+// own notice to come back: by then the other replicas have been sent it
+// too, so the person's next request sees the change wherever it lands.
+const ownNoticeWait = 250 * time.Millisecond
+
+// changeFeed is the listening side: whether it is live, and the changes of
+// this process waiting for their notices.
+type changeFeed struct {
+	live    atomic.Bool
+	seq     atomic.Int64
+	prefix  string
+	mu      sync.Mutex
+	waiting map[string]chan struct{}
+}
+
+// nextNotice is a payload no other transaction sends.
+func (f *changeFeed) nextNotice() string {
+	f.mu.Lock()
+	if f.prefix == "" {
+		f.prefix = fmt.Sprintf("%d.%d.", os.Getpid(), time.Now().UnixNano())
+	}
+	f.mu.Unlock()
+	return f.prefix + strconv.FormatInt(f.seq.Add(1), 10)
+}
+
+// expect returns a channel closed when notice comes back, or nil when
+// nothing listens.
+func (f *changeFeed) expect(notice string) chan struct{} {
+	if notice == "" || !f.live.Load() {
+		return nil
+	}
+	ch := make(chan struct{})
+	f.mu.Lock()
+	if f.waiting == nil {
+		f.waiting = map[string]chan struct{}{}
+	}
+	f.waiting[notice] = ch
+	f.mu.Unlock()
+	return ch
+}
+
+// await waits, at most ownNoticeWait, for an expected notice.
+func (f *changeFeed) await(notice string, ch chan struct{}) {
+	if ch == nil {
+		return
+	}
+	t := time.NewTimer(ownNoticeWait)
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+	t.Stop()
+	f.forget(notice)
+}
+
+// forget stops expecting a notice.
+func (f *changeFeed) forget(notice string) {
+	f.mu.Lock()
+	delete(f.waiting, notice)
+	f.mu.Unlock()
+}
+
+func (f *changeFeed) saw(notice string) {
+	f.mu.Lock()
+	ch := f.waiting[notice]
+	delete(f.waiting, notice)
+	f.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+}
+
+// ListenForChanges has this DB, on PostgreSQL, learn of changes made
+// through other replicas by notice rather than by asking on every read,
+// until ctx ends. It connects once before it returns (an error if it
+// cannot), then listens in the background, reconnecting after a loss
+// (reads ask the database meanwhile). On SQLite it does nothing.
+func (db *DB) ListenForChanges(ctx context.Context) error {
+	if db.dialect != postgresDialect {
+		return nil
+	}
+	conn, err := db.listen(ctx)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for {
+			err := db.hear(ctx, conn)
+			db.feed.live.Store(false)
+			db.changed()
+			conn.Close(context.Background())
+			if ctx.Err() != nil {
+				return
+			}
+			_ = err // the loss is felt as a query per read until the next connection
+			for conn = nil; conn == nil; {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Second):
+				}
+				conn, _ = db.listen(ctx)
+			}
+		}
+	}()
+	return nil
+}
+
+// listen opens the listening connection and starts listening.
+func (db *DB) listen(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, db.Path)
+	if err != nil {
+		return nil, fmt.Errorf("listen for changes on %s: %w", actionbot.Redact(db.Path), err)
+	}
+	var schema string
+	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		conn.Close(context.Background())
+		return nil, fmt.Errorf("listen for changes: %w", err)
+	}
+	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{notifyChannel + schema}.Sanitize()); err != nil {
+		conn.Close(context.Background())
+		return nil, fmt.Errorf("listen for changes: %w", err)
+	}
+	// What changed before the LISTEN is read on the next read.
+	db.feed.live.Store(true)
+	db.changed()
+	return conn, nil
+}
+
+// hear takes notices until the connection fails or ctx ends.
+func (db *DB) hear(ctx context.Context, conn *pgx.Conn) error {
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("listen for changes: %w", err)
+		}
+		db.changed()
+		db.feed.saw(n.Payload)
+	}
 }

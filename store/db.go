@@ -99,6 +99,8 @@ type DB struct {
 	archived archivedSnaps
 	// watch tells them when the database has changed (cache.go).
 	watch changeWatch
+	// feed hears of other replicas' changes on PostgreSQL (cache.go).
+	feed changeFeed
 	// outboxLease is held by the replica that delivers (lease.go).
 	outboxLease lease
 	// wake is called after a change commits messages to the outbox

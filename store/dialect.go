@@ -95,7 +95,7 @@ func (p *pool) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	if err != nil {
 		return nil, p.watch.saw(err)
 	}
-	return &Tx{tx, p.watch}, nil
+	return &Tx{Tx: tx, watch: p.watch}, nil
 }
 
 // Tx is a transaction whose queries are rebound for its dialect, its
@@ -103,6 +103,9 @@ func (p *pool) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 type Tx struct {
 	*sqlx.Tx
 	watch *health
+	// notice is the payload of the change notice the transaction sends
+	// at its commit (PostgreSQL), or "".
+	notice string
 }
 
 // Commit commits the transaction.
@@ -194,7 +197,12 @@ func (db *DB) lockWrites(ctx context.Context, tx *Tx) error {
 	}
 	// Keyed by schema too, so that deployments kept in separate schemas of
 	// one database (and tests) do not wait for each other.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, int32(writeLockKey)); err != nil {
+	// The same statement queues the notice of the change to every replica
+	// (changeFeed): PostgreSQL delivers it at the commit, and drops it with
+	// a rollback. Its payload names this transaction.
+	tx.notice = db.feed.nextNotice()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema())), pg_notify(?|| current_schema(), ?)`,
+		int32(writeLockKey), notifyChannel, tx.notice); err != nil {
 		return fmt.Errorf("take the write lock: %w", err)
 	}
 	return nil
