@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -369,14 +370,42 @@ type actionUpdate struct {
 
 // writeState is what a write transaction reads first: whether the plan is
 // current, and the change counters, so that the in-memory snapshot can
-// stand for the database inside the write and take its change after.
+// stand for the database inside the write and take its change after; and
+// who the actor is (their agencies, joined by unitSep, and whether the
+// database makes them a coordinator), all in one statement.
 type writeState struct {
-	Current  bool          `db:"is_current"`
-	Rev      int64         `db:"rev"`
-	AuditMax sql.NullInt64 `db:"audit_max"`
+	Current     bool           `db:"is_current"`
+	Rev         int64          `db:"rev"`
+	AuditMax    sql.NullInt64  `db:"audit_max"`
+	Agencies    sql.NullString `db:"agencies"`
+	Coordinator bool           `db:"coordinator"`
 }
 
-const writeStateQuery = `SELECT is_current, (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max FROM plans WHERE id = ?`
+// unitSep joins an actor's agencies in writeState (no agency code holds it).
+const unitSep = "\x1f"
+
+const writeStateQuery = `SELECT is_current, (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max,
+	(SELECT group_concat(agency, char(31)) FROM (SELECT agency FROM members WHERE user_id = ? ORDER BY agency)) AS agencies,
+	EXISTS (SELECT 1 FROM coordinators WHERE user_id = ?) AS coordinator
+	FROM plans WHERE id = ?`
+
+const writeStateQueryPG = `SELECT is_current <> 0 AS is_current, (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max,
+	(SELECT string_agg(agency, chr(31) ORDER BY agency) FROM members WHERE user_id = ?) AS agencies,
+	EXISTS (SELECT 1 FROM coordinators WHERE user_id = ?) AS coordinator
+	FROM plans WHERE id = ?`
+
+// actor is who ws says the actor id is, as DB.actor reads them.
+func (db *DB) actorOf(id string, ws writeState) actionbot.Actor {
+	act := actionbot.Actor{ID: id}
+	if id == "" {
+		return act
+	}
+	if ws.Agencies.Valid && ws.Agencies.String != "" {
+		act.Agencies = strings.Split(ws.Agencies.String, unitSep)
+	}
+	act.Coordinator = slices.Contains(db.ConfiguredCoordinators, id) || ws.Coordinator
+	return act
+}
 
 func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
 	var msg actionbot.Message
@@ -388,7 +417,11 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	defer tx.Rollback()
 	// mustBeCurrent and the counters, in one statement.
 	var ws writeState
-	if err := tx.GetContext(ctx, &ws, writeStateQuery, u.planID); errors.Is(err, sql.ErrNoRows) {
+	q := writeStateQuery
+	if db.dialect == postgresDialect {
+		q = writeStateQueryPG
+	}
+	if err := tx.GetContext(ctx, &ws, q, u.actor, u.actor, u.planID); errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
 	} else if err != nil {
 		return nil, nil, msg, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
@@ -410,13 +443,10 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	} else if a, err = findAction(ctx, tx, u.planID, ref); err != nil {
 		return nil, nil, msg, err
 	}
-	actors := map[string]actionbot.Actor{}
+	// The actor as the write's own first statement found them.
+	actors := map[string]actionbot.Actor{u.actor: db.actorOf(u.actor, ws)}
 	if u.verbs != nil {
-		act, err := db.actor(ctx, tx, u.actor)
-		if err != nil {
-			return nil, nil, msg, fmt.Errorf("update action %s: %w", ref, err)
-		}
-		actors[u.actor] = act
+		act := actors[u.actor]
 		for _, v := range u.verbs {
 			if err := refusal(act, a, v); err != nil {
 				return nil, nil, msg, err
@@ -437,20 +467,8 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	if err := refuseRetyped(ctx, tx, a, es, now); err != nil {
 		return nil, nil, msg, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
-		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
-		WHERE id = ?`,
-		string(a.Status), a.Reason, a.Progress,
-		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
-		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID)
-	if err != nil {
-		return nil, nil, msg, fmt.Errorf("update action %s: %w", ref, err)
-	}
-	for _, e := range es {
-		e.ActionID, e.Ref = a.ID, a.Ref
-		if err := insertAudit(ctx, tx, e, now); err != nil {
-			return nil, nil, msg, err
-		}
+	if err := db.writeChange(ctx, tx, a, es, now); err != nil {
+		return nil, nil, msg, err
 	}
 	a.LastUpdate = es[len(es)-1]
 	queued := 0
@@ -490,6 +508,55 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 		db.queued()
 	}
 	return a, es, msg, nil
+}
+
+// writeChange writes the changed action and its audit entries: on
+// PostgreSQL a change of one step in one statement (each statement is a
+// round trip to the server), on SQLite statement by statement (in the
+// process, each is cheap).
+func (db *DB) writeChange(ctx context.Context, tx *Tx, a *actionbot.Action, es []*actionbot.AuditEntry, now string) error {
+	args := []any{string(a.Status), a.Reason, a.Progress,
+		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
+		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID}
+	const update = `UPDATE actions SET status = ?, reason = ?, progress = ?,
+		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
+		WHERE id = ?`
+	for _, e := range es {
+		e.ActionID, e.Ref = a.ID, a.Ref
+	}
+	if db.dialect == postgresDialect && len(es) == 1 {
+		e := es[0]
+		at := now
+		if !e.At.IsZero() {
+			at = formatTime(e.At)
+		}
+		q := `WITH changed AS (` + update + `), entry AS (INSERT INTO audit (action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?) RETURNING id)`
+		args = append(args, a.ID, at, e.Actor, string(e.Verb), e.Note)
+		if len(e.Changes) > 0 {
+			q += `, changes AS (INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) SELECT entry.id, v.position, v.field, v.from_value, v.to_value FROM entry, (VALUES `
+			for i, c := range e.Changes {
+				if i > 0 {
+					q += `, `
+				}
+				q += `(` + strconv.Itoa(i) + `, ?::text, ?::text, ?::text)`
+				args = append(args, c.Field, c.From, c.To)
+			}
+			q += `) AS v (position, field, from_value, to_value))`
+		}
+		if err := tx.GetContext(ctx, &e.ID, q+` SELECT id FROM entry`, args...); err != nil {
+			return fmt.Errorf("update action %s: %w", a.Ref, err)
+		}
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+		return fmt.Errorf("update action %s: %w", a.Ref, err)
+	}
+	for _, e := range es {
+		if err := insertAudit(ctx, tx, e, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refuseRetyped refuses, inside a write, a note that its writer's last
