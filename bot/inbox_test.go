@@ -195,3 +195,34 @@ func TestABurstBeyondThePlacesIsStillConfirmedInEachAck(t *testing.T) {
 		t.Errorf("%d notes in the history, want %d", notes, n)
 	}
 }
+
+// A typed change refused in its one pass (here, by the store's permission
+// check) changes nothing and is recorded after without its text; the same
+// request again is answered from that record with the same refusal.
+func TestAChangeRefusedInItsOnePassIsRecordedWithoutItsText(t *testing.T) {
+	e := mustEnv(t)
+	e.bot.SyncChanges = 1
+	body := e.slashForm(uStranger, "5.2 note the stranger's note", "r1")
+	status, first := e.signed(t, "/slack/commands", formType, body, nil)
+	if status != 200 || !strings.Contains(string(first), "Only members of") {
+		t.Fatalf("ack %d %s", status, first)
+	}
+	if n, err := e.db.AuditCount(context.Background(), e.plan.ID, "5.2"); err != nil || n != 0 {
+		t.Fatalf("5.2 has %d audit entries (%v): the refused note was written", n, err)
+	}
+	if n, _ := e.db.InboxSize(context.Background()); n != 1 {
+		t.Fatalf("the inbox holds %d, want the refusal's record", n)
+	}
+	_, sig := Sign(testSigningSecret, e.clock.Now(), body)
+	it, err := e.db.InboxByDelivery(context.Background(), signaturePrefix+strings.ToLower(sig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Text != "" || it.Payload != "" || it.Reply == nil || it.Changed {
+		t.Fatalf("the record: text %q, payload %q, reply %v, changed %v; want no text, the refusal, nothing changed", it.Text, it.Payload, it.Reply, it.Changed)
+	}
+	status, again := e.signed(t, "/slack/commands", formType, body, nil)
+	if status != 200 || string(again) != string(first) {
+		t.Fatalf("the same request again: %d\n%s\nwant\n%s", status, again, first)
+	}
+}

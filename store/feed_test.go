@@ -79,3 +79,44 @@ func TestListenForChangesOnSQLiteIsANoOp(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A change that queues messages wakes whoever asked (the Slack sender),
+// after its commit; one that queues none does not.
+func TestAChangeThatQueuesMessagesWakesTheSender(t *testing.T) {
+	clock := storetest.NewClock(storetest.PlanStart)
+	db := mustOpenWriting(t, clock)
+	p := mustPlan(t, db)
+	woken := 0
+	db.WakeOnQueue(func() {
+		if n, err := db.OutboxHeads(ctx, clock.Now(), 10); err != nil || len(n) == 0 {
+			t.Errorf("woken before the message was committed: %d queued (%v)", len(n), err)
+		}
+		woken++
+	})
+	apply := func(pct int, announce bool) {
+		t.Helper()
+		if _, _, err := db.UpdateAction(ctx, p.ID, "5.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(actionbot.Op{Verb: actionbot.VerbProgress, Progress: pct}, "U1", clock.Now())
+		}, func(a *actionbot.Action, e *actionbot.AuditEntry) []*actionbot.Outgoing {
+			if !announce {
+				return nil
+			}
+			return []*actionbot.Outgoing{{Key: "announce:" + a.Ref + ":" + time.Now().String(), Kind: "announce", To: "C1", Message: actionbot.Simple("moved")}}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(20, false)
+	if woken != 0 {
+		t.Fatalf("a change that queued nothing woke the sender %d times", woken)
+	}
+	apply(30, true)
+	if woken != 1 {
+		t.Fatalf("a change that queued a message woke the sender %d times, want 1", woken)
+	}
+	db.WakeOnQueue(nil)
+	apply(40, true)
+	if woken != 1 {
+		t.Fatal("woken after WakeOnQueue(nil)")
+	}
+}
