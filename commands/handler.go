@@ -38,7 +38,7 @@ type Store interface {
 	// (a refusal is an error with an Actor method: refusedBy), then as
 	// UpdateActionSteps, with the reply built inside the transaction and,
 	// with rec, the request recorded as done and answered by it (see
-	// store.DB.UpdateActionRecorded).
+	// store.DB.UpdateActionChecked).
 	UpdateActionChecked(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, inbox int64, rec *actionbot.InboxItem,
 		change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 		then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,

@@ -310,33 +310,17 @@ func (db *DB) UpdateActionSteps(ctx context.Context, planID int64, ref string, i
 	return a, es, err
 }
 
-// UpdateActionRecorded is UpdateActionSteps for a change made before its
-// request is acknowledged, in one transaction: actor's permission to make
-// each of verbs (checked before change runs, from what the store knows of
-// them: a refusal is a *RefusedError, which says who they are), the change
-// and its audit entries, the messages then returns, and the request
-// recorded in the inbox (rec, by its delivery id) as done and confirmed
-// with reply's message as its answer, so that a replay is answered from
-// the record. A delivery recorded already is not changed again: rec.ID
-// stays 0 and the error is ECONFLICT. On success rec.ID is the new item's.
-func (db *DB) UpdateActionRecorded(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, rec *actionbot.InboxItem,
-	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
-	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,
-	reply func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message,
-) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
-	if rec == nil {
-		return nil, nil, actionbot.Message{}, fmt.Errorf("update action %s: no request to record", ref)
-	}
-	return db.UpdateActionChecked(ctx, planID, ref, actor, verbs, 0, rec, change, then, reply)
-}
-
 // UpdateActionChecked is the one pass of a change to an action: actor's
 // permission to make each of verbs, checked in the write's transaction
 // before change runs (a refusal is a *RefusedError); the change, its audit
 // entries and the messages then returns; reply, when given, built inside
 // the transaction from the changed action and returned; a recorded request
-// (inbox) completed, or a new one (rec) recorded, as UpdateActionSteps and
-// UpdateActionRecorded do.
+// (inbox) completed, as UpdateActionSteps does, or a new one recorded: rec,
+// a request made before its ack, is recorded in the inbox in the same
+// transaction (by its delivery id) as done and confirmed, with reply's
+// message as its answer, so that a replay is answered from the record. A
+// delivery recorded already is not changed again: rec.ID stays 0 and the
+// error is ECONFLICT. On success rec.ID is the new item's.
 func (db *DB) UpdateActionChecked(ctx context.Context, planID int64, ref, actor string, verbs []actionbot.Verb, inbox int64, rec *actionbot.InboxItem,
 	change func(*actionbot.Action) ([]*actionbot.AuditEntry, error),
 	then func(*actionbot.Action, []*actionbot.AuditEntry) []*actionbot.Outgoing,

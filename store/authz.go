@@ -40,14 +40,9 @@ func (db *DB) actor(ctx context.Context, q queryer, id string) (actionbot.Actor,
 	return act, nil
 }
 
-// mayChange refuses, with EUNAUTHORIZED, a change to a that the actor of an
-// entry may not make.
-func (db *DB) mayChange(ctx context.Context, q queryer, a *actionbot.Action, es []*actionbot.AuditEntry) error {
-	return db.mayChangeAs(ctx, q, a, es, map[string]actionbot.Actor{})
-}
-
-// mayChangeAs is mayChange with the actors known already (read in the same
-// transaction): they are not read again.
+// mayChangeAs refuses, with EUNAUTHORIZED (a *RefusedError), a change to a
+// that the actor of an entry may not make. actors are those known already
+// (read in the same transaction): they are not read again.
 func (db *DB) mayChangeAs(ctx context.Context, q queryer, a *actionbot.Action, es []*actionbot.AuditEntry, actors map[string]actionbot.Actor) error {
 	for _, e := range es {
 		act, ok := actors[e.Actor]
