@@ -364,3 +364,31 @@ func BenchmarkHTTPSlashQuery(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHTTPSlashChange measures a typed change made before its ack, in
+// process: signature, form, command, the one transaction (SQLite, WAL,
+// synchronous=NORMAL, as serve opens it) and the answer. Each request is
+// a new one (its own signature, so its own inbox record) and a real change.
+func BenchmarkHTTPSlashChange(b *testing.B) {
+	e := mustEnv(b)
+	e.db.RecheckEvery = 250 * time.Millisecond
+	e.bot.SyncChanges = 4
+	v := NewVerifier(testSigningSecret)
+	v.Now = e.clock.Now
+	h := e.bot.HTTPHandler(v)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := e.slashForm(uCSU, "5.2 progress "+strconv.Itoa(i%100), "r"+strconv.Itoa(i))
+		header := signedHeader(e.clock.Now(), testSigningSecret, body)
+		header.Set("Content-Type", formType)
+		req := httptest.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))
+		req.Header = header
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "✅") {
+			b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
+		}
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -405,7 +406,7 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	if db.dialect == postgresDialect {
 		q = writeStateQueryPG
 	}
-	if err := tx.GetContext(ctx, &ws, q, u.actor, u.actor, u.planID); errors.Is(err, sql.ErrNoRows) {
+	if err := tx.QueryRowContext(ctx, q, u.actor, u.actor, u.planID).Scan(&ws.Current, &ws.Rev, &ws.AuditMax, &ws.Agencies, &ws.Coordinator); errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
 	} else if err != nil {
 		return nil, nil, msg, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
@@ -451,7 +452,17 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	if err := refuseRetyped(ctx, tx, a, es, now); err != nil {
 		return nil, nil, msg, err
 	}
-	if err := db.writeChange(ctx, tx, a, es, now); err != nil {
+	if db.dialect == sqliteDialect {
+		// The entries' ids are known before they are written: writers are
+		// serialised and SQLite gives a new row the highest id plus one, so
+		// the reply (an undo button names its entry) is made first and
+		// everything is written by one call (writeAll).
+		next := ws.AuditMax.Int64 + 1
+		for _, e := range es {
+			e.ID, e.ActionID, e.Ref = next, a.ID, a.Ref
+			next++
+		}
+	} else if err := db.writeChange(ctx, tx, a, es, now); err != nil {
 		return nil, nil, msg, err
 	}
 	a.LastUpdate = es[len(es)-1]
@@ -471,7 +482,11 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	if u.reply != nil {
 		msg = u.reply(a, es)
 	}
-	if u.rec != nil {
+	if db.dialect == sqliteDialect {
+		if err := db.writeAll(ctx, tx, a, es, now, u.rec, msg); err != nil {
+			return nil, nil, msg, err
+		}
+	} else if u.rec != nil {
 		if err := db.recordDone(ctx, tx, u.rec, msg, now); err != nil {
 			return nil, nil, msg, err
 		}
@@ -541,6 +556,71 @@ func (db *DB) writeChange(ctx context.Context, tx *Tx, a *actionbot.Action, es [
 		}
 	}
 	return nil
+}
+
+// writeAll writes, on SQLite, the changed action, its audit entries (their
+// ids given) and changes, and the request's inbox record (rec, answered by
+// reply), as statements of one call: each call through database/sql costs
+// more than the statement itself.
+func (db *DB) writeAll(ctx context.Context, tx *Tx, a *actionbot.Action, es []*actionbot.AuditEntry, now string, rec *actionbot.InboxItem, reply actionbot.Message) error {
+	var q strings.Builder
+	q.WriteString(`UPDATE actions SET status = ?, reason = ?, progress = ?,
+		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ? WHERE id = ?;`)
+	args := make([]any, 0, 32)
+	args = append(args, string(a.Status), a.Reason, a.Progress,
+		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
+		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID)
+	for _, e := range es {
+		at := now
+		if !e.At.IsZero() {
+			at = formatTime(e.At)
+		}
+		q.WriteString(`INSERT INTO audit (id, action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?, ?);`)
+		args = append(args, e.ID, a.ID, at, e.Actor, string(e.Verb), e.Note)
+		if len(e.Changes) == 0 {
+			continue
+		}
+		q.WriteString(`INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES `)
+		for i, c := range e.Changes {
+			if i > 0 {
+				q.WriteString(`, `)
+			}
+			q.WriteString(`(?, ?, ?, ?, ?)`)
+			args = append(args, e.ID, i, c.Field, c.From, c.To)
+		}
+		q.WriteString(`;`)
+	}
+	if rec != nil {
+		if rec.Kind == "" {
+			rec.Kind = InboxCommand
+		}
+		body, err := json.Marshal(reply)
+		if err != nil {
+			return fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
+		}
+		// Last, so that the call's result is whether it was inserted.
+		q.WriteString(`INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
+		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`)
+		args = append(args, rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, string(body), now)
+	}
+	r, err := tx.ExecContext(ctx, q.String(), args...)
+	if err != nil {
+		return fmt.Errorf("update action %s: %w", a.Ref, err)
+	}
+	if rec == nil {
+		return nil
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return fmt.Errorf("record a %s: %w", rec.Kind, err)
+	} else if n == 0 {
+		rec.ID = 0
+		return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("record a %s: %w", rec.Kind, err)
+	}
+	return db.recorded(ctx, tx, rec, id, reply, now)
 }
 
 // refuseRetyped refuses, inside a write, a note that its writer's last

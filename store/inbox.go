@@ -83,14 +83,22 @@ func (db *DB) recordDone(ctx context.Context, tx execer, it *InboxItem, reply ac
 		it.ID = 0
 		return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
 	}
+	return db.recorded(ctx, tx, it, id, reply, now)
+}
+
+// recorded completes a request's record made before its ack (id): the
+// confirmations sent meanwhile are recorded in the same transaction, and
+// it says what was recorded.
+func (db *DB) recorded(ctx context.Context, tx execer, it *InboxItem, id int64, reply actionbot.Message, now string) error {
 	if err := db.sent.record(ctx, tx, now); err != nil {
 		return err
 	}
-	it.ID, it.State, it.Changed, it.Reply = id, "done", true, &reply
-	if it.ReceivedAt, err = parseTime(now); err != nil {
+	at, err := parseTime(now)
+	if err != nil {
 		return err
 	}
-	it.DoneAt, it.ConfirmedAt = it.ReceivedAt, it.ReceivedAt
+	it.ID, it.State, it.Changed, it.Reply = id, "done", true, &reply
+	it.ReceivedAt, it.DoneAt, it.ConfirmedAt = at, at, at
 	return nil
 }
 
