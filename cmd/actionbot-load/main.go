@@ -731,7 +731,9 @@ func (l *loader) update(ctx context.Context, w, i int) (time.Duration, error) {
 	n := len(l.open) / l.c.conc
 	ref := l.open[w+l.c.conc*(i%max(n, 1))]
 	prev, _ := l.progress.Load(ref)
-	next := (prev.(int) + 1) % 101
+	// 1 to 99: never 100, which would mark the action done and refuse
+	// the next update of it.
+	next := prev.(int)%99 + 1
 	respURL, reply := l.rs.expect()
 	defer l.rs.forget(respURL)
 	start := time.Now()
