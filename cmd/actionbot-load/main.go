@@ -25,6 +25,16 @@
 //
 //	go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 6s -phases lookup,update -floor -rounds 5
 //
+// With -floor-phases update (or lookup,update) the rounds also measure
+// changes (/action <id> progress <n>) against a floor that makes the same
+// change durable in one SQLite transaction (UPDATE and audit INSERT, WAL,
+// synchronous=NORMAL) on a copy of the bot's database:
+//
+//	go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 4 -d 5s -phases update -floor -floor-phases update,lookup -rounds 5
+//
+// -db postgres://… runs the bot on PostgreSQL (the floor for changes is
+// SQLite's, so use -floor-phases lookup there).
+//
 // The import phase (-phases import) runs lookups while the bot's own import
 // brings in again the whole plan, exported with every action's text revised,
 // and reports the bot's peak resident memory and the importer's.
