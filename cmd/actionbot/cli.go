@@ -140,14 +140,12 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
 	if db.Postgres() {
-		// Replicas: a change made through another is heard of by notice
-		// (LISTEN/NOTIFY), and a lookup while nothing changes asks the
-		// database nothing. Without the notices (the listening connection
-		// lost, or refused), every request asks (one small query).
+		// Replicas: a change made through another is seen by the next
+		// request here (one small query), never a moment later.
+		// (store.DB.ListenForChanges would spare that query, but a replica
+		// can answer before it has heard the notice of a change made
+		// through another: not yet on.)
 		db.RecheckEvery = 0
-		if err := db.ListenForChanges(ctx); err != nil {
-			newLogger(c, os.Stderr).Warn("replicas: cannot listen for changes; every request will ask the database instead", "err", err)
-		}
 	}
 	if handled, err := serveSlack(ctx, a, c, db); handled {
 		return err
