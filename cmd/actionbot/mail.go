@@ -155,39 +155,12 @@ func deliverMailNow(ctx context.Context, w io.Writer, c *Config, log *slog.Logge
 	if c.Slack != nil && c.Slack.postWait > 0 {
 		wait = c.Slack.postWait
 	}
-	progress, lastLeft, gaveUp := time.Now(), len(ids), false
-	var out []*actionbot.Outgoing
-	var err error
-	for {
-		stepCtx, cancel := context.WithDeadline(ctx, progress.Add(wait))
-		_, serr := sender.Step(stepCtx)
-		cancel()
-		if serr != nil && ctx.Err() == nil && stepCtx.Err() == nil {
-			return fmt.Errorf("send e-mail: %w", serr)
-		}
-		if out, err = db.OutgoingByID(ctx, ids); err != nil {
-			return err
-		}
-		left := 0
-		for _, o := range out {
-			if o.State == actionbot.OutboxPending || o.State == actionbot.OutboxSending {
-				left++
-			}
-		}
-		if left < lastLeft {
-			progress, lastLeft = time.Now(), left
-		}
-		if left == 0 || ctx.Err() != nil {
-			break
-		}
-		if time.Since(progress) >= wait {
-			gaveUp = true
-			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(250 * time.Millisecond):
-		}
+	out, gaveUp, err := drainOutbox(ctx, db, ids, wait, 250*time.Millisecond, func(ctx context.Context) error {
+		_, err := sender.Step(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("send e-mail: %w", err)
 	}
 	sent, failed, left, lastErr := 0, 0, 0, ""
 	var why []string

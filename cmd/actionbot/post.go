@@ -87,43 +87,12 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 	if wait <= 0 {
 		wait = defaultPostWait
 	}
-	// The wait runs from the last message Slack took: a long sweep paced
-	// per conversation goes on, a Slack that takes nothing is given up.
-	progress, lastLeft, gaveUp := time.Now(), len(ids), false
-	var out []*actionbot.Outgoing
-	var err error
-	for {
-		// Step stops between messages at the wait's end; a call in hand
-		// finishes within postTimeout.
-		stepCtx, cancel := context.WithDeadline(ctx, progress.Add(wait))
-		_, serr := sender.Step(stepCtx)
-		cancel()
-		if serr != nil && ctx.Err() == nil && stepCtx.Err() == nil {
-			return fmt.Errorf("post through Slack: %w", serr)
-		}
-		if out, err = db.OutgoingByID(ctx, ids); err != nil {
-			return err
-		}
-		left := 0
-		for _, o := range out {
-			if o.State == actionbot.OutboxPending || o.State == actionbot.OutboxSending {
-				left++
-			}
-		}
-		if left < lastLeft {
-			progress, lastLeft = time.Now(), left
-		}
-		if left == 0 || ctx.Err() != nil {
-			break
-		}
-		if time.Since(progress) >= wait {
-			gaveUp = true
-			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(min(pace, 250*time.Millisecond)):
-		}
+	out, gaveUp, err := drainOutbox(ctx, db, ids, wait, min(pace, 250*time.Millisecond), func(ctx context.Context) error {
+		_, err := sender.Step(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("post through Slack: %w", err)
 	}
 	sent, failed, left := 0, 0, 0
 	var why []string
@@ -159,4 +128,46 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
 	}
 	return nil
+}
+
+// drainOutbox runs step (a sender's one pass over the outbox) until every
+// message of ids has left the queue, sent or failed, or none has left for
+// wait: the wait runs from the last message the server took, so a long run
+// paced per conversation goes on and a server that takes nothing is given
+// up. Between passes it waits poll. It returns the messages as they stand,
+// and whether it gave up; an error is the step's or the store's.
+func drainOutbox(ctx context.Context, db *store.DB, ids []int64, wait, poll time.Duration, step func(context.Context) error) (out []*actionbot.Outgoing, gaveUp bool, err error) {
+	progress, lastLeft := time.Now(), len(ids)
+	for {
+		// A step stops between messages at the wait's end; a call in hand
+		// finishes within its own timeout.
+		stepCtx, cancel := context.WithDeadline(ctx, progress.Add(wait))
+		serr := step(stepCtx)
+		cancel()
+		if serr != nil && ctx.Err() == nil && stepCtx.Err() == nil {
+			return nil, false, serr
+		}
+		if out, err = db.OutgoingByID(ctx, ids); err != nil {
+			return nil, false, fmt.Errorf("read the queued messages: %w", err)
+		}
+		left := 0
+		for _, o := range out {
+			if o.State == actionbot.OutboxPending || o.State == actionbot.OutboxSending {
+				left++
+			}
+		}
+		if left < lastLeft {
+			progress, lastLeft = time.Now(), left
+		}
+		if left == 0 || ctx.Err() != nil {
+			return out, false, nil
+		}
+		if time.Since(progress) >= wait {
+			return out, true, nil
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(poll):
+		}
+	}
 }
