@@ -535,7 +535,14 @@ func mustEachDeliveredOnce(t *testing.T, ctx context.Context, db *store.DB, fake
 			t.Errorf("%s is %s (%s)", o.Key, o.State, o.LastError)
 		}
 		if posted[o.Key] != 1 {
-			t.Errorf("%s was posted %d times", o.Key, posted[o.Key])
+			t.Errorf("%s was posted %d times (row %d: %s, %d attempts, last error %q)", o.Key, posted[o.Key], o.ID, o.State, o.Attempts, o.LastError)
+			for _, ch := range fakeChannels(fake) {
+				for _, m := range fake.History(ch) {
+					if m.Metadata != nil && fmt.Sprint(m.Metadata.EventPayload["key"]) == o.Key {
+						t.Logf("  posted in %s at ts %s", ch, m.TS)
+					}
+				}
+			}
 		}
 	}
 	for key, n := range posted {
