@@ -17,7 +17,7 @@ import (
 // Outbox is what the sender needs of the store.
 type Outbox interface {
 	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*actionbot.Delivery, error)
-	ClaimOutgoing(ctx context.Context, id int64, channel string) error
+	ClaimOutgoing(ctx context.Context, id int64, channel string, at time.Time) error
 	MarkDelivered(ctx context.Context, id int64, channel, ts string) error
 	ReleaseOutgoing(ctx context.Context, id int64, cause string, next time.Time, count bool) error
 	MarkRetry(ctx context.Context, id int64, cause string, next time.Time) error
@@ -219,7 +219,7 @@ func (s *Sender) deliver(ctx context.Context, d *actionbot.Delivery) {
 			s.failed(rctx, d, err, false, "opening the conversation")
 			return
 		}
-		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, channel); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
+		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, channel, s.now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
 			s.log().Debug("slack sender: another sender claimed the message first", "id", d.ID)
 			return
 		} else if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 func (e *testEnv) sender() *Sender {
@@ -305,7 +306,7 @@ func TestSenderNeverPostsTwice(t *testing.T) {
 			step(t, e.sender())
 		}, 1},
 		{"killed after claiming, before posting", func(t *testing.T, e *testEnv, id int64) {
-			if err := e.db.ClaimOutgoing(context.Background(), id, "DCSU1"); err != nil {
+			if err := e.db.ClaimOutgoing(context.Background(), id, "DCSU1", e.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}, 1},
@@ -385,7 +386,7 @@ func TestSenderRunStopsAndWakes(t *testing.T) {
 func TestSenderCannotCheckAnInterruptedPost(t *testing.T) {
 	e := mustEnv(t)
 	ids := e.mustEnqueue(t, reminder("reminder:5.2:7", uCSU, "5.2"))
-	if err := e.db.ClaimOutgoing(context.Background(), ids[0], "DCSU1"); err != nil {
+	if err := e.db.ClaimOutgoing(context.Background(), ids[0], "DCSU1", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	e.slack.Always("conversations.history", func(fakeslack.Request) *fakeslack.Reply { return fakeslack.Error("missing_scope") })
@@ -397,5 +398,49 @@ func TestSenderCannotCheckAnInterruptedPost(t *testing.T) {
 	}
 	if n := len(e.slack.Requests("chat.postMessage")); n != 0 {
 		t.Errorf("posted %d times without knowing whether it had been", n)
+	}
+}
+
+// A `remind --as-of … --post` run dates what it records on the plan year's
+// clock, while its sender and a serving bot's post on the wall clock. The
+// claim on a message being posted is dated by the sender that claims it:
+// dated on the run's clock (years ago), the serving bot took it for an
+// abandoned claim, found nothing yet in the conversation, and posted the
+// message a second time while the run's own post was in flight.
+func TestSenderDoesNotTakeAPostInFlightFromARunOnTheAsOfClock(t *testing.T) {
+	e := mustEnv(t) // the store's clock: 20 June 2012, as an as-of run's
+	wall := storetest.NewClock(time.Date(2026, time.December, 6, 22, 0, 0, 0, time.UTC))
+	ids := e.mustEnqueue(t, reminder("reminder:5.2:7", uCSU, "5.2"))
+
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	e.slack.Script("chat.postMessage", func(fakeslack.Request) *fakeslack.Reply {
+		close(inFlight)
+		<-release
+		return nil // then posted as Slack would
+	})
+	run := &Sender{Outbox: e.db, API: e.api, Logger: e.bot.Logger, Now: wall.Now}
+	done := make(chan error, 1)
+	go func() { _, err := run.Step(context.Background()); done <- err }()
+	<-inFlight
+
+	// The serving bot, on the wall clock, reads the outbox while the run's
+	// post is in flight: the message is claimed, not abandoned.
+	serving := &Sender{Outbox: e.db, API: e.api, Logger: e.bot.Logger, Now: wall.Now}
+	n, err := serving.Step(context.Background())
+	close(release)
+	if err != nil {
+		t.Fatalf("serving step: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("run step: %v", err)
+	}
+	if n != 0 {
+		t.Errorf("the serving bot handled %d messages while another sender was posting it; want 0", n)
+	}
+	if got := len(e.slack.Requests("chat.postMessage")); got != 1 {
+		t.Errorf("%d posts of one reminder; want 1", got)
+	}
+	if o := e.outgoing(t, ids[0]); o.State != actionbot.OutboxSent {
+		t.Errorf("the reminder is %s; want sent", o.State)
 	}
 }

@@ -59,7 +59,7 @@ func (s *Sender) deliverUpdate(ctx context.Context, d *actionbot.Delivery) {
 		return
 	}
 	if d.State != actionbot.OutboxSending {
-		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, target.Channel); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
+		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, target.Channel, s.now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
 			s.log().Debug("slack sender: another sender claimed the update first", "id", d.ID)
 			return
 		} else if err != nil {

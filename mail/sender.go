@@ -22,7 +22,7 @@ import (
 // outbox (the messages to addresses), and the members' addresses.
 type Outbox interface {
 	MailHeads(ctx context.Context, now time.Time, limit int) ([]*actionbot.Delivery, error)
-	ClaimMail(ctx context.Context, id int64, state actionbot.OutboxState, claimedAt time.Time) error
+	ClaimMail(ctx context.Context, id int64, state actionbot.OutboxState, claimedAt, at time.Time) error
 	MarkDelivered(ctx context.Context, id int64, channel, ref string) error
 	ReleaseOutgoing(ctx context.Context, id int64, cause string, next time.Time, count bool) error
 	MarkFailed(ctx context.Context, id int64, cause string) error
@@ -191,7 +191,7 @@ func MessageID(id int64, key, from string) string {
 // is not cut short by ctx: once begun, it is finished and recorded.
 func (s *Sender) deliver(ctx context.Context, d *actionbot.Delivery) {
 	rctx := context.WithoutCancel(ctx)
-	if err := s.Outbox.ClaimMail(rctx, d.ID, d.State, d.ClaimedAt); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
+	if err := s.Outbox.ClaimMail(rctx, d.ID, d.State, d.ClaimedAt, s.now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
 		s.log().Debug("mail sender: another sender claimed the e-mail first", "id", d.ID)
 		return
 	} else if err != nil {

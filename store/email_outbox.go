@@ -42,16 +42,17 @@ func (db *DB) MailHeads(ctx context.Context, now time.Time, limit int) ([]*Deliv
 // 'sending' until MarkDelivered, ReleaseOutgoing or MarkFailed records the
 // outcome. ECONFLICT when another sender claimed it first. A claim renewed
 // on an interrupted e-mail ('sending', its lease over) is taken the same
-// way, so two senders never send it at once.
-func (db *DB) ClaimMail(ctx context.Context, id int64, state actionbot.OutboxState, claimedAt time.Time) error {
+// way, so two senders never send it at once. The new claim is dated at,
+// by the sender's clock (see ClaimOutgoing).
+func (db *DB) ClaimMail(ctx context.Context, id int64, state actionbot.OutboxState, claimedAt, at time.Time) error {
 	var r interface{ RowsAffected() (int64, error) }
 	var err error
 	if state == actionbot.OutboxSending {
 		r, err = db.rw.ExecContext(ctx, `UPDATE outbox SET claimed_at = ? WHERE id = ? AND state = 'sending' AND owner = ? AND claimed_at = ?`,
-			db.now(), id, MailOwner, formatTime(claimedAt))
+			formatTime(at), id, MailOwner, formatTime(claimedAt))
 	} else {
 		r, err = db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sending', claimed_at = ? WHERE id = ? AND state = 'pending' AND owner = ?`,
-			db.now(), id, MailOwner)
+			formatTime(at), id, MailOwner)
 	}
 	if err != nil {
 		return fmt.Errorf("claim outbox %d: %w", id, err)

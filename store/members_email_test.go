@@ -104,10 +104,10 @@ func TestMailOutbox(t *testing.T) {
 	if err != nil || len(heads) != 1 || heads[0].Key != "k1" {
 		t.Fatalf("mail heads %v, %v", heads, err)
 	}
-	if err := db.ClaimMail(ctx, heads[0].ID, heads[0].State, heads[0].ClaimedAt); err != nil {
+	if err := db.ClaimMail(ctx, heads[0].ID, heads[0].State, heads[0].ClaimedAt, db.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimMail(ctx, heads[0].ID, actionbot.OutboxPending, time.Time{}); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimMail(ctx, heads[0].ID, actionbot.OutboxPending, time.Time{}, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claimed twice: %v", err)
 	}
 	// Interrupted: after the lease it is given again, still 'sending'.
@@ -119,10 +119,10 @@ func TestMailOutbox(t *testing.T) {
 	if len(h) != 1 || h[0].State != actionbot.OutboxSending || h[0].ID != heads[0].ID {
 		t.Fatalf("after the lease: %v", h)
 	}
-	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt); err != nil {
+	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt, db.Now()); err != nil {
 		t.Fatalf("reclaim: %v", err)
 	}
-	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("reclaimed twice: %v", err)
 	}
 	q, err := db.QueuedForMail(ctx)

@@ -63,7 +63,7 @@ func TestConsoleRunTakesOnlyItsOwnMessages(t *testing.T) {
 
 	// The Slack sender is given Slack's messages only, one conversation's
 	// oldest first, and cannot claim the console's.
-	if err := bot.ClaimOutgoing(ctx, own.ID, "CTASK"); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := bot.ClaimOutgoing(ctx, own.ID, "CTASK", bot.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claiming the console's message = %v, want ECONFLICT", err)
 	}
 	if got, err := bot.PendingOutgoing(ctx, clock.Now(), 100); err != nil || len(got) != 3 {
@@ -74,7 +74,7 @@ func TestConsoleRunTakesOnlyItsOwnMessages(t *testing.T) {
 		if err != nil || len(heads) != 1 || heads[0].Key != m.Key {
 			t.Fatalf("heads = %v, %v; want %s", heads, err, m.Key)
 		}
-		if err := bot.ClaimOutgoing(ctx, m.ID, "CTASK"); err != nil {
+		if err := bot.ClaimOutgoing(ctx, m.ID, "CTASK", bot.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := bot.MarkDelivered(ctx, m.ID, "CTASK", fmt.Sprint(m.ID)); err != nil {

@@ -125,7 +125,7 @@ func TestRedactNoteRemovesTheTextEverywhereAndQueuesSlackUpdates(t *testing.T) {
 			queued.To = "U0POL1"
 			return []*actionbot.Outgoing{sent, queued}
 		})
-	if err := db.ClaimOutgoing(ctx, sent.ID, "CTASK"); err != nil {
+	if err := db.ClaimOutgoing(ctx, sent.ID, "CTASK", db.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.MarkDelivered(ctx, sent.ID, "CTASK", "1349082000.000100"); err != nil {
@@ -313,7 +313,7 @@ func TestRedactNoteFromAConsoleLeavesTheUpdatesToSlack(t *testing.T) {
 	if _, err := con.Enqueue(ctx, forConsole); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.ClaimOutgoing(ctx, forSlack.ID, "CTASK"); err != nil {
+	if err := bot.ClaimOutgoing(ctx, forSlack.ID, "CTASK", bot.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := bot.MarkDelivered(ctx, forSlack.ID, "CTASK", "1349082000.000100"); err != nil {

@@ -114,9 +114,14 @@ const SendingLease = 30 * time.Second
 // begins now: the message is 'sending' until MarkDelivered, ReleaseOutgoing,
 // MarkRetry or MarkFailed records the outcome. ECONFLICT when the message is
 // not pending, or is not Slack's (a console run's).
-func (db *DB) ClaimOutgoing(ctx context.Context, id int64, channel string) error {
+//
+// The claim is dated at, by the sender's clock, not the store's: a
+// `remind --as-of … --post` run records the plan year's instants, but its
+// lease is read by a serving bot on the wall clock, which would take a claim
+// dated years ago for an abandoned one and post the message again.
+func (db *DB) ClaimOutgoing(ctx context.Context, id int64, channel string, at time.Time) error {
 	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sending', remote_channel = ?, claimed_at = ? WHERE id = ? AND state = 'pending' AND owner = ?`,
-		channel, db.now(), id, SlackOwner)
+		channel, formatTime(at), id, SlackOwner)
 	if err != nil {
 		return fmt.Errorf("claim outbox %d: %w", id, err)
 	}

@@ -68,10 +68,10 @@ func TestOutboxHeads(t *testing.T) {
 		t.Fatalf("heads %s, want %s", got, want)
 	}
 	// a1 is being posted; C1 waits for its outcome.
-	if err := db.ClaimOutgoing(ctx, ids[0], "C1"); err != nil {
+	if err := db.ClaimOutgoing(ctx, ids[0], "C1", db.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimOutgoing(ctx, ids[0], "C1"); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimOutgoing(ctx, ids[0], "C1", db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claimed twice: %v", err)
 	}
 	// b1 is rate limited for 30 s: C2 has no head until then.
@@ -117,5 +117,47 @@ func TestOutboxHeads(t *testing.T) {
 	}
 	if d, _ := db.SentMessage(ctx, "C1", "1333357200.000100"); len(d.Message.Blocks) != 2 {
 		t.Errorf("the revision was not kept")
+	}
+}
+
+// A claim's lease runs on the clock of the sender that claimed it, not on
+// the store's: a `remind --as-of 2012-… --post` run's store records the
+// plan year, and a serving bot on the wall clock must still see that run's
+// claim as fresh for SendingLease.
+func TestAClaimIsDatedByTheSendersClockNotTheStores(t *testing.T) {
+	wall := time.Date(2026, time.December, 6, 22, 0, 0, 0, time.UTC)
+	claims := []struct {
+		name  string
+		to    string
+		claim func(db *store.DB, d *store.Delivery) error
+		heads func(db *store.DB, now time.Time) ([]*store.Delivery, error)
+	}{
+		{"Slack", "U1", func(db *store.DB, d *store.Delivery) error {
+			return db.ClaimOutgoing(ctx, d.ID, "D1", wall)
+		}, func(db *store.DB, now time.Time) ([]*store.Delivery, error) { return db.OutboxHeads(ctx, now, 10) }},
+		{"e-mail", "a@x.org", func(db *store.DB, d *store.Delivery) error {
+			return db.ClaimMail(ctx, d.ID, d.State, d.ClaimedAt, wall)
+		}, func(db *store.DB, now time.Time) ([]*store.Delivery, error) { return db.MailHeads(ctx, now, 10) }},
+	}
+	for _, c := range claims {
+		t.Run(c.name, func(t *testing.T) {
+			db := mustOpenWriting(t, storetest.NewClock(storetest.PlanStart)) // the as-of run's clock
+			if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "k", Kind: "reminder", To: c.to, Message: actionbot.Simple("one")}); err != nil {
+				t.Fatal(err)
+			}
+			heads, err := c.heads(db, wall)
+			if err != nil || len(heads) != 1 {
+				t.Fatalf("heads %v, %v", heads, err)
+			}
+			if err := c.claim(db, heads[0]); err != nil {
+				t.Fatal(err)
+			}
+			if h, err := c.heads(db, wall.Add(store.SendingLease-time.Second)); err != nil || len(h) != 0 {
+				t.Errorf("a serving sender on the wall clock is given the claimed message within its lease: %v, %v", h, err)
+			}
+			if h, err := c.heads(db, wall.Add(store.SendingLease)); err != nil || len(h) != 1 {
+				t.Errorf("after the lease the interrupted message is not given again: %v, %v", h, err)
+			}
+		})
 	}
 }
