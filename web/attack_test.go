@@ -79,7 +79,7 @@ func TestPathTricksAroundALink(t *testing.T) {
 	before := f.state(t, "5.2")
 	for _, path := range []string{"//a/" + tok, "/a//" + tok, "/a/x/../" + tok, "/a/x/%2e%2e/" + tok, "/a/" + tok + "/", "/a/" + tok + "/x"} {
 		r := f.do(t, http.MethodPost, f.srv.URL+path, done.values())
-		if r.status == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), "/a/"+tok+"?done=") {
+		if r.status == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), tok+"?done=") {
 			t.Errorf("POST %s made a change", path)
 		}
 	}

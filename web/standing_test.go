@@ -31,7 +31,7 @@ func TestALinkOfSomeoneRemovedFromTheirAgencyShowsNothing(t *testing.T) {
 	}
 	r = f.do(t, http.MethodPost, u, done.values())
 	if r.status == http.StatusSeeOther {
-		r = f.do(t, http.MethodGet, f.srv.URL+r.header.Get("Location"), nil)
+		r = f.do(t, http.MethodGet, followed(t, u, r.header.Get("Location")), nil)
 	}
 	if strings.Contains(r.body, "DVLA data shared") {
 		t.Errorf("POST by a removed member shows the card:\n%s", r.body)

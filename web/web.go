@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -439,7 +440,11 @@ func (p *Pages) serveChange(w http.ResponseWriter, r *http.Request) {
 		p.page(w, r, http.StatusServiceUnavailable, v)
 		return
 	}
-	http.Redirect(w, r, token+"?done="+r.PostForm.Get("submission"), http.StatusSeeOther)
+	// Back to the page, relative to it: under a public address with a path
+	// (a proxy serving the pages under /actionbot/), http.Redirect's
+	// absolute /a/… would leave that path.
+	w.Header().Set("Location", token+"?done="+url.QueryEscape(r.PostForm.Get("submission")))
+	w.WriteHeader(http.StatusSeeOther)
 }
 
 // command reads the form into the command it asks for, or says what is

@@ -279,10 +279,10 @@ func TestSubmittingTheFormMarksTheActionDoneAsThePersonOnce(t *testing.T) {
 		t.Fatalf("POST: %d %s", r.status, r.body)
 	}
 	loc := r.header.Get("Location")
-	if want := "/a/" + tok + "?done=" + url.QueryEscape(done["submission"]); loc != want {
-		t.Fatalf("redirect to %q, want %q", loc, want)
+	if want := tok + "?done=" + url.QueryEscape(done["submission"]); loc != want {
+		t.Fatalf("redirect to %q, want %q (relative to the page)", loc, want)
 	}
-	page := f.do(t, http.MethodGet, f.srv.URL+loc, nil)
+	page := f.do(t, http.MethodGet, followed(t, u, loc), nil)
 	if page.status != http.StatusOK || !strings.Contains(page.body, `class="banner ok" role="status"><p><strong>5.2 is marked done.`) {
 		t.Errorf("the confirmation page: %d\n%s", page.status, page.body)
 	}
@@ -324,7 +324,7 @@ func TestProgressNoteAndSnoozeGoThroughTheHandler(t *testing.T) {
 		fs := formsOf(t, f.do(t, http.MethodGet, u, nil).body)
 		r := f.do(t, http.MethodPost, u, fs[do].values(kv...))
 		if r.status == http.StatusSeeOther {
-			return f.do(t, http.MethodGet, f.srv.URL+r.header.Get("Location"), nil)
+			return f.do(t, http.MethodGet, followed(t, u, r.header.Get("Location")), nil)
 		}
 		return r
 	}
@@ -381,7 +381,7 @@ func TestAPartnerIsRefusedAsInSlack(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("POST: %d", r.status)
 	}
-	page := f.do(t, http.MethodGet, f.srv.URL+r.header.Get("Location"), nil)
+	page := f.do(t, http.MethodGet, followed(t, u, r.header.Get("Location")), nil)
 	if !strings.Contains(page.body, `class="banner refused"`) || !strings.Contains(page.body, "Only members of Kent Police (POLICE)") {
 		t.Errorf("the refusal:\n%s", page.body)
 	}
