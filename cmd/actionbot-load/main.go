@@ -79,6 +79,7 @@ type config struct {
 	bot, url, secret, db, phases string
 	pprof, serveFloor            string
 	floorPhases                  string
+	bolt                         string // -bolt: the Bolt app's directory (bolt.go)
 	actions, conc, rounds        int
 	dur, warmup                  time.Duration
 	seed                         uint64
@@ -101,6 +102,7 @@ func main() {
 	flag.BoolVar(&c.floor, "floor", false, "also measure the floor (a bare signed-HTTP Slack handler) on lookups (and, with -floor-phases, updates), alternating with the bot, and report the CPU ratio")
 	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating rounds of bot and floor")
 	flag.StringVar(&c.floorPhases, "floor-phases", "lookup", "with -floor, what the rounds measure, in order: lookup (/action <id>), update (/action <id> progress <n>, the floor making the same change durable in one SQLite transaction on a copy of the database)")
+	flag.StringVar(&c.bolt, "bolt", "", "with -floor -floor-phases update, also measure the Bolt + better-sqlite3 app in this `directory` (bench/bolt, after npm ci) making the same changes, in the same rounds")
 	flag.StringVar(&c.serveFloor, "serve-floor", "", "internal: serve the floor on this `address` (started by -floor)")
 	flag.Parse()
 	if c.serveFloor != "" {
@@ -141,6 +143,9 @@ func run(c config) error {
 		}
 	}
 
+	if c.bolt != "" && floorDB == "" {
+		return errors.New("-bolt needs -floor -floor-phases update: Bolt is measured in the rounds for changes")
+	}
 	var bot *spawned
 	if c.bot != "" {
 		if bot, err = spawn(ctx, &c, rs.base); err != nil {
@@ -220,7 +225,11 @@ func run(c config) error {
 			if phase != "lookup" && phase != "update" {
 				return fmt.Errorf("-floor-phases: unknown phase %q: use lookup or update", phase)
 			}
-			if err := l.floorRounds(ctx, botMeter, phase, floorDB); err != nil {
+			rounds := l.floorRounds
+			if phase == "update" && c.bolt != "" {
+				rounds = func(ctx context.Context, m *meter, _, db string) error { return l.boltRounds(ctx, m, db, c.bolt) }
+			}
+			if err := rounds(ctx, botMeter, phase, floorDB); err != nil {
 				return err
 			}
 		}
