@@ -16,6 +16,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/schedule"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -290,7 +291,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 func printImport(out io.Writer, r *actionbot.ImportResult) {
 	// Old text in the database may predate the cleaning at the door: show it
 	// escaped, never obeyed.
-	printableOutput(func(w io.Writer) error { printImportTo(w, r); return nil })(out)
+	safefile.Printable(func(w io.Writer) error { printImportTo(w, r); return nil })(out)
 }
 
 func printImportTo(w io.Writer, r *actionbot.ImportResult) {
@@ -346,7 +347,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))}
 	}
-	if err := notTheDatabase(*out, c.DB); err != nil {
+	if err := safefile.NotTheDatabase(*out, c.DB); err != nil {
 		return err
 	}
 	if *format == "xlsx" && *out == "" && isTerminalOut(a.stdout) {
@@ -360,7 +361,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeOut(*out, a.stdout, planWriter(*format, ex))
+		return safefile.Write(*out, a.stdout, planWriter(*format, ex))
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -368,13 +369,13 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if !plan {
-		return writeOut(*out, a.stdout, printableOutput(func(w io.Writer) error { return ex(ctx, c, db, a.clock()(), w) }))
+		return safefile.Write(*out, a.stdout, safefile.Printable(func(w io.Writer) error { return ex(ctx, c, db, a.clock()(), w) }))
 	}
 	pe, err := a.planExport(ctx, c, db)
 	if err != nil {
 		return err
 	}
-	return writeOut(*out, a.stdout, planWriter(*format, pe))
+	return safefile.Write(*out, a.stdout, planWriter(*format, pe))
 }
 
 // planExport gathers the current plan as export writes it: its actions with
@@ -406,7 +407,7 @@ func planWriter(format string, ex *planfile.Export) func(io.Writer) error {
 	if format == "xlsx" {
 		return func(w io.Writer) error { return planfile.WriteExportXLSX(w, ex) }
 	}
-	return printableOutput(func(w io.Writer) error { return planfile.WriteExport(w, ex) })
+	return safefile.Printable(func(w io.Writer) error { return planfile.WriteExport(w, ex) })
 }
 
 // isTerminalOut reports whether w is a terminal.

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -104,7 +104,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	}
 	if st, err := os.Stat(c.DB); err == nil && !store.IsPostgresURL(c.DB) {
 		switch {
-		case st.Mode().IsRegular() && st.Size() == 0 && !exists(c.DB+"-wal"):
+		case st.Mode().IsRegular() && st.Size() == 0 && !safefile.Exists(c.DB+"-wal"):
 			// An empty file (touched, or truncated) is a new database:
 			// the advice for one is to run init.
 		case !st.Mode().IsRegular():
@@ -145,11 +145,6 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", actionbot.Redact(c.DB), plan.Name, actionbot.Redact(c.DB))
 	return nil
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return !errors.Is(err, fs.ErrNotExist)
 }
 
 // flagsAfterArgs refuses a flag given after the arguments, where Go's flag

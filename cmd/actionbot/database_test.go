@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -401,7 +402,7 @@ func TestInitFillsAnEmptyFileAndNamesWhatElseIsThere(t *testing.T) {
 			t.Errorf("%v: exit %d: %s", args, code, errs)
 		}
 	}
-	if exists(filepath.Join(dir, "nowhere.db")) {
+	if safefile.Exists(filepath.Join(dir, "nowhere.db")) {
 		t.Error("a database was made through the link")
 	}
 }

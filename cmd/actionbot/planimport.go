@@ -15,6 +15,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -185,7 +186,7 @@ func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path 
 // the file's states differ from the plan's actions: kept, or applied with
 // --apply-state.
 func printStates(out io.Writer, imp *actionbot.PlanImport, r *actionbot.ImportResult, dry bool) {
-	printableOutput(func(w io.Writer) error {
+	safefile.Printable(func(w io.Writer) error {
 		added := map[string]bool{}
 		for _, ref := range r.Added {
 			added[ref] = true

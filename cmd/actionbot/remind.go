@@ -16,6 +16,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -371,7 +372,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	}
 	// Action text may hold what a terminal would obey, stored before text
 	// was cleaned at the door: shown escaped.
-	printableOutput(func(w io.Writer) error { run.WriteAccount(w, console.Render, post); return nil })(a.stdout)
+	safefile.Printable(func(w io.Writer) error { run.WriteAccount(w, console.Render, post); return nil })(a.stdout)
 	if err != nil {
 		return err
 	}

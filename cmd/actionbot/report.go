@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -134,7 +135,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := notTheDatabase(*out, c.DB); err != nil {
+	if err := safefile.NotTheDatabase(*out, c.DB); err != nil {
 		return err
 	}
 	db, err := a.open(ctx, c, false)
@@ -159,7 +160,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeOut(*out, a.stdout, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+		if err := safefile.Write(*out, a.stdout, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stderr, "Wrote the report as of %s to %s, printed by Chromium.\n", r.AsOf.UK(), *out)
@@ -167,8 +168,8 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	}
 	// Every format may be read on a terminal (or a spreadsheet, or a
 	// browser): what a terminal would obey is escaped, whatever the format.
-	emit := printableOutput(func(w io.Writer) error { return write(w, r) })
-	if err := writeOut(*out, a.stdout, emit); err != nil {
+	emit := safefile.Printable(func(w io.Writer) error { return write(w, r) })
+	if err := safefile.Write(*out, a.stdout, emit); err != nil {
 		return err
 	}
 	if *out != "" {

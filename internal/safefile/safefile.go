@@ -1,4 +1,8 @@
-package main
+// Package safefile writes a command's output safely: to a file replaced
+// whole once complete (never half a report), to a device or FIFO in place
+// (never replaced), never over the database the command reads, and with
+// what a terminal would obey shown escaped.
+package safefile
 
 import (
 	"bytes"
@@ -16,7 +20,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// writeOut writes to the named file, or to stdout when name is empty.
+// Write writes to the named file, or to stdout when name is empty.
 //
 // A regular file (or a new one) is replaced only once the output is
 // complete: it is written beside the file and renamed over it, so a reader
@@ -29,7 +33,7 @@ import (
 // A new file is created with mode 0666 less the umask, as any program's
 // output is (reports hold notes and blocked reasons: a umask of 077 keeps
 // them private); a file that exists keeps its mode.
-func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error {
+func Write(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "" {
 		return write(stdout)
 	}
@@ -39,7 +43,7 @@ func writeOut(name string, stdout io.Writer, write func(io.Writer) error) error 
 		// A symbolic link to a file not made yet: the file it names is
 		// made, and the link kept.
 		target := linkTarget(name)
-		if dir := filepath.Dir(target); !exists(dir) {
+		if dir := filepath.Dir(target); !Exists(dir) {
 			return fmt.Errorf("write %s: the directory %s does not exist", name, dir)
 		}
 		return replaceFile(target, 0, write)
@@ -106,11 +110,11 @@ func realPath(name string) string {
 	return t
 }
 
-// notTheDatabase refuses an output file that is the database the command
+// NotTheDatabase refuses an output file that is the database the command
 // reads, or one of SQLite's files beside it, however it is spelt (through
 // links, "./", "..", or a hard link): "report -db a.db -o a.db" would
 // otherwise replace the live database with a report.
-func notTheDatabase(out, db string) error {
+func NotTheDatabase(out, db string) error {
 	if out == "" || store.IsPostgresURL(db) {
 		return nil
 	}
@@ -174,10 +178,10 @@ func replaceFile(name string, perm fs.FileMode, write func(io.Writer) error) err
 	return nil
 }
 
-// printableOutput makes a writer's text safe for a terminal: anything
+// Printable makes a writer's text safe for a terminal: anything
 // non-printable already in the database (an escape sequence, a bidi
 // override) is shown escaped rather than obeyed (actionbot.Printable).
-func printableOutput(write func(io.Writer) error) func(io.Writer) error {
+func Printable(write func(io.Writer) error) func(io.Writer) error {
 	return func(w io.Writer) error {
 		var buf bytes.Buffer
 		if err := write(&buf); err != nil {
@@ -192,4 +196,11 @@ func printableOutput(write func(io.Writer) error) func(io.Writer) error {
 		_, err := io.WriteString(w, strings.Join(lines, "\r\n"))
 		return err
 	}
+}
+
+// Exists reports whether something (a file, a directory, a link) is at
+// path, or might be: only "does not exist" is false.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
 }
