@@ -67,3 +67,14 @@ func Printable(s string) string {
 	}
 	return b.String()
 }
+
+// PrintableCSV is Printable for output that may be CSV: its "\r\n" line
+// ends stay, and a carriage return anywhere else (it could make a line
+// overwrite another) is shown escaped.
+func PrintableCSV(s string) string {
+	lines := strings.Split(s, "\r\n")
+	for i, l := range lines {
+		lines[i] = Printable(l)
+	}
+	return strings.Join(lines, "\r\n")
+}

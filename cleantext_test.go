@@ -77,3 +77,11 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+func TestPrintableCSVKeepsLineEndsAndShowsOtherCarriageReturns(t *testing.T) {
+	in := "ref,note\r\n5.2,\"a\rb \x1b[2J\"\r\n"
+	want := "ref,note\r\n5.2,\"a\\x0db \\x1b[2J\"\r\n"
+	if got := actionbot.PrintableCSV(in); got != want {
+		t.Errorf("PrintableCSV(%q) = %q, want %q", in, got, want)
+	}
+}

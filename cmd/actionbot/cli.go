@@ -18,6 +18,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/console"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
+	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/schedule"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -288,44 +289,6 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	return a.importPlan(ctx, c, f, fs.Arg(0))
 }
 
-func printImport(out io.Writer, r *actionbot.ImportResult) {
-	// Old text in the database may predate the cleaning at the door: show it
-	// escaped, never obeyed.
-	safefile.Printable(func(w io.Writer) error { printImportTo(w, r); return nil })(out)
-}
-
-func printImportTo(w io.Writer, r *actionbot.ImportResult) {
-	if r.Created {
-		fmt.Fprintf(w, "Imported %q (%s) as the current plan.\n", r.Plan.Name, r.Plan.Period)
-		if r.Archived != nil {
-			fmt.Fprintf(w, "The previous plan, %q, is kept read-only for its history.\n", r.Archived.Name)
-		}
-	} else {
-		fmt.Fprintf(w, "Updated %q (%s).\n", r.Plan.Name, r.Plan.Period)
-	}
-	fmt.Fprintf(w, "%d added, %d updated, %d unchanged.\n", len(r.Added), len(r.Updated), r.Unchanged)
-	if len(r.Added) > 0 && !r.Created {
-		fmt.Fprintf(w, "Added: %s.\n", strings.Join(r.Added, ", "))
-	}
-	for _, d := range r.Updated {
-		var cs []string
-		for _, ch := range d.Changes {
-			from, to := planfile.ChangedWords(ch.From, ch.To, 4)
-			cs = append(cs, fmt.Sprintf("%s %q → %q", ch.Field, actionbot.Clip(from, 80), actionbot.Clip(to, 80)))
-		}
-		fmt.Fprintf(w, "  %s: %s\n", d.Ref, strings.Join(cs, "; "))
-	}
-	if len(r.Missing) > 0 {
-		fmt.Fprintf(w, "Not in the file, kept as they are: %s.\n", strings.Join(r.Missing, ", "))
-	}
-	if len(r.NewAgencies) > 0 {
-		fmt.Fprintf(w, "New agencies: %s.\n", strings.Join(r.NewAgencies, ", "))
-	}
-	for _, n := range r.Retitled {
-		fmt.Fprintf(w, "Priority %d has a new title.\n", n)
-	}
-}
-
 func (a *app) exportCmd(ctx context.Context, args []string) error {
 	c, err := loadConfig(a.env)
 	if err != nil {
@@ -357,7 +320,7 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 		if !plan {
 			return &usageError{"--shipped writes the shipped plan as a CSV or xlsx template: use --format csv or xlsx"}
 		}
-		ex, err := shippedExport()
+		ex, err := planfile.ShippedExport()
 		if err != nil {
 			return err
 		}
@@ -425,7 +388,9 @@ func isTerminalOut(w io.Writer) bool {
 func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error, bool) {
 	switch name {
 	case "ics":
-		return exportICS, true
+		return func(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error {
+			return report.WriteICSAt(ctx, db, c.RAG, now, c.TZ, w)
+		}, true
 	}
 	return nil, false
 }

@@ -190,38 +190,14 @@ func (a *app) scheduler(c *Config, db *store.DB, log *slog.Logger) *reminders.Sc
 	}
 }
 
-// parseAsOf reads --as-of in the partnership's time zone: a date and time
-// ("2012-11-05T08:30"), an RFC 3339 instant, or a date alone, meaning the
-// first time sched runs that day (or def's, when sched does not run then).
-// Empty means now.
+// parseAsOf reads --as-of (reminders.ParseInstant); a mistake is a usage
+// error.
 func parseAsOf(s string, now func() time.Time, loc *time.Location, sched, def string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return now().In(loc), nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(loc), nil
-	}
-	day, err := actionbot.ParseISODate(s)
+	t, err := reminders.ParseInstant(s, now, loc, sched, def)
 	if err != nil {
-		return time.Time{}, &usageError{fmt.Sprintf("--as-of %q: give a date and time in ACTIONBOT_TZ such as 2012-11-05T08:30, or a date such as 2012-11-05", s)}
+		return t, &usageError{err.Error()}
 	}
-	for _, spec := range []string{sched, def} {
-		if spec == "" {
-			continue
-		}
-		if sc, err := reminders.ParseSchedule(spec); err == nil {
-			if t, ok := reminders.FirstRunOn(sc, day, loc); ok {
-				return t, nil
-			}
-		}
-	}
-	return day.At(12, 0, loc), nil
+	return t, nil
 }
 
 // remindRun is what the digest and remind commands share: the settings, the

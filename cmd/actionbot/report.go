@@ -2,57 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/report"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
-
-// reportWriters are the formats of "report".
-func reportWriters() map[string]func(io.Writer, *report.Report) error {
-	return map[string]func(io.Writer, *report.Report) error{
-		"md":   report.WriteMarkdown,
-		"csv":  report.WriteCSV,
-		"html": report.WriteHTML,
-	}
-}
-
-// reportFormat chooses the format: the one given, else the output file's
-// extension, else Markdown.
-func reportFormat(format, out string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(out)) {
-		case ".csv":
-			return "csv", nil
-		case ".html", ".htm":
-			return "html", nil
-		case ".pdf":
-			return "pdf", nil
-		}
-		return "md", nil
-	}
-	f := strings.ToLower(format)
-	switch f {
-	case "markdown":
-		f = "md"
-	case "htm":
-		f = "html"
-	}
-	if _, ok := reportWriters()[f]; !ok && f != "pdf" {
-		return "", &usageError{fmt.Sprintf("unknown report format %q: use md, csv, html or pdf", format)}
-	}
-	return f, nil
-}
 
 // asOfDate parses --as-of, a date in the plan's time zone; empty is today.
 func asOfDate(s string, now time.Time) (actionbot.Date, error) {
@@ -87,11 +48,11 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("report takes flags only, not %q", fs.Arg(0))}
 	}
-	f, err := reportFormat(*format, *out)
+	f, err := report.Format(*format, *out)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
-	write := reportWriters()[f]
+	write := report.Writers()[f]
 	var printer *report.Printer
 	if f == "pdf" {
 		if *out == "" {
@@ -107,9 +68,9 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	cover, err := readCover(*meeting, *author, *notes)
+	cover, err := report.ReadCover(*meeting, *author, *notes)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	if *measures {
 		if f != "csv" {
@@ -145,9 +106,9 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	var r *report.Report
 	if *quarter != "" {
-		r, err = buildQuarterReport(ctx, c, db, q, now, cover)
+		r, err = report.BuildCurrentQuarter(ctx, db, q, now, report.Options{Rules: c.RAG, Produced: now, Cover: cover})
 	} else {
-		r, err = buildReport(ctx, c, db, at, now)
+		r, err = report.BuildCurrent(ctx, db, report.Options{At: at, Rules: c.RAG, Produced: now})
 		if r != nil {
 			r.Cover = cover
 		}
@@ -178,63 +139,13 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-func buildReport(ctx context.Context, c *Config, db *store.DB, at, produced time.Time) (*report.Report, error) {
-	plan, err := db.CurrentPlan(ctx)
-	if err != nil {
-		return nil, err
+// asUsage makes a report's *report.FlagError a usage error.
+func asUsage(err error) error {
+	var fe *report.FlagError
+	if errors.As(err, &fe) {
+		return &usageError{fe.Msg}
 	}
-	return report.Build(ctx, db, plan, report.Options{At: at, Rules: c.RAG, Produced: produced})
-}
-
-func buildQuarterReport(ctx context.Context, c *Config, db *store.DB, q actionbot.Quarter, now time.Time, cover report.Cover) (*report.Report, error) {
-	plan, err := db.CurrentPlan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return report.BuildQuarter(ctx, db, plan, q, now, report.Options{Rules: c.RAG, Produced: now, Cover: cover})
-}
-
-// maxRecommendations caps the recommendations file: a board paper's notes
-// run to a page, not megabytes.
-const maxRecommendations = 64 << 10
-
-// readCover reads the paper's cover from the flags: the meeting and author
-// on one line each, the recommendations from a file of UTF-8 text.
-func readCover(meeting, author, notesFile string) (report.Cover, error) {
-	cv := report.Cover{Meeting: strings.Join(strings.Fields(actionbot.CleanText(meeting)), " "), Author: strings.Join(strings.Fields(actionbot.CleanText(author)), " ")}
-	if notesFile == "" {
-		return cv, nil
-	}
-	f, err := os.Open(notesFile)
-	if err != nil {
-		return cv, fmt.Errorf("read the recommendations: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxRecommendations+1))
-	if err != nil {
-		return cv, fmt.Errorf("read the recommendations %s: %w", notesFile, err)
-	}
-	if len(b) > maxRecommendations {
-		return cv, &usageError{fmt.Sprintf("--recommendations %s is over %d KB: a board paper's notes fit on a page", notesFile, maxRecommendations>>10)}
-	}
-	if !utf8.Valid(b) {
-		return cv, &usageError{fmt.Sprintf("--recommendations %s is not UTF-8 text: save it as UTF-8", notesFile)}
-	}
-	// What a terminal or a page would obey (escapes, bidi overrides) is
-	// dropped; line breaks and tabs stay.
-	cv.Recommendations = strings.TrimSpace(actionbot.CleanText(strings.TrimPrefix(string(b), "\ufeff")))
-	return cv, nil
-}
-
-// exportICS writes the deadlines calendar as it stands at now, the bot's
-// clock.
-func exportICS(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error {
-	now = now.In(c.TZ)
-	r, err := buildReport(ctx, c, db, now, now)
-	if err != nil {
-		return err
-	}
-	return report.WriteICS(w, r)
+	return err
 }
 
 // splitArgs separates flags from positional arguments, which may come in any

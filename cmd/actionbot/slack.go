@@ -5,11 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -98,7 +93,7 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 	if c.apiURL != "" && !strings.HasSuffix(c.apiURL, "/") {
 		c.apiURL += "/"
 	}
-	urls, err := responseURLs(env("ACTIONBOT_SLACK_RESPONSE_URLS"), c.apiURL)
+	urls, err := bot.ResponseURLs(env("ACTIONBOT_SLACK_RESPONSE_URLS"), c.apiURL)
 	if err != nil {
 		return nil, err
 	}
@@ -130,38 +125,6 @@ func loadSlackConfig(env getenv) (*slackConfig, error) {
 	return c, nil
 }
 
-// responseURLs are the prefixes of the response URLs the bot posts replies
-// to: Slack's own (https://hooks.slack.com/), each of extra (comma-separated
-// http or https URLs), and SLACK_API_URL's scheme and host when it is set.
-func responseURLs(extra, apiURL string) ([]string, error) {
-	out := slices.Clone(bot.DefaultResponseURLs)
-	for _, p := range strings.Split(extra, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		u, err := url.Parse(p)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-			return nil, fmt.Errorf("ACTIONBOT_SLACK_RESPONSE_URLS: %q is not an http or https URL such as https://hooks.slack.com/", actionbot.Redact(p))
-		}
-		out = append(out, p)
-	}
-	if u, err := url.Parse(apiURL); apiURL != "" && err == nil && u.Host != "" {
-		out = append(out, u.Scheme+"://"+u.Host+"/")
-	}
-	return out, nil
-}
-
-// refusedToken reports whether auth.test's answer is one for a token that
-// will never work.
-func refusedToken(answer string) bool {
-	switch answer {
-	case "invalid_auth", "not_authed", "token_revoked", "token_expired",
-		"account_inactive", "not_allowed_token_type", "team_access_not_granted":
-		return true
-	}
-	return false
-}
-
 // serveSlack runs the bot on Slack when the environment configures it.
 func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error) {
 	sc := c.Slack // read and checked with the rest of the configuration
@@ -183,7 +146,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	cancelAuth()
 	var se slack.SlackErrorResponse
 	switch {
-	case errors.As(err, &se) && refusedToken(se.Err):
+	case errors.As(err, &se) && bot.RefusedToken(se.Err):
 		log.Error("Slack refused the bot token", "error", se.Err)
 		return true, fmt.Errorf("Slack refused SLACK_BOT_TOKEN (%s): reinstall the app and copy the Bot User OAuth Token again", se.Err)
 	case err != nil:
@@ -216,7 +179,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// server, or on a server of their own in Socket Mode.
 	pages := linkPages(c, h, db, log)
 	if pages != nil && sc.mode == modeSocket {
-		waitPages, err := listenLinkPages(serveCtx, pages, sc.addr, sc.http, log)
+		waitPages, err := bot.ListenLinkPages(serveCtx, pages, sc.addr, sc.http, log)
 		if err != nil {
 			return true, err
 		}
@@ -252,7 +215,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 			log.Error("Slack refused the Socket Mode connection; stopping", "error", fatal.Cause.Error())
 		}
 	case modeHTTP:
-		err = serveHTTP(serveCtx, b, sc, log, pages)
+		err = b.ListenAndServe(serveCtx, sc.addr, bot.NewVerifier(sc.signingSecret), sc.http, log, pages)
 	}
 	stopServing()
 	b.Wait()
@@ -263,35 +226,4 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		log.Info("stopped cleanly")
 	}
 	return true, err
-}
-
-// serveHTTP serves Slack's HTTP requests on sc.addr until ctx is done, then
-// stops taking requests and finishes those in hand.
-func serveHTTP(ctx context.Context, b *bot.Bot, sc *slackConfig, log *slog.Logger, pages http.Handler) error {
-	ln, err := net.Listen("tcp", sc.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (ACTIONBOT_ADDR): %w", sc.addr, err)
-	}
-	// Timeouts, a cap on headers, per-route caps on bodies, and caps on
-	// requests in hand and connections open: see bot.NewHTTPServer.
-	srv := b.NewHTTPServer(bot.NewVerifier(sc.signingSecret), sc.http, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
-	// The link pages, when configured, under /a/ (web.go).
-	srv.Handler = withLinkPages(srv.Handler, pages)
-	log.Info("Slack HTTP mode listening", "addr", ln.Addr().String(),
-		"endpoints", "/slack/events /slack/commands /slack/interactivity /healthz", "link_pages", pages != nil)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(sc.http.Listener(ln)) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("HTTP server: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("stopping: finishing the requests in hand")
-	sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("stop the HTTP server: %w", err)
-	}
-	<-errc
-	return nil
 }

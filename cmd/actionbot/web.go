@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
-	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/linktoken"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -75,68 +71,4 @@ func linkPages(c *Config, h *commands.Handler, db *store.DB, log *slog.Logger) h
 		p.MaxRequests = c.Slack.http.MaxRequests
 	}
 	return p.Routes()
-}
-
-// withLinkPages serves the link pages under /a/ beside the bot's own
-// routes; next alone when there are none.
-func withLinkPages(next, pages http.Handler) http.Handler {
-	if pages == nil {
-		return next
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/a/", pages)
-	mux.Handle("/", next)
-	return mux
-}
-
-// Timeouts and sizes of the link pages' own server (Socket Mode, which has
-// no HTTP server for Slack): those of bot.NewHTTPServer.
-const (
-	webReadHeaderTimeout = 5 * time.Second
-	webReadTimeout       = 10 * time.Second
-	webWriteTimeout      = 30 * time.Second
-	webIdleTimeout       = 90 * time.Second
-	webMaxHeaderBytes    = 16 << 10
-)
-
-// listenLinkPages serves the link pages alone on addr (ACTIONBOT_ADDR), for
-// Socket Mode, with the HTTP door's limits: connections (l), timeouts and
-// the size of headers; the pages cap requests in hand and bodies
-// themselves. It returns once listening; the server stops when ctx is done,
-// and wait waits for it.
-func listenLinkPages(ctx context.Context, pages http.Handler, addr string, l bot.HTTPLimits, log *slog.Logger) (wait func(), err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s (ACTIONBOT_ADDR) for the link pages: %w", addr, err)
-	}
-	srv := &http.Server{
-		Handler:           withLinkPages(http.NotFoundHandler(), pages),
-		ReadHeaderTimeout: webReadHeaderTimeout,
-		ReadTimeout:       webReadTimeout,
-		WriteTimeout:      webWriteTimeout,
-		IdleTimeout:       webIdleTimeout,
-		MaxHeaderBytes:    webMaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	log.Info("link pages listening", "addr", ln.Addr().String(), "path", "/a/")
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(l.Listener(ln)); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("link pages: the server stopped", "err", err)
-		}
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-done:
-			return
-		}
-		sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil {
-			log.Warn("link pages: stop", "err", err)
-		}
-	}()
-	return func() { <-done }, nil
 }

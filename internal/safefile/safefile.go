@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -187,13 +186,8 @@ func Printable(write func(io.Writer) error) func(io.Writer) error {
 		if err := write(&buf); err != nil {
 			return err
 		}
-		// CSV ends its lines with "\r\n": those stay; a carriage return
-		// anywhere else (it could make a line overwrite another) is shown.
-		lines := strings.Split(buf.String(), "\r\n")
-		for i, l := range lines {
-			lines[i] = actionbot.Printable(l)
-		}
-		_, err := io.WriteString(w, strings.Join(lines, "\r\n"))
+		// CSV ends its lines with "\r\n": those stay.
+		_, err := io.WriteString(w, actionbot.PrintableCSV(buf.String()))
 		return err
 	}
 }
