@@ -1,14 +1,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/reminders"
+	"github.com/sevenoaks-csp/actionbot/schedule"
 )
 
 // asOfFlag is serve's -as-of: the console on a clock that starts at an
@@ -22,31 +21,6 @@ func asOfFlag(fs *flag.FlagSet) *string {
 // the -as-of clock runs.
 func speedFlag(fs *flag.FlagSet) *float64 {
 	return fs.Float64("speed", 1, "console only, with -as-of: run the clock this many times faster than the wall clock (60: a minute a second)")
-}
-
-// movingClock is the console's -as-of clock: it starts at an instant, runs
-// forward speed times as fast as the wall clock, and can jump ahead (/next).
-type movingClock struct {
-	wall  func() time.Time
-	speed float64
-
-	mu    sync.Mutex
-	base  time.Time // the clock's reading at wall0
-	wall0 time.Time
-}
-
-// Now reads the clock.
-func (m *movingClock) Now() time.Time {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.base.Add(time.Duration(float64(m.wall().Sub(m.wall0)) * m.speed))
-}
-
-// Jump sets the clock to t, from which it runs on at its speed.
-func (m *movingClock) Jump(t time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.base, m.wall0 = t, m.wall()
 }
 
 // startClock sets the bot's clock from -as-of: it starts at that instant
@@ -69,44 +43,9 @@ func (a *app) startClock(c *Config, asOf string, speed float64) error {
 	if err != nil {
 		return err
 	}
-	a.moving = &movingClock{wall: a.wall, speed: speed, base: start, wall0: a.wall()}
+	a.moving = schedule.NewMovingClock(a.wall, speed, start)
 	a.now = a.moving.Now
 	return nil
-}
-
-// nextRun is the console's /next: the clock jumps to the next run of the
-// digest or the reminders' sweep, which is made there and then (the
-// scheduler on the console's clock would make it a moment later; a run made
-// twice sends nothing twice), and what it queued is printed as it goes out.
-func (a *app) nextRun(c *Config, s *reminders.Scheduler) func(ctx context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) {
-		now := a.moving.Now().In(c.TZ)
-		type run struct {
-			name string
-			spec string
-			do   func(context.Context)
-		}
-		var best time.Time
-		var next run
-		for _, r := range []run{{"the reminders' sweep", s.RemindSpec, s.Sweep}, {"the daily tasking digest", s.DigestSpec, s.Digest}} {
-			if r.spec == "" {
-				continue
-			}
-			sched, err := reminders.ParseSchedule(r.spec)
-			if err != nil {
-				return "", fmt.Errorf("%s schedule %q: %w", r.name, r.spec, err)
-			}
-			if t := sched.Next(now); !t.IsZero() && (best.IsZero() || t.Before(best)) {
-				best, next = t, r
-			}
-		}
-		if best.IsZero() {
-			return "Nothing is scheduled: the digest and the reminders are off.", nil
-		}
-		a.moving.Jump(best)
-		next.do(ctx)
-		return fmt.Sprintf("⏩ The clock is now %s: %s ran. What it sent is printed as it goes out.", reminders.WhenText(best.In(c.TZ)), next.name), nil
-	}
 }
 
 // clock is the bot's clock: the wall clock unless -as-of set another.

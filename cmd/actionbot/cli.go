@@ -237,7 +237,10 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 		return err
 	}
 	if a.moving != nil && a.jobs != nil && a.jobs.remind != nil && !slack {
-		con.Next = a.nextRun(c, a.scheduler(c, db, a.remindLogger(c).With("job", "next")))
+		s := a.scheduler(c, db, a.remindLogger(c).With("job", "next"))
+		con.Next = func(ctx context.Context) (string, error) {
+			return s.RunNext(ctx, a.moving.Now().In(c.TZ), a.moving.Jump)
+		}
 		con.Box, con.Clock = db, a.clock()
 	}
 	a.bannerNote(c, plan)

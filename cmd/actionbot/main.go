@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/schedule"
 )
 
 func main() {
@@ -129,7 +130,7 @@ type app struct {
 	now func() time.Time
 	// moving is the -as-of clock that now reads, which /next moves; nil on
 	// the wall clock.
-	moving *movingClock
+	moving *schedule.MovingClock
 	// wall is the wall clock, injected: time.Now, or a fixed instant in
 	// tests.
 	wall func() time.Time
