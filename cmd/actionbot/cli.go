@@ -117,7 +117,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := a.startClock(c, *asOf, *speed); err != nil {
 		return err
 	}
-	if strings.TrimSpace(a.env("GOGC")) == "" {
+	if !c.GCPercentSet {
 		// Memory bounded: serve holds the whole current plan in memory, and
 		// its peaks (the start-up catch-up, a burst of changes) are twice
 		// the live heap at Go's default of 100. At 45 a 10,000-action plan
@@ -127,7 +127,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
-	if a.jobs, err = loadJobSettings(a.env, c); err != nil {
+	if c.Jobs, err = loadJobSettings(a.env, c); err != nil {
 		return err
 	}
 	db, err := a.open(ctx, c, false)
@@ -187,7 +187,7 @@ func scheduledJobs(sending bool) backgroundJob {
 			r.Jobs = append(r.Jobs, s.Jobs()...)
 			if q := quarterlyRun(a, c, db); q != nil {
 				r.Start = append(r.Start, q)
-				r.Jobs = append(r.Jobs, schedule.Job{Name: "quarterly paper", Spec: a.jobs.quarterly.spec, Run: q})
+				r.Jobs = append(r.Jobs, schedule.Job{Name: "quarterly paper", Spec: c.Jobs.quarterly.spec, Run: q})
 			}
 		}
 		return r.Run(ctx)
@@ -219,7 +219,7 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	// The console is a conversation: the jobs' routine lines ("scheduled",
 	// "digest posted") would interleave with its answers. Warnings and
 	// errors still show; ACTIONBOT_LOG_LEVEL=info brings the rest back.
-	if strings.TrimSpace(a.env("ACTIONBOT_LOG_LEVEL")) == "" {
+	if !c.LogLevelSet {
 		c.LogLevel = slog.LevelWarn
 	}
 	plan, err := db.CurrentPlan(ctx)
@@ -236,7 +236,7 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	if a.moving != nil && a.jobs != nil && a.jobs.remind != nil && !slack {
+	if a.moving != nil && c.Jobs != nil && c.Jobs.remind != nil && !slack {
 		s := a.scheduler(c, db, a.remindLogger(c).With("job", "next"))
 		con.Next = func(ctx context.Context) (string, error) {
 			return s.RunNext(ctx, a.moving.Now().In(c.TZ), a.moving.Jump)

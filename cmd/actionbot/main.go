@@ -134,8 +134,6 @@ type app struct {
 	// wall is the wall clock, injected: time.Now, or a fixed instant in
 	// tests.
 	wall func() time.Time
-	// jobs are the background jobs' settings, read once by serve.
-	jobs *jobSettings
 }
 
 const usage = `actionbot — the Community Safety Partnership's action plan, in Slack.

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -19,7 +17,7 @@ import (
 // listener, for finding what a loaded bot spends its time on. It must be a
 // loopback address (127.0.0.1:6060): the profiles are not authenticated.
 func pprofJob(ctx context.Context, a *app, c *Config, _ *store.DB) error {
-	addr := a.jobs.pprofAddr
+	addr := c.Jobs.pprofAddr
 	if addr == "" {
 		return nil
 	}
@@ -43,38 +41,4 @@ func pprofJob(ctx context.Context, a *app, c *Config, _ *store.DB) error {
 		return fmt.Errorf("profiler: %w", err)
 	}
 	return nil
-}
-
-// loadPprofAddr reads ACTIONBOT_PPROF_ADDR, refusing at start an address
-// that is not loopback (127.0.0.0/8, ::1, localhost): the profiler, which
-// shows memory and command line, would be open to anyone who can reach
-// the host. ACTIONBOT_PPROF_FORCE=1 allows any address.
-func loadPprofAddr(env getenv) (string, error) {
-	addr := strings.TrimSpace(env("ACTIONBOT_PPROF_ADDR"))
-	if addr == "" {
-		return "", nil
-	}
-	force := false
-	if v := strings.TrimSpace(env("ACTIONBOT_PPROF_FORCE")); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return "", fmt.Errorf("ACTIONBOT_PPROF_FORCE=%q is not 1 or 0", v)
-		}
-		force = b
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", fmt.Errorf("ACTIONBOT_PPROF_ADDR=%q is not host:port, e.g. 127.0.0.1:6060", addr)
-	}
-	if force {
-		return addr, nil
-	}
-	ip := net.ParseIP(host)
-	switch {
-	case strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback():
-		return addr, nil
-	case host == "" || ip != nil && ip.IsUnspecified():
-		return "", fmt.Errorf("ACTIONBOT_PPROF_ADDR=%q listens on every interface, and the profiler is not authenticated: give a loopback address such as 127.0.0.1:6060, or set ACTIONBOT_PPROF_FORCE=1 to serve it there anyway", addr)
-	}
-	return "", fmt.Errorf("ACTIONBOT_PPROF_ADDR=%q is not a loopback address, and the profiler is not authenticated: give one such as 127.0.0.1:6060, or set ACTIONBOT_PPROF_FORCE=1 to serve it there anyway", addr)
 }

@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
-	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/reminders"
@@ -25,115 +22,6 @@ import (
 // runConsole): without Slack, the digest and channel reminders go there, and
 // the console prints them as posted.
 const consoleChannel = "CCONSOLE"
-
-// remindConfig is the reminders' and digest's configuration.
-type remindConfig struct {
-	rules reminders.Rules
-	// remindCron and digestCron are the schedules; "" when off.
-	remindCron, digestCron string
-	digestChannel          string
-	taskingChannel         string
-	// console is true when no Slack setting is given: posts are printed.
-	console bool
-}
-
-// loadRemindConfig reads the reminder settings from the environment. Errors
-// name the variable at fault.
-func loadRemindConfig(env getenv, c *Config) (*remindConfig, error) {
-	// Without any Slack setting the bot runs as the console (see slack.go).
-	rc := &remindConfig{console: c.Slack == nil}
-	var err error
-	schedule := func(name, def string) (string, error) {
-		v := strings.TrimSpace(env(name))
-		if v == "" {
-			v = def
-		}
-		if strings.EqualFold(v, "off") {
-			return "", nil
-		}
-		if _, err := reminders.ParseSchedule(v); err != nil {
-			return "", fmt.Errorf("%s=%q is not a cron schedule like %q (minute hour day-of-month month day-of-week, in ACTIONBOT_TZ), or off: %w", name, v, def, err)
-		}
-		return v, nil
-	}
-	if rc.remindCron, err = schedule("ACTIONBOT_REMIND_CRON", reminders.DefaultRemindCron); err != nil {
-		return nil, err
-	}
-	if rc.digestCron, err = schedule("ACTIONBOT_DIGEST_CRON", reminders.DefaultDigestCron); err != nil {
-		return nil, err
-	}
-	days, err := reminders.ParseDays(or(env("ACTIONBOT_REMIND_DAYS"), "28,14,7,1,0"))
-	if err != nil {
-		return nil, fmt.Errorf("ACTIONBOT_REMIND_DAYS=%q: %w", env("ACTIONBOT_REMIND_DAYS"), err)
-	}
-	esc, err := strconv.Atoi(strings.TrimSpace(or(env("ACTIONBOT_ESCALATE_AFTER"), "14")))
-	if err != nil || esc < 1 || esc > 366 {
-		return nil, fmt.Errorf("ACTIONBOT_ESCALATE_AFTER=%q is not a number of days overdue from 1 to 366", env("ACTIONBOT_ESCALATE_AFTER"))
-	}
-	if c.RAG.StaleDays < 1 || c.RAG.StaleDays > 366 {
-		return nil, fmt.Errorf("ACTIONBOT_STALE_DAYS=%d: give a number of days from 1 to 366", c.RAG.StaleDays)
-	}
-	channel := func(name string) (string, error) {
-		v := strings.TrimSpace(env(name))
-		if v == "" {
-			return "", nil
-		}
-		// A channel copied from Slack (<#C0123ABCD|tasking>) is taken too.
-		id, ok := commands.ParseChannel(bot.PlainText(v))
-		if !ok {
-			return "", fmt.Errorf("%s=%q is not a Slack channel ID such as C0123ABCDEF (the channel's details in Slack show it)", name, v)
-		}
-		return id, nil
-	}
-	if rc.digestChannel, err = channel("ACTIONBOT_DIGEST_CHANNEL"); err != nil {
-		return nil, err
-	}
-	if rc.taskingChannel, err = channel("ACTIONBOT_TASKING_CHANNEL"); err != nil {
-		return nil, err
-	}
-	if rc.console && rc.digestChannel == "" {
-		rc.digestChannel = consoleChannel
-	}
-	if rc.taskingChannel == "" {
-		rc.taskingChannel = rc.digestChannel
-	}
-	if rc.digestChannel == "" && (c.Mail == nil || len(c.Mail.digestEmail) == 0) {
-		rc.digestCron = "" // nowhere to post it
-	}
-	cal, err := loadCalendar(env)
-	if err != nil {
-		return nil, err
-	}
-	rc.rules = reminders.Rules{Location: c.TZ, Calendar: cal, Days: days, EscalateAfter: esc, StaleDays: c.RAG.StaleDays}
-	if err := rc.rules.Validate(); err != nil {
-		return nil, err
-	}
-	return rc, nil
-}
-
-// loadCalendar loads the bank holidays: the embedded gov.uk copy, or a newer
-// one from ACTIONBOT_HOLIDAYS_FILE, for ACTIONBOT_HOLIDAY_DIVISION.
-func loadCalendar(env getenv) (*calendar.Calendar, error) {
-	division := strings.TrimSpace(or(env("ACTIONBOT_HOLIDAY_DIVISION"), calendar.DefaultDivision))
-	file := env("ACTIONBOT_HOLIDAYS_FILE")
-	if file == "" {
-		cal, err := calendar.Embedded(division)
-		if err != nil {
-			return nil, fmt.Errorf("ACTIONBOT_HOLIDAY_DIVISION=%q: %w", division, err)
-		}
-		return cal, nil
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("ACTIONBOT_HOLIDAYS_FILE: %w", err)
-	}
-	defer f.Close()
-	cal, err := calendar.Load(f, division)
-	if err != nil {
-		return nil, fmt.Errorf("ACTIONBOT_HOLIDAYS_FILE=%q with ACTIONBOT_HOLIDAY_DIVISION=%q: %w", file, division, err)
-	}
-	return cal, nil
-}
 
 func (rc *remindConfig) service(c *Config, db *store.DB, log *slog.Logger) *reminders.Service {
 	return &reminders.Service{
@@ -167,7 +55,7 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 // the console shows scheduled posts as they happen.
 func (a *app) reminderScheduler(c *Config, db *store.DB) *reminders.Scheduler {
 	log := a.remindLogger(c).With("job", "reminders")
-	rc := a.jobs.remind // read and checked by serve before starting
+	rc := c.Jobs.remind // read and checked by serve before starting
 	if rc.digestChannel == "" {
 		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
 	}
@@ -180,7 +68,7 @@ func (a *app) reminderScheduler(c *Config, db *store.DB) *reminders.Scheduler {
 
 // scheduler is the reminders' scheduler on the bot's clock.
 func (a *app) scheduler(c *Config, db *store.DB, log *slog.Logger) *reminders.Scheduler {
-	rc := a.jobs.remind
+	rc := c.Jobs.remind
 	return &reminders.Scheduler{
 		Service:    rc.service(c, db, log),
 		RemindSpec: rc.remindCron,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
@@ -13,8 +12,7 @@ import (
 // Slack where ACTIONBOT_REPORT_DIR is set: the PDF, printed by Chromium,
 // is kept there and uploaded to the coordinator who asked. Without
 // Chromium the headline alone is sent, and the log says what to install.
-func slackPapers(env getenv, log *slog.Logger) *commands.Papers {
-	dir := strings.TrimSpace(env("ACTIONBOT_REPORT_DIR"))
+func slackPapers(dir string, log *slog.Logger) *commands.Papers {
 	if dir == "" {
 		return nil
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -16,114 +14,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
-
-// Slack modes.
-const (
-	modeSocket = "socket"
-	modeHTTP   = "http"
-)
-
-// slackConfig is the Slack part of the configuration, from the environment.
-type slackConfig struct {
-	mode          string
-	appToken      string // SLACK_APP_TOKEN, xapp-: Socket Mode
-	botToken      string // SLACK_BOT_TOKEN, xoxb-
-	signingSecret string // SLACK_SIGNING_SECRET: HTTP mode
-	addr          string // ACTIONBOT_ADDR, default :3000
-	apiURL        string // SLACK_API_URL: the Web API base URL
-	// pace is the least time between two posts to one conversation
-	// (ACTIONBOT_SLACK_PACE, default 1s: Slack allows about one a second).
-	pace time.Duration
-	// responseURLs are where replies may be posted: Slack's hooks, what
-	// ACTIONBOT_SLACK_RESPONSE_URLS adds, and SLACK_API_URL's server (a
-	// fake Slack, or a proxy the bot token already goes to).
-	responseURLs []string
-	// http bounds the HTTP door: requests in hand at once
-	// (ACTIONBOT_HTTP_MAX_REQUESTS) and connections open
-	// (ACTIONBOT_HTTP_MAX_CONNS).
-	http bot.HTTPLimits
-	// command is the slash command the bot answers
-	// (ACTIONBOT_SLASH_COMMAND, default /action); others are refused.
-	command string
-	// postWait is how long remind/digest --post go on while Slack takes
-	// none of their messages (ACTIONBOT_POST_WAIT).
-	postWait time.Duration
-}
-
-// loadSlackConfig reads the Slack settings: Socket Mode with SLACK_APP_TOKEN
-// and SLACK_BOT_TOKEN; otherwise HTTP with SLACK_SIGNING_SECRET and
-// SLACK_BOT_TOKEN. It returns nil when no Slack setting is given (the
-// console runs), and an error naming what is missing when some are. No
-// error ever shows a token.
-func loadSlackConfig(env getenv) (*slackConfig, error) {
-	c := &slackConfig{
-		appToken:      strings.TrimSpace(env("SLACK_APP_TOKEN")),
-		botToken:      strings.TrimSpace(env("SLACK_BOT_TOKEN")),
-		signingSecret: strings.TrimSpace(env("SLACK_SIGNING_SECRET")),
-		addr:          or(env("ACTIONBOT_ADDR"), ":3000"),
-		apiURL:        strings.TrimSpace(env("SLACK_API_URL")),
-	}
-	if c.appToken == "" && c.botToken == "" && c.signingSecret == "" {
-		return nil, nil
-	}
-	if c.botToken == "" {
-		return nil, errors.New("SLACK_BOT_TOKEN is not set: Slack needs the bot token (xoxb-…) from the app's OAuth & Permissions page, with SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP; unset the Slack variables to use the console")
-	}
-	if !strings.HasPrefix(c.botToken, "xoxb-") {
-		return nil, errors.New("SLACK_BOT_TOKEN does not look like a bot token: it starts with xoxb-")
-	}
-	switch {
-	case c.appToken != "":
-		if !strings.HasPrefix(c.appToken, "xapp-") {
-			return nil, errors.New("SLACK_APP_TOKEN does not look like an app-level token: it starts with xapp- (Basic Information → App-Level Tokens, scope connections:write)")
-		}
-		c.mode = modeSocket
-	case c.signingSecret != "":
-		c.mode = modeHTTP
-	default:
-		return nil, errors.New("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is")
-	}
-	if p := strings.TrimSpace(env("ACTIONBOT_SLACK_PACE")); p != "" {
-		d, err := time.ParseDuration(p)
-		if err != nil || d < 0 || d > time.Minute {
-			return nil, fmt.Errorf("ACTIONBOT_SLACK_PACE=%q is not a duration from 0s to 1m such as 1s", p)
-		}
-		c.pace = d
-	}
-	if c.apiURL != "" && !strings.HasSuffix(c.apiURL, "/") {
-		c.apiURL += "/"
-	}
-	urls, err := bot.ResponseURLs(env("ACTIONBOT_SLACK_RESPONSE_URLS"), c.apiURL)
-	if err != nil {
-		return nil, err
-	}
-	c.responseURLs = urls
-	if c.postWait, err = loadPostWait(env); err != nil {
-		return nil, err
-	}
-	c.command = or(strings.TrimSpace(env("ACTIONBOT_SLASH_COMMAND")), bot.DefaultCommand)
-	if !bot.ValidCommand(c.command) {
-		return nil, fmt.Errorf("ACTIONBOT_SLASH_COMMAND=%q is not a slash command such as %s (a slash, then lower-case letters, digits, - or _): give the command the Slack app defines", c.command, bot.DefaultCommand)
-	}
-	for _, l := range []struct {
-		name string
-		dst  *int
-		def  int
-	}{
-		{"ACTIONBOT_HTTP_MAX_REQUESTS", &c.http.MaxRequests, bot.DefaultMaxRequests},
-		{"ACTIONBOT_HTTP_MAX_CONNS", &c.http.MaxConns, bot.DefaultMaxConns},
-	} {
-		*l.dst = l.def
-		if v := strings.TrimSpace(env(l.name)); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100000 {
-				return nil, fmt.Errorf("%s=%q is not a number from 1 to 100000 (default %d)", l.name, v, l.def)
-			}
-			*l.dst = n
-		}
-	}
-	return c, nil
-}
 
 // serveSlack runs the bot on Slack when the environment configures it.
 func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error) {
@@ -159,7 +49,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 
 	h := a.handler(c, db)
 	h.Logger = log
-	h.Papers = slackPapers(a.env, log) // report_paper.go
+	h.Papers = slackPapers(c.ReportDir, log) // report_paper.go
 	// Typed changes are made before Slack is answered while no more than
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
