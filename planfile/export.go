@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -279,4 +280,37 @@ func readAgencyRows(rows []Row) ([]*actionbot.Agency, []Problem) {
 		out = append(out, a)
 	}
 	return out, problems
+}
+
+// ExportStore is what an export reads of the database.
+type ExportStore interface {
+	CurrentPlan(ctx context.Context) (*actionbot.Plan, error)
+	Priorities(ctx context.Context, planID int64) ([]*actionbot.Priority, error)
+	FindActions(ctx context.Context, f actionbot.ActionFilter) ([]*actionbot.Action, error)
+	LatestNotes(ctx context.Context, planID int64) (map[string]string, error)
+	Agencies(ctx context.Context) ([]*actionbot.Agency, error)
+}
+
+// CurrentExport gathers the current plan as export writes it: its actions
+// with their ratings at now (in the plan's zone), latest notes, and the
+// database's agencies.
+func CurrentExport(ctx context.Context, st ExportStore, rules actionbot.RAGRules, now time.Time) (*Export, error) {
+	plan, err := st.CurrentPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Export{Plan: plan, Loc: now.Location(), Rate: rules.RateAt(plan, now)}
+	if ex.Priorities, err = st.Priorities(ctx, plan.ID); err != nil {
+		return nil, err
+	}
+	if ex.Actions, err = st.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID}); err != nil {
+		return nil, err
+	}
+	if ex.LatestNotes, err = st.LatestNotes(ctx, plan.ID); err != nil {
+		return nil, err
+	}
+	if ex.Agencies, err = st.Agencies(ctx); err != nil {
+		return nil, err
+	}
+	return ex, nil
 }

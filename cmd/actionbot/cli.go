@@ -337,34 +337,11 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	if !plan {
 		return safefile.Write(*out, a.stdout, safefile.Printable(func(w io.Writer) error { return ex(ctx, c, db, a.clock()(), w) }))
 	}
-	pe, err := a.planExport(ctx, c, db)
+	pe, err := planfile.CurrentExport(ctx, db, c.RAG, a.clock()().In(c.TZ))
 	if err != nil {
 		return err
 	}
 	return safefile.Write(*out, a.stdout, planWriter(*format, pe))
-}
-
-// planExport gathers the current plan as export writes it: its actions with
-// their ratings now, latest notes, and the database's agencies.
-func (a *app) planExport(ctx context.Context, c *Config, db *store.DB) (*planfile.Export, error) {
-	plan, err := db.CurrentPlan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ex := &planfile.Export{Plan: plan, Loc: c.TZ, Rate: c.RAG.RateAt(plan, a.clock()().In(c.TZ))}
-	if ex.Priorities, err = db.Priorities(ctx, plan.ID); err != nil {
-		return nil, err
-	}
-	if ex.Actions, err = db.FindActions(ctx, actionbot.ActionFilter{PlanID: plan.ID}); err != nil {
-		return nil, err
-	}
-	if ex.LatestNotes, err = db.LatestNotes(ctx, plan.ID); err != nil {
-		return nil, err
-	}
-	if ex.Agencies, err = db.Agencies(ctx); err != nil {
-		return nil, err
-	}
-	return ex, nil
 }
 
 // planWriter writes a plan as CSV (escaped for the terminal, as every text

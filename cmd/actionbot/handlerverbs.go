@@ -23,9 +23,13 @@ const cliActor = "cli"
 // audit as the slash command. A change that changes nothing is said and is
 // not a failure; any other refusal is returned as the error.
 func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
-	h := a.handler(c, db)
-	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, cliActor)
-	msg, err := h.Do(ctx, commands.Request{UserID: cliActor, ChannelID: consoleChannel}, cmd)
+	return a.runAs(ctx, c, db, cliActor, cmd)
+}
+
+// runAs is runAsCoordinator as actor, who coordinates.
+func (a *app) runAs(ctx context.Context, c *Config, db *store.DB, actor string, cmd *commands.Command) error {
+	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, actor)
+	msg, err := a.handler(c, db).Do(ctx, commands.Request{UserID: actor, ChannelID: consoleChannel}, cmd)
 	switch {
 	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
 		fmt.Fprint(a.stdout, console.Render(msg))

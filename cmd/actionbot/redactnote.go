@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/console"
 )
 
 // This file is "actionbot redact": removing a note's personal data. (The
@@ -52,23 +49,14 @@ func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	h := a.handler(c, db)
 	// The verb first, as "/action redact 1a note 2" may be typed: the
 	// action's id, of one word or several, follows it.
-	cmd, err := h.Parse(ctx, string(actionbot.VerbRedact)+" "+strings.Join(pos, " "))
+	cmd, err := a.handler(c, db).Parse(ctx, string(actionbot.VerbRedact)+" "+strings.Join(pos, " "))
 	if err != nil {
 		return &usageError{actionbot.ErrorMessage(err)}
 	}
 	if cmd.Verb != actionbot.VerbRedact {
 		return &usageError{redactNoteUsage}
 	}
-	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, actor)
-	msg, err := h.Do(ctx, commands.Request{UserID: actor, ChannelID: consoleChannel}, cmd)
-	switch {
-	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
-		fmt.Fprint(a.stdout, console.Render(msg))
-		return nil
-	default:
-		return err
-	}
+	return a.runAs(ctx, c, db, actor, cmd)
 }
