@@ -393,64 +393,121 @@ func (db *DB) actorOf(id string, ws writeState) actionbot.Actor {
 }
 
 func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
+	if db.dialect == sqliteDialect {
+		// Made with whatever other changes are waiting, in one
+		// transaction (group.go).
+		return db.group.change(ctx, db, u)
+	}
 	var msg actionbot.Message
-	ref := u.ref
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, nil, msg, err
 	}
 	defer tx.Rollback()
+	d, err := db.makeChange(ctx, tx, u, nil)
+	if err != nil {
+		return nil, nil, msg, err
+	}
+	notice := db.feed.expect(tx.notice)
+	if err := tx.Commit(); err != nil {
+		db.feed.forget(tx.notice)
+		if u.rec != nil {
+			u.rec.ID = 0
+		}
+		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", u.ref, err)
+	}
+	db.took(u.planID, d.ws, d.a, d.now)
+	// The other replicas are told of the change as this one hears it back:
+	// the person's next request sees it wherever it lands.
+	db.feed.await(tx.notice, notice)
+	if d.queued > 0 {
+		db.queued()
+	}
+	return d.a, d.es, d.msg, nil
+}
+
+// madeChange is a change made in a write transaction, not yet committed:
+// what its answer and the snapshot (took) need once it is.
+type madeChange struct {
+	a      *actionbot.Action
+	es     []*actionbot.AuditEntry
+	msg    actionbot.Message
+	ws     writeState
+	now    string
+	queued int
+}
+
+// makeChange makes u in tx. g, on SQLite, is the group of changes the
+// transaction makes (group.go): the snapshot stands for the database only
+// for an action no earlier change of the group touched, while the counters
+// are as they were before the group's first change.
+func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupTx) (*madeChange, error) {
+	ref := u.ref
+	d := &madeChange{}
 	// mustBeCurrent and the counters, in one statement.
-	var ws writeState
+	ws := &d.ws
 	q := writeStateQuery
 	if db.dialect == postgresDialect {
 		q = writeStateQueryPG
 	}
 	if err := tx.QueryRowContext(ctx, q, u.actor, u.actor, u.planID).Scan(&ws.Current, &ws.Rev, &ws.AuditMax, &ws.Agencies, &ws.Coordinator); errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
 	} else if err != nil {
-		return nil, nil, msg, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
+		return nil, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
 	} else if !ws.Current {
-		return nil, nil, msg, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
+		return nil, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
 	}
 	// Writers are serialised, so while the counters are the snapshot's,
 	// the snapshot's action is the database's: no need to read it again.
 	snap := db.snap.cur.Load()
-	if snap != nil && (snap.planID != u.planID || snap.planRev != ws.Rev || snap.auditMax != ws.AuditMax.Int64) {
+	auditMax := ws.AuditMax.Int64
+	if g != nil {
+		auditMax = g.auditMax(ws.AuditMax.Int64)
+	}
+	if snap != nil && (snap.planID != u.planID || snap.planRev != ws.Rev || snap.auditMax != auditMax) {
 		snap = nil
 	}
 	var a *actionbot.Action
+	var err error
 	if snap != nil {
 		var ok bool
 		if a, ok = snap.find(ref); !ok {
-			return nil, nil, msg, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
+			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s.", ref)
 		}
-	} else if a, err = findAction(ctx, tx, u.planID, ref); err != nil {
-		return nil, nil, msg, err
+	}
+	if a == nil || (g != nil && g.touched[a.ID]) {
+		if a, err = findAction(ctx, tx, u.planID, ref); err != nil {
+			return nil, err
+		}
 	}
 	// The actor as the write's own first statement found them.
-	actors := map[string]actionbot.Actor{u.actor: db.actorOf(u.actor, ws)}
+	actors := map[string]actionbot.Actor{u.actor: db.actorOf(u.actor, *ws)}
 	if u.verbs != nil {
 		act := actors[u.actor]
 		for _, v := range u.verbs {
 			if err := refusal(act, a, v); err != nil {
-				return nil, nil, msg, err
+				return nil, err
 			}
 		}
 	}
 	es, err := u.change(a)
 	if err != nil {
-		return nil, nil, msg, err
+		return nil, err
 	}
 	if len(es) == 0 {
-		return nil, nil, msg, fmt.Errorf("update action %s: the change described no step", ref)
+		return nil, fmt.Errorf("update action %s: the change described no step", ref)
 	}
 	if err := db.mayChangeAs(ctx, tx, a, es, actors); err != nil {
-		return nil, nil, msg, err
+		return nil, err
 	}
 	now := db.now()
 	if err := refuseRetyped(ctx, tx, a, es, now); err != nil {
-		return nil, nil, msg, err
+		return nil, err
+	}
+	if g != nil {
+		// Whatever happens next, this action may be written in the
+		// transaction: a later change of the group reads it afresh.
+		g.touched[a.ID] = true
 	}
 	if db.dialect == sqliteDialect {
 		// The entries' ids are known before they are written: writers are
@@ -463,50 +520,37 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 			next++
 		}
 	} else if err := db.writeChange(ctx, tx, a, es, now); err != nil {
-		return nil, nil, msg, err
+		return nil, err
 	}
 	a.LastUpdate = es[len(es)-1]
 	queued := 0
 	if u.then != nil {
 		if queued, err = db.enqueue(ctx, tx, now, u.then(a, es)); err != nil {
-			return nil, nil, msg, err
+			return nil, err
 		}
 	}
 	if u.inbox != 0 {
 		if fresh, err := db.completeInbox(ctx, tx, u.inbox, now); err != nil {
-			return nil, nil, msg, err
+			return nil, err
 		} else if !fresh {
-			return nil, nil, msg, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+			return nil, actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
 		}
 	}
+	var msg actionbot.Message
 	if u.reply != nil {
 		msg = u.reply(a, es)
 	}
 	if db.dialect == sqliteDialect {
 		if err := db.writeAll(ctx, tx, a, es, now, u.rec, msg); err != nil {
-			return nil, nil, msg, err
+			return nil, err
 		}
 	} else if u.rec != nil {
 		if err := db.recordDone(ctx, tx, u.rec, msg, now); err != nil {
-			return nil, nil, msg, err
+			return nil, err
 		}
 	}
-	notice := db.feed.expect(tx.notice)
-	if err := tx.Commit(); err != nil {
-		db.feed.forget(tx.notice)
-		if u.rec != nil {
-			u.rec.ID = 0
-		}
-		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", ref, err)
-	}
-	db.took(u.planID, ws, a, now)
-	// The other replicas are told of the change as this one hears it back:
-	// the person's next request sees it wherever it lands.
-	db.feed.await(tx.notice, notice)
-	if queued > 0 {
-		db.queued()
-	}
-	return a, es, msg, nil
+	d.a, d.es, d.msg, d.now, d.queued = a, es, msg, now, queued
+	return d, nil
 }
 
 // writeChange writes the changed action and its audit entries: on

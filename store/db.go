@@ -101,6 +101,8 @@ type DB struct {
 	watch changeWatch
 	// feed hears of other replicas' changes on PostgreSQL (cache.go).
 	feed changeFeed
+	// group gathers changes made together on SQLite (group.go).
+	group writeGroup
 	// outboxLease is held by the replica that delivers (lease.go).
 	outboxLease lease
 	// wake is called after a change commits messages to the outbox
