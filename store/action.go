@@ -602,38 +602,14 @@ func (db *DB) writeChange(ctx context.Context, tx *Tx, a *actionbot.Action, es [
 	return nil
 }
 
-// writeAll writes, on SQLite, the changed action, its audit entries (their
-// ids given) and changes, and the request's inbox record (rec, answered by
-// reply), as statements of one call: each call through database/sql costs
-// more than the statement itself.
+// writeAll writes, on SQLite, the request's inbox record (rec, answered by
+// reply) first, so that a second delivery of a request is found before
+// anything else is written, then the changed action and its audit entries
+// (their ids given) and changes. Each is its own statement, of a text that
+// does not change from one change to the next: go-sqlite3 keeps a prepared
+// statement only for a call of one statement, and preparing the statements
+// of one call of several cost more than running them.
 func (db *DB) writeAll(ctx context.Context, tx *Tx, a *actionbot.Action, es []*actionbot.AuditEntry, now string, rec *actionbot.InboxItem, reply actionbot.Message) error {
-	var q strings.Builder
-	q.WriteString(`UPDATE actions SET status = ?, reason = ?, progress = ?,
-		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ? WHERE id = ?;`)
-	args := make([]any, 0, 32)
-	args = append(args, string(a.Status), a.Reason, a.Progress,
-		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
-		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID)
-	for _, e := range es {
-		at := now
-		if !e.At.IsZero() {
-			at = formatTime(e.At)
-		}
-		q.WriteString(`INSERT INTO audit (id, action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?, ?);`)
-		args = append(args, e.ID, a.ID, at, e.Actor, string(e.Verb), e.Note)
-		if len(e.Changes) == 0 {
-			continue
-		}
-		q.WriteString(`INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES `)
-		for i, c := range e.Changes {
-			if i > 0 {
-				q.WriteString(`, `)
-			}
-			q.WriteString(`(?, ?, ?, ?, ?)`)
-			args = append(args, e.ID, i, c.Field, c.From, c.To)
-		}
-		q.WriteString(`;`)
-	}
 	if rec != nil {
 		if rec.Kind == "" {
 			rec.Kind = InboxCommand
@@ -642,29 +618,83 @@ func (db *DB) writeAll(ctx context.Context, tx *Tx, a *actionbot.Action, es []*a
 		if err != nil {
 			return fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
 		}
-		// Last, so that the call's result is whether it was inserted.
-		q.WriteString(`INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
-		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`)
-		args = append(args, rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, string(body), now)
+		r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
+		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
+			rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, string(body), now)
+		if err != nil {
+			return fmt.Errorf("record a %s: %w", rec.Kind, err)
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return fmt.Errorf("record a %s: %w", rec.Kind, err)
+		} else if n == 0 {
+			rec.ID = 0
+			return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+		}
+		id, err := r.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("record a %s: %w", rec.Kind, err)
+		}
+		if err := db.recorded(ctx, tx, rec, id, reply, now); err != nil {
+			return err
+		}
 	}
-	r, err := tx.ExecContext(ctx, q.String(), args...)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE actions SET status = ?, reason = ?, progress = ?,
+		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ? WHERE id = ?`,
+		string(a.Status), a.Reason, a.Progress,
+		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
+		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID); err != nil {
 		return fmt.Errorf("update action %s: %w", a.Ref, err)
 	}
-	if rec == nil {
-		return nil
+	for _, e := range es {
+		at := now
+		if !e.At.IsZero() {
+			at = formatTime(e.At)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (id, action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.ID, a.ID, at, e.Actor, string(e.Verb), e.Note); err != nil {
+			return fmt.Errorf("update action %s: %w", a.Ref, err)
+		}
+		if len(e.Changes) == 0 {
+			continue
+		}
+		args := make([]any, 0, 5*len(e.Changes))
+		for i, c := range e.Changes {
+			args = append(args, e.ID, i, c.Field, c.From, c.To)
+		}
+		if _, err := tx.ExecContext(ctx, changesInsert(len(e.Changes)), args...); err != nil {
+			return fmt.Errorf("update action %s: %w", a.Ref, err)
+		}
 	}
-	if n, err := r.RowsAffected(); err != nil {
-		return fmt.Errorf("record a %s: %w", rec.Kind, err)
-	} else if n == 0 {
-		rec.ID = 0
-		return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
+	return nil
+}
+
+// changesInserts are the statements inserting an entry's changes, by how
+// many (an entry has a few): the same text each time, so prepared once.
+var changesInserts [8]string
+
+func init() {
+	for n := range changesInserts {
+		changesInserts[n] = changesInsertOf(n)
 	}
-	id, err := r.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("record a %s: %w", rec.Kind, err)
+}
+
+func changesInsert(n int) string {
+	if n < len(changesInserts) {
+		return changesInserts[n]
 	}
-	return db.recorded(ctx, tx, rec, id, reply, now)
+	return changesInsertOf(n)
+}
+
+func changesInsertOf(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(`, `)
+		}
+		q.WriteString(`(?, ?, ?, ?, ?)`)
+	}
+	return q.String()
 }
 
 // refuseRetyped refuses, inside a write, a note that its writer's last
