@@ -82,6 +82,7 @@ func (g *writeGroup) change(ctx context.Context, db *DB, u *actionUpdate) (*acti
 	case token <- struct{}{}:
 		// This writer makes the waiting changes (its own among them,
 		// unless a writer before it took it).
+		defer func() { <-token }()
 		for {
 			g.mu.Lock()
 			batch := g.pending
@@ -102,7 +103,6 @@ func (g *writeGroup) change(ctx context.Context, db *DB, u *actionUpdate) (*acti
 			}
 			break
 		}
-		<-token
 	}
 	<-c.done
 	if c.err != nil {
@@ -113,12 +113,19 @@ func (g *writeGroup) change(ctx context.Context, db *DB, u *actionUpdate) (*acti
 
 // commit makes batch in one transaction.
 func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
+	var fail func(error)
 	defer func() {
+		// A change that panics (its function, its reply) leaves the
+		// transaction in no known state: none of the group is made, each
+		// is answered with the error, and the next group goes on.
+		if p := recover(); p != nil {
+			fail(fmt.Errorf("update actions: a change of the group failed: %v", p))
+		}
 		for _, c := range batch {
 			close(c.done)
 		}
 	}()
-	fail := func(err error) {
+	fail = func(err error) {
 		for _, c := range batch {
 			if c.err == nil {
 				c.err = err

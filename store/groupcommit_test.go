@@ -20,6 +20,7 @@ type groupChange struct {
 	ref, actor, delivery, note string
 	progress                   int
 	fail                       error // the change function's error, if any
+	panics                     bool  // the change function panics
 
 	rec *actionbot.InboxItem
 	msg actionbot.Message
@@ -46,6 +47,9 @@ func inOneGroup(t *testing.T, db *DB, planID int64, now time.Time, cs []*groupCh
 				func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
 					if c.fail != nil {
 						return nil, c.fail
+					}
+					if c.panics {
+						panic("a bug in a change")
 					}
 					e, err := a.Apply(actionbot.Op{Verb: actionbot.VerbProgress, Progress: c.progress, Note: c.note}, c.actor, now)
 					if err != nil {
@@ -266,6 +270,40 @@ func TestABadChangeInAGroupLosesNoneOfTheOthers(t *testing.T) {
 		if a.Progress != before[c.ref].Progress {
 			t.Errorf("%s: progress %d after a change that was not made, was %d", c.ref, a.Progress, before[c.ref].Progress)
 		}
+	}
+	snapshotIsTheDatabase(t, db, refs)
+}
+
+// A change that panics in a group fails the group (the transaction is in no
+// known state), each change answered with an error and none made, and the
+// changes after it are made as ever.
+func TestAChangeThatPanicsFailsItsGroupAndNoMore(t *testing.T) {
+	ctx := context.Background()
+	db := mustDBWithGeneratedPlan(t, 50)
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := openActions(t, db, 3)
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	cs := []*groupChange{
+		{ref: refs[0], actor: "U0TEST", delivery: "sig:p1", note: "beside a panic", progress: 31},
+		{ref: refs[1], actor: "U0TEST", delivery: "sig:p2", note: "panics", progress: 32, panics: true},
+	}
+	if n := inOneGroup(t, db, p.ID, now, cs); n != 0 {
+		t.Fatalf("a group with a panic committed %d times", n)
+	}
+	for _, c := range cs {
+		if c.err == nil || c.rec.ID != 0 {
+			t.Errorf("%s: %v, recorded as %d; want an error and no record", c.note, c.err, c.rec.ID)
+		}
+		if n := auditedWith(t, db, c.note); n != 0 {
+			t.Errorf("%s: audited %d times", c.note, n)
+		}
+	}
+	after := []*groupChange{{ref: refs[2], actor: "U0TEST", delivery: "sig:p3", note: "after a panic", progress: 33}}
+	if n := inOneGroup(t, db, p.ID, now, after); n != 1 || after[0].err != nil {
+		t.Fatalf("the change after a panic: %v, in %d commits", after[0].err, n)
 	}
 	snapshotIsTheDatabase(t, db, refs)
 }
