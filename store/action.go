@@ -408,18 +408,16 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	if err != nil {
 		return nil, nil, msg, err
 	}
-	notice := db.feed.expect(tx.notice)
+	// On PostgreSQL the commit returns once every replica that listens has
+	// heard of the change: the person's next request sees it wherever it
+	// lands (cache.go).
 	if err := tx.Commit(); err != nil {
-		db.feed.forget(tx.notice)
 		if u.rec != nil {
 			u.rec.ID = 0
 		}
 		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", u.ref, err)
 	}
 	db.took(u.planID, d.ws, d.a, d.now)
-	// The other replicas are told of the change as this one hears it back:
-	// the person's next request sees it wherever it lands.
-	db.feed.await(tx.notice, notice)
 	if d.queued > 0 {
 		db.queued()
 	}
@@ -567,6 +565,7 @@ func (db *DB) writeChange(ctx context.Context, tx *Tx, a *actionbot.Action, es [
 	for _, e := range es {
 		e.ActionID, e.Ref = a.ID, a.Ref
 	}
+	movesCounters(tx)
 	if db.dialect == postgresDialect && len(es) == 1 {
 		e := es[0]
 		at := now
@@ -767,6 +766,7 @@ func insertAudit(ctx context.Context, tx execer, e *actionbot.AuditEntry, now st
 	if err != nil {
 		return fmt.Errorf("write audit entry for %s: %w", e.Ref, err)
 	}
+	movesCounters(tx)
 	e.ID = id
 	for i, c := range e.Changes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) VALUES (?, ?, ?, ?, ?)`,

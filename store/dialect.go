@@ -106,10 +106,47 @@ type Tx struct {
 	// notice is the payload of the change notice the transaction sends
 	// at its commit (PostgreSQL), or "".
 	notice string
+	// feed and wait, when this process listens, are what the commit of a
+	// change to the counters waits on (moved), so that every replica that
+	// listens sees it before it is answered (cache.go).
+	feed  *changeFeed
+	wait  *noticeWait
+	moved bool
 }
 
-// Commit commits the transaction.
-func (t *Tx) Commit() error { return t.watch.saw(t.Tx.Commit()) }
+// movesCounters notes that the transaction q changes what the caches are
+// keyed on (an audit entry, the plan's revision): its commit waits for the
+// replicas (cache.go).
+func movesCounters(q any) {
+	if t, ok := q.(*Tx); ok {
+		t.moved = true
+	}
+}
+
+// Commit commits the transaction; a change to the counters waits, after
+// the commit, until every replica that listens has heard of it (or could
+// no longer trust what it had: cache.go).
+func (t *Tx) Commit() error {
+	err := t.watch.saw(t.Tx.Commit())
+	if w := t.wait; w != nil {
+		t.wait = nil
+		if err == nil && t.moved {
+			t.feed.await(t.notice, w, mono())
+		} else {
+			t.feed.forget(t.notice)
+		}
+	}
+	return err
+}
+
+// Rollback ends the transaction without its changes.
+func (t *Tx) Rollback() error {
+	if t.wait != nil {
+		t.wait = nil
+		t.feed.forget(t.notice)
+	}
+	return t.Tx.Rollback()
+}
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	r, err := t.Tx.ExecContext(ctx, t.Rebind(q), args...)
@@ -201,6 +238,7 @@ func (db *DB) lockWrites(ctx context.Context, tx *Tx) error {
 	// (changeFeed): PostgreSQL delivers it at the commit, and drops it with
 	// a rollback. Its payload names this transaction.
 	tx.notice = db.feed.nextNotice()
+	tx.feed, tx.wait = &db.feed, db.feed.expect(tx.notice)
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema())), pg_notify(?|| current_schema(), ?)`,
 		int32(writeLockKey), notifyChannel, tx.notice); err != nil {
 		return fmt.Errorf("take the write lock: %w", err)

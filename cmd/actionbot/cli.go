@@ -142,12 +142,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// within this. Its own changes are seen at once.
 	db.RecheckEvery = 250 * time.Millisecond
 	if db.Postgres() {
-		// Replicas: a change made through another is seen by the next
-		// request here (one small query), never a moment later.
-		// (store.DB.ListenForChanges would spare that query, but a replica
-		// can answer before it has heard the notice of a change made
-		// through another: not yet on.)
+		// Replicas hear of each other's changes by notice, and a change
+		// returns once they have (store.DB.ListenForChanges): a lookup while
+		// nothing changes asks nothing. Otherwise every request asks.
 		db.RecheckEvery = 0
+		if err := db.ListenForChanges(ctx); err != nil {
+			newLogger(c, os.Stderr).Warn("replicas: cannot listen for changes; every request will ask the database instead", "err", err)
+		}
 	}
 	if handled, err := serveSlack(ctx, a, c, db); handled {
 		return err
