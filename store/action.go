@@ -399,25 +399,34 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 		return db.group.change(ctx, db, u)
 	}
 	var msg actionbot.Message
-	tx, err := db.begin(ctx)
-	if err != nil {
+	// BEGIN, the write lock and the plan state in one round trip
+	// (pgchange.go); the change, its record and COMMIT in another.
+	tx, st, err := db.beginChangePG(ctx, u.actor, u.planID)
+	if actionbot.ErrorCode(err) == actionbot.ENOTFOUND {
 		return nil, nil, msg, err
+	} else if err != nil {
+		return nil, nil, msg, fmt.Errorf("update action %s: %w", u.ref, err)
 	}
 	defer tx.Rollback()
-	d, err := db.makeChange(ctx, tx, u, nil)
+	d, err := db.makeChange(ctx, tx, u, nil, &st)
 	if err != nil {
 		return nil, nil, msg, err
 	}
-	// On PostgreSQL the commit returns once every replica that listens has
-	// heard of the change: the person's next request sees it wherever it
-	// lands (cache.go).
-	if err := tx.Commit(); err != nil {
-		if u.rec != nil {
-			u.rec.ID = 0
+	if u.rec != nil { // as recordDone did
+		if err := db.sent.record(ctx, tx, d.now); err != nil {
+			return nil, nil, msg, err
 		}
-		return nil, nil, msg, fmt.Errorf("update action %s: commit: %w", u.ref, err)
 	}
+	if d.queued, err = db.commitChangePG(ctx, tx, d.a, d.es, d.now, d.msgs, u.rec, d.msg); err != nil {
+		return nil, nil, msg, err
+	}
+	// Taken into the snapshot before the wait, so that the next change
+	// (the write lock is free) finds the snapshot is the database's. Then
+	// the commit returns once every replica that listens has heard of the
+	// change: the person's next request sees it wherever it lands
+	// (cache.go).
 	db.took(u.planID, d.ws, d.a, d.now)
+	tx.committed(nil)
 	if d.queued > 0 {
 		db.queued()
 	}
@@ -433,26 +442,28 @@ type madeChange struct {
 	ws     writeState
 	now    string
 	queued int
+	// msgs are the messages the change queues: written by makeChange on
+	// SQLite, by commitChangePG on PostgreSQL.
+	msgs []*actionbot.Outgoing
 }
 
 // makeChange makes u in tx. g, on SQLite, is the group of changes the
 // transaction makes (group.go): the snapshot stands for the database only
 // for an action no earlier change of the group touched, while the counters
 // are as they were before the group's first change.
-func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupTx) (*madeChange, error) {
+func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupTx, st *writeState) (*madeChange, error) {
 	ref := u.ref
 	d := &madeChange{}
 	// mustBeCurrent and the counters, in one statement.
-	ws := &d.ws
-	q := writeStateQuery
-	if db.dialect == postgresDialect {
-		q = writeStateQueryPG
-	}
-	if err := tx.QueryRowContext(ctx, q, u.actor, u.actor, u.planID).Scan(&ws.Current, &ws.Rev, &ws.AuditMax, &ws.Agencies, &ws.Coordinator); errors.Is(err, sql.ErrNoRows) {
+	if st != nil {
+		d.ws = *st // read by the transaction's first round trip (PostgreSQL)
+	} else if err := tx.QueryRowContext(ctx, writeStateQuery, u.actor, u.actor, u.planID).Scan(&d.ws.Current, &d.ws.Rev, &d.ws.AuditMax, &d.ws.Agencies, &d.ws.Coordinator); errors.Is(err, sql.ErrNoRows) {
 		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No such plan.")
 	} else if err != nil {
 		return nil, fmt.Errorf("update action %s: check the plan is current: %w", ref, err)
-	} else if !ws.Current {
+	}
+	ws := &d.ws
+	if !ws.Current {
 		return nil, actionbot.Errorf(actionbot.ECONFLICT, "That plan is archived and read-only.")
 	}
 	// Writers are serialised, so while the counters are the snapshot's,
@@ -507,23 +518,24 @@ func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupT
 		// transaction: a later change of the group reads it afresh.
 		g.touched[a.ID] = true
 	}
-	if db.dialect == sqliteDialect {
-		// The entries' ids are known before they are written: writers are
-		// serialised and SQLite gives a new row the highest id plus one, so
-		// the reply (an undo button names its entry) is made first and
-		// everything is written by one call (writeAll).
-		next := ws.AuditMax.Int64 + 1
-		for _, e := range es {
-			e.ID, e.ActionID, e.Ref = next, a.ID, a.Ref
-			next++
-		}
-	} else if err := db.writeChange(ctx, tx, a, es, now); err != nil {
-		return nil, err
+	// The entries' ids are known before they are written: writers are
+	// serialised and SQLite gives a new row the highest id plus one (on
+	// PostgreSQL they are given so), so the reply (an undo button names
+	// its entry) is made first and everything is written together
+	// (writeAll; on PostgreSQL one round trip with the commit,
+	// commitChangePG).
+	next := ws.AuditMax.Int64 + 1
+	for _, e := range es {
+		e.ID, e.ActionID, e.Ref = next, a.ID, a.Ref
+		next++
 	}
 	a.LastUpdate = es[len(es)-1]
 	queued := 0
 	if u.then != nil {
-		if queued, err = db.enqueue(ctx, tx, now, u.then(a, es)); err != nil {
+		d.msgs = u.then(a, es)
+	}
+	if db.dialect == sqliteDialect && len(d.msgs) > 0 {
+		if queued, err = db.enqueue(ctx, tx, now, d.msgs); err != nil {
 			return nil, err
 		}
 	}
@@ -542,63 +554,9 @@ func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupT
 		if err := db.writeAll(ctx, tx, a, es, now, u.rec, msg); err != nil {
 			return nil, err
 		}
-	} else if u.rec != nil {
-		if err := db.recordDone(ctx, tx, u.rec, msg, now); err != nil {
-			return nil, err
-		}
 	}
 	d.a, d.es, d.msg, d.now, d.queued = a, es, msg, now, queued
 	return d, nil
-}
-
-// writeChange writes the changed action and its audit entries: on
-// PostgreSQL a change of one step in one statement (each statement is a
-// round trip to the server), on SQLite statement by statement (in the
-// process, each is cheap).
-func (db *DB) writeChange(ctx context.Context, tx *Tx, a *actionbot.Action, es []*actionbot.AuditEntry, now string) error {
-	args := []any{string(a.Status), a.Reason, a.Progress,
-		a.Deadline.Written, nullDate(a.Deadline.Due), boolInt(a.Deadline.Ongoing),
-		nullTime(a.SnoozedUntil), nullTime(a.LastActivity), now, a.ID}
-	const update = `UPDATE actions SET status = ?, reason = ?, progress = ?,
-		by_when = ?, due = ?, ongoing = ?, snoozed_until = ?, last_activity = ?, updated_at = ?
-		WHERE id = ?`
-	for _, e := range es {
-		e.ActionID, e.Ref = a.ID, a.Ref
-	}
-	movesCounters(tx)
-	if db.dialect == postgresDialect && len(es) == 1 {
-		e := es[0]
-		at := now
-		if !e.At.IsZero() {
-			at = formatTime(e.At)
-		}
-		q := `WITH changed AS (` + update + `), entry AS (INSERT INTO audit (action_id, at, actor, verb, note) VALUES (?, ?, ?, ?, ?) RETURNING id)`
-		args = append(args, a.ID, at, e.Actor, string(e.Verb), e.Note)
-		if len(e.Changes) > 0 {
-			q += `, changes AS (INSERT INTO audit_changes (audit_id, position, field, from_value, to_value) SELECT entry.id, v.position, v.field, v.from_value, v.to_value FROM entry, (VALUES `
-			for i, c := range e.Changes {
-				if i > 0 {
-					q += `, `
-				}
-				q += `(` + strconv.Itoa(i) + `, ?::text, ?::text, ?::text)`
-				args = append(args, c.Field, c.From, c.To)
-			}
-			q += `) AS v (position, field, from_value, to_value))`
-		}
-		if err := tx.GetContext(ctx, &e.ID, q+` SELECT id FROM entry`, args...); err != nil {
-			return fmt.Errorf("update action %s: %w", a.Ref, err)
-		}
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
-		return fmt.Errorf("update action %s: %w", a.Ref, err)
-	}
-	for _, e := range es {
-		if err := insertAudit(ctx, tx, e, now); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // writeAll writes, on SQLite, the request's inbox record (rec, answered by

@@ -269,6 +269,9 @@ type changeFeed struct {
 // acks.
 type noticeWait struct {
 	heard bool
+	// kept: the change brings this process's caches up to date itself
+	// (took), so its own notice need not mark them stale.
+	kept  bool
 	peers map[string]bool
 	acked map[string]bool
 	done  chan struct{}
@@ -334,14 +337,25 @@ func (f *changeFeed) forget(notice string) {
 	f.mu.Unlock()
 }
 
+// keeps notes that the change sending notice keeps this process's caches
+// up to date itself.
+func (f *changeFeed) keeps(notice string) {
+	f.mu.Lock()
+	if w := f.waiting[notice]; w != nil {
+		w.kept = true
+	}
+	f.mu.Unlock()
+}
+
 // ownNotice is this process's change notice come back: the replicas heard
-// live by now are those it waits for.
-func (f *changeFeed) ownNotice(notice string) {
+// live by now are those it waits for. It reports whether the change keeps
+// the caches up to date itself.
+func (f *changeFeed) ownNotice(notice string) (kept bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	w := f.waiting[notice]
 	if w == nil || w.heard {
-		return
+		return false
 	}
 	w.heard = true
 	now := mono()
@@ -359,6 +373,7 @@ func (f *changeFeed) ownNotice(notice string) {
 	if len(w.peers) == 0 {
 		close(w.done)
 	}
+	return w.kept
 }
 
 // ack is replica's ack of notice.
@@ -498,11 +513,13 @@ func (db *DB) heard(payload string) (ack string) {
 	kind, rest, _ := strings.Cut(payload, " ")
 	switch kind {
 	case "c":
-		db.changed()
 		if from, _, _ := strings.Cut(rest, " "); from == f.replica() {
-			f.ownNotice(payload)
+			if !f.ownNotice(payload) {
+				db.changed()
+			}
 			return ""
 		}
+		db.changed()
 		return payload
 	case "p":
 		from, sent, _ := strings.Cut(rest, " ")

@@ -102,6 +102,10 @@ func (p *pool) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 // errors watched as its pool's are.
 type Tx struct {
 	*sqlx.Tx
+	// conn, instead of Tx, is a connection on which the transaction was
+	// begun by hand, to batch statements with its BEGIN and COMMIT
+	// (PostgreSQL: pgchange.go).
+	conn  *sqlx.Conn
 	watch *health
 	// notice is the payload of the change notice the transaction sends
 	// at its commit (PostgreSQL), or "".
@@ -127,7 +131,19 @@ func movesCounters(q any) {
 // the commit, until every replica that listens has heard of it (or could
 // no longer trust what it had: cache.go).
 func (t *Tx) Commit() error {
-	err := t.watch.saw(t.Tx.Commit())
+	var err error
+	if t.conn != nil {
+		err = t.endConn("COMMIT")
+	} else {
+		err = t.watch.saw(t.Tx.Commit())
+	}
+	t.committed(err)
+	return err
+}
+
+// committed has a change to the counters wait for the replicas once
+// committed (err nil), and forgets its notice otherwise.
+func (t *Tx) committed(err error) {
 	if w := t.wait; w != nil {
 		t.wait = nil
 		if err == nil && t.moved {
@@ -136,7 +152,6 @@ func (t *Tx) Commit() error {
 			t.feed.forget(t.notice)
 		}
 	}
-	return err
 }
 
 // Rollback ends the transaction without its changes.
@@ -145,38 +160,67 @@ func (t *Tx) Rollback() error {
 		t.wait = nil
 		t.feed.forget(t.notice)
 	}
+	if t.conn != nil {
+		return t.endConn("ROLLBACK")
+	}
+	if t.Tx == nil { // ended by hand (pgchange.go)
+		return nil
+	}
 	return t.Tx.Rollback()
 }
 
+// run is what the transaction's statements go through.
+func (t *Tx) run() interface {
+	sqlx.ExecerContext
+	sqlx.QueryerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	Rebind(string) string
+} {
+	if t.conn != nil {
+		return t.conn
+	}
+	return t.Tx
+}
+
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := t.Tx.ExecContext(ctx, t.Rebind(q), args...)
-	return r, t.watch.saw(err)
+	r := t.run()
+	res, err := r.ExecContext(ctx, r.Rebind(q), args...)
+	return res, t.watch.saw(err)
 }
 
 func (t *Tx) GetContext(ctx context.Context, dest any, q string, args ...any) error {
-	return t.watch.saw(t.Tx.GetContext(ctx, dest, t.Rebind(q), args...))
+	r := t.run()
+	return t.watch.saw(r.GetContext(ctx, dest, r.Rebind(q), args...))
 }
 
 func (t *Tx) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
-	return t.watch.saw(t.Tx.SelectContext(ctx, dest, t.Rebind(q), args...))
+	r := t.run()
+	return t.watch.saw(r.SelectContext(ctx, dest, r.Rebind(q), args...))
 }
 
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := t.Tx.QueryContext(ctx, t.Rebind(q), args...)
+	r := t.run()
+	rows, err := r.QueryContext(ctx, r.Rebind(q), args...)
 	return rows, t.watch.saw(err)
 }
 
 func (t *Tx) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
-	rows, err := t.Tx.QueryxContext(ctx, t.Rebind(q), args...)
+	r := t.run()
+	rows, err := r.QueryxContext(ctx, r.Rebind(q), args...)
 	return rows, t.watch.saw(err)
 }
 
 func (t *Tx) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
-	return t.Tx.QueryRowxContext(ctx, t.Rebind(q), args...)
+	r := t.run()
+	return r.QueryRowxContext(ctx, r.Rebind(q), args...)
 }
 
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.Rebind(q), args...)
+	r := t.run()
+	return r.QueryRowContext(ctx, r.Rebind(q), args...)
 }
 
 // insertID runs an INSERT and returns the new row's id, through RETURNING

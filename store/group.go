@@ -153,7 +153,7 @@ func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 			continue
 		}
 		if alone {
-			if c.d, c.err = db.makeChange(ctx, tx, c.u, gt); c.err != nil {
+			if c.d, c.err = db.makeChange(ctx, tx, c.u, gt, nil); c.err != nil {
 				if c.u.rec != nil {
 					c.u.rec.ID = 0
 				}
@@ -165,7 +165,7 @@ func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 			fail(fmt.Errorf("update action %s: %w", c.u.ref, err))
 			return
 		}
-		c.d, c.err = db.makeChange(ctx, tx, c.u, gt)
+		c.d, c.err = db.makeChange(ctx, tx, c.u, gt, nil)
 		if c.err != nil {
 			c.d = nil
 			if c.u.rec != nil {

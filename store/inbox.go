@@ -59,33 +59,6 @@ func (db *DB) Receive(ctx context.Context, it *InboxItem) (int64, bool, error) {
 	return id, true, nil
 }
 
-// recordDone records, inside the transaction of its change, a request
-// made before its ack: done, changed, confirmed (reply goes in the ack),
-// with reply as its answer to a replay. A delivery recorded already
-// inserts nothing: ECONFLICT, and it.ID 0.
-func (db *DB) recordDone(ctx context.Context, tx execer, it *InboxItem, reply actionbot.Message, now string) error {
-	if it.Kind == "" {
-		it.Kind = InboxCommand
-	}
-	body, err := json.Marshal(reply)
-	if err != nil {
-		return fmt.Errorf("record a %s: encode its reply: %w", it.Kind, err)
-	}
-	// Confirmed in the ack: the text and payload are not kept (the audit
-	// trail keeps what was done), as ConfirmInbox clears them.
-	id, inserted, err := insertID(ctx, tx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
-		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
-		it.Delivery, it.Kind, it.UserID, it.ChannelID, it.ResponseURL, now, now, string(body), now)
-	if err != nil {
-		return fmt.Errorf("record a %s: %w", it.Kind, err)
-	}
-	if !inserted {
-		it.ID = 0
-		return actionbot.Errorf(actionbot.ECONFLICT, "That change was made already.")
-	}
-	return db.recorded(ctx, tx, it, id, reply, now)
-}
-
 // recorded completes a request's record made before its ack (id): the
 // confirmations sent meanwhile are recorded in the same transaction, and
 // it says what was recorded.
