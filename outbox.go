@@ -16,7 +16,7 @@ const (
 	OutboxSending OutboxState = "sending"
 )
 
-// Outgoing is a message queued for delivery to a channel or a person: an
+// Outgoing is the outbox's row: a message queued for delivery to a channel or a person: an
 // announcement of a change, a reminder, the daily digest. It is written in
 // the same transaction as the change that caused it and delivered by a
 // sender that drains the outbox, so it is neither lost nor sent twice.
@@ -39,6 +39,11 @@ type Outgoing struct {
 	// RemoteRef is the delivered message's identifier on the transport (a
 	// Slack message ts), so it can be updated later.
 	RemoteRef string `json:"remote_ref,omitempty"`
+	// Channel is the conversation the message was, or is being, sent to:
+	// for a Slack direct message, the D… channel opened with the person.
+	Channel string `json:"-"`
+	// ClaimedAt is when its sending began; zero unless it is 'sending'.
+	ClaimedAt time.Time `json:"-"`
 }
 
 // IsDirect reports whether the message goes to a person rather than a channel.
@@ -78,14 +83,4 @@ type ReminderRecord struct {
 	SendOn     Date
 	Superseded []string
 	Messages   []*Outgoing
-}
-
-// Delivery is a queued message as the Slack sender sees it.
-type Delivery struct {
-	*Outgoing
-	// Channel is the conversation the message was, or is being, posted to:
-	// for a direct message, the D… channel opened with the person.
-	Channel string
-	// ClaimedAt is when its posting began; zero unless it is 'sending'.
-	ClaimedAt time.Time
 }

@@ -37,7 +37,7 @@ type Store interface {
 	// FirstDelivery records a delivery id and reports whether it is new.
 	FirstDelivery(ctx context.Context, id string, ttl time.Duration) (bool, error)
 	// SentMessage finds a message the bot posted through the outbox.
-	SentMessage(ctx context.Context, channel, ts string) (*actionbot.Delivery, error)
+	SentMessage(ctx context.Context, channel, ts string) (*actionbot.Outgoing, error)
 	ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error)
 
 	// The inbox records every change (typed, clicked or submitted) before

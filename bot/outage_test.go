@@ -17,7 +17,7 @@ import (
 func TestSlackOutageThenRecovery(t *testing.T) {
 	e := mustEnv(t)
 	s := e.sender()
-	s.PostTimeout = 50 * time.Millisecond // a hung request is given up quickly (real time: a deadline, not a sleep)
+	s.Timeout = 50 * time.Millisecond // a hung request is given up quickly (real time: a deadline, not a sleep)
 
 	// A hung request waits until the test lets it end, after the sender has
 	// given up on it; one that Slack "posted" then lands in the history.

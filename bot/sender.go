@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -12,266 +11,124 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 )
-
-// Outbox is what the sender needs of the store.
-type Outbox interface {
-	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]*actionbot.Delivery, error)
-	ClaimOutgoing(ctx context.Context, id int64, channel string, at time.Time) error
-	MarkDelivered(ctx context.Context, id int64, channel, ts string) error
-	ReleaseOutgoing(ctx context.Context, id int64, cause string, next time.Time, count bool) error
-	MarkRetry(ctx context.Context, id int64, cause string, next time.Time) error
-	MarkFailed(ctx context.Context, id int64, cause string) error
-}
 
 // OutboxMetadataType is the event_type of the message metadata every post
 // carries, with the outbox key in its payload, so that a post whose outcome
 // was lost (a crash, a request left unanswered) can be found on Slack.
 const OutboxMetadataType = "actionbot_outbox"
 
-// Sender defaults.
-const (
-	DefaultPerChannel  = time.Second
-	DefaultPoll        = time.Second
-	DefaultMaxAttempts = 12
-	DefaultBaseBackoff = 5 * time.Second
-	DefaultMaxBackoff  = 10 * time.Minute
-	DefaultPostTimeout = 20 * time.Second
-)
+// DefaultPerChannel is Slack's pace: at most one post per conversation a
+// second (outbox.Sender's Pace, per recipient).
+const DefaultPerChannel = time.Second
 
-// Sender delivers the outbox to Slack: announcements to task-group
-// channels, reminders by direct message, the digest. It keeps each
+// Transport posts the outbox's Slack messages (owner "slack") for the one
+// delivery loop, outbox.Sender: announcements to task-group channels,
+// reminders by direct message, the digest. With the Sender it keeps each
 // conversation's messages in the order they were queued, posts at most one
-// message a second to each, waits as long as Slack asks after a 429,
-// retries transient failures with capped exponential backoff, and records
-// permanent failures (channel_not_found, not_in_channel, invalid_auth…)
-// where `/action admin failed` shows them.
+// message a second to each (Pace DefaultPerChannel, per recipient), waits
+// as long as Slack asks after a 429, retries transient failures, and
+// records permanent failures (channel_not_found, not_in_channel,
+// invalid_auth…) where `/action admin failed` shows them.
 //
 // Exactly once: before posting, a message is marked 'sending' with the
 // conversation it goes to, and the post carries the outbox key as message
 // metadata. If the outcome is lost — the process dies between Slack
 // accepting the post and the database recording it, or Slack does not
 // answer — the message stays 'sending'; before it is posted again the
-// conversation's recent history is searched for that key, and a message
-// found there is recorded as sent instead of being posted twice.
+// conversation's recent history is searched for that key (Find), and a
+// message found there is recorded as sent instead of being posted twice.
 //
-// Direct messages: the sender opens the conversation with the person
-// (conversations.open, im:write) and posts to the D… channel it returns, so
-// that the exact conversation is recorded for the check above and for
-// updating the message later.
-type Sender struct {
-	Outbox Outbox
-	API    *slack.Client
-	Logger *slog.Logger
-	// Now returns the current instant; After waits (time.After). Tests
-	// replace both and never sleep.
-	Now   func() time.Time
-	After func(d time.Duration) <-chan time.Time
+// Direct messages: the transport opens the conversation with the person
+// (conversations.open, im:write) and posts to the D… channel it returns
+// (Where), so that the exact conversation is recorded for the check above
+// and for updating the message later.
+type Transport struct {
+	API *slack.Client
+	// Store says which message an update replaces (sender_update.go).
+	Store UpdateStore
 
-	PerChannel  time.Duration // at most one post per conversation per PerChannel
-	Poll        time.Duration // how often the outbox is read
-	MaxAttempts int           // failed attempts before a message is given up
-	BaseBackoff time.Duration // the first retry's wait, doubled each time…
-	MaxBackoff  time.Duration // …up to this
-	PostTimeout time.Duration // a request unanswered this long counts as unanswered
-
-	mu   sync.Mutex
-	last map[string]time.Time // recipient → last post
-	ims  map[string]string    // user → their D… channel with the bot
-	wake chan struct{}
+	mu  sync.Mutex
+	ims map[string]string // user → their D… channel with the bot
 }
 
-func (s *Sender) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+// Owner is the owner of Slack's messages (store.SlackOwner).
+func (t *Transport) Owner() string { return "slack" }
 
-func (s *Sender) log() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.Default()
-}
+// Name names the transport in the log.
+func (t *Transport) Name() string { return "slack sender" }
 
-func durOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
+// Where is the conversation m is posted to: its recipient, or for a person
+// the D… channel of their conversation with the bot; for an update, the
+// conversation of the message it replaces.
+func (t *Transport) Where(ctx context.Context, m *actionbot.Outgoing) (string, *outbox.Failure) {
+	if m.Kind == actionbot.OutboxUpdate {
+		return t.updateWhere(ctx, m) // sender_update.go
 	}
-	return def
-}
-
-// Notify wakes the sender to read the outbox now.
-func (s *Sender) Notify() {
-	s.mu.Lock()
-	if s.wake == nil {
-		s.wake = make(chan struct{}, 1)
-	}
-	w := s.wake
-	s.mu.Unlock()
-	select {
-	case w <- struct{}{}:
-	default:
-	}
-}
-
-// Run delivers until ctx is done. A post in progress when ctx ends is
-// finished (or times out) and its outcome recorded before Run returns.
-func (s *Sender) Run(ctx context.Context) error {
-	s.Notify() // create the wake channel
-	// A store that says when a change has queued messages wakes the sender
-	// then: an announcement leaves at once, not at the next poll.
-	if w, ok := s.Outbox.(interface{ WakeOnQueue(func()) }); ok {
-		w.WakeOnQueue(s.Notify)
-		defer w.WakeOnQueue(nil)
-	}
-	after := s.After
-	if after == nil {
-		after = time.After
-	}
-	for {
-		n, err := s.Step(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log().Error("slack sender: read the outbox", "err", err)
-		}
-		// After delivering, the next message of a busy conversation is due
-		// one pace later; otherwise read the outbox again after Poll.
-		wait := durOr(s.Poll, DefaultPoll)
-		if n > 0 {
-			wait = min(wait, durOr(s.PerChannel, DefaultPerChannel))
-		}
-		s.mu.Lock()
-		wake := s.wake
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-wake:
-		case <-after(wait):
-		}
-	}
-}
-
-// Step makes one pass over the outbox: for each conversation whose oldest
-// undelivered message is due, and which has not been posted to within
-// PerChannel, it delivers that message. It returns how many it handled.
-func (s *Sender) Step(ctx context.Context) (int, error) {
-	heads, err := s.Outbox.OutboxHeads(ctx, s.now(), 100)
+	ch, err := t.conversation(ctx, m.To)
 	if err != nil {
-		return 0, err
+		return "", classify(m, err, false, "opening the conversation")
 	}
-
-	n := 0
-	for _, d := range heads {
-		if ctx.Err() != nil {
-			break
-		}
-		s.mu.Lock()
-		last, posted := s.last[d.To]
-		s.mu.Unlock()
-		if posted && s.now().Sub(last) < durOr(s.PerChannel, DefaultPerChannel) {
-			continue
-		}
-		s.deliver(ctx, d)
-		n++
-	}
-	return n, nil
+	return ch, nil
 }
 
-func (s *Sender) markPosted(to string) {
-	s.mu.Lock()
-	if s.last == nil {
-		s.last = map[string]time.Time{}
+// Find looks for an interrupted post of m on Slack. An update is not
+// looked for: it is simply made again.
+func (t *Transport) Find(ctx context.Context, m *actionbot.Outgoing) (string, bool, *outbox.Failure) {
+	if m.Kind == actionbot.OutboxUpdate {
+		return "", false, nil
 	}
-	s.last[to] = s.now()
-	s.mu.Unlock()
-}
-
-// deliver posts one message and records the outcome. Calls to Slack are
-// not cut short by ctx: once begun, a post is finished and recorded.
-func (s *Sender) deliver(ctx context.Context, d *actionbot.Delivery) {
-	if d.Kind == actionbot.OutboxUpdate {
-		s.deliverUpdate(ctx, d) // sender_update.go: chat.update, not a post
-		return
-	}
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), durOr(s.PostTimeout, DefaultPostTimeout))
-	defer cancel()
-	rctx := context.WithoutCancel(ctx)
-	channel := d.Channel
-	if d.State == actionbot.OutboxSending {
-		ts, found, err := s.findPosted(pctx, d)
-		if err != nil {
-			s.failed(rctx, d, err, true, "checking whether an interrupted post reached Slack")
-			return
-		}
-		if found {
-			if err := s.Outbox.MarkDelivered(rctx, d.ID, channel, ts); err != nil {
-				s.log().Error("slack sender: record delivery", "id", d.ID, "err", err)
-				return
-			}
-			s.log().Info("slack sender: an interrupted post had reached Slack; recorded, not sent again", "id", d.ID, "kind", d.Kind, "channel", channel)
-			return
-		}
-	} else {
-		var err error
-		if channel, err = s.conversation(pctx, d.To); err != nil {
-			s.failed(rctx, d, err, false, "opening the conversation")
-			return
-		}
-		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, channel, s.now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
-			s.log().Debug("slack sender: another sender claimed the message first", "id", d.ID)
-			return
-		} else if err != nil {
-			s.log().Error("slack sender: claim a message", "id", d.ID, "err", err)
-			return
-		}
-	}
-	ts, err := s.post(pctx, channel, d)
-	s.markPosted(d.To)
+	ts, found, err := t.findPosted(ctx, m)
 	if err != nil {
-		s.failed(rctx, d, err, true, "posting")
-		return
+		return "", false, classify(m, err, true, "checking whether an interrupted post reached Slack")
 	}
-	if err := s.Outbox.MarkDelivered(rctx, d.ID, channel, ts); err != nil {
-		// The message stays 'sending' and is found on Slack next time.
-		s.log().Error("slack sender: record delivery", "id", d.ID, "err", err)
-		return
+	return ts, found, nil
+}
+
+// Send posts m to channel (an update: chat.update, sender_update.go).
+func (t *Transport) Send(ctx context.Context, m *actionbot.Outgoing, channel string) (outbox.Sent, *outbox.Failure) {
+	if m.Kind == actionbot.OutboxUpdate {
+		return t.sendUpdate(ctx, m)
 	}
-	s.log().Debug("slack sender: delivered", "id", d.ID, "kind", d.Kind, "channel", channel)
+	ts, err := t.post(ctx, channel, m)
+	if err != nil {
+		return outbox.Sent{}, classify(m, err, true, "posting")
+	}
+	return outbox.Sent{Channel: channel, Ref: ts}, nil
 }
 
 // conversation returns the channel to post to: the recipient itself, or for
 // a person the D… channel of their conversation with the bot.
-func (s *Sender) conversation(ctx context.Context, to string) (string, error) {
+func (t *Transport) conversation(ctx context.Context, to string) (string, error) {
 	o := actionbot.Outgoing{To: to}
 	if !o.IsDirect() {
 		return to, nil
 	}
-	s.mu.Lock()
-	ch, ok := s.ims[to]
-	s.mu.Unlock()
+	t.mu.Lock()
+	ch, ok := t.ims[to]
+	t.mu.Unlock()
 	if ok {
 		return ch, nil
 	}
-	c, _, _, err := s.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to}, ReturnIM: true})
+	c, _, _, err := t.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to}, ReturnIM: true})
 	if err != nil {
 		return "", err
 	}
 	if c == nil || c.ID == "" {
 		return "", errors.New("conversations.open returned no channel")
 	}
-	s.mu.Lock()
-	if s.ims == nil {
-		s.ims = map[string]string{}
+	t.mu.Lock()
+	if t.ims == nil {
+		t.ims = map[string]string{}
 	}
-	s.ims[to] = c.ID
-	s.mu.Unlock()
+	t.ims[to] = c.ID
+	t.mu.Unlock()
 	return c.ID, nil
 }
 
-func (s *Sender) post(ctx context.Context, channel string, d *actionbot.Delivery) (string, error) {
-	_, ts, err := s.API.PostMessageContext(ctx, channel,
+func (t *Transport) post(ctx context.Context, channel string, d *actionbot.Outgoing) (string, error) {
+	_, ts, err := t.API.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(Fallback(d.Message), false),
 		slack.MsgOptionBlocks(slackBlocks(d.Message, MaxMessageBlocks)...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: OutboxMetadataType, EventPayload: map[string]any{"key": d.Key, "id": d.ID}}),
@@ -282,7 +139,7 @@ func (s *Sender) post(ctx context.Context, channel string, d *actionbot.Delivery
 
 // findPosted looks for a message carrying d's outbox key in the history of
 // its conversation since shortly before its posting began.
-func (s *Sender) findPosted(ctx context.Context, d *actionbot.Delivery) (string, bool, error) {
+func (t *Transport) findPosted(ctx context.Context, d *actionbot.Outgoing) (string, bool, error) {
 	since := d.ClaimedAt
 	if since.IsZero() {
 		since = d.CreatedAt
@@ -293,7 +150,7 @@ func (s *Sender) findPosted(ctx context.Context, d *actionbot.Delivery) (string,
 		Inclusive: true, Limit: 200, IncludeAllMetadata: true,
 	}
 	for page := 0; page < 25; page++ {
-		h, err := s.API.GetConversationHistoryContext(ctx, params)
+		h, err := t.API.GetConversationHistoryContext(ctx, params)
 		if err != nil {
 			return "", false, err
 		}
@@ -347,74 +204,42 @@ var permanentErrors = map[string]string{
 	"access_denied":                       "Slack denied access",
 }
 
-// failed records a failure. posted says whether the message may have
-// reached Slack (a post was made); during is what was being done.
-func (s *Sender) failed(ctx context.Context, d *actionbot.Delivery, err error, posted bool, during string) {
-	attempt := d.Attempts + 1
-	now := s.now()
+// classify judges a failure for the Sender. posted says whether the
+// message may have reached Slack (a post was made); during is what was
+// being done.
+func classify(d *actionbot.Outgoing, err error, posted bool, during string) *outbox.Failure {
+	sending := d.State == actionbot.OutboxSending
 	var rl *slack.RateLimitedError
 	var se slack.SlackErrorResponse
-	var record error
+	f := &outbox.Failure{Last: describe(err), Untried: !posted}
+	if posted {
+		f.GiveUpNote = " (Slack did not confirm the post: check the conversation before retrying)"
+	}
 	switch {
 	case errors.As(err, &rl):
 		// Slack did not take the request: wait as long as it asks, without
 		// counting an attempt. The conversation's later messages wait too.
-		wait := max(rl.RetryAfter, time.Second)
-		cause := "rate limited by Slack: waiting " + wait.String()
-		if d.State == actionbot.OutboxSending {
-			record = s.Outbox.MarkRetry(ctx, d.ID, cause, now.Add(wait))
-		} else {
-			record = s.Outbox.ReleaseOutgoing(ctx, d.ID, cause, now.Add(wait), false)
-		}
-		s.log().Warn("slack sender: rate limited", "id", d.ID, "retry_after", wait)
+		f.Wait = max(rl.RetryAfter, time.Second)
+		f.Cause = "rate limited by Slack: waiting " + f.Wait.String()
+		f.Unsure = sending
 	case errors.As(err, &se) && permanentErrors[se.Err] != "":
-		cause := se.Err + ": " + permanentErrors[se.Err]
-		if d.State == actionbot.OutboxSending {
-			cause += " (while " + during + "; an earlier attempt may have been posted: check the conversation before retrying)"
+		f.Permanent = true
+		f.Cause = se.Err + ": " + permanentErrors[se.Err]
+		if sending {
+			f.Cause += " (while " + during + "; an earlier attempt may have been posted: check the conversation before retrying)"
 		}
-		record = s.Outbox.MarkFailed(ctx, d.ID, cause)
-		s.log().Error("slack sender: message not delivered", "id", d.ID, "kind", d.Kind, "recipient", d.To, "error", se.Err)
-	case attempt >= durIntOr(s.MaxAttempts, DefaultMaxAttempts):
-		cause := fmt.Sprintf("gave up after %d attempts; last: %s", attempt, describe(err))
-		if posted {
-			cause += " (Slack did not confirm the post: check the conversation before retrying)"
-		}
-		record = s.Outbox.MarkFailed(ctx, d.ID, cause)
-		s.log().Error("slack sender: message given up", "id", d.ID, "kind", d.Kind, "recipient", d.To, "attempts", attempt, "err", describe(err))
-	case errors.As(err, &se) && d.State != actionbot.OutboxSending:
+	case errors.As(err, &se) && !sending:
 		// Slack answered that it did not post it: try again later.
-		record = s.Outbox.ReleaseOutgoing(ctx, d.ID, se.Err+" (retrying)", now.Add(s.backoff(attempt)), true)
-		s.log().Warn("slack sender: Slack refused a post; will retry", "id", d.ID, "error", se.Err, "attempt", attempt)
-	case !posted && d.State != actionbot.OutboxSending:
-		record = s.Outbox.ReleaseOutgoing(ctx, d.ID, during+": "+describe(err)+" (retrying)", now.Add(s.backoff(attempt)), true)
-		s.log().Warn("slack sender: will retry", "id", d.ID, "during", during, "attempt", attempt, "err", describe(err))
+		f.Cause = se.Err
+	case !posted && !sending:
+		f.Cause = during + ": " + describe(err)
 	default:
 		// No clear answer: the post may have reached Slack. The message stays
 		// 'sending' and is looked for before it is posted again.
-		record = s.Outbox.MarkRetry(ctx, d.ID, during+": "+describe(err)+" (will check, then retry)", now.Add(s.backoff(attempt)))
-		s.log().Warn("slack sender: no clear answer from Slack; will check before retrying", "id", d.ID, "during", during, "attempt", attempt, "err", describe(err))
+		f.Cause = during + ": " + describe(err)
+		f.Unsure = true
 	}
-	if record != nil {
-		s.log().Error("slack sender: record a failure", "id", d.ID, "err", record)
-	}
-}
-
-func durIntOr(n, def int) int {
-	if n > 0 {
-		return n
-	}
-	return def
-}
-
-// backoff is the wait before attempt+1: BaseBackoff doubled per attempt,
-// capped at MaxBackoff.
-func (s *Sender) backoff(attempt int) time.Duration {
-	base, limit := durOr(s.BaseBackoff, DefaultBaseBackoff), durOr(s.MaxBackoff, DefaultMaxBackoff)
-	d := base
-	for i := 1; i < attempt && d < limit; i++ {
-		d *= 2
-	}
-	return min(d, limit)
+	return f
 }
 
 // describe says what went wrong without URLs or tokens.

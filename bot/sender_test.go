@@ -11,12 +11,14 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
-func (e *testEnv) sender() *Sender {
-	return &Sender{Outbox: e.db, API: e.api, Logger: e.bot.Logger, Now: e.clock.Now}
+func (e *testEnv) sender() *outbox.Sender {
+	return &outbox.Sender{Store: e.db, Transport: &Transport{API: e.api, Store: e.db}, Logger: e.bot.Logger, Now: e.clock.Now,
+		Pace: DefaultPerChannel, PerRecipient: true}
 }
 
 // mustEnqueue queues messages and returns their ids.
@@ -62,7 +64,7 @@ func (e *testEnv) outgoing(tb testing.TB, id int64) *actionbot.Outgoing {
 	return nil
 }
 
-func step(tb testing.TB, s *Sender) int {
+func step(tb testing.TB, s *outbox.Sender) int {
 	tb.Helper()
 	n, err := s.Step(context.Background())
 	if err != nil {
@@ -255,21 +257,6 @@ func TestSenderRetriesTransientFailuresWithBackoff(t *testing.T) {
 	}
 }
 
-func TestSenderBackoff(t *testing.T) {
-	s := &Sender{}
-	tests := []struct {
-		attempt int
-		want    time.Duration
-	}{{1, 5 * time.Second}, {2, 10 * time.Second}, {3, 20 * time.Second}, {7, 320 * time.Second}, {8, 10 * time.Minute}, {30, 10 * time.Minute}}
-	for _, tc := range tests {
-		t.Run(fmt.Sprint(tc.attempt), func(t *testing.T) {
-			if got := s.backoff(tc.attempt); got != tc.want {
-				t.Errorf("backoff(%d) = %s, want %s", tc.attempt, got, tc.want)
-			}
-		})
-	}
-}
-
 // failingOutbox loses the record of deliveries, as a crash between Slack
 // accepting a post and the database recording it would.
 type failingOutbox struct {
@@ -277,12 +264,12 @@ type failingOutbox struct {
 	failDelivered int
 }
 
-func (f *failingOutbox) MarkDelivered(ctx context.Context, id int64, channel, ts string) error {
+func (f *failingOutbox) MarkSent(ctx context.Context, id int64, channel, ts string) error {
 	if f.failDelivered > 0 {
 		f.failDelivered--
 		return errors.New("killed before recording")
 	}
-	return f.DB.MarkDelivered(ctx, id, channel, ts)
+	return f.DB.MarkSent(ctx, id, channel, ts)
 }
 
 func TestSenderNeverPostsTwice(t *testing.T) {
@@ -294,7 +281,7 @@ func TestSenderNeverPostsTwice(t *testing.T) {
 	}{
 		{"killed after Slack accepted the post", func(t *testing.T, e *testEnv, id int64) {
 			s := e.sender()
-			s.Outbox = &failingOutbox{DB: e.db, failDelivered: 1}
+			s.Store = &failingOutbox{DB: e.db, failDelivered: 1}
 			step(t, s)
 		}, 1},
 		{"Slack posted but answered 500", func(t *testing.T, e *testEnv, id int64) {
@@ -306,7 +293,7 @@ func TestSenderNeverPostsTwice(t *testing.T) {
 			step(t, e.sender())
 		}, 1},
 		{"killed after claiming, before posting", func(t *testing.T, e *testEnv, id int64) {
-			if err := e.db.ClaimOutgoing(context.Background(), id, "DCSU1", e.clock.Now()); err != nil {
+			if err := e.db.ClaimOutgoing(context.Background(), store.SlackOwner, id, "DCSU1", time.Time{}, e.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}, 1},
@@ -386,7 +373,7 @@ func TestSenderRunStopsAndWakes(t *testing.T) {
 func TestSenderCannotCheckAnInterruptedPost(t *testing.T) {
 	e := mustEnv(t)
 	ids := e.mustEnqueue(t, reminder("reminder:5.2:7", uCSU, "5.2"))
-	if err := e.db.ClaimOutgoing(context.Background(), ids[0], "DCSU1", e.clock.Now()); err != nil {
+	if err := e.db.ClaimOutgoing(context.Background(), store.SlackOwner, ids[0], "DCSU1", time.Time{}, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	e.slack.Always("conversations.history", func(fakeslack.Request) *fakeslack.Reply { return fakeslack.Error("missing_scope") })
@@ -418,14 +405,16 @@ func TestSenderDoesNotTakeAPostInFlightFromARunOnTheAsOfClock(t *testing.T) {
 		<-release
 		return nil // then posted as Slack would
 	})
-	run := &Sender{Outbox: e.db, API: e.api, Logger: e.bot.Logger, Now: wall.Now}
+	run := e.sender()
+	run.Now = wall.Now
 	done := make(chan error, 1)
 	go func() { _, err := run.Step(context.Background()); done <- err }()
 	<-inFlight
 
 	// The serving bot, on the wall clock, reads the outbox while the run's
 	// post is in flight: the message is claimed, not abandoned.
-	serving := &Sender{Outbox: e.db, API: e.api, Logger: e.bot.Logger, Now: wall.Now}
+	serving := e.sender()
+	serving.Now = wall.Now
 	n, err := serving.Step(context.Background())
 	close(release)
 	if err != nil {

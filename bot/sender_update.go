@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 )
 
 // Updates: a queued message of kind actionbot.OutboxUpdate is not posted.
@@ -17,13 +18,12 @@ import (
 // up like any post. Updating twice is harmless: an update interrupted
 // before its outcome was recorded is simply made again.
 
-// updateOutbox is what delivering an update needs of the store beyond
-// Outbox.
-type updateOutbox interface {
+// UpdateStore is what delivering an update needs of the store.
+type UpdateStore interface {
 	// UpdateTarget returns the message an update replaces, where it was
 	// posted and what it now reads: ENOTFOUND when the row is not an
 	// update, ECONFLICT when the message never reached Slack.
-	UpdateTarget(ctx context.Context, id int64) (*actionbot.Delivery, error)
+	UpdateTarget(ctx context.Context, id int64) (*actionbot.Outgoing, error)
 }
 
 // goneErrors are Slack's answers to chat.update that mean the message is
@@ -37,65 +37,59 @@ var stuckErrors = map[string]string{
 	"edit_window_closed":  "the workspace no longer allows that message to be edited: delete it by hand",
 }
 
-func (s *Sender) deliverUpdate(ctx context.Context, d *actionbot.Delivery) {
-	rctx := context.WithoutCancel(ctx)
-	pctx, cancel := context.WithTimeout(rctx, durOr(s.PostTimeout, DefaultPostTimeout))
-	defer cancel()
-	uo, ok := s.Outbox.(updateOutbox)
-	if !ok {
-		if err := s.Outbox.MarkFailed(rctx, d.ID, "this store cannot say which message to update"); err != nil {
-			s.log().Error("slack sender: record a failure", "id", d.ID, "err", err)
-		}
-		return
+// target is the message an update replaces: nil when Slack has none to
+// update (it never reached Slack, or is gone).
+func (t *Transport) target(ctx context.Context, m *actionbot.Outgoing) (*actionbot.Outgoing, *outbox.Failure) {
+	if t.Store == nil {
+		return nil, &outbox.Failure{Permanent: true, Untried: true, Cause: "this store cannot say which message to update"}
 	}
-	target, err := uo.UpdateTarget(rctx, d.ID)
+	target, err := t.Store.UpdateTarget(ctx, m.ID)
 	switch code := actionbot.ErrorCode(err); {
 	case code == actionbot.ECONFLICT || code == actionbot.ENOTFOUND:
-		// Never delivered (or gone): Slack has no copy to update.
-		s.settle(rctx, d, "slack sender: the message to update never reached Slack; nothing to update")
-		return
+		return nil, nil
 	case err != nil:
-		s.failed(rctx, d, err, false, "finding the message to update")
-		return
+		return nil, classify(m, err, false, "finding the message to update")
 	}
-	if d.State != actionbot.OutboxSending {
-		if err := s.Outbox.ClaimOutgoing(rctx, d.ID, target.Channel, s.now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
-			s.log().Debug("slack sender: another sender claimed the update first", "id", d.ID)
-			return
-		} else if err != nil {
-			s.log().Error("slack sender: claim an update", "id", d.ID, "err", err)
-			return
-		}
+	return target, nil
+}
+
+// updateWhere is the conversation of the message an update replaces (""
+// when there is nothing to update).
+func (t *Transport) updateWhere(ctx context.Context, m *actionbot.Outgoing) (string, *outbox.Failure) {
+	target, f := t.target(ctx, m)
+	if target == nil {
+		return "", f
 	}
-	_, _, _, err = s.API.UpdateMessageContext(pctx, target.Channel, target.RemoteRef,
+	return target.Channel, nil
+}
+
+// sendUpdate replaces the message in place. Done, or with nothing left to
+// do, it records no channel and ts of its own: those stay the message's,
+// which a click on it finds (Store.SentMessage).
+func (t *Transport) sendUpdate(ctx context.Context, m *actionbot.Outgoing) (outbox.Sent, *outbox.Failure) {
+	target, f := t.target(ctx, m)
+	if f != nil {
+		return outbox.Sent{}, f
+	}
+	if target == nil {
+		// Never delivered (or gone): Slack has no copy to update.
+		return outbox.Sent{Note: "the message to update never reached Slack; nothing to update"}, nil
+	}
+	_, _, _, err := t.API.UpdateMessageContext(ctx, target.Channel, target.RemoteRef,
 		slack.MsgOptionText(Fallback(target.Message), false),
 		slack.MsgOptionBlocks(slackBlocks(target.Message, MaxMessageBlocks)...))
-	s.markPosted(d.To)
 	var se slack.SlackErrorResponse
 	switch {
 	case err == nil:
-		s.settle(rctx, d, "slack sender: updated a message in place")
+		return outbox.Sent{Note: "updated a message in place"}, nil
 	case errors.As(err, &se) && goneErrors[se.Err]:
-		s.settle(rctx, d, "slack sender: the message to update is gone from Slack; nothing to update")
+		return outbox.Sent{Note: "the message to update is gone from Slack; nothing to update"}, nil
 	case errors.As(err, &se) && stuckErrors[se.Err] != "":
-		if rerr := s.Outbox.MarkFailed(rctx, d.ID, se.Err+": "+stuckErrors[se.Err]); rerr != nil {
-			s.log().Error("slack sender: record a failure", "id", d.ID, "err", rerr)
-		}
-		s.log().Error("slack sender: message not updated", "id", d.ID, "target", target.ID, "channel", target.Channel, "error", se.Err)
-	default:
-		// Whether or not Slack made it, the update is made again later:
-		// making it twice is harmless.
-		s.failed(rctx, d, err, false, "updating a message in place")
+		return outbox.Sent{}, &outbox.Failure{Permanent: true, Cause: se.Err + ": " + stuckErrors[se.Err]}
 	}
-}
-
-// settle records an update as done: made, or with nothing left to make.
-// It records no channel and ts of its own: those stay the message's, which
-// a click on it finds (Store.SentMessage).
-func (s *Sender) settle(ctx context.Context, d *actionbot.Delivery, msg string) {
-	if err := s.Outbox.MarkDelivered(ctx, d.ID, "", ""); err != nil {
-		s.log().Error("slack sender: record an update", "id", d.ID, "err", err)
-		return
-	}
-	s.log().Info(msg, "id", d.ID)
+	// Whether or not Slack made it, the update is made again later:
+	// making it twice is harmless.
+	f = classify(m, err, false, "updating a message in place")
+	f.Untried = false
+	return outbox.Sent{}, f
 }

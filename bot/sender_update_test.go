@@ -8,6 +8,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // heldNote is personal data the guard does not catch (described, not
@@ -153,14 +154,14 @@ func TestAnUpdateSettlesWhenThereIsNothingToUpdate(t *testing.T) {
 		announce("announce:a", "C0A", "note: “"+heldNote+"”"),
 		announce("announce:b", "C0B", "note: “"+heldNote+"”"),
 		announce("announce:c", "C0C", "note: “"+heldNote+"”"))
-	if err := e.db.ClaimOutgoing(ctx, ids[0], "C0A", e.clock.Now()); err != nil {
+	if err := e.db.ClaimOutgoing(ctx, store.SlackOwner, ids[0], "C0A", time.Time{}, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for i, ch := range []string{"C0B", "C0C"} {
-		if err := e.db.ClaimOutgoing(ctx, ids[i+1], ch, e.clock.Now()); err != nil {
+		if err := e.db.ClaimOutgoing(ctx, store.SlackOwner, ids[i+1], ch, time.Time{}, e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.db.MarkDelivered(ctx, ids[i+1], ch, "1349082000.00010"+string(rune('0'+i))); err != nil {
+		if err := e.db.MarkSent(ctx, ids[i+1], ch, "1349082000.00010"+string(rune('0'+i))); err != nil {
 			t.Fatal(err)
 		}
 	}

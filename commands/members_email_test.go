@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 func TestACoordinatorRegistersSomeoneByEMail(t *testing.T) {
@@ -48,7 +49,7 @@ func TestAdminFailedShowsEMailWaitingAndRefused(t *testing.T) {
 		&actionbot.Outgoing{Key: "k2", Kind: "reminder", To: "b@kent.police.uk", Message: actionbot.Simple("Reminders: 2 overdue")}); err != nil {
 		t.Fatal(err)
 	}
-	heads, _ := f.db.MailHeads(ctx, f.clock.Now(), 10)
+	heads, _ := f.db.OutboxHeads(ctx, store.MailOwner, f.clock.Now(), 10)
 	f.db.ReleaseOutgoing(ctx, heads[0].ID, "dial tcp 10.0.0.5:587: connect: connection refused (retrying)", f.clock.Now().Add(60e9), true)
 	f.db.MarkFailed(ctx, heads[1].ID, "the mail server refused the address: 550 no such user")
 	mustContain(t, f.run(coord, "admin failed"), "Undelivered messages — 1", "reminder to b@kent.police.uk (e-mail)", "550 no such user",

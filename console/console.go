@@ -12,15 +12,17 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 )
 
-// Outbox is what the console needs to show queued posts as they go out.
-// It holds the console run's own posts only (store.DB with a console Owner):
-// posts queued for Slack, by the bot or before a stop, are the Slack
-// sender's, and the console never prints them nor marks them sent.
+// Outbox is what the console needs to show queued posts as they go out:
+// the outbox (store.DB) and whose messages this run's are (its console
+// Owner). The console's sender takes the run's own posts only: posts
+// queued for Slack, by the bot or before a stop, are the Slack sender's,
+// and the console never prints them nor marks them sent.
 type Outbox interface {
-	PendingOutgoing(ctx context.Context, now time.Time, limit int) ([]*actionbot.Outgoing, error)
-	MarkSent(ctx context.Context, id int64, remoteRef string) error
+	outbox.Store
+	OutboxOwner() string
 }
 
 // Console reads commands from In and writes answers to Out.
@@ -201,40 +203,47 @@ People and channels are given by their Slack IDs wherever Slack takes a mention:
   (reminders, the digest, announcements) are printed as they go out.
 `
 
-// Deliver prints the run's queued posts as a Slack sender would send them,
-// and marks them sent. It returns when ctx is done.
-func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := c.DeliverOnce(ctx, box, now()); err != nil && ctx.Err() == nil {
-			c.logger().Error("console delivery", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// Transport is the console as a transport of the outbox: its "API"
+// prints each post of the run as it goes out.
+type Transport struct {
+	Console *Console
+	// Of is whose posts it prints: the run's console owner.
+	Of string
+}
+
+// Owner is the console run's owner of its posts.
+func (t *Transport) Owner() string { return t.Of }
+
+// Name names the transport in the log.
+func (t *Transport) Name() string { return "console" }
+
+// Send prints a post as the bot would send it.
+func (t *Transport) Send(_ context.Context, m *actionbot.Outgoing, _ string) (outbox.Sent, *outbox.Failure) {
+	to := "#" + m.To
+	if m.IsDirect() {
+		to = "@" + m.To + " (direct message)"
+	}
+	t.Console.printf("\n── posted to %s (%s) ──\n%s\n", to, m.Kind, Render(m.Message))
+	return outbox.Sent{Ref: "console"}, nil
+}
+
+// sender is the delivery loop of the run's posts on the clock now, in the
+// order they were queued.
+func (c *Console) sender(box Outbox, now func() time.Time, poll time.Duration) *outbox.Sender {
+	return &outbox.Sender{Store: box, Transport: &Transport{Console: c, Of: box.OutboxOwner()}, Logger: c.logger(), Now: now, Poll: poll, InOrder: true}
+}
+
+// Deliver prints the run's queued posts as they go out, and marks them
+// sent, reading the outbox every poll. It returns when ctx is done.
+func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time, poll time.Duration) {
+	if err := c.sender(box, now, poll).Run(ctx); err != nil {
+		c.logger().Error("console delivery", "err", err)
 	}
 }
 
-// DeliverOnce prints every pending post of the run due at now.
+// DeliverOnce prints every post of the run due at now.
 func (c *Console) DeliverOnce(ctx context.Context, box Outbox, now time.Time) error {
-	msgs, err := box.PendingOutgoing(ctx, now, 100)
-	if err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		to := "#" + m.To
-		if m.IsDirect() {
-			to = "@" + m.To + " (direct message)"
-		}
-		c.printf("\n── posted to %s (%s) ──\n%s\n", to, m.Kind, Render(m.Message))
-		if err := box.MarkSent(ctx, m.ID, "console"); err != nil {
-			return fmt.Errorf("mark %d sent: %w", m.ID, err)
-		}
-	}
-	return nil
+	return c.sender(box, func() time.Time { return now }, 0).Drain(ctx)
 }
 
 func (c *Console) logger() *slog.Logger {

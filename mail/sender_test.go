@@ -11,6 +11,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/linktoken"
 	"github.com/sevenoaks-csp/actionbot/mail"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
@@ -30,7 +31,8 @@ type fixture struct {
 	clock  *storetest.Clock
 	db     *store.DB
 	sink   *mail.Sink
-	sender *mail.Sender
+	sender *outbox.Sender
+	mailer *mail.Transport
 	waits  []time.Duration
 	plan   int64
 }
@@ -64,7 +66,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.sender = &mail.Sender{Outbox: f.db, Server: srv, FromName: name, From: addr, PublicURL: publicURL, LinkKey: linkKey,
+	f.mailer = &mail.Transport{Store: f.db, Server: srv, FromName: name, From: addr, PublicURL: publicURL, LinkKey: linkKey, Timeout: 10 * time.Second}
+	f.sender = &outbox.Sender{Store: f.db, Transport: f.mailer,
 		Now: f.clock.Now, Pace: 2 * time.Second, BaseBackoff: time.Minute, MaxBackoff: time.Hour, Timeout: 10 * time.Second,
 		After: func(d time.Duration) <-chan time.Time {
 			f.waits = append(f.waits, d)
@@ -245,7 +248,7 @@ func TestA4xxIsRetriedWithBackoffAndAnUnreachableServerLeavesMailQueued(t *testi
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := ln.Addr().String()
 	ln.Close()
-	f.sender.Server, _ = mail.ParseServer("smtp://user:s3cret-pw@" + dead)
+	f.mailer.Server, _ = mail.ParseServer("smtp://user:s3cret-pw@" + dead)
 	f.enqueue(f.reminder("k2", lead, "5.2"))
 	f.step()
 	q, err := f.db.QueuedForMail(ctx)
@@ -280,7 +283,7 @@ func TestA5xxAtRcptFailsTheMailMarksTheAddressAndTellsCoordinatorsOnce(t *testin
 	if row := f.row("k2"); row.State != actionbot.OutboxFailed || !strings.Contains(row.LastError, "refused this address") {
 		t.Fatalf("the next e-mail: %+v", row)
 	}
-	notices, _ := f.db.OutboxHeads(ctx, f.clock.Now(), 10)
+	notices, _ := f.db.OutboxHeads(ctx, store.SlackOwner, f.clock.Now(), 10)
 	if len(notices) != 1 || notices[0].To != "U0COORD" || !strings.Contains(notices[0].Message.Text, lead) {
 		t.Fatalf("coordinators told %v", notices)
 	}
@@ -324,17 +327,17 @@ type losing struct {
 	lose bool
 }
 
-func (l *losing) MarkDelivered(ctx context.Context, id int64, channel, ref string) error {
+func (l *losing) MarkSent(ctx context.Context, id int64, channel, ref string) error {
 	if l.lose {
 		return errors.New("killed before the commit")
 	}
-	return l.DB.MarkDelivered(ctx, id, channel, ref)
+	return l.DB.MarkSent(ctx, id, channel, ref)
 }
 
 func TestAnInterruptedSendGoesAgainWithTheSameMessageID(t *testing.T) {
 	f := newFixture(t)
 	lose := &losing{DB: f.db, lose: true}
-	f.sender.Outbox = lose
+	f.sender.Store = lose
 	f.enqueue(f.reminder("k", lead, "5.2"))
 	f.step()
 	lose.lose = false

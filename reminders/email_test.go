@@ -8,6 +8,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/reminders"
+	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 const (
@@ -84,7 +85,7 @@ func TestRemindersGoByEMailToMembersWithAnAddress(t *testing.T) {
 			t.Errorf("a second e-mail to the member on the same day, at %s", r.At)
 		}
 	}
-	heads, err := f.db.MailHeads(ctx, at(2012, 4, 2, 11, 0), 100)
+	heads, err := f.db.OutboxHeads(ctx, store.MailOwner, at(2012, 4, 2, 11, 0), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestTheDigestIsEMailedToDigestEmail(t *testing.T) {
 	if _, ok, _ := f.svc.PostDigest(ctx, at(2012, 4, 11, 9, 30)); ok {
 		t.Error("the digest was queued twice")
 	}
-	heads, _ := f.db.MailHeads(ctx, at(2012, 4, 11, 9, 0), 100)
+	heads, _ := f.db.OutboxHeads(ctx, store.MailOwner, at(2012, 4, 11, 9, 0), 100)
 	var to []string
 	for _, h := range heads {
 		to = append(to, h.To)
@@ -145,7 +146,7 @@ func TestTheDigestIsEMailedToDigestEmail(t *testing.T) {
 	if !slices.Equal(to, []string{"chair@kent.police.uk", "tasking@sevenoaks.gov.uk"}) {
 		t.Errorf("digest e-mailed to %v", to)
 	}
-	if slack, _ := f.db.OutboxHeads(ctx, at(2012, 4, 11, 9, 0), 100); len(slack) != 1 || slack[0].To != "CDIGEST" {
+	if slack, _ := f.db.OutboxHeads(ctx, store.SlackOwner, at(2012, 4, 11, 9, 0), 100); len(slack) != 1 || slack[0].To != "CDIGEST" {
 		t.Errorf("digest posted to %v", slack)
 	}
 

@@ -111,7 +111,7 @@ type DB struct {
 }
 
 // WakeOnQueue has wake called after each change that queues messages
-// commits, so that a sender (bot.Sender) sends them at once rather than at
+// commits, so that a sender (outbox.Sender) sends them at once rather than at
 // its next poll.
 // A nil wake stops the calls.
 func (db *DB) WakeOnQueue(wake func()) {

@@ -138,7 +138,7 @@ func TestAChangeThatQueuesMessagesWakesTheSender(t *testing.T) {
 	p := mustPlan(t, db)
 	woken := 0
 	db.WakeOnQueue(func() {
-		if n, err := db.OutboxHeads(ctx, clock.Now(), 10); err != nil || len(n) == 0 {
+		if n, err := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10); err != nil || len(n) == 0 {
 			t.Errorf("woken before the message was committed: %d queued (%v)", len(n), err)
 		}
 		woken++

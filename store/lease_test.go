@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
@@ -14,11 +15,11 @@ func TestOneReplicaAtATimeDeliversTheOutbox(t *testing.T) {
 	if _, err := a.Enqueue(ctx, &actionbot.Outgoing{Key: "lease:1", Kind: "announce", To: "C0SPEED", Message: actionbot.Message{Text: "hello"}}); err != nil {
 		t.Fatal(err)
 	}
-	first, err := a.OutboxHeads(ctx, clock.Now(), 10)
+	first, err := a.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if err != nil || len(first) != 1 {
 		t.Fatalf("the first replica to read the outbox gets %d messages, %v; want 1", len(first), err)
 	}
-	second, err := b.OutboxHeads(ctx, clock.Now(), 10)
+	second, err := b.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestOneReplicaAtATimeDeliversTheOutbox(t *testing.T) {
 	if err := a.Close(); err != nil { // the first replica stops
 		t.Fatal(err)
 	}
-	third, err := b.OutboxHeads(ctx, clock.Now(), 10)
+	third, err := b.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if err != nil || len(third) != 1 || third[0].Key != "lease:1" {
 		t.Fatalf("after the first replica stopped, the second gets %v, %v; want lease:1", third, err)
 	}

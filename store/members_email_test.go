@@ -96,40 +96,40 @@ func TestMailOutbox(t *testing.T) {
 	if n, err := db.Enqueue(ctx, msgs...); n != 3 || err != nil {
 		t.Fatal(n, err)
 	}
-	slack, _ := db.OutboxHeads(ctx, clock.Now(), 10)
+	slack, _ := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if len(slack) != 1 || slack[0].To != "U1" {
 		t.Errorf("the Slack sender is given %v", slack)
 	}
-	heads, err := db.MailHeads(ctx, clock.Now(), 10)
+	heads, err := db.OutboxHeads(ctx, store.MailOwner, clock.Now(), 10)
 	if err != nil || len(heads) != 1 || heads[0].Key != "k1" {
 		t.Fatalf("mail heads %v, %v", heads, err)
 	}
-	if err := db.ClaimMail(ctx, heads[0].ID, heads[0].State, heads[0].ClaimedAt, db.Now()); err != nil {
+	if err := db.ClaimOutgoing(ctx, store.MailOwner, heads[0].ID, "", heads[0].ClaimedAt, db.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimMail(ctx, heads[0].ID, actionbot.OutboxPending, time.Time{}, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimOutgoing(ctx, store.MailOwner, heads[0].ID, "", time.Time{}, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claimed twice: %v", err)
 	}
 	// Interrupted: after the lease it is given again, still 'sending'.
-	if h, _ := db.MailHeads(ctx, clock.Now(), 10); len(h) != 0 {
+	if h, _ := db.OutboxHeads(ctx, store.MailOwner, clock.Now(), 10); len(h) != 0 {
 		t.Errorf("within the lease: %v", h)
 	}
 	clock.Advance(store.SendingLease)
-	h, _ := db.MailHeads(ctx, clock.Now(), 10)
+	h, _ := db.OutboxHeads(ctx, store.MailOwner, clock.Now(), 10)
 	if len(h) != 1 || h[0].State != actionbot.OutboxSending || h[0].ID != heads[0].ID {
 		t.Fatalf("after the lease: %v", h)
 	}
-	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt, db.Now()); err != nil {
+	if err := db.ClaimOutgoing(ctx, store.MailOwner, h[0].ID, "", h[0].ClaimedAt, db.Now()); err != nil {
 		t.Fatalf("reclaim: %v", err)
 	}
-	if err := db.ClaimMail(ctx, h[0].ID, h[0].State, h[0].ClaimedAt, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimOutgoing(ctx, store.MailOwner, h[0].ID, "", h[0].ClaimedAt, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("reclaimed twice: %v", err)
 	}
 	q, err := db.QueuedForMail(ctx)
 	if err != nil || q.Queued != 2 || !q.Oldest.Equal(storetest.PlanStart) {
 		t.Errorf("queue %+v, %v", q, err)
 	}
-	if err := db.MarkDelivered(ctx, h[0].ID, "", "<outbox-1@x.org>"); err != nil {
+	if err := db.MarkSent(ctx, h[0].ID, "", "<outbox-1@x.org>"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.ReleaseOutgoing(ctx, heads[0].ID+1, "dial tcp: connection refused (retrying)", clock.Now().Add(time.Minute), true); err != nil {
@@ -142,7 +142,7 @@ func TestMailOutbox(t *testing.T) {
 	// A console run keeps its own, e-mail or not.
 	db.Owner = store.ConsoleOwner()
 	db.Enqueue(ctx, &actionbot.Outgoing{Key: "k4", Kind: "reminder", To: "b@x.org", Message: actionbot.Simple("console")})
-	if p, _ := db.PendingOutgoing(ctx, clock.Now(), 10); len(p) != 1 || p[0].Key != "k4" {
+	if p, _ := db.OutboxHeads(ctx, db.Owner, clock.Now(), 10); len(p) != 1 || p[0].Key != "k4" {
 		t.Errorf("console's own: %v", p)
 	}
 }

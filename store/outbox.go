@@ -51,6 +51,23 @@ func (db *DB) owner() string {
 	return db.Owner
 }
 
+// MailOwner owns the messages queued for e-mail (their recipient is an
+// address) by a process that delivers: the bot, remind or digest beside
+// it, the CLI. Only the mail sender delivers them, as only the Slack
+// sender delivers SlackOwner's; a console run keeps its own messages,
+// e-mail or not, and only shows them.
+const MailOwner = "mail"
+
+// ownerOf is who a message queued through db belongs to: an e-mail queued
+// for delivery is the mail sender's.
+func (db *DB) ownerOf(m *actionbot.Outgoing) string {
+	o := db.owner()
+	if o == SlackOwner && m.IsEmail() {
+		return MailOwner
+	}
+	return o
+}
+
 // enqueue queues msgs in tx as db's owner's.
 func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgoing) (int, error) {
 	queued := 0
@@ -95,13 +112,15 @@ type outboxRow struct {
 	CreatedAt     string  `db:"created_at"`
 	SentAt        *string `db:"sent_at"`
 	RemoteRef     string  `db:"remote_ref"`
+	RemoteChannel string  `db:"remote_channel"`
+	ClaimedAt     *string `db:"claimed_at"`
 }
 
-const outboxColumns = `id, dedupe_key, kind, recipient, payload, state, attempts, next_attempt_at, last_error, created_at, sent_at, remote_ref`
+const outboxColumns = `id, dedupe_key, kind, recipient, payload, state, attempts, next_attempt_at, last_error, created_at, sent_at, remote_ref, remote_channel, claimed_at`
 
 func (r *outboxRow) outgoing() (*actionbot.Outgoing, error) {
 	o := &actionbot.Outgoing{ID: r.ID, Key: r.Key, Kind: r.Kind, To: r.Recipient, State: actionbot.OutboxState(r.State),
-		Attempts: r.Attempts, LastError: r.LastError, RemoteRef: r.RemoteRef}
+		Attempts: r.Attempts, LastError: r.LastError, RemoteRef: r.RemoteRef, Channel: r.RemoteChannel}
 	if err := json.Unmarshal([]byte(r.Payload), &o.Message); err != nil {
 		return nil, fmt.Errorf("outbox %d: decode: %w", r.ID, err)
 	}
@@ -117,14 +136,12 @@ func (r *outboxRow) outgoing() (*actionbot.Outgoing, error) {
 			return nil, err
 		}
 	}
+	if r.ClaimedAt != nil {
+		if o.ClaimedAt, err = parseTime(*r.ClaimedAt); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
-}
-
-// PendingOutgoing returns up to limit pending messages due by now, oldest
-// first, of those queued through db (its Owner's): a console run is given
-// its own messages only, never those waiting for Slack.
-func (db *DB) PendingOutgoing(ctx context.Context, now time.Time, limit int) ([]*actionbot.Outgoing, error) {
-	return db.outgoing(ctx, `owner = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`, db.owner(), formatTime(now), limit)
 }
 
 // QueuedForSlack counts the messages waiting for the Slack sender ('pending'
@@ -159,8 +176,13 @@ func (db *DB) Outgoing(ctx context.Context, state actionbot.OutboxState, limit i
 }
 
 func (db *DB) outgoing(ctx context.Context, where string, args ...any) ([]*actionbot.Outgoing, error) {
+	return db.outgoingFrom(ctx, db.ro, where, args...)
+}
+
+// outgoingFrom reads the rows where says (the table is "o") through q.
+func (db *DB) outgoingFrom(ctx context.Context, q queryer, where string, args ...any) ([]*actionbot.Outgoing, error) {
 	var rows []outboxRow
-	if err := db.ro.SelectContext(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox WHERE `+where, args...); err != nil {
+	if err := q.SelectContext(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox o WHERE `+where, args...); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	out := make([]*actionbot.Outgoing, len(rows))
@@ -172,21 +194,6 @@ func (db *DB) outgoing(ctx context.Context, where string, args ...any) ([]*actio
 		out[i] = o
 	}
 	return out, nil
-}
-
-// MarkSent records that a message queued through db (its Owner's) was
-// delivered, with the transport's reference for it: ENOTFOUND for another
-// owner's message, which is left as it is.
-func (db *DB) MarkSent(ctx context.Context, id int64, remoteRef string) error {
-	r, err := db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, remote_ref = ?, attempts = attempts + 1, last_error = ''
-		WHERE id = ? AND owner = ?`, db.now(), remoteRef, id, db.owner())
-	if err != nil {
-		return fmt.Errorf("update outbox %d: %w", id, err)
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "No queued message %d.", id)
-	}
-	return nil
 }
 
 // MarkRetry records a transient failure and when to try again.
@@ -241,3 +248,172 @@ func (db *DB) outboxUpdate(ctx context.Context, id int64, set string, args ...an
 	}
 	return nil
 }
+
+// OutboxHeads returns, for each recipient of owner's messages, its oldest
+// message still to deliver ('pending' or 'sending') when that message is
+// due by now, oldest first, at most limit. A recipient whose oldest message
+// is waiting (backing off, or rate limited) is left out, so later messages
+// to it wait too and every conversation receives its messages in the order
+// they were queued.
+//
+// A 'sending' message is left out until its claim is SendingLease old: the
+// sender that claimed it may still be sending it (another process — a
+// `remind --post` beside a running bot — or this one), and only a claim
+// that old is an interrupted attempt (looked for on Slack; sent again by
+// e-mail).
+//
+// The owners are SlackOwner, MailOwner and each console run
+// (ConsoleOwner): a console run's messages are its own, shown in its output
+// and never posted. On PostgreSQL shared by several replicas, only the one
+// that delivers (DeliversOutbox) is given Slack's and the mail server's:
+// the others get none until it stops.
+func (db *DB) OutboxHeads(ctx context.Context, owner string, now time.Time, limit int) ([]*actionbot.Outgoing, error) {
+	if owner == SlackOwner || owner == MailOwner {
+		if ok, err := db.DeliversOutbox(ctx); err != nil || !ok {
+			return nil, err
+		}
+	}
+	return db.outgoingFrom(ctx, db.ro, `o.owner = ? AND o.next_attempt_at <= ?
+		AND (o.state = 'pending' OR (o.state = 'sending' AND (o.claimed_at IS NULL OR o.claimed_at <= ?)))
+		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.owner = o.owner AND p.state IN ('pending', 'sending') AND p.id < o.id)
+		ORDER BY o.id LIMIT ?`, owner, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
+}
+
+// SendingLease is how long a claim on a message being sent holds: longer
+// than a sender waits for the transport to answer (outbox.DefaultTimeout,
+// mail.DefaultTimeout).
+const SendingLease = 30 * time.Second
+
+// ClaimOutgoing records that the sending of one of owner's messages to
+// channel ("" when the transport has no channels) begins at: the message
+// is 'sending' until MarkSent, ReleaseOutgoing, MarkRetry or MarkFailed
+// records the outcome. With lapsed zero it claims a pending message; else
+// it renews the claim made at lapsed on an interrupted one ('sending', its
+// lease over), so two senders never send it at once. ECONFLICT when the
+// message is not waiting, is another owner's (a console run's is never
+// Slack's), or another sender claimed it first.
+//
+// The claim is dated at, by the sender's clock, not the store's: a
+// `remind --as-of … --post` run records the plan year's instants, but its
+// lease is read by a serving bot on the wall clock, which would take a claim
+// dated years ago for an abandoned one and post the message again.
+func (db *DB) ClaimOutgoing(ctx context.Context, owner string, id int64, channel string, lapsed, at time.Time) error {
+	var r sql.Result
+	var err error
+	if lapsed.IsZero() {
+		r, err = db.rw.ExecContext(ctx, `UPDATE outbox SET state = 'sending', remote_channel = ?, claimed_at = ? WHERE id = ? AND state = 'pending' AND owner = ?`,
+			channel, formatTime(at), id, owner)
+	} else {
+		r, err = db.rw.ExecContext(ctx, `UPDATE outbox SET claimed_at = ? WHERE id = ? AND state = 'sending' AND owner = ? AND claimed_at = ?`,
+			formatTime(at), id, owner, formatTime(lapsed))
+	}
+	if err != nil {
+		return fmt.Errorf("claim outbox %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return actionbot.Errorf(actionbot.ECONFLICT, "Queued message %d is not waiting to be sent.", id)
+	}
+	return nil
+}
+
+// MarkSent records that a message was sent: to channel (a Slack
+// conversation; "" for an e-mail or a console's), as ref on the transport
+// (a Slack ts, an e-mail's Message-ID).
+func (db *DB) MarkSent(ctx context.Context, id int64, channel, ref string) error {
+	return db.outboxUpdate(ctx, id, `state = 'sent', sent_at = ?, remote_channel = ?, remote_ref = ?, claimed_at = NULL,
+		attempts = attempts + 1, last_error = ''`, db.now(), channel, ref)
+}
+
+// ReleaseOutgoing puts a message back to 'pending', to be tried at next:
+// the transport answered that it did not take it. count says whether this
+// counts as a failed attempt (a rate limit does not).
+func (db *DB) ReleaseOutgoing(ctx context.Context, id int64, cause string, next time.Time, count bool) error {
+	return db.outboxUpdate(ctx, id, `state = 'pending', claimed_at = NULL, last_error = ?, next_attempt_at = ?, attempts = attempts + ?`,
+		cause, formatTime(next), boolInt(count))
+}
+
+// SentMessage returns the delivered message posted to channel as ts, or
+// ENOTFOUND when the bot did not post it through the outbox.
+func (db *DB) SentMessage(ctx context.Context, channel, ts string) (*actionbot.Outgoing, error) {
+	ds, err := db.outgoingFrom(ctx, db.ro, `o.remote_channel = ? AND o.remote_ref = ? AND o.state = 'sent' ORDER BY o.id DESC LIMIT 1`, channel, ts)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No message of ours at %s in %s.", ts, channel)
+	}
+	return ds[0], nil
+}
+
+// ReviseSentMessage changes the recorded content of a delivered message, in
+// a transaction, when it has been edited on Slack (a button row replaced by
+// what was done). revise reports whether it changed the message; the
+// message as it now stands is returned.
+func (db *DB) ReviseSentMessage(ctx context.Context, id int64, revise func(*actionbot.Message) bool) (*actionbot.Message, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var payload string
+	if err := tx.GetContext(ctx, &payload, `SELECT payload FROM outbox WHERE id = ?`, id); errors.Is(err, sql.ErrNoRows) {
+		return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No queued message %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("revise outbox %d: %w", id, err)
+	}
+	var msg actionbot.Message
+	if err := json.Unmarshal([]byte(payload), &msg); err != nil {
+		return nil, fmt.Errorf("revise outbox %d: decode: %w", id, err)
+	}
+	if !revise(&msg) {
+		return &msg, nil
+	}
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return nil, fmt.Errorf("revise outbox %d: encode: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET payload = ? WHERE id = ?`, string(b), id); err != nil {
+		return nil, fmt.Errorf("revise outbox %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("revise outbox %d: commit: %w", id, err)
+	}
+	return &msg, nil
+}
+
+// MailQueue is actionbot.MailQueue.
+type MailQueue = actionbot.MailQueue
+
+// QueuedForMail says how many e-mails wait to be sent, since when, and
+// why the last attempt failed.
+func (db *DB) QueuedForMail(ctx context.Context) (*MailQueue, error) {
+	var row struct {
+		N      int     `db:"n"`
+		Oldest *string `db:"oldest"`
+	}
+	if err := db.ro.GetContext(ctx, &row, `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE owner = ? AND state IN ('pending', 'sending')`, MailOwner); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	q := &MailQueue{Queued: row.N}
+	if row.Oldest != nil {
+		var err error
+		if q.Oldest, err = parseTime(*row.Oldest); err != nil {
+			return nil, err
+		}
+	}
+	var errs []string
+	if err := db.ro.SelectContext(ctx, &errs, `SELECT last_error FROM outbox WHERE owner = ? AND state IN ('pending', 'sending') AND last_error <> '' ORDER BY next_attempt_at DESC LIMIT 1`, MailOwner); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	if len(errs) > 0 {
+		q.LastError = errs[0]
+	}
+	if err := db.ro.GetContext(ctx, &q.Failed, `SELECT COUNT(*) FROM outbox WHERE owner = ? AND state = 'failed'`, MailOwner); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return q, nil
+}
+
+// OutboxOwner is whose messages those queued through db are: its Owner, or
+// SlackOwner (MailOwner for an e-mail, ownerOf).
+func (db *DB) OutboxOwner() string { return db.owner() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -47,37 +48,40 @@ func TestConsoleRunTakesOnlyItsOwnMessages(t *testing.T) {
 		t.Fatalf("queued for Slack = %d, %v; want 3", n, err)
 	}
 
-	// The console sees, and marks, its own message only.
-	got, err := con.PendingOutgoing(ctx, clock.Now(), 100)
+	// The console sees, claims and marks its own message only.
+	got, err := con.OutboxHeads(ctx, con.Owner, clock.Now(), 100)
 	if err != nil || len(got) != 1 || got[0].Key != own.Key {
 		t.Fatalf("console's pending = %v, %v; want only its own", keys(got), err)
 	}
 	for _, m := range forSlack {
-		if err := con.MarkSent(ctx, m.ID, "console"); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
-			t.Errorf("console marking Slack's %s sent = %v, want ENOTFOUND", m.Key, err)
+		if err := con.ClaimOutgoing(ctx, con.Owner, m.ID, "", time.Time{}, con.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+			t.Errorf("console claiming Slack's %s = %v, want ECONFLICT", m.Key, err)
 		}
 	}
-	if err := con.MarkSent(ctx, own.ID, "console"); err != nil {
+	if err := con.ClaimOutgoing(ctx, con.Owner, own.ID, "", time.Time{}, con.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := con.MarkSent(ctx, own.ID, "", "console"); err != nil {
 		t.Fatal(err)
 	}
 
 	// The Slack sender is given Slack's messages only, one conversation's
 	// oldest first, and cannot claim the console's.
-	if err := bot.ClaimOutgoing(ctx, own.ID, "CTASK", bot.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := bot.ClaimOutgoing(ctx, store.SlackOwner, own.ID, "CTASK", time.Time{}, bot.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claiming the console's message = %v, want ECONFLICT", err)
 	}
-	if got, err := bot.PendingOutgoing(ctx, clock.Now(), 100); err != nil || len(got) != 3 {
+	if got, err := bot.Outgoing(ctx, actionbot.OutboxPending, 100); err != nil || len(got) != 3 {
 		t.Fatalf("Slack's pending = %v, %v; want its 3", keys(got), err)
 	}
 	for _, m := range forSlack {
-		heads, err := bot.OutboxHeads(ctx, clock.Now(), 100)
+		heads, err := bot.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 100)
 		if err != nil || len(heads) != 1 || heads[0].Key != m.Key {
 			t.Fatalf("heads = %v, %v; want %s", heads, err, m.Key)
 		}
-		if err := bot.ClaimOutgoing(ctx, m.ID, "CTASK", bot.Now()); err != nil {
+		if err := bot.ClaimOutgoing(ctx, store.SlackOwner, m.ID, "CTASK", time.Time{}, bot.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := bot.MarkDelivered(ctx, m.ID, "CTASK", fmt.Sprint(m.ID)); err != nil {
+		if err := bot.MarkSent(ctx, m.ID, "CTASK", fmt.Sprint(m.ID)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +96,7 @@ func TestConsoleRunTakesOnlyItsOwnMessages(t *testing.T) {
 	if _, err := bot.Enqueue(ctx, next); err != nil {
 		t.Fatal(err)
 	}
-	heads, err := bot.OutboxHeads(ctx, clock.Now(), 100)
+	heads, err := bot.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 100)
 	if err != nil || len(heads) != 1 || heads[0].Key != next.Key {
 		t.Fatalf("heads = %v, %v; want %s only", heads, err, next.Key)
 	}

@@ -255,7 +255,7 @@ func redactInbox(ctx context.Context, tx execer, texts []string, marker string, 
 // what it now reads (Message, as revised since). ENOTFOUND when the row is
 // not an update; ECONFLICT when its target was never delivered, so that
 // Slack has nothing to update.
-func (db *DB) UpdateTarget(ctx context.Context, id int64) (*Delivery, error) {
+func (db *DB) UpdateTarget(ctx context.Context, id int64) (*actionbot.Outgoing, error) {
 	var target sql.NullInt64
 	err := db.rw.GetContext(ctx, &target, `SELECT updates FROM outbox WHERE id = ? AND kind = ?`, id, actionbot.OutboxUpdate)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !target.Valid {
@@ -263,7 +263,7 @@ func (db *DB) UpdateTarget(ctx context.Context, id int64) (*Delivery, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("outbox %d: find the message it updates: %w", id, err)
 	}
-	ds, err := db.deliveries(ctx, db.rw, `o.id = ?`, target.Int64)
+	ds, err := db.outgoingFrom(ctx, db.rw, `o.id = ?`, target.Int64)
 	if err != nil {
 		return nil, err
 	}

@@ -125,10 +125,10 @@ func TestRedactNoteRemovesTheTextEverywhereAndQueuesSlackUpdates(t *testing.T) {
 			queued.To = "U0POL1"
 			return []*actionbot.Outgoing{sent, queued}
 		})
-	if err := db.ClaimOutgoing(ctx, sent.ID, "CTASK", db.Now()); err != nil {
+	if err := db.ClaimOutgoing(ctx, store.SlackOwner, sent.ID, "CTASK", time.Time{}, db.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkDelivered(ctx, sent.ID, "CTASK", "1349082000.000100"); err != nil {
+	if err := db.MarkSent(ctx, sent.ID, "CTASK", "1349082000.000100"); err != nil {
 		t.Fatal(err)
 	}
 	// Note 3: blocked with a reason, then unblocked (the reason is in both
@@ -313,13 +313,13 @@ func TestRedactNoteFromAConsoleLeavesTheUpdatesToSlack(t *testing.T) {
 	if _, err := con.Enqueue(ctx, forConsole); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.ClaimOutgoing(ctx, forSlack.ID, "CTASK", bot.Now()); err != nil {
+	if err := bot.ClaimOutgoing(ctx, store.SlackOwner, forSlack.ID, "CTASK", time.Time{}, bot.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.MarkDelivered(ctx, forSlack.ID, "CTASK", "1349082000.000100"); err != nil {
+	if err := bot.MarkSent(ctx, forSlack.ID, "CTASK", "1349082000.000100"); err != nil {
 		t.Fatal(err)
 	}
-	if err := con.MarkSent(ctx, forConsole.ID, "console"); err != nil {
+	if err := con.MarkSent(ctx, forConsole.ID, "", "console"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -333,10 +333,10 @@ func TestRedactNoteFromAConsoleLeavesTheUpdatesToSlack(t *testing.T) {
 	if n, err := con.QueuedForSlack(ctx); err != nil || n != 1 {
 		t.Errorf("queued for Slack = %d, %v; want the update", n, err)
 	}
-	if mine, err := con.PendingOutgoing(ctx, clock.Now(), 100); err != nil || len(mine) != 0 {
+	if mine, err := con.OutboxHeads(ctx, con.Owner, clock.Now(), 100); err != nil || len(mine) != 0 {
 		t.Errorf("the console would print %v, %v; want nothing", keys(mine), err)
 	}
-	if heads, err := bot.OutboxHeads(ctx, clock.Now(), 100); err != nil || len(heads) != 1 || heads[0].Kind != actionbot.OutboxUpdate {
+	if heads, err := bot.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 100); err != nil || len(heads) != 1 || heads[0].Kind != actionbot.OutboxUpdate {
 		t.Errorf("the Slack sender is given %v, %v; want the update", heads, err)
 	}
 }

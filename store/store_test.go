@@ -169,7 +169,7 @@ func TestUpdateActionWritesChangeAuditAndOutboxTogether(t *testing.T) {
 	if !got.LastActivity.Equal(clock.Now()) {
 		t.Fatalf("last activity %v", got.LastActivity)
 	}
-	pending, err := db.PendingOutgoing(ctx, clock.Now(), 10)
+	pending, err := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if err != nil || len(pending) != 1 || pending[0].Message.Text != "hello" {
 		t.Fatalf("outbox %v, %v", pending, err)
 	}
@@ -444,7 +444,18 @@ func TestOutboxLifecycle(t *testing.T) {
 	if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "", To: "U1"}); err == nil {
 		t.Fatal("a message without a key must be refused")
 	}
-	p, _ := db.PendingOutgoing(ctx, clock.Now(), 10)
+	// due is every pending message due now, whatever its recipient.
+	due := func(context.Context, time.Time, int) ([]*actionbot.Outgoing, error) {
+		all, err := db.Outgoing(ctx, actionbot.OutboxPending, 10)
+		var out []*actionbot.Outgoing
+		for _, o := range all {
+			if !o.NextAttempt.After(clock.Now()) {
+				out = append(out, o)
+			}
+		}
+		return out, err
+	}
+	p, _ := due(ctx, clock.Now(), 10)
 	if len(p) != 2 || p[0].Key != "a" || !p[0].IsDirect() {
 		t.Fatalf("pending %+v", p)
 	}
@@ -454,15 +465,15 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err := db.MarkFailed(ctx, p[1].ID, "channel_not_found"); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := db.PendingOutgoing(ctx, clock.Now(), 10); len(p) != 0 {
+	if p, _ := due(ctx, clock.Now(), 10); len(p) != 0 {
 		t.Fatalf("pending now %+v", p)
 	}
 	clock.Advance(time.Minute)
-	p, _ = db.PendingOutgoing(ctx, clock.Now(), 10)
+	p, _ = due(ctx, clock.Now(), 10)
 	if len(p) != 1 || p[0].Attempts != 1 || p[0].LastError != "timeout" {
 		t.Fatalf("pending after a minute %+v", p)
 	}
-	if err := db.MarkSent(ctx, p[0].ID, "1234.5678"); err != nil {
+	if err := db.MarkSent(ctx, p[0].ID, "", "1234.5678"); err != nil {
 		t.Fatal(err)
 	}
 	failed, _ := db.Outgoing(ctx, actionbot.OutboxFailed, 10)
@@ -472,7 +483,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err := db.Requeue(ctx, failed[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := db.PendingOutgoing(ctx, clock.Now(), 10); len(p) != 1 || p[0].Key != "b" {
+	if p, _ := due(ctx, clock.Now(), 10); len(p) != 1 || p[0].Key != "b" {
 		t.Fatalf("requeued %+v", p)
 	}
 	// Only a failed message is retried: a delivered one would be posted
@@ -491,7 +502,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err := db.Requeue(ctx, 999); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		t.Fatalf("retry unknown = %v", err)
 	}
-	if err := db.MarkSent(ctx, 999, ""); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
+	if err := db.MarkSent(ctx, 999, "", ""); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		t.Fatalf("mark unknown = %v", err)
 	}
 }

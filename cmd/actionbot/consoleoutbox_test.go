@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -83,7 +82,7 @@ func TestConsoleLeavesSlacksQueueToTheSlackBot(t *testing.T) {
 
 	// The Slack bot's sender then delivers all three, in order.
 	fs := fakeslack.New(t)
-	sender := &bot.Sender{Outbox: db, API: slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), PerChannel: time.Nanosecond}
+	sender := slackSender(&slackConfig{pace: time.Nanosecond}, slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), db, nil, db.Now)
 	for range 10 {
 		if _, err := sender.Step(ctx); err != nil {
 			t.Fatal(err)
@@ -135,7 +134,7 @@ func TestConsoleOnASlackBotsDatabaseSendsNoRemindersOrDigest(t *testing.T) {
 	if err != nil || len(queued) != 1 {
 		t.Fatalf("queued %v %v", queued, err)
 	}
-	if err := db.MarkDelivered(ctx, queued[0].ID, "CTASKGROUP", "1352106000.000100"); err != nil {
+	if err := db.MarkSent(ctx, queued[0].ID, "CTASKGROUP", "1352106000.000100"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

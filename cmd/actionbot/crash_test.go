@@ -354,7 +354,7 @@ func TestCrashAndRestart(t *testing.T) {
 				resp.Body.Close()
 				t.Logf("the bot's goroutines:\n%s", b)
 			}
-			heads, err := db.OutboxHeads(ctx, time.Now(), 100)
+			heads, err := db.OutboxHeads(ctx, store.SlackOwner, time.Now(), 100)
 			t.Logf("heads now: %d %v", len(heads), err)
 			for _, h := range heads {
 				t.Logf("head %d %s to %s state %s", h.ID, h.Key, h.To, h.State)

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/mail"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -59,17 +61,28 @@ func loadMailConfig(env getenv) (*mailConfig, error) {
 	return mc, nil
 }
 
-// mailSender is the mail sender on db, or nil without mail settings. Its
-// links are the link pages' (readConfig makes sure they are set).
-func (c *Config) mailSender(db *store.DB, log *slog.Logger) *mail.Sender {
+// mailTransport is the SMTP transport of the mail outbox on db, or nil
+// without mail settings. Its links are the link pages' (readConfig makes
+// sure they are set).
+func (c *Config) mailTransport(db *store.DB, log *slog.Logger) *mail.Transport {
 	if c.Mail == nil {
 		return nil
 	}
-	s := &mail.Sender{Outbox: db, Server: c.Mail.server, FromName: c.Mail.fromName, From: c.Mail.from, Logger: log}
+	t := &mail.Transport{Store: db, Server: c.Mail.server, FromName: c.Mail.fromName, From: c.Mail.from, Logger: log}
 	if c.Web != nil {
-		s.PublicURL, s.LinkKey = c.Web.publicURL, c.Web.secret
+		t.PublicURL, t.LinkKey = c.Web.publicURL, c.Web.secret
 	}
-	return s
+	return t
+}
+
+// mailSender is the delivery loop of the mail outbox on db, on the clock
+// now, or nil without mail settings.
+func (c *Config) mailSender(db *store.DB, log *slog.Logger, now func() time.Time) *outbox.Sender {
+	t := c.mailTransport(db, log)
+	if t == nil {
+		return nil
+	}
+	return mail.NewSender(db, t, now, log)
 }
 
 // mailHealth is /healthz's line about e-mail: nothing while it flows, a
@@ -96,29 +109,51 @@ func mailHealth(db *store.DB, now func() time.Time) func(ctx context.Context) []
 }
 
 // deliverAll delivers a --post's messages before the command exits:
-// Slack's through Slack (deliverNow), e-mails through the mail server.
+// Slack's through Slack, e-mails through the mail server, each with the
+// bot's own sender on the invocation's clock (db.Now), each accounted for
+// by summariseDelivery.
 func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
-	var slackMsgs, mailMsgs []*actionbot.Outgoing
+	var slackIDs, mailIDs []int64
 	for _, m := range msgs {
 		switch {
 		case m == nil || m.ID == 0:
 		case m.IsEmail():
-			mailMsgs = append(mailMsgs, m)
+			mailIDs = append(mailIDs, m.ID)
 		default:
-			slackMsgs = append(slackMsgs, m)
+			slackIDs = append(slackIDs, m.ID)
 		}
 	}
+	wait := defaultPostWait
+	if c.Slack != nil && c.Slack.postWait > 0 {
+		wait = c.Slack.postWait
+	}
+	notEvery := actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
 	var errs []error
-	if len(slackMsgs) > 0 {
-		if c.Slack == nil {
-			fmt.Fprintf(w, "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n", actionbot.Plural(len(slackMsgs), "message"))
-			errs = append(errs, actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered."))
-		} else if err := deliverNow(ctx, w, c.Slack, log, db, slackMsgs); err != nil {
+	switch {
+	case len(slackIDs) == 0:
+	case c.Slack == nil:
+		fmt.Fprintf(w, "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n", actionbot.Plural(len(slackIDs), "message"))
+		errs = append(errs, notEvery)
+	default:
+		pace := c.Slack.pace
+		if pace <= 0 {
+			pace = bot.DefaultPerChannel
+		}
+		words := deliveryWords{who: "Slack", short: "Slack", noun: "message"}
+		if err := deliverNow(ctx, w, db, postSlackSender(c.Slack, db, log), words, slackIDs, wait, min(pace, 250*time.Millisecond)); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if len(mailMsgs) > 0 {
-		if err := deliverMailNow(ctx, w, c, log, db, mailMsgs); err != nil {
+	switch {
+	case len(mailIDs) == 0:
+	case c.Mail == nil:
+		fmt.Fprintf(w, "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n", actionbot.Plural(len(mailIDs), "e-mail"))
+		errs = append(errs, notEvery)
+	default:
+		sender := c.mailSender(db, log, db.Now)
+		sender.Timeout = postTimeout
+		words := deliveryWords{who: "The mail server (" + c.Mail.server.String() + ")", short: "The mail server", noun: "e-mail"}
+		if err := deliverNow(ctx, w, db, sender, words, mailIDs, wait, 250*time.Millisecond); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -135,66 +170,4 @@ func checkPostAll(c *Config) error {
 		return nil
 	}
 	return checkPost(c.Slack)
-}
-
-// deliverMailNow sends queued e-mails before the command exits, with the
-// bot's own mail sender (claimed first, so a serving bot never sends them
-// again), giving up when the server takes none for the post wait.
-func deliverMailNow(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
-	ids := make([]int64, len(msgs))
-	for i, m := range msgs {
-		ids[i] = m.ID
-	}
-	if c.Mail == nil {
-		fmt.Fprintf(w, "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n", actionbot.Plural(len(ids), "e-mail"))
-		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
-	}
-	sender := c.mailSender(db, log)
-	sender.Timeout = postTimeout
-	wait := defaultPostWait
-	if c.Slack != nil && c.Slack.postWait > 0 {
-		wait = c.Slack.postWait
-	}
-	out, gaveUp, err := drainOutbox(ctx, db, ids, wait, 250*time.Millisecond, func(ctx context.Context) error {
-		_, err := sender.Step(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("send e-mail: %w", err)
-	}
-	sent, failed, left, lastErr := 0, 0, 0, ""
-	var why []string
-	for _, o := range out {
-		switch o.State {
-		case actionbot.OutboxSent:
-			sent++
-		case actionbot.OutboxFailed:
-			failed++
-			why = append(why, o.Destination()+": "+o.LastError)
-		default:
-			left++
-			if o.LastError != "" {
-				lastErr = o.LastError
-			}
-		}
-	}
-	fmt.Fprintf(w, "The mail server (%s) accepted %d of %s.\n", c.Mail.server, sent, actionbot.Plural(len(out), "e-mail"))
-	if failed > 0 {
-		fmt.Fprintf(w, "%d could not be delivered (/action admin failed lists them): %s.\n", failed, strings.Join(why, "; "))
-	}
-	if left > 0 {
-		last := ""
-		if lastErr != "" {
-			last = " (last: " + lastErr + ")"
-		}
-		if gaveUp {
-			fmt.Fprintf(w, "The mail server took no e-mail for %s%s, so this gave up: %d still queued; a running bot, or the next --post, sends them.\n", wait, last, left)
-		} else {
-			fmt.Fprintf(w, "%d still queued%s: a running bot, or the next --post, sends them.\n", left, last)
-		}
-	}
-	if failed > 0 || left > 0 {
-		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
-	}
-	return nil
 }

@@ -122,7 +122,7 @@ func TestMailSettings(t *testing.T) {
 	if c.Mail == nil || len(c.Mail.digestEmail) != 2 || !c.Mail.server.ImplicitTLS || c.Mail.from != "actions@sevenoaks.gov.uk" {
 		t.Errorf("mail %+v", c.Mail)
 	}
-	if s := c.mailSender(nil, nil); s.PublicURL != "https://actions.sevenoaks.gov.uk" || string(s.LinkKey) != testLinkSecret {
+	if s := c.mailTransport(nil, nil); s.PublicURL != "https://actions.sevenoaks.gov.uk" || string(s.LinkKey) != testLinkSecret {
 		t.Errorf("the sender's links: %q", s.PublicURL)
 	}
 	if c, err := loadSlackAppConfig(get(map[string]string{})); err != nil || c.Mail != nil {
@@ -173,7 +173,7 @@ func TestHealthSaysWhenEMailIsHeldUp(t *testing.T) {
 	if got := health(ctx); len(got) != 0 {
 		t.Errorf("e-mail just queued: %v", got)
 	}
-	heads, _ := db.MailHeads(ctx, clock.Now(), 10)
+	heads, _ := db.OutboxHeads(ctx, store.MailOwner, clock.Now(), 10)
 	db.ReleaseOutgoing(ctx, heads[0].ID, "dial tcp 10.1.2.3:587: connect: connection refused (retrying)", clock.Now().Add(time.Minute), true)
 	db.MarkFailed(ctx, heads[1].ID, "550 no such user")
 	got := strings.Join(health(ctx), "\n")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -52,51 +53,89 @@ func loadPostWait(env getenv) (time.Duration, error) {
 	return d, nil
 }
 
-// deliverNow posts queued messages through Slack before the command exits,
-// with the bot's own sender: paced per conversation, waiting as long as
-// Slack asks after a 429, each message claimed before it is posted so that
-// a bot serving the same database, or another --post, never posts it
-// again. It says what Slack accepted.
-func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
-	// A message Slack does not take within the wait stays queued, pending
-	// or 'sending' with its next try set: the serving bot (or the next
-	// --post) sends it, looking first for an interrupted post. The sender
-	// gives up a message only after many more attempts than a wait allows.
-	var ids []int64
-	for _, m := range msgs {
-		if m.ID != 0 {
-			ids = append(ids, m.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	if sc == nil {
-		return errNothingToPostTo
-	}
-	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
-	if sc.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
-	}
-	sender := &bot.Sender{Outbox: db, API: slack.New(sc.botToken, opts...), Logger: log, PerChannel: sc.pace, PostTimeout: postTimeout}
+// slackSender is the delivery loop of Slack's messages on db, on the clock
+// now: paced per conversation (ACTIONBOT_SLACK_PACE, a second unless set).
+func slackSender(sc *slackConfig, api *slack.Client, db *store.DB, log *slog.Logger, now func() time.Time) *outbox.Sender {
 	pace := sc.pace
 	if pace <= 0 {
 		pace = bot.DefaultPerChannel
 	}
-	wait := sc.postWait
-	if wait <= 0 {
-		wait = defaultPostWait
+	return &outbox.Sender{Store: db, Transport: &bot.Transport{API: api, Store: db}, Logger: log, Now: now, Pace: pace, PerRecipient: true}
+}
+
+// postSlackSender is slackSender for a --post: its own client to Slack,
+// each call bounded by postTimeout.
+func postSlackSender(sc *slackConfig, db *store.DB, log *slog.Logger) *outbox.Sender {
+	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
+	if sc.apiURL != "" {
+		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
 	}
-	out, gaveUp, err := drainOutbox(ctx, db, ids, wait, min(pace, 250*time.Millisecond), func(ctx context.Context) error {
-		_, err := sender.Step(ctx)
-		return err
+	s := slackSender(sc, slack.New(sc.botToken, opts...), db, log, db.Now)
+	s.Timeout = postTimeout
+	return s
+}
+
+// serveSenders are serve's delivery loops on one outbox: Slack's and, with
+// mail settings, the mail server's (nil without). run runs them until ctx
+// is done, each finishing the send in hand, and has the store wake both
+// when a change queues messages, so that announcements leave at once.
+type serveSenders struct {
+	db            *store.DB
+	slack, mailer *outbox.Sender
+}
+
+func (a *app) serveSenders(c *Config, api *slack.Client, db *store.DB, log *slog.Logger) *serveSenders {
+	return &serveSenders{db: db, slack: slackSender(c.Slack, api, db, log, a.clock()), mailer: c.mailSender(db, log, a.clock())}
+}
+
+func (s *serveSenders) run(ctx context.Context) {
+	s.db.WakeOnQueue(func() {
+		s.slack.Notify()
+		if s.mailer != nil {
+			s.mailer.Notify()
+		}
 	})
-	if err != nil {
-		return fmt.Errorf("post through Slack: %w", err)
+	defer s.db.WakeOnQueue(nil)
+	if s.mailer != nil {
+		mailDone := make(chan struct{})
+		go func() { defer close(mailDone); s.mailer.Run(ctx) }()
+		defer func() { <-mailDone }()
 	}
-	sent, failed, left := 0, 0, 0
+	s.slack.Run(ctx)
+}
+
+// deliveryWords name a transport in a --post's account: who accepted
+// ("Slack", "The mail server (smtp.example.org:587)"), who took nothing
+// ("Slack", "The mail server") and what it carries ("message", "e-mail").
+type deliveryWords struct {
+	who, short, noun string
+}
+
+// deliverNow sends a --post's queued messages of one owner (ids) before
+// the command exits, with the bot's own sender: paced, waiting as long as
+// the transport asks, each message claimed before it is sent so that a bot
+// serving the same database, or another --post, never sends it again. It
+// says what the transport accepted (summariseDelivery).
+//
+// A message the transport does not take within the wait stays queued,
+// pending or 'sending' with its next try set: the serving bot (or the
+// next --post) sends it, looking first for an interrupted post. The
+// sender gives up a message only after many more attempts than a wait
+// allows.
+func deliverNow(ctx context.Context, w io.Writer, db *store.DB, sender *outbox.Sender, words deliveryWords, ids []int64, wait, poll time.Duration) error {
+	out, gaveUp, err := drainOutbox(ctx, db, sender, ids, wait, poll)
+	if err != nil {
+		return fmt.Errorf("deliver through %s: %w", words.short, err)
+	}
+	return summariseDelivery(w, words, out, gaveUp, wait)
+}
+
+// summariseDelivery writes the account of a --post's messages as they
+// stand: how many the transport accepted, which failed and why, how many
+// are left queued. An error says not every message was delivered.
+func summariseDelivery(w io.Writer, words deliveryWords, out []*actionbot.Outgoing, gaveUp bool, wait time.Duration) error {
+	sent, failed, left, lastErr := 0, 0, 0, ""
 	var why []string
-	lastErr := ""
 	for _, o := range out {
 		switch o.State {
 		case actionbot.OutboxSent:
@@ -111,7 +150,7 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 			}
 		}
 	}
-	fmt.Fprintf(w, "Slack accepted %d of %s.\n", sent, actionbot.Plural(len(out), "message"))
+	fmt.Fprintf(w, "%s accepted %d of %s.\n", words.who, sent, actionbot.Plural(len(out), words.noun))
 	if failed > 0 {
 		fmt.Fprintf(w, "%d could not be delivered (/action admin failed lists them): %s.\n", failed, strings.Join(why, "; "))
 	}
@@ -120,9 +159,13 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 		if lastErr != "" {
 			last = " (last: " + lastErr + ")"
 		}
-		fmt.Fprintf(w, "Slack took no message for %s%s, so this gave up: %d still queued; a running bot, or the next --post, sends them.\n", wait, last, left)
+		fmt.Fprintf(w, "%s took no %s for %s%s, so this gave up: %d still queued; a running bot, or the next --post, sends them.\n", words.short, words.noun, wait, last, left)
 	} else if left > 0 {
-		fmt.Fprintf(w, "%d still queued (Slack asked to wait, or failed for now): a running bot, or the next --post, sends them.\n", left)
+		last := ""
+		if lastErr != "" {
+			last = "; last: " + lastErr
+		}
+		fmt.Fprintf(w, "%d still queued (%s asked to wait, or failed for now%s): a running bot, or the next --post, sends them.\n", left, words.short, last)
 	}
 	if failed > 0 || left > 0 {
 		return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
@@ -130,19 +173,20 @@ func deliverNow(ctx context.Context, w io.Writer, sc *slackConfig, log *slog.Log
 	return nil
 }
 
-// drainOutbox runs step (a sender's one pass over the outbox) until every
+// drainOutbox steps sender (one pass over its owner's outbox) until every
 // message of ids has left the queue, sent or failed, or none has left for
-// wait: the wait runs from the last message the server took, so a long run
-// paced per conversation goes on and a server that takes nothing is given
-// up. Between passes it waits poll. It returns the messages as they stand,
-// and whether it gave up; an error is the step's or the store's.
-func drainOutbox(ctx context.Context, db *store.DB, ids []int64, wait, poll time.Duration, step func(context.Context) error) (out []*actionbot.Outgoing, gaveUp bool, err error) {
-	progress, lastLeft := time.Now(), len(ids)
+// wait: the wait runs from the last message the transport took, on the
+// sender's clock, so a long run paced per conversation goes on and a
+// transport that takes nothing is given up. Between passes it waits poll.
+// It returns the messages as they stand, and whether it gave up; an error
+// is the step's or the store's.
+func drainOutbox(ctx context.Context, db *store.DB, sender *outbox.Sender, ids []int64, wait, poll time.Duration) (out []*actionbot.Outgoing, gaveUp bool, err error) {
+	progress, lastLeft := sender.Now(), len(ids)
 	for {
 		// A step stops between messages at the wait's end; a call in hand
 		// finishes within its own timeout.
-		stepCtx, cancel := context.WithDeadline(ctx, progress.Add(wait))
-		serr := step(stepCtx)
+		stepCtx, cancel := context.WithTimeout(ctx, progress.Add(wait).Sub(sender.Now()))
+		_, serr := sender.Step(stepCtx)
 		cancel()
 		if serr != nil && ctx.Err() == nil && stepCtx.Err() == nil {
 			return nil, false, serr
@@ -157,12 +201,12 @@ func drainOutbox(ctx context.Context, db *store.DB, ids []int64, wait, poll time
 			}
 		}
 		if left < lastLeft {
-			progress, lastLeft = time.Now(), left
+			progress, lastLeft = sender.Now(), left
 		}
 		if left == 0 || ctx.Err() != nil {
 			return out, false, nil
 		}
-		if time.Since(progress) >= wait {
+		if sender.Now().Sub(progress) >= wait {
 			return out, true, nil
 		}
 		select {

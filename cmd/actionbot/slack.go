@@ -55,10 +55,9 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
 	// recorded before its ack either way.
 	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs, Command: sc.command}
-	sender := &bot.Sender{Outbox: db, API: api, Logger: log, PerChannel: sc.pace}
-	// E-mail goes out beside Slack, from the same outbox (mail.go).
-	mailer := c.mailSender(db, log)
-	if mailer != nil {
+	// Slack's messages, and e-mail beside them, go out from the one outbox (post.go).
+	senders := a.serveSenders(c, api, db, log)
+	if senders.mailer != nil {
 		b.HealthDetail = mailHealth(db, time.Now)
 		log.Info("sending e-mail", "server", c.Mail.server.String(), "from", c.Mail.from)
 	}
@@ -81,12 +80,7 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	senderDone := make(chan struct{})
 	go func() {
 		defer close(senderDone)
-		if mailer != nil {
-			mailDone := make(chan struct{})
-			go func() { defer close(mailDone); mailer.Run(senderCtx) }()
-			defer func() { <-mailDone }()
-		}
-		sender.Run(senderCtx)
+		senders.run(senderCtx)
 	}()
 	waitJobs := a.startJobs(serveCtx, c, db, backgroundJobs())
 	// Changes acknowledged before the last stop but not made are made now,

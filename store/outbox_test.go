@@ -11,36 +11,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
-func TestFirstDelivery(t *testing.T) {
-	clock := storetest.NewClock(storetest.PlanStart)
-	db := storetest.MustOpenEmpty(t, clock)
-	ctx := context.Background()
-	steps := []struct {
-		advance time.Duration
-		id      string
-		first   bool
-	}{
-		{0, "event:Ev1", true},
-		{time.Minute, "event:Ev1", false},    // Slack's retry
-		{0, "event:Ev2", true},               // another event
-		{23 * time.Hour, "event:Ev1", false}, // still remembered
-		{2 * time.Hour, "event:Ev1", true},   // forgotten after a day
-	}
-	for i, s := range steps {
-		clock.Advance(s.advance)
-		first, err := db.FirstDelivery(ctx, s.id, 24*time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first != s.first {
-			t.Errorf("step %d: FirstDelivery(%s) = %v, want %v", i, s.id, first, s.first)
-		}
-	}
-	if _, err := db.FirstDelivery(ctx, "", time.Hour); err == nil {
-		t.Error("an empty id was accepted")
-	}
-}
-
 func TestOutboxHeads(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := storetest.MustOpenEmpty(t, clock)
@@ -54,7 +24,7 @@ func TestOutboxHeads(t *testing.T) {
 		ids = append(ids, o.ID)
 	}
 	heads := func() string {
-		ds, err := db.OutboxHeads(ctx, clock.Now(), 10)
+		ds, err := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,10 +38,10 @@ func TestOutboxHeads(t *testing.T) {
 		t.Fatalf("heads %s, want %s", got, want)
 	}
 	// a1 is being posted; C1 waits for its outcome.
-	if err := db.ClaimOutgoing(ctx, ids[0], "C1", db.Now()); err != nil {
+	if err := db.ClaimOutgoing(ctx, store.SlackOwner, ids[0], "C1", time.Time{}, db.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimOutgoing(ctx, ids[0], "C1", db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
+	if err := db.ClaimOutgoing(ctx, store.SlackOwner, ids[0], "C1", time.Time{}, db.Now()); actionbot.ErrorCode(err) != actionbot.ECONFLICT {
 		t.Errorf("claimed twice: %v", err)
 	}
 	// b1 is rate limited for 30 s: C2 has no head until then.
@@ -91,7 +61,7 @@ func TestOutboxHeads(t *testing.T) {
 	if got, want := heads(), "[a1:sending b1:pending c2:pending]"; got != want {
 		t.Errorf("once the claim has lapsed, heads %s, want %s", got, want)
 	}
-	if err := db.MarkDelivered(ctx, ids[0], "C1", "1333357200.000100"); err != nil {
+	if err := db.MarkSent(ctx, ids[0], "C1", "1333357200.000100"); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := heads(), "[a2:pending b1:pending c2:pending]"; got != want {
@@ -104,7 +74,7 @@ func TestOutboxHeads(t *testing.T) {
 	if _, err := db.SentMessage(ctx, "C1", "1.2"); actionbot.ErrorCode(err) != actionbot.ENOTFOUND {
 		t.Errorf("SentMessage of an unknown ts: %v", err)
 	}
-	b, _ := db.OutboxHeads(ctx, clock.Now(), 10)
+	b, _ := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
 	if b[1].Attempts != 0 {
 		t.Errorf("a rate limit counted as an attempt: %d", b[1].Attempts)
 	}
@@ -129,15 +99,10 @@ func TestAClaimIsDatedByTheSendersClockNotTheStores(t *testing.T) {
 	claims := []struct {
 		name  string
 		to    string
-		claim func(db *store.DB, d *store.Delivery) error
-		heads func(db *store.DB, now time.Time) ([]*store.Delivery, error)
+		owner string
 	}{
-		{"Slack", "U1", func(db *store.DB, d *store.Delivery) error {
-			return db.ClaimOutgoing(ctx, d.ID, "D1", wall)
-		}, func(db *store.DB, now time.Time) ([]*store.Delivery, error) { return db.OutboxHeads(ctx, now, 10) }},
-		{"e-mail", "a@x.org", func(db *store.DB, d *store.Delivery) error {
-			return db.ClaimMail(ctx, d.ID, d.State, d.ClaimedAt, wall)
-		}, func(db *store.DB, now time.Time) ([]*store.Delivery, error) { return db.MailHeads(ctx, now, 10) }},
+		{"Slack", "U1", store.SlackOwner},
+		{"e-mail", "a@x.org", store.MailOwner},
 	}
 	for _, c := range claims {
 		t.Run(c.name, func(t *testing.T) {
@@ -145,17 +110,17 @@ func TestAClaimIsDatedByTheSendersClockNotTheStores(t *testing.T) {
 			if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "k", Kind: "reminder", To: c.to, Message: actionbot.Simple("one")}); err != nil {
 				t.Fatal(err)
 			}
-			heads, err := c.heads(db, wall)
+			heads, err := db.OutboxHeads(ctx, c.owner, wall, 10)
 			if err != nil || len(heads) != 1 {
 				t.Fatalf("heads %v, %v", heads, err)
 			}
-			if err := c.claim(db, heads[0]); err != nil {
+			if err := db.ClaimOutgoing(ctx, c.owner, heads[0].ID, "D1", heads[0].ClaimedAt, wall); err != nil {
 				t.Fatal(err)
 			}
-			if h, err := c.heads(db, wall.Add(store.SendingLease-time.Second)); err != nil || len(h) != 0 {
+			if h, err := db.OutboxHeads(ctx, c.owner, wall.Add(store.SendingLease-time.Second), 10); err != nil || len(h) != 0 {
 				t.Errorf("a serving sender on the wall clock is given the claimed message within its lease: %v, %v", h, err)
 			}
-			if h, err := c.heads(db, wall.Add(store.SendingLease)); err != nil || len(h) != 1 {
+			if h, err := db.OutboxHeads(ctx, c.owner, wall.Add(store.SendingLease), 10); err != nil || len(h) != 1 {
 				t.Errorf("after the lease the interrupted message is not given again: %v, %v", h, err)
 			}
 		})
