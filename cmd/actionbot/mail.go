@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/mail"
 	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -127,34 +126,41 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 	if c.Slack != nil && c.Slack.postWait > 0 {
 		wait = c.Slack.postWait
 	}
-	notEvery := actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")
-	var errs []error
-	switch {
-	case len(slackIDs) == 0:
-	case c.Slack == nil:
-		fmt.Fprintf(w, "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n", actionbot.Plural(len(slackIDs), "message"))
-		errs = append(errs, notEvery)
-	default:
-		pace := c.Slack.pace
-		if pace <= 0 {
-			pace = bot.DefaultPerChannel
-		}
-		words := deliveryWords{who: "Slack", short: "Slack", noun: "message"}
-		if err := deliverNow(ctx, w, db, postSlackSender(c.Slack, db, log), words, slackIDs, wait, min(pace, 250*time.Millisecond)); err != nil {
-			errs = append(errs, err)
+	// Each owner's messages go through its sender, or wait for want of
+	// settings (missing says so).
+	type route struct {
+		ids     []int64
+		sender  func() *outbox.Sender
+		words   deliveryWords
+		missing string
+	}
+	slackRoute := route{ids: slackIDs, words: deliveryWords{who: "Slack", short: "Slack", noun: "message"},
+		missing: "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n"}
+	if c.Slack != nil {
+		slackRoute.sender = func() *outbox.Sender { return postSlackSender(c.Slack, db, log) }
+	}
+	mailRoute := route{ids: mailIDs, words: deliveryWords{short: "The mail server", noun: "e-mail"},
+		missing: "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n"}
+	if c.Mail != nil {
+		mailRoute.words.who = "The mail server (" + c.Mail.server.String() + ")"
+		mailRoute.sender = func() *outbox.Sender {
+			s := c.mailSender(db, log, db.Now)
+			s.Timeout = postTimeout
+			return s
 		}
 	}
-	switch {
-	case len(mailIDs) == 0:
-	case c.Mail == nil:
-		fmt.Fprintf(w, "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n", actionbot.Plural(len(mailIDs), "e-mail"))
-		errs = append(errs, notEvery)
-	default:
-		sender := c.mailSender(db, log, db.Now)
-		sender.Timeout = postTimeout
-		words := deliveryWords{who: "The mail server (" + c.Mail.server.String() + ")", short: "The mail server", noun: "e-mail"}
-		if err := deliverNow(ctx, w, db, sender, words, mailIDs, wait, 250*time.Millisecond); err != nil {
-			errs = append(errs, err)
+	var errs []error
+	for _, r := range []route{slackRoute, mailRoute} {
+		switch {
+		case len(r.ids) == 0:
+		case r.sender == nil:
+			fmt.Fprintf(w, r.missing, actionbot.Plural(len(r.ids), r.words.noun))
+			errs = append(errs, actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered."))
+		default:
+			sender := r.sender()
+			if err := deliverNow(ctx, w, db, sender, r.words, r.ids, wait, min(sender.Pace, 250*time.Millisecond)); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	if len(errs) > 0 {
