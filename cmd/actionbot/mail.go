@@ -144,9 +144,9 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 	if c.Mail != nil {
 		mailRoute.words.who = "The mail server (" + c.Mail.server.String() + ")"
 		mailRoute.sender = func() *outbox.Sender {
-			s := c.mailSender(db, log, db.Now)
-			s.Timeout = postTimeout
-			return s
+			t := c.mailTransport(db, log)
+			t.Timeout = postTimeout // each SMTP conversation, as each call to Slack
+			return mail.NewSender(db, t, db.Now, log)
 		}
 	}
 	var errs []error
