@@ -201,12 +201,6 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, cause string, next time.T
 	return db.outboxUpdate(ctx, id, `attempts = attempts + 1, last_error = ?, next_attempt_at = ?`, cause, formatTime(next))
 }
 
-// Defer moves a message's next attempt without counting an attempt (the
-// transport asked us to wait).
-func (db *DB) Defer(ctx context.Context, id int64, next time.Time) error {
-	return db.outboxUpdate(ctx, id, `next_attempt_at = ?`, formatTime(next))
-}
-
 // MarkFailed records a permanent failure: the message is not retried and is
 // listed for a coordinator.
 func (db *DB) MarkFailed(ctx context.Context, id int64, cause string) error {
