@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -51,6 +52,21 @@ type Transport struct {
 
 	mu  sync.Mutex
 	ims map[string]string // user → their D… channel with the bot
+}
+
+// SenderStore is what Slack's delivery loop needs of the store.
+type SenderStore interface {
+	outbox.Store
+	UpdateStore
+}
+
+// NewSender is the delivery loop of Slack's outbox on the clock now, paced
+// per conversation: pace, or DefaultPerChannel when it is zero.
+func NewSender(box SenderStore, api *slack.Client, now func() time.Time, pace time.Duration, log *slog.Logger) *outbox.Sender {
+	if pace <= 0 {
+		pace = DefaultPerChannel
+	}
+	return &outbox.Sender{Store: box, Transport: &Transport{API: api, Store: box}, Logger: log, Now: now, Pace: pace, PerRecipient: true}
 }
 
 // Owner is the owner of Slack's messages (store.SlackOwner).

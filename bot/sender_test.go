@@ -17,8 +17,7 @@ import (
 )
 
 func (e *testEnv) sender() *outbox.Sender {
-	return &outbox.Sender{Store: e.db, Transport: &Transport{API: e.api, Store: e.db}, Logger: e.bot.Logger, Now: e.clock.Now,
-		Pace: DefaultPerChannel, PerRecipient: true}
+	return NewSender(e.db, e.api, e.clock.Now, 0, e.bot.Logger)
 }
 
 // mustEnqueue queues messages and returns their ids.

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -82,7 +83,7 @@ func TestConsoleLeavesSlacksQueueToTheSlackBot(t *testing.T) {
 
 	// The Slack bot's sender then delivers all three, in order.
 	fs := fakeslack.New(t)
-	sender := slackSender(&slackConfig{pace: time.Nanosecond}, slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), db, nil, db.Now)
+	sender := bot.NewSender(db, slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), db.Now, time.Nanosecond, nil)
 	for range 10 {
 		if _, err := sender.Step(ctx); err != nil {
 			t.Fatal(err)

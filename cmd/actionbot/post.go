@@ -53,24 +53,14 @@ func loadPostWait(env getenv) (time.Duration, error) {
 	return d, nil
 }
 
-// slackSender is the delivery loop of Slack's messages on db, on the clock
-// now: paced per conversation (ACTIONBOT_SLACK_PACE, a second unless set).
-func slackSender(sc *slackConfig, api *slack.Client, db *store.DB, log *slog.Logger, now func() time.Time) *outbox.Sender {
-	pace := sc.pace
-	if pace <= 0 {
-		pace = bot.DefaultPerChannel
-	}
-	return &outbox.Sender{Store: db, Transport: &bot.Transport{API: api, Store: db}, Logger: log, Now: now, Pace: pace, PerRecipient: true}
-}
-
-// postSlackSender is slackSender for a --post: its own client to Slack,
+// postSlackSender is Slack's delivery loop for a --post: its own client to Slack,
 // each call bounded by postTimeout.
 func postSlackSender(sc *slackConfig, db *store.DB, log *slog.Logger) *outbox.Sender {
 	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
 	if sc.apiURL != "" {
 		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
 	}
-	s := slackSender(sc, slack.New(sc.botToken, opts...), db, log, db.Now)
+	s := bot.NewSender(db, slack.New(sc.botToken, opts...), db.Now, sc.pace, log)
 	s.Timeout = postTimeout
 	return s
 }
@@ -85,7 +75,7 @@ type serveSenders struct {
 }
 
 func (a *app) serveSenders(c *Config, api *slack.Client, db *store.DB, log *slog.Logger) *serveSenders {
-	return &serveSenders{db: db, slack: slackSender(c.Slack, api, db, log, a.clock()), mailer: c.mailSender(db, log, a.clock())}
+	return &serveSenders{db: db, slack: bot.NewSender(db, api, a.clock(), c.Slack.pace, log), mailer: c.mailSender(db, log, a.clock())}
 }
 
 func (s *serveSenders) run(ctx context.Context) {
