@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -427,6 +428,46 @@ func TestSenderDoesNotTakeAPostInFlightFromARunOnTheAsOfClock(t *testing.T) {
 	}
 	if got := len(e.slack.Requests("chat.postMessage")); got != 1 {
 		t.Errorf("%d posts of one reminder; want 1", got)
+	}
+	if o := e.outgoing(t, ids[0]); o.State != actionbot.OutboxSent {
+		t.Errorf("the reminder is %s; want sent", o.State)
+	}
+}
+
+// A message left 'sending' by a process killed before it posted is taken
+// up again once its claim has lapsed, by whichever sender reads it first:
+// on SQLite a serving bot and a `remind --post` run may both read it. Both
+// look in the conversation and find nothing; only one may post it.
+// TestCrashAndRestart found it posted twice this way.
+func TestTwoSendersRecoveringOneLapsedClaimPostItOnce(t *testing.T) {
+	e := mustEnv(t)
+	ids := e.mustEnqueue(t, reminder("reminder:5.2:7", uCSU, "5.2"))
+	if err := e.db.ClaimOutgoing(context.Background(), store.SlackOwner, ids[0], "DCSU1", time.Time{}, e.clock.Now()); err != nil {
+		t.Fatal(err) // then killed before posting
+	}
+	e.clock.Advance(store.SendingLease + time.Second)
+
+	// The first sender's look in the conversation finds it empty, and is
+	// answered only after the second sender, which found it empty too, has
+	// done all it does with the message.
+	second := e.sender()
+	var secondHandled int
+	e.slack.Script("conversations.history", func(fakeslack.Request) *fakeslack.Reply {
+		n, err := second.Step(context.Background())
+		if err != nil {
+			t.Errorf("second sender: %v", err)
+		}
+		secondHandled = n
+		return &fakeslack.Reply{Status: http.StatusOK, Body: map[string]any{"ok": true, "messages": []any{}, "has_more": false}}
+	})
+	if _, err := e.sender().Step(context.Background()); err != nil {
+		t.Fatalf("first sender: %v", err)
+	}
+	if secondHandled != 1 {
+		t.Fatalf("the second sender handled %d messages; want the lapsed one", secondHandled)
+	}
+	if got := len(e.slack.Requests("chat.postMessage")); got != 1 {
+		t.Errorf("the reminder was posted %d times; want once", got)
 	}
 	if o := e.outgoing(t, ids[0]); o.State != actionbot.OutboxSent {
 		t.Errorf("the reminder is %s; want sent", o.State)

@@ -352,6 +352,18 @@ func (s *Sender) deliver(ctx context.Context, m *actionbot.Outgoing) bool {
 			s.log().Info(name+": an interrupted attempt had got through; recorded, not sent again", "id", m.ID, "kind", m.Kind, "channel", channel)
 			return true
 		}
+		// Not there: claim it again before sending, on the lapsed claim
+		// as read, so that of two senders that both looked and found
+		// nothing (a serving bot and a --post run) one sends it.
+		if !m.ClaimedAt.IsZero() {
+			if err := s.Store.ClaimOutgoing(rctx, owner, m.ID, channel, m.ClaimedAt, s.Now()); actionbot.ErrorCode(err) == actionbot.ECONFLICT {
+				s.log().Debug(name+": another sender took up the interrupted message first", "id", m.ID)
+				return false
+			} else if err != nil {
+				s.log().Error(name+": claim a message", "id", m.ID, "err", err)
+				return false
+			}
+		}
 	default:
 		var lapsed time.Time
 		if m.State == actionbot.OutboxSending {

@@ -562,3 +562,37 @@ func TestTheConsoleKeepsRoutineLogLinesOutOfTheConversation(t *testing.T) {
 		t.Errorf("the console warns that the quarterly headline has nowhere to go:\n%s", errs)
 	}
 }
+
+// remind --as-of … --post sweeps as of an instant of the plan year, but
+// posts now: its claim on each message it posts is dated on the wall
+// clock, or a serving bot on the wall clock would take a claim dated in
+// 2013 for one abandoned years ago and post the message a second time
+// while this run's post was in flight.
+func TestRemindPostClaimsOnTheWallClock(t *testing.T) {
+	fake := fakeslack.New(t)
+	c := newRemindCLI(t, slackEnv(fake))
+	c.mustRun("member", "add", "U0CSU1", "CSU")
+	wall := time.Date(2026, time.December, 6, 22, 0, 0, 0, time.UTC)
+	c.fixNow(wall)
+
+	var claims []time.Time
+	fake.Always("chat.postMessage", func(fakeslack.Request) *fakeslack.Reply {
+		for _, o := range c.outbox() {
+			if o.State == actionbot.OutboxSending {
+				claims = append(claims, o.ClaimedAt)
+			}
+		}
+		return nil // posted as Slack would
+	})
+	if out := c.mustRun("remind", "--as-of", "2013-03-01", "--post"); !strings.Contains(out, "Slack accepted 2 of 2 messages.") {
+		t.Fatalf("remind --post:\n%s", out)
+	}
+	if len(claims) != 2 {
+		t.Fatalf("%d messages were being posted when Slack was asked; want 2", len(claims))
+	}
+	for _, at := range claims {
+		if !at.Equal(wall) {
+			t.Errorf("a message being posted was claimed at %s; want the wall clock's %s", at, wall)
+		}
+	}
+}
