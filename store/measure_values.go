@@ -49,3 +49,57 @@ func (db *DB) measureValues(ctx context.Context, where string, args ...any) ([]*
 	}
 	return out, nil
 }
+
+// RecordMeasure records a figure for one of the current plan's measures.
+// ENOTFOUND when the plan has no such measure; EUNAUTHORIZED when v.Actor
+// does not coordinate.
+func (db *DB) RecordMeasure(ctx context.Context, v *actionbot.MeasureValue) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.mayCoordinate(ctx, tx, v.Actor, "record a success measure's figure"); err != nil {
+		return err
+	}
+	plan, err := currentPlan(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM measures WHERE plan_id = ? AND priority = ? AND n = ?`, plan.ID, v.Priority, v.N); err != nil {
+		return fmt.Errorf("record measure %d.%d: %w", v.Priority, v.N, err)
+	} else if n == 0 {
+		return actionbot.Errorf(actionbot.ENOTFOUND, "Priority %d has no measure %d in %s; `/action report` lists the measures.", v.Priority, v.N, plan.Name)
+	}
+	now := db.Now()
+	if v.At.IsZero() {
+		v.At = now
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO measure_values (plan_id, priority, n, value, as_of, source, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		plan.ID, v.Priority, v.N, v.Value, v.AsOf.String(), v.Source, v.Actor, formatTime(v.At)); err != nil {
+		return fmt.Errorf("record measure %d.%d: %w", v.Priority, v.N, err)
+	}
+	if err := adminAudit(ctx, tx, formatTime(now), v.Actor, "measure", fmt.Sprintf("%d.%d", v.Priority, v.N), fmt.Sprintf("%g as of %s", v.Value, v.AsOf)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record measure %d.%d: commit: %w", v.Priority, v.N, err)
+	}
+	return nil
+}
+
+// LatestMeasureValues returns, for each measure of a plan that has figures,
+// the latest one as of asOf (by its as-of date, then when it was recorded),
+// keyed "priority.n".
+func (db *DB) LatestMeasureValues(ctx context.Context, planID int64, asOf actionbot.Date) (map[string]*actionbot.MeasureValue, error) {
+	vs, err := db.measureValues(ctx, `plan_id = ? AND as_of <= ?`, planID, asOf.String())
+	if err != nil {
+		return nil, fmt.Errorf("latest measure values: %w", err)
+	}
+	out := map[string]*actionbot.MeasureValue{}
+	for _, v := range vs { // in order: the last of each measure wins
+		out[actionbot.MeasureKey(v.Priority, v.N)] = v
+	}
+	return out, nil
+}

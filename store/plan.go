@@ -475,48 +475,6 @@ func applyState(ctx context.Context, tx execer, a *actionbot.Action, s *actionbo
 	return nil
 }
 
-// LatestNotes returns the text of each action's latest note in a plan, by
-// ref, for export.
-func (db *DB) LatestNotes(ctx context.Context, planID int64) (map[string]string, error) {
-	byID, err := latestNotes(ctx, db.ro, planID)
-	if err != nil {
-		return nil, err
-	}
-	var refs []struct {
-		ID  int64  `db:"id"`
-		Ref string `db:"ref"`
-	}
-	if err := db.ro.SelectContext(ctx, &refs, `SELECT id, ref FROM actions WHERE plan_id = ?`, planID); err != nil {
-		return nil, fmt.Errorf("latest notes of plan %d: %w", planID, err)
-	}
-	out := make(map[string]string, len(byID))
-	for _, r := range refs {
-		if n, ok := byID[r.ID]; ok {
-			out[r.Ref] = n
-		}
-	}
-	return out, nil
-}
-
-// latestNotes returns the text of each action's latest note in a plan, by
-// action id.
-func latestNotes(ctx context.Context, q queryer, planID int64) (map[int64]string, error) {
-	var rows []struct {
-		ActionID int64  `db:"action_id"`
-		Note     string `db:"note"`
-	}
-	if err := q.SelectContext(ctx, &rows, `SELECT action_id, note FROM audit WHERE id IN (
-		SELECT MAX(au.id) FROM audit au JOIN actions x ON x.id = au.action_id
-		WHERE x.plan_id = ? AND au.verb = ? GROUP BY au.action_id)`, planID, string(actionbot.VerbNote)); err != nil {
-		return nil, fmt.Errorf("latest notes of plan %d: %w", planID, err)
-	}
-	out := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		out[r.ActionID] = r.Note
-	}
-	return out, nil
-}
-
 // diffImported lists what an import changes in an action: the plan's own
 // fields, never its status, progress or a deadline moved since.
 func diffImported(old, in *actionbot.Action) []actionbot.Change {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,37 +167,18 @@ func (db *DB) ReminderLedger(ctx context.Context, planID int64) ([]LedgerEntry, 
 	return out, nil
 }
 
-// DigestPosted reports whether the digest of a working day has been queued.
-func (db *DB) DigestPosted(ctx context.Context, day actionbot.Date) (bool, error) {
-	var n int
-	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM digests WHERE day = ?`, day.String()); err != nil {
-		return false, fmt.Errorf("digest of %s: %w", day, err)
-	}
-	return n > 0, nil
-}
-
-// LastDigestBefore returns the end of the period covered by the latest
-// digest of a day before day, or the zero time when there is none.
-func (db *DB) LastDigestBefore(ctx context.Context, day actionbot.Date) (time.Time, error) {
-	var to string
-	err := db.ro.GetContext(ctx, &to, `SELECT covers_to FROM digests WHERE day < ? ORDER BY day DESC LIMIT 1`, day.String())
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, nil
-	} else if err != nil {
-		return time.Time{}, fmt.Errorf("digest before %s: %w", day, err)
-	}
-	return parseTime(to)
-}
-
-// RecordDigest records the digest of a working day, covering [from, to), and
-// queues it, in one transaction. It returns false, and queues nothing, when
-// that day's digest is already recorded.
-//
-// also are more copies of it (the e-mails to ACTIONBOT_DIGEST_EMAIL),
-// queued with it.
-func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date, from, to time.Time, msg *actionbot.Outgoing, also ...*actionbot.Outgoing) (bool, error) {
-	if msg == nil || msg.Key == "" || msg.To == "" {
-		return false, fmt.Errorf("digest of %s: a message with a key and a channel is required", day)
+// RecordSweep records the steps a sweep sends and queues the bundled
+// messages that carry them, all in one transaction: a bundle covers many
+// steps, so they commit together or not at all. It returns false, and
+// records and queues nothing, when any of the steps is already recorded
+// (a concurrent sweep got there first: the caller works out again what is
+// due). Steps with no messages of their own are fine: their messages are
+// the bundles.
+func (db *DB) RecordSweep(ctx context.Context, steps []actionbot.ReminderRecord, msgs []*actionbot.Outgoing) (bool, error) {
+	for _, r := range steps {
+		if r.Step == "" || r.Deadline == "" {
+			return false, fmt.Errorf("reminder ledger: action %d: step and deadline are required", r.ActionID)
+		}
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -204,92 +186,98 @@ func (db *DB) RecordDigest(ctx context.Context, planID int64, day actionbot.Date
 	}
 	defer tx.Rollback()
 	now := db.now()
-	r, err := tx.ExecContext(ctx, `INSERT INTO digests (day, plan_id, channel, covers_from, covers_to, outbox_key, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO NOTHING`,
-		day.String(), planID, msg.To, formatTime(from), formatTime(to), msg.Key, now)
-	if err != nil {
-		return false, fmt.Errorf("digest of %s: record: %w", day, err)
+	// Many rows to a statement: a catch-up records a step for every overdue
+	// action (80,000 at 100,000 actions), and one statement a row was half
+	// the sweep's time. A row already there (a concurrent sweep's) leaves
+	// the count short, and the sweep starts again, as before.
+	args := make([]any, 0, ledgerBatch*8)
+	for start := 0; start < len(steps); start += ledgerBatch {
+		chunk := steps[start:min(start+ledgerBatch, len(steps))]
+		args = args[:0]
+		for _, rec := range chunk {
+			args = append(args, rec.ActionID, rec.Step, rec.Deadline, ReminderSent, rec.SendOn.String(), len(rec.Messages), now, stepOrdinal(rec.Step))
+		}
+		r, err := tx.ExecContext(ctx, ledgerInsert(len(chunk)), args...)
+		if err != nil {
+			return false, fmt.Errorf("reminder ledger: record %d steps from action %d on: %w", len(chunk), chunk[0].ActionID, err)
+		}
+		if n, _ := r.RowsAffected(); n < int64(len(chunk)) {
+			return false, nil
+		}
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return false, nil
-	}
-	if _, err := db.enqueue(ctx, tx, now, append([]*actionbot.Outgoing{msg}, also...)); err != nil {
-		return false, fmt.Errorf("digest of %s: %w", day, err)
+	if _, err := db.enqueue(ctx, tx, now, msgs); err != nil {
+		return false, fmt.Errorf("reminder sweep: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("digest of %s: commit: %w", day, err)
+		return false, fmt.Errorf("reminder sweep: %d steps, %d messages: commit: %w", len(steps), len(msgs), err)
 	}
 	return true, nil
 }
 
-// ReminderNotes returns, for each of the given actions that has one, its
-// latest note: the newest audit entry that is a note, or progress or done
-// given with words (who wrote it, when, and its text), for the reminders
-// to show what a lead last said. In chunks, one query each.
-func (db *DB) ReminderNotes(ctx context.Context, actionIDs []int64) (map[int64]*actionbot.AuditEntry, error) {
-	out := make(map[int64]*actionbot.AuditEntry)
-	const chunk = 500
-	for start := 0; start < len(actionIDs); start += chunk {
-		part := actionIDs[start:min(start+chunk, len(actionIDs))]
-		args := make([]any, 0, len(part)+3)
-		args = append(args, string(actionbot.VerbNote), string(actionbot.VerbProgress), string(actionbot.VerbDone))
-		for _, id := range part {
-			args = append(args, id)
+func ledgerInsert(rows int) string {
+	if rows == ledgerBatch {
+		return fullLedgerInsert
+	}
+	return makeLedgerInsert(rows)
+}
+
+func makeLedgerInsert(rows int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO reminder_ledger (action_id, step, deadline, state, send_on, messages, recorded_at, ordinal) VALUES `)
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?)`)
+	}
+	b.WriteString(` ON CONFLICT (action_id, step, deadline) DO NOTHING`)
+	return b.String()
+}
+
+// stepOrdinal is where a step stands in its ladder: before:N is -N,
+// overdue:N and checkin:N are N (see migration 011).
+func stepOrdinal(step string) int {
+	kind, n, _ := strings.Cut(step, ":")
+	v, _ := strconv.Atoi(n)
+	if kind == "before" {
+		return -v
+	}
+	return v
+}
+
+// LatestSteps returns, for each (action, deadline) of keys (their Step is
+// ignored) with any step recorded, the ordinal of the latest recorded step
+// (see migration 011): a step at or before it has gone out or been passed
+// by, and never goes out. One indexed lookup per key, in chunks.
+func (db *DB) LatestSteps(ctx context.Context, keys []actionbot.ReminderKey) (map[actionbot.ReminderKey]int, error) {
+	out := make(map[actionbot.ReminderKey]int)
+	const chunk = 400 // two parameters each, within SQLite's limit
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, 0, 2*len(part))
+		for _, k := range part {
+			args = append(args, k.ActionID, k.Deadline)
 		}
 		var rows []struct {
-			ID       int64  `db:"id"`
 			ActionID int64  `db:"action_id"`
-			At       string `db:"at"`
-			Actor    string `db:"actor"`
-			Verb     string `db:"verb"`
-			Note     string `db:"note"`
+			Deadline string `db:"deadline"`
+			Ordinal  int    `db:"ordinal"`
 		}
-		q := `SELECT id, action_id, at, actor, verb, note FROM audit WHERE id IN (SELECT MAX(id) FROM audit
-			WHERE note <> '' AND verb IN (?, ?, ?) AND action_id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `) GROUP BY action_id)`
+		q := `SELECT action_id, deadline, MAX(ordinal) AS ordinal FROM reminder_ledger WHERE (action_id, deadline) IN (VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), ?),", len(part)), ",") + `) AND ordinal IS NOT NULL GROUP BY action_id, deadline`
 		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
-			return nil, fmt.Errorf("latest notes of %d actions: %w", len(part), err)
+			return nil, fmt.Errorf("reminder ledger: latest steps of %d actions: %w", len(part), err)
 		}
 		for _, r := range rows {
-			at, err := parseTime(r.At)
-			if err != nil {
-				return nil, fmt.Errorf("latest notes: %w", err)
-			}
-			out[r.ActionID] = &actionbot.AuditEntry{ID: r.ID, ActionID: r.ActionID, At: at, Actor: r.Actor, Verb: actionbot.Verb(r.Verb), Note: r.Note}
+			out[actionbot.ReminderKey{ActionID: r.ActionID, Deadline: r.Deadline}] = r.Ordinal
 		}
 	}
 	return out, nil
 }
 
-// LatestQueuedTo returns, for each of the given recipients that has one,
-// the latest message queued to them whose key starts with prefix: its
-// key, recipient and when it was queued (not its message).
-func (db *DB) LatestQueuedTo(ctx context.Context, prefix string, to []string) (map[string]*actionbot.Outgoing, error) {
-	out := make(map[string]*actionbot.Outgoing)
-	const chunk = 500
-	for start := 0; start < len(to); start += chunk {
-		part := to[start:min(start+chunk, len(to))]
-		args := make([]any, 0, len(part)+2)
-		args = append(args, prefix, prefix+"\U0010FFFF")
-		for _, r := range part {
-			args = append(args, r)
-		}
-		var rows []struct {
-			Key       string `db:"dedupe_key"`
-			Recipient string `db:"recipient"`
-			CreatedAt string `db:"created_at"`
-		}
-		q := `SELECT dedupe_key, recipient, created_at FROM outbox WHERE id IN (SELECT MAX(id) FROM outbox
-			WHERE dedupe_key >= ? AND dedupe_key < ? AND recipient IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `) GROUP BY recipient)`
-		if err := db.ro.SelectContext(ctx, &rows, q, args...); err != nil {
-			return nil, fmt.Errorf("outbox: latest of %s to %d recipients: %w", prefix, len(part), err)
-		}
-		for _, r := range rows {
-			at, err := parseTime(r.CreatedAt)
-			if err != nil {
-				return nil, fmt.Errorf("outbox: %w", err)
-			}
-			out[r.Recipient] = &actionbot.Outgoing{Key: r.Key, To: r.Recipient, CreatedAt: at}
-		}
-	}
-	return out, nil
-}
+// ledgerBatch is how many ledger rows one INSERT carries: 800 parameters,
+// well inside SQLite's and PostgreSQL's limits.
+const ledgerBatch = 100
+
+// fullLedgerInsert is the INSERT of a full batch, made once.
+var fullLedgerInsert = makeLedgerInsert(ledgerBatch)
