@@ -114,7 +114,7 @@ func (b *Bot) now() time.Time {
 	if b.Now != nil {
 		return b.Now()
 	}
-	return time.Now()
+	return actionbot.WallClock()
 }
 
 func (b *Bot) log() *slog.Logger {

@@ -113,7 +113,7 @@ func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
-	return time.Now()
+	return actionbot.WallClock()
 }
 
 func (h *Handler) loc() *time.Location {

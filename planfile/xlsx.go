@@ -122,7 +122,7 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 		err  error
 	}
 	done := make(chan result, 1)
-	deadline := time.Now().Add(timeout)
+	took := actionbot.Stopwatch()
 	go func() {
 		rows, err := xlsxRows(data, sheet, limit)
 		done <- result{rows, err}
@@ -134,7 +134,7 @@ func readXLSXData(data []byte, sheet string, dir *actionbot.Directory, opt Optio
 	case r := <-done:
 		// A read that ended as the timer fired is judged by the time it
 		// took, not by which of the two the select happened to take.
-		if time.Now().After(deadline) {
+		if took() > timeout {
 			return nil, tooLong
 		}
 		if r.err != nil {

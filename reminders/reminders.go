@@ -783,7 +783,7 @@ const sweepAttempts = 3
 // the run. After the plan's period ends, the first sweep sends the
 // year-end review instead (see YearEnd), once.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
-	began := time.Now() // how long the sweep took, for the log: not the sweep's instant
+	took := actionbot.Stopwatch() // how long the sweep took, for the log: not the sweep's instant
 	for attempt := 1; ; attempt++ {
 		run, err := s.Due(ctx, now)
 		if err != nil {
@@ -831,7 +831,7 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Run, error) {
 				queued++
 			}
 		}
-		s.logSweep(run, len(steps), queued, time.Since(began))
+		s.logSweep(run, len(steps), queued, took())
 		return run, nil
 	}
 }

@@ -91,7 +91,7 @@ func (p *Pages) now() time.Time {
 	if p.Now != nil {
 		return p.Now()
 	}
-	return time.Now()
+	return actionbot.WallClock()
 }
 
 func (p *Pages) log() *slog.Logger {
