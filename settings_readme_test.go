@@ -10,9 +10,9 @@ import (
 	"testing"
 )
 
-// README's configuration table names every ACTIONBOT_* setting the code
-// reads: a setting added to the code without a row fails here (issue 24, 7).
-func TestReadmeSettingsTableComplete(t *testing.T) {
+// docs/settings.md's table names every ACTIONBOT_* setting the code reads:
+// a setting added to the code without a row fails here (issue 24, 7).
+func TestSettingsTableComplete(t *testing.T) {
 	name := regexp.MustCompile(`ACTIONBOT_[A-Z_]+`)
 	inCode := map[string]string{} // name -> a file that names it
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
@@ -46,13 +46,13 @@ func TestReadmeSettingsTableComplete(t *testing.T) {
 	if len(inCode) < 10 {
 		t.Fatalf("found only %d settings in the code: is the walk right?", len(inCode))
 	}
-	readme, err := os.ReadFile("README.md")
+	doc, err := os.ReadFile("docs/settings.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, after, ok := strings.Cut(string(readme), "\n## Configuration\n")
+	_, after, ok := strings.Cut(string(doc), "## Settings\n")
 	if !ok {
-		t.Fatal("README has no Configuration section")
+		t.Fatal("docs/settings.md has no Settings section")
 	}
 	inTable := map[string]bool{}
 	for _, line := range strings.Split(after, "\n") {
@@ -75,6 +75,6 @@ func TestReadmeSettingsTableComplete(t *testing.T) {
 	}
 	sort.Strings(missing)
 	for _, m := range missing {
-		t.Errorf("README's configuration table has no row for %s", m)
+		t.Errorf("docs/settings.md's table has no row for %s", m)
 	}
 }

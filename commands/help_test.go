@@ -77,20 +77,20 @@ func examplesOf(form string) []string {
 	return examples
 }
 
-// README's table of the /action language shows every form the help card
-// does.
-func TestReadmeShowsEveryCommandOfTheHelpCard(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+// docs/commands.md's table of the /action language shows every form the
+// help card does.
+func TestDocsShowEveryCommandOfTheHelpCard(t *testing.T) {
+	b, err := os.ReadFile("../docs/commands.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme := strings.ReplaceAll(string(b), `\|`, "|")
+	doc := strings.ReplaceAll(string(b), `\|`, "|")
 	f := mustFixture(t)
 	for _, line := range strings.Split(plain(f.run(outsider, "help")), "\n") {
 		if !strings.HasPrefix(line, "/action ") || strings.HasPrefix(line, "/action —") {
 			continue
 		}
-		// The README may write a form with more alternatives: compare up to
+		// The page may write a form with more alternatives: compare up to
 		// the first argument placeholder.
 		stem := line
 		if i := strings.IndexAny(stem, "<["); i > 0 {
@@ -99,8 +99,8 @@ func TestReadmeShowsEveryCommandOfTheHelpCard(t *testing.T) {
 		if strings.Contains(stem, "|") {
 			stem = stem[:strings.Index(stem, "|")]
 		}
-		if !strings.Contains(readme, "`"+stem) {
-			t.Errorf("README does not show %q (from the help card's %q)", stem, line)
+		if !strings.Contains(doc, "`"+stem) {
+			t.Errorf("docs/commands.md does not show %q (from the help card's %q)", stem, line)
 		}
 	}
 }

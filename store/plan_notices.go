@@ -34,7 +34,8 @@ func (db *DB) RecordNotice(ctx context.Context, planID int64, kind string, day a
 	return true, nil
 }
 
-// NoticeRecorded reports whether a plan's notice of a kind has been sent.
+// NoticeRecorded reports whether a plan's notice of a kind is recorded
+// (its messages queued, as RecordNotice does once).
 func (db *DB) NoticeRecorded(ctx context.Context, planID int64, kind string) (bool, error) {
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM plan_notices WHERE plan_id = ? AND kind = ?`, planID, kind); err != nil {

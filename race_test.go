@@ -1,0 +1,5 @@
+//go:build race
+
+package actionbot_test
+
+const raceEnabled = true
