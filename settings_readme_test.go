@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// docs/settings.md's table names every ACTIONBOT_* setting the code reads:
-// a setting added to the code without a row fails here (issue 24, 7).
+// docs/settings.md's table names every ACTIONBOT_* setting the code reads,
+// and only those: a setting added to the code without a row, or removed
+// with its row left, fails here (issue 24, 7).
 func TestSettingsTableComplete(t *testing.T) {
 	name := regexp.MustCompile(`ACTIONBOT_[A-Z_]+`)
 	inCode := map[string]string{} // name -> a file that names it
@@ -76,5 +77,11 @@ func TestSettingsTableComplete(t *testing.T) {
 	sort.Strings(missing)
 	for _, m := range missing {
 		t.Errorf("docs/settings.md's table has no row for %s", m)
+	}
+	// and no row for a setting nothing reads any more
+	for n := range inTable {
+		if _, ok := inCode[n]; !ok {
+			t.Errorf("docs/settings.md's table has a row for %s, which no code reads", n)
+		}
 	}
 }
