@@ -23,8 +23,8 @@ import (
 
 // Config is the bot's configuration, from the environment with flags for
 // the common settings: every setting is read in this file, and nowhere
-// else (mail.go's and post.go's loaders are called from here). README.md
-// has a table of every variable.
+// else (mail.go's and post.go's loaders are called from here).
+// docs/settings.md has a table of every variable.
 type Config struct {
 	DB           string
 	TZ           *time.Location

@@ -57,7 +57,7 @@ func explainOpen(err error) error {
 }
 
 func damagedMessage(de *store.DamagedError) error {
-	return actionbot.Errorf(actionbot.EINVALID, "%s. The bot will not start on a damaged database. Restore the latest copy made by `actionbot backup`, as README.md says under \"Data, backups and what survives a crash\": stop the bot, move %s and any %s-wal and %s-shm aside, copy the backup to %s, and start again.",
+	return actionbot.Errorf(actionbot.EINVALID, "%s. The bot will not start on a damaged database. Restore the latest copy made by `actionbot backup`, as docs/operations.md says under \"Data, backups and what survives a crash\": stop the bot, move %s and any %s-wal and %s-shm aside, copy the backup to %s, and start again.",
 		capitalise(de.Error()), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path))
 }
 
@@ -84,7 +84,7 @@ func checkIntegrity(ctx context.Context, db *store.DB) error {
 func integrityCheck(db *store.DB, log *slog.Logger) func(ctx context.Context, now time.Time) {
 	return func(ctx context.Context, _ time.Time) {
 		if err := db.QuickCheck(ctx); err != nil && ctx.Err() == nil {
-			log.Error("daily integrity check failed: restore from a backup (README: Data, backups and what survives a crash)", "err", err)
+			log.Error("daily integrity check failed: restore from a backup (docs/operations.md: Data, backups and what survives a crash)", "err", err)
 		}
 	}
 }

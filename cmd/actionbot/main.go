@@ -150,7 +150,7 @@ Usage:
 
 const usageFooter = `
 Every command takes -db FILE or -db postgres://URL (default $ACTIONBOT_DB or actionbot.db), and -h for its flags.
-README.md documents the environment variables.
+docs/settings.md documents the environment variables.
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
