@@ -72,7 +72,7 @@ func (db *DB) counters(ctx context.Context) (counters, error) {
 		w.valid = false
 		return c, fmt.Errorf("read change counters: %w", err)
 	}
-	w.last, w.checkedAt, w.valid = c, time.Now(), true
+	w.last, w.checkedAt, w.valid = c, actionbot.WallClock(), true
 	return c, nil
 }
 
@@ -237,7 +237,7 @@ const (
 
 // monoStart is the origin of mono: instants in the feed are durations
 // since it, on the monotonic clock, so that they fit atomics.
-var monoStart = time.Now()
+var monoStart = actionbot.WallClock()
 
 func mono() time.Duration { return time.Since(monoStart) }
 
@@ -279,7 +279,7 @@ type noticeWait struct {
 
 // replica names this process in the notices.
 func (f *changeFeed) replica() string {
-	f.once.Do(func() { f.id = fmt.Sprintf("%d.%d", os.Getpid(), time.Now().UnixNano()) })
+	f.once.Do(func() { f.id = fmt.Sprintf("%d.%d", os.Getpid(), actionbot.WallClock().UnixNano()) })
 	return f.id
 }
 
