@@ -68,21 +68,32 @@ func (db *DB) ownerOf(m *actionbot.Outgoing) string {
 	return o
 }
 
+// outboxValues checks a message to queue and gives its row's payload and
+// first attempt (now, unless the message says later): one reading for
+// enqueue and PostgreSQL's one-round-trip change (commitChangePG).
+func outboxValues(m *actionbot.Outgoing, now string) (payload, next string, err error) {
+	if m.Key == "" || m.To == "" {
+		return "", "", fmt.Errorf("enqueue %s message: key and recipient are required", m.Kind)
+	}
+	b, err := json.Marshal(m.Message)
+	if err != nil {
+		return "", "", fmt.Errorf("enqueue %s: encode: %w", m.Key, err)
+	}
+	next = now
+	if !m.NextAttempt.IsZero() {
+		next = formatTime(m.NextAttempt)
+	}
+	return string(b), next, nil
+}
+
 // enqueue queues msgs in tx as db's owner's.
 func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*actionbot.Outgoing) (int, error) {
 	queued := 0
 	for _, m := range msgs {
 		owner := db.ownerOf(m)
-		if m.Key == "" || m.To == "" {
-			return queued, fmt.Errorf("enqueue %s message: key and recipient are required", m.Kind)
-		}
-		payload, err := json.Marshal(m.Message)
+		payload, next, err := outboxValues(m, now)
 		if err != nil {
-			return queued, fmt.Errorf("enqueue %s: encode: %w", m.Key, err)
-		}
-		next := now
-		if !m.NextAttempt.IsZero() {
-			next = formatTime(m.NextAttempt)
+			return queued, err
 		}
 		id, inserted, err := insertID(ctx, tx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
 			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,

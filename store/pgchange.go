@@ -116,20 +116,13 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 	b := &pgx.Batch{}
 	b.Queue(q.String(), args...)
 	for _, m := range msgs {
-		if m.Key == "" || m.To == "" {
-			return 0, fmt.Errorf("enqueue %s message: key and recipient are required", m.Kind)
-		}
-		payload, err := json.Marshal(m.Message)
+		payload, next, err := outboxValues(m, now)
 		if err != nil {
-			return 0, fmt.Errorf("enqueue %s: encode: %w", m.Key, err)
-		}
-		next := now
-		if !m.NextAttempt.IsZero() {
-			next = formatTime(m.NextAttempt)
+			return 0, err
 		}
 		b.Queue(`INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
 			VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-			m.Key, m.Kind, m.To, string(payload), next, now, db.ownerOf(m))
+			m.Key, m.Kind, m.To, payload, next, now, db.ownerOf(m))
 	}
 	if rec != nil {
 		if rec.Kind == "" {
