@@ -55,29 +55,44 @@ func mustFloorReply() []byte {
 	return b
 }
 
+// floorForm reads what every floor does before it answers: a POST of at
+// most floorMaxBody, signed with secret, holding a slash command's form.
+// Otherwise it answers the error itself and returns false.
+func floorForm(w http.ResponseWriter, r *http.Request, secret []byte, now func() time.Time) (url.Values, bool) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, floorMaxBody+1))
+	if err != nil || len(body) > floorMaxBody {
+		http.Error(w, "body", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	if !floorVerify(secret, r.Header, body, now()) {
+		http.Error(w, "signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("command") == "" {
+		http.Error(w, "form", http.StatusBadRequest)
+		return nil, false
+	}
+	return form, true
+}
+
+// writeFloorCard answers with the lookup floor's fixed card.
+func writeFloorCard(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(floorReply)
+}
+
 // floorHandler is the floor's whole server.
 func floorHandler(secret []byte, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		if _, ok := floorForm(w, r, secret, now); !ok {
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, floorMaxBody+1))
-		if err != nil || len(body) > floorMaxBody {
-			http.Error(w, "body", http.StatusRequestEntityTooLarge)
-			return
-		}
-		if !floorVerify(secret, r.Header, body, now()) {
-			http.Error(w, "signature", http.StatusUnauthorized)
-			return
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil || form.Get("command") == "" {
-			http.Error(w, "form", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(floorReply)
+		writeFloorCard(w)
 	})
 }
 

@@ -101,30 +101,14 @@ func parseProgress(text string) (ref string, n int, err error) {
 // durable and confirmed in the ack; anything else gets the lookup floor's
 // fixed card.
 func floorUpdateHandler(secret []byte, fs *floorStore, now func() time.Time) http.Handler {
-	lookup := floorHandler(secret, now)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, floorMaxBody+1))
-		if err != nil || len(body) > floorMaxBody {
-			http.Error(w, "body", http.StatusRequestEntityTooLarge)
-			return
-		}
-		if !floorVerify(secret, r.Header, body, now()) {
-			http.Error(w, "signature", http.StatusUnauthorized)
-			return
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil || form.Get("command") == "" {
-			http.Error(w, "form", http.StatusBadRequest)
+		form, ok := floorForm(w, r, secret, now)
+		if !ok {
 			return
 		}
 		ref, n, err := parseProgress(form.Get("text"))
 		if err != nil {
-			r.Body = io.NopCloser(strings.NewReader(string(body)))
-			lookup.ServeHTTP(w, r)
+			writeFloorCard(w) // not a change: what the lookup floor answers
 			return
 		}
 		if err := fs.progress(r.Context(), ref, n, form.Get("user_id")); err != nil {
