@@ -207,10 +207,24 @@ func (t *Transport) failed(d *actionbot.Outgoing, err error) *outbox.Failure {
 		t.log().Error("mail sender: address refused", "id", d.ID, "kind", d.Kind, "code", se.ErrorCode())
 		return &outbox.Failure{Permanent: true, Cause: "the mail server refused the address: " + cause,
 			Then: func(ctx context.Context) { t.bounced(ctx, d, cause) }}
+	case permanent && loginRefused(se.ErrorCode()):
+		// The settings are at fault, not the e-mail: keep every e-mail
+		// queued until they are put right.
+		t.log().Error("mail sender: the mail server refused to take e-mail without the right login", "id", d.ID, "code", se.ErrorCode())
+		return &outbox.Failure{Cause: "the mail server wants a login that ACTIONBOT_SMTP_URL does not give (user and password): " + cause}
 	case permanent:
 		return &outbox.Failure{Permanent: true, Cause: "the mail server refused the e-mail: " + cause}
+	case errors.Is(err, gomail.ErrNoSupportedAuthDiscovered):
+		return &outbox.Failure{Cause: "the mail server asks for a login but offers no TLS (or no way to log in that actionbot knows), so the password is not sent: use smtps:// or a server with STARTTLS"}
 	}
 	return &outbox.Failure{Cause: cause}
+}
+
+// loginRefused says whether an SMTP reply code means the server wants a
+// login, or another one (RFC 4954: 530 authentication required, 534 a
+// stronger mechanism, 535 credentials invalid, 538 encryption required).
+func loginRefused(code int) bool {
+	return code == 530 || code == 534 || code == 535 || code == 538
 }
 
 // bounced marks the address undeliverable and, the first time, tells the

@@ -2,8 +2,11 @@ package mail_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -360,5 +363,119 @@ func TestAnInterruptedSendGoesAgainWithTheSameMessageID(t *testing.T) {
 	}
 	if row := f.row("k"); row.State != actionbot.OutboxSent {
 		t.Fatalf("%+v", row)
+	}
+}
+
+// relay makes the fixture's sink an office relay that asks for a login
+// after STARTTLS (with httptest's certificate for 127.0.0.1, which the
+// transport is told to trust), and points the transport at it with the
+// given user and password ("" for none). The sink is started again for
+// its TLS.
+func (f *fixture) relay(user, password string) {
+	f.t.Helper()
+	if f.sink.TLS == nil {
+		https := httptest.NewUnstartedServer(nil)
+		https.StartTLS()
+		roots := x509.NewCertPool()
+		roots.AddCert(https.Certificate())
+		cert := https.TLS.Certificates[0]
+		https.Close()
+		f.sink.Close()
+		f.sink = &mail.Sink{User: "csp-relay", Password: "c0rrect-h0rse", TLS: &tls.Config{Certificates: []tls.Certificate{cert}}}
+		if _, err := f.sink.Listen("127.0.0.1:0"); err != nil {
+			f.t.Fatal(err)
+		}
+		f.t.Cleanup(func() { f.sink.Close() })
+		f.mailer.TLSConfig = &tls.Config{RootCAs: roots, ServerName: "127.0.0.1"}
+	}
+	u := "smtp://"
+	if user != "" {
+		u += user + ":" + password + "@"
+	}
+	srv, err := mail.ParseServer(u + strings.TrimPrefix(f.sink.URL(), "smtp://"))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.mailer.Server = srv
+}
+
+func TestTheSenderLogsInToARelayThatAsksForALogin(t *testing.T) {
+	f := newFixture(t)
+	f.relay("csp-relay", "c0rrect-h0rse")
+	f.enqueue(f.reminder("k", lead, "5.2"))
+	f.step()
+	got := f.sink.Received()
+	if row := f.row("k"); row.State != actionbot.OutboxSent || len(got) != 1 {
+		t.Fatalf("after a step: %+v, %d received", row, len(got))
+	}
+	if got[0].User != "csp-relay" || len(got[0].To) != 1 || got[0].To[0] != lead {
+		t.Errorf("received as %q to %v", got[0].User, got[0].To)
+	}
+}
+
+// A relay that refuses the login (a wrong or missing password) is the
+// bot's settings at fault, not the e-mail's: every e-mail stays queued and
+// goes once the settings are put right, and the password is never shown.
+func TestARefusedLoginKeepsEveryEMailQueuedUntilTheSettingsAreRight(t *testing.T) {
+	for _, tc := range []struct{ name, user, password, says string }{
+		{"a wrong password", "csp-relay", "wr0ng-pa55", "535"},
+		{"no login at all", "", "", "530"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.relay(tc.user, tc.password)
+			f.enqueue(f.reminder("k1", lead, "5.2"), f.reminder("k2", lead, "1.1"))
+			f.step()
+			for _, k := range []string{"k1", "k2"} {
+				row := f.row(k)
+				if row.State != actionbot.OutboxPending {
+					t.Fatalf("%s after a refused login: %+v", k, row)
+				}
+				if strings.Contains(row.LastError, "wr0ng") || strings.Contains(row.LastError, "c0rrect") {
+					t.Fatalf("%s: the password is in the error: %q", k, row.LastError)
+				}
+			}
+			if row := f.row("k1"); row.Attempts != 1 || !strings.Contains(row.LastError, tc.says) {
+				t.Fatalf("k1 says %q after %d attempts, want %s", row.LastError, row.Attempts, tc.says)
+			}
+			q, err := f.db.QueuedForMail(ctx)
+			if err != nil || q.Queued != 2 || !strings.Contains(q.LastError, tc.says) {
+				t.Fatalf("the queue the health check reads: %+v, %v", q, err)
+			}
+			if m, _ := f.db.MemberByEmail(ctx, lead); !m.Undeliverable.IsZero() {
+				t.Error("a refused login marked the address undeliverable")
+			}
+
+			f.relay("csp-relay", "c0rrect-h0rse")
+			f.clock.Advance(time.Hour)
+			for i := 0; i < 3 && len(f.sink.Received()) < 2; i++ {
+				f.step()
+			}
+			if a, b := f.row("k1"), f.row("k2"); a.State != actionbot.OutboxSent || b.State != actionbot.OutboxSent {
+				t.Fatalf("after the settings are put right: %+v, %+v", a, b)
+			}
+		})
+	}
+}
+
+// A relay that asks for a login but offers no TLS would take the password
+// in clear: the transport does not send it, and keeps the e-mail queued
+// saying why.
+func TestAPasswordIsNeverSentToARelayWithoutTLS(t *testing.T) {
+	f := newFixture(t)
+	f.sink.User, f.sink.Password = "csp-relay", "c0rrect-h0rse"
+	srv, err := mail.ParseServer("smtp://csp-relay:c0rrect-h0rse@" + strings.TrimPrefix(f.sink.URL(), "smtp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mailer.Server = srv
+	f.enqueue(f.reminder("k", lead, "5.2"))
+	f.step()
+	row := f.row("k")
+	if row.State != actionbot.OutboxPending || len(f.sink.Received()) != 0 {
+		t.Fatalf("%+v, %d received", row, len(f.sink.Received()))
+	}
+	if !strings.Contains(row.LastError, "no TLS") || strings.Contains(row.LastError, "c0rrect") {
+		t.Errorf("the queue says %q", row.LastError)
 	}
 }

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -35,6 +37,13 @@ type Sink struct {
 	Accepted func(r *Received)
 	// Print, when set, receives each kept e-mail, headers and text part.
 	Print io.Writer
+	// User and Password, when User is set, make the sink ask for a login
+	// (AUTH PLAIN), as an office relay does: a client that does not log in,
+	// or logs in with another password, has every e-mail refused.
+	User, Password string
+	// TLS, when set, is offered by STARTTLS; a login is then taken only
+	// over it.
+	TLS *tls.Config
 
 	mu   sync.Mutex
 	got  []*Received
@@ -47,6 +56,8 @@ type Received struct {
 	From string
 	To   []string
 	Data []byte
+	// User is who logged in to send it, when the sink asks for a login.
+	User string
 }
 
 // SMTPError is an SMTP answer for Sink.Rcpt and Sink.Accept.
@@ -63,7 +74,8 @@ func (k *Sink) Listen(addr string) (string, error) {
 	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{k: k}, nil }))
 	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
+	srv.AllowInsecureAuth = k.TLS == nil
+	srv.TLSConfig = k.TLS
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
 	srv.MaxMessageBytes = 10 << 20
 	k.mu.Lock()
@@ -102,12 +114,38 @@ type sinkSession struct {
 	k    *Sink
 	from string
 	to   []string
+	user string // who logged in, if anyone
 }
 
 func (s *sinkSession) Reset()        { s.from, s.to = "", nil }
 func (s *sinkSession) Logout() error { return nil }
 
+// AuthMechanisms offers a login only when the sink asks for one.
+func (s *sinkSession) AuthMechanisms() []string {
+	if s.k.User == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Auth checks a PLAIN login against the sink's user and password.
+func (s *sinkSession) Auth(mech string) (sasl.Server, error) {
+	if s.k.User == "" || mech != sasl.Plain {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(_, user, password string) error {
+		if user != s.k.User || password != s.k.Password {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+		}
+		s.user = user
+		return nil
+	}), nil
+}
+
 func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	if s.k.User != "" && s.user == "" {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
 	s.from = from
 	return nil
 }
@@ -127,7 +165,7 @@ func (s *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	rec := &Received{From: s.from, To: append([]string(nil), s.to...), Data: b}
+	rec := &Received{From: s.from, To: append([]string(nil), s.to...), Data: b, User: s.user}
 	if s.k.Accept != nil {
 		if err := s.k.Accept(rec); err != nil {
 			return err
