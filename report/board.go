@@ -411,6 +411,26 @@ func Partnership(plan string) string {
 	return strings.Join(words, " ")
 }
 
+// HasCover says whether the paper opens with its cover table: a quarter's
+// paper always does; a report as of a day when it is given a meeting or an
+// author.
+func (r *Report) HasCover() bool {
+	return r.Quarter != nil || r.Cover.Meeting != "" || r.Cover.Author != ""
+}
+
+// PeriodText is the period the paper covers: its quarter, or the plan year
+// up to the day the report stands at ("1 Apr 2012 to 30 Nov 2012").
+func (r *Report) PeriodText() string {
+	if r.Quarter != nil {
+		return r.Quarter.Quarter.Label()
+	}
+	end := r.AsOf
+	if r.Plan.Period.End.Before(end) {
+		end = r.Plan.Period.End
+	}
+	return r.Plan.Period.Start.UK() + " to " + end.UK()
+}
+
 // ProducedText is the day the paper was produced: "2 Jan 2013"; "" when not
 // given.
 func (r *Report) ProducedText() string {

@@ -261,3 +261,34 @@ func TestPastQuarterPaperIsTheSameWhenProducedLater(t *testing.T) {
 		}
 	}
 }
+
+// TestAPaperAsOfADayHasTheCoverItWasGiven: a paper for a meeting that is
+// not a quarter's (the report as of a day, with --meeting and --author)
+// carries its cover too; before, the two were dropped without a word.
+func TestAPaperAsOfADayHasTheCoverItWasGiven(t *testing.T) {
+	f := mustReportFixture(t)
+	at := london(2012, time.November, 30, 17, 0)
+	r, err := report.Build(context.Background(), f.db, f.plan, report.Options{At: at, Produced: london(2012, time.December, 3, 9, 0),
+		Cover: report.Cover{Meeting: "CSP Board, 6 Dec 2012", Author: "Community Safety Manager"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := mustWrite(t, "html", r)
+	for _, want := range []string{"CSP Board, 6 Dec 2012", "Community Safety Manager", "1 Apr 2012 to 30 Nov 2012", "3 Dec 2012"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the HTML cover lacks %q", want)
+		}
+	}
+	md := mustWrite(t, "md", r)
+	for _, want := range []string{"| Meeting | CSP Board, 6 Dec 2012 |", "| Author | Community Safety Manager |", "| Period | 1 Apr 2012 to 30 Nov 2012 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown cover lacks %q", want)
+		}
+	}
+	// With no cover given, the report as of a day stays as it was: no
+	// table of dashes.
+	plain := mustWrite(t, "md", f.mustBuild(t, at))
+	if strings.Contains(plain, "| Meeting |") {
+		t.Errorf("a report with no cover has a cover table:\n%s", plain[:min(len(plain), 600)])
+	}
+}

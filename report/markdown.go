@@ -42,9 +42,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	p("# %s\n\n", md(r.Title()))
 	p("**%s.** %s\n\n", md(r.Subtitle()), md(r.Intro()))
-	if r.Quarter != nil {
+	if r.HasCover() {
 		p("| | |\n|---|---|\n| Partnership | %s |\n| Meeting | %s |\n| Period | %s |\n| Date of paper | %s |\n| Author | %s |\n| Plan | %s |\n\n",
-			md(Partnership(r.Plan.Name)), md(orDash(r.Cover.Meeting)), md(r.Quarter.Quarter.Label()), orDash(r.ProducedText()), md(orDash(r.Cover.Author)),
+			md(Partnership(r.Plan.Name)), md(orDash(r.Cover.Meeting)), md(r.PeriodText()), orDash(r.ProducedText()), md(orDash(r.Cover.Author)),
 			md(r.Plan.Name+", "+r.Plan.Period.Start.UK()+" to "+r.Plan.Period.End.UK()+versionSuffix(r.Version)))
 	}
 	if r.Cover.Recommendations != "" {
