@@ -122,6 +122,9 @@ func reviseEveryAction(exported []byte) ([]byte, error) {
 		return nil, fmt.Errorf("the exported plan has no action column: %q", rows[0])
 	}
 	for _, row := range rows[1:] {
+		if strings.Join(row, "") == "" {
+			break // the agencies' table follows the blank row: not actions
+		}
 		row[col] += " (revised)"
 	}
 	var out bytes.Buffer

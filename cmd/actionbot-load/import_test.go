@@ -59,3 +59,18 @@ func TestImportSummaryPicksTheCounts(t *testing.T) {
 		}
 	}
 }
+
+// The export ends with the plan's agencies, after a blank row: they are
+// not actions, and a revised agency row is an action row the import
+// refuses ("KCC Youth Offending Service" is not a priority number).
+func TestReviseEveryActionLeavesTheAgenciesTableAlone(t *testing.T) {
+	exported := "id,priority,action,lead\n1.1,1,Reduce visual audits,CSU\n,,,\nAgencies,,,\ncode,name,aliases,\nYOS,KCC Youth Offending Service,Youth Offending Service,\n"
+	got, err := reviseEveryAction([]byte(exported))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "id,priority,action,lead\n1.1,1,Reduce visual audits (revised),CSU\n,,,\nAgencies,,,\ncode,name,aliases,\nYOS,KCC Youth Offending Service,Youth Offending Service,\n"
+	if string(got) != want {
+		t.Errorf("revised:\n%s\nwant:\n%s", got, want)
+	}
+}
