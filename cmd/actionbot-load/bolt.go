@@ -225,6 +225,27 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 	fc, bc := fork(floorURL, floorCmd.Process.Pid, floorDB, floorAt0), fork(bolt.url, bolt.cmd.Process.Pid, boltDB, boltAt0)
 	fc.name, bc.name = "floor", "Bolt"
 	cs := []*contender{{name: "bot", l: l, m: botMeter}, fc, bc}
+	// -bot-before: the earlier bot, on its own copy of the database as the
+	// floor's was taken (before any bot opened it, so each bot migrates it
+	// as it does), signed with its own secret.
+	var before *spawned
+	if l.c.botBefore != "" {
+		beforeDB := floorDB + ".before"
+		if err := copyDB(floorDB, beforeDB); err != nil {
+			return err
+		}
+		bcfg := l.c
+		bcfg.bot, bcfg.db, bcfg.pprof = l.c.botBefore, beforeDB, ""
+		if before, err = spawn(ctx, &bcfg, l.rs.base); err != nil {
+			return fmt.Errorf("-bot-before: %w", err)
+		}
+		defer before.stop()
+		x := fork(bcfg.url, before.cmd.Process.Pid, beforeDB, 0)
+		x.l.c = bcfg
+		x.name = "before"
+		x.m.pprof = bcfg.pprof
+		cs = append([]*contender{x}, cs...)
+	}
 	fmt.Printf("\ndurable changes (/action <id> progress <n>), bot, floor and Bolt (%s) alternately, %d rounds\n", boltDir, l.c.rounds)
 	printHeader()
 	for range l.c.rounds {
@@ -251,6 +272,10 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 	}
 	fmt.Printf("CPU per change: bot/floor %.2fx, Bolt/floor %.2fx, Bolt/bot %.2fx (issue 25 asks Bolt/bot >= 1.5)\n",
 		cpu["bot"]/cpu["floor"], cpu["Bolt"]/cpu["floor"], cpu["Bolt"]/cpu["bot"])
+	if before != nil {
+		fmt.Printf("CPU per change before: before/floor %.2fx, Bolt/before %.2fx; bot/before %.2fx\n",
+			cpu["before"]/cpu["floor"], cpu["Bolt"]/cpu["before"], cpu["bot"]/cpu["before"])
+	}
 
 	// The audit check, on closed databases: the floor is killed (what it
 	// committed is in its WAL), Bolt stopped with SIGTERM.
@@ -262,6 +287,15 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 		return fmt.Errorf("-bolt: %w", err)
 	}
 	var errs []error
+	if before != nil {
+		// Checked as the bot is: every change it acknowledged audited.
+		if err := before.stop(); err != nil {
+			return fmt.Errorf("-bot-before: %w", err)
+		}
+		fmt.Print("\n(before)")
+		errs = append(errs, verify(ctx, cs[0].db, cs[0].l.acked.Load()))
+		cs = cs[1:]
+	}
 	for _, c := range cs[1:] {
 		n, err := auditCount(ctx, c.db)
 		if err != nil {

@@ -80,6 +80,7 @@ type config struct {
 	pprof, serveFloor            string
 	floorPhases                  string
 	bolt                         string // -bolt: the Bolt app's directory (bolt.go)
+	botBefore                    string // -bot-before: a second bot binary in the Bolt rounds (bolt.go)
 	actions, conc, rounds        int
 	dur, warmup                  time.Duration
 	seed                         uint64
@@ -103,6 +104,7 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 5, "with -floor, alternating rounds of bot and floor")
 	flag.StringVar(&c.floorPhases, "floor-phases", "lookup", "with -floor, what the rounds measure, in order: lookup (/action <id>), update (/action <id> progress <n>, the floor making the same change durable in one SQLite transaction on a copy of the database)")
 	flag.StringVar(&c.bolt, "bolt", "", "with -floor -floor-phases update, also measure the Bolt + better-sqlite3 app in this `directory` (bench/bolt, after npm ci) making the same changes, in the same rounds")
+	flag.StringVar(&c.botBefore, "bot-before", "", "with -bolt, also measure this bot `binary` (an earlier build) in the same rounds, on its own copy of the database as it was before the rounds: before and after a change, in one run")
 	flag.StringVar(&c.serveFloor, "serve-floor", "", "internal: serve the floor on this `address` (started by -floor)")
 	flag.Parse()
 	if c.serveFloor != "" {
@@ -145,6 +147,9 @@ func run(c config) error {
 
 	if c.bolt != "" && floorDB == "" {
 		return errors.New("-bolt needs -floor -floor-phases update: Bolt is measured in the rounds for changes")
+	}
+	if c.botBefore != "" && c.bolt == "" {
+		return errors.New("-bot-before needs -bolt: the earlier bot is measured in the rounds with Bolt")
 	}
 	var bot *spawned
 	if c.bot != "" {
