@@ -320,8 +320,17 @@ func (db *DB) ConfirmInboxByMessage(ctx context.Context, id int64, msg *actionbo
 // PruneInbox forgets the changes confirmed before a given instant: their
 // requests can no longer be replayed (a signature lives five minutes) or
 // redelivered. It returns how many it forgot.
+//
+// Records are read in order of id, the order they were received in, and
+// those before the first received at or after the instant are forgotten:
+// the scan visits what it deletes, with no index on received_at for every
+// change to write (migration 111). A record out of order (a clock that
+// stepped back, or on PostgreSQL a sequence's id given before another's
+// commit) is never forgotten early, only at a later prune.
 func (db *DB) PruneInbox(ctx context.Context, before time.Time) (int, error) {
-	r, err := db.rw.ExecContext(ctx, `DELETE FROM inbox WHERE received_at < ? AND confirmed_at IS NOT NULL`, formatTime(before))
+	r, err := db.rw.ExecContext(ctx, `DELETE FROM inbox WHERE confirmed_at IS NOT NULL AND id < COALESCE(
+		(SELECT id FROM inbox WHERE received_at >= ? ORDER BY id LIMIT 1),
+		(SELECT MAX(id) + 1 FROM inbox), 0)`, formatTime(before))
 	if err != nil {
 		return 0, fmt.Errorf("prune inbox: %w", err)
 	}

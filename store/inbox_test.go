@@ -165,6 +165,71 @@ func TestPruneInboxForgetsOnlyConfirmedChanges(t *testing.T) {
 	}
 }
 
+// With every record older than the instant, every confirmed one is
+// forgotten, and those still to make or to confirm are kept.
+func TestPruneInboxForgetsAllConfirmedWhenAllAreOld(t *testing.T) {
+	clock := storetest.NewClock(storetest.PlanStart)
+	db := storetest.MustOpenEmpty(t, clock)
+	ctx := context.Background()
+	for _, d := range []string{"sig:a", "sig:b"} {
+		it := mustReceive(t, db, d, d)
+		if _, err := db.FinishInbox(ctx, it.ID, actionbot.Simple("✅"), false, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustReceive(t, db, "sig:pending", "pending")
+	unconfirmed := mustReceive(t, db, "sig:unconfirmed", "unconfirmed")
+	if _, err := db.FinishInbox(ctx, unconfirmed.ID, actionbot.Simple("✅"), false, false); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.PruneInbox(ctx, clock.Now().Add(time.Hour)); err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v; want 2", n, err)
+	}
+	if p, err := db.PendingInbox(ctx); err != nil || len(p) != 1 || p[0].Delivery != "sig:pending" {
+		t.Errorf("pending %+v, %v", p, err)
+	}
+	if u, err := db.UnconfirmedInbox(ctx); err != nil || len(u) != 1 || u[0].Delivery != "sig:unconfirmed" {
+		t.Errorf("unconfirmed %+v, %v", u, err)
+	}
+	if n, err := db.PruneInbox(ctx, clock.Now().Add(time.Hour)); err != nil || n != 0 {
+		t.Errorf("pruned %d again, %v; want 0", n, err)
+	}
+}
+
+// A record received after the instant is never forgotten, even with an
+// older one after it (the clock stepped back between them): the older one
+// waits for a later prune.
+func TestPruneInboxNeverForgetsARecordTooEarly(t *testing.T) {
+	clock := storetest.NewClock(storetest.PlanStart)
+	db := storetest.MustOpenEmpty(t, clock)
+	ctx := context.Background()
+	confirmed := func(d string) {
+		t.Helper()
+		it := mustReceive(t, db, d, d)
+		if _, err := db.FinishInbox(ctx, it.ID, actionbot.Simple("✅"), false, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := clock.Now()
+	confirmed("sig:old")
+	clock.Set(start.Add(48 * time.Hour))
+	confirmed("sig:new")
+	clock.Set(start)
+	confirmed("sig:stepped-back")
+	before := start.Add(24 * time.Hour)
+	if n, err := db.PruneInbox(ctx, before); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	for _, d := range []string{"sig:new", "sig:stepped-back"} {
+		if _, err := db.InboxByDelivery(ctx, d); err != nil {
+			t.Errorf("%s: %v", d, err)
+		}
+	}
+	if n, err := db.PruneInbox(ctx, start.Add(72*time.Hour)); err != nil || n != 2 {
+		t.Errorf("pruned %d later, %v; want 2", n, err)
+	}
+}
+
 // A confirmation sent is recorded by the first write to commit after it,
 // whatever that write is, not only by its own (which may wait its turn
 // behind a burst of writers).
