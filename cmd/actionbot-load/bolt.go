@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -275,6 +276,16 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 	if before != nil {
 		fmt.Printf("CPU per change before: before/floor %.2fx, Bolt/before %.2fx; bot/before %.2fx\n",
 			cpu["before"]/cpu["floor"], cpu["Bolt"]/cpu["before"], cpu["bot"]/cpu["before"])
+		// Each round's ratio, side by side in time: steadier than the
+		// ratio of two medians when the machine's load moves.
+		fmt.Printf("bot/before per round:")
+		ratios := make([]float64, len(cs[0].runs))
+		for i := range ratios {
+			ratios[i] = cpuPerRequest(cs[1].runs[i]) / cpuPerRequest(cs[0].runs[i])
+			fmt.Printf(" %.2f", ratios[i])
+		}
+		slices.Sort(ratios)
+		fmt.Printf("; median %.2fx\n", ratios[len(ratios)/2])
 	}
 
 	// The audit check, on closed databases: the floor is killed (what it

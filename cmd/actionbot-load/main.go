@@ -655,13 +655,16 @@ func median[T any](rs []*result, f func(*result) T, less func(a, b T) int) T {
 }
 
 func medianCPU(rs []*result) float64 {
-	return median(rs, func(r *result) float64 {
-		n := len(r.lat) + r.errors
-		if r.cost == nil || n == 0 {
-			return 0
-		}
-		return float64(r.cost.cpu.Nanoseconds()) / 1000 / float64(n)
-	}, cmp.Compare[float64])
+	return median(rs, cpuPerRequest, cmp.Compare[float64])
+}
+
+// cpuPerRequest is a window's server CPU per request, in µs.
+func cpuPerRequest(r *result) float64 {
+	n := len(r.lat) + r.errors
+	if r.cost == nil || n == 0 {
+		return 0
+	}
+	return float64(r.cost.cpu.Nanoseconds()) / 1000 / float64(n)
 }
 
 func medianP99(rs []*result) time.Duration {
