@@ -369,8 +369,13 @@ type writeState struct {
 // unitSep joins an actor's agencies in writeState (no agency code holds it).
 const unitSep = "\x1f"
 
+// On SQLite the agencies are joined straight from the members' key, not
+// from an ordered subquery in FROM: with the actor bound inside that
+// subquery, SQLite prepared the statement again on every run
+// (sqlite3Reprepare; its parser was the top of the statement's profile),
+// 25-30 µs a change against 4 µs now. actorOf puts them in order.
 const writeStateQuery = `SELECT is_current, (SELECT n FROM revisions WHERE name = 'plan') AS rev, (SELECT MAX(id) FROM audit) AS audit_max,
-	(SELECT group_concat(agency, char(31)) FROM (SELECT agency FROM members WHERE user_id = ? ORDER BY agency)) AS agencies,
+	(SELECT group_concat(agency, char(31)) FROM members WHERE user_id = ?) AS agencies,
 	EXISTS (SELECT 1 FROM coordinators WHERE user_id = ?) AS coordinator
 	FROM plans WHERE id = ?`
 
@@ -387,6 +392,7 @@ func (db *DB) actorOf(id string, ws writeState) actionbot.Actor {
 	}
 	if ws.Agencies.Valid && ws.Agencies.String != "" {
 		act.Agencies = strings.Split(ws.Agencies.String, unitSep)
+		slices.Sort(act.Agencies) // as DB.actor reads them
 	}
 	act.Coordinator = slices.Contains(db.ConfiguredCoordinators, id) || ws.Coordinator
 	return act

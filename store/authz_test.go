@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -295,4 +296,51 @@ func equalActions(a, b actionbot.Action) bool {
 	return a.Status == b.Status && a.Reason == b.Reason && a.Progress == b.Progress &&
 		a.Deadline.Written == b.Deadline.Written && a.SnoozedUntil.Equal(b.SnoozedUntil) &&
 		a.CarriedFrom == b.CarriedFrom && slices.Equal(a.Lead, b.Lead) && slices.Equal(a.Partners, b.Partners)
+}
+
+// A change refused inside its transaction says who the actor is as the
+// store read them there: their agencies in order of code, whatever order
+// they joined in (the write state reads them in one statement).
+func TestRefusalNamesTheActorsAgenciesInOrder(t *testing.T) {
+	f := mustAuthzFixture(t, false)
+	ags, err := f.db.Agencies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// uOutsider joined one agency; a second, before it in order of code
+	// and not the action's lead, joins after.
+	var first, earlier string
+	if ms, err := f.db.Members(ctx); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, m := range ms {
+			if m.UserID == uOutsider {
+				first = m.Agency
+			}
+		}
+	}
+	for _, ag := range ags {
+		if ag.Code < first && ag.Code != f.lead && ag.Code != actionbot.AllPartners {
+			earlier = ag.Code
+			break
+		}
+	}
+	if first == "" || earlier == "" {
+		t.Fatalf("the outsider's agency %q, and one before it %q: the test needs both", first, earlier)
+	}
+	if err := f.db.AddMember(ctx, uOutsider, earlier, uCoordWired); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err = f.db.UpdateActionChecked(ctx, f.plan.ID, f.ref, uOutsider, []actionbot.Verb{actionbot.VerbProgress}, 0, nil,
+		func(a *actionbot.Action) ([]*actionbot.AuditEntry, error) {
+			t.Error("the change ran for an actor who may not make it")
+			return nil, errors.New("not allowed")
+		}, nil, nil)
+	var re *store.RefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("change by %s: %v, want a RefusedError", uOutsider, err)
+	}
+	if want := []string{earlier, first}; !slices.Equal(re.Who.Agencies, want) {
+		t.Errorf("refused %s as a member of %q, want %q", uOutsider, re.Who.Agencies, want)
+	}
 }
