@@ -97,12 +97,18 @@ type Bot struct {
 	// Command is the slash command the bot answers (DefaultCommand when
 	// empty); a signed request for any other is refused, not run.
 	Command string
+	// CardCacheBytes bounds the encoded cards kept for look-ups
+	// (cardcache.go; DefaultCardCacheBytes when 0, none when negative).
+	CardCacheBytes int
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	locks   map[string]*msgLock
 	syncSem chan struct{}
 	pruned  time.Time // when the inbox was last pruned (inbox.go)
+
+	cards     cardCache // cardcache.go
+	cardsOnce sync.Once
 }
 
 type msgLock struct {

@@ -37,7 +37,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		return pooledResponse(commands.ErrorReply(err), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
-		rep := pooledResponse(replyOf(b.Handler.Do(ctx, req, cmd)), sc.ResponseURL)
+		rep := b.queryReply(ctx, req, cmd, sc.ResponseURL) // cardcache.go
 		if b.Handler.WantsPaper(ctx, sc.UserID, cmd) {
 			rep.later = b.paperLater(sc.UserID, sc.ResponseURL, cmd) // upload.go
 		}

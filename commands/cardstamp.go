@@ -1,0 +1,83 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+// CardStamp is everything the answer to a look-up of one action
+// ("/action 5.2") depends on, so that an adapter may keep the answer it
+// encoded and give it again while the stamp is the same: two equal stamps
+// (==) mean byte for byte the same card.
+//
+// The card shows the action (the store's snapshot never changes an action
+// it holds: a change, a snooze, a note's redaction or an import puts a new
+// *Action in its place; its latest audit entry and update time are kept
+// in the stamp as well), the
+// plan's name, priorities and agency directory (a new *Directory whenever
+// the plan's revision moves: an import, a coordinator's change, a
+// redaction), the day it is read on (overdue and days-left wording, an
+// ended plan), and what the instant decides beyond the day: whether the
+// snooze still holds, and the rating (an ongoing action dated by its last
+// activity). The rules and the time zone are the Handler's own, fixed for
+// its life. Who asks does not change a card.
+type CardStamp struct {
+	// ActionID is the action shown.
+	ActionID int64
+	action   *actionbot.Action
+	audit    int64 // the latest audit entry's id, 0 with none
+	updated  int64 // the action's UpdatedAt, in Unix nanoseconds
+	dir      *actionbot.Directory
+	planID   int64
+	today    actionbot.Date
+	ended    bool
+	snoozed  bool
+	public   bool
+	rag      actionbot.RAG
+	why      string
+}
+
+// Ref is the id of the action shown.
+func (s CardStamp) Ref() string { return s.action.Ref }
+
+// Directory is the agency directory the stamp was taken with: a stamp of
+// another directory is of another revision of the plan.
+func (s CardStamp) Directory() *actionbot.Directory { return s.dir }
+
+// sharedStore gives the store's own action, not a copy: its pointer is its
+// revision (store.DB.SharedAction).
+type sharedStore interface {
+	SharedAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
+}
+
+// CardStamp returns the stamp of the card that Do would answer cmd with,
+// when cmd looks up one action of the current plan and nothing else; ok is
+// false for any other command, for an action not found (Do words the
+// refusal), and for a card that reads more than the stamp holds (an action
+// carried from an earlier plan shows that plan's action too).
+func (h *Handler) CardStamp(ctx context.Context, cmd *Command) (CardStamp, bool) {
+	if cmd.Verb != actionbot.VerbShow || cmd.Ref == "" || cmd.Plan != 0 {
+		return CardStamp{}, false
+	}
+	e, err := h.env(ctx)
+	if err != nil {
+		return CardStamp{}, false
+	}
+	ss, ok := h.Store.(sharedStore)
+	if !ok {
+		return CardStamp{}, false
+	}
+	a, err := ss.SharedAction(ctx, e.plan.ID, cmd.Ref)
+	if err != nil || a.CarriedFrom != "" {
+		return CardStamp{}, false
+	}
+	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
+	s := CardStamp{ActionID: a.ID, action: a, updated: a.UpdatedAt.UnixNano(), dir: e.dir, planID: e.plan.ID,
+		today: e.today, ended: e.ended, snoozed: !a.IsDone() && a.SnoozedUntil.After(e.now), public: cmd.Share,
+		rag: rating.RAG, why: rating.Why}
+	if a.LastUpdate != nil {
+		s.audit = a.LastUpdate.ID
+	}
+	return s, true
+}
