@@ -34,15 +34,24 @@ type Verifier struct {
 	secret []byte
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
-	// macs holds keyed HMACs for reuse: keying one allocates, and every
-	// request needs one. Reset returns an HMAC to its keyed state.
+	// macs holds keyed HMACs for reuse (*keyedMAC): keying one allocates,
+	// and every request needs one. Reset returns an HMAC to its keyed state.
 	macs sync.Pool
+}
+
+// keyedMAC is a keyed HMAC with room for what is written to it and what it
+// sums: a buffer on the stack would escape through the hash.Hash interface,
+// one allocation each a request.
+type keyedMAC struct {
+	hash.Hash
+	head [64]byte
+	out  [sha256.Size]byte
 }
 
 // NewVerifier returns a verifier for the signing secret.
 func NewVerifier(signingSecret string) *Verifier {
 	v := &Verifier{secret: []byte(signingSecret), Now: time.Now}
-	v.macs.New = func() any { return hmac.New(sha256.New, v.secret) }
+	v.macs.New = func() any { return &keyedMAC{Hash: hmac.New(sha256.New, v.secret)} }
 	return v
 }
 
@@ -75,10 +84,28 @@ func (v *Verifier) checkHeaders(h http.Header) (ts string, got [sha256.Size]byte
 	if !ok || len(hexSig) != 2*sha256.Size {
 		return "", got, ErrBadSignature
 	}
-	if _, err := hex.Decode(got[:], []byte(hexSig)); err != nil {
-		return "", got, ErrBadSignature
+	for i := range got { // hex.Decode, without a copy of hexSig to decode from
+		hi, ok1 := fromHex(hexSig[2*i])
+		lo, ok2 := fromHex(hexSig[2*i+1])
+		if !ok1 || !ok2 {
+			return "", got, ErrBadSignature
+		}
+		got[i] = hi<<4 | lo
 	}
 	return ts, got, nil
+}
+
+// fromHex is the value of a hex digit, in either case.
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // Verify checks the signature of a request with the given headers and raw
@@ -97,13 +124,12 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 
 // sum appends the HMAC of "v0:<ts>:<body>" to dst.
 func (v *Verifier) sum(dst []byte, ts string, body []byte) []byte {
-	mac := v.macs.Get().(hash.Hash)
+	mac := v.macs.Get().(*keyedMAC)
 	defer v.macs.Put(mac)
 	mac.Reset()
-	var head [64]byte
-	mac.Write(append(append(append(head[:0], "v0:"...), ts...), ':'))
+	mac.Write(append(append(append(mac.head[:0], "v0:"...), ts...), ':'))
 	mac.Write(body)
-	return mac.Sum(dst)
+	return append(dst, mac.Sum(mac.out[:0])...)
 }
 
 // Sign returns the X-Slack-Signature of a body sent at ts, as Slack computes

@@ -14,11 +14,10 @@ import (
 // The card shows the action (the store's snapshot never changes an action
 // it holds: a change, a snooze, a note's redaction or an import puts a new
 // *Action in its place; its latest audit entry and update time are kept
-// in the stamp as well), the
-// plan's name, priorities and agency directory (a new *Directory whenever
-// the plan's revision moves: an import, a coordinator's change, a
-// redaction), the day it is read on (overdue and days-left wording, an
-// ended plan), and what the instant decides beyond the day: whether the
+// in the stamp as well), the plan's name, priorities and agency directory
+// (a new *Directory whenever the plan's revision moves: an import, a
+// coordinator's change, a redaction), the day it is read on (overdue and
+// days-left wording, an ended plan), and what the instant decides beyond the day: whether the
 // snooze still holds, and the rating (an ongoing action dated by its last
 // activity). The rules and the time zone are the Handler's own, fixed for
 // its life. Who asks does not change a card.
@@ -31,7 +30,6 @@ type CardStamp struct {
 	dir      *actionbot.Directory
 	planID   int64
 	today    actionbot.Date
-	ended    bool
 	snoozed  bool
 	public   bool
 	rag      actionbot.RAG
@@ -48,6 +46,7 @@ func (s CardStamp) Directory() *actionbot.Directory { return s.dir }
 // sharedStore gives the store's own action, not a copy: its pointer is its
 // revision (store.DB.SharedAction).
 type sharedStore interface {
+	SharedPlan(ctx context.Context) (*actionbot.Plan, *actionbot.Directory, error)
 	SharedAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
 }
 
@@ -60,21 +59,26 @@ func (h *Handler) CardStamp(ctx context.Context, cmd *Command) (CardStamp, bool)
 	if cmd.Verb != actionbot.VerbShow || cmd.Ref == "" || cmd.Plan != 0 {
 		return CardStamp{}, false
 	}
-	e, err := h.env(ctx)
-	if err != nil {
-		return CardStamp{}, false
-	}
 	ss, ok := h.Store.(sharedStore)
 	if !ok {
 		return CardStamp{}, false
 	}
-	a, err := ss.SharedAction(ctx, e.plan.ID, cmd.Ref)
+	plan, dir, err := ss.SharedPlan(ctx)
+	if err != nil {
+		return CardStamp{}, false
+	}
+	a, err := ss.SharedAction(ctx, plan.ID, cmd.Ref)
 	if err != nil || a.CarriedFrom != "" {
 		return CardStamp{}, false
 	}
-	rating := h.rules().Assess(a, e.plan.Period.Start, e.today, e.now)
-	s := CardStamp{ActionID: a.ID, action: a, updated: a.UpdatedAt.UnixNano(), dir: e.dir, planID: e.plan.ID,
-		today: e.today, ended: e.ended, snoozed: !a.IsDone() && a.SnoozedUntil.After(e.now), public: cmd.Share,
+	// The day as read, not as the card reads it (env: an ended plan reads
+	// on its last day): a stamp that moves more often than the card is
+	// only a card built again.
+	now := h.now().In(h.loc())
+	today := actionbot.DateOf(now)
+	rating := h.rules().Assess(a, plan.Period.Start, today, now)
+	s := CardStamp{ActionID: a.ID, action: a, updated: a.UpdatedAt.UnixNano(), dir: dir, planID: plan.ID,
+		today: today, snoozed: !a.IsDone() && a.SnoozedUntil.After(now), public: cmd.Share,
 		rag: rating.RAG, why: rating.Why}
 	if a.LastUpdate != nil {
 		s.audit = a.LastUpdate.ID
