@@ -5,7 +5,6 @@ import (
 	"context"
 	"sync"
 
-	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 )
 
@@ -94,7 +93,7 @@ type cardCache struct {
 	mu    sync.Mutex
 	max   int
 	size  int
-	dir   *actionbot.Directory // the plan's revision the entries are of
+	plan  commands.CardStamp // a stamp of the plan's revision the entries are of
 	cards map[int64]*cardEntry
 	hits  int               // answers given again, for the tests
 	tails map[string][]byte // last blocks with the id taken out, by themselves
@@ -125,7 +124,7 @@ func (c *cardCache) get(out []byte, s commands.CardStamp) ([]byte, bool) {
 		return out, true
 	}
 	var buf [64]byte
-	ref := appendJSONString(buf[:0], s.Ref())
+	ref := appendJSONString(buf[:0], s.Ref)
 	ref = ref[1 : len(ref)-1] // as the answer has it: escaped, without quotes
 	for {
 		i := bytes.IndexByte(tail, refMark)
@@ -148,10 +147,10 @@ func (c *cardCache) put(s commands.CardStamp, body, head []byte) {
 	if c.max <= 0 {
 		return
 	}
-	if c.cards == nil || c.dir != s.Directory() {
+	if c.cards == nil || !c.plan.SamePlan(s) {
 		// Another revision of the plan: none of the entries can be given
-		// again, and each holds an action of the old snapshot.
-		c.cards, c.tails, c.size, c.dir = map[int64]*cardEntry{}, map[string][]byte{}, 0, s.Directory()
+		// again.
+		c.cards, c.tails, c.size, c.plan = map[int64]*cardEntry{}, map[string][]byte{}, 0, s
 	}
 	e := &cardEntry{stamp: s}
 	cost := cardEntryOverhead
@@ -159,7 +158,7 @@ func (c *cardCache) put(s commands.CardStamp, body, head []byte) {
 		if bytes.IndexByte(tail, refMark) >= 0 {
 			return // not JSON as the encoder writes it
 		}
-		tail = bytes.ReplaceAll(tail, escapedRef(s.Ref()), []byte{refMark})
+		tail = bytes.ReplaceAll(tail, escapedRef(s.Ref), []byte{refMark})
 		shared, ok := c.tails[string(tail)]
 		if !ok && len(c.tails) < maxCardTails {
 			shared, ok = tail, true

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"weak"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -13,35 +14,40 @@ import (
 //
 // The card shows the action (the store's snapshot never changes an action
 // it holds: a change, a snooze, a note's redaction or an import puts a new
-// *Action in its place; its latest audit entry and update time are kept
-// in the stamp as well), the plan's name, priorities and agency directory
-// (a new *Directory whenever the plan's revision moves: an import, a
-// coordinator's change, a redaction), the day it is read on (overdue and
-// days-left wording, an ended plan), and what the instant decides beyond the day: whether the
-// snooze still holds, and the rating (an ongoing action dated by its last
-// activity). The rules and the time zone are the Handler's own, fixed for
-// its life. Who asks does not change a card.
+// *Action in its place, so the stamp holds which one, weakly; its latest
+// audit entry and update time are kept as well), the plan's name,
+// priorities and agency directory (a new *Directory whenever the plan's
+// revision moves: an import, a coordinator's change, a redaction), the day
+// it is read on (overdue and days-left wording, an ended plan), and what
+// the instant decides beyond the day: whether the snooze still holds, and
+// the rating (an ongoing action dated by its last activity). The rules and
+// the time zone are the Handler's own, fixed for its life. Who asks does
+// not change a card.
 type CardStamp struct {
 	// ActionID is the action shown.
 	ActionID int64
-	action   *actionbot.Action
-	audit    int64 // the latest audit entry's id, 0 with none
-	updated  int64 // the action's UpdatedAt, in Unix nanoseconds
-	dir      *actionbot.Directory
-	planID   int64
-	today    actionbot.Date
-	snoozed  bool
-	public   bool
-	rag      actionbot.RAG
-	why      string
+	// Ref is the id of the action shown, as the plan writes it.
+	Ref string
+	// The action and the directory are held weakly: a kept stamp does not
+	// keep an earlier snapshot's action alive (an import lets go of the
+	// old snapshot before it builds the new one), and a weak pointer is
+	// never equal to one made from another object, even at the same
+	// address once the first is gone.
+	action  weak.Pointer[actionbot.Action]
+	audit   int64 // the latest audit entry's id, 0 with none
+	updated int64 // the action's UpdatedAt, in Unix nanoseconds
+	dir     weak.Pointer[actionbot.Directory]
+	planID  int64
+	today   actionbot.Date
+	snoozed bool
+	public  bool
+	rag     actionbot.RAG
+	why     string
 }
 
-// Ref is the id of the action shown.
-func (s CardStamp) Ref() string { return s.action.Ref }
-
-// Directory is the agency directory the stamp was taken with: a stamp of
-// another directory is of another revision of the plan.
-func (s CardStamp) Directory() *actionbot.Directory { return s.dir }
+// SamePlan reports whether t was taken on the same revision of the plan as
+// s (the same directory).
+func (s CardStamp) SamePlan(t CardStamp) bool { return s.dir == t.dir }
 
 // sharedStore gives the store's own action, not a copy: its pointer is its
 // revision (store.DB.SharedAction).
@@ -77,7 +83,7 @@ func (h *Handler) CardStamp(ctx context.Context, cmd *Command) (CardStamp, bool)
 	now := h.now().In(h.loc())
 	today := actionbot.DateOf(now)
 	rating := h.rules().Assess(a, plan.Period.Start, today, now)
-	s := CardStamp{ActionID: a.ID, action: a, updated: a.UpdatedAt.UnixNano(), dir: dir, planID: plan.ID,
+	s := CardStamp{ActionID: a.ID, Ref: a.Ref, action: weak.Make(a), updated: a.UpdatedAt.UnixNano(), dir: weak.Make(dir), planID: plan.ID,
 		today: today, snoozed: !a.IsDone() && a.SnoozedUntil.After(now), public: cmd.Share,
 		rag: rating.RAG, why: rating.Why}
 	if a.LastUpdate != nil {
