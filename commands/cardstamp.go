@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"weak"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -12,31 +11,25 @@ import (
 // encoded and give it again while the stamp is the same: two equal stamps
 // (==) mean byte for byte the same card.
 //
-// The card shows the action (the store's snapshot never changes an action
-// it holds: a change, a snooze, a note's redaction or an import puts a new
-// *Action in its place, so the stamp holds which one, weakly; its latest
-// audit entry and update time are kept as well), the plan's name,
-// priorities and agency directory (a new *Directory whenever the plan's
-// revision moves: an import, a coordinator's change, a redaction), the day
-// it is read on (overdue and days-left wording, an ended plan), and what
-// the instant decides beyond the day: whether the snooze still holds, and
-// the rating (an ongoing action dated by its last activity). The rules and
-// the time zone are the Handler's own, fixed for its life. Who asks does
-// not change a card.
+// The card shows the action (within one revision of the plan, an action
+// is what its latest audit entry made it: the store puts a new version in
+// place only for a new entry of it, with a higher id; its update time is
+// kept as well), the plan's name, priorities and agency directory (the
+// plan's revision: an import, a coordinator's change, a redaction), the
+// day it is read on (overdue and days-left wording, an ended plan), and
+// what the instant decides beyond the day: whether the snooze still holds,
+// and the rating (an ongoing action dated by its last activity). The rules
+// and the time zone are the Handler's own, fixed for its life. Who asks
+// does not change a card. A stamp holds no pointer: a kept one keeps
+// nothing of an earlier snapshot alive.
 type CardStamp struct {
 	// ActionID is the action shown.
 	ActionID int64
 	// Ref is the id of the action shown, as the plan writes it.
-	Ref string
-	// The action and the directory are held weakly: a kept stamp does not
-	// keep an earlier snapshot's action alive (an import lets go of the
-	// old snapshot before it builds the new one), and a weak pointer is
-	// never equal to one made from another object, even at the same
-	// address once the first is gone.
-	action  weak.Pointer[actionbot.Action]
+	Ref     string
 	audit   int64 // the latest audit entry's id, 0 with none
 	updated int64 // the action's UpdatedAt, in Unix nanoseconds
-	dir     weak.Pointer[actionbot.Directory]
+	planRev int64
 	planID  int64
 	today   actionbot.Date
 	snoozed bool
@@ -46,14 +39,14 @@ type CardStamp struct {
 }
 
 // SamePlan reports whether t was taken on the same revision of the plan as
-// s (the same directory).
-func (s CardStamp) SamePlan(t CardStamp) bool { return s.dir == t.dir }
+// s.
+func (s CardStamp) SamePlan(t CardStamp) bool { return s.planRev == t.planRev && s.planID == t.planID }
 
-// sharedStore gives the store's own action, not a copy: its pointer is its
-// revision (store.DB.SharedAction).
+// sharedStore gives the store's own plan and action, not copies, with the
+// plan's revision they are of (store.DB.SharedPlan, SharedAction).
 type sharedStore interface {
-	SharedPlan(ctx context.Context) (*actionbot.Plan, *actionbot.Directory, error)
-	SharedAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, error)
+	SharedPlan(ctx context.Context) (*actionbot.Plan, int64, error)
+	SharedAction(ctx context.Context, planID int64, ref string) (*actionbot.Action, int64, error)
 }
 
 // CardStamp returns the stamp of the card that Do would answer cmd with,
@@ -69,12 +62,14 @@ func (h *Handler) CardStamp(ctx context.Context, cmd *Command) (CardStamp, bool)
 	if !ok {
 		return CardStamp{}, false
 	}
-	plan, dir, err := ss.SharedPlan(ctx)
+	plan, rev, err := ss.SharedPlan(ctx)
 	if err != nil {
 		return CardStamp{}, false
 	}
-	a, err := ss.SharedAction(ctx, plan.ID, cmd.Ref)
-	if err != nil || a.CarriedFrom != "" {
+	a, snapRev, err := ss.SharedAction(ctx, plan.ID, cmd.Ref)
+	if err != nil || snapRev != rev || a.CarriedFrom != "" {
+		// Not found (Do words it), the plan moved between the two reads,
+		// or a card that reads an earlier plan too.
 		return CardStamp{}, false
 	}
 	// The day as read, not as the card reads it (env: an ended plan reads
@@ -83,7 +78,7 @@ func (h *Handler) CardStamp(ctx context.Context, cmd *Command) (CardStamp, bool)
 	now := h.now().In(h.loc())
 	today := actionbot.DateOf(now)
 	rating := h.rules().Assess(a, plan.Period.Start, today, now)
-	s := CardStamp{ActionID: a.ID, Ref: a.Ref, action: weak.Make(a), updated: a.UpdatedAt.UnixNano(), dir: weak.Make(dir), planID: plan.ID,
+	s := CardStamp{ActionID: a.ID, Ref: a.Ref, updated: a.UpdatedAt.UnixNano(), planRev: rev, planID: plan.ID,
 		today: today, snoozed: !a.IsDone() && a.SnoozedUntil.After(now), public: cmd.Share,
 		rag: rating.RAG, why: rating.Why}
 	if a.LastUpdate != nil {
