@@ -8,6 +8,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 )
 
 // The agencies of a plan that names none are added on the command line as
@@ -28,7 +29,7 @@ func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
 
 // agencyCmd is "actionbot agency …" and "actionbot agencies" (noun).
 func (a *app) agencyCmd(ctx context.Context, noun string, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/schedule"
 )
@@ -26,7 +27,7 @@ func speedFlag(fs *flag.FlagSet) *float64 {
 // startClock sets the bot's clock from -as-of: it starts at that instant
 // and runs forward at speed times the wall clock's pace. Slack is refused:
 // a bot on Slack lives in the present.
-func (a *app) startClock(c *Config, asOf string, speed float64) error {
+func (a *app) startClock(c *config.Config, asOf string, speed float64) error {
 	if asOf == "" {
 		if speed != 1 {
 			return &usageError{"-speed moves the -as-of clock: give -as-of too, e.g. -as-of 2012-11-05T08:29 -speed 60"}
@@ -59,7 +60,7 @@ func (a *app) clock() func() time.Time {
 // bannerNote adds a line under the console's banner: the clock it runs
 // on, or, when the plan's year is over, that it has ended and how to try
 // it as it was; nothing otherwise.
-func (a *app) bannerNote(c *Config, plan *actionbot.Plan) {
+func (a *app) bannerNote(c *config.Config, plan *actionbot.Plan) {
 	now := a.clock()().In(c.TZ)
 	switch {
 	case a.now != nil:

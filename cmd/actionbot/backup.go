@@ -6,10 +6,11 @@ import (
 	"fmt"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 )
 
 func (a *app) backupCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

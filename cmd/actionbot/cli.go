@@ -16,6 +16,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/report"
@@ -44,7 +45,7 @@ func (a *app) flags(name, args string, fs *flag.FlagSet, argv []string) error {
 // open opens the database; unless bare, it loads the shipped plan into an
 // empty one. It creates a missing database only for the commands that may
 // (a.mustExist is false): see database.go.
-func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error) {
+func (a *app) open(ctx context.Context, c *config.Config, bare bool) (*store.DB, error) {
 	db := store.NewDB(c.DB)
 	db.Sync = c.Sync
 	db.MustExist = a.mustExist
@@ -75,7 +76,7 @@ func (a *app) open(ctx context.Context, c *Config, bare bool) (*store.DB, error)
 	return db, nil
 }
 
-func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
+func (a *app) handler(c *config.Config, db *store.DB) *commands.Handler {
 	return &commands.Handler{
 		Store:    db,
 		Now:      a.clock(),
@@ -90,7 +91,7 @@ func (a *app) handler(c *Config, db *store.DB) *commands.Handler {
 const serveGCPercent = 45
 
 func (a *app) serve(ctx context.Context, args []string) error {
-	c, err := loadSlackAppConfig(a.env)
+	c, err := config.LoadSlackApp(a.env)
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	// Settings are checked before anything starts: a mistake stops the bot
 	// with a message naming the variable, rather than a bot half running.
-	if c.Jobs, err = loadJobSettings(a.env, c); err != nil {
+	if c.Jobs, err = config.LoadJobs(a.env, c); err != nil {
 		return err
 	}
 	db, err := a.open(ctx, c, false)
@@ -158,7 +159,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 
 // backgroundJob runs beside the bot in every mode (the reminder scheduler)
 // until ctx is done. The console is given so jobs can show what they do.
-type backgroundJob func(ctx context.Context, a *app, c *Config, db *store.DB) error
+type backgroundJob func(ctx context.Context, a *app, c *config.Config, db *store.DB) error
 
 // backgroundJobs are the jobs that run beside the bot: the profiler (when
 // ACTIONBOT_PPROF_ADDR is set) and the runner of every periodic job.
@@ -178,7 +179,7 @@ func keepingJobs() []backgroundJob {
 // integrity check and, when sending, the reminders' sweep and the digest
 // (caught up at start) and the quarterly paper (made at start if due).
 func scheduledJobs(sending bool) backgroundJob {
-	return func(ctx context.Context, a *app, c *Config, db *store.DB) error {
+	return func(ctx context.Context, a *app, c *config.Config, db *store.DB) error {
 		log := newLogger(c, os.Stderr)
 		r := &schedule.Runner{Now: a.clock(), Location: c.TZ, Logger: log.With("job", "scheduler")}
 		r.Jobs = append(r.Jobs, schedule.Job{Name: "integrity check", Spec: "@every " + integrityEvery.String(), Run: integrityCheck(db, log)})
@@ -188,7 +189,7 @@ func scheduledJobs(sending bool) backgroundJob {
 			r.Jobs = append(r.Jobs, s.Jobs()...)
 			if q := quarterlyRun(a, c, db); q != nil {
 				r.Start = append(r.Start, q)
-				r.Jobs = append(r.Jobs, schedule.Job{Name: "quarterly paper", Spec: c.Jobs.quarterly.spec, Run: q})
+				r.Jobs = append(r.Jobs, schedule.Job{Name: "quarterly paper", Spec: c.Jobs.Quarterly.Spec, Run: q})
 			}
 		}
 		return r.Run(ctx)
@@ -197,7 +198,7 @@ func scheduledJobs(sending bool) backgroundJob {
 
 // startJobs starts the background jobs; the returned function waits for
 // them to return after ctx is done.
-func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB, jobs []backgroundJob) (wait func()) {
+func (a *app) startJobs(ctx context.Context, c *config.Config, db *store.DB, jobs []backgroundJob) (wait func()) {
 	log := newLogger(c, os.Stderr)
 	done := make(chan struct{}, len(jobs))
 	for _, job := range jobs {
@@ -216,7 +217,7 @@ func (a *app) startJobs(ctx context.Context, c *Config, db *store.DB, jobs []bac
 }
 
 // runConsole runs the console adapter until input ends.
-func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
+func (a *app) runConsole(ctx context.Context, c *config.Config, db *store.DB) error {
 	// The console is a conversation: the jobs' routine lines ("scheduled",
 	// "digest posted") would interleave with its answers. Warnings and
 	// errors still show; ACTIONBOT_LOG_LEVEL=info brings the rest back.
@@ -230,14 +231,14 @@ func (a *app) runConsole(ctx context.Context, c *Config, db *store.DB) error {
 	h := a.handler(c, db)
 	// The person at the console owns the database file: they coordinate.
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, c.ConsoleUser)
-	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: consoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
+	con := &console.Console{Handler: h, In: a.stdin, Out: a.stdout, User: c.ConsoleUser, Channel: config.ConsoleChannel, Prompt: isTerminal(a.stdin), Logger: h.Logger}
 	con.Banner(plan.Name)
 	// Before anything is queued: the console shows its own run's posts only.
 	slack, err := a.ownConsoleOutbox(ctx, db)
 	if err != nil {
 		return err
 	}
-	if a.moving != nil && c.Jobs != nil && c.Jobs.remind != nil && !slack {
+	if a.moving != nil && c.Jobs != nil && c.Jobs.Remind != nil && !slack {
 		s := a.scheduler(c, db, a.remindLogger(c).With("job", "next"))
 		con.Next = func(ctx context.Context) (string, error) {
 			return s.RunNext(ctx, a.moving.Now().In(c.TZ), a.moving.Jump)
@@ -277,7 +278,7 @@ func isTerminal(r io.Reader) bool {
 }
 
 func (a *app) importCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 }
 
 func (a *app) exportCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}
@@ -366,10 +367,10 @@ func isTerminalOut(w io.Writer) bool {
 
 // exportFormat returns the writer of a format of "export" besides the
 // plan's own (csv, xlsx).
-func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error, bool) {
+func exportFormat(name string) (func(ctx context.Context, c *config.Config, db *store.DB, now time.Time, w io.Writer) error, bool) {
 	switch name {
 	case "ics":
-		return func(ctx context.Context, c *Config, db *store.DB, now time.Time, w io.Writer) error {
+		return func(ctx context.Context, c *config.Config, db *store.DB, now time.Time, w io.Writer) error {
 			return report.WriteICSAt(ctx, db, c.RAG, now, c.TZ, w)
 		}, true
 	}
@@ -379,7 +380,7 @@ func exportFormat(name string) (func(ctx context.Context, c *Config, db *store.D
 func exportFormatNames() []string { return []string{"csv", "ics", "xlsx"} }
 
 func (a *app) memberCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}
@@ -435,7 +436,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 }
 
 func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

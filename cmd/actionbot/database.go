@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -90,7 +91,7 @@ func integrityCheck(db *store.DB, log *slog.Logger) func(ctx context.Context, no
 }
 
 func (a *app) initCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

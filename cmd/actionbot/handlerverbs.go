@@ -11,6 +11,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -22,14 +23,14 @@ const cliActor = "cli"
 // the person at the keyboard, who coordinates: the same rules, wording and
 // audit as the slash command. A change that changes nothing is said and is
 // not a failure; any other refusal is returned as the error.
-func (a *app) runAsCoordinator(ctx context.Context, c *Config, db *store.DB, cmd *commands.Command) error {
+func (a *app) runAsCoordinator(ctx context.Context, c *config.Config, db *store.DB, cmd *commands.Command) error {
 	return a.runAs(ctx, c, db, cliActor, cmd)
 }
 
 // runAs is runAsCoordinator as actor, who coordinates.
-func (a *app) runAs(ctx context.Context, c *Config, db *store.DB, actor string, cmd *commands.Command) error {
+func (a *app) runAs(ctx context.Context, c *config.Config, db *store.DB, actor string, cmd *commands.Command) error {
 	db.ConfiguredCoordinators = append(db.ConfiguredCoordinators, actor)
-	msg, err := a.handler(c, db).Do(ctx, commands.Request{UserID: actor, ChannelID: consoleChannel}, cmd)
+	msg, err := a.handler(c, db).Do(ctx, commands.Request{UserID: actor, ChannelID: config.ConsoleChannel}, cmd)
 	switch {
 	case err == nil, actionbot.ErrorCode(err) == actionbot.EUNCHANGED:
 		fmt.Fprint(a.stdout, console.Render(msg))
@@ -55,7 +56,7 @@ func adminCommand(noun string, rest []string) (*commands.Command, error) {
 // measureCmd is /action measure on the command line, with --as-of for a
 // figure that stands at an earlier date and --source for where it comes from.
 func (a *app) measureCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func (a *app) membershipArgs(noun string, rest []string) (*commands.Command, err
 // created for it is removed again when the change fails ("member add U1
 // NOSUCHAGENCY" on a mistyped path), so that a failure leaves nothing
 // behind.
-func (a *app) changeOrForget(ctx context.Context, c *Config, db *store.DB, change *commands.Command) error {
+func (a *app) changeOrForget(ctx context.Context, c *config.Config, db *store.DB, change *commands.Command) error {
 	err := a.runAsCoordinator(ctx, c, db, change)
 	if err != nil && db.Created && !store.IsPostgresURL(c.DB) {
 		db.Close()

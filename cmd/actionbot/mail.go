@@ -2,82 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/mail"
 	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// mailConfig is how e-mail goes out (issue 27): nil when no mail setting
-// is given. The links in e-mails use the link pages' settings
-// (ACTIONBOT_PUBLIC_URL, ACTIONBOT_LINK_SECRET: webConfig), which e-mail
-// needs.
-type mailConfig struct {
-	server         *mail.Server
-	fromName, from string
-	digestEmail    []string
-}
-
-// mailSettings are the settings that turn e-mail on.
-var mailSettings = []string{"ACTIONBOT_SMTP_URL", "ACTIONBOT_MAIL_FROM", "ACTIONBOT_DIGEST_EMAIL"}
-
-// loadMailConfig reads the mail settings: nil when none is given. Every
-// problem is reported at once, and none shows the SMTP password.
-func loadMailConfig(env getenv) (*mailConfig, error) {
-	any := false
-	for _, name := range mailSettings {
-		if strings.TrimSpace(env(name)) != "" {
-			any = true
-		}
-	}
-	if !any {
-		return nil, nil
-	}
-	mc := &mailConfig{}
-	var problems []error
-	var err error
-	if raw := strings.TrimSpace(env("ACTIONBOT_SMTP_URL")); raw == "" {
-		problems = append(problems, errors.New("ACTIONBOT_SMTP_URL is not set: e-mail needs the mail server, such as smtp://user:password@smtp.example.org:587 (the other mail settings are set)"))
-	} else if mc.server, err = mail.ParseServer(raw); err != nil {
-		problems = append(problems, err)
-	}
-	if mc.fromName, mc.from, err = mail.ParseFrom(env("ACTIONBOT_MAIL_FROM")); err != nil {
-		problems = append(problems, err)
-	}
-	if mc.digestEmail, err = mail.ParseAddresses("ACTIONBOT_DIGEST_EMAIL", env("ACTIONBOT_DIGEST_EMAIL")); err != nil {
-		problems = append(problems, err)
-	}
-	if err := errors.Join(problems...); err != nil {
-		return nil, err
-	}
-	return mc, nil
-}
-
 // mailTransport is the SMTP transport of the mail outbox on db, or nil
 // without mail settings. Its links are the link pages' (readConfig makes
 // sure they are set).
-func (c *Config) mailTransport(db *store.DB, log *slog.Logger) *mail.Transport {
+func mailTransport(c *config.Config, db *store.DB, log *slog.Logger) *mail.Transport {
 	if c.Mail == nil {
 		return nil
 	}
-	t := &mail.Transport{Store: db, Server: c.Mail.server, FromName: c.Mail.fromName, From: c.Mail.from, Logger: log}
+	t := &mail.Transport{Store: db, Server: c.Mail.Server, FromName: c.Mail.FromName, From: c.Mail.From, Logger: log}
 	if c.Web != nil {
-		t.PublicURL, t.LinkKey = c.Web.publicURL, c.Web.secret
+		t.PublicURL, t.LinkKey = c.Web.PublicURL, c.Web.Secret
 	}
 	return t
 }
 
 // mailSender is the delivery loop of the mail outbox on db, on the clock
 // now, or nil without mail settings.
-func (c *Config) mailSender(db *store.DB, log *slog.Logger, now func() time.Time) *outbox.Sender {
-	t := c.mailTransport(db, log)
+func mailSender(c *config.Config, db *store.DB, log *slog.Logger, now func() time.Time) *outbox.Sender {
+	t := mailTransport(c, db, log)
 	if t == nil {
 		return nil
 	}
@@ -111,7 +65,7 @@ func mailHealth(db *store.DB, now func() time.Time) func(ctx context.Context) []
 // Slack's through Slack, e-mails through the mail server, each with the
 // bot's own sender on the invocation's clock (db.Now), each accounted for
 // by summariseDelivery.
-func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
+func deliverAll(ctx context.Context, w io.Writer, c *config.Config, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
 	var slackIDs, mailIDs []int64
 	for _, m := range msgs {
 		switch {
@@ -122,9 +76,9 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 			slackIDs = append(slackIDs, m.ID)
 		}
 	}
-	wait := defaultPostWait
-	if c.Slack != nil && c.Slack.postWait > 0 {
-		wait = c.Slack.postWait
+	wait := config.DefaultPostWait
+	if c.Slack != nil && c.Slack.PostWait > 0 {
+		wait = c.Slack.PostWait
 	}
 	// Each owner's messages go through its sender, or wait for want of
 	// settings (missing says so).
@@ -142,9 +96,9 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 	mailRoute := route{ids: mailIDs, words: deliveryWords{short: "The mail server", noun: "e-mail"},
 		missing: "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n"}
 	if c.Mail != nil {
-		mailRoute.words.who = "The mail server (" + c.Mail.server.String() + ")"
+		mailRoute.words.who = "The mail server (" + c.Mail.Server.String() + ")"
 		mailRoute.sender = func() *outbox.Sender {
-			t := c.mailTransport(db, log)
+			t := mailTransport(c, db, log)
 			t.Timeout = postTimeout // each SMTP conversation, as each call to Slack
 			return mail.NewSender(db, t, db.Now, log)
 		}
@@ -171,7 +125,7 @@ func deliverAll(ctx context.Context, w io.Writer, c *Config, log *slog.Logger, d
 
 // checkPostAll is checkPost for a command that may post to Slack or send
 // e-mail: one of the two must be configured.
-func checkPostAll(c *Config) error {
+func checkPostAll(c *config.Config) error {
 	if c.Mail != nil {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/linktoken"
 	"github.com/sevenoaks-csp/actionbot/mail"
 	"github.com/sevenoaks-csp/actionbot/store"
@@ -39,6 +40,19 @@ func mustSink(t *testing.T) *mail.Sink {
 	}
 	t.Cleanup(func() { sink.Close() })
 	return sink
+}
+
+// The mail sender's links are the link pages' settings.
+func TestMailTransportLinksAreTheLinkPages(t *testing.T) {
+	env := map[string]string{"ACTIONBOT_SMTP_URL": "smtps://bot:Pa55word-x@smtp.office365.com", "ACTIONBOT_MAIL_FROM": "actions@sevenoaks.gov.uk",
+		"ACTIONBOT_PUBLIC_URL": "https://actions.sevenoaks.gov.uk/", "ACTIONBOT_LINK_SECRET": testLinkSecret}
+	c, err := config.LoadSlackApp(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := mailTransport(c, nil, nil); s.PublicURL != "https://actions.sevenoaks.gov.uk" || string(s.LinkKey) != testLinkSecret {
+		t.Errorf("the sender's links: %q", s.PublicURL)
+	}
 }
 
 // TestRemindPostSendsEMail: a member registered by address on the command
@@ -111,53 +125,6 @@ func TestRemindPostSendsEMail(t *testing.T) {
 	}
 }
 
-func TestMailSettings(t *testing.T) {
-	good := map[string]string{"ACTIONBOT_SMTP_URL": "smtps://bot:Pa55word-x@smtp.office365.com", "ACTIONBOT_MAIL_FROM": "actions@sevenoaks.gov.uk",
-		"ACTIONBOT_PUBLIC_URL": "https://actions.sevenoaks.gov.uk/", "ACTIONBOT_LINK_SECRET": testLinkSecret, "ACTIONBOT_DIGEST_EMAIL": "a@b.org, c@d.org"}
-	get := func(m map[string]string) getenv { return func(k string) string { return m[k] } }
-	c, err := loadSlackAppConfig(get(good))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Mail == nil || len(c.Mail.digestEmail) != 2 || !c.Mail.server.ImplicitTLS || c.Mail.from != "actions@sevenoaks.gov.uk" {
-		t.Errorf("mail %+v", c.Mail)
-	}
-	if s := c.mailTransport(nil, nil); s.PublicURL != "https://actions.sevenoaks.gov.uk" || string(s.LinkKey) != testLinkSecret {
-		t.Errorf("the sender's links: %q", s.PublicURL)
-	}
-	if c, err := loadSlackAppConfig(get(map[string]string{})); err != nil || c.Mail != nil {
-		t.Errorf("no mail settings: %v, %v", c, err)
-	}
-	noLinks := map[string]string{"ACTIONBOT_SMTP_URL": good["ACTIONBOT_SMTP_URL"], "ACTIONBOT_MAIL_FROM": good["ACTIONBOT_MAIL_FROM"]}
-	if _, err := loadSlackAppConfig(get(noLinks)); err == nil || !strings.Contains(err.Error(), "needs ACTIONBOT_PUBLIC_URL and ACTIONBOT_LINK_SECRET") {
-		t.Errorf("e-mail without links: %v", err)
-	}
-	for name, bad := range map[string]struct{ key, value, says string }{
-		"short secret":  {"ACTIONBOT_LINK_SECRET", "too-short", "ACTIONBOT_LINK_SECRET"},
-		"no server":     {"ACTIONBOT_SMTP_URL", "", "ACTIONBOT_SMTP_URL is not set"},
-		"no from":       {"ACTIONBOT_MAIL_FROM", "", "ACTIONBOT_MAIL_FROM is empty"},
-		"bad scheme":    {"ACTIONBOT_SMTP_URL", "imap://bot:Pa55word-x@mail.example.org", "must start smtp://"},
-		"bad port":      {"ACTIONBOT_SMTP_URL", "smtp://bot:Pa55word-x@mail.example.org:70000", "is not a port number"},
-		"bad url":       {"ACTIONBOT_SMTP_URL", "smtp://bot:Pa55word-x@mail.example.org:x/%zz", "ACTIONBOT_SMTP_URL"},
-		"bad from":      {"ACTIONBOT_MAIL_FROM", "actions", "ACTIONBOT_MAIL_FROM"},
-		"bad digest to": {"ACTIONBOT_DIGEST_EMAIL", "tasking@", "ACTIONBOT_DIGEST_EMAIL"},
-	} {
-		env := map[string]string{}
-		for k, v := range good {
-			env[k] = v
-		}
-		env[bad.key] = bad.value
-		_, err := loadSlackAppConfig(get(env))
-		if err == nil || !strings.Contains(err.Error(), bad.says) {
-			t.Errorf("%s: %v; want %q", name, err, bad.says)
-			continue
-		}
-		if strings.Contains(err.Error(), "Pa55word") || strings.Contains(err.Error(), testLinkSecret) {
-			t.Errorf("%s: the error shows a secret: %v", name, err)
-		}
-	}
-}
-
 // TestHealthSaysWhenEMailIsHeldUp: /healthz's detail says nothing while
 // e-mail flows, and says so when it waits for a failing server or failed.
 func TestHealthSaysWhenEMailIsHeldUp(t *testing.T) {
@@ -216,7 +183,7 @@ func TestAnEMailedLinkOpensItsPageAndItsFormMarksTheActionDone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cfg, err := loadSlackAppConfig(func(k string) string { return c.env[k] })
+	cfg, err := config.LoadSlackApp(func(k string) string { return c.env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/schedule"
 )
 
@@ -121,7 +122,7 @@ func dbFlagFirst(args []string) []string {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	env            getenv
+	env            config.Getenv
 	// mustExist stops the command creating a missing database, and
 	// mustHaveDir a missing directory for it (database.go).
 	mustExist, mustHaveDir bool
@@ -153,13 +154,13 @@ Every command takes -db FILE or -db postgres://URL (default $ACTIONBOT_DB or act
 docs/settings.md documents the environment variables.
 `
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env config.Getenv) int {
 	return runAt(ctx, time.Now, args, stdin, stdout, stderr, env)
 }
 
 // runAt runs one invocation on the wall clock given, and returns its exit
 // code: the subcommand is chosen by an explicit switch.
-func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env getenv) int {
+func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer, env config.Getenv) int {
 	// Whatever reaches stderr (messages, usage, logs) passes through
 	// actionbot.Redact: no database password is printed, however it got
 	// into the text. stdout is left as it is (an export may be binary);

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 )
 
 // leadUsage and partnersUsage are what "lead" and "partners" take.
@@ -25,7 +26,7 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	if verb == actionbot.VerbPartners {
 		usage, min = partnersUsage, 3
 	}
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

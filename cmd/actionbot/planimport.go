@@ -10,6 +10,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -64,7 +65,7 @@ func parseSize(s string) (int64, error) {
 
 // importPlan imports the plan file at path as the flags say
 // (planfile.ImportRun).
-func (a *app) importPlan(ctx context.Context, c *Config, f *importOptions, path string) error {
+func (a *app) importPlan(ctx context.Context, c *config.Config, f *importOptions, path string) error {
 	// Every cell meets the personal-data guard that typed notes meet.
 	r := &planfile.ImportRun{Path: path, Sheet: f.sheet, Columns: f.columns, AgenciesFile: f.agencies, AgencyMap: f.agencyMap,
 		DryRun: f.dry, ApplyState: f.applyState, Loc: c.TZ, Out: a.stdout,

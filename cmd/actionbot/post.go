@@ -12,6 +12,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -23,44 +24,25 @@ var errNothingToPostTo = actionbot.Errorf(actionbot.EINVALID,
 
 // checkPost checks, before anything is recorded, that --post has Slack to
 // post to: sc is the configuration's (nil without Slack settings).
-func checkPost(sc *slackConfig) error {
+func checkPost(sc *config.Slack) error {
 	if sc == nil {
 		return errNothingToPostTo
 	}
 	return nil
 }
 
-// defaultPostWait is how long --post goes on trying while Slack takes
-// none of its messages (ACTIONBOT_POST_WAIT, at most a minute): then it
-// gives up, exits non-zero, and leaves what is left queued for the serving
-// bot. While Slack takes them it goes on as long as the pace needs.
-const defaultPostWait = 30 * time.Second
-
 // postTimeout bounds each call to Slack a --post makes: an unreachable
 // Slack cannot hold the command past its wait by much.
 const postTimeout = 10 * time.Second
 
-// loadPostWait reads ACTIONBOT_POST_WAIT.
-func loadPostWait(env getenv) (time.Duration, error) {
-	v := strings.TrimSpace(env("ACTIONBOT_POST_WAIT"))
-	if v == "" {
-		return defaultPostWait, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 || d > time.Minute {
-		return 0, fmt.Errorf("ACTIONBOT_POST_WAIT=%q is not a duration from 1s to 1m such as %s", v, defaultPostWait)
-	}
-	return d, nil
-}
-
 // postSlackSender is Slack's delivery loop for a --post: its own client to Slack,
 // each call bounded by postTimeout.
-func postSlackSender(sc *slackConfig, db *store.DB, log *slog.Logger) *outbox.Sender {
+func postSlackSender(sc *config.Slack, db *store.DB, log *slog.Logger) *outbox.Sender {
 	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
-	if sc.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
+	if sc.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(sc.APIURL))
 	}
-	s := bot.NewSender(db, slack.New(sc.botToken, opts...), db.Now, sc.pace, log)
+	s := bot.NewSender(db, slack.New(sc.BotToken, opts...), db.Now, sc.Pace, log)
 	s.Timeout = postTimeout
 	return s
 }
@@ -74,8 +56,8 @@ type serveSenders struct {
 	slack, mailer *outbox.Sender
 }
 
-func (a *app) serveSenders(c *Config, api *slack.Client, db *store.DB, log *slog.Logger) *serveSenders {
-	return &serveSenders{db: db, slack: bot.NewSender(db, api, a.clock(), c.Slack.pace, log), mailer: c.mailSender(db, log, a.clock())}
+func (a *app) serveSenders(c *config.Config, api *slack.Client, db *store.DB, log *slog.Logger) *serveSenders {
+	return &serveSenders{db: db, slack: bot.NewSender(db, api, a.clock(), c.Slack.Pace, log), mailer: mailSender(c, db, log, a.clock())}
 }
 
 func (s *serveSenders) run(ctx context.Context) {

@@ -59,30 +59,6 @@ func TestRemindPostGivesUpOnASlackAnswering500(t *testing.T) {
 	}
 }
 
-// The wait is bounded whatever the setting: at most a minute.
-func TestPostWaitSetting(t *testing.T) {
-	for _, tc := range []struct {
-		set  string
-		want time.Duration
-		err  bool
-	}{
-		{"", defaultPostWait, false},
-		{"5s", 5 * time.Second, false},
-		{"60s", time.Minute, false},
-		{"61s", 0, true},
-		{"0s", 0, true},
-		{"soon", 0, true},
-	} {
-		got, err := loadPostWait(func(k string) string { return map[string]string{"ACTIONBOT_POST_WAIT": tc.set}[k] })
-		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
-			t.Errorf("%q: %v, %v; want %v (error %v)", tc.set, got, err, tc.want, tc.err)
-		}
-	}
-	if defaultPostWait > time.Minute {
-		t.Errorf("the default wait %v is over a minute", defaultPostWait)
-	}
-}
-
 // digest --post gives up the same way, and its digest stays queued.
 func TestDigestPostGivesUpOnASlackAnswering500(t *testing.T) {
 	fake := fakeslack.New(t)

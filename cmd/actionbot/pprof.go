@@ -10,14 +10,15 @@ import (
 	"os"
 	"time"
 
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // ACTIONBOT_PPROF_ADDR serves Go's profiler (net/http/pprof) on its own
 // listener, for finding what a loaded bot spends its time on. It must be a
 // loopback address (127.0.0.1:6060): the profiles are not authenticated.
-func pprofJob(ctx context.Context, a *app, c *Config, _ *store.DB) error {
-	addr := c.Jobs.pprofAddr
+func pprofJob(ctx context.Context, a *app, c *config.Config, _ *store.DB) error {
+	addr := c.Jobs.PprofAddr
 	if addr == "" {
 		return nil
 	}

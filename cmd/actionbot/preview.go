@@ -53,7 +53,7 @@ func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) erro
 	defer sim.Close()
 	// The simulation's own log is not the coordinator's business: only
 	// its counts are.
-	svc := r.rc.service(r.c, sim, slog.New(slog.DiscardHandler))
-	return svc.Preview(ctx, a.stdout, reminders.Preview{From: from, To: to, RemindSpec: r.rc.remindCron, DigestSpec: r.rc.digestCron,
+	svc := remindService(r.rc, r.c, sim, slog.New(slog.DiscardHandler))
+	return svc.Preview(ctx, a.stdout, reminders.Preview{From: from, To: to, RemindSpec: r.rc.RemindCron, DigestSpec: r.rc.DigestCron,
 		SetClock: func(t time.Time) { clock = t }, DBName: r.c.DB})
 }

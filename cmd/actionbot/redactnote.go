@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 )
 
 // This file is "actionbot redact": removing a note's personal data. (The
@@ -21,7 +22,7 @@ const redactNoteUsage = "redact takes the action and its note's number, as its h
 // the refusals, the audit and the reply are the slash command's. The bot
 // on Slack updates the messages it posted with the note.
 func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

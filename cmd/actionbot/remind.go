@@ -13,22 +13,18 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/console"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// consoleChannel is the channel the console pretends to be in (see
-// runConsole): without Slack, the digest and channel reminders go there, and
-// the console prints them as posted.
-const consoleChannel = "CCONSOLE"
-
-func (rc *remindConfig) service(c *Config, db *store.DB, log *slog.Logger) *reminders.Service {
+func remindService(rc *config.Remind, c *config.Config, db *store.DB, log *slog.Logger) *reminders.Service {
 	return &reminders.Service{
 		Store:          db,
-		Rules:          rc.rules,
-		TaskingChannel: rc.taskingChannel,
-		DigestChannel:  rc.digestChannel,
+		Rules:          rc.Rules,
+		TaskingChannel: rc.TaskingChannel,
+		DigestChannel:  rc.DigestChannel,
 		DigestEmail:    digestEmail(c),
 		NoEmail:        c.Mail == nil,
 		RAG:            c.RAG,
@@ -36,7 +32,7 @@ func (rc *remindConfig) service(c *Config, db *store.DB, log *slog.Logger) *remi
 	}
 }
 
-func (a *app) remindLogger(c *Config) *slog.Logger {
+func (a *app) remindLogger(c *config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
 }
 
@@ -53,26 +49,26 @@ func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) 
 // reminderScheduler is the sweep and the digest, for the bot's runner, in
 // every mode. In the console the outbox is printed as it is delivered, so
 // the console shows scheduled posts as they happen.
-func (a *app) reminderScheduler(c *Config, db *store.DB) *reminders.Scheduler {
+func (a *app) reminderScheduler(c *config.Config, db *store.DB) *reminders.Scheduler {
 	log := a.remindLogger(c).With("job", "reminders")
-	rc := c.Jobs.remind // read and checked by serve before starting
-	if rc.digestChannel == "" {
+	rc := c.Jobs.Remind // read and checked by serve before starting
+	if rc.DigestChannel == "" {
 		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
 	}
-	if rc.taskingChannel == "" {
+	if rc.TaskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	warnCalendar(log, rc.rules.Calendar, actionbot.Today(a.clock()(), c.TZ))
+	warnCalendar(log, rc.Rules.Calendar, actionbot.Today(a.clock()(), c.TZ))
 	return a.scheduler(c, db, log)
 }
 
 // scheduler is the reminders' scheduler on the bot's clock.
-func (a *app) scheduler(c *Config, db *store.DB, log *slog.Logger) *reminders.Scheduler {
-	rc := c.Jobs.remind
+func (a *app) scheduler(c *config.Config, db *store.DB, log *slog.Logger) *reminders.Scheduler {
+	rc := c.Jobs.Remind
 	return &reminders.Scheduler{
-		Service:    rc.service(c, db, log),
-		RemindSpec: rc.remindCron,
-		DigestSpec: rc.digestCron,
+		Service:    remindService(rc, c, db, log),
+		RemindSpec: rc.RemindCron,
+		DigestSpec: rc.DigestCron,
 		Now:        a.clock(),
 		Logger:     log,
 	}
@@ -91,8 +87,8 @@ func parseAsOf(s string, now func() time.Time, loc *time.Location, sched, def st
 // remindRun is what the digest and remind commands share: the settings, the
 // instant asked for, the database and the service.
 type remindRun struct {
-	c    *Config
-	rc   *remindConfig
+	c    *config.Config
+	rc   *config.Remind
 	at   time.Time
 	post bool
 	db   *store.DB
@@ -102,9 +98,9 @@ type remindRun struct {
 
 // remindSetup parses a digest or remind command's flags and opens what it
 // needs; the caller closes run.db.
-func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*remindConfig) string, def string,
+func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfHelp, postHelp string, schedule func(*config.Remind) string, def string,
 	extra ...func(*flag.FlagSet)) (*remindRun, error) {
-	c, err := loadSlackAppConfig(a.env)
+	c, err := config.LoadSlackApp(a.env)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +117,7 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 	if fs.NArg() > 0 {
 		return nil, &usageError{name + " takes no arguments besides its flags"}
 	}
-	rc, err := loadRemindConfig(a.env, c)
+	rc, err := config.LoadRemind(a.env, c)
 	if err != nil {
 		return nil, err
 	}
@@ -134,14 +130,14 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 		return nil, err
 	}
 	log := a.remindLogger(c)
-	return &remindRun{c: c, rc: rc, at: at, post: *post, db: db, log: log, svc: rc.service(c, db, log)}, nil
+	return &remindRun{c: c, rc: rc, at: at, post: *post, db: db, log: log, svc: remindService(rc, c, db, log)}, nil
 }
 
 func (a *app) digestCmd(ctx context.Context, args []string) error {
 	r, err := a.remindSetup(ctx, "digest", args,
 		"the `instant` to build the digest for, in ACTIONBOT_TZ, such as 2012-11-05T08:30 (a date alone means the digest's scheduled time that day; default now)",
 		"post it to the digest channel through Slack before exiting: once per working day, however often this runs",
-		func(rc *remindConfig) string { return rc.digestCron }, reminders.DefaultDigestCron)
+		func(rc *config.Remind) string { return rc.DigestCron }, reminders.DefaultDigestCron)
 	if err != nil {
 		return err
 	}
@@ -153,7 +149,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		}
 	}
 	day := actionbot.DateOf(at)
-	warnCalendar(log, rc.rules.Calendar, day)
+	warnCalendar(log, rc.Rules.Calendar, day)
 	if _, err := svc.DigestDay(at); err != nil {
 		fmt.Fprintln(a.stdout, actionbot.ErrorMessage(err))
 		if post {
@@ -166,7 +162,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.digestChannel), console.Render(d.Message))
+		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.DigestChannel), console.Render(d.Message))
 		if at.Before(a.wall().Add(-time.Hour)) {
 			// The digest reads the plan as it is now: an earlier morning's
 			// digest shows today's statuses with that morning's day counts.
@@ -187,7 +183,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 		return nil
 	}
 	if len(d.QueuedAlso) == 0 {
-		fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.digestChannel)
+		fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.DigestChannel)
 	} else {
 		var to []string
 		for _, o := range append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...) {
@@ -210,7 +206,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 	r, err := a.remindSetup(ctx, "remind", args,
 		"the `instant` of the sweep, in ACTIONBOT_TZ, such as 2013-03-01 (the sweep's scheduled time that day) or 2013-03-01T09:00 (default now)",
 		"send them through Slack before exiting: record each step and post its message, once",
-		func(rc *remindConfig) string { return rc.remindCron }, reminders.DefaultRemindCron, previewFlags(&from, &to))
+		func(rc *config.Remind) string { return rc.RemindCron }, reminders.DefaultRemindCron, previewFlags(&from, &to))
 	if err != nil {
 		return err
 	}
@@ -224,7 +220,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	warnCalendar(log, rc.rules.Calendar, actionbot.DateOf(at))
+	warnCalendar(log, rc.Rules.Calendar, actionbot.DateOf(at))
 	var run *reminders.Run
 	if post {
 		run, err = svc.Sweep(ctx, at)
@@ -247,9 +243,9 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 }
 
 // digestEmail are the addresses the digest is e-mailed to.
-func digestEmail(c *Config) []string {
+func digestEmail(c *config.Config) []string {
 	if c.Mail == nil {
 		return nil
 	}
-	return c.Mail.digestEmail
+	return c.Mail.DigestEmail
 }

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -127,66 +126,6 @@ func TestRemindConfigErrors(t *testing.T) {
 				if out != "" {
 					t.Errorf("%s with a bad setting printed %q", cmd, out)
 				}
-			}
-		})
-	}
-}
-
-func TestRemindConfig(t *testing.T) {
-	holidays := filepath.Join(t.TempDir(), "bank-holidays.json")
-	if err := os.WriteFile(holidays, []byte(`{"scotland": {"division": "scotland", "events": [{"title": "St Andrew's Day", "date": "2030-12-02", "notes": "", "bunting": true}]}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name                          string
-		env                           map[string]string
-		remindCron, digestCron        string
-		digestChannel, taskingChannel string
-		days                          []int
-		escalate, stale               int
-		division                      string
-		console                       bool
-	}{
-		{
-			name: "console defaults", env: map[string]string{},
-			remindCron: "0 9 * * 1-5", digestCron: "30 8 * * 1-5", digestChannel: "CCONSOLE", taskingChannel: "CCONSOLE",
-			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales", console: true,
-		},
-		{
-			name: "Slack without channels: no digest, no tasking channel", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret"},
-			remindCron: "0 9 * * 1-5", digestCron: "", digestChannel: "", taskingChannel: "",
-			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales",
-		},
-		{
-			name:       "Slack with a digest channel: tasking defaults to it",
-			env:        map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret", "ACTIONBOT_DIGEST_CHANNEL": "<#C0DIGEST|tasking>"},
-			remindCron: "0 9 * * 1-5", digestCron: "30 8 * * 1-5", digestChannel: "C0DIGEST", taskingChannel: "C0DIGEST",
-			days: []int{28, 14, 7, 1, 0}, escalate: 14, stale: 30, division: "england-and-wales",
-		},
-		{
-			name: "everything set",
-			env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "not-a-real-secret", "ACTIONBOT_DIGEST_CHANNEL": "C0DIGEST", "ACTIONBOT_TASKING_CHANNEL": "G0TASKING",
-				"ACTIONBOT_REMIND_CRON": "15 10 * * 1-5", "ACTIONBOT_DIGEST_CRON": "off", "ACTIONBOT_REMIND_DAYS": "0,7,21,7",
-				"ACTIONBOT_ESCALATE_AFTER": "21", "ACTIONBOT_STALE_DAYS": "45", "ACTIONBOT_HOLIDAYS_FILE": holidays, "ACTIONBOT_HOLIDAY_DIVISION": "scotland"},
-			remindCron: "15 10 * * 1-5", digestCron: "", digestChannel: "C0DIGEST", taskingChannel: "G0TASKING",
-			days: []int{21, 7, 0}, escalate: 21, stale: 45, division: "scotland",
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			env := func(k string) string { return tc.env[k] }
-			c, err := loadSlackAppConfig(env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rc, err := loadRemindConfig(env, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rc.remindCron != tc.remindCron || rc.digestCron != tc.digestCron || rc.digestChannel != tc.digestChannel || rc.taskingChannel != tc.taskingChannel ||
-				!slices.Equal(rc.rules.Days, tc.days) || rc.rules.EscalateAfter != tc.escalate || rc.rules.StaleDays != tc.stale ||
-				rc.rules.Calendar.Division() != tc.division || rc.console != tc.console || rc.rules.Location.String() != "Europe/London" {
-				t.Errorf("config: %+v (days %v, escalate %d, stale %d, division %s)", rc, rc.rules.Days, rc.rules.EscalateAfter, rc.rules.StaleDays, rc.rules.Calendar.Division())
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/report"
 )
@@ -28,7 +29,7 @@ func asOfDate(s string, now time.Time) (actionbot.Date, error) {
 }
 
 func (a *app) reportCmd(ctx context.Context, args []string) error {
-	c, err := loadConfig(a.env)
+	c, err := config.Load(a.env)
 	if err != nil {
 		return err
 	}

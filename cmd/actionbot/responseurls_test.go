@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,49 +16,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/bot/fakeslack"
 )
-
-func TestResponseURLsAreSlacksUnlessASettingWidensThem(t *testing.T) {
-	base := map[string]string{"SLACK_SIGNING_SECRET": e2eSigningSecret, "SLACK_BOT_TOKEN": e2eBotToken}
-	with := func(kv ...string) map[string]string {
-		m := map[string]string{}
-		for k, v := range base {
-			m[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
-	}
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		want []string
-		err  string
-	}{
-		{"Slack's hooks only", base, []string{"https://hooks.slack.com/"}, ""},
-		{"and a fake Slack's server", with("SLACK_API_URL", "http://127.0.0.1:9/api"), []string{"https://hooks.slack.com/", "http://127.0.0.1:9/"}, ""},
-		{"and what the setting adds", with("ACTIONBOT_SLACK_RESPONSE_URLS", "http://127.0.0.1:7/response/, https://proxy.example/hooks/"),
-			[]string{"https://hooks.slack.com/", "http://127.0.0.1:7/response/", "https://proxy.example/hooks/"}, ""},
-		{"a setting that is not a URL", with("ACTIONBOT_SLACK_RESPONSE_URLS", "127.0.0.1:7"), nil, "ACTIONBOT_SLACK_RESPONSE_URLS"},
-		{"a setting with a password", with("ACTIONBOT_SLACK_RESPONSE_URLS", "ftp://u:s3cret@h/"), nil, "ACTIONBOT_SLACK_RESPONSE_URLS"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadSlackConfig(func(k string) string { return tc.env[k] })
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(err.Error(), "s3cret") {
-					t.Fatalf("err = %v; want one naming %s, without a password", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(c.responseURLs, tc.want) {
-				t.Errorf("response URLs %q, want %q", c.responseURLs, tc.want)
-			}
-		})
-	}
-}
 
 // TestServeNeverPostsToAResponseURLOffSlack runs the bot on a fake Slack:
 // a click whose response_url is on another server is acked, and nothing

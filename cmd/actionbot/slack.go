@@ -12,24 +12,25 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/sevenoaks-csp/actionbot/bot"
+	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // serveSlack runs the bot on Slack when the environment configures it.
-func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, error) {
+func serveSlack(ctx context.Context, a *app, c *config.Config, db *store.DB) (bool, error) {
 	sc := c.Slack // read and checked with the rest of the configuration
 	if sc == nil {
 		return false, nil
 	}
 	log := newLogger(c, os.Stderr)
 	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
-	if sc.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(sc.apiURL))
+	if sc.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(sc.APIURL))
 	}
-	if sc.appToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(sc.appToken))
+	if sc.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(sc.AppToken))
 	}
-	api := slack.New(sc.botToken, opts...)
+	api := slack.New(sc.BotToken, opts...)
 
 	authCtx, cancelAuth := context.WithTimeout(ctx, 15*time.Second)
 	who, err := api.AuthTestContext(authCtx)
@@ -54,12 +55,12 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
 	// recorded before its ack either way.
-	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.responseURLs, Command: sc.command}
+	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.ResponseURLs, Command: sc.Command}
 	// Slack's messages, and e-mail beside them, go out from the one outbox (post.go).
 	senders := a.serveSenders(c, api, db, log)
 	if senders.mailer != nil {
 		b.HealthDetail = mailHealth(db, time.Now)
-		log.Info("sending e-mail", "server", c.Mail.server.String(), "from", c.Mail.from)
+		log.Info("sending e-mail", "server", c.Mail.Server.String(), "from", c.Mail.From)
 	}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
@@ -67,8 +68,8 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 	// The link pages of the e-mails (web.go): under /a/ on HTTP mode's
 	// server, or on a server of their own in Socket Mode.
 	pages := linkPages(c, h, db, log)
-	if pages != nil && sc.mode == modeSocket {
-		waitPages, err := bot.ListenLinkPages(serveCtx, pages, sc.addr, sc.http, log)
+	if pages != nil && sc.Mode == config.ModeSocket {
+		waitPages, err := bot.ListenLinkPages(serveCtx, pages, sc.Addr, sc.HTTP, log)
 		if err != nil {
 			return true, err
 		}
@@ -89,8 +90,8 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		log.Error("could not recover acknowledged changes", "err", err)
 	}
 
-	switch sc.mode {
-	case modeSocket:
+	switch sc.Mode {
+	case config.ModeSocket:
 		log.Info("starting in Slack Socket Mode")
 		client := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug)))
 		err = b.RunSocketMode(serveCtx, client)
@@ -98,8 +99,8 @@ func serveSlack(ctx context.Context, a *app, c *Config, db *store.DB) (bool, err
 		if errors.As(err, &fatal) {
 			log.Error("Slack refused the Socket Mode connection; stopping", "error", fatal.Cause.Error())
 		}
-	case modeHTTP:
-		err = b.ListenAndServe(serveCtx, sc.addr, bot.NewVerifier(sc.signingSecret), sc.http, log, pages)
+	case config.ModeHTTP:
+		err = b.ListenAndServe(serveCtx, sc.Addr, bot.NewVerifier(sc.SigningSecret), sc.HTTP, log, pages)
 	}
 	stopServing()
 	b.Wait()

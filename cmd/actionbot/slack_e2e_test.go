@@ -32,55 +32,6 @@ const (
 // named in advice.
 var tokenLike = regexp.MustCompile(`x(oxb|oxp|app)-[0-9A-Za-z]`)
 
-func TestLoadSlackConfig(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		mode string // "" when the console runs
-		addr string
-		api  string
-		err  string
-	}{
-		{"nothing set: the console", map[string]string{}, "", "", "", ""},
-		{"Socket Mode", map[string]string{"SLACK_APP_TOKEN": e2eAppToken, "SLACK_BOT_TOKEN": e2eBotToken}, modeSocket, ":3000", "", ""},
-		{"Socket Mode wins when both are set", map[string]string{"SLACK_APP_TOKEN": e2eAppToken, "SLACK_BOT_TOKEN": e2eBotToken, "SLACK_SIGNING_SECRET": e2eSigningSecret}, modeSocket, ":3000", "", ""},
-		{"HTTP on a chosen address and API URL", map[string]string{"SLACK_SIGNING_SECRET": e2eSigningSecret, "SLACK_BOT_TOKEN": e2eBotToken,
-			"ACTIONBOT_ADDR": "127.0.0.1:8080", "SLACK_API_URL": "http://127.0.0.1:9/api"}, modeHTTP, "127.0.0.1:8080", "http://127.0.0.1:9/api/", ""},
-		{"bot token alone", map[string]string{"SLACK_BOT_TOKEN": e2eBotToken}, "", "", "", "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET"},
-		{"no bot token", map[string]string{"SLACK_APP_TOKEN": e2eAppToken}, "", "", "", "SLACK_BOT_TOKEN is not set"},
-		{"a user token for the bot", map[string]string{"SLACK_SIGNING_SECRET": e2eSigningSecret, "SLACK_BOT_TOKEN": "xoxp-123-user"}, "", "", "", "starts with xoxb-"},
-		{"a bot token for the app", map[string]string{"SLACK_APP_TOKEN": e2eBotToken, "SLACK_BOT_TOKEN": e2eBotToken}, "", "", "", "starts with xapp-"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadSlackConfig(func(k string) string { return tc.env[k] })
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("err = %v; want %q", err, tc.err)
-				}
-				for _, secret := range []string{e2eBotToken, e2eAppToken, e2eSigningSecret, "xoxp-123"} {
-					if strings.Contains(err.Error(), secret) {
-						t.Errorf("the error shows a secret: %v", err)
-					}
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.mode == "" {
-				if c != nil {
-					t.Errorf("config %+v; want none", c.mode)
-				}
-				return
-			}
-			if c == nil || c.mode != tc.mode || c.addr != tc.addr || c.apiURL != tc.api {
-				t.Errorf("config %+v", c)
-			}
-		})
-	}
-}
-
 // e2eProcess is the real binary running in HTTP mode.
 type e2eProcess struct {
 	cmd    *exec.Cmd

@@ -16,54 +16,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot/linktoken"
 )
 
-func TestLoadWebConfig(t *testing.T) {
-	const secret = "a-link-secret-of-32-bytes-or-more-hunter2"
-	for _, c := range []struct {
-		name string
-		env  map[string]string
-		on   bool
-		err  string
-	}{
-		{"neither: no pages", map[string]string{}, false, ""},
-		{"both", map[string]string{"ACTIONBOT_PUBLIC_URL": "https://actions.example.org/", "ACTIONBOT_LINK_SECRET": secret}, true, ""},
-		{"an address alone", map[string]string{"ACTIONBOT_PUBLIC_URL": "https://actions.example.org"}, false, "ACTIONBOT_LINK_SECRET is not"},
-		{"a secret alone", map[string]string{"ACTIONBOT_LINK_SECRET": secret}, false, "ACTIONBOT_PUBLIC_URL is not"},
-		{"a short secret", map[string]string{"ACTIONBOT_PUBLIC_URL": "https://actions.example.org", "ACTIONBOT_LINK_SECRET": "short-hunter2"}, false, "at least 32"},
-		{"not an address", map[string]string{"ACTIONBOT_PUBLIC_URL": "actions.example.org", "ACTIONBOT_LINK_SECRET": secret}, false, "not an http or https address"},
-		{"a password in the address", map[string]string{"ACTIONBOT_PUBLIC_URL": "https://bob:hunter2@actions.example.org", "ACTIONBOT_LINK_SECRET": secret}, false, "no user"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			w, err := loadWebConfig(func(k string) string { return c.env[k] })
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) {
-					t.Fatalf("err = %v; want %q", err, c.err)
-				}
-				if strings.Contains(err.Error(), "hunter2") {
-					t.Errorf("the error shows a secret: %v", err)
-				}
-				return
-			}
-			if err != nil || (w != nil) != c.on {
-				t.Fatalf("config %+v, %v", w, err)
-			}
-			if w != nil && w.publicURL != "https://actions.example.org" {
-				t.Errorf("public URL %q", w.publicURL)
-			}
-		})
-	}
-	// serve, remind and digest report it with the others; the commands
-	// that make no links (a nightly backup) do not read it.
-	env := func(k string) string {
-		return map[string]string{"ACTIONBOT_PUBLIC_URL": "https://x.example", "ACTIONBOT_SYNC": "sometimes"}[k]
-	}
-	if _, err := loadSlackAppConfig(env); err == nil || !strings.Contains(err.Error(), "ACTIONBOT_LINK_SECRET") || !strings.Contains(err.Error(), "ACTIONBOT_SYNC") {
-		t.Errorf("loadSlackAppConfig: %v", err)
-	}
-	if _, err := loadConfig(env); err == nil || strings.Contains(err.Error(), "ACTIONBOT_LINK_SECRET") {
-		t.Errorf("loadConfig: %v; want ACTIONBOT_SYNC's problem alone", err)
-	}
-}
-
 // TestLinkPagesInSocketMode: Socket Mode has no HTTP server for Slack, so
 // the link pages get one of their own on ACTIONBOT_ADDR, serving /a/ and
 // nothing else.
