@@ -64,7 +64,7 @@ func mailHealth(db *store.DB, now func() time.Time) func(ctx context.Context) []
 // deliverAll delivers a --post's messages before the command exits:
 // Slack's through Slack, e-mails through the mail server, each with the
 // bot's own sender on the invocation's clock (db.Now), each accounted for
-// by summariseDelivery.
+// by outbox.Summarise.
 func deliverAll(ctx context.Context, w io.Writer, c *config.Config, log *slog.Logger, db *store.DB, msgs []*actionbot.Outgoing) error {
 	var slackIDs, mailIDs []int64
 	for _, m := range msgs {
@@ -81,46 +81,23 @@ func deliverAll(ctx context.Context, w io.Writer, c *config.Config, log *slog.Lo
 		wait = c.Slack.PostWait
 	}
 	// Each owner's messages go through its sender, or wait for want of
-	// settings (missing says so).
-	type route struct {
-		ids     []int64
-		sender  func() *outbox.Sender
-		words   deliveryWords
-		missing string
-	}
-	slackRoute := route{ids: slackIDs, words: deliveryWords{who: "Slack", short: "Slack", noun: "message"},
-		missing: "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n"}
+	// settings (Missing says so).
+	slackRoute := outbox.Route{IDs: slackIDs, Words: outbox.Words{Who: "Slack", Short: "Slack", Noun: "message"},
+		Missing: "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n"}
 	if c.Slack != nil {
-		slackRoute.sender = func() *outbox.Sender { return postSlackSender(c.Slack, db, log) }
+		slackRoute.Sender = func() *outbox.Sender { return postSlackSender(c.Slack, db, log) }
 	}
-	mailRoute := route{ids: mailIDs, words: deliveryWords{short: "The mail server", noun: "e-mail"},
-		missing: "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n"}
+	mailRoute := outbox.Route{IDs: mailIDs, Words: outbox.Words{Short: "The mail server", Noun: "e-mail"},
+		Missing: "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n"}
 	if c.Mail != nil {
-		mailRoute.words.who = "The mail server (" + c.Mail.Server.String() + ")"
-		mailRoute.sender = func() *outbox.Sender {
+		mailRoute.Words.Who = "The mail server (" + c.Mail.Server.String() + ")"
+		mailRoute.Sender = func() *outbox.Sender {
 			t := mailTransport(c, db, log)
 			t.Timeout = postTimeout // each SMTP conversation, as each call to Slack
 			return mail.NewSender(db, t, db.Now, log)
 		}
 	}
-	var errs []error
-	for _, r := range []route{slackRoute, mailRoute} {
-		switch {
-		case len(r.ids) == 0:
-		case r.sender == nil:
-			fmt.Fprintf(w, r.missing, actionbot.Plural(len(r.ids), r.words.noun))
-			errs = append(errs, actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered."))
-		default:
-			sender := r.sender()
-			if err := deliverNow(ctx, w, db, sender, r.words, r.ids, wait, min(sender.Pace, 250*time.Millisecond)); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return outbox.DeliverRoutes(ctx, w, db, []outbox.Route{slackRoute, mailRoute}, wait)
 }
 
 // checkPostAll is checkPost for a command that may post to Slack or send

@@ -1,0 +1,129 @@
+package outbox_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/outbox"
+	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
+)
+
+// fakeSlack is a transport that takes every message, or none (fail).
+type fakeSlack struct {
+	fail string
+	sent []string
+}
+
+func (f *fakeSlack) Owner() string { return "slack" }
+func (f *fakeSlack) Name() string  { return "fake slack" }
+func (f *fakeSlack) Send(_ context.Context, m *actionbot.Outgoing, channel string) (outbox.Sent, *outbox.Failure) {
+	if f.fail != "" {
+		return outbox.Sent{}, &outbox.Failure{Cause: f.fail}
+	}
+	f.sent = append(f.sent, m.Key)
+	return outbox.Sent{Channel: channel, Ref: "ts-" + m.Key}, nil
+}
+
+// queued is a database on a test clock holding n messages for Slack, and a
+// sender through tr whose waits move the clock on.
+func queued(t *testing.T, tr outbox.Transport, n int) (*store.DB, *outbox.Sender, []int64) {
+	t.Helper()
+	clock := storetest.NewClock(storetest.PlanStart)
+	db := storetest.MustOpenEmpty(t, clock)
+	var ids []int64
+	for i := range n {
+		o := &actionbot.Outgoing{Key: "k" + string(rune('a'+i)), Kind: "reminder", To: "C0TASKING", Message: actionbot.Simple("hello")}
+		if _, err := db.Enqueue(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, o.ID)
+	}
+	s := &outbox.Sender{Store: db, Transport: tr, Now: clock.Now, Logger: slog.New(slog.DiscardHandler), BaseBackoff: time.Minute, MaxBackoff: time.Hour,
+		After: func(d time.Duration) <-chan time.Time {
+			clock.Advance(d)
+			c := make(chan time.Time, 1)
+			c <- clock.Now()
+			return c
+		}}
+	return db, s, ids
+}
+
+var slackWords = outbox.Words{Who: "Slack", Short: "Slack", Noun: "message"}
+
+func TestDeliverNowSendsEveryMessageAndSaysSo(t *testing.T) {
+	tr := &fakeSlack{}
+	db, s, ids := queued(t, tr, 2)
+	var out bytes.Buffer
+	if err := outbox.DeliverNow(context.Background(), &out, db, s, slackWords, ids, 5*time.Second, 100*time.Millisecond); err != nil {
+		t.Fatalf("DeliverNow: %v\n%s", err, out.String())
+	}
+	if got := out.String(); got != "Slack accepted 2 of 2 messages.\n" || len(tr.sent) != 2 {
+		t.Errorf("account %q, sent %v", got, tr.sent)
+	}
+}
+
+// A transport that takes nothing is given up after the wait, on the
+// sender's clock, and what is left stays queued for the serving bot.
+func TestDeliverNowGivesUpOnATransportThatTakesNothing(t *testing.T) {
+	db, s, ids := queued(t, &fakeSlack{fail: "slack is down"}, 1)
+	var out bytes.Buffer
+	err := outbox.DeliverNow(context.Background(), &out, db, s, slackWords, ids, time.Second, 250*time.Millisecond)
+	if actionbot.ErrorCode(err) != actionbot.EINVALID {
+		t.Errorf("err %v, want EINVALID", err)
+	}
+	want := "Slack accepted 0 of 1 message.\nSlack took no message for 1s (last: slack is down (retrying)), so this gave up: 1 still queued; a running bot, or the next --post, sends them.\n"
+	if out.String() != want {
+		t.Errorf("account:\n%s\nwant:\n%s", out.String(), want)
+	}
+	left, err := db.OutgoingByID(context.Background(), ids)
+	if err != nil || len(left) != 1 || (left[0].State != actionbot.OutboxPending && left[0].State != actionbot.OutboxSending) {
+		t.Errorf("after giving up: %+v, %v", left, err)
+	}
+}
+
+func TestSummariseNamesWhatFailedAndWhatIsLeft(t *testing.T) {
+	out := []*actionbot.Outgoing{
+		{To: "C0TASKING", State: actionbot.OutboxSent},
+		{To: "C0GONE", State: actionbot.OutboxFailed, LastError: "channel_not_found"},
+		{To: "U0LEAD", State: actionbot.OutboxPending, LastError: "ratelimited"},
+	}
+	var w bytes.Buffer
+	err := outbox.Summarise(&w, outbox.Words{Who: "The mail server (smtp.example.org:587)", Short: "The mail server", Noun: "e-mail"}, out, false, time.Second)
+	if err == nil {
+		t.Error("no error with messages undelivered")
+	}
+	for _, want := range []string{
+		"The mail server (smtp.example.org:587) accepted 1 of 3 e-mails.",
+		"1 could not be delivered (/action admin failed lists them): ",
+		"channel_not_found",
+		"1 still queued (The mail server asked to wait, or failed for now; last: ratelimited)",
+	} {
+		if !strings.Contains(w.String(), want) {
+			t.Errorf("the account lacks %q:\n%s", want, w.String())
+		}
+	}
+}
+
+// A route without its settings sends nothing and says so; the others go.
+func TestDeliverRoutesSaysWhatHadNowhereToGo(t *testing.T) {
+	tr := &fakeSlack{}
+	db, s, ids := queued(t, tr, 1)
+	var w bytes.Buffer
+	err := outbox.DeliverRoutes(context.Background(), &w, db, []outbox.Route{
+		{IDs: ids, Sender: func() *outbox.Sender { return s }, Words: slackWords},
+		{IDs: []int64{99}, Words: outbox.Words{Noun: "e-mail"}, Missing: "Not sent, for want of a mail server: %s, left queued.\n"},
+		{Words: outbox.Words{Noun: "fax"}, Missing: "never said: %s\n"},
+	}, time.Second)
+	if err == nil {
+		t.Error("no error with an e-mail left queued")
+	}
+	if want := "Slack accepted 1 of 1 message.\nNot sent, for want of a mail server: 1 e-mail, left queued.\n"; w.String() != want {
+		t.Errorf("account %q, want %q", w.String(), want)
+	}
+}
