@@ -58,6 +58,11 @@ func ErrorMessage(err error) string {
 	return "Something went wrong on our side and nothing was changed. Please try again; if it keeps happening, tell a coordinator."
 }
 
+// EUSAGE means a command was asked for wrongly (an unknown flag, a missing
+// argument, a format that does not exist): the command line is at fault,
+// not the plan. The CLI shows its usage and exits 2.
+const EUSAGE = "usage"
+
 // EUNCHANGED means the request would change nothing (marking a done action
 // done). It is not a failure: the message says so and nothing is written.
 const EUNCHANGED = "unchanged"

@@ -13,12 +13,6 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// FlagError is a report asked for wrongly on the command line: the
-// command's usage is at fault, not the plan.
-type FlagError struct{ Msg string }
-
-func (e *FlagError) Error() string { return e.Msg }
-
 // Writers are the text formats of a report, by name (pdf is printed by
 // Printer).
 func Writers() map[string]func(io.Writer, *Report) error {
@@ -30,7 +24,7 @@ func Writers() map[string]func(io.Writer, *Report) error {
 }
 
 // Format chooses the format: the one given, else the output file's
-// extension, else Markdown. An unknown format is a *FlagError.
+// extension, else Markdown. An unknown format is an actionbot.EUSAGE error.
 func Format(format, out string) (string, error) {
 	if format == "" {
 		switch strings.ToLower(filepath.Ext(out)) {
@@ -51,7 +45,7 @@ func Format(format, out string) (string, error) {
 		f = "html"
 	}
 	if _, ok := Writers()[f]; !ok && f != "pdf" {
-		return "", &FlagError{fmt.Sprintf("unknown report format %q: use md, csv, html or pdf", format)}
+		return "", actionbot.Errorf(actionbot.EUSAGE, "unknown report format %q: use md, csv, html or pdf", format)
 	}
 	return f, nil
 }
@@ -62,7 +56,7 @@ const maxRecommendations = 64 << 10
 
 // ReadCover reads the paper's cover from the flags: the meeting and author
 // on one line each, the recommendations from a file of UTF-8 text. A file
-// too large or not UTF-8 is a *FlagError.
+// too large or not UTF-8 is an actionbot.EUSAGE error.
 func ReadCover(meeting, author, notesFile string) (Cover, error) {
 	cv := Cover{Meeting: strings.Join(strings.Fields(actionbot.CleanText(meeting)), " "), Author: strings.Join(strings.Fields(actionbot.CleanText(author)), " ")}
 	if notesFile == "" {
@@ -78,10 +72,10 @@ func ReadCover(meeting, author, notesFile string) (Cover, error) {
 		return cv, fmt.Errorf("read the recommendations %s: %w", notesFile, err)
 	}
 	if len(b) > maxRecommendations {
-		return cv, &FlagError{fmt.Sprintf("--recommendations %s is over %d KB: a board paper's notes fit on a page", notesFile, maxRecommendations>>10)}
+		return cv, actionbot.Errorf(actionbot.EUSAGE, "--recommendations %s is over %d KB: a board paper's notes fit on a page", notesFile, maxRecommendations>>10)
 	}
 	if !utf8.Valid(b) {
-		return cv, &FlagError{fmt.Sprintf("--recommendations %s is not UTF-8 text: save it as UTF-8", notesFile)}
+		return cv, actionbot.Errorf(actionbot.EUSAGE, "--recommendations %s is not UTF-8 text: save it as UTF-8", notesFile)
 	}
 	// What a terminal or a page would obey (escapes, bidi overrides) is
 	// dropped; line breaks and tabs stay.

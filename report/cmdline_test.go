@@ -1,12 +1,12 @@
 package report_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/report"
 )
 
@@ -22,8 +22,7 @@ func TestFormatIsGivenOrFromTheFilesExtension(t *testing.T) {
 		}
 	}
 	_, err := report.Format("docx", "")
-	var fe *report.FlagError
-	if !errors.As(err, &fe) || fe.Msg != `unknown report format "docx": use md, csv, html or pdf` {
+	if actionbot.ErrorCode(err) != actionbot.EUSAGE || actionbot.ErrorMessage(err) != `unknown report format "docx": use md, csv, html or pdf` {
 		t.Errorf("Format(docx): %v", err)
 	}
 }
@@ -43,12 +42,11 @@ func TestReadCoverCleansTheFlagsAndRefusesWhatIsNotANote(t *testing.T) {
 	big := filepath.Join(dir, "big.txt")
 	os.WriteFile(big, []byte(strings.Repeat("x", 65<<10)), 0o600)
 	for _, f := range []string{latin1, big} {
-		var fe *report.FlagError
-		if _, err := report.ReadCover("", "", f); !errors.As(err, &fe) {
-			t.Errorf("ReadCover(%s): %v, want a FlagError", f, err)
+		if _, err := report.ReadCover("", "", f); actionbot.ErrorCode(err) != actionbot.EUSAGE {
+			t.Errorf("ReadCover(%s): %v, want a usage error", f, err)
 		}
 	}
-	if _, err := report.ReadCover("", "", filepath.Join(dir, "missing")); err == nil || errors.As(err, new(*report.FlagError)) {
+	if _, err := report.ReadCover("", "", filepath.Join(dir, "missing")); err == nil || actionbot.ErrorCode(err) == actionbot.EUSAGE {
 		t.Errorf("a missing file: %v, want an error that is not the usage's", err)
 	}
 }

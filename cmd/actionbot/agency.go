@@ -56,15 +56,15 @@ func (a *app) agencyCmd(ctx context.Context, noun string, args []string) error {
 			rest = rest[1:]
 		}
 		if len(rest) < 2 {
-			return &usageError{agencyUsage}
+			return actionbot.Errorf(actionbot.EUSAGE, "%s", agencyUsage)
 		}
 		change = &commands.Admin{Op: commands.AdminAgencyAlias, Agency: rest[0], Aliases: rest[1:]}
 	case op == "list" && len(pos) == 1:
 	default:
-		return &usageError{agencyUsage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", agencyUsage)
 	}
 	if (*code != "" || len(aliases) > 0) && (change == nil || change.Op != commands.AdminAgencyAdd) {
-		return &usageError{"--code and --alias go with agency add: " + agencyUsage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", "--code and --alias go with agency add: "+agencyUsage)
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {

@@ -30,15 +30,15 @@ func speedFlag(fs *flag.FlagSet) *float64 {
 func (a *app) startClock(c *config.Config, asOf string, speed float64) error {
 	if asOf == "" {
 		if speed != 1 {
-			return &usageError{"-speed moves the -as-of clock: give -as-of too, e.g. -as-of 2012-11-05T08:29 -speed 60"}
+			return actionbot.Errorf(actionbot.EUSAGE, "-speed moves the -as-of clock: give -as-of too, e.g. -as-of 2012-11-05T08:29 -speed 60")
 		}
 		return nil
 	}
 	if c.Slack != nil {
-		return &usageError{"-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was"}
+		return actionbot.Errorf(actionbot.EUSAGE, "-as-of runs the console only: unset the Slack settings (SLACK_BOT_TOKEN and the others) to try the plan as it was")
 	}
 	if !(speed >= 1 && speed <= 100000) {
-		return &usageError{fmt.Sprintf("-speed is how many times faster than the wall clock the console's clock runs, from 1 to 100000; %v is not", speed)}
+		return actionbot.Errorf(actionbot.EUSAGE, "-speed is how many times faster than the wall clock the console's clock runs, from 1 to 100000; %v is not", speed)
 	}
 	start, err := parseAsOf(asOf, a.wall, c.TZ, "", "")
 	if err != nil {

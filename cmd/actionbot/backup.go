@@ -20,7 +20,7 @@ func (a *app) backupCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"backup takes the file to write"}
+		return actionbot.Errorf(actionbot.EUSAGE, "backup takes the file to write")
 	}
 	db, err := a.open(ctx, c, true)
 	if err != nil {

@@ -24,9 +24,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-var errHelp = flag.ErrHelp
-
-// flags parses a subcommand's flags; -h prints its usage and returns errHelp.
+// flags parses a subcommand's flags; -h prints its usage and returns flag.ErrHelp.
 func (a *app) flags(name, args string, fs *flag.FlagSet, argv []string) error {
 	fs.SetOutput(a.stderr)
 	fs.Usage = func() {
@@ -35,9 +33,9 @@ func (a *app) flags(name, args string, fs *flag.FlagSet, argv []string) error {
 	}
 	if err := fs.Parse(argv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+			return err
 		}
-		return &usageError{err.Error()}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", err.Error())
 	}
 	return nil
 }
@@ -106,9 +104,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		// "actionbot -db x.db membr list": a command mistyped after -db.
 		if msg := unknownCommand(fs.Arg(0)); strings.Contains(msg, "did you mean") {
-			return &usageError{msg}
+			return actionbot.Errorf(actionbot.EUSAGE, "%s", msg)
 		}
-		return &usageError{fmt.Sprintf("serve takes flags only, not %q", fs.Arg(0))}
+		return actionbot.Errorf(actionbot.EUSAGE, "serve takes flags only, not %q", fs.Arg(0))
 	}
 	// On Slack the database must exist: a mistyped path must not start a
 	// fresh one and post to real channels. The console may create it.
@@ -289,7 +287,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"import takes one plan file, CSV or .xlsx"}
+		return actionbot.Errorf(actionbot.EUSAGE, "import takes one plan file, CSV or .xlsx")
 	}
 	return a.importPlan(ctx, c, f, fs.Arg(0))
 }
@@ -310,20 +308,20 @@ func (a *app) exportCmd(ctx context.Context, args []string) error {
 	ex, ok := exportFormat(*format)
 	plan := *format == "csv" || *format == "xlsx"
 	if !ok && !plan {
-		return &usageError{fmt.Sprintf("unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))}
+		return actionbot.Errorf(actionbot.EUSAGE, "unknown export format %q: use %s", *format, strings.Join(exportFormatNames(), ", "))
 	}
 	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))}
+		return actionbot.Errorf(actionbot.EUSAGE, "export takes flags only, not %q (flags go before the arguments)", fs.Arg(0))
 	}
 	if err := safefile.NotTheDatabase(*out, c.DB); err != nil {
 		return err
 	}
 	if *format == "xlsx" && *out == "" && isTerminalOut(a.stdout) {
-		return &usageError{"an xlsx workbook is not for the terminal: give -o FILE.xlsx, or redirect the output"}
+		return actionbot.Errorf(actionbot.EUSAGE, "an xlsx workbook is not for the terminal: give -o FILE.xlsx, or redirect the output")
 	}
 	if *shipped {
 		if !plan {
-			return &usageError{"--shipped writes the shipped plan as a CSV or xlsx template: use --format csv or xlsx"}
+			return actionbot.Errorf(actionbot.EUSAGE, "--shipped writes the shipped plan as a CSV or xlsx template: use --format csv or xlsx")
 		}
 		ex, err := planfile.ShippedExport()
 		if err != nil {
@@ -392,7 +390,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	// The usage is checked before the database is opened (or created).
 	var change *commands.Command
 	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove" || rest[0] == "email" || rest[0] == "list")) {
-		return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
+		return actionbot.Errorf(actionbot.EUSAGE, "member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]")
 	} else if err := flagsAfterArgs("member", rest); err != nil {
 		return err
 	} else if change, err = a.membershipArgs("member", rest); err != nil {
@@ -432,7 +430,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	return &usageError{"member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]"}
+	return actionbot.Errorf(actionbot.EUSAGE, "member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]")
 }
 
 func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
@@ -451,7 +449,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		if err := flagsAfterArgs("coordinator", rest); err != nil {
 			return err
 		}
-		return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
+		return actionbot.Errorf(actionbot.EUSAGE, "coordinator add USER, coordinator remove USER, or coordinator list")
 	} else if err := flagsAfterArgs("coordinator", rest); err != nil {
 		return err
 	} else if change, err = a.membershipArgs("coordinator", rest); err != nil {
@@ -483,5 +481,5 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	return &usageError{"coordinator add USER, coordinator remove USER, or coordinator list"}
+	return actionbot.Errorf(actionbot.EUSAGE, "coordinator add USER, coordinator remove USER, or coordinator list")
 }

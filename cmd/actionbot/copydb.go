@@ -24,11 +24,11 @@ func (a *app) copyDBCmd(ctx context.Context, args []string) error {
 	}
 	switch {
 	case from == "" || to == "":
-		return &usageError{"copy-db takes --from DB and --to DB (a SQLite file or a postgres:// URL each)"}
+		return actionbot.Errorf(actionbot.EUSAGE, "copy-db takes --from DB and --to DB (a SQLite file or a postgres:// URL each)")
 	case fs.NArg() > 0:
-		return &usageError{fmt.Sprintf("copy-db takes no arguments besides --from and --to (found %q)", fs.Arg(0))}
+		return actionbot.Errorf(actionbot.EUSAGE, "copy-db takes no arguments besides --from and --to (found %q)", fs.Arg(0))
 	case from == to:
-		return &usageError{"copy-db needs two different databases"}
+		return actionbot.Errorf(actionbot.EUSAGE, "copy-db needs two different databases")
 	}
 	src := store.NewDB(from)
 	src.MustExist = true

@@ -101,7 +101,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("init takes flags only, not %q", fs.Arg(0))}
+		return actionbot.Errorf(actionbot.EUSAGE, "init takes flags only, not %q", fs.Arg(0))
 	}
 	if st, err := os.Stat(c.DB); err == nil && !store.IsPostgresURL(c.DB) {
 		switch {
@@ -154,7 +154,7 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 func flagsAfterArgs(cmd string, rest []string) error {
 	for _, arg := range rest {
 		if strings.HasPrefix(arg, "-") && len(arg) > 1 {
-			return &usageError{fmt.Sprintf("the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s", arg, flagsFirst(cmd, rest))}
+			return actionbot.Errorf(actionbot.EUSAGE, "the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s", arg, flagsFirst(cmd, rest))
 		}
 	}
 	return nil

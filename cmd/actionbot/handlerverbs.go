@@ -48,7 +48,7 @@ func (a *app) runAs(ctx context.Context, c *config.Config, db *store.DB, actor s
 func adminCommand(noun string, rest []string) (*commands.Command, error) {
 	cmd, err := commands.Parse("admin " + noun + " " + strings.Join(rest, " "))
 	if err != nil {
-		return nil, &usageError{actionbot.ErrorMessage(err)}
+		return nil, actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
 	}
 	return cmd, nil
 }
@@ -70,20 +70,20 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	}
 	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
 	if len(pos) < 3 {
-		return &usageError{usage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
 	}
 	if _, err1 := strconv.Atoi(pos[0]); err1 != nil {
-		return &usageError{usage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
 	}
 	// The arguments are read as /action measure reads them: the value in
 	// one or two words ("fell 2.5%"), then "as of DATE" and a note.
 	cmd, err := commands.Parse("measure " + strings.Join(pos, " "))
 	if err != nil {
-		return &usageError{actionbot.ErrorMessage(err)}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
 	}
 	if *asOf != "" {
 		if !cmd.Measure.AsOf.IsZero() {
-			return &usageError{"give the date once: --as-of or \"as of\", not both"}
+			return actionbot.Errorf(actionbot.EUSAGE, "%s", "give the date once: --as-of or \"as of\", not both")
 		}
 		if cmd.Measure.AsOf, err = asOfDate(*asOf, a.clock()()); err != nil {
 			return err
@@ -91,7 +91,7 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	}
 	if *source != "" {
 		if cmd.Text != "" {
-			return &usageError{fmt.Sprintf("give the source once: --source or after the value, not both (%q)", cmd.Text)}
+			return actionbot.Errorf(actionbot.EUSAGE, "give the source once: --source or after the value, not both (%q)", cmd.Text)
 		}
 		cmd.Text = *source
 	}

@@ -19,7 +19,7 @@ func (a *app) mailSinkCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return &usageError{"mail-sink takes no arguments besides -addr"}
+		return actionbot.Errorf(actionbot.EUSAGE, "mail-sink takes no arguments besides -addr")
 	}
 	sink := &mail.Sink{Print: a.stdout}
 	got, err := sink.Listen(*addr)

@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,11 +33,6 @@ func main() {
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
-
-// usageError is a mistake on the command line: usage is printed, exit 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
 
 // subcommandHelp is a line of "actionbot help" for a command beyond the
 // usage's own.
@@ -83,11 +79,11 @@ func unknownCommand(cmd string) string {
 // dbValueIsACommand refuses "actionbot -db report": the command was taken
 // as the database's file name, and the console would start on a new
 // database named after it.
-func dbValueIsACommand(args []string) *usageError {
+func dbValueIsACommand(args []string) error {
 	for i := 0; i+1 < len(args); i++ {
 		if a := args[i]; (a == "-db" || a == "--db") && slices.Contains(commandNames, args[i+1]) &&
 			(i+2 == len(args) || strings.HasPrefix(args[i+2], "-")) {
-			return &usageError{fmt.Sprintf("-db takes the database's file before the command: actionbot -db FILE %s (here %q was read as the file)", args[i+1], args[i+1])}
+			return actionbot.Errorf(actionbot.EUSAGE, "-db takes the database's file before the command: actionbot -db FILE %s (here %q was read as the file)", args[i+1], args[i+1])
 		}
 		if !strings.HasPrefix(args[i], "-") {
 			break
@@ -169,8 +165,7 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, wall: wall}
 	cmd := "serve"
 	if err := dbValueIsACommand(args); err != nil {
-		fmt.Fprintf(stderr, "actionbot: %s\n\nRun actionbot help for the commands.\n", err.msg)
-		return 2
+		return exitCode(stderr, err)
 	}
 	args = dbFlagFirst(args)
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
@@ -213,7 +208,7 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 	case "mail-sink":
 		err = a.mailSinkCmd(ctx, args) // mailsink.go
 	default:
-		err = &usageError{unknownCommand(cmd)}
+		err = actionbot.Errorf(actionbot.EUSAGE, "%s", unknownCommand(cmd))
 	case "version":
 		fmt.Fprintln(stdout, "actionbot", actionbot.Version)
 	case "help", "-h", "--help":
@@ -223,16 +218,20 @@ func runAt(ctx context.Context, wall func() time.Time, args []string, stdin io.R
 		}
 		fmt.Fprint(stdout, usageFooter)
 	}
-	var ue *usageError
-	switch {
-	case err == nil:
+	return exitCode(stderr, err)
+}
+
+// exitCode maps err to the exit code at the edge, saying what went wrong
+// on stderr: a mistake on the command line (EUSAGE) prints the usage line
+// and exits 2; any other error exits 1, an internal one as it is.
+func exitCode(stderr io.Writer, err error) int {
+	switch code := actionbot.ErrorCode(err); {
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errHelp):
-		return 0
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "actionbot: %s\n\nRun actionbot help for the commands.\n", ue.msg)
+	case code == actionbot.EUSAGE:
+		fmt.Fprintf(stderr, "actionbot: %s\n\nRun actionbot help for the commands.\n", actionbot.ErrorMessage(err))
 		return 2
-	case actionbot.ErrorCode(err) != actionbot.EINTERNAL:
+	case code != actionbot.EINTERNAL:
 		fmt.Fprintf(stderr, "actionbot: %s\n", actionbot.ErrorMessage(err))
 		return 1
 	default:

@@ -37,7 +37,7 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 		return err
 	}
 	if len(pos) < min {
-		return &usageError{usage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -48,10 +48,10 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	// id, of one word or several, follows it.
 	cmd, err := a.handler(c, db).Parse(ctx, string(verb)+" "+strings.Join(pos, " "))
 	if err != nil {
-		return &usageError{actionbot.ErrorMessage(err)}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
 	}
 	if cmd.Verb != verb {
-		return &usageError{usage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
 	}
 	return a.runAsCoordinator(ctx, c, db, cmd)
 }

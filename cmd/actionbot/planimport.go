@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -58,7 +57,7 @@ func parseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &usageError{fmt.Sprintf("--max-size %q is not a size: write e.g. 50MB", s)}
+		return 0, actionbot.Errorf(actionbot.EUSAGE, "--max-size %q is not a size: write e.g. 50MB", s)
 	}
 	return n * mult, nil
 }

@@ -25,15 +25,15 @@ func previewFlags(from, to *string) func(*flag.FlagSet) {
 // copy of the database (reminders.Service.Preview).
 func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) error {
 	if r.post {
-		return &usageError{"--from and --to preview the volume and send nothing: leave out --post"}
+		return actionbot.Errorf(actionbot.EUSAGE, "--from and --to preview the volume and send nothing: leave out --post")
 	}
 	from, err1 := actionbot.ParseISODate(fromS)
 	to, err2 := actionbot.ParseISODate(toS)
 	if fromS == "" || toS == "" || err1 != nil || err2 != nil || to.Before(from) {
-		return &usageError{"give both --from and --to as dates, the first not after the last, such as --from 2012-04-02 --to 2013-05-03"}
+		return actionbot.Errorf(actionbot.EUSAGE, "give both --from and --to as dates, the first not after the last, such as --from 2012-04-02 --to 2013-05-03")
 	}
 	if from.DaysUntil(to) > 3*366 {
-		return &usageError{"preview at most three years at a time"}
+		return actionbot.Errorf(actionbot.EUSAGE, "preview at most three years at a time")
 	}
 	dir, err := os.MkdirTemp("", "actionbot-preview-")
 	if err != nil {

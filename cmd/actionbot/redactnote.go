@@ -36,11 +36,11 @@ func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
 	actor := strings.TrimSpace(actionbot.CleanText(*by))
 	switch {
 	case actor == "":
-		return &usageError{"-by names who redacts: a Slack member ID (U0123ABCD) or a name"}
+		return actionbot.Errorf(actionbot.EUSAGE, "-by names who redacts: a Slack member ID (U0123ABCD) or a name")
 	case strings.ContainsAny(actor, "[]\n"), len([]rune(actor)) > 80:
-		return &usageError{"-by takes a Slack member ID or a short name, without brackets"}
+		return actionbot.Errorf(actionbot.EUSAGE, "-by takes a Slack member ID or a short name, without brackets")
 	case len(pos) < 2:
-		return &usageError{redactNoteUsage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", redactNoteUsage)
 	}
 	if actionbot.IsUserID(strings.TrimPrefix(actor, "@")) {
 		actor = strings.TrimPrefix(actor, "@")
@@ -54,10 +54,10 @@ func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
 	// action's id, of one word or several, follows it.
 	cmd, err := a.handler(c, db).Parse(ctx, string(actionbot.VerbRedact)+" "+strings.Join(pos, " "))
 	if err != nil {
-		return &usageError{actionbot.ErrorMessage(err)}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
 	}
 	if cmd.Verb != actionbot.VerbRedact {
-		return &usageError{redactNoteUsage}
+		return actionbot.Errorf(actionbot.EUSAGE, "%s", redactNoteUsage)
 	}
 	return a.runAs(ctx, c, db, actor, cmd)
 }

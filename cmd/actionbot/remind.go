@@ -79,7 +79,7 @@ func (a *app) scheduler(c *config.Config, db *store.DB, log *slog.Logger) *remin
 func parseAsOf(s string, now func() time.Time, loc *time.Location, sched, def string) (time.Time, error) {
 	t, err := reminders.ParseInstant(s, now, loc, sched, def)
 	if err != nil {
-		return t, &usageError{err.Error()}
+		return t, actionbot.Errorf(actionbot.EUSAGE, "%s", err.Error())
 	}
 	return t, nil
 }
@@ -115,7 +115,7 @@ func (a *app) remindSetup(ctx context.Context, name string, args []string, asOfH
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, &usageError{name + " takes no arguments besides its flags"}
+		return nil, actionbot.Errorf(actionbot.EUSAGE, "%s", name+" takes no arguments besides its flags")
 	}
 	rc, err := config.LoadRemind(a.env, c)
 	if err != nil {

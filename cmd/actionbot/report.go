@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,7 +22,7 @@ func asOfDate(s string, now time.Time) (actionbot.Date, error) {
 	}
 	d, err := actionbot.ParseISODate(strings.TrimSpace(s))
 	if err != nil {
-		return actionbot.Date{}, &usageError{fmt.Sprintf("--as-of %q is not a date like 2012-10-01", s)}
+		return actionbot.Date{}, actionbot.Errorf(actionbot.EUSAGE, "--as-of %q is not a date like 2012-10-01", s)
 	}
 	return d, nil
 }
@@ -47,20 +46,20 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("report takes flags only, not %q", fs.Arg(0))}
+		return actionbot.Errorf(actionbot.EUSAGE, "report takes flags only, not %q", fs.Arg(0))
 	}
 	f, err := report.Format(*format, *out)
 	if err != nil {
-		return asUsage(err)
+		return err
 	}
 	write := report.Writers()[f]
 	var printer *report.Printer
 	if f == "pdf" {
 		if *out == "" {
-			return &usageError{"--format pdf writes a file: add -o paper.pdf"}
+			return actionbot.Errorf(actionbot.EUSAGE, "--format pdf writes a file: add -o paper.pdf")
 		}
 		if *measures {
-			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
+			return actionbot.Errorf(actionbot.EUSAGE, "--measures writes the measures as a CSV table: add --format csv")
 		}
 		// Said before the database is opened: nothing is done without a
 		// browser to print it.
@@ -71,11 +70,11 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	}
 	cover, err := report.ReadCover(*meeting, *author, *notes)
 	if err != nil {
-		return asUsage(err)
+		return err
 	}
 	if *measures {
 		if f != "csv" {
-			return &usageError{"--measures writes the measures as a CSV table: add --format csv"}
+			return actionbot.Errorf(actionbot.EUSAGE, "--measures writes the measures as a CSV table: add --format csv")
 		}
 		write = report.WriteMeasuresCSV
 	}
@@ -83,7 +82,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	var q actionbot.Quarter
 	if *quarter != "" {
 		if *asOf != "" {
-			return &usageError{"give --as-of or --quarter, not both: a quarterly report stands at the quarter's last day"}
+			return actionbot.Errorf(actionbot.EUSAGE, "give --as-of or --quarter, not both: a quarterly report stands at the quarter's last day")
 		}
 		if q, err = actionbot.ParseQuarter(*quarter); err != nil {
 			return err
@@ -138,15 +137,6 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stderr, "Wrote the report as of %s to %s.\n", r.AsOf.UK(), *out)
 	}
 	return nil
-}
-
-// asUsage makes a report's *report.FlagError a usage error.
-func asUsage(err error) error {
-	var fe *report.FlagError
-	if errors.As(err, &fe) {
-		return &usageError{fe.Msg}
-	}
-	return err
 }
 
 // splitArgs separates flags from positional arguments, which may come in any
