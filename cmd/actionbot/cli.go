@@ -53,7 +53,7 @@ func (a *app) open(ctx context.Context, c *config.Config, bare bool) (*store.DB,
 	// configuration as well as by the database.
 	db.ConfiguredCoordinators = slices.Clone(c.Coordinators)
 	if err := db.Open(); err != nil {
-		return nil, explainOpen(err)
+		return nil, store.Advice(err)
 	}
 	for _, f := range db.Tightened {
 		fmt.Fprintf(a.stderr, "Made %s readable by its owner only: it holds notes and blocked reasons.\n", f)

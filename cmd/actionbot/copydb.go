@@ -33,12 +33,12 @@ func (a *app) copyDBCmd(ctx context.Context, args []string) error {
 	src := store.NewDB(from)
 	src.MustExist = true
 	if err := src.Open(); err != nil {
-		return explainOpen(err)
+		return store.Advice(err)
 	}
 	defer src.Close()
 	dst := store.NewDB(to)
 	if err := dst.Open(); err != nil {
-		return explainOpen(err)
+		return store.Advice(err)
 	}
 	defer dst.Close()
 

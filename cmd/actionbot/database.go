@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -40,43 +39,9 @@ func creates(cmd string) (file, dir bool) {
 // integrityEvery is how often the running bot runs quick_check.
 const integrityEvery = 24 * time.Hour
 
-// explainOpen turns a missing or damaged database into what to do.
-func explainOpen(err error) error {
-	var me *store.MissingError
-	if errors.As(err, &me) && me.Link != "" {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db, or where the link points: a link is never followed to make a new database.", capitalise(me.Error()))
-	}
-	if errors.As(err, &me) {
-		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db; to start a new database, run `actionbot init -db %s` (the shipped plan) or `actionbot import -db %s FILE.csv`.",
-			capitalise(me.Error()), actionbot.Redact(me.Path), actionbot.Redact(me.Path))
-	}
-	var de *store.DamagedError
-	if errors.As(err, &de) {
-		return damagedMessage(de)
-	}
-	return err
-}
-
-func damagedMessage(de *store.DamagedError) error {
-	return actionbot.Errorf(actionbot.EINVALID, "%s. The bot will not start on a damaged database. Restore the latest copy made by `actionbot backup`, as docs/operations.md says under \"Data, backups and what survives a crash\": stop the bot, move %s and any %s-wal and %s-shm aside, copy the backup to %s, and start again.",
-		capitalise(de.Error()), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path), actionbot.Redact(de.Path))
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // checkIntegrity runs quick_check; a damaged database stops the bot.
 func checkIntegrity(ctx context.Context, db *store.DB) error {
-	err := db.QuickCheck(ctx)
-	var de *store.DamagedError
-	if errors.As(err, &de) {
-		return damagedMessage(de)
-	}
-	return err
+	return store.Advice(db.QuickCheck(ctx))
 }
 
 // integrityCheck is the daily quick_check, a job of the bot's runner. A
