@@ -388,14 +388,11 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	// The usage is checked before the database is opened (or created).
-	var change *commands.Command
-	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove" || rest[0] == "email" || rest[0] == "list")) {
-		return actionbot.Errorf(actionbot.EUSAGE, "member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]")
-	} else if err := flagsAfterArgs("member", rest); err != nil {
-		return err
-	} else if change, err = a.membershipArgs("member", rest); err != nil {
+	m, err := commands.ParseMembership("member", fs.Args())
+	if err != nil {
 		return err
 	}
+	a.mustExist = !m.MayCreate
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
@@ -407,8 +404,8 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 	}
 	rest := fs.Args()
 	switch {
-	case change != nil:
-		return a.changeOrForget(ctx, c, db, change)
+	case m.Change != nil:
+		return a.changeOrForget(ctx, c, db, m.Change)
 	case len(rest) >= 1 && rest[0] == "list":
 		var codes []string
 		if len(rest) > 1 {
@@ -444,17 +441,11 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	// The usage is checked before the database is opened (or created).
-	var change *commands.Command
-	if rest := fs.Args(); !(len(rest) >= 1 && (rest[0] == "add" || rest[0] == "remove") || len(rest) == 1 && rest[0] == "list") {
-		if err := flagsAfterArgs("coordinator", rest); err != nil {
-			return err
-		}
-		return actionbot.Errorf(actionbot.EUSAGE, "coordinator add USER, coordinator remove USER, or coordinator list")
-	} else if err := flagsAfterArgs("coordinator", rest); err != nil {
-		return err
-	} else if change, err = a.membershipArgs("coordinator", rest); err != nil {
+	m, err := commands.ParseMembership("coordinator", fs.Args())
+	if err != nil {
 		return err
 	}
+	a.mustExist = !m.MayCreate
 	db, err := a.open(ctx, c, false)
 	if err != nil {
 		return err
@@ -462,8 +453,8 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	rest := fs.Args()
 	switch {
-	case change != nil:
-		return a.changeOrForget(ctx, c, db, change)
+	case m.Change != nil:
+		return a.changeOrForget(ctx, c, db, m.Change)
 	case len(rest) == 1 && rest[0] == "list":
 		ids, err := db.Coordinators(ctx)
 		if err != nil {

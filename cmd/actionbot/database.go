@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -111,35 +110,4 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "The database %s holds %s. Register people with `actionbot member add USER AGENCY`, then start the bot with `actionbot serve -db %s`.\n", actionbot.Redact(c.DB), plan.Name, actionbot.Redact(c.DB))
 	return nil
-}
-
-// flagsAfterArgs refuses a flag given after the arguments, where Go's flag
-// package does not see it ("coordinator add U1 -db x.db" would otherwise
-// use the default database).
-func flagsAfterArgs(cmd string, rest []string) error {
-	for _, arg := range rest {
-		if strings.HasPrefix(arg, "-") && len(arg) > 1 {
-			return actionbot.Errorf(actionbot.EUSAGE, "the flag %s comes after the arguments, so it was not read and nothing was done: put flags first, as in actionbot %s", arg, flagsFirst(cmd, rest))
-		}
-	}
-	return nil
-}
-
-// flagsFirst is the command written with its flags (each with the value
-// after it, unless written -flag=value) before its other arguments.
-func flagsFirst(cmd string, rest []string) string {
-	var flags, args []string
-	for i := 0; i < len(rest); i++ {
-		arg := rest[i]
-		switch {
-		case !strings.HasPrefix(arg, "-") || len(arg) == 1:
-			args = append(args, arg)
-		case !strings.Contains(arg, "=") && i+1 < len(rest) && !strings.HasPrefix(rest[i+1], "-"):
-			flags = append(flags, arg, rest[i+1])
-			i++
-		default:
-			flags = append(flags, arg)
-		}
-	}
-	return strings.Join(append(append([]string{cmd}, flags...), args...), " ")
 }

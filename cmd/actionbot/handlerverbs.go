@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
@@ -40,19 +38,6 @@ func (a *app) runAs(ctx context.Context, c *config.Config, db *store.DB, actor s
 	}
 }
 
-// adminCommand parses the /action admin command a "member" or
-// "coordinator" subcommand stands for (rest: its arguments after the
-// flags) with the slash command's own parser, so that a missing agency or
-// a user that is not one is refused in the slash command's words. A
-// refusal is a usage error: it is found before the database is opened.
-func adminCommand(noun string, rest []string) (*commands.Command, error) {
-	cmd, err := commands.Parse("admin " + noun + " " + strings.Join(rest, " "))
-	if err != nil {
-		return nil, actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
-	}
-	return cmd, nil
-}
-
 // measureCmd is /action measure on the command line, with --as-of for a
 // figure that stands at an earlier date and --source for where it comes from.
 func (a *app) measureCmd(ctx context.Context, args []string) error {
@@ -68,32 +53,9 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	if err := a.flags("measure", "PRIORITY N VALUE", fs, flags); err != nil {
 		return err
 	}
-	const usage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
-	if len(pos) < 3 {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
-	}
-	if _, err1 := strconv.Atoi(pos[0]); err1 != nil {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
-	}
-	// The arguments are read as /action measure reads them: the value in
-	// one or two words ("fell 2.5%"), then "as of DATE" and a note.
-	cmd, err := commands.Parse("measure " + strings.Join(pos, " "))
+	cmd, err := commands.ParseMeasure(pos, *asOf, *source)
 	if err != nil {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
-	}
-	if *asOf != "" {
-		if !cmd.Measure.AsOf.IsZero() {
-			return actionbot.Errorf(actionbot.EUSAGE, "%s", "give the date once: --as-of or \"as of\", not both")
-		}
-		if cmd.Measure.AsOf, err = asOfDate(*asOf, a.clock()()); err != nil {
-			return err
-		}
-	}
-	if *source != "" {
-		if cmd.Text != "" {
-			return actionbot.Errorf(actionbot.EUSAGE, "give the source once: --source or after the value, not both (%q)", cmd.Text)
-		}
-		cmd.Text = *source
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -103,23 +65,6 @@ func (a *app) measureCmd(ctx context.Context, args []string) error {
 	// /action measure, as the person at the keyboard: the same checks (the
 	// date, the source's length and no personal data), wording and audit.
 	return a.runAsCoordinator(ctx, c, db, cmd)
-}
-
-// membershipArgs reads the arguments of "member" or "coordinator" (noun)
-// before the database is opened: a change (add, remove), parsed as /action
-// admin parses it, or nil for a list. A list only reads and a removal has
-// nobody to remove from a new database: neither creates one.
-func (a *app) membershipArgs(noun string, rest []string) (*commands.Command, error) {
-	if rest[0] == "list" {
-		a.mustExist = true
-		return nil, nil
-	}
-	change, err := adminCommand(noun, rest)
-	if err != nil {
-		return nil, err
-	}
-	a.mustExist = rest[0] == "remove"
-	return change, nil
 }
 
 // changeOrForget runs a membership change; a database this very command

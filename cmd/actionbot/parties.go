@@ -6,13 +6,8 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
-)
-
-// leadUsage and partnersUsage are what "lead" and "partners" take.
-const (
-	leadUsage     = "lead takes the action and its lead agencies: actionbot lead 1a South Yorkshire Police (several separated by \";\", quoted for the shell: actionbot lead \"DAB 1\" \"CSU; Police\")"
-	partnersUsage = "partners takes the action, add or remove, and the agencies: actionbot partners 1a add DCST (several separated by \";\", quoted for the shell)"
 )
 
 // partiesCmd is /action <id> lead … (verb lead) and /action <id> partners
@@ -22,10 +17,6 @@ const (
 // that the rules, the refusals, the audit and the reply are the slash
 // command's.
 func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string) error {
-	usage, min := leadUsage, 2
-	if verb == actionbot.VerbPartners {
-		usage, min = partnersUsage, 3
-	}
 	c, err := config.Load(a.env)
 	if err != nil {
 		return err
@@ -36,8 +27,8 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	if err := a.flags(string(verb), "ID AGENCY…", fs, flags); err != nil {
 		return err
 	}
-	if len(pos) < min {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
+	if err := commands.CheckPartiesArgs(verb, pos); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -47,11 +38,8 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	// The verb first, as "/action lead 1a SYP" may be typed: the action's
 	// id, of one word or several, follows it.
 	cmd, err := a.handler(c, db).Parse(ctx, string(verb)+" "+strings.Join(pos, " "))
-	if err != nil {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
-	}
-	if cmd.Verb != verb {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", usage)
+	if cmd, err = commands.PartiesCommand(verb, cmd, err); err != nil {
+		return err
 	}
 	return a.runAsCoordinator(ctx, c, db, cmd)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/report"
@@ -20,11 +21,7 @@ func asOfDate(s string, now time.Time) (actionbot.Date, error) {
 	if s == "" {
 		return actionbot.DateOf(now), nil
 	}
-	d, err := actionbot.ParseISODate(strings.TrimSpace(s))
-	if err != nil {
-		return actionbot.Date{}, actionbot.Errorf(actionbot.EUSAGE, "--as-of %q is not a date like 2012-10-01", s)
-	}
-	return d, nil
+	return commands.ParseAsOfDate(s)
 }
 
 func (a *app) reportCmd(ctx context.Context, args []string) error {
