@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -148,57 +146,12 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	day := actionbot.DateOf(at)
-	warnCalendar(log, rc.Rules.Calendar, day)
-	if _, err := svc.DigestDay(at); err != nil {
-		fmt.Fprintln(a.stdout, actionbot.ErrorMessage(err))
-		if post {
-			return actionbot.Errorf(actionbot.EINVALID, "Nothing was posted.")
-		}
-		return nil
-	}
-	if !post {
-		d, err := svc.BuildDigest(ctx, at)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "The digest for %s, as it would be posted to %s:\n\n%s", reminders.WhenText(at), digestChannelText(rc.DigestChannel), console.Render(d.Message))
-		if at.Before(a.wall().Add(-time.Hour)) {
-			// The digest reads the plan as it is now: an earlier morning's
-			// digest shows today's statuses with that morning's day counts.
-			fmt.Fprintln(a.stdout, "\nNote: this is the plan as it is now, counted from that morning: changes made since then are in it. For the plan as it stood then, run actionbot report --as-of that day.")
-		}
-		return nil
-	}
-	d, queued, err := svc.PostDigest(ctx, at)
-	if err != nil {
+	warnCalendar(log, rc.Rules.Calendar, actionbot.DateOf(at))
+	msgs, err := svc.DigestAccount(ctx, a.stdout, at, post, a.wall(), console.Render)
+	if err != nil || msgs == nil {
 		return err
 	}
-	if d != nil && d.Skip {
-		fmt.Fprintf(a.stdout, "%s\nThe plan has ended: there is no digest today; this short notice goes out instead on the week's first working day.\n", console.Render(d.Message))
-		return nil
-	}
-	if !queued {
-		fmt.Fprintf(a.stdout, "The digest for %s has already been posted; it goes out once a working day, so nothing more was queued.\n", day.In(c.TZ).Format("Mon 2 Jan 2006"))
-		return nil
-	}
-	if len(d.QueuedAlso) == 0 {
-		fmt.Fprintf(a.stdout, "%s\nPosting to #%s.\n", console.Render(d.Message), rc.DigestChannel)
-	} else {
-		var to []string
-		for _, o := range append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...) {
-			to = append(to, o.Destination())
-		}
-		fmt.Fprintf(a.stdout, "%s\nSending to %s.\n", console.Render(d.Message), strings.Join(to, ", "))
-	}
-	return deliverAll(ctx, a.stdout, c, log, db, append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...))
-}
-
-func digestChannelText(ch string) string {
-	if ch == "" {
-		return "no channel (ACTIONBOT_DIGEST_CHANNEL is not set)"
-	}
-	return "#" + ch
+	return deliverAll(ctx, a.stdout, c, log, db, msgs)
 }
 
 func (a *app) remindCmd(ctx context.Context, args []string) error {

@@ -1,0 +1,65 @@
+package reminders_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+)
+
+func renderStub(actionbot.Message) string { return "[the digest]\n" }
+
+// The command line's digest: shown as it would be posted, or posted once a
+// working day, with what was done said; a day with no digest is said too.
+func TestDigestAccount(t *testing.T) {
+	ctx := context.Background()
+	mon := at(2012, 11, 5, 8, 30)
+	f := mustFixture(t, mon)
+	var w bytes.Buffer
+
+	msgs, err := f.svc.DigestAccount(ctx, &w, mon, false, mon, renderStub)
+	if err != nil || msgs != nil {
+		t.Fatalf("preview: %v, %v", msgs, err)
+	}
+	if want := "The digest for Mon 5 Nov 2012 08:30 GMT, as it would be posted to #CDIGEST:\n\n[the digest]\n"; w.String() != want {
+		t.Errorf("preview:\n%q\nwant\n%q", w.String(), want)
+	}
+	w.Reset()
+	f.svc.DigestAccount(ctx, &w, mon, false, mon.Add(48*time.Hour), renderStub)
+	if !strings.Contains(w.String(), "Note: this is the plan as it is now, counted from that morning") {
+		t.Errorf("an earlier morning's preview has no note:\n%s", w.String())
+	}
+
+	w.Reset()
+	msgs, err = f.svc.DigestAccount(ctx, &w, mon, true, mon, renderStub)
+	if err != nil || len(msgs) != 1 || msgs[0].To != "CDIGEST" {
+		t.Fatalf("post: %+v, %v", msgs, err)
+	}
+	if w.String() != "[the digest]\n\nPosting to #CDIGEST.\n" {
+		t.Errorf("post: %q", w.String())
+	}
+	w.Reset()
+	msgs, err = f.svc.DigestAccount(ctx, &w, mon.Add(time.Hour), true, mon, renderStub)
+	if err != nil || msgs != nil || !strings.Contains(w.String(), "The digest for Mon 5 Nov 2012 has already been posted") {
+		t.Errorf("a second post the same day: %v, %v\n%s", msgs, err, w.String())
+	}
+
+	sat := at(2012, 11, 3, 8, 30)
+	w.Reset()
+	if msgs, err := f.svc.DigestAccount(ctx, &w, sat, false, sat, renderStub); err != nil || msgs != nil || w.Len() == 0 {
+		t.Errorf("a Saturday's preview: %v, %v, %q", msgs, err, w.String())
+	}
+	if _, err := f.svc.DigestAccount(ctx, &w, sat, true, sat, renderStub); actionbot.ErrorCode(err) != actionbot.EINVALID || actionbot.ErrorMessage(err) != "Nothing was posted." {
+		t.Errorf("a Saturday's post: %v", err)
+	}
+
+	f.svc.DigestChannel = ""
+	w.Reset()
+	f.svc.DigestAccount(ctx, &w, mon, false, mon, renderStub)
+	if !strings.Contains(w.String(), "as it would be posted to no channel (ACTIONBOT_DIGEST_CHANNEL is not set)") {
+		t.Errorf("no digest channel:\n%s", w.String())
+	}
+}
