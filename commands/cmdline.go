@@ -1,8 +1,12 @@
 package commands
 
 import (
+	"fmt"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -130,34 +134,132 @@ func ParseMeasure(pos []string, asOf, source string) (*Command, error) {
 	return cmd, nil
 }
 
-// cmdlinePartiesUsage is what the command line's "lead" or "partners" (verb)
-// takes, and the fewest arguments it needs.
-func cmdlinePartiesUsage(verb actionbot.Verb) (string, int) {
-	if verb == actionbot.VerbPartners {
+// verbUsage is what the command line's "lead", "partners" or "redact"
+// (verb) takes, and the fewest arguments it needs.
+func verbUsage(verb actionbot.Verb) (string, int) {
+	switch verb {
+	case actionbot.VerbPartners:
 		return "partners takes the action, add or remove, and the agencies: actionbot partners 1a add DCST (several separated by \";\", quoted for the shell)", 3
+	case actionbot.VerbRedact:
+		return "redact takes the action and its note's number, as its history numbers them: actionbot redact 5.2 note 2 [-by NAME]", 2
 	}
 	return "lead takes the action and its lead agencies: actionbot lead 1a South Yorkshire Police (several separated by \";\", quoted for the shell: actionbot lead \"DAB 1\" \"CSU; Police\")", 2
 }
 
-// CheckPartiesArgs refuses "lead" or "partners" (verb) with too few
-// arguments (pos), before the database is opened.
-func CheckPartiesArgs(verb actionbot.Verb, pos []string) error {
-	if usage, min := cmdlinePartiesUsage(verb); len(pos) < min {
+// CheckVerbArgs refuses "lead", "partners" or "redact" (verb) with too
+// few arguments (pos), before the database is opened.
+func CheckVerbArgs(verb actionbot.Verb, pos []string) error {
+	if usage, min := verbUsage(verb); len(pos) < min {
 		return usageError(usage)
 	}
 	return nil
 }
 
-// PartiesCommand is the words of "lead" or "partners" (verb) as the
+// VerbCommand is the words of "lead", "partners" or "redact" (verb) as the
 // handler parsed them against the plan's ids (Handler.Parse: cmd, err),
 // refused unless they are verb's command.
-func PartiesCommand(verb actionbot.Verb, cmd *Command, err error) (*Command, error) {
+func VerbCommand(verb actionbot.Verb, cmd *Command, err error) (*Command, error) {
 	if err != nil {
 		return nil, usageError(actionbot.ErrorMessage(err))
 	}
 	if cmd.Verb != verb {
-		usage, _ := cmdlinePartiesUsage(verb)
+		usage, _ := verbUsage(verb)
 		return nil, usageError(usage)
 	}
 	return cmd, nil
+}
+
+// RedactActor reads redact's -by: who redacts, as the marker and the audit
+// name them, a Slack member ID (an @ before it is dropped) or a short name.
+func RedactActor(by string) (string, error) {
+	actor := strings.TrimSpace(actionbot.CleanText(by))
+	switch {
+	case actor == "":
+		return "", usageError("-by names who redacts: a Slack member ID (U0123ABCD) or a name")
+	case strings.ContainsAny(actor, "[]\n"), len([]rune(actor)) > 80:
+		return "", usageError("-by takes a Slack member ID or a short name, without brackets")
+	}
+	if actionbot.IsUserID(strings.TrimPrefix(actor, "@")) {
+		actor = strings.TrimPrefix(actor, "@")
+	}
+	return actor, nil
+}
+
+// agencyUsage is what the command line's "agency" takes.
+const agencyUsage = `agency add NAME [--code CODE] [--alias ALIAS]…, agency alias AGENCY ALIAS…, or agency list (also: actionbot agencies)`
+
+// ParseAgency reads the command line's "agency" or "agencies" (noun): its
+// words (pos), and agency add's --code and --alias. It returns the change,
+// as /action admin agency add or alias makes it, or nil for the list.
+func ParseAgency(noun string, pos []string, code string, aliases []string) (*Admin, error) {
+	if noun == "agencies" && len(pos) == 0 {
+		pos = []string{"list"}
+	}
+	var change *Admin
+	op := ""
+	if len(pos) > 0 {
+		op = pos[0]
+	}
+	switch {
+	case op == "add" && len(pos) >= 2:
+		change = &Admin{Op: AdminAgencyAdd, Agency: strings.Join(pos[1:], " "), Code: code, Aliases: aliases}
+	case op == "alias" && len(pos) >= 3:
+		rest := pos[1:]
+		if rest[0] == "add" {
+			rest = rest[1:]
+		}
+		if len(rest) < 2 {
+			return nil, usageError(agencyUsage)
+		}
+		change = &Admin{Op: AdminAgencyAlias, Agency: rest[0], Aliases: rest[1:]}
+	case op == "list" && len(pos) == 1:
+	default:
+		return nil, usageError(agencyUsage)
+	}
+	if (code != "" || len(aliases) > 0) && (change == nil || change.Op != AdminAgencyAdd) {
+		return nil, usageError("--code and --alias go with agency add: " + agencyUsage)
+	}
+	return change, nil
+}
+
+// WriteAgencies writes the command line's list of agencies: code, name and
+// other names, one a line.
+func WriteAgencies(w io.Writer, dir *actionbot.Directory) {
+	list := dir.Agencies()
+	if len(list) == 0 {
+		fmt.Fprintln(w, `No agencies yet: actionbot agency add "South Yorkshire Police" --code SYP adds one.`)
+	}
+	for _, ag := range list {
+		line := ag.Code + "\t" + ag.Name
+		if len(ag.Aliases) > 0 {
+			line += "\taka " + strings.Join(ag.Aliases, "; ")
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// WriteMembers writes the command line's list of members: agency, its
+// name, the person, who added them and when (in loc).
+func WriteMembers(w io.Writer, dir *actionbot.Directory, ms []actionbot.Member, loc *time.Location) {
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "Nobody is registered yet: actionbot member add U123 CSU")
+	}
+	for _, m := range ms {
+		fmt.Fprintf(w, "%s\t%s\t%s\tadded by %s on %s\n", m.Agency, dir.Name(m.Agency), m.UserID, m.AddedBy, m.AddedAt.In(loc).Format("2006-01-02"))
+	}
+}
+
+// WriteCoordinators writes the command line's list of coordinators, each
+// named by configuration (ACTIONBOT_COORDINATORS: configured) marked so.
+func WriteCoordinators(w io.Writer, ids, configured []string) {
+	for _, id := range ids {
+		if slices.Contains(configured, id) {
+			fmt.Fprintf(w, "%s\t(ACTIONBOT_COORDINATORS)\n", id)
+		} else {
+			fmt.Fprintf(w, "%s\n", id)
+		}
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(w, "No coordinators yet: actionbot coordinator add U123")
+	}
 }

@@ -3,9 +3,11 @@ package commands_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 // isUsage fails unless err is a usage error saying want.
@@ -79,19 +81,94 @@ func TestParseMeasure(t *testing.T) {
 // "lead" and "partners" need their arguments before the database is
 // opened, and words the handler reads as their own command.
 func TestPartiesArguments(t *testing.T) {
-	isUsage(t, "lead 1a", commands.CheckPartiesArgs(actionbot.VerbLead, []string{"1a"}), "lead takes the action and its lead agencies")
-	isUsage(t, "partners 1a add", commands.CheckPartiesArgs(actionbot.VerbPartners, []string{"1a", "add"}), "partners takes the action, add or remove")
-	if err := commands.CheckPartiesArgs(actionbot.VerbLead, []string{"1a", "CSU"}); err != nil {
+	isUsage(t, "lead 1a", commands.CheckVerbArgs(actionbot.VerbLead, []string{"1a"}), "lead takes the action and its lead agencies")
+	isUsage(t, "partners 1a add", commands.CheckVerbArgs(actionbot.VerbPartners, []string{"1a", "add"}), "partners takes the action, add or remove")
+	if err := commands.CheckVerbArgs(actionbot.VerbLead, []string{"1a", "CSU"}); err != nil {
 		t.Errorf("lead 1a CSU: %v", err)
 	}
 	other := &commands.Command{Verb: actionbot.VerbPartners}
-	if _, err := commands.PartiesCommand(actionbot.VerbLead, other, nil); err == nil {
+	if _, err := commands.VerbCommand(actionbot.VerbLead, other, nil); err == nil {
 		t.Error("a partners command taken for lead")
 	}
-	if _, err := commands.PartiesCommand(actionbot.VerbLead, nil, actionbot.Errorf(actionbot.ENOTFOUND, "no action 9z")); actionbot.ErrorMessage(err) != "no action 9z" || actionbot.ErrorCode(err) != actionbot.EUSAGE {
+	if _, err := commands.VerbCommand(actionbot.VerbLead, nil, actionbot.Errorf(actionbot.ENOTFOUND, "no action 9z")); actionbot.ErrorMessage(err) != "no action 9z" || actionbot.ErrorCode(err) != actionbot.EUSAGE {
 		t.Errorf("a parse error: %v", err)
 	}
-	if cmd, err := commands.PartiesCommand(actionbot.VerbLead, &commands.Command{Verb: actionbot.VerbLead}, nil); err != nil || cmd == nil {
+	if cmd, err := commands.VerbCommand(actionbot.VerbLead, &commands.Command{Verb: actionbot.VerbLead}, nil); err != nil || cmd == nil {
 		t.Errorf("lead: %v", err)
+	}
+}
+
+// "agency" takes add (with --code and --alias), alias or list; "agencies"
+// alone is the list.
+func TestParseAgency(t *testing.T) {
+	add, err := commands.ParseAgency("agency", []string{"add", "South", "Yorkshire", "Police"}, "SYP", []string{"SY Police"})
+	if err != nil || add.Op != commands.AdminAgencyAdd || add.Agency != "South Yorkshire Police" || add.Code != "SYP" || len(add.Aliases) != 1 {
+		t.Errorf("agency add: %+v, %v", add, err)
+	}
+	for _, args := range [][]string{{"alias", "SYP", "South Yorks Police"}, {"alias", "add", "SYP", "SYP2"}} {
+		if al, err := commands.ParseAgency("agency", args, "", nil); err != nil || al.Op != commands.AdminAgencyAlias || al.Agency != "SYP" {
+			t.Errorf("agency %v: %+v, %v", args, al, err)
+		}
+	}
+	if l, err := commands.ParseAgency("agencies", nil, "", nil); err != nil || l != nil {
+		t.Errorf("agencies: %+v, %v", l, err)
+	}
+	for _, tc := range []struct {
+		args    []string
+		code    string
+		aliases []string
+		want    string
+	}{
+		{nil, "", nil, "agency add NAME [--code CODE]"},
+		{[]string{"add"}, "", nil, "agency add NAME"},
+		{[]string{"alias", "add", "SYP"}, "", nil, "agency add NAME"},
+		{[]string{"list", "all"}, "", nil, "agency add NAME"},
+		{[]string{"list"}, "SYP", nil, "--code and --alias go with agency add"},
+		{[]string{"alias", "SYP", "X"}, "", []string{"Y"}, "--code and --alias go with agency add"},
+	} {
+		_, err := commands.ParseAgency("agency", tc.args, tc.code, tc.aliases)
+		isUsage(t, "agency "+strings.Join(tc.args, " "), err, tc.want)
+	}
+}
+
+// redact's -by is a member ID (without its @) or a short name.
+func TestRedactActor(t *testing.T) {
+	for by, want := range map[string]string{"cli": "cli", " @U0123ABCD ": "U0123ABCD", "Jo Bloggs": "Jo Bloggs"} {
+		if got, err := commands.RedactActor(by); err != nil || got != want {
+			t.Errorf("RedactActor(%q) = %q, %v; want %q", by, got, err, want)
+		}
+	}
+	_, err := commands.RedactActor("  ")
+	isUsage(t, "an empty -by", err, "-by names who redacts")
+	_, err = commands.RedactActor("[Jo]")
+	isUsage(t, "brackets", err, "without brackets")
+	_, err = commands.RedactActor(strings.Repeat("x", 81))
+	isUsage(t, "a long name", err, "without brackets")
+	isUsage(t, "redact 5.2", commands.CheckVerbArgs(actionbot.VerbRedact, []string{"5.2"}), "redact takes the action and its note's number")
+}
+
+// The command line's lists, one a line, with a hint when there are none.
+func TestCommandLineLists(t *testing.T) {
+	dir := actionbot.NewDirectory([]*actionbot.Agency{{Code: "SYP", Name: "South Yorkshire Police", Aliases: []string{"SY Police"}}})
+	var w strings.Builder
+	commands.WriteAgencies(&w, dir)
+	if w.String() != "SYP\tSouth Yorkshire Police\taka SY Police\n" {
+		t.Errorf("agencies: %q", w.String())
+	}
+	w.Reset()
+	commands.WriteAgencies(&w, actionbot.NewDirectory(nil))
+	if !strings.HasPrefix(w.String(), "No agencies yet") {
+		t.Errorf("no agencies: %q", w.String())
+	}
+	w.Reset()
+	added := time.Date(2012, 4, 1, 23, 30, 0, 0, time.UTC) // 2 April in London
+	commands.WriteMembers(&w, dir, []actionbot.Member{{UserID: "U0123ABCD", Agency: "SYP", AddedBy: "cli", AddedAt: added}}, storetest.London)
+	if w.String() != "SYP\tSouth Yorkshire Police\tU0123ABCD\tadded by cli on 2012-04-02\n" {
+		t.Errorf("members: %q", w.String())
+	}
+	w.Reset()
+	commands.WriteCoordinators(&w, []string{"U1", "U2"}, []string{"U2"})
+	if w.String() != "U1\nU2\t(ACTIONBOT_COORDINATORS)\n" {
+		t.Errorf("coordinators: %q", w.String())
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -18,8 +17,6 @@ import (
 //	actionbot agency add "South Yorkshire Police" --code SYP --alias "SY Police" --alias Police
 //	actionbot agency alias SYP "South Yorks Police"
 //	actionbot agencies                  (or agency list)
-
-const agencyUsage = `agency add NAME [--code CODE] [--alias ALIAS]…, agency alias AGENCY ALIAS…, or agency list (also: actionbot agencies)`
 
 // stringsFlag is a flag given once for each value: --alias A --alias B.
 type stringsFlag []string
@@ -42,29 +39,10 @@ func (a *app) agencyCmd(ctx context.Context, noun string, args []string) error {
 	if err := a.flags(noun, "add NAME [--code CODE] [--alias ALIAS]… | alias AGENCY ALIAS… | list", fs, flags); err != nil {
 		return err
 	}
-	if noun == "agencies" && len(pos) == 0 {
-		pos = []string{"list"}
-	}
 	// The usage is checked before the database is opened.
-	var change *commands.Admin
-	switch op := firstArg(pos); {
-	case op == "add" && len(pos) >= 2:
-		change = &commands.Admin{Op: commands.AdminAgencyAdd, Agency: strings.Join(pos[1:], " "), Code: *code, Aliases: aliases}
-	case op == "alias" && len(pos) >= 3:
-		rest := pos[1:]
-		if rest[0] == "add" {
-			rest = rest[1:]
-		}
-		if len(rest) < 2 {
-			return actionbot.Errorf(actionbot.EUSAGE, "%s", agencyUsage)
-		}
-		change = &commands.Admin{Op: commands.AdminAgencyAlias, Agency: rest[0], Aliases: rest[1:]}
-	case op == "list" && len(pos) == 1:
-	default:
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", agencyUsage)
-	}
-	if (*code != "" || len(aliases) > 0) && (change == nil || change.Op != commands.AdminAgencyAdd) {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", "--code and --alias go with agency add: "+agencyUsage)
+	change, err := commands.ParseAgency(noun, pos, *code, aliases)
+	if err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -78,23 +56,6 @@ func (a *app) agencyCmd(ctx context.Context, noun string, args []string) error {
 	if err != nil {
 		return err
 	}
-	list := dir.Agencies()
-	if len(list) == 0 {
-		fmt.Fprintln(a.stdout, `No agencies yet: actionbot agency add "South Yorkshire Police" --code SYP adds one.`)
-	}
-	for _, ag := range list {
-		line := ag.Code + "\t" + ag.Name
-		if len(ag.Aliases) > 0 {
-			line += "\taka " + strings.Join(ag.Aliases, "; ")
-		}
-		fmt.Fprintln(a.stdout, line)
-	}
+	commands.WriteAgencies(a.stdout, dir)
 	return nil
-}
-
-func firstArg(pos []string) string {
-	if len(pos) == 0 {
-		return ""
-	}
-	return pos[0]
 }

@@ -419,12 +419,7 @@ func (a *app) memberCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(ms) == 0 {
-			fmt.Fprintln(a.stdout, "Nobody is registered yet: actionbot member add U123 CSU")
-		}
-		for _, m := range ms {
-			fmt.Fprintf(a.stdout, "%s\t%s\t%s\tadded by %s on %s\n", m.Agency, dir.Name(m.Agency), m.UserID, m.AddedBy, m.AddedAt.In(c.TZ).Format("2006-01-02"))
-		}
+		commands.WriteMembers(a.stdout, dir, ms, c.TZ)
 		return nil
 	}
 	return actionbot.Errorf(actionbot.EUSAGE, "member add USER AGENCY, member remove USER AGENCY, or member list [AGENCY]")
@@ -460,16 +455,7 @@ func (a *app) coordinatorCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if slices.Contains(c.Coordinators, id) {
-				fmt.Fprintf(a.stdout, "%s\t(ACTIONBOT_COORDINATORS)\n", id)
-			} else {
-				fmt.Fprintf(a.stdout, "%s\n", id)
-			}
-		}
-		if len(ids) == 0 {
-			fmt.Fprintln(a.stdout, "No coordinators yet: actionbot coordinator add U123")
-		}
+		commands.WriteCoordinators(a.stdout, ids, c.Coordinators)
 		return nil
 	}
 	return actionbot.Errorf(actionbot.EUSAGE, "coordinator add USER, coordinator remove USER, or coordinator list")

@@ -27,7 +27,7 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	if err := a.flags(string(verb), "ID AGENCY…", fs, flags); err != nil {
 		return err
 	}
-	if err := commands.CheckPartiesArgs(verb, pos); err != nil {
+	if err := commands.CheckVerbArgs(verb, pos); err != nil {
 		return err
 	}
 	db, err := a.open(ctx, c, false)
@@ -38,7 +38,7 @@ func (a *app) partiesCmd(ctx context.Context, verb actionbot.Verb, args []string
 	// The verb first, as "/action lead 1a SYP" may be typed: the action's
 	// id, of one word or several, follows it.
 	cmd, err := a.handler(c, db).Parse(ctx, string(verb)+" "+strings.Join(pos, " "))
-	if cmd, err = commands.PartiesCommand(verb, cmd, err); err != nil {
+	if cmd, err = commands.VerbCommand(verb, cmd, err); err != nil {
 		return err
 	}
 	return a.runAsCoordinator(ctx, c, db, cmd)

@@ -6,14 +6,12 @@ import (
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
 )
 
 // This file is "actionbot redact": removing a note's personal data. (The
 // redaction of secrets from output is redact.go's.)
-
-// redactNoteUsage is what "redact" takes.
-const redactNoteUsage = "redact takes the action and its note's number, as its history numbers them: actionbot redact 5.2 note 2 [-by NAME]"
 
 // redactNoteCmd is /action <id> redact note N on the command line, as the
 // person at the keyboard, who coordinates (or as -by names them, in the
@@ -33,17 +31,12 @@ func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
 	if err := a.flags("redact", "ID note N", fs, flags); err != nil {
 		return err
 	}
-	actor := strings.TrimSpace(actionbot.CleanText(*by))
-	switch {
-	case actor == "":
-		return actionbot.Errorf(actionbot.EUSAGE, "-by names who redacts: a Slack member ID (U0123ABCD) or a name")
-	case strings.ContainsAny(actor, "[]\n"), len([]rune(actor)) > 80:
-		return actionbot.Errorf(actionbot.EUSAGE, "-by takes a Slack member ID or a short name, without brackets")
-	case len(pos) < 2:
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", redactNoteUsage)
+	actor, err := commands.RedactActor(*by)
+	if err != nil {
+		return err
 	}
-	if actionbot.IsUserID(strings.TrimPrefix(actor, "@")) {
-		actor = strings.TrimPrefix(actor, "@")
+	if err := commands.CheckVerbArgs(actionbot.VerbRedact, pos); err != nil {
+		return err
 	}
 	db, err := a.open(ctx, c, false)
 	if err != nil {
@@ -53,11 +46,8 @@ func (a *app) redactNoteCmd(ctx context.Context, args []string) error {
 	// The verb first, as "/action redact 1a note 2" may be typed: the
 	// action's id, of one word or several, follows it.
 	cmd, err := a.handler(c, db).Parse(ctx, string(actionbot.VerbRedact)+" "+strings.Join(pos, " "))
-	if err != nil {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", actionbot.ErrorMessage(err))
-	}
-	if cmd.Verb != actionbot.VerbRedact {
-		return actionbot.Errorf(actionbot.EUSAGE, "%s", redactNoteUsage)
+	if cmd, err = commands.VerbCommand(actionbot.VerbRedact, cmd, err); err != nil {
+		return err
 	}
 	return a.runAs(ctx, c, db, actor, cmd)
 }
