@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -24,16 +23,9 @@ func previewFlags(from, to *string) func(*flag.FlagSet) {
 // preview simulates the digest and the sweep over a range of days on a
 // copy of the database (reminders.Service.Preview).
 func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) error {
-	if r.post {
-		return actionbot.Errorf(actionbot.EUSAGE, "--from and --to preview the volume and send nothing: leave out --post")
-	}
-	from, err1 := actionbot.ParseISODate(fromS)
-	to, err2 := actionbot.ParseISODate(toS)
-	if fromS == "" || toS == "" || err1 != nil || err2 != nil || to.Before(from) {
-		return actionbot.Errorf(actionbot.EUSAGE, "give both --from and --to as dates, the first not after the last, such as --from 2012-04-02 --to 2013-05-03")
-	}
-	if from.DaysUntil(to) > 3*366 {
-		return actionbot.Errorf(actionbot.EUSAGE, "preview at most three years at a time")
+	from, to, err := reminders.ParsePreviewRange(fromS, toS, r.post)
+	if err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", "actionbot-preview-")
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sevenoaks-csp/actionbot/bot"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
+	"github.com/sevenoaks-csp/actionbot/mail"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -59,7 +60,7 @@ func serveSlack(ctx context.Context, a *app, c *config.Config, db *store.DB) (bo
 	// Slack's messages, and e-mail beside them, go out from the one outbox (post.go).
 	senders := a.serveSenders(c, api, db, log)
 	if senders.mailer != nil {
-		b.HealthDetail = mailHealth(db, time.Now)
+		b.HealthDetail = mail.Health(db, time.Now)
 		log.Info("sending e-mail", "server", c.Mail.Server.String(), "from", c.Mail.From)
 	}
 

@@ -69,3 +69,22 @@ func digestChannelText(ch string) string {
 	}
 	return "#" + ch
 }
+
+// ParsePreviewRange reads remind's --from and --to, the days a preview of
+// the volume simulates (Service.Preview): both dates, the first not after
+// the last, at most three years apart, and never with --post (post), since
+// a preview sends nothing. Every refusal is an EUSAGE error.
+func ParsePreviewRange(fromS, toS string, post bool) (from, to actionbot.Date, err error) {
+	if post {
+		return from, to, actionbot.Errorf(actionbot.EUSAGE, "--from and --to preview the volume and send nothing: leave out --post")
+	}
+	from, err1 := actionbot.ParseISODate(fromS)
+	to, err2 := actionbot.ParseISODate(toS)
+	if fromS == "" || toS == "" || err1 != nil || err2 != nil || to.Before(from) {
+		return from, to, actionbot.Errorf(actionbot.EUSAGE, "give both --from and --to as dates, the first not after the last, such as --from 2012-04-02 --to 2013-05-03")
+	}
+	if from.DaysUntil(to) > 3*366 {
+		return from, to, actionbot.Errorf(actionbot.EUSAGE, "preview at most three years at a time")
+	}
+	return from, to, nil
+}

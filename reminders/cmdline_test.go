@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/reminders"
 )
 
 func renderStub(actionbot.Message) string { return "[the digest]\n" }
@@ -61,5 +62,28 @@ func TestDigestAccount(t *testing.T) {
 	f.svc.DigestAccount(ctx, &w, mon, false, mon, renderStub)
 	if !strings.Contains(w.String(), "as it would be posted to no channel (ACTIONBOT_DIGEST_CHANNEL is not set)") {
 		t.Errorf("no digest channel:\n%s", w.String())
+	}
+}
+
+func TestParsePreviewRange(t *testing.T) {
+	from, to, err := reminders.ParsePreviewRange("2012-04-02", "2013-05-03", false)
+	if err != nil || from.String() != "2012-04-02" || to.String() != "2013-05-03" {
+		t.Errorf("a year: %v..%v, %v", from, to, err)
+	}
+	for _, tc := range []struct {
+		from, to string
+		post     bool
+		want     string
+	}{
+		{"2012-04-02", "2013-05-03", true, "leave out --post"},
+		{"2012-04-02", "", false, "give both --from and --to"},
+		{"2 April", "2013-05-03", false, "give both --from and --to"},
+		{"2013-05-03", "2012-04-02", false, "the first not after the last"},
+		{"2012-04-02", "2015-05-03", false, "at most three years"},
+	} {
+		_, _, err := reminders.ParsePreviewRange(tc.from, tc.to, tc.post)
+		if actionbot.ErrorCode(err) != actionbot.EUSAGE || !strings.Contains(actionbot.ErrorMessage(err), tc.want) {
+			t.Errorf("%s..%s (post %v): %v; want %q", tc.from, tc.to, tc.post, err, tc.want)
+		}
 	}
 }
