@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/report"
 )
 
 // The command line (cmd/actionbot) offers some of /action's commands as
@@ -90,15 +91,6 @@ func flagsFirst(cmd string, rest []string) string {
 	return strings.Join(append(append([]string{cmd}, flags...), args...), " ")
 }
 
-// ParseAsOfDate reads a command line's --as-of date (2012-10-01).
-func ParseAsOfDate(s string) (actionbot.Date, error) {
-	d, err := actionbot.ParseISODate(strings.TrimSpace(s))
-	if err != nil {
-		return actionbot.Date{}, actionbot.Errorf(actionbot.EUSAGE, "--as-of %q is not a date like 2012-10-01", s)
-	}
-	return d, nil
-}
-
 // measureUsage is what the command line's "measure" takes.
 const measureUsage = "measure takes the priority, the measure's number and the value: actionbot measure 3 1 -2.5 --source \"police figures to September\" (a change with its direction: -2.5% or \"fell 2.5%\", +1% or \"rose 1%\"; a rate such as 82%; or yes/no)"
 
@@ -121,7 +113,7 @@ func ParseMeasure(pos []string, asOf, source string) (*Command, error) {
 		if !cmd.Measure.AsOf.IsZero() {
 			return nil, usageError("give the date once: --as-of or \"as of\", not both")
 		}
-		if cmd.Measure.AsOf, err = ParseAsOfDate(asOf); err != nil {
+		if cmd.Measure.AsOf, err = report.ParseAsOfDate(asOf); err != nil {
 			return nil, err
 		}
 	}

@@ -7,22 +7,12 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/report"
 )
-
-// asOfDate parses --as-of, a date in the plan's time zone; empty is today.
-func asOfDate(s string, now time.Time) (actionbot.Date, error) {
-	if s == "" {
-		return actionbot.DateOf(now), nil
-	}
-	return commands.ParseAsOfDate(s)
-}
 
 func (a *app) reportCmd(ctx context.Context, args []string) error {
 	c, err := config.Load(a.env)
@@ -45,51 +35,8 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return actionbot.Errorf(actionbot.EUSAGE, "report takes flags only, not %q", fs.Arg(0))
 	}
-	f, err := report.Format(*format, *out)
-	if err != nil {
-		return err
-	}
-	write := report.Writers()[f]
-	var printer *report.Printer
-	if f == "pdf" {
-		if *out == "" {
-			return actionbot.Errorf(actionbot.EUSAGE, "--format pdf writes a file: add -o paper.pdf")
-		}
-		if *measures {
-			return actionbot.Errorf(actionbot.EUSAGE, "--measures writes the measures as a CSV table: add --format csv")
-		}
-		// Said before the database is opened: nothing is done without a
-		// browser to print it.
-		printer = &report.Printer{}
-		if err := printer.Check(); err != nil {
-			return err
-		}
-	}
-	cover, err := report.ReadCover(*meeting, *author, *notes)
-	if err != nil {
-		return err
-	}
-	if *measures {
-		if f != "csv" {
-			return actionbot.Errorf(actionbot.EUSAGE, "--measures writes the measures as a CSV table: add --format csv")
-		}
-		write = report.WriteMeasuresCSV
-	}
-	now := a.clock()().In(c.TZ)
-	var q actionbot.Quarter
-	if *quarter != "" {
-		if *asOf != "" {
-			return actionbot.Errorf(actionbot.EUSAGE, "give --as-of or --quarter, not both: a quarterly report stands at the quarter's last day")
-		}
-		if q, err = actionbot.ParseQuarter(*quarter); err != nil {
-			return err
-		}
-	}
-	day, err := asOfDate(*asOf, now)
-	if err != nil {
-		return err
-	}
-	at, err := report.Instant(day, now)
+	job, err := report.Request{AsOf: *asOf, Quarter: *quarter, Format: *format, Out: *out, Measures: *measures,
+		Meeting: *meeting, Author: *author, Notes: *notes}.Check(a.clock()().In(c.TZ))
 	if err != nil {
 		return err
 	}
@@ -101,20 +48,12 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var r *report.Report
-	if *quarter != "" {
-		r, err = report.BuildCurrentQuarter(ctx, db, q, now, report.Options{Rules: c.RAG, Produced: now, Cover: cover})
-	} else {
-		r, err = report.BuildCurrent(ctx, db, report.Options{At: at, Rules: c.RAG, Produced: now})
-		if r != nil {
-			r.Cover = cover
-		}
-	}
+	r, err := job.Build(ctx, db, c.RAG)
 	if err != nil {
 		return err
 	}
-	if printer != nil {
-		pdf, err := printer.PrintPDF(ctx, r)
+	if job.Printer != nil {
+		pdf, err := job.Printer.PrintPDF(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -126,7 +65,7 @@ func (a *app) reportCmd(ctx context.Context, args []string) error {
 	}
 	// Every format may be read on a terminal (or a spreadsheet, or a
 	// browser): what a terminal would obey is escaped, whatever the format.
-	emit := safefile.Printable(func(w io.Writer) error { return write(w, r) })
+	emit := safefile.Printable(func(w io.Writer) error { return job.Write(w, r) })
 	if err := safefile.Write(*out, a.stdout, emit); err != nil {
 		return err
 	}
