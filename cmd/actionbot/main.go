@@ -58,14 +58,16 @@ func moreCommands() []subcommandHelp {
 }
 
 // commandNames are the subcommands runAt's switch knows.
-var commandNames = []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
-	"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "redact", "agency", "agencies", "mail-sink", "version", "help"}
+func commandNames() []string {
+	return []string{"serve", "import", "export", "member", "members", "coordinator", "coordinators", "init",
+		"backup", "copy-db", "digest", "remind", "report", "measure", "lead", "partners", "redact", "agency", "agencies", "mail-sink", "version", "help"}
+}
 
 // unknownCommand says a command is not known, suggesting the nearest one
 // (one or two letters off), as the slash command does for its verbs.
 func unknownCommand(cmd string) string {
 	best, bestD := "", 3
-	for _, c := range commandNames {
+	for _, c := range commandNames() {
 		if d := actionbot.Levenshtein(strings.ToLower(cmd), c); d < bestD {
 			best, bestD = c, d
 		}
@@ -81,7 +83,7 @@ func unknownCommand(cmd string) string {
 // database named after it.
 func dbValueIsACommand(args []string) error {
 	for i := 0; i+1 < len(args); i++ {
-		if a := args[i]; (a == "-db" || a == "--db") && slices.Contains(commandNames, args[i+1]) &&
+		if a := args[i]; (a == "-db" || a == "--db") && slices.Contains(commandNames(), args[i+1]) &&
 			(i+2 == len(args) || strings.HasPrefix(args[i+2], "-")) {
 			return actionbot.Errorf(actionbot.EUSAGE, "-db takes the database's file before the command: actionbot -db FILE %s (here %q was read as the file)", args[i+1], args[i+1])
 		}
@@ -104,7 +106,7 @@ func dbFlagFirst(args []string) []string {
 		case strings.HasPrefix(a, "-db=") || strings.HasPrefix(a, "--db="):
 			i++
 		default:
-			if i == 0 || !slices.Contains(commandNames, a) {
+			if i == 0 || !slices.Contains(commandNames(), a) {
 				return args
 			}
 			out := append([]string{a}, args[:i]...)

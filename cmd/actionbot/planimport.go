@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -42,26 +41,6 @@ func importFlags(fs *flag.FlagSet) *importOptions {
 	return f
 }
 
-// parseSize reads "50MB", "512KB", "1GB" or a number of bytes.
-func parseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, actionbot.Errorf(actionbot.EUSAGE, "--max-size %q is not a size: write e.g. 50MB", s)
-	}
-	return n * mult, nil
-}
-
 // importPlan imports the plan file at path as the flags say
 // (planfile.ImportRun).
 func (a *app) importPlan(ctx context.Context, c *config.Config, f *importOptions, path string) error {
@@ -76,7 +55,7 @@ func (a *app) importPlan(ctx context.Context, c *config.Config, f *importOptions
 			return err
 		}
 	}
-	if r.MaxSize, err = parseSize(f.maxSize); err != nil {
+	if r.MaxSize, err = planfile.ParseSize(f.maxSize); err != nil {
 		return err
 	}
 	var db *store.DB

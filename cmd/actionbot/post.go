@@ -14,18 +14,14 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-// errNothingToPostTo refuses --post without Slack settings: there is
-// nowhere to post, and nothing is recorded.
-var errNothingToPostTo = actionbot.Errorf(actionbot.EINVALID,
-	"There is nothing to post to: --post sends through Slack, and no Slack settings are given (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET). Nothing was recorded. Run without --post to see the messages as they would be posted.")
-
 // checkPost checks, before anything is recorded, that --post has Slack to
-// post to: sc is the configuration's (nil without Slack settings).
+// post to: sc is the configuration's (nil without Slack settings). Without
+// it there is nowhere to post, and nothing is recorded.
 func checkPost(sc *config.Slack) error {
-	if sc == nil {
-		return errNothingToPostTo
+	if sc != nil {
+		return nil
 	}
-	return nil
+	return actionbot.Errorf(actionbot.EINVALID, "There is nothing to post to: --post sends through Slack, and no Slack settings are given (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET). Nothing was recorded. Run without --post to see the messages as they would be posted.")
 }
 
 // postTimeout bounds each call to Slack a --post makes: an unreachable

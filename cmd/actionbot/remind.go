@@ -5,11 +5,9 @@ import (
 	"flag"
 	"io"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
-	"github.com/sevenoaks-csp/actionbot/calendar"
 	"github.com/sevenoaks-csp/actionbot/console"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/internal/safefile"
@@ -23,7 +21,7 @@ func remindService(rc *config.Remind, c *config.Config, db *store.DB, log *slog.
 		Rules:          rc.Rules,
 		TaskingChannel: rc.TaskingChannel,
 		DigestChannel:  rc.DigestChannel,
-		DigestEmail:    digestEmail(c),
+		DigestEmail:    c.DigestEmail(),
 		NoEmail:        c.Mail == nil,
 		RAG:            c.RAG,
 		Logger:         log,
@@ -32,16 +30,6 @@ func remindService(rc *config.Remind, c *config.Config, db *store.DB, log *slog.
 
 func (a *app) remindLogger(c *config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
-}
-
-// warnCalendar warns when the bank holidays run out before day.
-func warnCalendar(log *slog.Logger, cal *calendar.Calendar, day actionbot.Date) {
-	if !cal.Covers(day) {
-		first, last := cal.Years()
-		log.Warn("the bank holidays known run from "+strconv.Itoa(first)+" to "+strconv.Itoa(last)+
-			": only weekends count as non-working days; set ACTIONBOT_HOLIDAYS_FILE to a newer copy of https://www.gov.uk/bank-holidays.json",
-			"day", day.String())
-	}
 }
 
 // reminderScheduler is the sweep and the digest, for the bot's runner, in
@@ -56,7 +44,7 @@ func (a *app) reminderScheduler(c *config.Config, db *store.DB) *reminders.Sched
 	if rc.TaskingChannel == "" {
 		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
 	}
-	warnCalendar(log, rc.Rules.Calendar, actionbot.Today(a.clock()(), c.TZ))
+	rc.Rules.WarnCalendar(log, actionbot.Today(a.clock()(), c.TZ))
 	return a.scheduler(c, db, log)
 }
 
@@ -146,7 +134,7 @@ func (a *app) digestCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	warnCalendar(log, rc.Rules.Calendar, actionbot.DateOf(at))
+	rc.Rules.WarnCalendar(log, actionbot.DateOf(at))
 	msgs, err := svc.DigestAccount(ctx, a.stdout, at, post, a.wall(), console.Render)
 	if err != nil || msgs == nil {
 		return err
@@ -173,7 +161,7 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	warnCalendar(log, rc.Rules.Calendar, actionbot.DateOf(at))
+	rc.Rules.WarnCalendar(log, actionbot.DateOf(at))
 	var run *reminders.Run
 	if post {
 		run, err = svc.Sweep(ctx, at)
@@ -193,12 +181,4 @@ func (a *app) remindCmd(ctx context.Context, args []string) error {
 		return deliverAll(ctx, a.stdout, r.c, log, db, run.Messages())
 	}
 	return nil
-}
-
-// digestEmail are the addresses the digest is e-mailed to.
-func digestEmail(c *config.Config) []string {
-	if c.Mail == nil {
-		return nil
-	}
-	return c.Mail.DigestEmail
 }

@@ -537,6 +537,15 @@ type Mail struct {
 	DigestEmail    []string
 }
 
+// DigestEmail are the addresses the digest is e-mailed to
+// (ACTIONBOT_DIGEST_EMAIL): none without mail settings.
+func (c *Config) DigestEmail() []string {
+	if c.Mail == nil {
+		return nil
+	}
+	return c.Mail.DigestEmail
+}
+
 // LoadMail reads the mail settings: nil when none is given. Every
 // problem is reported at once, and none shows the SMTP password.
 func LoadMail(env Getenv) (*Mail, error) {

@@ -388,7 +388,7 @@ func TestMailSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Mail == nil || len(c.Mail.DigestEmail) != 2 || !c.Mail.Server.ImplicitTLS || c.Mail.From != "actions@sevenoaks.gov.uk" {
+	if c.Mail == nil || len(c.Mail.DigestEmail) != 2 || len(c.DigestEmail()) != 2 || !c.Mail.Server.ImplicitTLS || c.Mail.From != "actions@sevenoaks.gov.uk" {
 		t.Errorf("mail %+v", c.Mail)
 	}
 	if c.Web == nil || c.Web.PublicURL != "https://actions.sevenoaks.gov.uk" || string(c.Web.Secret) != testLinkSecret {
