@@ -5,12 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
-	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -67,23 +65,17 @@ func (a *app) initCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return actionbot.Errorf(actionbot.EUSAGE, "init takes flags only, not %q", fs.Arg(0))
 	}
-	if st, err := os.Stat(c.DB); err == nil && !store.IsPostgresURL(c.DB) {
-		switch {
-		case st.Mode().IsRegular() && st.Size() == 0 && !safefile.Exists(c.DB+"-wal"):
-			// An empty file (touched, or truncated) is a new database:
-			// the advice for one is to run init.
-		case !st.Mode().IsRegular():
-			return actionbot.Errorf(actionbot.EINVALID, "%s is not a file (a directory, a device or a pipe), so nothing was changed: give init the path of a new file.", actionbot.Redact(c.DB))
-		default:
-			// Say what it is: a database of ours to use, or why not.
-			a.mustExist = true
-			db, err := a.open(ctx, c, true)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", actionbot.Redact(c.DB), actionbot.Redact(c.DB))
+	if exists, err := store.ExistsForInit(c.DB); err != nil {
+		return err
+	} else if exists {
+		// Say what it is: a database of ours to use, or why not.
+		a.mustExist = true
+		db, err := a.open(ctx, c, true)
+		if err != nil {
+			return err
 		}
+		defer db.Close()
+		return actionbot.Errorf(actionbot.ECONFLICT, "%s already exists, so nothing was changed: init only creates a new database. `actionbot serve -db %s` uses it.", actionbot.Redact(c.DB), actionbot.Redact(c.DB))
 	}
 	db, err := a.open(ctx, c, true)
 	if err != nil {
