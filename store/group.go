@@ -114,7 +114,7 @@ func (g *writeGroup) clock() time.Time {
 	if g.now != nil {
 		return g.now()
 	}
-	return time.Now()
+	return actionbot.WallClock()
 }
 
 // gather waits, before a writer takes its group, for the changes the last
