@@ -295,7 +295,7 @@ func appendResponse(b []byte, scratch *[]byte, msg actionbot.Message, replace bo
 // public, if the message is) or, with replace, a replacement of the message
 // the interaction came from.
 func (b *Bot) respond(ctx context.Context, responseURL string, msg actionbot.Message, replace bool) error {
-	return b.postResponse(ctx, responseURL, encodeResponse(msg, replace))
+	return b.postResponse(ctx, responseURL, encodeResponse(b.speak(msg), replace))
 }
 
 func (b *Bot) postResponse(ctx context.Context, responseURL string, body []byte) error {
@@ -371,3 +371,6 @@ func (b *Bot) location() *time.Location {
 	}
 	return time.UTC
 }
+
+// speak is msg in the app's own slash command (command_word.go).
+func (b *Bot) speak(msg actionbot.Message) actionbot.Message { return speak(msg, b.command()) }

@@ -247,14 +247,14 @@ func (b *Bot) queryReply(ctx context.Context, req commands.Request, cmd *command
 	}
 	msg, err := b.Handler.Do(ctx, req, cmd)
 	msg = replyOf(msg, err)
-	rep := pooledResponse(msg, responseURL)
+	rep := pooledResponse(b.speak(msg), responseURL)
 	if ok && err == nil && b.cardCache().max > 0 {
 		if again, ok := b.Handler.CardStamp(ctx, cmd); ok && again == stamp {
 			var head []byte
 			if n := len(msg.Blocks); n > 1 {
 				less := msg
 				less.Blocks = msg.Blocks[:n-1]
-				head = encodeResponse(less, false)
+				head = encodeResponse(b.speak(less), false)
 			}
 			b.cardCache().put(stamp, rep.body, head)
 		}

@@ -55,7 +55,7 @@ func (b *Bot) PublishHome(ctx context.Context, user string) error {
 	if err != nil {
 		return fmt.Errorf("build Home tab: %w", err)
 	}
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: slackBlocks(msg, MaxViewBlocks)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: slackBlocks(b.speak(msg), MaxViewBlocks)}}
 	if _, err := b.API.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}

@@ -262,7 +262,7 @@ func (b *Bot) tell(ctx context.Context, o origin, user string, msg actionbot.Mes
 		return
 	}
 	if o.Channel != "" {
-		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, slack.MsgOptionText(Fallback(msg), false), slack.MsgOptionBlocks(slackBlocks(msg, MaxMessageBlocks)...))
+		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, slack.MsgOptionText(Fallback(b.speak(msg)), false), slack.MsgOptionBlocks(slackBlocks(b.speak(msg), MaxMessageBlocks)...))
 		if perr == nil {
 			return
 		}
@@ -289,7 +289,7 @@ func (b *Bot) updateInPlace(ctx context.Context, o origin, line actionbot.RichTe
 		return err
 	}
 	if _, _, _, err := b.API.UpdateMessageContext(ctx, o.Channel, o.TS,
-		slack.MsgOptionText(Fallback(*msg), false), slack.MsgOptionBlocks(slackBlocks(*msg, MaxMessageBlocks)...)); err != nil {
+		slack.MsgOptionText(Fallback(b.speak(*msg)), false), slack.MsgOptionBlocks(slackBlocks(b.speak(*msg), MaxMessageBlocks)...)); err != nil {
 		return fmt.Errorf("chat.update: %w", err)
 	}
 	return nil

@@ -49,6 +49,9 @@ type Transport struct {
 	API *slack.Client
 	// Store says which message an update replaces (sender_update.go).
 	Store UpdateStore
+	// Command is the app's slash command (Bot.Command), which every
+	// message posted says (command_word.go); /action when empty.
+	Command string
 
 	mu  sync.Mutex
 	ims map[string]string // user → their D… channel with the bot
@@ -61,12 +64,13 @@ type SenderStore interface {
 }
 
 // NewSender is the delivery loop of Slack's outbox on the clock now, paced
-// per conversation: pace, or DefaultPerChannel when it is zero.
-func NewSender(box SenderStore, api *slack.Client, now func() time.Time, pace time.Duration, log *slog.Logger) *outbox.Sender {
+// per conversation: pace, or DefaultPerChannel when it is zero. Its
+// messages say command, the app's slash command ("" for /action).
+func NewSender(box SenderStore, api *slack.Client, command string, now func() time.Time, pace time.Duration, log *slog.Logger) *outbox.Sender {
 	if pace <= 0 {
 		pace = DefaultPerChannel
 	}
-	return &outbox.Sender{Store: box, Transport: &Transport{API: api, Store: box}, Logger: log, Now: now, Pace: pace, PerRecipient: true}
+	return &outbox.Sender{Store: box, Transport: &Transport{API: api, Store: box, Command: command}, Logger: log, Now: now, Pace: pace, PerRecipient: true}
 }
 
 // Owner is the owner of Slack's messages (store.SlackOwner).
@@ -145,8 +149,8 @@ func (t *Transport) conversation(ctx context.Context, to string) (string, error)
 
 func (t *Transport) post(ctx context.Context, channel string, d *actionbot.Outgoing) (string, error) {
 	_, ts, err := t.API.PostMessageContext(ctx, channel,
-		slack.MsgOptionText(Fallback(d.Message), false),
-		slack.MsgOptionBlocks(slackBlocks(d.Message, MaxMessageBlocks)...),
+		slack.MsgOptionText(Fallback(speak(d.Message, t.Command)), false),
+		slack.MsgOptionBlocks(slackBlocks(speak(d.Message, t.Command), MaxMessageBlocks)...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: OutboxMetadataType, EventPayload: map[string]any{"key": d.Key, "id": d.ID}}),
 		slack.MsgOptionDisableLinkUnfurl(),
 	)

@@ -18,7 +18,7 @@ import (
 )
 
 func (e *testEnv) sender() *outbox.Sender {
-	return NewSender(e.db, e.api, e.clock.Now, 0, e.bot.Logger)
+	return NewSender(e.db, e.api, e.bot.Command, e.clock.Now, 0, e.bot.Logger)
 }
 
 // mustEnqueue queues messages and returns their ids.

@@ -76,8 +76,8 @@ func (t *Transport) sendUpdate(ctx context.Context, m *actionbot.Outgoing) (outb
 		return outbox.Sent{Note: "the message to update never reached Slack; nothing to update"}, nil
 	}
 	_, _, _, err := t.API.UpdateMessageContext(ctx, target.Channel, target.RemoteRef,
-		slack.MsgOptionText(Fallback(target.Message), false),
-		slack.MsgOptionBlocks(slackBlocks(target.Message, MaxMessageBlocks)...))
+		slack.MsgOptionText(Fallback(speak(target.Message, t.Command)), false),
+		slack.MsgOptionBlocks(slackBlocks(speak(target.Message, t.Command), MaxMessageBlocks)...))
 	var se slack.SlackErrorResponse
 	switch {
 	case err == nil:

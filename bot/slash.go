@@ -34,7 +34,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	req := commands.Request{UserID: sc.UserID, ChannelID: sc.ChannelID, Text: PlainText(sc.Text)}
 	cmd, err := b.Handler.Parse(ctx, req.Text)
 	if err != nil {
-		return pooledResponse(commands.ErrorReply(err), sc.ResponseURL)
+		return pooledResponse(b.speak(commands.ErrorReply(err)), sc.ResponseURL)
 	}
 	if !cmd.Mutates() {
 		rep := b.queryReply(ctx, req, cmd, sc.ResponseURL) // cardcache.go
@@ -58,14 +58,14 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 	// What needs no database is checked before anything is recorded: a note
 	// with personal data in it is refused and never stored.
 	if err := b.Handler.CheckText(cmd.Text); err != nil {
-		return reply{body: encodeResponse(commands.ErrorReply(err), false), responseURL: sc.ResponseURL}
+		return reply{body: encodeResponse(b.speak(commands.ErrorReply(err)), false), responseURL: sc.ResponseURL}
 	}
 	it := &actionbot.InboxItem{Delivery: deliveryID, Kind: actionbot.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
 		Text: sc.Text, ResponseURL: sc.ResponseURL}
 	_, fresh, err := b.Store.Receive(ctx, it)
 	if err != nil {
 		b.log().Error("slack: record a command", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "err", err)
-		return reply{body: encodeResponse(notRecorded, false)}
+		return reply{body: encodeResponse(b.speak(notRecorded), false)}
 	}
 	if !fresh {
 		return b.repeated(ctx, deliveryID, sc.ResponseURL)
@@ -80,7 +80,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		if release, ok := b.syncSlot(ctx); ok {
 			msg, _ := b.makeCommand(ctx, it, true)
 			release()
-			return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+			return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
 		}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
@@ -100,11 +100,11 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 	release()
 	if err == nil && it.ID != 0 {
 		b.maybePrune()
-		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
 	}
 	if err == nil { // cannot be: a change made is recorded
 		b.log().Error("slack: a change made before its ack was not recorded", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref)
-		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
 	}
 	// Nothing was changed. The refusal is recorded, without the text (it
 	// may be what was refused), unless the request was recorded before.
@@ -112,7 +112,7 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 	_, fresh, rerr := b.Store.Receive(ctx, it)
 	if rerr != nil {
 		b.log().Error("slack: record a refused command", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "err", rerr)
-		return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
 	}
 	if !fresh {
 		return b.repeated(ctx, deliveryID, sc.ResponseURL)
@@ -121,7 +121,7 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 	if _, ferr := b.Store.FinishInbox(ctx, it.ID, msg, false, true); ferr != nil {
 		b.log().Error("slack: record the outcome of a command", "inbox", it.ID, "err", ferr)
 	}
-	return reply{body: encodeResponse(msg, false), responseURL: sc.ResponseURL}
+	return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
 }
 
 // repeated answers a request whose change is recorded already (a replay of
@@ -138,7 +138,7 @@ func (b *Bot) repeated(ctx context.Context, deliveryID, responseURL string) repl
 	if it.Reply == nil || it.Kind != actionbot.InboxCommand {
 		return reply{}
 	}
-	return reply{body: encodeResponse(*it.Reply, false), responseURL: responseURL}
+	return reply{body: encodeResponse(b.speak(*it.Reply), false), responseURL: responseURL}
 }
 
 // DefaultSyncWait is how long a typed change waits for a place to be made

@@ -83,7 +83,7 @@ func TestConsoleLeavesSlacksQueueToTheSlackBot(t *testing.T) {
 
 	// The Slack bot's sender then delivers all three, in order.
 	fs := fakeslack.New(t)
-	sender := bot.NewSender(db, slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), db.Now, time.Nanosecond, nil)
+	sender := bot.NewSender(db, slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL())), "", db.Now, time.Nanosecond, nil)
 	for range 10 {
 		if _, err := sender.Step(ctx); err != nil {
 			t.Fatal(err)

@@ -35,7 +35,7 @@ func postSlackSender(sc *config.Slack, db *store.DB, log *slog.Logger) *outbox.S
 	if sc.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(sc.APIURL))
 	}
-	s := bot.NewSender(db, slack.New(sc.BotToken, opts...), db.Now, sc.Pace, log)
+	s := bot.NewSender(db, slack.New(sc.BotToken, opts...), sc.Command, db.Now, sc.Pace, log)
 	s.Timeout = postTimeout
 	return s
 }
@@ -50,7 +50,7 @@ type serveSenders struct {
 }
 
 func (a *app) serveSenders(c *config.Config, api *slack.Client, db *store.DB, log *slog.Logger) *serveSenders {
-	return &serveSenders{db: db, slack: bot.NewSender(db, api, a.clock(), c.Slack.Pace, log), mailer: mailSender(c, db, log, a.clock())}
+	return &serveSenders{db: db, slack: bot.NewSender(db, api, c.Slack.Command, a.clock(), c.Slack.Pace, log), mailer: mailSender(c, db, log, a.clock())}
 }
 
 func (s *serveSenders) run(ctx context.Context) {
