@@ -262,7 +262,7 @@ func (b *Bot) tell(ctx context.Context, o origin, user string, msg actionbot.Mes
 		return
 	}
 	if o.Channel != "" {
-		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, slack.MsgOptionText(Fallback(b.speak(msg)), false), slack.MsgOptionBlocks(slackBlocks(b.speak(msg), MaxMessageBlocks)...))
+		_, perr := b.API.PostEphemeralContext(ctx, o.Channel, user, messageOptions(msg, b.command())...)
 		if perr == nil {
 			return
 		}
@@ -288,8 +288,7 @@ func (b *Bot) updateInPlace(ctx context.Context, o origin, line actionbot.RichTe
 	if err != nil {
 		return err
 	}
-	if _, _, _, err := b.API.UpdateMessageContext(ctx, o.Channel, o.TS,
-		slack.MsgOptionText(Fallback(b.speak(*msg)), false), slack.MsgOptionBlocks(slackBlocks(b.speak(*msg), MaxMessageBlocks)...)); err != nil {
+	if _, _, _, err := b.API.UpdateMessageContext(ctx, o.Channel, o.TS, messageOptions(*msg, b.command())...); err != nil {
 		return fmt.Errorf("chat.update: %w", err)
 	}
 	return nil

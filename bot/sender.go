@@ -147,13 +147,19 @@ func (t *Transport) conversation(ctx context.Context, to string) (string, error)
 	return c.ID, nil
 }
 
+// messageOptions are a message's text and blocks as chat.postMessage,
+// chat.postEphemeral and chat.update take them, spoken in cmd, the app's
+// slash command (command_word.go).
+func messageOptions(msg actionbot.Message, cmd string) []slack.MsgOption {
+	msg = speak(msg, cmd)
+	return []slack.MsgOption{slack.MsgOptionText(Fallback(msg), false), slack.MsgOptionBlocks(slackBlocks(msg, MaxMessageBlocks)...)}
+}
+
 func (t *Transport) post(ctx context.Context, channel string, d *actionbot.Outgoing) (string, error) {
-	_, ts, err := t.API.PostMessageContext(ctx, channel,
-		slack.MsgOptionText(Fallback(speak(d.Message, t.Command)), false),
-		slack.MsgOptionBlocks(slackBlocks(speak(d.Message, t.Command), MaxMessageBlocks)...),
+	_, ts, err := t.API.PostMessageContext(ctx, channel, append(messageOptions(d.Message, t.Command),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: OutboxMetadataType, EventPayload: map[string]any{"key": d.Key, "id": d.ID}}),
 		slack.MsgOptionDisableLinkUnfurl(),
-	)
+	)...)
 	return ts, err
 }
 

@@ -75,9 +75,7 @@ func (t *Transport) sendUpdate(ctx context.Context, m *actionbot.Outgoing) (outb
 		// Never delivered (or gone): Slack has no copy to update.
 		return outbox.Sent{Note: "the message to update never reached Slack; nothing to update"}, nil
 	}
-	_, _, _, err := t.API.UpdateMessageContext(ctx, target.Channel, target.RemoteRef,
-		slack.MsgOptionText(Fallback(speak(target.Message, t.Command)), false),
-		slack.MsgOptionBlocks(slackBlocks(speak(target.Message, t.Command), MaxMessageBlocks)...))
+	_, _, _, err := t.API.UpdateMessageContext(ctx, target.Channel, target.RemoteRef, messageOptions(target.Message, t.Command)...)
 	var se slack.SlackErrorResponse
 	switch {
 	case err == nil:
