@@ -53,7 +53,10 @@ type Console struct {
 // the current plan.
 func (c *Console) Banner(planName string) {
 	c.printf("actionbot console — %s\n", planName)
-	c.printf("Type /action help, or an action number such as /action %s. You are %s; /as U123 acts as another person; /help lists the console's own commands. /quit leaves.\n\n", c.examples(context.Background()).Ref, c.User)
+	// Two lines, each within a terminal's width (issue 25: a newcomer's
+	// first screen).
+	c.printf("Type /action help, or an action number such as /action %s.\n", c.examples(context.Background()).Ref)
+	c.printf("You are %s; /as U123 acts as another person; /help lists the console's own commands. /quit leaves.\n\n", c.User)
 }
 
 // examples are the current plan's examples; the shipped plan's when the
