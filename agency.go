@@ -613,3 +613,41 @@ func wordSet(s string) map[string]bool {
 	}
 	return m
 }
+
+// PartiesText writes an action's lead agencies or partners as the audit
+// trail records them: each agency's code, its role in brackets, joined by
+// "; " ("POLICE (Training); CSU (Promotion/Volunteers)").
+func PartiesText(ps []Party) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Agency
+		if p.Role != "" {
+			parts[i] += " (" + p.Role + ")"
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ParsePartiesText reads what PartiesText wrote; false when s is not in its
+// form (a code with a space or a bracket, a bracket left open), so that a caller
+// keeps what it has rather than guess.
+func ParsePartiesText(s string) ([]Party, bool) {
+	if s == "" {
+		return nil, true
+	}
+	var ps []Party
+	for _, part := range strings.Split(s, "; ") {
+		code, role, bracketed := strings.Cut(part, " (")
+		if bracketed {
+			var closed bool
+			if role, closed = strings.CutSuffix(role, ")"); !closed || role == "" {
+				return nil, false
+			}
+		}
+		if code == "" || strings.ContainsAny(code, " ();") {
+			return nil, false
+		}
+		ps = append(ps, Party{Agency: code, Role: role})
+	}
+	return ps, true
+}

@@ -151,6 +151,17 @@ func undo(a *Action, e *AuditEntry) {
 			a.Text = c.From
 		case "funding":
 			a.Funding = c.From
+		case "notes":
+			a.Notes = c.From
+		case "lead", "partners":
+			// A coordinator's change, or a re-import's: the agencies of
+			// the time, as PartiesText recorded them. A slice of its
+			// own, so the action as it stands is left as it is.
+			if ps, ok := ParsePartiesText(c.From); ok && c.Field == "lead" {
+				a.Lead = ps
+			} else if ok {
+				a.Partners = ps
+			}
 		case "review":
 			a.Review = c.From
 		case "priority":

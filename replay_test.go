@@ -121,3 +121,67 @@ func TestReplayUndoesAReimportedDeadlineTheCurrentOneFollowed(t *testing.T) {
 		t.Errorf("after the import: %d moves, note %v; want 1 move and no person's note", later.Moves, later.Note)
 	}
 }
+
+// TestReplayPutsBackTheLeadsPartnersAndNotesOfTheTime: a board paper made
+// as of a date names the agencies that led the action then. A coordinator's
+// "lead" and "partners" after that instant, and a re-import that changed
+// the plan's lead, partners or notes columns, are undone by the replay.
+func TestReplayPutsBackTheLeadsPartnersAndNotesOfTheTime(t *testing.T) {
+	at := func(m time.Month, d int) time.Time { return time.Date(2012, m, d, 10, 0, 0, 0, time.UTC) }
+	first := []actionbot.Party{{Agency: "POLICE", Role: "Training"}, {Agency: "CSU", Role: "Promotion/Volunteers"}}
+	firstPartners := []actionbot.Party{{Agency: "KFRS"}}
+	a := &actionbot.Action{ID: 7, Ref: "5.2", Priority: 5, Text: "Promote Speedwatch", Status: actionbot.StatusOpen,
+		Lead: []actionbot.Party{{Agency: "CSU"}}, Partners: []actionbot.Party{{Agency: "KFRS"}, {Agency: "T&CG", Role: "Sites"}},
+		Notes: "Outcome: 6 villages", Deadline: mustDeadline(t, "March 2013"), Original: mustDeadline(t, "March 2013"),
+		CreatedAt: at(time.April, 2), UpdatedAt: at(time.December, 1)}
+	trail := []*actionbot.AuditEntry{
+		{ID: 1, ActionID: 7, At: at(time.October, 1), Verb: actionbot.VerbLead,
+			Changes: []actionbot.Change{{Field: "lead", From: actionbot.PartiesText(first), To: "CSU"}}},
+		{ID: 2, ActionID: 7, At: at(time.November, 1), Verb: actionbot.VerbPartners,
+			Changes: []actionbot.Change{{Field: "partners", From: actionbot.PartiesText(firstPartners), To: "KFRS; T&CG (Sites)"}}},
+		{ID: 3, ActionID: 7, At: at(time.December, 1), Verb: actionbot.VerbImport,
+			Changes: []actionbot.Change{{Field: "notes", From: "", To: "Outcome: 6 villages"}}},
+	}
+	for _, c := range []struct {
+		at             time.Time
+		lead, partners []actionbot.Party
+		notes          string
+	}{
+		{at(time.September, 30), first, firstPartners, ""},
+		{at(time.October, 1), []actionbot.Party{{Agency: "CSU"}}, firstPartners, ""},
+		{at(time.November, 15), []actionbot.Party{{Agency: "CSU"}}, a.Partners, ""},
+		{at(time.December, 2), a.Lead, a.Partners, "Outcome: 6 villages"},
+	} {
+		got := actionbot.ReplayAction(a, trail, c.at)
+		if !reflect.DeepEqual(got.Lead, c.lead) || !reflect.DeepEqual(got.Partners, c.partners) || got.Notes != c.notes {
+			t.Errorf("as of %s: lead %v, partners %v, notes %q; want %v, %v, %q",
+				c.at.Format("2 Jan"), got.Lead, got.Partners, got.Notes, c.lead, c.partners, c.notes)
+		}
+	}
+	if a.Lead[0].Agency != "CSU" || len(a.Partners) != 2 {
+		t.Errorf("the replay changed the action as it stands: lead %v, partners %v", a.Lead, a.Partners)
+	}
+}
+
+// TestPartiesTextReadsBackWhatItWrites: the audit trail records an action's
+// agencies as PartiesText writes them ("POLICE (Training); CSU"), and the
+// replay reads them back; what it cannot read is refused, not guessed.
+func TestPartiesTextReadsBackWhatItWrites(t *testing.T) {
+	for _, ps := range [][]actionbot.Party{
+		nil,
+		{{Agency: "CSU"}},
+		{{Agency: "POLICE", Role: "Training"}, {Agency: "CSU", Role: "Promotion/Volunteers"}},
+		{{Agency: "KCC-CFE"}, {Agency: "T&CG", Role: "Lead (in the east)"}},
+	} {
+		s := actionbot.PartiesText(ps)
+		got, ok := actionbot.ParsePartiesText(s)
+		if !ok || !reflect.DeepEqual(got, ps) {
+			t.Errorf("PartiesText(%v) = %q, read back as %v, %v", ps, s, got, ok)
+		}
+	}
+	for _, bad := range []string{"Kent Police", "CSU (Training", "CSU; ", "(Training)", "CSU (A); POLICE (B"} {
+		if got, ok := actionbot.ParsePartiesText(bad); ok {
+			t.Errorf("ParsePartiesText(%q) = %v; want it refused", bad, got)
+		}
+	}
+}

@@ -543,3 +543,46 @@ func actionRow(rows [][]string, ref string) []string {
 	}
 	return nil
 }
+
+// TestReportAsOfNamesTheLeadOfTheTime: 5.2 was led by Kent Police (training)
+// and the CSU (promotion) when the board met on 1 July; in August a
+// coordinator made the CSU its only lead and added KFRS as a partner. The
+// paper as of 1 July, made in January, names the agencies of 1 July; one
+// as of January names today's.
+func TestReportAsOfNamesTheLeadOfTheTime(t *testing.T) {
+	f := mustReportFixture(t)
+	ctx := context.Background()
+	f.clock.Set(london(2012, time.August, 6, 10, 0))
+	if _, _, err := f.db.SetLead(ctx, f.plan.ID, "5.2", []actionbot.Party{{Agency: "CSU"}}, "UCOORD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.AddPartners(ctx, f.plan.ID, "5.2", []actionbot.Party{{Agency: "KFRS"}}, "UCOORD"); err != nil {
+		t.Fatal(err)
+	}
+	lead := func(at time.Time) string {
+		t.Helper()
+		r, err := report.Build(ctx, f.db, f.plan, report.Options{At: at, Produced: london(2013, time.January, 16, 9, 15)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := report.WriteCSV(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if strings.Contains(line, ",5.2,Promote Speedwatch") {
+				return line
+			}
+		}
+		t.Fatalf("no row for 5.2 in:\n%s", b.String())
+		return ""
+	}
+	july := lead(london(2012, time.July, 1, 12, 0))
+	if !strings.Contains(july, "Kent Police – Training") || strings.Contains(july, "Kent Fire") {
+		t.Errorf("as of 1 July 5.2 reads\n%s\nwant Kent Police as a lead and no KFRS", july)
+	}
+	jan := lead(london(2013, time.January, 16, 9, 0))
+	if strings.Contains(jan, "Kent Police") || !strings.Contains(jan, "Kent Fire") {
+		t.Errorf("as of January 5.2 reads\n%s\nwant the CSU alone as lead, KFRS a partner", jan)
+	}
+}

@@ -55,7 +55,7 @@ func (db *DB) AddPartners(ctx context.Context, planID int64, ref string, ps []ac
 			}
 		}
 		if slices.Equal(out, a.Partners) {
-			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "Already partners on %s: %s.", a.Ref, partiesString(ps))
+			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "Already partners on %s: %s.", a.Ref, actionbot.PartiesText(ps))
 		}
 		return out, nil
 	})
@@ -74,11 +74,11 @@ func (db *DB) RemovePartners(ctx context.Context, planID int64, ref string, code
 			}
 		}
 		if len(missing) == len(codes) {
-			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s is not a partner on %s (its partners: %s).", actionbot.JoinAnd(missing), a.Ref, orNone(partiesString(a.Partners)))
+			return nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s is not a partner on %s (its partners: %s).", actionbot.JoinAnd(missing), a.Ref, orNone(actionbot.PartiesText(a.Partners)))
 		}
 		if len(missing) > 0 {
 			return nil, actionbot.Errorf(actionbot.EINVALID, "%s is not a partner on %s (its partners are %s): nothing was changed.",
-				actionbot.JoinAnd(missing), a.Ref, orNone(partiesString(a.Partners)))
+				actionbot.JoinAnd(missing), a.Ref, orNone(actionbot.PartiesText(a.Partners)))
 		}
 		return slices.DeleteFunc(slices.Clone(a.Partners), func(q actionbot.Party) bool { return slices.Contains(codes, q.Agency) }), nil
 	})
@@ -124,9 +124,9 @@ func (db *DB) changeParties(ctx context.Context, planID int64, ref, actor string
 	}
 	if slices.Equal(was, now) {
 		if verb == actionbot.VerbLead {
-			return nil, nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s is led by %s already.", a.Ref, partiesString(was))
+			return nil, nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s is led by %s already.", a.Ref, actionbot.PartiesText(was))
 		}
-		return nil, nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s's partners are already %s.", a.Ref, orNone(partiesString(was)))
+		return nil, nil, actionbot.Errorf(actionbot.EUNCHANGED, "%s's partners are already %s.", a.Ref, orNone(actionbot.PartiesText(was)))
 	}
 	for _, p := range now {
 		var n int
@@ -137,7 +137,7 @@ func (db *DB) changeParties(ctx context.Context, planID int64, ref, actor string
 		}
 	}
 	e := &actionbot.AuditEntry{ActionID: a.ID, Ref: a.Ref, Actor: actor, Verb: verb,
-		Changes: []actionbot.Change{{Field: field, From: partiesString(was), To: partiesString(now)}}}
+		Changes: []actionbot.Change{{Field: field, From: actionbot.PartiesText(was), To: actionbot.PartiesText(now)}}}
 	review := a.Review
 	if verb == actionbot.VerbLead && strings.HasPrefix(a.Review, noLeadReview) {
 		review = ""

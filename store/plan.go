@@ -486,8 +486,8 @@ func diffImported(old, in *actionbot.Action) []actionbot.Change {
 	}
 	add("priority", strconv.Itoa(old.Priority), strconv.Itoa(in.Priority))
 	add("text", old.Text, in.Text)
-	add("lead", partiesString(old.Lead), partiesString(in.Lead))
-	add("partners", partiesString(old.Partners), partiesString(in.Partners))
+	add("lead", actionbot.PartiesText(old.Lead), actionbot.PartiesText(in.Lead))
+	add("partners", actionbot.PartiesText(old.Partners), actionbot.PartiesText(in.Partners))
 	add("by_when", old.Original.Written, in.Deadline.Written)
 	if old.Original.Written == in.Deadline.Written && (old.Original.Due != in.Deadline.Due || old.Original.Ongoing != in.Deadline.Ongoing) {
 		add("due", old.Original.Due.String(), in.Deadline.Due.String())
@@ -500,17 +500,6 @@ func diffImported(old, in *actionbot.Action) []actionbot.Change {
 		add("notes", old.Notes, in.Notes)
 	}
 	return cs
-}
-
-func partiesString(ps []actionbot.Party) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = p.Agency
-		if p.Role != "" {
-			parts[i] += " (" + p.Role + ")"
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 func insertAction(ctx context.Context, tx execer, planID int64, a *actionbot.Action, now string) error {
