@@ -29,7 +29,7 @@ type Standing struct {
 // after at are undone, newest first, from the action as it stands now, so
 // the result is exactly what a report made at that instant read. Actions are
 // returned in the order given. An action added to the plan after at is
-// returned as it was when added.
+// returned as it was when added; a paper leaves it out by InPlanAt.
 //
 // Replay is the one answer to "where did things stand on ...": the board
 // report as of a date, the quarterly report, an action's history as of a
@@ -44,6 +44,14 @@ func Replay(actions []*Action, trail []*AuditEntry, at time.Time) []Standing {
 		out[i] = ReplayAction(a, byAction[a.ID], at)
 	}
 	return out
+}
+
+// InPlanAt reports whether action a was in plan at instant at: every
+// action of the plan's first import was, however late the plan was loaded
+// (a database started today still papers 2012); one a later import added
+// was from then on.
+func InPlanAt(plan *Plan, a *Action, at time.Time) bool {
+	return !a.CreatedAt.After(at) || !a.CreatedAt.After(plan.CreatedAt)
 }
 
 // ReplayAction rebuilds one action as it stood at instant at from its audit

@@ -185,3 +185,23 @@ func TestPartiesTextReadsBackWhatItWrites(t *testing.T) {
 		}
 	}
 }
+
+func TestInPlanAt(t *testing.T) {
+	loaded := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) // the shipped plan, loaded today
+	plan := &actionbot.Plan{CreatedAt: loaded}
+	paper := time.Date(2012, 11, 5, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name    string
+		created time.Time
+		at      time.Time
+		want    bool
+	}{
+		{"the first import, loaded after the instant", loaded, paper, true},
+		{"added by a later import, after the instant", loaded.Add(time.Hour), paper, false},
+		{"added by a later import, before the instant", loaded.Add(time.Hour), loaded.Add(2 * time.Hour), true},
+	} {
+		if got := actionbot.InPlanAt(plan, &actionbot.Action{CreatedAt: c.created}, c.at); got != c.want {
+			t.Errorf("%s: InPlanAt = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,6 +187,8 @@ func Build(ctx context.Context, st Store, plan *actionbot.Plan, opt Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("build report: %w", err)
 	}
+	// A paper as of a date leaves out the actions added to the plan since.
+	actions = slices.DeleteFunc(actions, func(a *actionbot.Action) bool { return !actionbot.InPlanAt(plan, a, at) })
 	latest, err := st.LatestMeasureValues(ctx, plan.ID, today)
 	if err != nil {
 		return nil, fmt.Errorf("build report: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 	"github.com/sevenoaks-csp/actionbot/store/storetest"
@@ -585,4 +586,57 @@ func TestReportAsOfNamesTheLeadOfTheTime(t *testing.T) {
 	if strings.Contains(jan, "Kent Police") || !strings.Contains(jan, "Kent Fire") {
 		t.Errorf("as of January 5.2 reads\n%s\nwant the CSU alone as lead, KFRS a partner", jan)
 	}
+}
+
+// TestReportAsOfLeavesOutActionsAddedSince: in August the partnership added
+// 5.8 to its plan by re-importing it. The paper as of 1 July, made later,
+// neither lists 5.8 nor counts it in priority 5; the paper as of January
+// does. The plan's first import is never "added since", however late it was
+// loaded: a database started today still papers 2012.
+func TestReportAsOfLeavesOutActionsAddedSince(t *testing.T) {
+	f := mustReportFixture(t)
+	ctx := context.Background()
+	imp, err := planfile.Sevenoaks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Actions = append(imp.Actions, &actionbot.Action{Ref: "5.8", Priority: 5, Text: "Pilot average-speed cameras on the A25",
+		Lead: []actionbot.Party{{Agency: "HIGHWAYS"}}, Deadline: mustDeadline(t, "March 2013")})
+	f.clock.Set(london(2012, time.August, 6, 10, 0))
+	if _, err := f.db.ImportPlan(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{london(2012, time.July, 1, 12, 0), false},
+		{london(2013, time.January, 16, 9, 0), true},
+	} {
+		r, err := report.Build(ctx, f.db, f.plan, report.Options{At: c.at, Produced: london(2013, time.January, 16, 9, 15)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range r.Priorities {
+			if p.Priority.Number != 5 {
+				continue
+			}
+			listed := false
+			for _, a := range p.Actions {
+				listed = listed || a.Ref == "5.8"
+			}
+			if listed != c.want || p.Total() != 7+map[bool]int{true: 1}[c.want] {
+				t.Errorf("as of %s: 5.8 listed %v, priority 5 counts %d actions; want listed %v", c.at.Format("2 Jan 2006"), listed, p.Total(), c.want)
+			}
+		}
+	}
+}
+
+func mustDeadline(tb testing.TB, s string) actionbot.Deadline {
+	tb.Helper()
+	d, err := actionbot.ParseDeadline(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
 }
