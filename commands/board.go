@@ -130,6 +130,10 @@ func (h *Handler) historyAsOf(ctx context.Context, e *env, ref string, day actio
 	if err != nil {
 		return actionbot.Message{}, err
 	}
+	if !actionbot.InPlanAt(e.plan, a, at) {
+		return actionbot.Message{}, actionbot.Errorf(actionbot.ENOTFOUND, "%s was not in the plan on %s: it was added on %s.",
+			a.Ref, day.UK(), actionbot.DateOf(a.CreatedAt.In(e.now.Location())).UK())
+	}
 	entries, err := h.Store.History(ctx, e.plan.ID, a.Ref, 0)
 	if err != nil {
 		return actionbot.Message{}, err

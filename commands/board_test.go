@@ -1,9 +1,13 @@
 package commands_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/planfile"
 )
 
 // TestActionHistoryAsOf shows 6.5 as it stood on days between the changes
@@ -87,5 +91,34 @@ func TestSnoozeHistoryNamesTheDayInTheLocalTimeZone(t *testing.T) {
 	hist := f.say(at, repCoordinator, "1.7 history")
 	if !strings.Contains(hist, "reminders held until Wed 6 Jun") {
 		t.Errorf("history does not give the London day of the snooze:\n%s", hist)
+	}
+}
+
+// TestActionHistoryAsOfBeforeTheActionWasAdded: 5.8 came into the plan with
+// August's re-import; asked how it stood on 1 July, the bot says it was not
+// in the plan then, and since when it is, rather than show it as agreed.
+func TestActionHistoryAsOfBeforeTheActionWasAdded(t *testing.T) {
+	f := mustRepFixture(t)
+	imp, err := planfile.Sevenoaks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, err := actionbot.ParseDeadline("March 2013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Actions = append(imp.Actions, &actionbot.Action{Ref: "5.8", Priority: 5, Text: "Pilot average-speed cameras on the A25",
+		Lead: []actionbot.Party{{Agency: "HIGHWAYS"}}, Deadline: due})
+	f.clock.Set(repAt(2012, time.August, 6, 10))
+	if _, err := f.db.ImportPlan(context.Background(), imp); err != nil {
+		t.Fatal(err)
+	}
+	asked := repAt(2013, time.January, 8, 9)
+	if reply := f.say(asked, repCSU, "5.8 history as of 2012-07-01"); !strings.Contains(reply, "5.8 was not in the plan on 1 Jul 2012: it was added on 6 Aug 2012.") ||
+		strings.Contains(reply, "as the plan agreed it") {
+		t.Errorf("5.8 as of 1 July:\n%s", reply)
+	}
+	if reply := f.say(asked, repCSU, "5.8 history as of 2012-08-31"); !strings.Contains(reply, "5.8 as it stood on 31 Aug 2012") {
+		t.Errorf("5.8 as of 31 August:\n%s", reply)
 	}
 }
