@@ -33,7 +33,7 @@ const (
 	DefaultPoll        = 2 * time.Second
 	DefaultBaseBackoff = 30 * time.Second
 	DefaultMaxBackoff  = 30 * time.Minute
-	DefaultTimeout     = 30 * time.Second
+	DefaultTimeout     = 15 * time.Second // half store.SendingLease: TestAClaimOutlastsTheLongestSend
 )
 
 // Transport sends the outbox's e-mails (owner "mail") through an SMTP

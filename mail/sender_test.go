@@ -479,3 +479,18 @@ func TestAPasswordIsNeverSentToARelayWithoutTLS(t *testing.T) {
 		t.Errorf("the queue says %q", row.LastError)
 	}
 }
+
+// TestAClaimOutlastsTheLongestSend: a message is claimed before it is sent,
+// and another sender (a `remind --post` beside the bot, another replica)
+// takes it up again only once the claim is store.SendingLease old. A send
+// may last its transport's whole timeout and its outcome is recorded just
+// after, so the lease must outlast each timeout with room for the record and
+// for two machines' clocks to differ: else a slow relay's e-mail, accepted
+// at the timeout's end, is sent twice.
+func TestAClaimOutlastsTheLongestSend(t *testing.T) {
+	for name, timeout := range map[string]time.Duration{"e-mail": mail.DefaultTimeout, "Slack": outbox.DefaultTimeout} {
+		if 2*timeout > store.SendingLease {
+			t.Errorf("%s: a send may last %s, and a claim lapses after %s; want the lease at least twice the timeout", name, timeout, store.SendingLease)
+		}
+	}
+}

@@ -117,7 +117,7 @@ const (
 	DefaultMaxAttempts = 12
 	DefaultBaseBackoff = 5 * time.Second
 	DefaultMaxBackoff  = 10 * time.Minute
-	DefaultTimeout     = 20 * time.Second
+	DefaultTimeout     = 15 * time.Second // half store.SendingLease: mail.TestAClaimOutlastsTheLongestSend
 )
 
 // Sender delivers one owner's messages through its Transport: each
