@@ -497,7 +497,7 @@ func (s *Service) PostDigest(ctx context.Context, now time.Time) (*Digest, bool,
 	if s.DigestChannel == "" && len(s.DigestEmail) == 0 {
 		return nil, false, actionbot.Errorf(actionbot.EINVALID, "There is no digest channel to post to: set ACTIONBOT_DIGEST_CHANNEL to a channel ID (or ACTIONBOT_DIGEST_EMAIL to addresses).")
 	}
-	posted, err := s.Store.DigestPosted(ctx, today)
+	posted, err := s.Store.DigestQueued(ctx, today)
 	if err != nil || posted {
 		return nil, false, err
 	}

@@ -68,7 +68,9 @@ type Store interface {
 	ReminderNotes(ctx context.Context, actionIDs []int64) (map[int64]*actionbot.AuditEntry, error)
 	// PlanDigests counts the digests recorded for a plan.
 	PlanDigests(ctx context.Context, planID int64) (int, error)
-	DigestPosted(ctx context.Context, day actionbot.Date) (bool, error)
+	// DigestQueued reports whether a working day's digest has been queued
+	// for the channel (it is posted from the outbox).
+	DigestQueued(ctx context.Context, day actionbot.Date) (bool, error)
 	// LastDigestBefore is the end of the period the latest digest before
 	// day covered; zero when there is none.
 	LastDigestBefore(ctx context.Context, day actionbot.Date) (time.Time, error)

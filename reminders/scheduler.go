@@ -122,7 +122,7 @@ func (s *Scheduler) catchUpAt(ctx context.Context, now time.Time) error {
 	if late, err := missed(s.DigestSpec); err != nil {
 		return fmt.Errorf("digest schedule %q: %w", s.DigestSpec, err)
 	} else if late {
-		if posted, err := s.Service.Store.DigestPosted(ctx, day); err != nil {
+		if posted, err := s.Service.Store.DigestQueued(ctx, day); err != nil {
 			return err
 		} else if !posted {
 			s.logger().Info("posting today's digest late: the bot was not running at its scheduled time", "day", day.String())

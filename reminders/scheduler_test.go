@@ -132,7 +132,7 @@ func TestSchedulerRun(t *testing.T) {
 // panicky is the store with a digest record that cannot be read.
 type panicky struct{ *store.DB }
 
-func (panicky) DigestPosted(context.Context, actionbot.Date) (bool, error) {
+func (panicky) DigestQueued(context.Context, actionbot.Date) (bool, error) {
 	panic("digest record unreadable")
 }
 

@@ -19,8 +19,8 @@ func (db *DB) PlanDigests(ctx context.Context, planID int64) (int, error) {
 	return n, nil
 }
 
-// DigestPosted reports whether the digest of a working day has been queued.
-func (db *DB) DigestPosted(ctx context.Context, day actionbot.Date) (bool, error) {
+// DigestQueued reports whether the digest of a working day has been queued.
+func (db *DB) DigestQueued(ctx context.Context, day actionbot.Date) (bool, error) {
 	var n int
 	if err := db.ro.GetContext(ctx, &n, `SELECT COUNT(*) FROM digests WHERE day = ?`, day.String()); err != nil {
 		return false, fmt.Errorf("digest of %s: %w", day, err)
