@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -254,4 +255,49 @@ func WriteCoordinators(w io.Writer, ids, configured []string) {
 	if len(ids) == 0 {
 		fmt.Fprintln(w, "No coordinators yet: actionbot coordinator add U123")
 	}
+}
+
+// ListAgencies writes the command line's list of agencies (WriteAgencies).
+func (h *Handler) ListAgencies(ctx context.Context, w io.Writer) error {
+	dir, err := h.Store.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	WriteAgencies(w, dir)
+	return nil
+}
+
+// ListMembers writes the command line's list of members (WriteMembers):
+// of the agency that agency names by any of its names, or of every agency
+// when it is empty.
+func (h *Handler) ListMembers(ctx context.Context, w io.Writer, agency string) error {
+	dir, err := h.Store.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	if agency != "" {
+		ag, err := ResolveAgency(dir, agency)
+		if err != nil {
+			return err
+		}
+		codes = append(codes, ag.Code)
+	}
+	ms, err := h.Store.Members(ctx, codes...)
+	if err != nil {
+		return err
+	}
+	WriteMembers(w, dir, ms, h.Location)
+	return nil
+}
+
+// ListCoordinators writes the command line's list of coordinators
+// (WriteCoordinators), those named by configuration marked so.
+func (h *Handler) ListCoordinators(ctx context.Context, w io.Writer, configured []string) error {
+	ids, err := h.Store.Coordinators(ctx)
+	if err != nil {
+		return err
+	}
+	WriteCoordinators(w, ids, configured)
+	return nil
 }

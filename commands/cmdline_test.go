@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,39 @@ func TestCommandLineLists(t *testing.T) {
 	commands.WriteCoordinators(&w, []string{"U1", "U2"}, []string{"U2"})
 	if w.String() != "U1\nU2\t(ACTIONBOT_COORDINATORS)\n" {
 		t.Errorf("coordinators: %q", w.String())
+	}
+}
+
+// The lists read the store through the handler: members of one agency,
+// named by any of its names, and the coordinators with the configured
+// ones marked.
+func TestCommandLineListsReadTheStore(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpen(t, storetest.NewClock(June1))
+	db.ConfiguredCoordinators = []string{"cli"}
+	h := &commands.Handler{Store: db, Now: func() time.Time { return June1 }, Location: storetest.London}
+	for _, m := range [][2]string{{"U0POLICE1", "POLICE"}, {"U0CSU1", "CSU"}} {
+		if err := db.AddMember(ctx, m[0], m[1], "cli"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.AddCoordinator(ctx, "U0COORD1", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	var w strings.Builder
+	if err := h.ListMembers(ctx, &w, "Kent Police"); err != nil || !strings.Contains(w.String(), "U0POLICE1") || strings.Contains(w.String(), "U0CSU1") {
+		t.Errorf("members of Kent Police: %q, %v", w.String(), err)
+	}
+	w.Reset()
+	if err := h.ListMembers(ctx, &w, "Polise"); err == nil || !strings.Contains(err.Error(), "did you mean POLICE") {
+		t.Errorf("an agency misspelt: %q, %v", w.String(), err)
+	}
+	w.Reset()
+	if err := h.ListCoordinators(ctx, &w, []string{"cli"}); err != nil || !strings.Contains(w.String(), "U0COORD1\n") || !strings.Contains(w.String(), "cli\t(ACTIONBOT_COORDINATORS)\n") {
+		t.Errorf("coordinators: %q, %v", w.String(), err)
+	}
+	w.Reset()
+	if err := h.ListAgencies(ctx, &w); err != nil || !strings.Contains(w.String(), "POLICE\tKent Police") {
+		t.Errorf("agencies: %q, %v", w.String(), err)
 	}
 }

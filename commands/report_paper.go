@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,22 @@ type Papers struct {
 	Dir string
 	// Print prints a report to PDF (report.Printer's PrintPDF).
 	Print func(ctx context.Context, r *report.Report) ([]byte, error)
+}
+
+// PapersIn turns on the board paper in Slack where dir
+// (ACTIONBOT_REPORT_DIR) is set: the PDF, printed by p, is kept there and
+// uploaded to the coordinator who asked. Where p cannot print (no
+// Chromium) it is nil, as without dir: the headline alone is sent, and
+// the log says what to install.
+func PapersIn(dir string, p *report.Printer, log *slog.Logger) *Papers {
+	if dir == "" {
+		return nil
+	}
+	if err := p.Check(); err != nil {
+		log.Warn("ACTIONBOT_REPORT_DIR is set but the board paper cannot be printed: /action report quarter sends the headline alone", "why", actionbot.ErrorMessage(err))
+		return nil
+	}
+	return &Papers{Dir: dir, Print: p.PrintPDF}
 }
 
 // Paper is a board paper made for a person.

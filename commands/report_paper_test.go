@@ -3,6 +3,7 @@ package commands_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,5 +59,22 @@ func TestQuarterPaperIsForCoordinators(t *testing.T) {
 	}
 	if reply := f.say(repAt(2013, 1, 9, 9), repCSU, "report quarter 2012-Q3"); strings.Contains(reply, "follows") {
 		t.Errorf("a member's answer: %s", reply)
+	}
+}
+
+// Papers are made only where a directory is set and Chromium can print;
+// otherwise the log says why not.
+func TestPapersInNeedsADirectoryAndABrowser(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	if p := commands.PapersIn("", &report.Printer{}, log); p != nil || logs.Len() != 0 {
+		t.Errorf("no directory: %+v, logged %q", p, logs.String())
+	}
+	if p := commands.PapersIn(t.TempDir(), &report.Printer{Browser: "/nonexistent/chromium"}, log); p != nil || !strings.Contains(logs.String(), "cannot be printed") {
+		t.Errorf("no browser: %+v, logged %q", p, logs.String())
+	}
+	dir := t.TempDir()
+	if p := commands.PapersIn(dir, &report.Printer{Browser: "/bin/true"}, log); p == nil || p.Dir != dir || p.Print == nil {
+		t.Errorf("a browser: %+v", p)
 	}
 }

@@ -244,6 +244,25 @@ func (c *Console) Deliver(ctx context.Context, box Outbox, now func() time.Time,
 	}
 }
 
+// Serve runs the console until its input ends, printing the run's posts
+// as they go out (Deliver, every second) beside the bot's jobs, which
+// beside starts on a context that ends with the input and whose wait it
+// returns. Before it returns it prints what the last command queued.
+func (c *Console) Serve(ctx context.Context, box Outbox, now func() time.Time, beside func(ctx context.Context) (wait func())) error {
+	dctx, cancel := context.WithCancel(ctx)
+	var delivering sync.WaitGroup
+	delivering.Go(func() { c.Deliver(dctx, box, now, time.Second) })
+	waitBeside := beside(dctx)
+	err := c.Run(ctx)
+	cancel()
+	delivering.Wait()
+	waitBeside()
+	if derr := c.DeliverOnce(context.WithoutCancel(ctx), box, now()); derr != nil && err == nil {
+		err = derr
+	}
+	return err
+}
+
 // DeliverOnce prints every post of the run due at now.
 func (c *Console) DeliverOnce(ctx context.Context, box Outbox, now time.Time) error {
 	return c.sender(box, func() time.Time { return now }, 0).Drain(ctx)

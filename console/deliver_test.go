@@ -60,3 +60,33 @@ func TestTheConsolePrintsItsOwnPostsOnceInTheOrderQueued(t *testing.T) {
 		}
 	}
 }
+
+// Serve answers its input, runs the jobs beside it until the input ends,
+// and prints what the last command queued before it returns.
+func TestServePrintsWhatTheLastCommandQueued(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(time.Date(2012, time.June, 1, 10, 0, 0, 0, storetest.London))
+	db := storetest.MustOpenEmpty(t, clock)
+	db.Owner = store.ConsoleOwner()
+	var out bytes.Buffer
+	c := &console.Console{In: strings.NewReader(""), Out: &out}
+	var besideEnded bool
+	beside := func(ctx context.Context) func() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			<-ctx.Done()
+			// The last command's post, queued as the input ends.
+			if _, err := db.Enqueue(context.Background(), &actionbot.Outgoing{Key: "c:1", Kind: "announce", To: "CTASK", Message: actionbot.Simple("last words")}); err != nil {
+				t.Error(err)
+			}
+		}()
+		return func() { <-done; besideEnded = true }
+	}
+	if err := c.Serve(ctx, db, clock.Now, beside); err != nil {
+		t.Fatal(err)
+	}
+	if !besideEnded || !strings.Contains(out.String(), "last words") {
+		t.Errorf("beside ended %v; the console printed:\n%s", besideEnded, out.String())
+	}
+}

@@ -1,9 +1,31 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"io"
 )
+
+// SharedOutbox is what the console asks of an outbox a Slack bot may share
+// (store.DB).
+type SharedOutbox interface {
+	QueuedForSlack(ctx context.Context) (int, error)
+	UsedBySlack(ctx context.Context) (bool, error)
+}
+
+// NoteOutbox writes the note on box (WriteOutboxNote) to w, and reports
+// whether a Slack bot uses it.
+func NoteOutbox(ctx context.Context, w io.Writer, box SharedOutbox) (usedBySlack bool, err error) {
+	n, err := box.QueuedForSlack(ctx)
+	if err != nil {
+		return false, err
+	}
+	if usedBySlack, err = box.UsedBySlack(ctx); err != nil {
+		return false, err
+	}
+	WriteOutboxNote(w, n, usedBySlack)
+	return usedBySlack, nil
+}
 
 // WriteOutboxNote says, before a console run starts, what it will leave
 // alone in the database's outbox: messages queued for Slack (queued), which

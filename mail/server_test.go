@@ -1,6 +1,8 @@
 package mail_test
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -49,5 +51,22 @@ func TestParseFromAndAddresses(t *testing.T) {
 	}
 	if _, err := mail.ParseAddresses("ACTIONBOT_DIGEST_EMAIL", "tasking@sevenoaks.gov.uk, U0123"); err == nil || !strings.Contains(err.Error(), "ACTIONBOT_DIGEST_EMAIL") {
 		t.Errorf("a bad address: %v", err)
+	}
+}
+
+// mail-sink says where it listens and, once stopped, how many e-mails it
+// was given.
+func TestSinkServeSaysWhereAndHowMany(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var w bytes.Buffer
+	if err := (&mail.Sink{}).Serve(ctx, "127.0.0.1:0", &w); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.String(); !strings.Contains(got, "Listening for e-mail on 127.0.0.1:") || !strings.Contains(got, "Stopped after 0 e-mails.") {
+		t.Errorf("printed %q", got)
+	}
+	if err := (&mail.Sink{}).Serve(ctx, "256.0.0.1:1", &w); err == nil {
+		t.Error("no error listening on an address that is none")
 	}
 }

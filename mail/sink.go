@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/sevenoaks-csp/actionbot"
 )
 
 // Sink is an SMTP server that keeps, and may print, every e-mail it is
@@ -83,6 +85,21 @@ func (k *Sink) Listen(addr string) (string, error) {
 	k.mu.Unlock()
 	go srv.Serve(ln)
 	return ln.Addr().String(), nil
+}
+
+// Serve is "actionbot mail-sink": it listens on addr, says to w how to
+// send it the bot's e-mail, and serves until ctx is done, then says how
+// many it was given.
+func (k *Sink) Serve(ctx context.Context, addr string, w io.Writer) error {
+	got, err := k.Listen(addr)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	fmt.Fprintf(w, "Listening for e-mail on %s: set ACTIONBOT_SMTP_URL=smtp://%s and every e-mail the bot sends is printed here, and delivered nowhere. Ctrl-C stops.\n", got, got)
+	<-ctx.Done()
+	fmt.Fprintf(w, "\nStopped after %s.\n", actionbot.Plural(len(k.Received()), "e-mail"))
+	return nil
 }
 
 // URL is the smtp:// URL of the sink, for ACTIONBOT_SMTP_URL.

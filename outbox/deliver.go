@@ -35,6 +35,29 @@ type Route struct {
 	Missing string
 }
 
+// PostRoutes are a --post's two ways out for msgs: Slack's messages
+// through the sender slack makes, e-mails through mail's (the mail server
+// named mailServer). A nil maker is a transport without its settings:
+// its messages stay queued, and the account says so.
+func PostRoutes(msgs []*actionbot.Outgoing, slack, mail func() *Sender, mailServer string) []Route {
+	var slackIDs, mailIDs []int64
+	for _, m := range msgs {
+		switch {
+		case m == nil || m.ID == 0:
+		case m.IsEmail():
+			mailIDs = append(mailIDs, m.ID)
+		default:
+			slackIDs = append(slackIDs, m.ID)
+		}
+	}
+	return []Route{
+		{IDs: slackIDs, Sender: slack, Words: Words{Who: "Slack", Short: "Slack", Noun: "message"},
+			Missing: "Not posted, for want of Slack settings: %s for Slack, left queued for a bot serving this database.\n"},
+		{IDs: mailIDs, Sender: mail, Words: Words{Who: "The mail server (" + mailServer + ")", Short: "The mail server", Noun: "e-mail"},
+			Missing: "Not sent, for want of a mail server (ACTIONBOT_SMTP_URL): %s, left queued.\n"},
+	}
+}
+
 // errNotDelivered is a --post's error when not every message went.
 func errNotDelivered() error {
 	return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,5 +126,74 @@ func TestDeliverRoutesSaysWhatHadNowhereToGo(t *testing.T) {
 	}
 	if want := "Slack accepted 1 of 1 message.\nNot sent, for want of a mail server: 1 e-mail, left queued.\n"; w.String() != want {
 		t.Errorf("account %q, want %q", w.String(), want)
+	}
+}
+
+// A --post's routes: Slack's messages one way, e-mails the other, and a
+// transport without its settings says its messages stay queued.
+func TestPostRoutesSplitSlackFromEMail(t *testing.T) {
+	tr := &fakeSlack{}
+	db, s, ids := queued(t, tr, 2)
+	msgs := []*actionbot.Outgoing{{ID: ids[0]}, nil, {ID: 0}, {ID: ids[1]}, {ID: 99, To: "jo@example.org"}}
+	if !msgs[4].IsEmail() {
+		t.Fatal("the test's e-mail is not one")
+	}
+	routes := outbox.PostRoutes(msgs, func() *outbox.Sender { return s }, nil, "smtp.example.org:587")
+	if len(routes) != 2 || len(routes[0].IDs) != 2 || len(routes[1].IDs) != 1 || routes[1].IDs[0] != 99 {
+		t.Fatalf("routes %+v", routes)
+	}
+	var w bytes.Buffer
+	if err := outbox.DeliverRoutes(context.Background(), &w, db, routes, time.Second); err == nil {
+		t.Error("no error with an e-mail left queued")
+	}
+	if want := "Slack accepted 2 of 2 messages.\nNot sent, for want of a mail server (ACTIONBOT_SMTP_URL): 1 e-mail, left queued.\n"; w.String() != want {
+		t.Errorf("account %q, want %q", w.String(), want)
+	}
+}
+
+// waker is the store's wake hook, as RunAll sets it.
+type waker struct {
+	mu   sync.Mutex
+	wake func()
+}
+
+func (w *waker) WakeOnQueue(f func()) { w.mu.Lock(); w.wake = f; w.mu.Unlock() }
+func (w *waker) hook() func()         { w.mu.Lock(); defer w.mu.Unlock(); return w.wake }
+
+// signalling is a transport that says on sent what it took.
+type signalling struct{ sent chan string }
+
+func (f *signalling) Owner() string { return "slack" }
+func (f *signalling) Name() string  { return "signalling slack" }
+func (f *signalling) Send(_ context.Context, m *actionbot.Outgoing, channel string) (outbox.Sent, *outbox.Failure) {
+	f.sent <- m.Key
+	return outbox.Sent{Channel: channel, Ref: "ts-" + m.Key}, nil
+}
+
+// RunAll sends what is queued, is woken by the store's hook when a change
+// queues more (its senders' own waits never end here), leaves a nil sender
+// out, and returns once ctx is done, taking its hook back.
+func TestRunAllWakesItsSendersAndStops(t *testing.T) {
+	tr := &signalling{sent: make(chan string, 2)}
+	db, s, _ := queued(t, tr, 1)
+	s.After = func(time.Duration) <-chan time.Time { return nil }
+	var w waker
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); outbox.RunAll(ctx, &w, s, nil) }()
+	if got := <-tr.sent; got != "ka" {
+		t.Fatalf("sent %q first", got)
+	}
+	if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "kb", Kind: "reminder", To: "C0TASKING", Message: actionbot.Simple("hello")}); err != nil {
+		t.Fatal(err)
+	}
+	w.hook()()
+	if got := <-tr.sent; got != "kb" {
+		t.Fatalf("sent %q after the wake", got)
+	}
+	cancel()
+	<-done
+	if w.hook() != nil {
+		t.Error("RunAll left its wake hook with the store")
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -193,6 +194,28 @@ func (s *Sender) Notify() {
 	case w <- struct{}{}:
 	default:
 	}
+}
+
+// Waker is the store's hook for a change that queues messages
+// (store.DB.WakeOnQueue).
+type Waker interface{ WakeOnQueue(wake func()) }
+
+// RunAll runs every sender that is not nil until ctx is done, each
+// finishing the send in hand, with w waking them all when a change queues
+// messages, so that announcements leave at once.
+func RunAll(ctx context.Context, w Waker, senders ...*Sender) {
+	senders = slices.DeleteFunc(senders, func(s *Sender) bool { return s == nil })
+	w.WakeOnQueue(func() {
+		for _, s := range senders {
+			s.Notify()
+		}
+	})
+	defer w.WakeOnQueue(nil)
+	var wg sync.WaitGroup
+	for _, s := range senders {
+		wg.Go(func() { s.Run(ctx) })
+	}
+	wg.Wait()
 }
 
 // Run delivers until ctx is done. A send in progress when ctx ends is

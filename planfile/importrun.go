@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -25,11 +26,13 @@ type ImportStore interface {
 type ImportRun struct {
 	// Path is the plan file, CSV or .xlsx.
 	Path string
-	// Options are read from the flags by the caller (name, period, size,
-	// guard, today); Columns and AgencyMap are read here.
+	// Options are the caller's (source, actor, guard, today) and the
+	// flags' (Flags): the flags' Columns, AgencyMap, PeriodText and
+	// MaxSizeText are read by Run.
 	Options
 	Sheet, Columns, AgenciesFile string
 	AgencyMap                    []string
+	PeriodText, MaxSizeText      string
 	DryRun, ApplyState           bool
 	// Loc is the plan's time zone: a file's states are read in it.
 	Loc *time.Location
@@ -40,6 +43,23 @@ type ImportRun struct {
 	Out io.Writer
 }
 
+// Flags declares the flags of "actionbot import" on fs, bound to r.
+func (r *ImportRun) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&r.Name, "name", "", "the plan's `name` (by default the file's title row, or its file name)")
+	fs.StringVar(&r.PeriodText, "period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
+	fs.BoolVar(&r.DryRun, "dry-run", false, "check the file and say what would change, creating and changing nothing")
+	fs.BoolVar(&r.ApplyState, "apply-state", false, "over an existing plan, set the actions' status, progress, deadline and note as the file gives them (each audited); without it they are only listed")
+	fs.BoolVar(&r.Strict, "strict", false, "refuse the whole file when a cell seems to hold personal data (by default that cell alone is left out, and listed)")
+	fs.StringVar(&r.Sheet, "sheet", "", "the `sheet` of an .xlsx workbook to read (by default the first)")
+	fs.StringVar(&r.Columns, "columns", "", "map columns the plan names its own way: `COLUMN=Header,...`, e.g. lead=Responsible officer,by_when=Target")
+	fs.StringVar(&r.AgenciesFile, "agencies", "", "a CSV `file` of the plan's agencies: code,name,aliases (aliases separated by \";\")")
+	fs.Func("agency-map", "settle a name the plan writes: `NAME=AGENCY`, e.g. \"Council=SDC\" (repeatable)", func(v string) error {
+		r.AgencyMap = append(r.AgencyMap, v)
+		return nil
+	})
+	fs.StringVar(&r.MaxSizeText, "max-size", "50MB", "refuse a file larger than this `size` (KB, MB or GB)")
+}
+
 // Run reads the plan file and, unless a dry run, imports it. The plan's own
 // agencies come from the database, the agencies file and the names the plan
 // writes: never from the shipped Kent directory. A dry run opens no
@@ -47,6 +67,16 @@ type ImportRun struct {
 func (r *ImportRun) Run(ctx context.Context) error {
 	path, opt, out := r.Path, r.Options, r.Out
 	var err error
+	if r.PeriodText != "" {
+		if opt.Period, err = actionbot.ParsePeriod(r.PeriodText); err != nil {
+			return err
+		}
+	}
+	if r.MaxSizeText != "" {
+		if opt.MaxSize, err = ParseSize(r.MaxSizeText); err != nil {
+			return err
+		}
+	}
 	if r.Columns != "" {
 		if opt.Columns, err = ParseColumns(r.Columns); err != nil {
 			return err

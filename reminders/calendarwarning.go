@@ -19,3 +19,18 @@ func (r *Rules) WarnCalendar(log *slog.Logger, day actionbot.Date) {
 		": only weekends count as non-working days; set ACTIONBOT_HOLIDAYS_FILE to a newer copy of https://www.gov.uk/bank-holidays.json",
 		"day", day.String())
 }
+
+// WarnSettings logs, as the bot starts, what the settings leave undone:
+// the digest is off without its channel; without a tasking channel,
+// escalations and reminders nobody is registered to take cannot be
+// delivered; and the holidays known may run out before today
+// (WarnCalendar).
+func (s *Service) WarnSettings(log *slog.Logger, today actionbot.Date) {
+	if s.DigestChannel == "" {
+		log.Warn("the daily digest is off: set ACTIONBOT_DIGEST_CHANNEL to the channel of the daily tasking meeting")
+	}
+	if s.TaskingChannel == "" {
+		log.Warn("no tasking channel: escalations, and reminders for agencies nobody is registered with (where the priority has no task-group channel), cannot be delivered; set ACTIONBOT_TASKING_CHANNEL or ACTIONBOT_DIGEST_CHANNEL")
+	}
+	s.Rules.WarnCalendar(log, today)
+}

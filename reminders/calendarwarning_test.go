@@ -26,3 +26,20 @@ func TestWarnCalendarWhenTheHolidaysRunOut(t *testing.T) {
 		t.Errorf("a day past them: %q", got)
 	}
 }
+
+// The settings that leave the digest or the escalations undone are
+// warned of at start.
+func TestWarnSettingsNamesWhatIsMissing(t *testing.T) {
+	s := &reminders.Service{Rules: reminders.DefaultRules(london, mustCalendar(t, calendar.DefaultDivision)), DigestChannel: "CDIGEST", TaskingChannel: "CTASK"}
+	var logs storetest.LogBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	s.WarnSettings(log, actionbot.D(2012, 11, 5))
+	if logs.String() != "" {
+		t.Errorf("every setting given: %s", logs.String())
+	}
+	s.DigestChannel, s.TaskingChannel = "", ""
+	s.WarnSettings(log, actionbot.D(2012, 11, 5))
+	if got := logs.String(); !strings.Contains(got, "the daily digest is off") || !strings.Contains(got, "no tasking channel") {
+		t.Errorf("no channels: %q", got)
+	}
+}

@@ -88,3 +88,26 @@ func ParsePreviewRange(fromS, toS string, post bool) (from, to actionbot.Date, e
 	}
 	return from, to, nil
 }
+
+// SweepAccount is the remind command's account of the sweep at at: with
+// post the sweep is made (Sweep) and the messages it queued returned,
+// else what is due is found (Due) and nothing recorded. Action text may
+// hold what a terminal would obey, stored before text was cleaned at the
+// door: the account is written escaped.
+func (s *Service) SweepAccount(ctx context.Context, w io.Writer, at time.Time, post bool, render func(actionbot.Message) string) ([]*actionbot.Outgoing, error) {
+	sweep := s.Due
+	if post {
+		sweep = s.Sweep
+	}
+	run, err := sweep(ctx, at)
+	if run == nil {
+		return nil, err
+	}
+	var account strings.Builder
+	run.WriteAccount(&account, render, post)
+	io.WriteString(w, actionbot.PrintableCSV(account.String()))
+	if err != nil || !post {
+		return nil, err
+	}
+	return run.Messages(), nil
+}

@@ -87,3 +87,30 @@ func TestParsePreviewRange(t *testing.T) {
 		}
 	}
 }
+
+// The command line's sweep: what is due shown and nothing recorded, or
+// the sweep made and its messages returned to be sent; a second sweep the
+// same day sends nothing again.
+func TestSweepAccount(t *testing.T) {
+	ctx := context.Background()
+	now := at(2013, 3, 1, 9, 0)
+	f := mustFixture(t, now)
+	var w bytes.Buffer
+	msgs, err := f.svc.SweepAccount(ctx, &w, now, false, renderStub)
+	if err != nil || msgs != nil || w.Len() == 0 {
+		t.Fatalf("due: %v, %v, %q", msgs, err, w.String())
+	}
+	due := w.String()
+	w.Reset()
+	msgs, err = f.svc.SweepAccount(ctx, &w, now, true, renderStub)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("sweep: %d messages, %v\n%s", len(msgs), err, w.String())
+	}
+	if w.String() == due {
+		t.Errorf("the sweep's account is the preview's:\n%s", due)
+	}
+	w.Reset()
+	if msgs, err = f.svc.SweepAccount(ctx, &w, now, true, renderStub); err != nil || len(msgs) != 0 {
+		t.Errorf("a second sweep: %d messages, %v\n%s", len(msgs), err, w.String())
+	}
+}

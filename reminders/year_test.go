@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sevenoaks-csp/actionbot"
+	"github.com/sevenoaks-csp/actionbot/reminders"
 )
 
 // The six actions of the shipped plan whose deadline falls before its year
@@ -176,5 +177,20 @@ func TestYearEndReview(t *testing.T) {
 	g := mustFixture(t, at(2013, 5, 1, 9, 0))
 	if late := g.mustSweep(at(2013, 5, 1, 9, 0)); len(late.YearEnd) != 0 || len(late.Reminders) != 0 {
 		t.Errorf("a month after the year ended, a first sweep sent %d year-end messages and %d reminders", len(late.YearEnd), len(late.Reminders))
+	}
+}
+
+// The console's note under its banner: the -as-of clock it runs on, or
+// that the plan has ended, or nothing in the plan's year.
+func TestClockNote(t *testing.T) {
+	plan := &actionbot.Plan{Name: "The Plan", Period: actionbot.Period{Start: actionbot.D(2012, 4, 1), End: actionbot.D(2013, 3, 31)}}
+	if got := reminders.ClockNote(at(2012, 11, 5, 8, 29), plan, true); !strings.HasPrefix(got, "The clock starts at Mon 5 Nov 2012 08:29 GMT and runs forward") {
+		t.Errorf("an -as-of clock: %q", got)
+	}
+	if got := reminders.ClockNote(at(2013, 6, 3, 9, 0), plan, false); got != reminders.PlanEndedText(plan) {
+		t.Errorf("after the plan: %q", got)
+	}
+	if got := reminders.ClockNote(at(2012, 11, 5, 8, 29), plan, false); got != "" {
+		t.Errorf("in the plan's year: %q", got)
 	}
 }

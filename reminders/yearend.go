@@ -28,6 +28,20 @@ func PlanEndedText(plan *actionbot.Plan) string {
 		plan.Name, dayText(plan.Period.End), TryAsOf(plan))
 }
 
+// ClockNote is the line under the console's banner: the clock it runs on
+// when it is an -as-of clock (asOf), which starts at now and runs
+// forward; else, when the plan's year is over at now, that it has ended
+// and how to try it as it was (PlanEndedText); "" otherwise.
+func ClockNote(now time.Time, plan *actionbot.Plan, asOf bool) string {
+	switch {
+	case asOf:
+		return "The clock starts at " + WhenText(now) + " and runs forward: the digest and the reminders go out on that day's timetable, from the plan as it is now."
+	case actionbot.DateOf(now).After(plan.Period.End):
+		return PlanEndedText(plan)
+	}
+	return ""
+}
+
 // TryAsOf is a morning in the middle of a plan's year to try it as it was:
 // a Monday about seven months in (5 November 2012 for the 2012-13 plan).
 func TryAsOf(plan *actionbot.Plan) actionbot.Date {
