@@ -31,7 +31,7 @@ func TestParseInstant(t *testing.T) {
 			t.Errorf("ParseInstant(%q, %q, %q) = %v, %v; want %v", tc.in, tc.sched, tc.def, got, err, tc.want)
 		}
 	}
-	if _, err := reminders.ParseInstant("5 Nov", time.Now, london, "", ""); err == nil || !strings.Contains(err.Error(), `--as-of "5 Nov": give a date and time`) {
+	if _, err := reminders.ParseInstant("5 Nov", time.Now, london, "", ""); actionbot.ErrorCode(err) != actionbot.EUSAGE || !strings.Contains(err.Error(), `--as-of "5 Nov": give a date and time`) {
 		t.Errorf("a date that is not one: %v", err)
 	}
 	if got := reminders.RunOn(actionbot.D(2012, time.November, 5), london); !got.Equal(time.Date(2012, 11, 5, 12, 0, 0, 0, london)) {

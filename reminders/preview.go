@@ -150,8 +150,8 @@ func RunOn(day actionbot.Date, loc *time.Location, specs ...string) time.Time {
 // ParseInstant reads an instant in the partnership's time zone (--as-of):
 // a date and time ("2012-11-05T08:30"), an RFC 3339 instant, or a date
 // alone, meaning the first time sched runs that day (or def's, when sched
-// does not run then; RunOn). Empty means now. Its only error says what to
-// write instead.
+// does not run then; RunOn). Empty means now. Its only error, a mistake on
+// the command line (EUSAGE), says what to write instead.
 func ParseInstant(s string, now func() time.Time, loc *time.Location, sched, def string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -167,7 +167,7 @@ func ParseInstant(s string, now func() time.Time, loc *time.Location, sched, def
 	}
 	day, err := actionbot.ParseISODate(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--as-of %q: give a date and time in ACTIONBOT_TZ such as 2012-11-05T08:30, or a date such as 2012-11-05", s)
+		return time.Time{}, actionbot.Errorf(actionbot.EUSAGE, "--as-of %q: give a date and time in ACTIONBOT_TZ such as 2012-11-05T08:30, or a date such as 2012-11-05", s)
 	}
 	return RunOn(day, loc, sched, def), nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -14,19 +13,13 @@ import (
 // the target is created (a SQLite file) or must be empty (PostgreSQL).
 // Both sides' counts and audit checksums are printed; the copy is
 // committed only when they match.
-func (a *app) copyDBCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("copy-db", flag.ContinueOnError)
-	var from, to string
-	fs.StringVar(&from, "from", "", "the database to copy: a SQLite `file` or a postgres:// URL")
-	fs.StringVar(&to, "to", "", "the new, empty database to copy into: a SQLite `file` or a postgres:// URL")
-	if err := a.flags("copy-db", "", fs, args); err != nil {
-		return err
-	}
+func (a *app) copyDBCmd(ctx context.Context) error {
+	from, to := a.opt.from, a.opt.to
 	switch {
 	case from == "" || to == "":
 		return actionbot.Errorf(actionbot.EUSAGE, "copy-db takes --from DB and --to DB (a SQLite file or a postgres:// URL each)")
-	case fs.NArg() > 0:
-		return actionbot.Errorf(actionbot.EUSAGE, "copy-db takes no arguments besides --from and --to (found %q)", fs.Arg(0))
+	case len(a.args) > 0:
+		return actionbot.Errorf(actionbot.EUSAGE, "copy-db takes no arguments besides --from and --to (found %q)", a.args[0])
 	case from == to:
 		return actionbot.Errorf(actionbot.EUSAGE, "copy-db needs two different databases")
 	}

@@ -320,3 +320,19 @@ func TestServeBoundsMemoryUnlessGOGCIsSet(t *testing.T) {
 		}
 	}
 }
+
+// Every row of the table declares flags its runner knows, prints its
+// usage for -h, and is listed by help with its summary.
+func TestEverySubcommandHasItsUsageAndIsListed(t *testing.T) {
+	iv := newInvocation(t)
+	_, help, _ := iv.run(t, "", "help")
+	for _, sub := range subcommands() {
+		code, _, errs := iv.run(t, "", sub.Name, "-h")
+		if code != 0 || !strings.HasPrefix(errs, "Usage: actionbot "+sub.Name) {
+			t.Errorf("%s -h: exit %d, %q", sub.Name, code, errs)
+		}
+		if !strings.Contains(help, "  actionbot "+strings.TrimSpace(sub.Name+" "+sub.Synopsis)+"\n      "+sub.Summary+"\n") {
+			t.Errorf("help does not list %s:\n%s", sub.Name, help)
+		}
+	}
+}

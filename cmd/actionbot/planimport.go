@@ -2,77 +2,81 @@ package main
 
 import (
 	"context"
-	"flag"
+	"io"
 	"os"
-	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/commands"
-	"github.com/sevenoaks-csp/actionbot/internal/config"
+	"github.com/sevenoaks-csp/actionbot/internal/cli"
+	"github.com/sevenoaks-csp/actionbot/internal/safefile"
 	"github.com/sevenoaks-csp/actionbot/planfile"
-	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/report"
 )
 
-// importOptions are the flags of "actionbot import".
-type importOptions struct {
-	name, period, sheet, columns, agencies, maxSize string
-	agencyMap                                       multiFlag
-	dry, applyState, strict                         bool
-}
-
-// multiFlag is a flag that may be given more than once.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ";") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func importFlags(fs *flag.FlagSet) *importOptions {
-	f := &importOptions{}
-	fs.StringVar(&f.name, "name", "", "the plan's `name` (by default the file's title row, or its file name)")
-	fs.StringVar(&f.period, "period", "", "the plan's `period`, start..end, e.g. 2015-04-01..2016-03-31 (by default the UK financial year in which most deadlines fall)")
-	fs.BoolVar(&f.dry, "dry-run", false, "check the file and say what would change, creating and changing nothing")
-	fs.BoolVar(&f.applyState, "apply-state", false, "over an existing plan, set the actions' status, progress, deadline and note as the file gives them (each audited); without it they are only listed")
-	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file when a cell seems to hold personal data (by default that cell alone is left out, and listed)")
-	fs.StringVar(&f.sheet, "sheet", "", "the `sheet` of an .xlsx workbook to read (by default the first)")
-	fs.StringVar(&f.columns, "columns", "", "map columns the plan names its own way: `COLUMN=Header,...`, e.g. lead=Responsible officer,by_when=Target")
-	fs.StringVar(&f.agencies, "agencies", "", "a CSV `file` of the plan's agencies: code,name,aliases (aliases separated by \";\")")
-	fs.Var(&f.agencyMap, "agency-map", "settle a name the plan writes: `NAME=AGENCY`, e.g. \"Council=SDC\" (repeatable)")
-	fs.StringVar(&f.maxSize, "max-size", "50MB", "refuse a file larger than this `size` (KB, MB or GB)")
-	return f
-}
-
-// importPlan imports the plan file at path as the flags say
-// (planfile.ImportRun).
-func (a *app) importPlan(ctx context.Context, c *config.Config, f *importOptions, path string) error {
+// importCmd imports the plan file named as the flags say
+// (planfile.ImportRun, which declares them).
+func (a *app) importCmd(ctx context.Context) error {
+	c, r := a.c, &a.opt.imp
+	r.Path, r.Loc, r.Out = a.args[0], c.TZ, a.stdout
 	// Every cell meets the personal-data guard that typed notes meet.
-	r := &planfile.ImportRun{Path: path, Sheet: f.sheet, Columns: f.columns, AgenciesFile: f.agencies, AgencyMap: f.agencyMap,
-		DryRun: f.dry, ApplyState: f.applyState, Loc: c.TZ, Out: a.stdout,
-		Options: planfile.Options{Name: f.name, Source: path, Actor: "import", Today: actionbot.Today(a.clock()(), c.TZ),
-			Guard: commands.PersonalDataIn, Strict: f.strict}}
-	var err error
-	if f.period != "" {
-		if r.Period, err = actionbot.ParsePeriod(f.period); err != nil {
-			return err
-		}
-	}
-	if r.MaxSize, err = planfile.ParseSize(f.maxSize); err != nil {
-		return err
-	}
-	var db *store.DB
-	defer func() {
-		if db != nil {
-			db.Close()
-		}
-	}()
+	r.Source, r.Actor, r.Today, r.Guard = r.Path, "import", actionbot.Today(a.clock()(), c.TZ), commands.PersonalDataIn
 	r.Open = func() (planfile.ImportStore, error) {
-		if _, err := os.Stat(c.DB); f.dry && err != nil {
+		if _, err := os.Stat(c.DB); r.DryRun && err != nil {
 			return nil, nil // a dry run creates nothing
 		}
 		var err error
-		if db, err = a.open(ctx, c, true); err != nil {
-			return nil, err
-		}
-		return db, nil
+		a.db, err = a.open(ctx, c, true)
+		return a.db, err
 	}
+	defer a.closeDB()
 	return r.Run(ctx)
+}
+
+// exportCmd writes the plan as CSV or xlsx, the shipped plan as a template
+// (--shipped), or its deadlines as a calendar (ics).
+func (a *app) exportCmd(ctx context.Context) error {
+	c, format, out := a.c, a.opt.format, a.opt.out
+	if format != "csv" && format != "xlsx" && format != "ics" {
+		return actionbot.Errorf(actionbot.EUSAGE, "unknown export format %q: use csv, ics, xlsx", format)
+	}
+	if err := safefile.NotTheDatabase(out, c.DB); err != nil {
+		return err
+	}
+	if format == "xlsx" && out == "" && cli.IsTerminal(a.stdout) {
+		return actionbot.Errorf(actionbot.EUSAGE, "an xlsx workbook is not for the terminal: give -o FILE.xlsx, or redirect the output")
+	}
+	if a.opt.shipped {
+		if format == "ics" {
+			return actionbot.Errorf(actionbot.EUSAGE, "--shipped writes the shipped plan as a CSV or xlsx template: use --format csv or xlsx")
+		}
+		ex, err := planfile.ShippedExport()
+		if err != nil {
+			return err
+		}
+		return safefile.Write(out, a.stdout, planWriter(format, ex))
+	}
+	db, err := a.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if format == "ics" {
+		return safefile.Write(out, a.stdout, safefile.Printable(func(w io.Writer) error {
+			return report.WriteICSAt(ctx, db, c.RAG, a.clock()(), c.TZ, w)
+		}))
+	}
+	pe, err := planfile.CurrentExport(ctx, db, c.RAG, a.clock()().In(c.TZ))
+	if err != nil {
+		return err
+	}
+	return safefile.Write(out, a.stdout, planWriter(format, pe))
+}
+
+// planWriter writes a plan as CSV (escaped for the terminal, as every text
+// output) or as an xlsx workbook.
+func planWriter(format string, ex *planfile.Export) func(io.Writer) error {
+	if format == "xlsx" {
+		return func(w io.Writer) error { return planfile.WriteExportXLSX(w, ex) }
+	}
+	return safefile.Printable(func(w io.Writer) error { return planfile.WriteExport(w, ex) })
 }

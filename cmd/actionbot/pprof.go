@@ -4,21 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"time"
-
-	"github.com/sevenoaks-csp/actionbot/internal/config"
-	"github.com/sevenoaks-csp/actionbot/store"
 )
 
 // ACTIONBOT_PPROF_ADDR serves Go's profiler (net/http/pprof) on its own
 // listener, for finding what a loaded bot spends its time on. It must be a
 // loopback address (127.0.0.1:6060): the profiles are not authenticated.
-func pprofJob(ctx context.Context, a *app, c *config.Config, _ *store.DB) error {
-	addr := c.Jobs.PprofAddr
+func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
 		return nil
 	}
@@ -37,7 +33,7 @@ func pprofJob(ctx context.Context, a *app, c *config.Config, _ *store.DB) error 
 		<-ctx.Done()
 		srv.Close()
 	}()
-	newLogger(c, os.Stderr).Info("profiler listening", "addr", ln.Addr().String())
+	log.Info("profiler listening", "addr", ln.Addr().String())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("profiler: %w", err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,27 +12,17 @@ import (
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
-func previewFlags(from, to *string) func(*flag.FlagSet) {
-	return func(fs *flag.FlagSet) {
-		fs.StringVar(from, "from", "", "preview the volume: simulate the digest and the sweep on each working day from this `date` (with --to), on a copy of the database")
-		fs.StringVar(to, "to", "", "the last `date` of the preview")
-	}
-}
-
 // preview simulates the digest and the sweep over a range of days on a
 // copy of the database (reminders.Service.Preview).
-func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) error {
-	from, to, err := reminders.ParsePreviewRange(fromS, toS, r.post)
-	if err != nil {
-		return err
-	}
+func (a *app) preview(ctx context.Context) error {
+	r := a.remind
 	dir, err := os.MkdirTemp("", "actionbot-preview-")
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	copyPath := filepath.Join(dir, "preview.db")
-	if err := r.db.Backup(ctx, copyPath); err != nil {
+	if err := a.db.Backup(ctx, copyPath); err != nil {
 		return fmt.Errorf("preview: copy the database: %w", err)
 	}
 	sim := store.NewDB(copyPath)
@@ -45,7 +34,7 @@ func (a *app) preview(ctx context.Context, r *remindRun, fromS, toS string) erro
 	defer sim.Close()
 	// The simulation's own log is not the coordinator's business: only
 	// its counts are.
-	svc := remindService(r.rc, r.c, sim, slog.New(slog.DiscardHandler))
-	return svc.Preview(ctx, a.stdout, reminders.Preview{From: from, To: to, RemindSpec: r.rc.RemindCron, DigestSpec: r.rc.DigestCron,
-		SetClock: func(t time.Time) { clock = t }, DBName: r.c.DB})
+	svc := remindService(r.rc, a.c, sim, slog.New(slog.DiscardHandler))
+	return svc.Preview(ctx, a.stdout, reminders.Preview{From: r.from, To: r.to, RemindSpec: r.rc.RemindCron, DigestSpec: r.rc.DigestCron,
+		SetClock: func(t time.Time) { clock = t }, DBName: a.c.DB})
 }

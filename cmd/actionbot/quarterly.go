@@ -13,7 +13,7 @@ import (
 // quarterlyRun is the quarterly paper's job for the bot's runner, which
 // runs it on its schedule and once at start, so that a paper due while the
 // bot was stopped is still made; nil when the job is off.
-func quarterlyRun(a *app, c *config.Config, db *store.DB) func(ctx context.Context, now time.Time) {
+func quarterlyRun(c *config.Config, db *store.DB) func(ctx context.Context, now time.Time) {
 	// os.Stderr, as startJobs logs: safe to share with the other jobs.
 	log := newLogger(c, os.Stderr).With("job", "quarterly")
 	s, sched := c.Jobs.Quarterly, c.Jobs.QuarterlySched // read and checked by serve

@@ -12,8 +12,11 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/sevenoaks-csp/actionbot/bot"
+	"github.com/sevenoaks-csp/actionbot/commands"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
 	"github.com/sevenoaks-csp/actionbot/mail"
+	"github.com/sevenoaks-csp/actionbot/outbox"
+	"github.com/sevenoaks-csp/actionbot/report"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
 
@@ -24,14 +27,7 @@ func serveSlack(ctx context.Context, a *app, c *config.Config, db *store.DB) (bo
 		return false, nil
 	}
 	log := newLogger(c, os.Stderr)
-	opts := []slack.Option{slack.OptionLog(slog.NewLogLogger(log.Handler(), slog.LevelDebug))}
-	if sc.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(sc.APIURL))
-	}
-	if sc.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(sc.AppToken))
-	}
-	api := slack.New(sc.BotToken, opts...)
+	api := slackAPI(sc, log)
 
 	authCtx, cancelAuth := context.WithTimeout(ctx, 15*time.Second)
 	who, err := api.AuthTestContext(authCtx)
@@ -51,15 +47,15 @@ func serveSlack(ctx context.Context, a *app, c *config.Config, db *store.DB) (bo
 
 	h := a.handler(c, db)
 	h.Logger = log
-	h.Papers = slackPapers(c.ReportDir, log) // report_paper.go
+	h.Papers = commands.PapersIn(c.ReportDir, &report.Printer{}, log)
 	// Typed changes are made before Slack is answered while no more than
 	// this many are in hand: each takes milliseconds, well inside Slack's
 	// 3 seconds. A burst beyond it is made after the ack. Every change is
 	// recorded before its ack either way.
 	b := &bot.Bot{Handler: h, Store: db, API: api, Logger: log, SyncChanges: 16, ResponseURLs: sc.ResponseURLs, Command: sc.Command}
-	// Slack's messages, and e-mail beside them, go out from the one outbox (post.go).
-	senders := a.serveSenders(c, api, db, log)
-	if senders.mailer != nil {
+	// Slack's messages, and e-mail beside them, go out from the one outbox.
+	slackSender, mailer := bot.NewSender(db, api, sc.Command, a.clock(), sc.Pace, log), mailSender(c, db, log, a.clock(), 0)
+	if mailer != nil {
 		b.HealthDetail = mail.Health(db, time.Now)
 		log.Info("sending e-mail", "server", c.Mail.Server.String(), "from", c.Mail.From)
 	}
@@ -82,9 +78,9 @@ func serveSlack(ctx context.Context, a *app, c *config.Config, db *store.DB) (bo
 	senderDone := make(chan struct{})
 	go func() {
 		defer close(senderDone)
-		senders.run(senderCtx)
+		outbox.RunAll(senderCtx, db, slackSender, mailer)
 	}()
-	waitJobs := a.startJobs(serveCtx, c, db, backgroundJobs())
+	waitJobs := a.startJobs(serveCtx, c, db, true)
 	// Changes acknowledged before the last stop but not made are made now,
 	// and those made but not confirmed are confirmed.
 	if err := b.RecoverInbox(serveCtx); err != nil {
