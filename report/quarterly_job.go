@@ -57,6 +57,21 @@ type QuarterlyRun struct {
 	Report *Report
 }
 
+// Scheduled is Run as a job of the bot's runner, on its instants taken in
+// loc: an error is logged (Logger, else slog's default), and the runner
+// carries on.
+func (j *QuarterlyJob) Scheduled(loc *time.Location) func(ctx context.Context, now time.Time) {
+	log := j.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, now time.Time) {
+		if _, err := j.Run(ctx, now.In(loc)); err != nil {
+			log.Error("quarterly report", "err", err)
+		}
+	}
+}
+
 // Run makes the paper of the quarter that ended last, if it is due at now
 // and not made yet.
 func (j *QuarterlyJob) Run(ctx context.Context, now time.Time) (*QuarterlyRun, error) {

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +99,24 @@ func TestQuarterlyJobWithNoChannelOrDirectoryRecordsTheQuarterOnly(t *testing.T)
 	}
 	if again, err := job.Run(context.Background(), at.Add(time.Hour)); err != nil || again.Made {
 		t.Errorf("a second run made it again: %+v, %v", again, err)
+	}
+}
+
+// As a job of the runner, the paper is made on the runner's instant taken
+// in the plan's zone, and a failure is logged, not returned.
+func TestQuarterlyJobScheduledMakesThePaperAndLogsAFailure(t *testing.T) {
+	f := mustReportFixture(t)
+	var logs strings.Builder
+	job := &report.QuarterlyJob{Store: f.db, NextWorkingDay: mustCalendar(t).NextWorkingDay, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	at := london(2012, time.October, 1, 9, 0) // Monday, the first working day after Q2
+	f.clock.Set(at)
+	job.Scheduled(time.UTC)(context.Background(), at)
+	if again, err := job.Run(context.Background(), at.Add(time.Hour)); err != nil || again.Made {
+		t.Errorf("the scheduled run did not make the paper: %+v, %v", again, err)
+	}
+	f.db.Close()
+	job.Scheduled(time.UTC)(context.Background(), london(2013, time.January, 2, 9, 0))
+	if !strings.Contains(logs.String(), "quarterly report") {
+		t.Errorf("a failure was not logged: %q", logs.String())
 	}
 }

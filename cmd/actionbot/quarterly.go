@@ -28,9 +28,5 @@ func quarterlyRun(c *config.Config, db *store.DB) func(ctx context.Context, now 
 		log.Warn("the quarterly headline has no channel: set ACTIONBOT_TASKING_CHANNEL")
 	}
 	job := &report.QuarterlyJob{Store: db, Channel: s.Channel, Dir: s.Dir, NextWorkingDay: cal.NextWorkingDay, Rules: c.RAG, Logger: log}
-	return func(ctx context.Context, now time.Time) {
-		if _, err := job.Run(ctx, now.In(c.TZ)); err != nil {
-			log.Error("quarterly report", "err", err)
-		}
-	}
+	return job.Scheduled(c.TZ)
 }
