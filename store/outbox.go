@@ -128,6 +128,7 @@ type outboxRow struct {
 	ClaimedAt     *string `db:"claimed_at"`
 }
 
+// OutboxHeads names them each with its table.
 const outboxColumns = `id, dedupe_key, kind, recipient, payload, state, attempts, next_attempt_at, last_error, created_at, sent_at, remote_ref, remote_channel, claimed_at`
 
 func (r *outboxRow) outgoing() (*actionbot.Outgoing, error) {
@@ -193,8 +194,13 @@ func (db *DB) outgoing(ctx context.Context, where string, args ...any) ([]*actio
 
 // outgoingFrom reads the rows where says (the table is "o") through q.
 func (db *DB) outgoingFrom(ctx context.Context, q queryer, where string, args ...any) ([]*actionbot.Outgoing, error) {
+	return db.outgoingQuery(ctx, q, `SELECT `+outboxColumns+` FROM outbox o WHERE `+where, args...)
+}
+
+// outgoingQuery reads the messages a whole query selects (outboxColumns).
+func (db *DB) outgoingQuery(ctx context.Context, q queryer, query string, args ...any) ([]*actionbot.Outgoing, error) {
 	var rows []outboxRow
-	if err := q.SelectContext(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox o WHERE `+where, args...); err != nil {
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	out := make([]*actionbot.Outgoing, len(rows))
@@ -279,10 +285,26 @@ func (db *DB) OutboxHeads(ctx context.Context, owner string, now time.Time, limi
 			return nil, err
 		}
 	}
-	return db.outgoingFrom(ctx, db.ro, `o.owner = ? AND o.next_attempt_at <= ?
+	// Each conversation with a message waiting, one index seek apiece
+	// (outbox_waiting: migration 112), then its first waiting message,
+	// kept when due: a backlog behind a head is never read. CROSS JOIN
+	// keeps the heads the outer loop (SQLite would otherwise read every
+	// message due through outbox_due).
+	return db.outgoingQuery(ctx, db.ro, `WITH RECURSIVE waiting (recipient) AS (
+			SELECT (SELECT recipient FROM outbox WHERE owner = ? AND state IN ('pending', 'sending') ORDER BY recipient LIMIT 1)
+			UNION ALL
+			SELECT (SELECT recipient FROM outbox WHERE owner = ? AND state IN ('pending', 'sending') AND recipient > w.recipient ORDER BY recipient LIMIT 1)
+			FROM waiting w WHERE w.recipient IS NOT NULL
+		), heads (id) AS (
+			SELECT (SELECT id FROM outbox WHERE owner = ? AND state IN ('pending', 'sending') AND recipient = w.recipient ORDER BY id LIMIT 1)
+			FROM waiting w WHERE w.recipient IS NOT NULL
+		)
+		SELECT o.id, o.dedupe_key, o.kind, o.recipient, o.payload, o.state, o.attempts, o.next_attempt_at, o.last_error,
+			o.created_at, o.sent_at, o.remote_ref, o.remote_channel, o.claimed_at
+		FROM heads h CROSS JOIN outbox o WHERE o.id = h.id
+		AND o.next_attempt_at <= ?
 		AND (o.state = 'pending' OR (o.state = 'sending' AND (o.claimed_at IS NULL OR o.claimed_at <= ?)))
-		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient AND p.owner = o.owner AND p.state IN ('pending', 'sending') AND p.id < o.id)
-		ORDER BY o.id LIMIT ?`, owner, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
+		ORDER BY o.id LIMIT ?`, owner, owner, owner, formatTime(now), formatTime(now.Add(-SendingLease)), limit)
 }
 
 // SendingLease is how long a claim on a message being sent holds: longer
