@@ -235,6 +235,11 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 		if err := copyDB(floorDB, beforeDB); err != nil {
 			return err
 		}
+		if l.c.beforeQuiet {
+			if err := setChannelsIn(ctx, beforeDB, noChannel); err != nil {
+				return fmt.Errorf("-before-quiet: %w", err)
+			}
+		}
 		bcfg := l.c
 		bcfg.bot, bcfg.db, bcfg.pprof = l.c.botBefore, beforeDB, ""
 		if before, err = spawn(ctx, &bcfg, l.rs.base); err != nil {
@@ -304,7 +309,7 @@ func (l *loader) boltRounds(ctx context.Context, botMeter *meter, floorDB, boltD
 			return fmt.Errorf("-bot-before: %w", err)
 		}
 		fmt.Print("\n(before)")
-		errs = append(errs, verify(ctx, cs[0].db, cs[0].l.acked.Load()))
+		errs = append(errs, verify(ctx, cs[0].db, cs[0].l.acked.Load(), !l.c.beforeQuiet))
 		cs = cs[1:]
 	}
 	for _, c := range cs[1:] {

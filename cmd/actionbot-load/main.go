@@ -10,7 +10,8 @@
 // starts the bot binary in HTTP mode against a fake Slack Web API on
 // loopback, measures its start-up time and resident memory, runs the load,
 // stops it with SIGTERM, and checks that every acknowledged update is in the
-// audit trail:
+// audit trail and its announcement in the outbox (each priority's task group
+// has a channel in the database it prepares: announce.go):
 //
 //	go build -o /tmp/actionbot ./cmd/actionbot && go run ./cmd/actionbot-load -bot /tmp/actionbot -actions 10000 -c 16 -d 10s
 //
@@ -81,6 +82,7 @@ type config struct {
 	floorPhases                  string
 	bolt                         string // -bolt: the Bolt app's directory (bolt.go)
 	botBefore                    string // -bot-before: a second bot binary in the Bolt rounds (bolt.go)
+	beforeQuiet                  bool   // -before-quiet: the -bot-before's copy without task-group channels
 	actions, conc, rounds        int
 	dur, warmup                  time.Duration
 	seed                         uint64
@@ -105,6 +107,7 @@ func main() {
 	flag.StringVar(&c.floorPhases, "floor-phases", "lookup", "with -floor, what the rounds measure, in order: lookup (/action <id>), update (/action <id> progress <n>, the floor making the same change durable in one SQLite transaction on a copy of the database)")
 	flag.StringVar(&c.bolt, "bolt", "", "with -floor -floor-phases update, also measure the Bolt + better-sqlite3 app in this `directory` (bench/bolt, after npm ci) making the same changes, in the same rounds")
 	flag.StringVar(&c.botBefore, "bot-before", "", "with -bolt, also measure this bot `binary` (an earlier build) in the same rounds, on its own copy of the database as it was before the rounds: before and after a change, in one run")
+	flag.BoolVar(&c.beforeQuiet, "before-quiet", false, "with -bot-before, take the task groups' channels off its copy of the database: its changes then queue no announcement (what queuing costs, with the same binary as -bot)")
 	flag.StringVar(&c.serveFloor, "serve-floor", "", "internal: serve the floor on this `address` (started by -floor)")
 	flag.Parse()
 	if c.serveFloor != "" {
@@ -246,7 +249,7 @@ func run(c config) error {
 	if err := bot.stop(); err != nil {
 		return err
 	}
-	return verify(ctx, c.db, updates)
+	return verify(ctx, c.db, updates, true)
 }
 
 func validPhase(p string) bool {
@@ -362,7 +365,10 @@ func prepare(c *config) (refs []string, open map[string]int, err error) {
 		if _, err := fakeplan.LoadFor(ctx, db, year, c.actions, 7, 2, c.seed); err != nil {
 			return nil, nil, err
 		}
-		fmt.Printf("prepared %s: %d actions for %s in %v\n", c.db, c.actions, year.Label(), time.Since(start).Round(time.Millisecond))
+		if err := setChannels(ctx, db, p0Channel); err != nil {
+			return nil, nil, err
+		}
+		fmt.Printf("prepared %s: %d actions for %s in %v, each priority's task group in its channel\n", c.db, c.actions, year.Label(), time.Since(start).Round(time.Millisecond))
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -513,8 +519,11 @@ func (s *spawned) stop() error {
 	return s.err
 }
 
-// verify checks that every acknowledged update is in the audit trail.
-func verify(ctx context.Context, path string, acked int64) error {
+// verify checks that every acknowledged update is in the audit trail and,
+// on SQLite, that each of the load user's audit entries has its
+// announcement in the outbox (announce), or none has (!announce: the
+// priorities have no channel).
+func verify(ctx context.Context, path string, acked int64, announce bool) error {
 	db := store.NewDB(path)
 	if err := db.Open(); err != nil {
 		return err
@@ -528,7 +537,21 @@ func verify(ctx context.Context, path string, acked int64) error {
 	if int64(n) < acked {
 		return fmt.Errorf("%d acknowledged updates are missing from the audit trail", acked-int64(n))
 	}
-	return nil
+	if db.Postgres() {
+		return nil // the announcements are counted on SQLite
+	}
+	a, err := countAnnouncements(ctx, path, loadUser)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("announcements: %d in the outbox for the load user's %d audit entries (%d of them sent to the fake Slack, the rest queued)\n", a.rows, a.entries, a.sent)
+	if !announce {
+		if a.rows != 0 {
+			return fmt.Errorf("%d announcements queued by a bot whose priorities have no channel", a.rows)
+		}
+		return nil
+	}
+	return a.check("the bot")
 }
 
 // replyServer receives the bot's replies to response_urls.
