@@ -192,7 +192,7 @@ func (db *DB) Open() error {
 		db.Tightened = tighten(db.Path)
 	}
 
-	rw, err := sqlx.Open("sqlite3", db.dsn(false))
+	rw, err := sqlx.Open(writerDriver, db.dsn(false))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
 	}

@@ -109,3 +109,15 @@ func TestOutboxHeadsAreEachConversationsOldestWaitingMessage(t *testing.T) {
 		t.Fatalf("heads once the backoff ended = %v, want %v", got, want)
 	}
 }
+
+// The writer keeps its savepoints' journals in memory (writer.go): a group
+// of changes never writes its pages to a temporary file.
+func TestTheWriterKeepsItsJournalsInMemory(t *testing.T) {
+	db := storetest.MustOpenEmpty(t, storetest.NewClock(storetest.PlanStart))
+	if db.Postgres() {
+		t.Skip("SQLite's")
+	}
+	if n, err := store.WriterTempStore(db); err != nil || n != 2 {
+		t.Fatalf("the writer's temp_store = %d, %v; want 2 (memory)", n, err)
+	}
+}
