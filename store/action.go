@@ -448,6 +448,9 @@ type madeChange struct {
 	ws     writeState
 	now    string
 	queued int
+	// first counts, on SQLite, the messages queued that are the first
+	// waiting for their conversation: only those wake the sender.
+	first int
 	// msgs are the messages the change queues: written by makeChange on
 	// SQLite, by commitChangePG on PostgreSQL.
 	msgs []*actionbot.Outgoing
@@ -542,6 +545,9 @@ func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupT
 	}
 	if db.dialect == sqliteDialect && len(d.msgs) > 0 {
 		if queued, err = db.enqueue(ctx, tx, now, d.msgs); err != nil {
+			return nil, err
+		}
+		if d.first, err = firstWaiting(ctx, tx, d.msgs); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -169,4 +170,65 @@ func TestAChangeThatQueuesMessagesWakesTheSender(t *testing.T) {
 	if woken != 1 {
 		t.Fatal("woken after WakeOnQueue(nil)")
 	}
+}
+
+// On SQLite a change wakes the sender only when a message it queued is
+// the first waiting for its conversation: one queued behind another
+// cannot go before it, and the sender, pacing that conversation, reads
+// the outbox again once it has sent the one ahead. Under a burst of
+// announcements to a few channels the sender read the outbox after every
+// commit to find each channel paced (issue 25).
+func TestAChangeWakesTheSenderOnlyForAConversationsFirstMessage(t *testing.T) {
+	clock := storetest.NewClock(storetest.PlanStart)
+	db := mustOpenWriting(t, clock)
+	if db.Postgres() {
+		t.Skip("on SQLite: PostgreSQL's change is one round trip, and wakes the sender for any message")
+	}
+	p := mustPlan(t, db)
+	woken := 0
+	db.WakeOnQueue(func() { woken++ })
+	n := 0
+	announce := func(to ...string) {
+		t.Helper()
+		n++
+		if _, _, err := db.UpdateAction(ctx, p.ID, "5.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+			return a.Apply(actionbot.Op{Verb: actionbot.VerbProgress, Progress: n}, "U1", clock.Now())
+		}, func(a *actionbot.Action, e *actionbot.AuditEntry) []*actionbot.Outgoing {
+			var out []*actionbot.Outgoing
+			for _, ch := range to {
+				out = append(out, &actionbot.Outgoing{Key: fmt.Sprintf("announce:%d:%s", e.ID, ch), Kind: "announce", To: ch, Message: actionbot.Simple("moved")})
+			}
+			return out
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := func(w int, why string) {
+		t.Helper()
+		if woken != w {
+			t.Fatalf("%s: woken %d times, want %d", why, woken, w)
+		}
+	}
+	announce("C1")
+	want(1, "the first message to C1")
+	announce("C1")
+	want(1, "a second message to C1, behind the first")
+	announce("C1", "C2")
+	want(2, "a change announced in C1 (behind) and C2 (first)")
+	heads, err := db.OutboxHeads(ctx, store.SlackOwner, clock.Now(), 10)
+	if err != nil || len(heads) != 2 {
+		t.Fatalf("heads = %v, %v", keys(heads), err)
+	}
+	for _, m := range heads { // both sent: C1's second is its head now
+		if err := db.ClaimOutgoing(ctx, store.SlackOwner, m.ID, m.To, time.Time{}, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkSent(ctx, m.ID, m.To, "1.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	announce("C2")
+	want(3, "a message to C2 once its last was sent")
+	announce("C1")
+	want(3, "a message to C1, two still waiting ahead of it")
 }

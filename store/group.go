@@ -307,14 +307,16 @@ func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 		return
 	}
 	g.commits.Add(1)
-	queued := 0
+	first := 0
 	for _, c := range batch {
 		if c.err == nil {
 			db.took(c.u.planID, c.d.ws, c.d.a, c.d.now)
-			queued += c.d.queued
+			first += c.d.first
 		}
 	}
-	if queued > 0 {
+	// A message queued behind another in its conversation waits for the
+	// sender to send that one (firstWaiting): no reason to wake it.
+	if first > 0 {
 		db.queued()
 	}
 }

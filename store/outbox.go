@@ -111,6 +111,29 @@ func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*action
 	return queued, nil
 }
 
+// firstWaiting counts the messages of msgs just queued in tx (their ID
+// set) that are the first still waiting for their conversation: the ones
+// a sender can send at once. One queued behind another goes once the
+// sender, pacing that conversation, has sent what is ahead of it; so a
+// change wakes the sender only for the first (outbox_waiting, one seek).
+func firstWaiting(ctx context.Context, tx queryer, msgs []*actionbot.Outgoing) (int, error) {
+	n := 0
+	for _, m := range msgs {
+		if m.ID == 0 || m.State != actionbot.OutboxPending {
+			continue // not queued now: a key queued before
+		}
+		var behind bool
+		if err := tx.GetContext(ctx, &behind, `SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = (SELECT owner FROM outbox WHERE id = ?)
+			AND o.recipient = ? AND o.state IN ('pending', 'sending') AND o.id < ?)`, m.ID, m.To, m.ID); err != nil {
+			return 0, fmt.Errorf("enqueue %s: is it first in its conversation: %w", m.Key, err)
+		}
+		if !behind {
+			n++
+		}
+	}
+	return n, nil
+}
+
 type outboxRow struct {
 	ID            int64   `db:"id"`
 	Key           string  `db:"dedupe_key"`
