@@ -423,7 +423,7 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 			return nil, nil, msg, err
 		}
 	}
-	if d.queued, err = db.commitChangePG(ctx, tx, d.a, d.es, d.now, d.msgs, u.rec, d.msg); err != nil {
+	if d.queued, d.first, err = db.commitChangePG(ctx, tx, d.a, d.es, d.now, d.msgs, u.rec, d.msg); err != nil {
 		return nil, nil, msg, err
 	}
 	// Taken into the snapshot before the wait, so that the next change
@@ -433,7 +433,7 @@ func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Act
 	// (cache.go).
 	db.took(u.planID, d.ws, d.a, d.now)
 	tx.committed(nil)
-	if d.queued > 0 {
+	if d.first > 0 {
 		db.queued()
 	}
 	return d.a, d.es, d.msg, nil
@@ -448,8 +448,8 @@ type madeChange struct {
 	ws     writeState
 	now    string
 	queued int
-	// first counts, on SQLite, the messages queued that are the first
-	// waiting for their conversation: only those wake the sender.
+	// first counts the messages queued that are the first waiting for
+	// their conversation: only those wake the sender.
 	first int
 	// msgs are the messages the change queues: written by makeChange on
 	// SQLite, by commitChangePG on PostgreSQL.

@@ -112,9 +112,10 @@ type DB struct {
 
 // WakeOnQueue has wake called after each change that queues messages
 // commits, so that a sender (outbox.Sender) sends them at once rather than at
-// its next poll. On SQLite only a message that is the first waiting for its
+// its next poll. Only a message that is the first waiting for its
 // conversation wakes it: one queued behind another goes once the sender has
-// sent that one (firstWaiting).
+// sent that one (firstWaiting on SQLite; on PostgreSQL the outbox INSERT
+// of the change's one round trip answers the same question).
 // A nil wake stops the calls.
 func (db *DB) WakeOnQueue(wake func()) {
 	if wake == nil {

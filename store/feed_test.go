@@ -172,7 +172,7 @@ func TestAChangeThatQueuesMessagesWakesTheSender(t *testing.T) {
 	}
 }
 
-// On SQLite a change wakes the sender only when a message it queued is
+// A change wakes the sender only when a message it queued is
 // the first waiting for its conversation: one queued behind another
 // cannot go before it, and the sender, pacing that conversation, reads
 // the outbox again once it has sent the one ahead. Under a burst of
@@ -181,9 +181,6 @@ func TestAChangeThatQueuesMessagesWakesTheSender(t *testing.T) {
 func TestAChangeWakesTheSenderOnlyForAConversationsFirstMessage(t *testing.T) {
 	clock := storetest.NewClock(storetest.PlanStart)
 	db := mustOpenWriting(t, clock)
-	if db.Postgres() {
-		t.Skip("on SQLite: PostgreSQL's change is one round trip, and wakes the sender for any message")
-	}
 	p := mustPlan(t, db)
 	woken := 0
 	db.WakeOnQueue(func() { woken++ })

@@ -77,9 +77,10 @@ func (db *DB) beginChangePG(ctx context.Context, actor string, planID int64) (*T
 // and commits it, in one round trip (the caller then has it wait for the
 // replicas, tx.committed): the action a, its entries es (their
 // ids given), the messages msgs (those inserted get their ids; the number
-// queued is returned), and the request rec answered by reply.
+// queued is returned, and of those the number first waiting for their
+// conversation), and the request rec answered by reply.
 func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, es []*actionbot.AuditEntry, now string,
-	msgs []*actionbot.Outgoing, rec *actionbot.InboxItem, reply actionbot.Message) (int, error) {
+	msgs []*actionbot.Outgoing, rec *actionbot.InboxItem, reply actionbot.Message) (int, int, error) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -118,10 +119,15 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 	for _, m := range msgs {
 		payload, next, err := outboxValues(m, now)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
+		// With its id, whether it is the first waiting for its
+		// conversation (firstWaiting's question, in the same round trip):
+		// only then does it wake the sender.
 		b.Queue(`INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
-			VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+			VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING
+			RETURNING id, NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = $7 AND o.recipient = $3
+				AND o.state IN ('pending', 'sending') AND o.id < outbox.id)`,
 			m.Key, m.Kind, m.To, payload, next, now, db.ownerOf(m))
 	}
 	if rec != nil {
@@ -130,7 +136,7 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 		}
 		body, err := json.Marshal(reply)
 		if err != nil {
-			return 0, fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
+			return 0, 0, fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
 		}
 		// No ON CONFLICT: a delivery recorded already fails the batch
 		// before its COMMIT (inbox_delivery), and nothing is written.
@@ -144,7 +150,7 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 	// a query.
 	db.feed.keeps(tx.notice)
 
-	queued := 0
+	queued, first := 0, 0
 	var recID int64
 	err := tx.conn.Raw(func(dc any) error {
 		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
@@ -154,7 +160,8 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 		}
 		for _, m := range msgs {
 			var id int64
-			switch err := br.QueryRow().Scan(&id); {
+			var isFirst bool
+			switch err := br.QueryRow().Scan(&id, &isFirst); {
 			case errors.Is(err, pgx.ErrNoRows): // queued already
 			case err != nil:
 				br.Close()
@@ -162,6 +169,9 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 			default:
 				queued++
 				m.ID, m.State = id, actionbot.OutboxPending
+				if isFirst {
+					first++
+				}
 			}
 		}
 		if rec != nil {
@@ -190,7 +200,7 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 		if rec != nil {
 			rec.ID = 0
 		}
-		return 0, err
+		return 0, 0, err
 	}
 	if rec != nil {
 		at, _ := parseTime(now)
@@ -199,7 +209,7 @@ func (db *DB) commitChangePG(ctx context.Context, tx *Tx, a *actionbot.Action, e
 	}
 	tx.conn.Close()
 	tx.conn = nil
-	return queued, nil
+	return queued, first, nil
 }
 
 // endConn ends a transaction begun by hand with COMMIT or ROLLBACK, and
