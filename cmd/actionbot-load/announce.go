@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
+	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -69,19 +71,23 @@ type announcements struct {
 // countAnnouncements reads the outbox of the SQLite database at path.
 func countAnnouncements(ctx context.Context, path, actor string) (announcements, error) {
 	var a announcements
-	db, err := sql.Open("sqlite3", floorDSN(path))
+	driver, dsn, actorParam := "sqlite3", floorDSN(path), "?1"
+	if store.IsPostgresURL(path) {
+		driver, dsn, actorParam = "pgx", path, "$1"
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
-		return a, fmt.Errorf("open %s: %w", path, err)
+		return a, fmt.Errorf("open %s: %w", actionbot.Redact(path), err)
 	}
 	defer db.Close()
-	err = db.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM audit WHERE actor = ?1),
-		(SELECT COUNT(*) FROM audit a WHERE a.actor = ?1 AND EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'announce:' || a.id AND o.kind = 'announce')),
-		(SELECT COUNT(*) FROM outbox o JOIN audit a ON o.dedupe_key = 'announce:' || a.id WHERE o.kind = 'announce' AND a.actor = ?1),
-		(SELECT COUNT(*) FROM outbox o JOIN audit a ON o.dedupe_key = 'announce:' || a.id WHERE o.kind = 'announce' AND a.actor = ?1 AND o.state = 'sent')`,
-		actor).Scan(&a.entries, &a.announced, &a.rows, &a.sent)
+	err = db.QueryRowContext(ctx, strings.ReplaceAll(`SELECT
+		(SELECT COUNT(*) FROM audit WHERE actor = ACTOR),
+		(SELECT COUNT(*) FROM audit a WHERE a.actor = ACTOR AND EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'announce:' || a.id AND o.kind = 'announce')),
+		(SELECT COUNT(*) FROM outbox o JOIN audit a ON o.dedupe_key = 'announce:' || a.id WHERE o.kind = 'announce' AND a.actor = ACTOR),
+		(SELECT COUNT(*) FROM outbox o JOIN audit a ON o.dedupe_key = 'announce:' || a.id WHERE o.kind = 'announce' AND a.actor = ACTOR AND o.state = 'sent')`,
+		"ACTOR", actorParam), actor).Scan(&a.entries, &a.announced, &a.rows, &a.sent)
 	if err != nil {
-		return a, fmt.Errorf("count announcements in %s: %w", path, err)
+		return a, fmt.Errorf("count announcements in %s: %w", actionbot.Redact(path), err)
 	}
 	return a, nil
 }

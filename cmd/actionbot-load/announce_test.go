@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
 	"github.com/sevenoaks-csp/actionbot/store"
+	"github.com/sevenoaks-csp/actionbot/store/storetest"
 )
 
 // The database the tool prepares has every priority's task group in a
@@ -56,25 +57,35 @@ func TestPrepareGivesEveryPriorityItsChannel(t *testing.T) {
 
 // verify wants each of the load user's audit entries announced once (its
 // announcement "announce:<entry id>" in the outbox, queued or sent), and
-// none when the priorities had no channel.
+// none when the priorities had no channel; on SQLite and on PostgreSQL.
 func TestVerifyWantsOneAnnouncementPerAuditEntry(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "load.db")
+		testVerifyAnnouncements(t, path, "sqlite3", floorDSN(path))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		url := storetest.MustPostgres(t)
+		testVerifyAnnouncements(t, url, "pgx", url)
+	})
+}
+
+func testVerifyAnnouncements(t *testing.T, path, driver, dsn string) {
 	ctx := context.Background()
-	c := config{bot: "unused", db: filepath.Join(t.TempDir(), "load.db"), actions: 20, seed: fakeplan.Seed}
+	c := config{bot: "unused", db: path, actions: 20, seed: fakeplan.Seed}
 	if _, _, err := prepare(&c); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", floorDSN(c.db))
+	db, err := sqlx.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
-		r, err := db.Exec(q, args...)
-		if err != nil {
+		var id int64
+		if err := db.QueryRow(db.Rebind(q+" RETURNING id"), args...).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
-		id, _ := r.LastInsertId()
 		return id
 	}
 	entry := func(actor string) int64 {
