@@ -115,6 +115,9 @@ func (a *app) verbCmd(ctx context.Context) error {
 // coordinator): a.cmd is the change, nil for a list.
 func membershipCheck(noun string) func(a *app) error {
 	return func(a *app) error {
+		if len(a.args) == 0 && a.name == noun+"s" {
+			a.args = []string{"list"} // "actionbot members", as "actionbot agencies"
+		}
 		m, err := commands.ParseMembership(noun, a.args)
 		if err != nil {
 			return err

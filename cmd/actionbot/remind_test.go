@@ -535,3 +535,26 @@ func TestRemindPostClaimsOnTheWallClock(t *testing.T) {
 		}
 	}
 }
+
+// The plural, alone, lists: "actionbot members" and "actionbot
+// coordinators" as "actionbot agencies" does; "coordinators add" still
+// adds, and a mistyped word is still refused with the usage.
+func TestThePluralAloneLists(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	c.mustRun("member", "add", "U0SGT1", "Kent Police")
+	c.mustRun("coordinators", "add", "U0COORD")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"members"}, "POLICE\tKent Police\tU0SGT1"},
+		{[]string{"coordinators"}, "U0COORD"},
+	} {
+		if out := c.mustRun(tc.args...); !strings.Contains(out, tc.want) {
+			t.Errorf("actionbot %s:\n%s\nwant %q", strings.Join(tc.args, " "), out, tc.want)
+		}
+	}
+	if code, _, errs := c.run("", "coordinators", "lsit"); code != 2 || !strings.Contains(errs, "coordinator list") {
+		t.Errorf("actionbot coordinators lsit: exit %d, %q", code, errs)
+	}
+}
