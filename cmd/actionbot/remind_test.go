@@ -558,3 +558,22 @@ func TestThePluralAloneLists(t *testing.T) {
 		t.Errorf("actionbot coordinators lsit: exit %d, %q", code, errs)
 	}
 }
+
+// A flag typed after the plan file ("import plan.csv --dry-run", as people
+// write it) is read: it was refused as "import takes one plan file", which
+// the person had given.
+func TestImportReadsAFlagAfterTheFile(t *testing.T) {
+	c := newRemindCLI(t, nil)
+	file := filepath.Join(t.TempDir(), "plan.csv")
+	c.mustRun("export", "-o", file)
+	before := c.mustRun("export")
+	if out := c.mustRun("import", file, "--dry-run"); !strings.Contains(out, "Nothing was imported or created (--dry-run).") {
+		t.Errorf("import plan.csv --dry-run:\n%s", out)
+	}
+	if after := c.mustRun("export"); after != before {
+		t.Error("the dry run changed the plan")
+	}
+	if code, _, errs := c.run("", "import", "a.csv", "b.csv"); code != 2 || !strings.Contains(errs, "import takes one plan file") {
+		t.Errorf("import a.csv b.csv: exit %d\n%s", code, errs)
+	}
+}

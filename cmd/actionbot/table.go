@@ -55,7 +55,7 @@ func subcommands() []subcommand {
 		{Command: cli.Command{Name: "init", Synopsis: "[-db FILE]", Summary: "create a new database with the shipped plan (serve on Slack never creates one)"},
 			config: config.Load, flags: []string{"db"}, createsFile: true, createsDir: true, run: (*app).initCmd},
 		{Command: cli.Command{Name: "import", Synopsis: "[flags] FILE.csv|FILE.xlsx", Summary: "import a plan from CSV or .xlsx (-h for the flags)"},
-			config: config.Load, flags: []string{"db", "import"}, check: exactly(1, "import takes one plan file, CSV or .xlsx"),
+			config: config.Load, flags: []string{"db", "import"}, anywhere: true, check: exactly(1, "import takes one plan file, CSV or .xlsx"),
 			createsFile: true, createsDir: true, run: (*app).importCmd},
 		{Command: cli.Command{Name: "export", Synopsis: "[--format csv|ics|xlsx] [--shipped] [-o FILE]", Summary: "write the current plan as CSV (--shipped: the shipped plan, as a template)"},
 			config: config.Load, flags: []string{"db", "export", "o"}, run: (*app).exportCmd},
