@@ -116,7 +116,7 @@ Usage:
 `
 
 const usageFoot = `
-Every command takes -db FILE or -db postgres://URL (default $ACTIONBOT_DB or actionbot.db), and -h for its flags.
+Every command on a database takes -db FILE or -db postgres://URL (default $ACTIONBOT_DB or actionbot.db); each takes -h for its flags.
 docs/settings.md documents the environment variables.
 `
 
