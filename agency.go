@@ -617,7 +617,12 @@ func wordSet(s string) map[string]bool {
 // PartiesText writes an action's lead agencies or partners as the audit
 // trail records them: each agency's code, its role in brackets, joined by
 // "; " ("POLICE (Training); CSU (Promotion/Volunteers)").
-func PartiesText(ps []Party) string {
+func PartiesText(ps []Party) string { return JoinParties(ps, "; ") }
+
+// JoinParties writes each agency's code with its role in brackets
+// ("POLICE (Training)"), joined by sep: the trail's form (PartiesText) and
+// the export's cell (";").
+func JoinParties(ps []Party, sep string) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		parts[i] = p.Agency
@@ -625,7 +630,7 @@ func PartiesText(ps []Party) string {
 			parts[i] += " (" + p.Role + ")"
 		}
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, sep)
 }
 
 // ParsePartiesText reads what PartiesText wrote; false when s is not in its

@@ -145,13 +145,4 @@ func Neutralise(s string) string {
 }
 
 // PartiesCell formats parties as a cell: "POLICE (Training);CSU (Promotion/Volunteers)".
-func PartiesCell(ps []actionbot.Party) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = p.Agency
-		if p.Role != "" {
-			parts[i] += " (" + p.Role + ")"
-		}
-	}
-	return strings.Join(parts, ";")
-}
+func PartiesCell(ps []actionbot.Party) string { return actionbot.JoinParties(ps, ";") }
