@@ -195,11 +195,7 @@ func (db *DB) Open() error {
 		db.Tightened = tighten(db.Path)
 	}
 
-	rw, err := sqlx.Open(writerDriver, db.dsn(false))
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", actionbot.Redact(db.Path), err)
-	}
-	db.rw = &pool{rw, &db.health}
+	db.rw = &pool{openWriter(db.dsn(false)), &db.health}
 	db.rw.SetMaxOpenConns(1)
 	db.rw.SetMaxIdleConns(1)
 	db.rw.SetConnMaxLifetime(0)

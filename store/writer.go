@@ -1,14 +1,16 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"database/sql/driver"
 
 	"github.com/jmoiron/sqlx"
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
-// writerDriver is the SQLite driver of the writer's connection: SQLite's,
-// with the writer's temporary files kept in memory.
+// openWriter opens the writer's connection pool: SQLite's driver, with
+// the writer's temporary files kept in memory.
 //
 // A group of changes (group.go) makes each change inside a SAVEPOINT, so
 // that a refused one is rolled back alone, and SQLite copies every page a
@@ -21,12 +23,20 @@ import (
 // lasts as long as the transaction and is as large as the pages it
 // touched. Readers keep SQLite's default, so a large sort of theirs still
 // goes to a file.
-const writerDriver = "sqlite3_actionbot_writer"
-
-func init() {
-	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+func openWriter(dsn string) *sqlx.DB {
+	d := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil)
 		return err
-	}})
-	sqlx.BindDriver(writerDriver, sqlx.QUESTION)
+	}}
+	// A connector of its own rather than a driver registered by name: no
+	// init, nothing global.
+	return sqlx.NewDb(sql.OpenDB(writerConnector{dsn: dsn, d: d}), "sqlite3")
 }
+
+type writerConnector struct {
+	dsn string
+	d   *sqlite3.SQLiteDriver
+}
+
+func (c writerConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
+func (c writerConnector) Driver() driver.Driver                        { return c.d }
