@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -131,6 +132,85 @@ func (s *snapshot) agencies(codes ...string) agencySet {
 type snapState struct {
 	mu  sync.Mutex
 	cur atomic.Pointer[snapshot]
+	// words shares, among the changes took puts into snapshots, the short
+	// values they repeat (actors, verbs, fields, statuses, percentages);
+	// guarded by mu, and bounded (maxWords).
+	words map[string]string
+}
+
+// maxWords bounds snapState.words: past it, a value is copied, not shared.
+const maxWords = 4096
+
+// word returns s as a string of the snapshot's own: shared when it is short
+// and seen before, a copy otherwise, never s itself, which may be part of
+// the request that made the change (a form's values are slices of its
+// body, which the snapshot would otherwise keep whole for as long as it
+// keeps the change). Called with mu held.
+func (st *snapState) word(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > 32 {
+		return strings.Clone(s)
+	}
+	if w, ok := st.words[s]; ok {
+		return w
+	}
+	w := strings.Clone(s)
+	if st.words == nil {
+		st.words = map[string]string{}
+	}
+	if len(st.words) < maxWords {
+		st.words[w] = w
+	}
+	return w
+}
+
+// parties returns ps, or a copy of its own when it is not prev (shareWith
+// has shared an equal list): the writer's list is not written to.
+func (st *snapState) parties(ps, prev []actionbot.Party) []actionbot.Party {
+	if len(ps) == 0 || len(prev) > 0 && &ps[0] == &prev[0] {
+		return ps
+	}
+	own := make([]actionbot.Party, len(ps))
+	for i, p := range ps {
+		own[i] = actionbot.Party{Agency: st.word(p.Agency), Role: st.word(p.Role)}
+	}
+	return own
+}
+
+// own gives a the snapshot's own copy of each value not shared with prev,
+// the same action as the snapshot had it (shareWith has shared the equal
+// ones), and of its latest audit entry's: see word.
+func (st *snapState) own(a, prev *actionbot.Action) {
+	for _, p := range []struct {
+		s   *string
+		was string
+	}{
+		{&a.Ref, prev.Ref}, {&a.Text, prev.Text}, {&a.Funding, prev.Funding}, {&a.Notes, prev.Notes},
+		{&a.CarriedFrom, prev.CarriedFrom}, {(*string)(&a.Status), string(prev.Status)}, {&a.Reason, prev.Reason},
+		{&a.Review, prev.Review}, {&a.Deadline.Written, prev.Deadline.Written}, {&a.Original.Written, prev.Original.Written},
+	} {
+		if unsafe.StringData(*p.s) != unsafe.StringData(p.was) {
+			*p.s = st.word(*p.s)
+		}
+	}
+	a.Lead = st.parties(a.Lead, prev.Lead)
+	a.Partners = st.parties(a.Partners, prev.Partners)
+	e := a.LastUpdate
+	if e == nil {
+		return
+	}
+	if e.Ref == a.Ref {
+		e.Ref = a.Ref
+	} else {
+		e.Ref = st.word(e.Ref)
+	}
+	e.Actor, e.Verb, e.Note = st.word(e.Actor), actionbot.Verb(st.word(string(e.Verb))), st.word(e.Note)
+	for i := range e.Changes {
+		c := &e.Changes[i]
+		c.Field, c.From, c.To = st.word(c.Field), st.word(c.From), st.word(c.To)
+	}
 }
 
 type counters struct {
@@ -760,9 +840,11 @@ func (db *DB) took(planID int64, ws writeState, a *actionbot.Action, now string)
 	if last.At.IsZero() {
 		last.At = updatedAt
 	}
-	last.Changes = slices.Clip(last.Changes)
+	last.Changes = slices.Clone(last.Changes) // its own: own rewrites its values
 	cp.LastUpdate = &last
-	shareWith(&cp, cur.at(i))
+	prev := cur.at(i)
+	shareWith(&cp, prev)
+	db.snap.own(&cp, prev)
 	n := &snapshot{planID: cur.planID, planRev: cur.planRev, auditMax: last.ID, byRef: cur.byRef, byID: cur.byID,
 		agency: cur.agency, parties: cur.parties}
 	// The change beside the earlier list, not a copy of the whole list per

@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/internal/fakeplan"
@@ -251,6 +253,59 @@ func TestTheSnapshotAfterAChangeIsWhatTheDatabaseHolds(t *testing.T) {
 		want, _ := fresh.find("1.2")
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("after %s: the snapshot holds\n%+v\nlatest %+v\nthe database\n%+v\nlatest %+v", op.Verb, got, got.LastUpdate, want, want.LastUpdate)
+		}
+	}
+}
+
+// within reports whether s's bytes lie inside big's.
+func within(s, big string) bool {
+	if s == "" {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(big)))
+	return p >= lo && p < lo+uintptr(len(big))
+}
+
+// A change's actor, note and reason arrive as parts of the request that
+// carried them (the form's values are slices of its body): the snapshot
+// keeps them for as long as the action is not changed again, so it must
+// keep copies, not the whole request's body with each (at 10,000 changed
+// actions, 5 MB of request bodies held, 7 MB more resident).
+func TestTheSnapshotKeepsNoPartOfTheChangesRequest(t *testing.T) {
+	ctx := context.Background()
+	db := mustDBWithGeneratedPlan(t, 20)
+	p, err := db.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.currentSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	body := "token=x&user_id=U0TEST&text=1.2+blocked+waiting+on+the+council&reason=waiting on the council" + strings.Repeat("&pad=x", 100)
+	actor := body[strings.Index(body, "U0TEST"):][:len("U0TEST")]
+	note := body[strings.LastIndex(body, "waiting on the council"):][:len("waiting on the council")]
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	if _, _, err := db.UpdateAction(ctx, p.ID, "1.2", func(a *actionbot.Action) (*actionbot.AuditEntry, error) {
+		return a.Apply(actionbot.Op{Verb: actionbot.VerbBlocked, Note: note}, actor, now)
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	took := db.snap.cur.Load()
+	if took.auditMax == 0 || took.delta == nil {
+		t.Fatal("the change was not put into the snapshot")
+	}
+	a, _ := took.find("1.2")
+	e := a.LastUpdate
+	if e == nil || e.Actor != "U0TEST" || e.Note != note || a.Reason != note {
+		t.Fatalf("the snapshot holds %+v, latest %+v", a, e)
+	}
+	kept := []string{e.Actor, e.Note, string(e.Verb), a.Reason, a.Review, string(a.Status), e.Ref}
+	for _, c := range e.Changes {
+		kept = append(kept, c.Field, c.From, c.To)
+	}
+	for _, s := range kept {
+		if within(s, body) {
+			t.Errorf("the snapshot's %q is part of the request's body", s)
 		}
 	}
 }
