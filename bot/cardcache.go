@@ -55,17 +55,72 @@ func packCard(b []byte) (packed []byte, ok bool) {
 			b = bytes.ReplaceAll(b, w, []byte{byte(i + 1)})
 		}
 	}
-	return bytes.Clone(b), true
+	h, title := cardTitle(b)
+	if len(title) < 8 {
+		return bytes.Clone(b), true
+	}
+	// The title's other places: its own code, and its text without the
+	// id (after its first space) another; the header's is kept as it is.
+	before, after := b[:h], b[h+len(title):]
+	text := title[bytes.IndexByte(title, ' ')+1:]
+	pack := func(part []byte) []byte {
+		part = bytes.ReplaceAll(part, title, []byte{cardTitleCode})
+		if len(text) >= 8 && len(text) < len(title) {
+			part = bytes.ReplaceAll(part, text, []byte{cardTextCode})
+		}
+		return part
+	}
+	before, after = pack(before), pack(after)
+	out := make([]byte, 0, len(before)+len(title)+len(after))
+	return append(append(append(out, before...), title...), after...), true
+}
+
+// cardTitleCode and cardTextCode stand, in a kept card, for its title (the
+// header's text: the action's id and text) and for the title after its
+// first space (the action's text), which a card repeats: its fallback text
+// and its first section. Codes after cardWords' and below ' '.
+const (
+	cardTitleCode = 0x1e
+	cardTextCode  = 0x1f
+)
+
+// cardTitle returns where the header's text starts in b, packed (after the
+// header's word, cardWords[1]), and the text, up to the next code; an empty
+// title when b has no header.
+func cardTitle(b []byte) (int, []byte) {
+	i := bytes.IndexByte(b, 2)
+	if i < 0 {
+		return 0, nil
+	}
+	t := b[i+1:]
+	for j, c := range t {
+		if c < ' ' {
+			return i + 1, t[:j]
+		}
+	}
+	return i + 1, t
 }
 
 // appendUnpacked appends packed to out with each word's byte as the word.
 func appendUnpacked(out, packed []byte) []byte {
 	start := 0
+	var title []byte
 	for i, c := range packed {
 		if c < ' ' {
 			out = append(out, packed[start:i]...)
-			out = append(out, cardWords[c-1]...)
 			start = i + 1
+			if c < cardTitleCode {
+				out = append(out, cardWords[c-1]...)
+				continue
+			}
+			if title == nil {
+				_, title = cardTitle(packed)
+			}
+			if c == cardTitleCode {
+				out = append(out, title...)
+			} else {
+				out = append(out, title[bytes.IndexByte(title, ' ')+1:]...)
+			}
 		}
 	}
 	return append(out, packed[start:]...)

@@ -159,10 +159,33 @@ func TestCardCacheKeepsLookUpsOnly(t *testing.T) {
 	_ = actionbot.VerbShow
 }
 
+// realCard is a card as the bot answers it, its title (the action's id
+// and text) three times over, as a look-up's card says it.
+const realCard = `{"response_type":"ephemeral","replace_original":false,"text":"5.2 Promote Speedwatch across the District including training for volunteers — open, 81 days overdue","blocks":[{"type":"header","text":{"type":"plain_text","text":"5.2 Promote Speedwatch across the District including training for volunteers"}},{"type":"context","elements":[{"type":"mrkdwn","text":"Priority 5: Speeding vehicles including road safety · Sevenoaks District CSP Action Plan 2012-13"}]},{"type":"section","text":{"type":"mrkdwn","text":"Promote Speedwatch across the District including training for volunteers"}},{"type":"section","fields":[{"type":"mrkdwn","text":"*Lead*\nKent Police (POLICE)"},{"type":"mrkdwn","text":"*Status*\nopen · 40%"}]}]}`
+
+// A card's title is kept once: the fallback text and the section that
+// repeat it (the second without its id) cost a byte each.
+func TestAKeptCardHoldsItsTitleOnce(t *testing.T) {
+	const text = "Promote Speedwatch across the District including training for volunteers"
+	packed, ok := packCard([]byte(realCard))
+	if !ok {
+		t.Fatal("the card was refused")
+	}
+	if n := bytes.Count(packed, []byte(text)); n != 1 {
+		t.Errorf("the kept card holds the action's text %d times, want once:\n%q", n, packed)
+	}
+	if got := appendUnpacked(nil, packed); string(got) != realCard {
+		t.Fatalf("given back\n%s\nwant\n%s", got, realCard)
+	}
+}
+
 // A card kept packed is given back byte for byte, whatever it holds.
 func FuzzCardPack(f *testing.F) {
 	f.Add([]byte(`{"response_type":"ephemeral","replace_original":false,"text":"5.2 — open","blocks":[{"type":"header","text":{"type":"plain_text","text":"5.2"}},{"type":"section","fields":[{"type":"mrkdwn","text":"*Lead*\nCSU"},{"type":"mrkdwn","text":"*RAG*\n🔴 Red — 3 days overdue"}]}]}`))
 	f.Add([]byte(`"},{"type":"mrkdwn","text":""},{"type":"mrkdwn","text":"`))
+	f.Add([]byte(realCard))
+	f.Add([]byte(`","blocks":[{"type":"header","text":{"type":"plain_text","text":"ab a"}}ab a a a ab a`))
+	f.Add([]byte(`","blocks":[{"type":"header","text":{"type":"plain_text","text":"`))
 	f.Add([]byte("a\x01b"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, b []byte) {
