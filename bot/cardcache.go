@@ -80,6 +80,7 @@ func packCard(b []byte) (packed []byte, ok bool) {
 // first space (the action's text), which a card repeats: its fallback text
 // and its first section. Codes after cardWords' and below ' '.
 const (
+	cardLineCode  = 0x1d // see cardCache.lines
 	cardTitleCode = 0x1e
 	cardTextCode  = 0x1f
 )
@@ -102,13 +103,18 @@ func cardTitle(b []byte) (int, []byte) {
 }
 
 // appendUnpacked appends packed to out with each word's byte as the word.
-func appendUnpacked(out, packed []byte) []byte {
+// line is the kept line cardLineCode stands for (cardCache.lines).
+func appendUnpacked(out, packed, line []byte) []byte {
 	start := 0
 	var title []byte
 	for i, c := range packed {
 		if c < ' ' {
 			out = append(out, packed[start:i]...)
 			start = i + 1
+			if c == cardLineCode {
+				out = append(out, line...)
+				continue
+			}
 			if c < cardTitleCode {
 				out = append(out, cardWords[c-1]...)
 				continue
@@ -152,6 +158,26 @@ type cardCache struct {
 	cards map[int64]*cardEntry
 	hits  int               // answers given again, for the tests
 	tails map[string][]byte // last blocks with the id taken out, by themselves
+	// lines are the lines under cards' headers (cardLine: a priority's
+	// name and the plan's), kept once for all the cards that have them.
+	lines map[string][]byte
+}
+
+// maxCardLines bounds the lines kept once for many cards.
+const maxCardLines = 256
+
+// cardLine returns where, in packed, the line under the header starts
+// (after the context's word, cardWords[3]) and ends (the next code); i < 0
+// when there is none.
+func cardLine(packed []byte) (i, j int) {
+	i = bytes.IndexByte(packed, 4)
+	if i < 0 {
+		return -1, -1
+	}
+	i++
+	for j = i; j < len(packed) && packed[j] >= ' '; j++ {
+	}
+	return i, j
 }
 
 type cardEntry struct {
@@ -161,6 +187,7 @@ type cardEntry struct {
 	// modified once kept.
 	head []byte
 	tail []byte
+	line []byte // the line cardLineCode stands for in head: shared, in lines
 }
 
 // get appends the answer kept for s to out; ok is false when none is.
@@ -171,10 +198,10 @@ func (c *cardCache) get(out []byte, s commands.CardStamp) ([]byte, bool) {
 		c.mu.Unlock()
 		return out, false
 	}
-	head, tail := e.head, e.tail
+	head, tail, line := e.head, e.tail, e.line
 	c.hits++
 	c.mu.Unlock()
-	out = appendUnpacked(out, head)
+	out = appendUnpacked(out, head, line)
 	if tail == nil {
 		return out, true
 	}
@@ -205,7 +232,7 @@ func (c *cardCache) put(s commands.CardStamp, body, head []byte) {
 	if c.cards == nil || !c.plan.SamePlan(s) {
 		// Another revision of the plan: none of the entries can be given
 		// again.
-		c.cards, c.tails, c.size, c.plan = map[int64]*cardEntry{}, map[string][]byte{}, 0, s
+		c.cards, c.tails, c.lines, c.size, c.plan = map[int64]*cardEntry{}, map[string][]byte{}, map[string][]byte{}, 0, s
 	}
 	e := &cardEntry{stamp: s}
 	cost := cardEntryOverhead
@@ -231,6 +258,19 @@ func (c *cardCache) put(s commands.CardStamp, body, head []byte) {
 	var ok bool
 	if e.head, ok = packCard(e.head); !ok {
 		return
+	}
+	if i, j := cardLine(e.head); j-i >= 16 {
+		line, ok := c.lines[string(e.head[i:j])]
+		if !ok && len(c.lines) < maxCardLines {
+			line, ok = bytes.Clone(e.head[i:j]), true
+			c.lines[string(line)] = line
+			c.size += len(line) + cardEntryOverhead
+		}
+		if ok {
+			head := make([]byte, 0, len(e.head)-(j-i)+1)
+			e.head = append(append(append(head, e.head[:i]...), cardLineCode), e.head[j:]...)
+			e.line = line
+		}
 	}
 	cost += len(e.head)
 	if cost > c.max {

@@ -174,8 +174,33 @@ func TestAKeptCardHoldsItsTitleOnce(t *testing.T) {
 	if n := bytes.Count(packed, []byte(text)); n != 1 {
 		t.Errorf("the kept card holds the action's text %d times, want once:\n%q", n, packed)
 	}
-	if got := appendUnpacked(nil, packed); string(got) != realCard {
+	if got := appendUnpacked(nil, packed, nil); string(got) != realCard {
 		t.Fatalf("given back\n%s\nwant\n%s", got, realCard)
+	}
+}
+
+// The line under a card's header (its priority and plan) is the same for
+// every card of a priority: the cache keeps it once for all of them.
+func TestKeptCardsOfAPriorityShareTheLineUnderTheirHeader(t *testing.T) {
+	c := &cardCache{max: 1 << 20}
+	const line = "Priority 5: Speeding vehicles including road safety · Sevenoaks District CSP Action Plan 2012-13"
+	other := strings.NewReplacer("5.2", "5.3", "Promote Speedwatch", "Run Speedwatch").Replace(realCard)
+	cards := []string{realCard, other}
+	for i, body := range cards {
+		c.put(commands.CardStamp{ActionID: int64(i + 1), Ref: "5." + string(rune('2'+i))}, []byte(body), nil)
+	}
+	a, b := c.cards[1], c.cards[2]
+	if a == nil || b == nil {
+		t.Fatal("the cards were not kept")
+	}
+	if bytes.Contains(a.head, []byte(line)) || bytes.Contains(b.head, []byte(line)) || len(a.line) == 0 || &a.line[0] != &b.line[0] {
+		t.Errorf("the line under the header is not kept once: %q, %q", a.head, b.head)
+	}
+	for i, body := range cards {
+		got, ok := c.get(nil, commands.CardStamp{ActionID: int64(i + 1), Ref: "5." + string(rune('2'+i))})
+		if !ok || string(got) != body {
+			t.Fatalf("card %d given back\n%s\nwant\n%s", i, got, body)
+		}
 	}
 }
 
@@ -196,7 +221,7 @@ func FuzzCardPack(f *testing.F) {
 			}
 			return
 		}
-		if got := appendUnpacked([]byte("x"), packed); string(got) != "x"+string(b) {
+		if got := appendUnpacked([]byte("x"), packed, nil); string(got) != "x"+string(b) {
 			t.Fatalf("packed %q, given back %q", b, got[1:])
 		}
 		if len(packed) > len(b) {
