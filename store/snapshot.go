@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -191,7 +190,9 @@ func (st *snapState) own(a, prev *actionbot.Action) {
 		{&a.CarriedFrom, prev.CarriedFrom}, {(*string)(&a.Status), string(prev.Status)}, {&a.Reason, prev.Reason},
 		{&a.Review, prev.Review}, {&a.Deadline.Written, prev.Deadline.Written}, {&a.Original.Written, prev.Original.Written},
 	} {
-		if unsafe.StringData(*p.s) != unsafe.StringData(p.was) {
+		if *p.s == p.was {
+			*p.s = p.was // the snapshot's own already
+		} else {
 			*p.s = st.word(*p.s)
 		}
 	}
