@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sevenoaks-csp/actionbot"
 	"github.com/sevenoaks-csp/actionbot/reminders"
@@ -192,5 +193,24 @@ func TestClockNote(t *testing.T) {
 	}
 	if got := reminders.ClockNote(at(2012, 11, 5, 8, 29), plan, false); got != "" {
 		t.Errorf("in the plan's year: %q", got)
+	}
+}
+
+// Once the plan has ended, each place says what its reader can do: the
+// console's line, on a newcomer's first screen (160 columns), how to try
+// the plan as it was; the weekly notice to the tasking channel, whose
+// members run the partnership, how to load the next plan.
+func TestThePlanEndedLinesFitTheirReaders(t *testing.T) {
+	f := mustFixture(t, at(2013, 4, 8, 8, 0))
+	note := reminders.ClockNote(at(2013, 6, 3, 9, 0), f.plan, false)
+	if n := utf8.RuneCountInString(note); n > 160 || !strings.Contains(note, "`actionbot -as-of 2012-11-05T08:29`") {
+		t.Errorf("the console's line is %d characters (at most 160, one screen's width):\n%s", n, note)
+	}
+	d, err := f.svc.BuildDigest(context.Background(), at(2013, 4, 8, 8, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Ended || !strings.Contains(d.Message.Text, "`actionbot import next-plan.csv`") {
+		t.Errorf("the weekly notice (ended %v) says:\n%s", d.Ended, d.Message.Text)
 	}
 }

@@ -21,10 +21,12 @@ func (s *Service) yearEndDay(plan *actionbot.Plan) actionbot.Date {
 	return s.Rules.Calendar.NextWorkingDay(plan.Period.End)
 }
 
-// PlanEndedText is the one line that says a plan has ended and how to load
-// the next one, or to try this one as it was.
+// PlanEndedText is the console's one line that says a plan has ended and
+// how to try it as it was: within a first screen's width (160 columns)
+// for the shipped plan's name. The weekly notice says how to load the
+// next plan (endedNotice).
 func PlanEndedText(plan *actionbot.Plan) string {
-	return fmt.Sprintf("%s ended on %s: it gets no more reminders. Load the next plan with `actionbot import next-plan.csv`, or try this one as it was with `actionbot -as-of %sT08:29`.",
+	return fmt.Sprintf("%s ended on %s: it gets no more reminders. Try it as it was with `actionbot -as-of %sT08:29`.",
 		plan.Name, dayText(plan.Period.End), TryAsOf(plan))
 }
 
@@ -221,7 +223,7 @@ func isAre(n int) string {
 // endedNotice is the short weekly notice that replaces the digest once the
 // plan has ended.
 func (s *Service) endedNotice(e *env) actionbot.Message {
-	text := PlanEndedText(e.plan)
+	text := fmt.Sprintf("%s ended on %s: it gets no more reminders. Load the next plan with `actionbot import next-plan.csv`.", e.plan.Name, dayText(e.plan.Period.End))
 	return actionbot.Message{Text: text, Public: true, Blocks: []actionbot.Block{
 		actionbot.Section("🏁 ", actionbot.B(e.plan.Name), fmt.Sprintf(" ended on %s: its actions get no more reminders, and this weekly notice stands in for the daily digest until the next plan is loaded.", dayText(e.plan.Period.End))),
 		actionbot.Context("Load the next plan with ", actionbot.C("actionbot import next-plan.csv"), "; ", actionbot.C("/action report"), " still shows how the year ended."),
