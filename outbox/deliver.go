@@ -58,6 +58,46 @@ func PostRoutes(msgs []*actionbot.Outgoing, slack, mail func() *Sender, mailServ
 	}
 }
 
+// Leftovers reads the messages queued for Slack or e-mail and not yet
+// delivered, oldest first, at most limit (store.DB.Undelivered).
+type Leftovers interface {
+	Undelivered(ctx context.Context, limit int) ([]*actionbot.Outgoing, error)
+}
+
+// MaxEarlier bounds the messages queued earlier that one --post takes on.
+const MaxEarlier = 500
+
+// WithEarlier is a --post's own messages, msgs, after those queued before
+// it and not yet delivered (a --post that gave up, or was stopped, or no
+// bot serving), which it says to w: a --post that gives up promises that
+// "the next --post sends them", and the sender's pass sends them anyway
+// when this run has messages of its own. The second digest --post of a
+// morning whose first gave up queues nothing, and used to send nothing.
+// It takes on Slack's only when it can post (slack), and e-mails only when
+// it can send them (mail): another process's settings are not its own.
+func WithEarlier(ctx context.Context, w io.Writer, l Leftovers, msgs []*actionbot.Outgoing, slack, mail bool) ([]*actionbot.Outgoing, error) {
+	left, err := l.Undelivered(ctx, MaxEarlier+len(msgs))
+	if err != nil {
+		return nil, fmt.Errorf("read the messages queued earlier: %w", err)
+	}
+	own := make(map[int64]bool, len(msgs))
+	for _, m := range msgs {
+		if m != nil && m.ID != 0 {
+			own[m.ID] = true
+		}
+	}
+	var earlier []*actionbot.Outgoing
+	for _, o := range left {
+		if can := mail && o.IsEmail() || slack && !o.IsEmail(); can && !own[o.ID] && len(earlier) < MaxEarlier {
+			earlier = append(earlier, o)
+		}
+	}
+	if len(earlier) > 0 {
+		fmt.Fprintf(w, "Also delivering %s queued earlier and not yet delivered.\n", actionbot.Plural(len(earlier), "message"))
+	}
+	return append(earlier, msgs...), nil
+}
+
 // errNotDelivered is a --post's error when not every message went.
 func errNotDelivered() error {
 	return actionbot.Errorf(actionbot.EINVALID, "Not every message was delivered.")

@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -195,5 +196,67 @@ func TestRunAllWakesItsSendersAndStops(t *testing.T) {
 	<-done
 	if w.hook() != nil {
 		t.Error("RunAll left its wake hook with the store")
+	}
+}
+
+// A --post takes on what was queued before it and is still undelivered,
+// for Slack or e-mail, oldest first and its own messages last; never a
+// message delivered or failed, nor a console run's (shown, never posted).
+func TestWithEarlierTakesOnWhatIsLeftUndelivered(t *testing.T) {
+	ctx := context.Background()
+	tr := &fakeSlack{}
+	db, s, ids := queued(t, tr, 3) // ka, kb, kc to C0TASKING
+	if err := db.MarkSent(ctx, ids[0], "C0TASKING", "1.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkFailed(ctx, ids[1], "channel_not_found"); err != nil {
+		t.Fatal(err)
+	}
+	mail := &actionbot.Outgoing{Key: "mail", Kind: "digest", To: "lead@example.org", Message: actionbot.Simple("hello")}
+	if _, err := db.Enqueue(ctx, mail); err != nil {
+		t.Fatal(err)
+	}
+	db.Owner = store.ConsoleOwner()
+	if _, err := db.Enqueue(ctx, &actionbot.Outgoing{Key: "console", Kind: "digest", To: "C0DIGEST", Message: actionbot.Simple("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	db.Owner = ""
+	own := &actionbot.Outgoing{Key: "own", Kind: "digest", To: "C0DIGEST", Message: actionbot.Simple("today")}
+	if _, err := db.Enqueue(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+
+	var w strings.Builder
+	all, err := outbox.WithEarlier(ctx, &w, db, []*actionbot.Outgoing{own}, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range all {
+		keys = append(keys, o.Key)
+	}
+	if got, want := strings.Join(keys, " "), "kc mail own"; got != want {
+		t.Errorf("a --post delivers %q; want %q", got, want)
+	}
+	if got, want := w.String(), "Also delivering 2 messages queued earlier and not yet delivered.\n"; got != want {
+		t.Errorf("it says %q; want %q", got, want)
+	}
+
+	// Once everything is delivered, the next --post has nothing earlier,
+	// and says nothing of it.
+	if err := outbox.DeliverNow(ctx, io.Discard, db, s, slackWords, []int64{ids[2], own.ID}, time.Minute, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	w.Reset()
+	all, err = outbox.WithEarlier(ctx, &w, db, nil, true, true)
+	if err != nil || len(all) != 1 || all[0].Key != "mail" || !strings.HasPrefix(w.String(), "Also delivering 1 message ") {
+		t.Errorf("after Slack's were delivered: %d left (%v), said %q", len(all), err, w.String())
+	}
+
+	// A --post without a mail server leaves the e-mail for the process
+	// that has one, and is not failed for it.
+	w.Reset()
+	if all, err = outbox.WithEarlier(ctx, &w, db, nil, true, false); err != nil || len(all) != 0 || w.Len() != 0 {
+		t.Errorf("without a mail server: %d taken on (%v), said %q", len(all), err, w.String())
 	}
 }

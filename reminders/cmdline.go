@@ -47,7 +47,7 @@ func (s *Service) DigestAccount(ctx context.Context, w io.Writer, at time.Time, 
 		return nil, nil
 	}
 	if !queued {
-		fmt.Fprintf(w, "The digest for %s has already been posted; it goes out once a working day, so nothing more was queued.\n", actionbot.DateOf(at).In(s.Rules.Location).Format("Mon 2 Jan 2006"))
+		fmt.Fprintf(w, "The digest for %s was queued earlier; it goes out once a working day, so nothing more was queued.\n", actionbot.DateOf(at).In(s.Rules.Location).Format("Mon 2 Jan 2006"))
 		return nil, nil
 	}
 	msgs := append([]*actionbot.Outgoing{d.Queued}, d.QueuedAlso...)

@@ -44,7 +44,7 @@ func TestDigestAccount(t *testing.T) {
 	}
 	w.Reset()
 	msgs, err = f.svc.DigestAccount(ctx, &w, mon.Add(time.Hour), true, mon, renderStub)
-	if err != nil || msgs != nil || !strings.Contains(w.String(), "The digest for Mon 5 Nov 2012 has already been posted") {
+	if err != nil || msgs != nil || !strings.Contains(w.String(), "The digest for Mon 5 Nov 2012 was queued earlier") {
 		t.Errorf("a second post the same day: %v, %v\n%s", msgs, err, w.String())
 	}
 

@@ -85,7 +85,7 @@ func (r *Run) WriteAccount(w io.Writer, render func(actionbot.Message) string, p
 	}
 	fmt.Fprintln(w)
 	if r.AlreadySent > 0 {
-		fmt.Fprintf(w, "Already sent: the due step of %s.\n", actionbot.Plural(r.AlreadySent, "action"))
+		fmt.Fprintf(w, "Queued earlier: the due step of %s.\n", actionbot.Plural(r.AlreadySent, "action"))
 	}
 	if len(r.Snoozed) > 0 {
 		fmt.Fprintf(w, "Snoozed: %s.\n", strings.Join(r.Snoozed, ", "))

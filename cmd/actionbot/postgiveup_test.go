@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,5 +78,67 @@ func TestDigestPostGivesUpOnASlackAnswering500(t *testing.T) {
 	box := c.outbox()
 	if len(box) != 1 || (box[0].State != actionbot.OutboxPending && box[0].State != actionbot.OutboxSending) {
 		t.Errorf("outbox after giving up: %+v", box)
+	}
+}
+
+// A --post that gave up says "the next --post sends them": it does. The
+// next digest --post of the same morning found the digest queued already,
+// said it "has already been posted", exited 0 and sent nothing; remind
+// --post said "Already sent" of reminders still in the queue. Each now
+// delivers what an earlier run left queued, and says so.
+func TestTheNextPostDeliversWhatAnEarlierOneLeftQueued(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		queued int
+	}{
+		{"digest", []string{"digest", "--as-of", "2012-11-05", "--post"}, 1},
+		{"remind", []string{"remind", "--as-of", "2013-03-01", "--post"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var down atomic.Bool
+			down.Store(true)
+			fake := fakeslack.New(t)
+			for _, m := range []string{"chat.postMessage", "conversations.open", "conversations.history"} {
+				fake.Always(m, func(fakeslack.Request) *fakeslack.Reply {
+					if down.Load() { // a clear "not posted": no claim left to lapse
+						return fakeslack.Error("internal_error")
+					}
+					return nil
+				})
+			}
+			c := newRemindCLI(t, slackEnv(fake, "ACTIONBOT_POST_WAIT", "1s"))
+			c.mustRun("member", "add", "U0CSU1", "CSU")
+			c.mustRun("member", "add", "U0POL1", "Kent Police")
+			code, out, errs := c.run("", tc.args...)
+			if code == 0 || !strings.Contains(out, fmt.Sprintf("%d still queued", tc.queued)) {
+				t.Fatalf("%s --post while Slack is down: exit %d\n%s\n%s", tc.name, code, out, errs)
+			}
+
+			down.Store(false)
+			c.env["ACTIONBOT_POST_WAIT"] = "30s" // the queued messages' next try is seconds away
+			code, out, errs = c.run("", tc.args...)
+			for _, want := range []string{
+				fmt.Sprintf("Also delivering %s queued earlier and not yet delivered.", actionbot.Plural(tc.queued, "message")),
+				fmt.Sprintf("Slack accepted %d of %d", tc.queued, tc.queued),
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the next %s --post lacks %q:\n%s\n%s", tc.name, want, out, errs)
+				}
+			}
+			for _, wrong := range []string{"has already been posted", "Already sent"} {
+				if strings.Contains(out, wrong) {
+					t.Errorf("the next %s --post says %q of messages still queued:\n%s", tc.name, wrong, out)
+				}
+			}
+			if code != 0 {
+				t.Errorf("the next %s --post exited %d once Slack took everything\n%s", tc.name, code, errs)
+			}
+			for _, o := range c.outbox() {
+				if o.State != actionbot.OutboxSent {
+					t.Errorf("%s is %s after the next --post; want sent", o.Key, o.State)
+				}
+			}
+		})
 	}
 }

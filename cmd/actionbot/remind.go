@@ -9,6 +9,7 @@ import (
 	"github.com/sevenoaks-csp/actionbot/console"
 	"github.com/sevenoaks-csp/actionbot/internal/cli"
 	"github.com/sevenoaks-csp/actionbot/internal/config"
+	"github.com/sevenoaks-csp/actionbot/outbox"
 	"github.com/sevenoaks-csp/actionbot/reminders"
 	"github.com/sevenoaks-csp/actionbot/store"
 )
@@ -101,6 +102,9 @@ func (a *app) remindCmd(ctx context.Context) error {
 		msgs, err = svc.DigestAccount(ctx, a.stdout, r.at, post, a.wall(), console.Render)
 	} else {
 		msgs, err = svc.SweepAccount(ctx, a.stdout, r.at, post, console.Render)
+	}
+	if err == nil && post { // and what an earlier --post left queued
+		msgs, err = outbox.WithEarlier(ctx, a.stdout, a.db, msgs, c.Slack != nil, c.Mail != nil)
 	}
 	if err != nil || len(msgs) == 0 {
 		return err

@@ -288,7 +288,7 @@ func TestDigestCommand(t *testing.T) {
 			t.Errorf("digest --post with Slack:\n%s", out)
 		}
 		out = c.mustRun("digest", "--as-of", "2012-11-05T12:00", "--post")
-		if !strings.Contains(out, "The digest for Mon 5 Nov 2012 has already been posted") || strings.Contains(out, "Slack accepted") {
+		if !strings.Contains(out, "The digest for Mon 5 Nov 2012 was queued earlier") || strings.Contains(out, "Slack accepted") {
 			t.Errorf("a second --post:\n%s", out)
 		}
 		if got := posted(fake); !maps.Equal(got, map[string]int{"C0DIGEST": 1}) {
