@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 
 	"github.com/sevenoaks-csp/actionbot"
@@ -20,6 +21,12 @@ func Advice(err error) error {
 	if errors.As(err, &me) {
 		return actionbot.Errorf(actionbot.ENOTFOUND, "%s, and nothing was created. Check ACTIONBOT_DB or -db; to start a new database, run `actionbot init -db %s` (the shipped plan) or `actionbot import -db %s FILE.csv`.",
 			capitalise(me.Error()), actionbot.Redact(me.Path), actionbot.Redact(me.Path))
+	}
+	var ro *ReadOnlyError
+	if errors.As(err, &ro) {
+		p := actionbot.Redact(ro.Path)
+		return actionbot.Errorf(actionbot.EINVALID, "%s. SQLite writes the file and, beside it, %s-wal and %s-shm: the file and its folder (%s) must both be writable by the user actionbot runs as. To read an archived database without changing it, use a copy (cp %s /tmp/plan.db, then -db /tmp/plan.db).",
+			capitalise(ro.Error()), p, p, filepath.Dir(p), p)
 	}
 	var de *DamagedError
 	if errors.As(err, &de) {

@@ -54,6 +54,17 @@ func (e *DamagedError) Error() string {
 	return fmt.Sprintf("the database %s is damaged: %s", actionbot.Redact(e.Path), e.Detail)
 }
 
+// ReadOnlyError says SQLite may not write the database: the file, or the
+// folder where its -wal and -shm files go, is not writable by this user
+// (an archived year made read-only, a copy handed over with its modes).
+type ReadOnlyError struct {
+	Path string
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("the database %s cannot be written by this user", actionbot.Redact(e.Path))
+}
+
 // missing explains a database file that does not exist.
 func missing(path string) error {
 	dir := filepath.Dir(path)
@@ -157,13 +168,17 @@ func (db *DB) damaged(err error) error {
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
 		return &DamagedError{Path: db.Path, Detail: se.Error()}
 	}
+	if errors.As(err, &se) && se.Code == sqlite3.ErrReadonly {
+		return &ReadOnlyError{Path: db.Path}
+	}
 	return err
 }
 
 // tighten narrows an existing database, and its WAL and shared-memory
-// files, to mode 0600 (owner only): they hold notes and blocked reasons.
-// It returns the files it changed. A file this user may not change (not
-// its owner) is left as it is.
+// files, to their owner (0644 becomes 0600): they hold notes and blocked
+// reasons. It takes away only: a file made read-only (0444) becomes 0400,
+// never writable. It returns the files it changed. A file this user may
+// not change (not its owner) is left as it is.
 func tighten(path string) []string {
 	var changed []string
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -171,7 +186,7 @@ func tighten(path string) []string {
 		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o077 == 0 {
 			continue
 		}
-		if os.Chmod(p, 0o600) == nil {
+		if os.Chmod(p, st.Mode().Perm()&^0o077) == nil {
 			changed = append(changed, fmt.Sprintf("%s (was %04o)", p, st.Mode().Perm()))
 		}
 	}
@@ -190,7 +205,8 @@ type health struct {
 }
 
 // saw notes damage that an error from SQLite shows (a malformed page, a
-// file that is no longer a database) and returns the error as it is.
+// file that is no longer a database) and returns the error as it is; a
+// write refused because the file is read-only is said as such.
 func (h *health) saw(err error) error {
 	if err == nil || h == nil {
 		return err
@@ -202,6 +218,11 @@ func (h *health) saw(err error) error {
 			h.damaged = &DamagedError{Path: h.path, Detail: se.Error()}
 		}
 		h.mu.Unlock()
+	}
+	if errors.As(err, &se) && se.Code == sqlite3.ErrReadonly {
+		// A database made read-only under the bot (or opened so): said
+		// plainly to whoever asked for the change, SQLite's words kept.
+		return fmt.Errorf("%w (%w)", actionbot.Errorf(actionbot.EINVALID, "Nothing was changed: the database is read-only (its file, or the folder it is in, cannot be written by the bot). Tell a coordinator."), err)
 	}
 	return err
 }

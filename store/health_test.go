@@ -367,3 +367,32 @@ func mustSQL(tb testing.TB, path, stmt string) {
 		tb.Fatal(err)
 	}
 }
+
+// A database made read-only (an archived year, a copy for an auditor) is
+// narrowed to its owner, never made writable: it was turned from 0444
+// into 0600. Where this user may then not write it (not root), Open says
+// so plainly instead of SQLite's "attempt to write a readonly database".
+func TestOpenNeverMakesAReadOnlyDatabaseWritable(t *testing.T) {
+	path := mustClosedPlanDB(t)
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	db := store.NewDB(path)
+	err := db.Open()
+	if err == nil {
+		defer db.Close()
+	}
+	if st, serr := os.Stat(path); serr != nil || st.Mode().Perm() != 0o400 {
+		t.Errorf("a 0444 database is %v after Open (%v); want 0400", st.Mode().Perm(), serr)
+	}
+	if os.Geteuid() == 0 {
+		if err != nil {
+			t.Errorf("root opens a read-only file: %v", err)
+		}
+		return
+	}
+	var ro *store.ReadOnlyError
+	if !errors.As(err, &ro) {
+		t.Errorf("Open of a database this user may not write: %v; want a ReadOnlyError", err)
+	}
+}
