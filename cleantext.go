@@ -18,19 +18,28 @@ func unsafeRune(r rune) bool {
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		return true
+	case r == 0x200b, r == 0x2060, r == 0xfeff:
+		// Zero-width space, word joiner, byte-order mark: invisible, they
+		// make two texts that read alike differ (a search, a duplicate).
+		// The zero-width joiner and non-joiner stay: emoji and scripts
+		// need them.
+		return true
 	}
 	return false
 }
 
 // CleanText removes from user text (a note, a reason, evidence, a
 // measure's source, an imported cell) what must never be stored: C0 and C1
-// control characters other than newline and tab, and bidirectional
-// overrides and isolates (U+202A–U+202E, U+2066–U+2069). A carriage return
-// is removed too, so "\r\n" becomes "\n". Invalid UTF-8 becomes U+FFFD.
-// Every door applies it before checking and storing text.
+// control characters other than newline and tab, bidirectional overrides
+// and isolates (U+202A–U+202E, U+2066–U+2069), and the invisible zero-width
+// space, word joiner and byte-order mark. A carriage return is removed too,
+// so "\r\n" becomes "\n". Invalid UTF-8 becomes U+FFFD. Two or more blank
+// lines in a row become one: a reason of sixty blank lines was announced to
+// the task group's channel, and shown on every card, as sixty lines. Every
+// door applies it before checking and storing text.
 func CleanText(s string) string {
 	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
-		return s
+		return oneBlankLine(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -39,7 +48,37 @@ func CleanText(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return oneBlankLine(b.String())
+}
+
+// oneBlankLine makes every run of two or more blank lines (empty, or only
+// spaces and tabs) in s one empty line; a lone blank line stays as it is.
+func oneBlankLine(s string) string {
+	if strings.Count(s, "\n") < 2 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && strings.TrimLeft(lines[j], " \t") == "" {
+			j++
+		}
+		switch {
+		case j == i:
+			out = append(out, lines[i])
+			j++
+		case j-i == 1:
+			out = append(out, lines[i])
+		default:
+			out = append(out, "")
+		}
+		i = j
+	}
+	if len(out) == len(lines) {
+		return s
+	}
+	return strings.Join(out, "\n")
 }
 
 // Printable makes text already stored safe to write to a terminal: every

@@ -26,6 +26,13 @@ func TestCleanTextRemovesControlsAndBidiButKeepsNewlinesAndTabs(t *testing.T) {
 		{"isolates are removed", "\u2066a\u2067b\u2068c\u2069", "abc"},
 		{"left-to-right mark and accents are kept", "caf\u00e9 \u200e", "caf\u00e9 \u200e"},
 		{"invalid UTF-8 becomes the replacement character", "a\xffb", "a\uFFFDb"},
+		{"zero-width space, word joiner and byte-order mark are removed", "\ufeff07700\u200b900\u2060123", "07700900123"},
+		{"the zero-width joiner of an emoji stays", "team \U0001F469\u200D\U0001F692", "team \U0001F469\u200D\U0001F692"},
+		{"one blank line stays", "top\n\nbottom", "top\n\nbottom"},
+		{"a run of blank lines becomes one", "top" + strings.Repeat("\n", 60) + "bottom", "top\n\nbottom"},
+		{"lines of spaces and tabs are blank", "top\n \n\t\n  \nbottom\n\n\nend", "top\n\nbottom\n\nend"},
+		{"a blank line of spaces alone stays as it is", "top\n  \nbottom", "top\n  \nbottom"},
+		{"blank lines of zero-width spaces are blank", "top\n\u200b\n\u200b\nbottom", "top\n\nbottom"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := actionbot.CleanText(tc.in); got != tc.want {
@@ -72,8 +79,11 @@ func FuzzCleanText(f *testing.F) {
 		if c := actionbot.CleanText(s); actionbot.CleanText(c) != c {
 			t.Fatalf("CleanText is not idempotent on %q", s)
 		}
-		if strings.ContainsRune(s, '\n') != strings.ContainsRune(actionbot.CleanText(s), '\n') {
-			t.Fatalf("CleanText(%q) lost or made a newline", s)
+		if strings.ContainsRune(actionbot.CleanText(s), '\n') && !strings.ContainsRune(s, '\n') {
+			t.Fatalf("CleanText(%q) made a newline", s)
+		}
+		if strings.Contains(actionbot.CleanText(s), "\n\n\n") {
+			t.Fatalf("CleanText(%q) left two blank lines in a row", s)
 		}
 	})
 }
