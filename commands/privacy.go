@@ -106,6 +106,19 @@ var (
 	// The number may be glued to the name ("12Swanley Road", or a
 	// zero-width space between them, which is dropped).
 	addressRE = regexp.MustCompile(`\b\d{1,3}(?:[A-Za-z],?\s|,?\s|,?)(?:[A-Z][\p{L}'’\-]*,? ){1,3}(?i:` + streetWords + `)\b`)
+
+	// An account on a social network: a profile's address
+	// ("facebook.com/jane.doe.987", "tiktok.com/@jay.s.2009"), or a handle
+	// after the network's name ("twitter @janedoe87", "her insta is
+	// @kaylz_x"), whose name (the group) reads as a person's (personalHandle).
+	// A handle alone is not enough: "@U0LEAD" is a Slack member, "@roads"
+	// a user group.
+	socialRE = regexp.MustCompile(`(?i)\b(?:facebook|fb|instagram|tiktok|twitter|x|snapchat|threads)\.com/@?([a-z0-9_.]*[a-z0-9_])` +
+		`|\b(?:twitter|insta(?:gram)?|tiktok|snap(?:chat)?|facebook|fb|threads)\b[^@\n]{0,20}@([a-z0-9_.]*[a-z0-9_])`)
+
+	// A police crime reference, force/number/year ("46/12345/12"): it
+	// names one case, and so the people in it.
+	crimeRefRE = regexp.MustCompile(`\b\d{2} ?/ ?\d{4,7} ?/ ?\d{2}\b`)
 )
 
 // months are the month names and their abbreviations.
@@ -172,6 +185,10 @@ func personalDataIn(text string) string {
 	switch {
 	case mayHoldMail(low) && emailRE.MatchString(s):
 		return "an e-mail address"
+	case (strings.Contains(low, ".com/") || strings.Contains(low, "@")) && hasPersonalHandle(s):
+		return "a social-media account"
+	case digits >= 8 && crimeRefRE.MatchString(s):
+		return "a crime reference"
 	case digits > 0 && hasPostcode(s):
 		return "a UK postcode"
 	case digits >= 9 && hasPhone(s):
@@ -198,6 +215,20 @@ func personalDataIn(text string) string {
 		return "where someone lives (a flat or house number)"
 	}
 	return hasPersonName(tokens())
+}
+
+// hasPersonalHandle says whether s names an account on a social network
+// (socialRE) whose name reads as a person's: one with a figure, a dot or
+// an underscore, as "janedoe87", "jane.doe.987", "kaylz_x" have and an
+// organisation's ("@KentPolice", "facebook.com/SevenoaksDC") mostly has
+// not.
+func hasPersonalHandle(s string) bool {
+	for _, m := range socialRE.FindAllStringSubmatch(s, -1) {
+		if strings.ContainsAny(m[1]+m[2], "0123456789_.") {
+			return true
+		}
+	}
+	return false
 }
 
 // mayHoldMail says whether emailRE could match: every form of it has "@",

@@ -256,6 +256,15 @@ var guardRefuses = []struct{ text, kind string }{
 	{"bob at example.com", "an e-mail address"},
 	{"kerry123 at hotmail.com", "an e-mail address"},
 	{"her daughter is 15", "a person's age"},
+	// An outsider's pass: an account or profile on a social network, a
+	// crime reference (it names one case, and so its people).
+	{"twitter @janedoe87", "a social-media account"},
+	{"see facebook.com/jane.doe.987", "a social-media account"},
+	{"her insta is @kaylz_x", "a social-media account"},
+	{"posted on tiktok.com/@jay.s.2009", "a social-media account"},
+	{"https://www.instagram.com/some.lad99/ posted the video", "a social-media account"},
+	{"crime ref 46/12345/12", "a crime reference"},
+	{"linked to 46/1234567/13 and the ASB case", "a crime reference"},
 }
 
 // guardAllows are harmless texts of partnership work: road numbers, plan
@@ -430,4 +439,11 @@ var guardAllows = []string{
 	"B258 Hextable road closure",
 	"TN postcodes area wide",
 	"details at kent.gov.uk",
+	// Not an account, not a case: the partnership's own pages and the Slack
+	// people it names, user groups, dates and fractions.
+	"posted on the CSP's Facebook page and on Twitter",
+	"cc @U0LEAD and @roads on the Speedwatch rota",
+	"shared from facebook.com/SevenoaksDC and twitter @KentPolice",
+	"figures for 01/04/2012 to 31/03/2013 sent to the board",
+	"3/4 of schools visited, 12/2012 report due",
 }
