@@ -18,14 +18,17 @@ func unsafeRune(r rune) bool {
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		return true
-	case r == 0x200b, r == 0x2060, r == 0xfeff:
-		// Zero-width space, word joiner, byte-order mark: invisible, they
-		// make two texts that read alike differ (a search, a duplicate).
-		// The zero-width joiner and non-joiner stay: emoji and scripts
-		// need them.
-		return true
 	}
 	return false
+}
+
+// storedNot reports whether CleanText removes r: what unsafeRune says, and
+// the zero-width space, word joiner and byte-order mark, invisible, which
+// make two texts that read alike differ. They are harmless on a terminal
+// (Printable leaves them: an export's byte-order mark is one). The
+// zero-width joiner and non-joiner stay: emoji and scripts need them.
+func storedNot(r rune) bool {
+	return unsafeRune(r) || r == 0x200b || r == 0x2060 || r == 0xfeff
 }
 
 // CleanText removes from user text (a note, a reason, evidence, a
@@ -38,13 +41,13 @@ func unsafeRune(r rune) bool {
 // the task group's channel, and shown on every card, as sixty lines. Every
 // door applies it before checking and storing text.
 func CleanText(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
+	if !strings.ContainsFunc(s, storedNot) && utf8.ValidString(s) {
 		return oneBlankLine(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s { // invalid bytes arrive as utf8.RuneError
-		if !unsafeRune(r) {
+		if !storedNot(r) {
 			b.WriteRune(r)
 		}
 	}

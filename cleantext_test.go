@@ -44,6 +44,7 @@ func TestCleanTextRemovesControlsAndBidiButKeepsNewlinesAndTabs(t *testing.T) {
 
 func TestPrintableEscapesWhatATerminalWouldObey(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
+		{"an export's byte-order mark and a zero-width space are left", "\ufeffid,ref\u200b", "\ufeffid,ref\u200b"},
 		{"plain text is unchanged", "5.2 is 40% done\n\tnext", "5.2 is 40% done\n\tnext"},
 		{"escape sequences are shown, not obeyed", terminalAttack, `\x1b[2J\x1b[H FAKE LINE \x1b]8;;http://evil\x07`},
 		{"NUL is shown", "a\x00b", `a\x00b`},
