@@ -45,6 +45,7 @@ type Store interface {
 		reply func(*actionbot.Action, []*actionbot.AuditEntry) actionbot.Message,
 	) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error)
 	History(ctx context.Context, planID int64, ref string, limit int) ([]*actionbot.AuditEntry, error)
+	AuditSince(ctx context.Context, planID int64, from, to time.Time) ([]*actionbot.AuditEntry, error)
 
 	MemberAgencies(ctx context.Context, userID string) ([]string, error)
 	Members(ctx context.Context, agencies ...string) ([]actionbot.Member, error)

@@ -3,7 +3,9 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/sevenoaks-csp/actionbot"
 )
@@ -32,8 +34,23 @@ func (h *Handler) buildReport(ctx context.Context, e *env) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	at := e.now
+	if e.ended {
+		// An ended plan is reported as it stood at the end of its last
+		// day, the day its heading names: that day's board paper
+		// (report.Build as of it), never today's statuses under that date.
+		at = actionbot.EndOfDay(e.today, h.loc())
+		since, err := h.Store.AuditSince(ctx, e.plan.ID, at, time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return nil, err
+		}
+		actions = slices.DeleteFunc(actions, func(a *actionbot.Action) bool { return !actionbot.InPlanAt(e.plan, a, at) })
+		for i, st := range actionbot.Replay(actions, since, at) {
+			actions[i] = st.Action
+		}
+	}
 	return &Report{Plan: e.plan, Today: e.today, Latest: latest,
-		Summaries: actionbot.Summarize(h.rules(), e.plan, priorities, actions, e.today, e.now)}, nil
+		Summaries: actionbot.Summarize(h.rules(), e.plan, priorities, actions, e.today, at)}, nil
 }
 
 // ragCounts formats "🔴 2 🟠 1 🟢 3 🔵 0".
@@ -50,8 +67,12 @@ func (h *Handler) report(ctx context.Context, e *env, priority int) (actionbot.M
 	if err != nil {
 		return actionbot.Message{}, err
 	}
+	asOf := e.today.UK()
+	if e.ended {
+		asOf += ", when the plan ended"
+	}
 	blocks := []actionbot.Block{actionbot.Header(actionbot.Clip(e.plan.Name+" — where we stand", 150)),
-		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. On target means complete or green.", e.today.UK()))}
+		actionbot.Context(fmt.Sprintf("As of %s. 🔴 red, 🟠 amber, 🟢 green, 🔵 complete. On target means complete or green.", asOf))}
 	found := false
 	for _, s := range r.Summaries {
 		if priority > 0 && s.Priority.Number != priority {

@@ -163,6 +163,42 @@ func TestActionReportAgreesWithTheBoardReport(t *testing.T) {
 	}
 }
 
+// Once the plan has ended, /action report is headed "As of" its last day:
+// it is that day's board paper, not today's statuses under that date. It
+// counted a 5.2 and 5.3 marked done years later, while the paper as of
+// the same day (actionbot report --as-of 2013-03-31) did not.
+func TestAnEndedPlansReportIsThePaperOfItsLastDay(t *testing.T) {
+	f := mustRepFixture(t)
+	repFirstQuarter(t, f)
+	later := repAt(2014, time.June, 2, 10)
+	f.mustSay(t, later, repCoordinator, "5.2 done")
+	f.mustSay(t, later, repCoordinator, "5.3 done")
+	f.mustSay(t, later, repCoordinator, "6.5 progress 80")
+	reply := f.say(later, repCSU, "report")
+	if !strings.Contains(reply, "As of 31 Mar 2013, when the plan ended.") {
+		t.Fatalf("the report of an ended plan is not headed with its last day:\n%s", reply)
+	}
+	end := actionbot.EndOfDay(actionbot.D(2013, time.March, 31), storetest.London)
+	r, err := report.Build(context.Background(), f.db, f.plan, report.Options{At: end})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Priorities {
+		if p.Total() == 0 {
+			continue
+		}
+		line := fmt.Sprintf("%s\n🔴 %d  🟠 %d  🟢 %d  🔵 %d — %s on target (%d of %d)", p.Title(),
+			p.Counts[actionbot.RAGRed], p.Counts[actionbot.RAGAmber], p.Counts[actionbot.RAGGreen], p.Counts[actionbot.RAGComplete],
+			actionbot.FormatPercent(p.OnTargetPercent()), p.OnTarget(), p.Total())
+		if !strings.Contains(reply, line) {
+			t.Errorf("/action report does not have the paper's %q:\n%s", line, reply)
+		}
+	}
+	if whole := fmt.Sprintf("— %s of 42 actions on target", actionbot.FormatPercent(r.Overall.OnTargetPercent())); !strings.Contains(reply, whole) {
+		t.Errorf("/action report lacks the paper's %q:\n%s", whole, reply)
+	}
+}
+
 // A figure typed after the plan's year ended is dated that day, and told
 // how to date it at the year's end, which "as of" then does.
 func TestAMeasureRecordedAfterThePlanYearSaysHowToDateIt(t *testing.T) {
