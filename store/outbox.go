@@ -98,7 +98,7 @@ func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*action
 		}
 		id, inserted, err := insertID(ctx, tx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
 			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-			m.Key, m.Kind, m.To, string(payload), next, now, owner)
+			m.Key, m.Kind, m.To, payload, next, now, owner)
 		if err != nil {
 			return queued, fmt.Errorf("enqueue %s: %w", m.Key, err)
 		}
@@ -111,27 +111,41 @@ func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*action
 	return queued, nil
 }
 
-// firstWaiting counts the messages of msgs just queued in tx (their ID
-// set) that are the first still waiting for their conversation: the ones
-// a sender can send at once. One queued behind another goes once the
-// sender, pacing that conversation, has sent what is ahead of it; so a
-// change wakes the sender only for the first (outbox_waiting, one seek).
-func firstWaiting(ctx context.Context, tx queryer, msgs []*actionbot.Outgoing) (int, error) {
-	n := 0
+// enqueueChange queues, on SQLite, the messages of a change in its
+// transaction, as enqueue does, and counts those that are the first still
+// waiting for their conversation: the ones a sender can send at once. One
+// queued behind another goes once the sender, pacing that conversation,
+// has sent what is ahead of it; so a change wakes the sender only for the
+// first. Each INSERT returns that too (outbox_waiting, one seek), as
+// PostgreSQL's does (commitChangePG): one statement a message, not two.
+func (db *DB) enqueueChange(ctx context.Context, tx *Tx, now string, msgs []*actionbot.Outgoing) (queued, first int, err error) {
 	for _, m := range msgs {
-		if m.ID == 0 || m.State != actionbot.OutboxPending {
-			continue // not queued now: a key queued before
+		owner := db.ownerOf(m)
+		payload, next, err := outboxValues(m, now)
+		if err != nil {
+			return queued, first, err
 		}
-		var behind bool
-		if err := tx.GetContext(ctx, &behind, `SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = (SELECT owner FROM outbox WHERE id = ?)
-			AND o.recipient = ? AND o.state IN ('pending', 'sending') AND o.id < ?)`, m.ID, m.To, m.ID); err != nil {
-			return 0, fmt.Errorf("enqueue %s: is it first in its conversation: %w", m.Key, err)
+		var id int64
+		var alone bool
+		// The owner and recipient are bound again, not read from the
+		// new row: so SQLite seeks outbox_waiting on both.
+		err = tx.QueryRowContext(ctx, `INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+			RETURNING id, NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = ? AND o.recipient = ? AND o.state IN ('pending', 'sending') AND o.id < outbox.id)`,
+			m.Key, m.Kind, m.To, payload, next, now, owner, owner, m.To).Scan(&id, &alone)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // a key queued before
+		} else if err != nil {
+			return queued, first, fmt.Errorf("enqueue %s: %w", m.Key, err)
 		}
-		if !behind {
-			n++
+		queued++
+		m.ID = id
+		m.State = actionbot.OutboxPending
+		if alone {
+			first++
 		}
 	}
-	return n, nil
+	return queued, first, nil
 }
 
 type outboxRow struct {
