@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -587,13 +586,13 @@ func (db *DB) writeAll(ctx context.Context, tx *Tx, a *actionbot.Action, deadlin
 		if rec.Kind == "" {
 			rec.Kind = InboxCommand
 		}
-		body, err := json.Marshal(reply)
+		body, err := encodeJSON(reply)
 		if err != nil {
 			return fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
 		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
 		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
-			rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, string(body), now)
+			rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, body, now)
 		if err != nil {
 			return fmt.Errorf("record a %s: %w", rec.Kind, err)
 		}
