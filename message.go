@@ -115,7 +115,12 @@ func Txt(parts ...any) RichText {
 	if n == 0 {
 		return nil
 	}
-	rt := make(RichText, 0, n)
+	return AppendTxt(make(RichText, 0, n), parts...)
+}
+
+// AppendTxt appends parts to rt as Txt builds them: a line of several
+// pieces grows in one slice, not a slice a piece copied into it.
+func AppendTxt(rt RichText, parts ...any) RichText {
 	for _, p := range parts {
 		switch v := p.(type) {
 		case string:
@@ -148,13 +153,20 @@ func ChannelRef(id string) Span { return Span{Channel: id} }
 
 // Plain renders rich text without styles; mentions as @U123 and #C123.
 func (rt RichText) Plain() string {
+	n := 0
+	for _, s := range rt {
+		n += 1 + len(s.User) + len(s.Channel) + len(s.Text) // at most
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, s := range rt {
 		switch {
 		case s.User != "":
-			b.WriteString("@" + s.User)
+			b.WriteByte('@')
+			b.WriteString(s.User)
 		case s.Channel != "":
-			b.WriteString("#" + s.Channel)
+			b.WriteByte('#')
+			b.WriteString(s.Channel)
 		default:
 			b.WriteString(s.Text)
 		}

@@ -80,7 +80,7 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 		if release, ok := b.syncSlot(ctx); ok {
 			msg, _ := b.makeCommand(ctx, it, true)
 			release()
-			return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
+			return pooledResponse(b.speak(msg), sc.ResponseURL)
 		}
 	}
 	return reply{later: func(ctx context.Context) { b.runInbox(ctx, it) }}
@@ -100,7 +100,7 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 	release()
 	if err == nil && it.ID != 0 {
 		b.maybePrune()
-		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
+		return pooledResponse(b.speak(msg), sc.ResponseURL)
 	}
 	if err == nil { // cannot be: a change made is recorded
 		b.log().Error("slack: a change made before its ack was not recorded", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref)

@@ -654,7 +654,10 @@ func (h *Handler) change(ctx context.Context, e *env, req Request, cmds []*Comma
 				confirm = append(confirm, confirmation(updated, entry, e, r)...)
 			}
 			msg.Text = confirm.Plain()
-			msg.Blocks = append([]actionbot.Block{actionbot.Section(actionbot.Txt("✅ ", confirm))}, msg.Blocks...)
+			// Put before the card's blocks, in the room the card leaves.
+			msg.Blocks = append(msg.Blocks, actionbot.Block{})
+			copy(msg.Blocks[1:], msg.Blocks)
+			msg.Blocks[0] = actionbot.Section(actionbot.Txt("✅ ", confirm))
 			addUndoButton(&msg, e.plan.ID, updated.Ref, entries) // undo.go
 			// As finish would make it, for the record of the request.
 			msg.Public = msg.Public || cmds[0].Share
@@ -803,40 +806,42 @@ func outsideThePlanYear(a *actionbot.Action, e *env) actionbot.RichText {
 
 // announcement is the one line posted to the task group's channel.
 func announcement(channel string, a *actionbot.Action, entry *actionbot.AuditEntry, rating actionbot.Assessment) *actionbot.Outgoing {
-	line := actionbot.Txt(actionbot.UserRef(entry.Actor), " ")
+	// One slice for the line, of its most pieces (a progress that marks
+	// it done, with a note: 13).
+	line := actionbot.AppendTxt(make(actionbot.RichText, 0, 13), actionbot.UserRef(entry.Actor), " ")
 	switch entry.Verb {
 	case actionbot.VerbDone:
-		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " done")...)
+		line = actionbot.AppendTxt(line, "marked ", actionbot.B(a.Ref), " done")
 	case actionbot.VerbProgress:
-		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref), " to ", strconv.Itoa(a.Progress), "%")...)
+		line = actionbot.AppendTxt(line, "updated ", actionbot.B(a.Ref), " to ", strconv.Itoa(a.Progress), "%")
 		if a.IsDone() {
-			line = append(line, actionbot.Txt(" and so marked it done")...)
+			line = actionbot.AppendTxt(line, " and so marked it done")
 		}
 	case actionbot.VerbBlocked:
-		line = append(line, actionbot.Txt("marked ", actionbot.B(a.Ref), " blocked")...)
+		line = actionbot.AppendTxt(line, "marked ", actionbot.B(a.Ref), " blocked")
 	case actionbot.VerbAtRisk:
-		line = append(line, actionbot.Txt("flagged ", actionbot.B(a.Ref), " at risk")...)
+		line = actionbot.AppendTxt(line, "flagged ", actionbot.B(a.Ref), " at risk")
 	case actionbot.VerbUnblock:
 		if clearedRisk(entry) {
-			line = append(line, actionbot.Txt("cleared the risk on ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
+			line = actionbot.AppendTxt(line, "cleared the risk on ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")
 			break
 		}
-		line = append(line, actionbot.Txt("unblocked ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
+		line = actionbot.AppendTxt(line, "unblocked ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")
 	case actionbot.VerbReopen:
-		line = append(line, actionbot.Txt("reopened ", actionbot.B(a.Ref), " at "+strconv.Itoa(a.Progress)+"% (now "+rating.StateWords()+")")...)
+		line = actionbot.AppendTxt(line, "reopened ", actionbot.B(a.Ref), " at "+strconv.Itoa(a.Progress)+"% (now "+rating.StateWords()+")")
 	case actionbot.VerbDue:
-		line = append(line, actionbot.Txt("moved the deadline of ", actionbot.B(a.Ref), ": now "+actionbot.DeadlineWords(a.Deadline))...)
+		line = actionbot.AppendTxt(line, "moved the deadline of ", actionbot.B(a.Ref), ": now "+actionbot.DeadlineWords(a.Deadline))
 	case actionbot.VerbUndo:
-		line = append(line, actionbot.Txt("undid a change to ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")...)
+		line = actionbot.AppendTxt(line, "undid a change to ", actionbot.B(a.Ref), " (now "+rating.StateWords()+")")
 	default:
-		line = append(line, actionbot.Txt("updated ", actionbot.B(a.Ref))...)
+		line = actionbot.AppendTxt(line, "updated ", actionbot.B(a.Ref))
 	}
-	line = append(line, actionbot.Txt(" — ", actionbot.Clip(a.Text, 80))...)
+	line = actionbot.AppendTxt(line, " — ", actionbot.Clip(a.Text, 80))
 	if entry.Note != "" {
-		line = append(line, actionbot.Txt(": “", actionbot.Clip(entry.Note, 200), "”")...)
+		line = actionbot.AppendTxt(line, ": “", actionbot.Clip(entry.Note, 200), "”")
 	}
 	return &actionbot.Outgoing{
-		Key:     fmt.Sprintf("announce:%d", entry.ID),
+		Key:     "announce:" + strconv.FormatInt(entry.ID, 10),
 		Kind:    "announce",
 		To:      channel,
 		Message: actionbot.Message{Text: line.Plain(), Blocks: []actionbot.Block{{Kind: actionbot.BlockSection, Text: line}}, Public: true},

@@ -88,18 +88,30 @@ func (h *Handler) card(e *env, a *actionbot.Action, priorities []*actionbot.Prio
 
 // cardRated is card with the action's rating assessed already.
 func (h *Handler) cardRated(e *env, a *actionbot.Action, priorities []*actionbot.Priority, buttons bool, rating actionbot.Assessment) actionbot.Message {
-	// Room for every block a card can have, so that it is allocated once.
-	blocks := append(make([]actionbot.Block, 0, 8),
+	// Room for the blocks a card has, and a change's confirmation put
+	// before them (handler.go), so that it is allocated once;
+	// the fields' texts share one slice too (each is cut to its own
+	// length, so that none grows into the next).
+	spans := make(actionbot.RichText, 0, 9)
+	field := func(parts ...any) actionbot.RichText {
+		start := len(spans)
+		spans = actionbot.AppendTxt(spans, parts...)
+		if len(spans) == start {
+			return nil // as Txt gives it
+		}
+		return spans[start:len(spans):len(spans)]
+	}
+	blocks := append(make([]actionbot.Block, 0, 9),
 		actionbot.Header(a.Ref+" "+actionbot.Clip(a.Text, 140)),
 		actionbot.Context("Priority "+strconv.Itoa(a.Priority)+": "+priorityTitle(priorities, a.Priority)+" · "+e.plan.Name),
 		actionbot.Section(a.Text),
 		actionbot.Block{Kind: actionbot.BlockSection, Fields: []actionbot.Field{
-			{Label: "Lead", Value: actionbot.Txt(e.dir.PartiesLabel(a.Lead))},
-			{Label: "Partners", Value: actionbot.Txt(e.dir.PartiesLabel(a.Partners))},
-			{Label: "Deadline", Value: actionbot.Txt(endedDeadlineText(e, a))},
-			{Label: "Funding", Value: actionbot.Txt(orDash(a.Funding))},
-			{Label: "Status", Value: actionbot.Txt(statusText(a), " · "+strconv.Itoa(a.Progress)+"%")},
-			{Label: "RAG", Value: actionbot.Txt(rating.RAG.Emoji()+" "+rating.RAG.Label(), " — ", rating.Why)},
+			{Label: "Lead", Value: field(e.dir.PartiesLabel(a.Lead))},
+			{Label: "Partners", Value: field(e.dir.PartiesLabel(a.Partners))},
+			{Label: "Deadline", Value: field(endedDeadlineText(e, a))},
+			{Label: "Funding", Value: field(orDash(a.Funding))},
+			{Label: "Status", Value: field(statusText(a), " · "+strconv.Itoa(a.Progress)+"%")},
+			{Label: "RAG", Value: field(rating.RAG.Emoji()+" "+rating.RAG.Label(), " — ", rating.Why)},
 		}},
 	)
 	if e.ended {
