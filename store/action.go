@@ -586,10 +586,7 @@ func (db *DB) writeAll(ctx context.Context, tx *Tx, a *actionbot.Action, deadlin
 		if rec.Kind == "" {
 			rec.Kind = InboxCommand
 		}
-		body, err := encodeJSON(reply)
-		if err != nil {
-			return fmt.Errorf("record a %s: encode its reply: %w", rec.Kind, err)
-		}
+		body := encodeMessage(&reply)
 		r, err := tx.ExecContext(ctx, `INSERT INTO inbox (delivery, kind, user_id, channel_id, text, payload, response_url, received_at, state, done_at, reply, confirmed_at, changed)
 		VALUES (?, ?, ?, ?, '', '', ?, ?, 'done', ?, ?, ?, 1) ON CONFLICT (delivery) WHERE delivery <> '' DO NOTHING`,
 			rec.Delivery, rec.Kind, rec.UserID, rec.ChannelID, rec.ResponseURL, now, now, body, now)
