@@ -8,3 +8,10 @@ func WriterTempStore(db *DB) (int, error) {
 	err := db.rw.GetContext(context.Background(), &n, `PRAGMA temp_store`)
 	return n, err
 }
+
+// WriterCheckpointPages is the writer connection's wal_autocheckpoint.
+func WriterCheckpointPages(db *DB) (int, error) {
+	var n int
+	err := db.rw.GetContext(context.Background(), &n, `PRAGMA wal_autocheckpoint`)
+	return n, err
+}
