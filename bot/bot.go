@@ -94,6 +94,11 @@ type Bot struct {
 	// Past it, the change is acked empty and answered after: the ack must
 	// reach Slack within three seconds.
 	SyncWait time.Duration
+	// ChangeWait is how long the ack waits for a typed change made before
+	// it (DefaultChangeWait when 0): past it, the ack says the change is
+	// not saved yet, and the change, once made, is confirmed through the
+	// response_url.
+	ChangeWait time.Duration
 	// Command is the slash command the bot answers (DefaultCommand when
 	// empty); a signed request for any other is refused, not run.
 	Command string

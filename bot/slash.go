@@ -92,19 +92,74 @@ func (b *Bot) slashCommand(ctx context.Context, sc *slack.SlashCommand, delivery
 // refusal is recorded after, without the text, so that a replay is
 // answered the same; a request recorded already (a replay, a redelivery)
 // is answered from its record, and nothing is applied again.
+//
+// The ack waits for the change at most ChangeWait: a change held up (the
+// database locked by another program, a slow disk) is acked with "not
+// saved yet" within Slack's three seconds, goes on, and is confirmed
+// through the response_url once made (or its refusal told there). It used
+// to hold the ack for as long as the database's busy timeout, ten seconds:
+// Slack showed the person an error for a change it then made.
 func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliveryID string, req commands.Request, cmd *commands.Command, release func()) reply {
 	it := &actionbot.InboxItem{Delivery: deliveryID, Kind: actionbot.InboxCommand, UserID: sc.UserID, ChannelID: sc.ChannelID,
 		ResponseURL: sc.ResponseURL}
 	req.Record = it
-	msg, err := b.Handler.Do(ctx, req, cmd)
-	release()
+	type outcome struct {
+		msg actionbot.Message
+		err error
+	}
+	done := make(chan outcome, 1)
+	// The change is not abandoned with the request: its own context.
+	cctx := context.WithoutCancel(ctx)
+	go func() {
+		msg, err := b.Handler.Do(cctx, req, cmd)
+		release() // before the answer: the place is free once it is given
+		done <- outcome{msg, err}
+	}()
+	wait := time.NewTimer(b.changeWait())
+	defer wait.Stop()
+	select {
+	case o := <-done:
+		msg, ok := b.settle(ctx, sc, deliveryID, cmd, it, o.msg, o.err)
+		if !ok {
+			return reply{}
+		}
+		return pooledResponse(b.speak(msg), sc.ResponseURL)
+	case <-wait.C:
+	}
+	b.log().Warn("slack: a change took longer than its ack may wait: acknowledged as not saved yet, confirmed once made",
+		"user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "wait", b.changeWait())
+	return reply{body: encodeResponse(b.speak(notSavedYet(cmd.Ref)), false), later: func(ctx context.Context) {
+		o := <-done
+		if o.err == nil && it.ID != 0 {
+			// Made, its record answered: confirmed as a change made after
+			// its ack is (by direct message once the response_url fails).
+			it.Reply = &o.msg
+			if it.ReceivedAt.IsZero() {
+				it.ReceivedAt = b.now()
+			}
+			b.confirm(ctx, it, false)
+			return
+		}
+		if msg, ok := b.settle(ctx, sc, deliveryID, cmd, it, o.msg, o.err); ok {
+			if err := b.respond(ctx, sc.ResponseURL, msg, false); err != nil {
+				b.log().Warn("slack: tell of a change held up and refused", "user", sc.UserID, "ref", cmd.Ref, "err", err)
+			}
+		}
+	}}
+}
+
+// settle is what a change made in one pass (changeInOnePass) answers, given
+// its outcome: its confirmation, or its refusal once recorded, or a
+// recorded request's own answer; ok is false when there is nothing to say
+// (a repeated request still in hand).
+func (b *Bot) settle(ctx context.Context, sc *slack.SlashCommand, deliveryID string, cmd *commands.Command, it *actionbot.InboxItem, msg actionbot.Message, err error) (actionbot.Message, bool) {
 	if err == nil && it.ID != 0 {
 		b.maybePrune()
-		return pooledResponse(b.speak(msg), sc.ResponseURL)
+		return msg, true
 	}
 	if err == nil { // cannot be: a change made is recorded
 		b.log().Error("slack: a change made before its ack was not recorded", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref)
-		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
+		return msg, true
 	}
 	// Nothing was changed. The refusal is recorded, without the text (it
 	// may be what was refused), unless the request was recorded before.
@@ -112,16 +167,38 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 	_, fresh, rerr := b.Store.Receive(ctx, it)
 	if rerr != nil {
 		b.log().Error("slack: record a refused command", "user", sc.UserID, "verb", cmd.Verb, "ref", cmd.Ref, "err", rerr)
-		return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
+		return msg, true
 	}
 	if !fresh {
-		return b.repeated(ctx, deliveryID, sc.ResponseURL)
+		return b.recordedAnswer(ctx, deliveryID)
 	}
 	b.maybePrune()
 	if _, ferr := b.Store.FinishInbox(ctx, it.ID, msg, false, true); ferr != nil {
 		b.log().Error("slack: record the outcome of a command", "inbox", it.ID, "err", ferr)
 	}
-	return reply{body: encodeResponse(b.speak(msg), false), responseURL: sc.ResponseURL}
+	return msg, true
+}
+
+// DefaultChangeWait is how long the ack waits for a typed change made
+// before it (ChangeWait): with SyncWait's 1.5 s for a place, within the
+// three seconds Slack gives the ack.
+const DefaultChangeWait = 1200 * time.Millisecond
+
+func (b *Bot) changeWait() time.Duration {
+	if b.ChangeWait > 0 {
+		return b.ChangeWait
+	}
+	return DefaultChangeWait
+}
+
+// notSavedYet is the ack of a change the database held up: it is not
+// saved, and its confirmation follows.
+func notSavedYet(ref string) actionbot.Message {
+	what := "Your change"
+	if ref != "" {
+		what = "Your change to " + ref
+	}
+	return actionbot.Simple("⏳ " + what + " is not saved yet: the database is busy. I'll confirm here as soon as it is.")
 }
 
 // repeated answers a request whose change is recorded already (a replay of
@@ -129,16 +206,26 @@ func (b *Bot) changeInOnePass(ctx context.Context, sc *slack.SlashCommand, deliv
 // or, while the change is still in hand, with an empty ack: its
 // confirmation follows. Nothing is applied again.
 func (b *Bot) repeated(ctx context.Context, deliveryID, responseURL string) reply {
+	msg, ok := b.recordedAnswer(ctx, deliveryID)
+	if !ok {
+		return reply{}
+	}
+	return reply{body: encodeResponse(b.speak(msg), false), responseURL: responseURL}
+}
+
+// recordedAnswer is the recorded answer of a request recorded already;
+// ok is false while it has none (its change still in hand).
+func (b *Bot) recordedAnswer(ctx context.Context, deliveryID string) (actionbot.Message, bool) {
 	it, err := b.Store.InboxByDelivery(ctx, deliveryID)
 	if err != nil {
 		b.log().Error("slack: find the change of a repeated request", "err", err)
-		return reply{}
+		return actionbot.Message{}, false
 	}
 	b.log().Info("slack: repeated request answered from its record, not applied again", "inbox", it.ID, "kind", it.Kind)
 	if it.Reply == nil || it.Kind != actionbot.InboxCommand {
-		return reply{}
+		return actionbot.Message{}, false
 	}
-	return reply{body: encodeResponse(b.speak(*it.Reply), false), responseURL: responseURL}
+	return *it.Reply, true
 }
 
 // DefaultSyncWait is how long a typed change waits for a place to be made
