@@ -398,44 +398,9 @@ func (db *DB) actorOf(id string, ws writeState) actionbot.Actor {
 }
 
 func (db *DB) updateAction(ctx context.Context, u *actionUpdate) (*actionbot.Action, []*actionbot.AuditEntry, actionbot.Message, error) {
-	if db.dialect == sqliteDialect {
-		// Made with whatever other changes are waiting, in one
-		// transaction (group.go).
-		return db.group.change(ctx, db, u)
-	}
-	var msg actionbot.Message
-	// BEGIN, the write lock and the plan state in one round trip
-	// (pgchange.go); the change, its record and COMMIT in another.
-	tx, st, err := db.beginChangePG(ctx, u.actor, u.planID)
-	if actionbot.ErrorCode(err) == actionbot.ENOTFOUND {
-		return nil, nil, msg, err
-	} else if err != nil {
-		return nil, nil, msg, fmt.Errorf("update action %s: %w", u.ref, err)
-	}
-	defer tx.Rollback()
-	d, err := db.makeChange(ctx, tx, u, nil, &st)
-	if err != nil {
-		return nil, nil, msg, err
-	}
-	if u.rec != nil { // as recordDone did
-		if err := db.sent.record(ctx, tx, d.now); err != nil {
-			return nil, nil, msg, err
-		}
-	}
-	if d.queued, d.first, err = db.commitChangePG(ctx, tx, d.a, d.es, d.now, d.msgs, u.rec, d.msg); err != nil {
-		return nil, nil, msg, err
-	}
-	// Taken into the snapshot before the wait, so that the next change
-	// (the write lock is free) finds the snapshot is the database's. Then
-	// the commit returns once every replica that listens has heard of the
-	// change: the person's next request sees it wherever it lands
-	// (cache.go).
-	db.took(u.planID, d.ws, d.a, d.now)
-	tx.committed(nil)
-	if d.first > 0 {
-		db.queued()
-	}
-	return d.a, d.es, d.msg, nil
+	// Made with whatever other changes are waiting, in one transaction
+	// (group.go; on PostgreSQL pggroup.go).
+	return db.group.change(ctx, db, u)
 }
 
 // madeChange is a change made in a write transaction, not yet committed:

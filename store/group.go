@@ -10,9 +10,10 @@ import (
 	"github.com/sevenoaks-csp/actionbot"
 )
 
-// Group commit, on SQLite: changes to actions that arrive while another
+// Group commit (on PostgreSQL the same gathering, the group made as
+// pggroup.go says): changes to actions that arrive while another
 // write is being made wait together, and the next writer makes all of them
-// in one transaction, each inside its own savepoint. COMMIT (writing the
+// in one transaction, on SQLite each inside its own savepoint. COMMIT (writing the
 // pages to the WAL, and now and then the checkpoint) is most of a change's
 // cost in the database, and the pages a change writes (the audit trail's
 // last page, the inbox's, their indexes) are largely the same pages for
@@ -217,6 +218,10 @@ func (g *writeGroup) change(ctx context.Context, db *DB, u *actionUpdate) (*acti
 
 // commit makes batch in one transaction.
 func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
+	if db.dialect == postgresDialect {
+		g.commitPG(db, batch)
+		return
+	}
 	var fail func(error)
 	g.mu.Lock()
 	g.peak = g.inFlight // the group's own, and those that come while it is made
