@@ -234,3 +234,64 @@ func TestConcurrentChangesOnPostgresCommitInOneTransaction(t *testing.T) {
 	}
 	snapshotIsTheDatabase(t, db, refs)
 }
+
+// A group's changes, once answered, are seen through every replica that
+// listens: the group waits for its one notice to be heard, as a change
+// alone does.
+func TestAGroupIsSeenThroughTheOtherReplicaOnceAnswered(t *testing.T) {
+	if os.Getenv("ACTIONBOT_TEST_POSTGRES") == "" {
+		t.Skip("needs PostgreSQL: set ACTIONBOT_TEST_POSTGRES")
+	}
+	ctx := context.Background()
+	a := groupDB(t, 50)
+	p, err := a.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewDB(a.Path)
+	b.ConfiguredCoordinators = a.ConfiguredCoordinators
+	if err := b.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	lctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	for _, db := range []*DB{a, b} {
+		if err := db.ListenForChanges(lctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !a.FeedReady(1) || !b.FeedReady(1) {
+		if time.Now().After(deadline) {
+			t.Fatal("30 s after listening, the replicas neither trust their counters nor hear each other")
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the listeners' pings
+	}
+	refs := openActions(t, a, 4)
+	for _, ref := range refs {
+		if _, err := b.FindAction(ctx, p.ID, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	var cs []*groupChange
+	for i, ref := range refs {
+		cs = append(cs, &groupChange{ref: ref, actor: "U0TEST", delivery: fmt.Sprintf("sig:seen%d", i), note: fmt.Sprintf("seen %d", i), progress: 81 + i})
+	}
+	if n := inOneGroup(t, a, p.ID, now, cs); n != 1 {
+		t.Fatalf("%d changes committed in %d transactions, want 1", len(cs), n)
+	}
+	for _, c := range cs {
+		if c.err != nil {
+			t.Fatalf("%s: %v", c.note, c.err)
+		}
+		x, err := b.FindAction(ctx, p.ID, c.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Progress != c.progress {
+			t.Errorf("right after %s went to %d%% in a group through one replica, the other reads %d%%", c.ref, c.progress, x.Progress)
+		}
+	}
+}
