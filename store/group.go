@@ -11,9 +11,9 @@ import (
 )
 
 // Group commit (on PostgreSQL the same gathering, the group made as
-// pggroup.go says): changes to actions that arrive while another
-// write is being made wait together, and the next writer makes all of them
-// in one transaction, on SQLite each inside its own savepoint. COMMIT (writing the
+// pggroup.go says): changes to actions that arrive while another write is
+// being made wait together, and the next writer makes all of them in one
+// transaction, on SQLite each inside its own savepoint. COMMIT (writing the
 // pages to the WAL, and now and then the checkpoint) is most of a change's
 // cost in the database, and the pages a change writes (the audit trail's
 // last page, the inbox's, their indexes) are largely the same pages for
