@@ -237,8 +237,15 @@ func TestABadChangeInAGroupLosesNoneOfTheOthers(t *testing.T) {
 	second := &groupChange{ref: refs[4], actor: "U0TEST", delivery: "sig:twice", note: "second delivery", progress: 25}
 	good2 := &groupChange{ref: refs[4], actor: "U0TEST", delivery: "sig:good2", note: "good 2", progress: 26}
 	cs := []*groupChange{good1, refused, failing, first, second, good2}
-	if n := inOneGroup(t, db, p.ID, now, cs); n != 1 {
-		t.Fatalf("%d changes committed in %d transactions, want 1", len(cs), n)
+	// On PostgreSQL the later of the two changes to refs[4] is made in a
+	// group after (pggroup.go): a transaction of its own, unless it is
+	// the second delivery, refused.
+	most := int64(1)
+	if db.Postgres() {
+		most = 2
+	}
+	if n := inOneGroup(t, db, p.ID, now, cs); n < 1 || n > most {
+		t.Fatalf("%d changes committed in %d transactions, want 1 to %d", len(cs), n, most)
 	}
 	var re *RefusedError
 	if !errors.As(refused.err, &re) {
