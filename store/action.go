@@ -416,7 +416,7 @@ type madeChange struct {
 	// their conversation: only those wake the sender.
 	first int
 	// msgs are the messages the change queues: written by makeChange on
-	// SQLite, by commitChangePG on PostgreSQL.
+	// SQLite, by commitChangesPG on PostgreSQL.
 	msgs []*actionbot.Outgoing
 }
 
@@ -497,7 +497,7 @@ func (db *DB) makeChange(ctx context.Context, tx *Tx, u *actionUpdate, g *groupT
 	// PostgreSQL they are given so), so the reply (an undo button names
 	// its entry) is made first and everything is written together
 	// (writeAll; on PostgreSQL one round trip with the commit,
-	// commitChangePG).
+	// commitChangesPG).
 	next := ws.AuditMax.Int64 + 1
 	for _, e := range es {
 		e.ID, e.ActionID, e.Ref = next, a.ID, a.Ref

@@ -114,8 +114,8 @@ type DB struct {
 // commits, so that a sender (outbox.Sender) sends them at once rather than at
 // its next poll. Only a message that is the first waiting for its
 // conversation wakes it: one queued behind another goes once the sender has
-// sent that one (firstWaiting on SQLite; on PostgreSQL the outbox INSERT
-// of the change's one round trip answers the same question).
+// sent that one (on SQLite and PostgreSQL alike the change's outbox
+// INSERT answers that question: enqueueChange, commitChangesPG).
 // A nil wake stops the calls.
 func (db *DB) WakeOnQueue(wake func()) {
 	if wake == nil {

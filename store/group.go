@@ -320,7 +320,7 @@ func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 		}
 	}
 	// A message queued behind another in its conversation waits for the
-	// sender to send that one (firstWaiting): no reason to wake it.
+	// sender to send that one (enqueueChange, commitChangesPG): no reason to wake it.
 	if first > 0 {
 		db.queued()
 	}

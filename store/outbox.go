@@ -72,7 +72,7 @@ func (db *DB) ownerOf(m *actionbot.Outgoing) string {
 
 // outboxValues checks a message to queue and gives its row's payload and
 // first attempt (now, unless the message says later): one reading for
-// enqueue and PostgreSQL's one-round-trip change (commitChangePG).
+// enqueue and PostgreSQL's one-round-trip change (commitChangesPG).
 func outboxValues(m *actionbot.Outgoing, now string) (payload, next string, err error) {
 	if m.Key == "" || m.To == "" {
 		return "", "", fmt.Errorf("enqueue %s message: key and recipient are required", m.Kind)
@@ -133,7 +133,7 @@ func (db *DB) enqueue(ctx context.Context, tx execer, now string, msgs []*action
 // queued behind another goes once the sender, pacing that conversation,
 // has sent what is ahead of it; so a change wakes the sender only for the
 // first. Each INSERT returns that too (outbox_waiting, one seek), as
-// PostgreSQL's does (commitChangePG): one statement a message, not two.
+// PostgreSQL's does (commitChangesPG): one statement a message, not two.
 func (db *DB) enqueueChange(ctx context.Context, tx *Tx, now string, msgs []*actionbot.Outgoing) (queued, first int, err error) {
 	for _, m := range msgs {
 		owner := db.ownerOf(m)

@@ -162,7 +162,7 @@ func (db *DB) queueWrite(b *pgx.Batch, tx *Tx, w *pgWrite) error {
 			return err
 		}
 		// With its id, whether it is the first waiting for its
-		// conversation (firstWaiting's question, in the same round trip):
+		// conversation (as SQLite's enqueueChange asks it, in the same round trip):
 		// only then does it wake the sender.
 		b.Queue(`INSERT INTO outbox (dedupe_key, kind, recipient, payload, state, next_attempt_at, created_at, owner)
 			VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING

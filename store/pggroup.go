@@ -218,7 +218,7 @@ func (g *writeGroup) commitPG(db *DB, batch []*groupedChange) {
 	}
 	tx.committed(nil)
 	// A message queued behind another in its conversation waits for the
-	// sender to send that one (firstWaiting): no reason to wake it.
+	// sender to send that one (enqueueChange, commitChangesPG): no reason to wake it.
 	if first > 0 {
 		db.queued()
 	}
