@@ -219,8 +219,7 @@ func (g *writeGroup) change(ctx context.Context, db *DB, u *actionUpdate) (*acti
 // commit makes batch in one transaction.
 func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 	if db.dialect == postgresDialect {
-		g.commitPG(db, batch)
-		return
+		batch = g.laterRepeats(batch)
 	}
 	var fail func(error)
 	g.mu.Lock()
@@ -254,6 +253,10 @@ func (g *writeGroup) commit(db *DB, batch []*groupedChange) {
 			}
 			c.d = nil
 		}
+	}
+	if db.dialect == postgresDialect {
+		g.commitPG(db, batch)
+		return
 	}
 	// The transaction is the group's: one person's request going away
 	// must not roll back the others'.

@@ -48,10 +48,11 @@ type refKey struct {
 	ref    string
 }
 
-// commitPG makes batch in one PostgreSQL transaction (see above); changes
-// to an action an earlier change of batch makes go back to the front of
-// the queue, for the next group.
-func (g *writeGroup) commitPG(db *DB, batch []*groupedChange) {
+// laterRepeats keeps in batch the first change to each action, and puts
+// the others back at the front of the queue, for the next group: on
+// PostgreSQL nothing of a group is written before its COMMIT, so a second
+// change to an action would not see the first's result.
+func (g *writeGroup) laterRepeats(batch []*groupedChange) []*groupedChange {
 	var later []*groupedChange
 	seen := make(map[refKey]bool, len(batch))
 	take := make([]*groupedChange, 0, len(batch))
@@ -63,47 +64,18 @@ func (g *writeGroup) commitPG(db *DB, batch []*groupedChange) {
 			take = append(take, c)
 		}
 	}
-	batch = take
 	if len(later) > 0 {
 		g.mu.Lock()
 		g.pending = append(later, g.pending...)
 		g.mu.Unlock()
 	}
+	return take
+}
 
-	var fail func(error)
-	g.mu.Lock()
-	g.peak = g.inFlight // the group's own, and those that come while it is made
-	g.mu.Unlock()
-	start := g.clock()
-	defer func() {
-		// A change that panics (its function, its reply) leaves the
-		// transaction in no known state: none of the group is made, each
-		// is answered with the error, and the next group goes on.
-		if p := recover(); p != nil {
-			fail(fmt.Errorf("update actions: a change of the group failed: %v", p))
-		}
-		g.mu.Lock()
-		g.lastEnd = g.clock()
-		g.lastTx = g.lastEnd.Sub(start)
-		g.prevPeak, g.lastPeak = g.lastPeak, g.peak
-		g.inFlight -= len(batch)
-		g.mu.Unlock()
-		for _, c := range batch {
-			close(c.done)
-		}
-	}()
-	fail = func(err error) {
-		for _, c := range batch {
-			if c.err == nil {
-				c.err = err
-			}
-			if c.u.rec != nil {
-				c.u.rec.ID = 0
-			}
-			c.d = nil
-		}
-	}
-
+// commitPG makes batch, its changes to distinct actions (laterRepeats), in
+// one PostgreSQL transaction (see above); commit keeps the group's
+// account and answers each change.
+func (g *writeGroup) commitPG(db *DB, batch []*groupedChange) {
 	// Those still asked for, and whose write state they need.
 	live := make([]*groupedChange, 0, len(batch))
 	var keys []stateKey
