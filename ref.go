@@ -299,6 +299,26 @@ func refShape(s string) string {
 	return b.String()
 }
 
+// SameDigits returns the ids whose figures, read without their dots, are
+// s, itself figures alone: "52" is 5.2 typed without its dot, "111" 1.1.1
+// or 11.1. None when s is not two or more figures, is an id itself, or ix
+// is nil.
+func (ix *RefIndex) SameDigits(s string) []string {
+	if ix == nil || len(s) < 2 || strings.Trim(s, "0123456789") != "" {
+		return nil
+	}
+	var out []string
+	for _, r := range ix.Refs() {
+		if r == s {
+			return nil
+		}
+		if strings.ReplaceAll(r, ".", "") == s {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Numeric reports whether every id is the bot's own priority.n numbering.
 func (ix *RefIndex) Numeric() bool {
 	if ix == nil {

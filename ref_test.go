@@ -130,3 +130,27 @@ func TestShapedLikeTellsAMistakenIdFromAWord(t *testing.T) {
 		t.Errorf("Under(1) = %v, want 1a 1b and not 10a", got)
 	}
 }
+
+// An id typed without its dots is found by its figures: every id that
+// reads the same, none for what is not figures alone or is an id itself.
+func TestSameDigitsFindsAnIDTypedWithoutItsDots(t *testing.T) {
+	ix := actionbot.NewRefIndex([]string{"1.1.1", "11.1", "5.2", "52", "DAB 1", "1a"})
+	for _, tc := range []struct {
+		in   string
+		want string
+	}{
+		{"111", "1.1.1 11.1"},
+		{"52", ""}, // 52 is an id of its own: the other is not offered for it
+		{"5", ""},
+		{"1a", ""},
+		{"99", ""},
+	} {
+		if got := strings.Join(ix.SameDigits(tc.in), " "); got != tc.want {
+			t.Errorf("SameDigits(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	var none *actionbot.RefIndex
+	if got := none.SameDigits("52"); got != nil {
+		t.Errorf("a nil index offers %v", got)
+	}
+}

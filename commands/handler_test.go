@@ -138,6 +138,28 @@ func TestUnknownIDSuggestsNearest(t *testing.T) {
 	}
 }
 
+// An action number typed without its dot, as thumbs do on a phone
+// ("/action 52 done"), is offered the plan's action with those digits; it
+// was answered "I don't know "52"", as if it were a verb.
+func TestAnActionNumberWithoutItsDotSuggestsTheAction(t *testing.T) {
+	f := mustFixture(t)
+	tests := map[string]string{
+		"52 done":       "No action 52 — did you mean 5.2?",
+		"11":            "No action 11 — did you mean 1.1?",
+		"74 note x":     "No action 74 — did you mean 7.4?",
+		"99 done":       `I don't know "99"`,
+		"52 progress 5": "No action 52 — did you mean 5.2?",
+	}
+	for text, want := range tests {
+		if got := plain(f.run(coord, text)); !strings.Contains(got, want) {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+	if a := f.action(t, "5.2"); a.Status != "open" {
+		t.Errorf("5.2 changed by a refused command: %s", a.Status)
+	}
+}
+
 func TestPermissions(t *testing.T) {
 	tests := []struct {
 		name    string

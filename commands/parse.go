@@ -234,6 +234,11 @@ func ParseFor(text string, ids *actionbot.RefIndex, ex func() actionbot.Examples
 		if looksLikeRef(first) {
 			return nil, invalid("%q is not an action number; they look like %s.", first, p.example())
 		}
+		if near := p.ids.SameDigits(first); len(near) > 0 {
+			// "52 done": an action number without its dot, as thumbs type
+			// it on a phone.
+			return nil, actionbot.Errorf(actionbot.ENOTFOUND, "No action %s — did you mean %s?", first, strings.Join(near, " or "))
+		}
 		if _, n, _ := p.ref(i + 1); n > 0 {
 			return nil, unknownVerb(first, actionVerbs) // "/action dne 5.2"
 		}
