@@ -139,27 +139,32 @@ func TestActionReportAgreesWithTheBoardReport(t *testing.T) {
 	}
 	for _, tc := range instants {
 		t.Run(tc.name, func(t *testing.T) {
-			reply := f.say(tc.at, repCSU, "report")
-			r, err := report.Build(context.Background(), f.db, f.plan, report.Options{At: tc.at})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range r.Priorities {
-				if p.Total() == 0 {
-					continue
-				}
-				line := fmt.Sprintf("%s\n🔴 %d  🟠 %d  🟢 %d  🔵 %d — %s on target (%d of %d)", p.Title(),
-					p.Counts[actionbot.RAGRed], p.Counts[actionbot.RAGAmber], p.Counts[actionbot.RAGGreen], p.Counts[actionbot.RAGComplete],
-					actionbot.FormatPercent(p.OnTargetPercent()), p.OnTarget(), p.Total())
-				if !strings.Contains(reply, line) {
-					t.Errorf("/action report does not have the board report's %q:\n%s", line, reply)
-				}
-			}
-			whole := fmt.Sprintf("— %s of 42 actions on target", actionbot.FormatPercent(r.Overall.OnTargetPercent()))
-			if !strings.Contains(reply, whole) {
-				t.Errorf("/action report lacks %q", whole)
-			}
+			mustHaveThePapersFigures(t, f, f.say(tc.at, repCSU, "report"), tc.at)
 		})
+	}
+}
+
+// mustHaveThePapersFigures checks that reply, an /action report, has the
+// figures of the board report as of at, priority by priority and whole.
+func mustHaveThePapersFigures(tb testing.TB, f *repFixture, reply string, at time.Time) {
+	tb.Helper()
+	r, err := report.Build(context.Background(), f.db, f.plan, report.Options{At: at})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range r.Priorities {
+		if p.Total() == 0 {
+			continue
+		}
+		line := fmt.Sprintf("%s\n🔴 %d  🟠 %d  🟢 %d  🔵 %d — %s on target (%d of %d)", p.Title(),
+			p.Counts[actionbot.RAGRed], p.Counts[actionbot.RAGAmber], p.Counts[actionbot.RAGGreen], p.Counts[actionbot.RAGComplete],
+			actionbot.FormatPercent(p.OnTargetPercent()), p.OnTarget(), p.Total())
+		if !strings.Contains(reply, line) {
+			tb.Errorf("/action report does not have the board report's %q:\n%s", line, reply)
+		}
+	}
+	if whole := fmt.Sprintf("— %s of 42 actions on target", actionbot.FormatPercent(r.Overall.OnTargetPercent())); !strings.Contains(reply, whole) {
+		tb.Errorf("/action report lacks the board report's %q:\n%s", whole, reply)
 	}
 }
 
@@ -178,25 +183,7 @@ func TestAnEndedPlansReportIsThePaperOfItsLastDay(t *testing.T) {
 	if !strings.Contains(reply, "As of 31 Mar 2013, when the plan ended.") {
 		t.Fatalf("the report of an ended plan is not headed with its last day:\n%s", reply)
 	}
-	end := actionbot.EndOfDay(actionbot.D(2013, time.March, 31), storetest.London)
-	r, err := report.Build(context.Background(), f.db, f.plan, report.Options{At: end})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range r.Priorities {
-		if p.Total() == 0 {
-			continue
-		}
-		line := fmt.Sprintf("%s\n🔴 %d  🟠 %d  🟢 %d  🔵 %d — %s on target (%d of %d)", p.Title(),
-			p.Counts[actionbot.RAGRed], p.Counts[actionbot.RAGAmber], p.Counts[actionbot.RAGGreen], p.Counts[actionbot.RAGComplete],
-			actionbot.FormatPercent(p.OnTargetPercent()), p.OnTarget(), p.Total())
-		if !strings.Contains(reply, line) {
-			t.Errorf("/action report does not have the paper's %q:\n%s", line, reply)
-		}
-	}
-	if whole := fmt.Sprintf("— %s of 42 actions on target", actionbot.FormatPercent(r.Overall.OnTargetPercent())); !strings.Contains(reply, whole) {
-		t.Errorf("/action report lacks the paper's %q:\n%s", whole, reply)
-	}
+	mustHaveThePapersFigures(t, f, reply, actionbot.EndOfDay(actionbot.D(2013, time.March, 31), storetest.London))
 }
 
 // A figure typed after the plan's year ended is dated that day, and told
