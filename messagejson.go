@@ -137,15 +137,22 @@ func (rt RichText) appendJSON(b []byte) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string, escaped as json.Marshal
-// escapes it: HTML's <, > and & too, U+2028 and U+2029, and each byte of
-// invalid UTF-8 as U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
+// escapes it: HTML's <, > and & too (AppendJSONString).
+func appendJSONString(b []byte, s string) []byte { return AppendJSONString(b, s, true) }
+
+// AppendJSONString appends s, a string or bytes, as a JSON string, as
+// encoding/json escapes it: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029
+// are escaped for JavaScript's sake, and with html HTML's <, > and & are
+// too (json.Marshal's default; Slack's payloads leave them, bot). The one
+// JSON string writer: the store's records of messages and every payload
+// the bot sends. Bytes are escaped without a copy.
+func AppendJSONString[T string | []byte](b []byte, s T, html bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
@@ -170,7 +177,7 @@ func appendJSONString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
@@ -189,4 +196,12 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// decodeRune decodes the first character of s, a string or bytes, with no
+// allocation either way.
+func decodeRune[T string | []byte](s T) (rune, int) {
+	var buf [utf8.UTFMax]byte
+	n := copy(buf[:], s)
+	return utf8.DecodeRune(buf[:n])
 }
